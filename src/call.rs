@@ -1,0 +1,608 @@
+//! `HttpCall`: the one language-neutral model of an HTTP request found in a file.
+//!
+//! Front ends (one per language) lower every request they recognise into this model;
+//! rules only ever look at `HttpCall`s, never at syntax. Every part keeps the byte span
+//! it came from so that diagnostics can point at it and fixes can edit it.
+//!
+//! Not for: resolving anything. A front end has already decided which parts of a URL
+//! are known (`Piece::Lit`) and which are not (`Piece::Hole`); the model never guesses.
+
+use serde::Serialize;
+use std::ops::Range;
+
+/// Byte offsets into the scanned file's text.
+pub type Span = Range<usize>;
+
+/// Which library or call shape a request came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Client {
+    Fetch,
+    Axios,
+    Got,
+    Ky,
+    Superagent,
+    Supertest,
+    Request,
+    NodeHttp,
+    JQuery,
+    PmSendRequest,
+    /// `x.delete(url, …)` on a receiver whose library is not known in this file
+    /// (for example an axios instance imported from another module).
+    MethodCall,
+    /// An RPC-style SDK call such as `api.call('entity.delete', {...})`.
+    Rpc,
+    /// An absolute URL bound to a name (a base-URL constant, `baseURL:` option) that is
+    /// not consumed by any recognised call in the file.
+    BaseUrl,
+}
+
+/// The HTTP method of a call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Method {
+    /// Upper-case method name; `None` when the method is computed at run time.
+    pub name: Option<String>,
+    /// Where the method is written (`'DELETE'`, `.delete`, `type: 'PUT'`); `None` when implied.
+    pub span: Option<Span>,
+    /// Expression text when the method is not a literal.
+    pub expr: Option<String>,
+}
+
+impl Method {
+    pub fn known(name: &str, span: Option<Span>) -> Self {
+        Method {
+            name: Some(name.to_ascii_uppercase()),
+            span,
+            expr: None,
+        }
+    }
+    pub fn implied(name: &str) -> Self {
+        Method::known(name, None)
+    }
+    pub fn unknown(expr: String, span: Span) -> Self {
+        Method {
+            name: None,
+            span: Some(span),
+            expr: Some(expr),
+        }
+    }
+    pub fn is(&self, name: &str) -> bool {
+        self.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// A piece of a URL template: literal text or a hole whose value is unknown here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Piece {
+    Lit {
+        text: String,
+        /// Span of the source text this literal came from (inside the quotes).
+        span: Span,
+        /// `true` when `text` is byte-for-byte the source text at `span` (no escapes),
+        /// so that sub-ranges of `text` map directly to sub-ranges of `span`.
+        exact: bool,
+    },
+    Hole {
+        /// The source expression, e.g. `user.email` or `encodeURIComponent(id)`.
+        expr: String,
+        span: Span,
+    },
+}
+
+impl Piece {
+    pub fn span(&self) -> &Span {
+        match self {
+            Piece::Lit { span, .. } | Piece::Hole { span, .. } => span,
+        }
+    }
+}
+
+/// A URL as the program builds it: literal parts and holes, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UrlTemplate {
+    pub pieces: Vec<Piece>,
+    /// The span of the URL expression at the call site.
+    pub span: Span,
+}
+
+/// One `/`-separated segment of a URL path: usually one literal or one hole, sometimes
+/// a mixture (`user-${id}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Segment {
+    pub pieces: Vec<Piece>,
+}
+
+impl Segment {
+    /// The text when the segment is fully literal.
+    pub fn literal(&self) -> Option<String> {
+        let mut out = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Lit { text, .. } => out.push_str(text),
+                Piece::Hole { .. } => return None,
+            }
+        }
+        Some(out)
+    }
+    pub fn holes(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Hole { expr, .. } => Some(expr.as_str()),
+            Piece::Lit { .. } => None,
+        })
+    }
+    /// Source span covering the segment (best effort: first to last piece).
+    pub fn span(&self) -> Option<Span> {
+        let first = self.pieces.first()?.span();
+        let last = self.pieces.last()?.span();
+        if first.start <= last.end {
+            Some(first.start..last.end)
+        } else {
+            Some(first.clone())
+        }
+    }
+    /// Text with holes shown as `{expr}`.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Lit { text, .. } => out.push_str(text),
+                Piece::Hole { expr, .. } => {
+                    out.push('{');
+                    out.push_str(expr);
+                    out.push('}');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The parts of a URL template the rules look at.
+#[derive(Clone, Debug, Default)]
+pub struct ParsedUrl {
+    /// `scheme://host[:port]` when literal.
+    pub origin: Option<String>,
+    /// Host name (lower case) when literal.
+    pub host: Option<String>,
+    /// `true` when the URL starts with a hole (a base URL not known here).
+    pub leading_hole: bool,
+    /// Path segments after the origin (or after a leading hole); empty segments dropped.
+    pub segments: Vec<Segment>,
+    /// Literal `?a=b&c=d` query parameters written in the URL itself.
+    pub query: Vec<Field>,
+}
+
+impl UrlTemplate {
+    pub fn literal(text: &str, span: Span) -> Self {
+        UrlTemplate {
+            pieces: vec![Piece::Lit {
+                text: text.to_string(),
+                span: span.clone(),
+                exact: true,
+            }],
+            span,
+        }
+    }
+
+    /// The URL with holes shown as `{expr}`.
+    pub fn display(&self) -> String {
+        Segment {
+            pieces: self.pieces.clone(),
+        }
+        .display()
+    }
+
+    /// All literal text concatenated (holes dropped); handy for substring signals.
+    pub fn literal_text(&self) -> String {
+        self.pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Lit { text, .. } => Some(text.as_str()),
+                Piece::Hole { .. } => None,
+            })
+            .collect()
+    }
+
+    pub fn holes(&self) -> impl Iterator<Item = (&str, &Span)> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Hole { expr, span } => Some((expr.as_str(), span)),
+            Piece::Lit { .. } => None,
+        })
+    }
+
+    /// Splits the template into origin, path segments and literal query parameters.
+    pub fn parse(&self) -> ParsedUrl {
+        let mut out = ParsedUrl::default();
+        // Flatten into a stream of (char-level) tokens, splitting literals on '/', '?', '#'.
+        let mut pieces: Vec<Piece> = self.pieces.clone();
+        out.leading_hole = matches!(pieces.first(), Some(Piece::Hole { .. }));
+
+        // Origin: only when the first piece is a literal starting with a scheme or `//`.
+        if let Some(Piece::Lit { text, span, exact }) = pieces.first().cloned() {
+            if let Some(rest_at) = origin_len(&text) {
+                let origin = text[..rest_at].to_string();
+                let host = host_of(&origin);
+                out.origin = Some(origin);
+                out.host = host;
+                let rest = text[rest_at..].to_string();
+                let rest_span = sub_span(&span, exact, rest_at, text.len());
+                pieces[0] = Piece::Lit {
+                    text: rest,
+                    span: rest_span,
+                    exact,
+                };
+            }
+        }
+
+        let mut current = Segment::default();
+        let mut in_query = false;
+        let mut query_text = String::new();
+        let mut query_spans: Vec<(usize, Span, bool)> = Vec::new();
+        for piece in pieces {
+            if in_query {
+                if let Piece::Lit { text, span, exact } = &piece {
+                    query_spans.push((query_text.len(), span.clone(), *exact));
+                    query_text.push_str(text);
+                } else if let Piece::Hole { expr, .. } = &piece {
+                    query_text.push_str(&format!("{{{expr}}}"));
+                }
+                continue;
+            }
+            match piece {
+                Piece::Hole { .. } => current.pieces.push(piece),
+                Piece::Lit { text, span, exact } => {
+                    let mut start = 0;
+                    for (i, ch) in text.char_indices() {
+                        if ch == '/' || ch == '?' || ch == '#' {
+                            if i > start {
+                                current.pieces.push(Piece::Lit {
+                                    text: text[start..i].to_string(),
+                                    span: sub_span(&span, exact, start, i),
+                                    exact,
+                                });
+                            }
+                            if ch == '/' {
+                                if !current.pieces.is_empty() {
+                                    out.segments.push(std::mem::take(&mut current));
+                                }
+                                start = i + 1;
+                            } else {
+                                if !current.pieces.is_empty() {
+                                    out.segments.push(std::mem::take(&mut current));
+                                }
+                                if ch == '?' {
+                                    in_query = true;
+                                    let qstart = i + 1;
+                                    query_spans.push((
+                                        0,
+                                        sub_span(&span, exact, qstart, text.len()),
+                                        exact,
+                                    ));
+                                    query_text.push_str(&text[qstart..]);
+                                }
+                                start = text.len();
+                                break;
+                            }
+                        }
+                    }
+                    if !in_query && start < text.len() {
+                        current.pieces.push(Piece::Lit {
+                            text: text[start..].to_string(),
+                            span: sub_span(&span, exact, start, text.len()),
+                            exact,
+                        });
+                    }
+                }
+            }
+        }
+        if !current.pieces.is_empty() {
+            out.segments.push(current);
+        }
+        out.query = parse_query(&query_text, &query_spans);
+        out
+    }
+}
+
+/// Length of `scheme://host[:port]` at the start of `text`, if any.
+fn origin_len(text: &str) -> Option<usize> {
+    let after_scheme = if let Some(i) = text.find("://") {
+        let scheme = &text[..i];
+        if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') {
+            return None;
+        }
+        i + 3
+    } else if text.starts_with("//") {
+        2
+    } else {
+        return None;
+    };
+    let end = text[after_scheme..]
+        .find(['/', '?', '#'])
+        .map(|i| after_scheme + i)
+        .unwrap_or(text.len());
+    if end == after_scheme {
+        return None;
+    }
+    Some(end)
+}
+
+fn host_of(origin: &str) -> Option<String> {
+    let after = origin.find("://").map(|i| i + 3).unwrap_or(2);
+    let hostport = &origin[after..];
+    let hostport = hostport.rsplit('@').next().unwrap_or(hostport);
+    let host = match hostport.rfind(':') {
+        Some(i) if hostport[i + 1..].chars().all(|c| c.is_ascii_digit()) => &hostport[..i],
+        _ => hostport,
+    };
+    if host.is_empty() {
+        None
+    } else {
+        Some(host.to_ascii_lowercase())
+    }
+}
+
+/// Span of `text[from..to]` inside a literal whose full text sits at `span`.
+fn sub_span(span: &Span, exact: bool, from: usize, to: usize) -> Span {
+    if exact {
+        (span.start + from)..(span.start + to)
+    } else {
+        span.clone()
+    }
+}
+
+fn parse_query(text: &str, spans: &[(usize, Span, bool)]) -> Vec<Field> {
+    let map = |offset: usize| -> Option<usize> {
+        // Find the literal chunk containing `offset` and map it into source bytes.
+        let mut best = None;
+        for (start, span, exact) in spans {
+            if offset >= *start && *exact && offset - start <= span.len() {
+                best = Some(span.start + (offset - start));
+            }
+        }
+        best
+    };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for pair in text.split('&') {
+        let here = pos;
+        pos += pair.len() + 1;
+        if pair.is_empty() {
+            continue;
+        }
+        let pair = pair.split('#').next().unwrap_or(pair);
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key_span = match (map(here), map(here + key.len())) {
+            (Some(a), Some(b)) => a..b,
+            _ => spans.first().map(|s| s.1.clone()).unwrap_or(0..0),
+        };
+        let vstart = here + key.len() + 1;
+        let value_span = match (map(vstart), map(vstart + value.len())) {
+            (Some(a), Some(b)) if pair.contains('=') => a..b,
+            _ => key_span.clone(),
+        };
+        let value = if value.contains('{') && value.contains('}') {
+            Value::Expr {
+                text: value.to_string(),
+                span: value_span,
+            }
+        } else {
+            Value::Str {
+                value: value.to_string(),
+                span: value_span,
+            }
+        };
+        out.push(Field {
+            key: key.to_string(),
+            key_span,
+            value,
+        });
+    }
+    out
+}
+
+/// A value written in the call: a literal, an object/array of them, or an expression
+/// whose value is not known here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Value {
+    Str { value: String, span: Span },
+    Num { text: String, span: Span },
+    Bool { value: bool, span: Span },
+    Null { span: Span },
+    Object(Fields),
+    Array { items: Vec<Value>, span: Span },
+    Expr { text: String, span: Span },
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Str { span, .. }
+            | Value::Num { span, .. }
+            | Value::Bool { span, .. }
+            | Value::Null { span }
+            | Value::Array { span, .. }
+            | Value::Expr { span, .. } => span.clone(),
+            Value::Object(f) => f.span.clone(),
+        }
+    }
+    pub fn is_literal(&self) -> bool {
+        !matches!(self, Value::Expr { .. })
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+    /// Source-like text: the literal value, or the expression text.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Str { value, .. } => value.clone(),
+            Value::Num { text, .. } | Value::Expr { text, .. } => text.clone(),
+            Value::Bool { value, .. } => value.to_string(),
+            Value::Null { .. } => "null".into(),
+            Value::Object(_) => "{…}".into(),
+            Value::Array { .. } => "[…]".into(),
+        }
+    }
+}
+
+/// One key of an object-like part of a call (headers, query, form, JSON object).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Value,
+}
+
+/// Object-like data. `open` is set when some keys are unknown here (a spread, a computed
+/// key, an object built elsewhere): rules must not conclude that a key is absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Fields {
+    pub entries: Vec<Field>,
+    pub open: bool,
+    pub span: Span,
+}
+
+impl Fields {
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.entries.iter().find(|f| f.key == key)
+    }
+    /// Case-insensitive lookup, for header names.
+    pub fn get_ci(&self, key: &str) -> Option<&Field> {
+        self.entries.iter().find(|f| f.key.eq_ignore_ascii_case(key))
+    }
+}
+
+/// The request body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    /// A JSON body given as a structured value (`data: {...}`, `JSON.stringify({...})`).
+    Json { value: Value },
+    /// Form fields (`URLSearchParams`, `qs.stringify`, `form:`, jQuery `data`).
+    Form { fields: Fields },
+    /// A literal string body: the rules decide whether it is meant as JSON.
+    Raw { text: String, span: Span },
+    /// A GraphQL request (query text and variables).
+    GraphQl {
+        query: String,
+        span: Span,
+        variables: Option<Value>,
+    },
+    /// A body whose value is not known here.
+    Expr { text: String, span: Span },
+}
+
+impl Body {
+    pub fn span(&self) -> Span {
+        match self {
+            Body::Json { value } => value.span(),
+            Body::Form { fields } => fields.span.clone(),
+            Body::Raw { span, .. } | Body::GraphQl { span, .. } | Body::Expr { span, .. } => {
+                span.clone()
+            }
+        }
+    }
+}
+
+/// An RPC-style SDK call lowered into the model (`api.call('entity.delete', …)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RpcName {
+    pub name: String,
+    pub span: Span,
+}
+
+/// One HTTP request found in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HttpCall {
+    pub client: Client,
+    /// The text of the object the call is made on (`axios`, `khoros`, `this.http`), if any.
+    pub receiver: Option<String>,
+    pub method: Method,
+    pub url: UrlTemplate,
+    /// Query parameters given as data (`params:`, `searchParams:`, `.query()`, or parsed
+    /// from a literal `?a=b` in the URL).
+    pub query: Fields,
+    pub headers: Fields,
+    pub body: Option<Body>,
+    pub rpc: Option<RpcName>,
+    /// The whole call expression.
+    pub span: Span,
+}
+
+impl HttpCall {
+    pub fn new(client: Client, method: Method, url: UrlTemplate, span: Span) -> Self {
+        HttpCall {
+            client,
+            receiver: None,
+            method,
+            url,
+            query: Fields::default(),
+            headers: Fields::default(),
+            body: None,
+            rpc: None,
+            span,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(text: &str, start: usize) -> Piece {
+        Piece::Lit {
+            text: text.into(),
+            span: start..start + text.len(),
+            exact: true,
+        }
+    }
+
+    #[test]
+    fn parses_origin_segments_and_query() {
+        let url = UrlTemplate {
+            pieces: vec![
+                lit("https://Community.Example.com:8443/api/2.0/users/", 0),
+                Piece::Hole {
+                    expr: "id".into(),
+                    span: 60..62,
+                },
+                lit("?company=acme&apiKey=k", 70),
+            ],
+            span: 0..100,
+        };
+        let p = url.parse();
+        assert_eq!(p.origin.as_deref(), Some("https://Community.Example.com:8443"));
+        assert_eq!(p.host.as_deref(), Some("community.example.com"));
+        let segs: Vec<String> = p.segments.iter().map(|s| s.display()).collect();
+        assert_eq!(segs, ["api", "2.0", "users", "{id}"]);
+        assert_eq!(p.query.len(), 2);
+        assert_eq!(p.query[1].key, "apiKey");
+        assert_eq!(p.query[1].key_span, 85..91);
+        assert_eq!(p.query[1].value.span(), 92..93);
+        // The segment "users" maps back to its bytes in the source.
+        assert_eq!(p.segments[2].span(), Some(43..48));
+    }
+
+    #[test]
+    fn leading_hole_has_no_origin() {
+        let url = UrlTemplate {
+            pieces: vec![
+                Piece::Hole {
+                    expr: "BASE".into(),
+                    span: 0..4,
+                },
+                lit("/users/x/markDeleted", 4),
+            ],
+            span: 0..24,
+        };
+        let p = url.parse();
+        assert!(p.leading_hole);
+        assert!(p.origin.is_none());
+        assert_eq!(p.segments.len(), 4);
+        assert_eq!(p.segments[0].display(), "{BASE}");
+    }
+}

@@ -1,0 +1,83 @@
+//! What a rule reports: a `Finding` with its location, labels and (later) its `Fix`.
+
+use crate::call::Span;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// How far a fix may be trusted (ruff's model): `safe` fixes are applied by `fix`,
+/// `unsafe` ones only with `--unsafe-fixes`, `manual` ones are shown and never applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Manual,
+    Unsafe,
+    Safe,
+}
+
+impl fmt::Display for Applicability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Applicability::Manual => "manual",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        })
+    }
+}
+
+/// One byte-range replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub content: String,
+}
+
+/// A rewrite offered for a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// A secondary label: a span and what is wrong there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One diagnostic reported by a rule in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: String,
+    pub name: String,
+    pub vendor: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The primary span (the call, or the offending literal for file-level rules).
+    pub span: Span,
+    /// Text for the primary label.
+    pub primary_label: String,
+    pub labels: Vec<Label>,
+    /// One line naming the fix (`help:` in human output).
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}

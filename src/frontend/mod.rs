@@ -1,0 +1,28 @@
+//! Front ends: one per language. Each turns a file's text into `HttpCall`s, and does all
+//! the language work to get there (finding calls, resolving URL pieces bound in the same
+//! file, reading option objects). Rules never see syntax.
+
+pub mod javascript;
+
+use crate::call::{HttpCall, Span};
+use crate::source::{Language, SourceFile};
+
+/// What a front end found in one file.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    pub calls: Vec<HttpCall>,
+    /// Spans of secret-looking literals anywhere in the file (API keys, passwords,
+    /// tokens, Basic/Bearer credentials). Every output replaces them with `***`.
+    pub secrets: Vec<Span>,
+    /// The first syntax error, when the file does not parse cleanly.
+    pub syntax_error: Option<(Span, String)>,
+}
+
+/// Runs the front end for the file's language.
+pub fn extract(file: &SourceFile) -> Extraction {
+    match file.language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            javascript::extract(&file.text, file.language)
+        }
+    }
+}

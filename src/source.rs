@@ -1,0 +1,108 @@
+//! A scanned file's text and the mapping from byte offsets to 1-based line/column
+//! positions (columns count Unicode characters, as SPEC §4 requires).
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// A 1-based line and column; the column counts Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The languages (and request formats) apimigrate has a front end for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Language {
+    JavaScript,
+    TypeScript,
+    Tsx,
+}
+
+impl Language {
+    /// The language of a path, judged by its extension.
+    pub fn of_path(path: &Path) -> Option<Language> {
+        let ext = path.extension()?.to_str()?;
+        Language::of_extension(ext)
+    }
+
+    pub fn of_extension(ext: &str) -> Option<Language> {
+        match ext {
+            "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
+            "ts" | "mts" | "cts" => Some(Language::TypeScript),
+            "tsx" => Some(Language::Tsx),
+            _ => None,
+        }
+    }
+
+    /// The short name used in rule examples (`lang = "js"`).
+    pub fn from_example_name(name: &str) -> Option<Language> {
+        match name {
+            "js" | "javascript" => Some(Language::JavaScript),
+            "ts" | "typescript" => Some(Language::TypeScript),
+            "tsx" => Some(Language::Tsx),
+            _ => None,
+        }
+    }
+}
+
+/// A file's path (as shown to the user) and text.
+pub struct SourceFile {
+    /// Path as displayed: relative to the current directory when possible.
+    pub path: PathBuf,
+    pub text: String,
+    pub language: Language,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String, language: Language) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path,
+            text,
+            language,
+            line_starts,
+        }
+    }
+
+    /// The 1-based position of a byte offset (clamped to the text, snapped back to a
+    /// character boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_index];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        Position {
+            line: line_index + 1,
+            column,
+        }
+    }
+
+    pub fn display_path(&self) -> String {
+        self.path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let f = SourceFile::new("a.js".into(), "ab\né✓x\n".into(), Language::JavaScript);
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        // 'x' comes after two multi-byte characters: column 3.
+        assert_eq!(f.position(3 + 2 + 3), Position { line: 2, column: 3 });
+        assert_eq!(f.position(999), Position { line: 3, column: 1 });
+    }
+}
