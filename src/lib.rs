@@ -6,6 +6,14 @@
 //! [`finding::Finding`]s, and `report/` renders them.
 
 pub mod call;
+pub mod cli;
+pub mod config;
+pub mod discover;
 pub mod finding;
+pub mod fix;
 pub mod frontend;
+pub mod redact;
+pub mod report;
+pub mod rules;
+pub mod scan;
 pub mod source;

@@ -53,6 +53,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub language: Language,
+    /// The file started with a UTF-8 byte-order mark (stripped from `text`).
+    pub bom: bool,
     line_starts: Vec<usize>,
 }
 
@@ -64,6 +66,7 @@ impl SourceFile {
             path,
             text,
             language,
+            bom: false,
             line_starts,
         }
     }

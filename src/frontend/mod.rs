@@ -5,6 +5,8 @@
 pub mod javascript;
 
 use crate::call::{HttpCall, Span};
+use crate::finding::Edit;
+use crate::fix::rewrite::CallRewrite;
 use crate::source::{Language, SourceFile};
 
 /// What a front end found in one file.
@@ -25,4 +27,25 @@ pub fn extract(file: &SourceFile) -> Extraction {
             javascript::extract(&file.text, file.language)
         }
     }
+}
+
+/// Renders a rewrite of `call` as edits in the file's language.
+pub fn render(
+    file: &SourceFile,
+    call: &HttpCall,
+    rewrite: &CallRewrite,
+) -> Result<Vec<Edit>, String> {
+    match file.language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            render_javascript(file, call, rewrite)
+        }
+    }
+}
+
+fn render_javascript(
+    _file: &SourceFile,
+    _call: &HttpCall,
+    _rewrite: &CallRewrite,
+) -> Result<Vec<Edit>, String> {
+    Err("the JavaScript renderer is not available yet".into())
 }

@@ -1,0 +1,288 @@
+//! Named transforms (`transform = { kind = "…" }` in rule files): small edits of one
+//! part of a call. They only change the inside of a literal that the front end located
+//! (or the literal as a whole), so they are the same in every language; the quoting
+//! they need is read from the source around the literal.
+
+use crate::call::{Body, Field, HttpCall, Piece, Span, Value};
+use crate::config::Config;
+use crate::finding::Edit;
+use crate::rules::model::Transform;
+
+/// The edits of `transform` for `call`, or why there are none.
+pub fn edits(
+    transform: &Transform,
+    call: &HttpCall,
+    text: &str,
+    config: &Config,
+) -> Result<Vec<Edit>, String> {
+    match transform {
+        Transform::ReplaceInUrl { from, to } => replace_in_url(call, text, from, to),
+        Transform::JsonBoolean { field } => json_boolean(call, text, field),
+        Transform::JsonQuoteParam { param } => json_quote_param(call, text, param),
+        Transform::RepairJson => repair_json(call, text),
+        Transform::SchemaPath { param } => schema_path(call, text, param, config),
+    }
+}
+
+/// The literal's text exactly as written at `span` (no escapes), or `None`.
+fn exact<'a>(text: &'a str, span: &Span, value: &str) -> Option<&'a str> {
+    let src = text.get(span.clone())?;
+    (src == value).then_some(src)
+}
+
+/// The quote character opening the string literal whose content starts at `start`.
+fn quote_before(text: &str, start: usize) -> Option<char> {
+    let c = text[..start].chars().next_back()?;
+    matches!(c, '\'' | '"' | '`').then_some(c)
+}
+
+fn replace_in_url(call: &HttpCall, text: &str, from: &str, to: &str) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
+    for piece in &call.url.pieces {
+        let Piece::Lit {
+            text: lit,
+            span,
+            exact: true,
+        } = piece
+        else {
+            continue;
+        };
+        if exact(text, span, lit).is_none() {
+            continue;
+        }
+        let mut search = 0;
+        while let Some(i) = lit[search..].find(from) {
+            let at = search + i;
+            let after = lit[at + from.len()..].chars().next();
+            // Whole path segments only: `/api/2.0` followed by `/`, `?`, `#` or the end.
+            if matches!(after, None | Some('/') | Some('?') | Some('#')) {
+                edits.push(Edit {
+                    span: (span.start + at)..(span.start + at + from.len()),
+                    content: to.to_string(),
+                });
+            }
+            search = at + from.len();
+        }
+    }
+    if edits.is_empty() {
+        return Err(format!("`{from}` is not written literally in the URL"));
+    }
+    Ok(edits)
+}
+
+/// A JSON body field, as the front end modelled it.
+fn body_field<'a>(call: &'a HttpCall, name: &str) -> Option<&'a Field> {
+    match &call.body {
+        Some(Body::Json {
+            value: Value::Object(fields),
+        }) => fields.get(name),
+        _ => None,
+    }
+}
+
+fn json_boolean(call: &HttpCall, text: &str, field: &str) -> Result<Vec<Edit>, String> {
+    let f = body_field(call, field)
+        .ok_or_else(|| format!("`{field}` is not in a structured JSON body"))?;
+    let (value, span) = match &f.value {
+        Value::Str { value, span } => {
+            let quote =
+                quote_before(text, span.start).ok_or("the string's quotes were not found")?;
+            if exact(text, span, value).is_none() || !text[span.end..].starts_with(quote) {
+                return Err("the string is not written plainly".into());
+            }
+            (
+                value.trim().to_ascii_lowercase(),
+                (span.start - 1)..(span.end + 1),
+            )
+        }
+        Value::Num { text: n, span } => (n.clone(), span.clone()),
+        _ => return Err(format!("`{field}` is not a string or number literal")),
+    };
+    let boolean = match value.as_str() {
+        "true" | "1" | "yes" => "true",
+        "false" | "0" | "no" => "false",
+        other => return Err(format!("`{other}` has no obvious boolean meaning")),
+    };
+    Ok(vec![Edit {
+        span,
+        content: boolean.into(),
+    }])
+}
+
+fn param_field<'a>(call: &'a HttpCall, name: &str) -> Option<&'a Field> {
+    let in_body = match &call.body {
+        Some(Body::Form { fields }) => fields.get(name),
+        Some(Body::Json {
+            value: Value::Object(fields),
+        }) => fields.get(name),
+        _ => None,
+    };
+    in_body.or_else(|| call.query.get(name))
+}
+
+fn json_quote_param(call: &HttpCall, text: &str, param: &str) -> Result<Vec<Edit>, String> {
+    let f =
+        param_field(call, param).ok_or_else(|| format!("`{param}` is not a known parameter"))?;
+    let Value::Str { value, span } = &f.value else {
+        return Err(format!("`{param}` is not a string literal"));
+    };
+    if exact(text, span, value).is_none() {
+        return Err("the string is not written plainly".into());
+    }
+    let quote = quote_before(text, span.start).ok_or("the string's quotes were not found")?;
+    let json = serde_json::to_string(value).expect("strings serialise");
+    // Inside the original literal, the JSON text's own `"` (and `\`) may need escaping.
+    let content = match quote {
+        '"' => json.replace('\\', "\\\\").replace('"', "\\\""),
+        '`' => json.replace('\\', "\\\\").replace("${", "\\${"),
+        _ => json.replace('\\', "\\\\"),
+    };
+    Ok(vec![Edit {
+        span: span.clone(),
+        content,
+    }])
+}
+
+fn repair_json(call: &HttpCall, text: &str) -> Result<Vec<Edit>, String> {
+    let Some(Body::Raw { text: body, span }) = &call.body else {
+        return Err("the body is not a literal string".into());
+    };
+    if exact(text, span, body).is_none() {
+        return Err("the body literal has escapes; repair it by hand".into());
+    }
+    let repaired =
+        unambiguous_json_repair(body).ok_or("no single small repair makes the body valid JSON")?;
+    Ok(vec![Edit {
+        span: span.clone(),
+        content: repaired,
+    }])
+}
+
+/// Tries every one-character deletion and a few insertions near the parse error; when
+/// exactly one distinct result parses, that is the repair.
+pub fn unambiguous_json_repair(body: &str) -> Option<String> {
+    let err = serde_json::from_str::<serde_json::Value>(body).err()?;
+    // Byte offset of the error position (serde_json reports line/column).
+    let mut offset = 0;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        if i + 1 == err.line() {
+            offset += line
+                .char_indices()
+                .nth(err.column().saturating_sub(1))
+                .map(|(b, _)| b)
+                .unwrap_or(line.len());
+            break;
+        }
+        offset += line.len();
+    }
+    let lo = offset.saturating_sub(3);
+    let hi = (offset + 3).min(body.len());
+    let mut results: Vec<String> = Vec::new();
+    let mut consider = |candidate: String| {
+        if serde_json::from_str::<serde_json::Value>(&candidate).is_ok()
+            && !results.contains(&candidate)
+        {
+            results.push(candidate);
+        }
+    };
+    for (i, ch) in body.char_indices().filter(|(i, _)| *i >= lo && *i <= hi) {
+        // Deleting a stray character: only punctuation, never content.
+        if matches!(ch, '"' | ',' | '}' | ']' | ':' | '\'') {
+            let mut c = body.to_string();
+            c.replace_range(i..i + ch.len_utf8(), "");
+            consider(c);
+        }
+    }
+    for closer in ["}", "]", "\""] {
+        consider(format!("{}{closer}", body.trim_end()));
+    }
+    if results.len() == 1 {
+        results.pop()
+    } else {
+        None
+    }
+}
+
+fn schema_path(
+    call: &HttpCall,
+    text: &str,
+    param: &str,
+    config: &Config,
+) -> Result<Vec<Edit>, String> {
+    let paths = config
+        .janrain
+        .schema_paths
+        .as_ref()
+        .ok_or("no janrain.schema is configured")?;
+    let f =
+        param_field(call, param).ok_or_else(|| format!("`{param}` is not a known parameter"))?;
+    let Value::Str { value, span } = &f.value else {
+        return Err(format!("`{param}` is not a string literal"));
+    };
+    if exact(text, span, value).is_none() {
+        return Err("the string is not written plainly".into());
+    }
+    let path = value.split('#').next().unwrap_or(value);
+    let best =
+        closest_path(path, paths).ok_or_else(|| format!("no schema path is close to `{path}`"))?;
+    Ok(vec![Edit {
+        span: span.start..span.start + path.len(),
+        content: best.to_string(),
+    }])
+}
+
+/// The closest schema path by edit distance, if close enough to be a typo and unique.
+pub fn closest_path<'a>(path: &str, paths: &'a [String]) -> Option<&'a str> {
+    let mut scored: Vec<(usize, &String)> = paths
+        .iter()
+        .map(|p| {
+            (
+                strsim::levenshtein(&p.to_ascii_lowercase(), &path.to_ascii_lowercase()),
+                p,
+            )
+        })
+        .collect();
+    scored.sort();
+    let (best, candidate) = *scored.first()?;
+    let limit = (path.len() / 4).max(2);
+    let unique = scored.get(1).is_none_or(|(d, _)| *d > best);
+    (best <= limit && unique).then_some(candidate.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_the_rsa_documents_own_body() {
+        assert_eq!(
+            unambiguous_json_repair(r#"{"markDeleted": true"}"#).as_deref(),
+            Some(r#"{"markDeleted": true}"#)
+        );
+        assert_eq!(
+            unambiguous_json_repair(r#"{"a": 1,}"#).as_deref(),
+            Some(r#"{"a": 1}"#)
+        );
+        // Valid JSON needs no repair; garbage has no unambiguous one.
+        assert_eq!(unambiguous_json_repair(r#"{"a": 1}"#), None);
+        assert_eq!(unambiguous_json_repair("{nonsense here"), None);
+    }
+
+    #[test]
+    fn closest_schema_path() {
+        let paths = vec![
+            "janrain.properties.managedBy".to_string(),
+            "janrain.properties.owner".to_string(),
+            "statuses".to_string(),
+        ];
+        assert_eq!(
+            closest_path("janrain.properties.managedby", &paths),
+            Some("janrain.properties.managedBy")
+        );
+        assert_eq!(
+            closest_path("janrain.propertes.managedBy", &paths),
+            Some("janrain.properties.managedBy")
+        );
+        assert_eq!(closest_path("photos", &paths), None);
+    }
+}

@@ -1,0 +1,1396 @@
+//! Call shapes, one library at a time: which calls are requests, and how each one's
+//! URL, method, headers, query and body are read from its arguments and options.
+//!
+//! Not for: walking the tree (see `walk`) or resolving expressions (see `resolve`).
+
+use super::resolve::{is_absolute, set_field, synthetic_slash, Lookup, Opts, Resolver, UrlOut};
+use super::scope::{BindKind, BindValue, ScopeId};
+use crate::call::{
+    Body, Client, Field, Fields, HttpCall, Method, Piece, RpcName, UrlTemplate, Value,
+};
+use tree_sitter::Node;
+
+/// The libraries whose call shapes are known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Lib {
+    Axios,
+    Got,
+    Ky,
+    Superagent,
+    Supertest,
+    Request,
+    NodeHttp { https: bool },
+    JQuery,
+    Fetch,
+    Pm,
+}
+
+/// A receiver whose library is known, with the option objects of the instance it was
+/// created as (`axios.create(cfg)`, `got.extend(cfg)`; outermost first). For supertest
+/// the one "config" is the app or base URL given to `request(app)`.
+#[derive(Clone, Debug)]
+pub(super) struct Recv<'t> {
+    pub lib: Lib,
+    pub configs: Vec<(Node<'t>, ScopeId)>,
+}
+
+fn lib_by_name(name: &str) -> Option<Lib> {
+    Some(match name {
+        "axios" => Lib::Axios,
+        "got" => Lib::Got,
+        "ky" => Lib::Ky,
+        "superagent" => Lib::Superagent,
+        "supertest" => Lib::Supertest,
+        "request" | "rp" | "requestPromise" | "requestp" => Lib::Request,
+        "http" => Lib::NodeHttp { https: false },
+        "https" => Lib::NodeHttp { https: true },
+        "$" | "jQuery" | "jquery" => Lib::JQuery,
+        "pm" => Lib::Pm,
+        _ => return None,
+    })
+}
+
+fn lib_by_module(module: &str) -> Option<Lib> {
+    Some(match module {
+        "axios" => Lib::Axios,
+        "got" => Lib::Got,
+        "ky" | "ky-universal" => Lib::Ky,
+        "superagent" => Lib::Superagent,
+        "supertest" => Lib::Supertest,
+        "request"
+        | "request-promise"
+        | "request-promise-native"
+        | "postman-request"
+        | "requestretry" => Lib::Request,
+        "http" | "node:http" => Lib::NodeHttp { https: false },
+        "https" | "node:https" => Lib::NodeHttp { https: true },
+        "jquery" => Lib::JQuery,
+        "node-fetch" | "cross-fetch" | "isomorphic-fetch" | "undici" => Lib::Fetch,
+        _ => return None,
+    })
+}
+
+/// `fetch`, `nodeFetch`, `crossFetch`, `node_fetch` (not `prefetch` or `refetch`).
+pub(super) fn is_fetch_name(name: &str) -> bool {
+    name == "fetch" || name.ends_with("Fetch") || name.ends_with("_fetch")
+}
+
+const VERBS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "del", "head", "options",
+];
+
+fn verb_method(p: &str) -> Option<&'static str> {
+    Some(match p {
+        "get" => "GET",
+        "post" => "POST",
+        "put" => "PUT",
+        "patch" => "PATCH",
+        "delete" | "del" => "DELETE",
+        "head" => "HEAD",
+        "options" => "OPTIONS",
+        _ => return None,
+    })
+}
+
+/// Option objects in precedence order (instance defaults first, the call's own last).
+#[derive(Default)]
+struct Cfg<'t> {
+    opts: Vec<Opts<'t>>,
+}
+
+impl<'t> Cfg<'t> {
+    fn get(&self, key: &str) -> Lookup<'t> {
+        self.get_any(&[key])
+    }
+    fn get_any(&self, keys: &[&str]) -> Lookup<'t> {
+        for o in self.opts.iter().rev() {
+            match o.get_any(keys) {
+                Lookup::Absent => continue,
+                found => return found,
+            }
+        }
+        Lookup::Absent
+    }
+    /// Like `get_any`, but a spread of unknown options does not hide an instance's
+    /// own value (a call rarely overrides its instance's base URL that way).
+    fn get_known(&self, keys: &[&str]) -> Lookup<'t> {
+        self.opts
+            .iter()
+            .rev()
+            .map(|o| o.get_any(keys))
+            .find(|l| matches!(l, Lookup::Found { .. }))
+            .unwrap_or(Lookup::Absent)
+    }
+}
+
+/// An argument that is a function (a callback, a route handler).
+fn is_function(n: Node<'_>) -> bool {
+    matches!(
+        n.kind(),
+        "arrow_function" | "function_expression" | "function"
+    )
+}
+
+fn merge_fields(into: &mut Fields, from: Fields) {
+    for f in from.entries {
+        set_field(into, f);
+    }
+    into.open |= from.open;
+    into.span = from.span;
+}
+
+impl<'a, 't> Resolver<'a, 't> {
+    // ------------------------------------------------------------ receivers
+
+    /// The library (and instance options) of a receiver or callee.
+    pub fn classify(&self, n: Node<'t>, scope: ScopeId) -> Option<Recv<'t>> {
+        self.classify_depth(n, scope, 0)
+    }
+
+    fn classify_depth(&self, n: Node<'t>, scope: ScopeId, depth: usize) -> Option<Recv<'t>> {
+        if depth > 8 {
+            return None;
+        }
+        let n = self.unwrap(n);
+        let plain = |lib| Recv {
+            lib,
+            configs: Vec::new(),
+        };
+        match n.kind() {
+            "identifier" => {
+                let name = self.text(n);
+                let Some(id) = self.scopes.lookup(name, scope) else {
+                    return lib_by_name(name).map(plain);
+                };
+                let b = self.scopes.binding(id);
+                match &b.kind {
+                    BindKind::Import { module, imported } => {
+                        let lib = lib_by_module(module)?;
+                        match imported.as_deref() {
+                            None | Some("default") => Some(plain(lib)),
+                            Some("fetch") if lib == Lib::Fetch => Some(plain(lib)),
+                            _ => None,
+                        }
+                    }
+                    BindKind::Param => lib_by_name(name).map(plain),
+                    BindKind::Const | BindKind::Let | BindKind::Var => match b.fixed_value() {
+                        Some(BindValue::Expr(v)) => self.classify_value(*v, b.scope, depth + 1),
+                        _ => None,
+                    },
+                    BindKind::Function | BindKind::Class => None,
+                }
+            }
+            "member_expression" => {
+                let object = self.unwrap(n.child_by_field_name("object")?);
+                if object.kind() == "this" {
+                    let key = self.member_key(n)?;
+                    let (v, s) = self.scopes.class_member(scope, &key)?;
+                    return self.classify_value(v, s, depth + 1);
+                }
+                self.classify_value(n, scope, depth + 1)
+            }
+            "call_expression" => self.classify_value(n, scope, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// What a bound value makes of its name: `require('axios')`, `axios.create(cfg)`,
+    /// `got.extend(cfg)`, `supertest(app)`, or an alias of another receiver.
+    fn classify_value(&self, v: Node<'t>, scope: ScopeId, depth: usize) -> Option<Recv<'t>> {
+        if depth > 8 {
+            return None;
+        }
+        let v = self.unwrap(v);
+        match v.kind() {
+            "identifier" => self.classify_depth(v, scope, depth + 1),
+            "member_expression" => {
+                let object = self.unwrap(v.child_by_field_name("object")?);
+                let prop = self.text(v.child_by_field_name("property")?);
+                if object.kind() == "this" {
+                    return self.classify_depth(v, scope, depth + 1);
+                }
+                // require('axios').default
+                if prop == "default" && object.kind() == "call_expression" {
+                    return self.classify_value(object, scope, depth + 1);
+                }
+                None
+            }
+            "call_expression" => {
+                let f = self.unwrap(self.callee(v)?);
+                let args = self.args(v);
+                if f.kind() == "identifier" && self.text(f) == "require" {
+                    let (m, _, _) = self.string_lit(*args.first()?)?;
+                    return lib_by_module(&m).map(|lib| Recv {
+                        lib,
+                        configs: Vec::new(),
+                    });
+                }
+                if f.kind() == "identifier" {
+                    let base = self.classify_depth(f, scope, depth + 1)?;
+                    // `supertest(app)` / `request(app)`: an agent bound to an app or URL.
+                    if base.lib == Lib::Supertest {
+                        return Some(Recv {
+                            lib: Lib::Supertest,
+                            configs: args.first().map(|a| (*a, scope)).into_iter().collect(),
+                        });
+                    }
+                    return None;
+                }
+                if f.kind() != "member_expression" {
+                    return None;
+                }
+                let object = f.child_by_field_name("object")?;
+                let prop = self.text(f.child_by_field_name("property")?);
+                let mut base = self.classify_depth(object, scope, depth + 1)?;
+                match (base.lib, prop) {
+                    (Lib::Axios, "create")
+                    | (Lib::Got, "extend")
+                    | (Lib::Ky, "create" | "extend")
+                    | (Lib::Request, "defaults") => {
+                        if let Some(cfg) = args.first() {
+                            base.configs.push((*cfg, scope));
+                        }
+                        Some(base)
+                    }
+                    (Lib::Superagent, "agent") => Some(base),
+                    (Lib::Supertest, "agent") => Some(Recv {
+                        lib: Lib::Supertest,
+                        configs: args.first().map(|a| (*a, scope)).into_iter().collect(),
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn cfg(&self, configs: &[(Node<'t>, ScopeId)]) -> Cfg<'t> {
+        Cfg {
+            opts: configs.iter().map(|(n, s)| self.opts(*n, *s)).collect(),
+        }
+    }
+
+    fn merged_fields(&self, cfg: &Cfg<'t>, keys: &[&str], strings: bool) -> Fields {
+        let mut out = Fields::default();
+        for o in &cfg.opts {
+            match o.get_any(keys) {
+                Lookup::Found { value, scope } => {
+                    merge_fields(&mut out, self.fields(value, scope, strings))
+                }
+                Lookup::Unknown(_) => out.open = true,
+                Lookup::Absent => {}
+            }
+        }
+        out
+    }
+
+    /// Whether the headers declare a form-encoded body.
+    fn says_form(&self, headers: &Fields) -> bool {
+        headers
+            .get_ci("content-type")
+            .and_then(|f| f.value.as_str())
+            .is_some_and(|v| v.contains("x-www-form-urlencoded"))
+    }
+
+    fn new_call(
+        &self,
+        client: Client,
+        receiver: Option<String>,
+        method: Method,
+        url: UrlOut,
+        url_span: std::ops::Range<usize>,
+        extra_query: Fields,
+        call: Node<'t>,
+    ) -> HttpCall {
+        let mut query = Fields {
+            entries: Vec::new(),
+            open: url.query_open,
+            span: if url.query.is_empty() {
+                0..0
+            } else {
+                url_span.clone()
+            },
+        };
+        for f in url.query {
+            set_field(&mut query, f);
+        }
+        if !extra_query.entries.is_empty() || extra_query.open || !extra_query.span.is_empty() {
+            merge_fields(&mut query, extra_query);
+        }
+        let mut c = HttpCall::new(
+            client,
+            method,
+            UrlTemplate {
+                pieces: url.pieces,
+                span: url_span,
+            },
+            self.call_span(call),
+        );
+        c.receiver = receiver;
+        c.query = query;
+        c
+    }
+
+    /// Resolves the URL node (if any) and joins it to a base URL / prefix.
+    fn joined_url(
+        &self,
+        url: Option<(Node<'t>, ScopeId)>,
+        base: Lookup<'t>,
+    ) -> (UrlOut, std::ops::Range<usize>) {
+        let (out, span) = match url {
+            Some((n, s)) => (self.url(n, s), n.byte_range()),
+            None => (UrlOut::default(), 0..0),
+        };
+        let base = match base {
+            Lookup::Found { value, scope } => self.url(value, scope),
+            _ => return (out, span),
+        };
+        let relative = match out.pieces.first() {
+            None => true,
+            Some(Piece::Lit { text, .. }) => !is_absolute(text) && !text.starts_with("//"),
+            Some(Piece::Hole { .. }) => false,
+        };
+        if !relative {
+            return (out, span);
+        }
+        let span = if span.is_empty() {
+            base.pieces
+                .first()
+                .map(|p| p.span().clone())
+                .unwrap_or(span)
+        } else {
+            span
+        };
+        (join(base, out), span)
+    }
+
+    // ------------------------------------------------------------ fetch
+
+    /// `fetch(url, init)` and `new Request(url, init)`.
+    pub fn fetch(
+        &self,
+        call: Node<'t>,
+        receiver: Option<String>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let args = self.args(call);
+        let url_arg = *args.first()?;
+        let (u, _) = self.follow(url_arg, scope);
+        if u.kind() == "new_expression"
+            && u.child_by_field_name("constructor")
+                .is_some_and(|c| self.text(c) == "Request")
+        {
+            // The `new Request(...)` is reported itself.
+            return None;
+        }
+        let init = match args.get(1) {
+            Some(&a) => self.opts(a, scope),
+            None => Opts::default(),
+        };
+        let method = self.method_from(init.get("method"), Method::implied("GET"));
+        let mut c = self.new_call(
+            Client::Fetch,
+            receiver,
+            method,
+            self.url(url_arg, scope),
+            url_arg.byte_range(),
+            Fields::default(),
+            call,
+        );
+        c.headers = self.merged_fields(
+            &Cfg {
+                opts: vec![init.clone()],
+            },
+            &["headers"],
+            false,
+        );
+        c.body = init
+            .get("body")
+            .found()
+            .and_then(|(n, s)| self.body(n, s, false));
+        Some(c)
+    }
+
+    // ------------------------------------------------------------ axios and friends
+
+    /// axios-style calls: `(url, config)`, `(url, data, config)`, `(config)`; also the
+    /// generic `x.delete(url)` on an unknown receiver.
+    #[allow(clippy::too_many_arguments)]
+    pub fn axios_like(
+        &self,
+        client: Client,
+        receiver: Option<String>,
+        instance: &[(Node<'t>, ScopeId)],
+        verb: Option<Method>,
+        url_arg: Option<Node<'t>>,
+        data_arg: Option<Node<'t>>,
+        config_arg: Option<Node<'t>>,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> HttpCall {
+        let mut cfg = self.cfg(instance);
+        if let Some(c) = config_arg {
+            cfg.opts.push(self.opts(c, scope));
+        }
+        let url_node = url_arg
+            .map(|n| (n, scope))
+            .or_else(|| cfg.get_known(&["url"]).found());
+        let (url, url_span) = self.joined_url(url_node, cfg.get_known(&["baseURL"]));
+        let method =
+            verb.unwrap_or_else(|| self.method_from(cfg.get("method"), Method::implied("GET")));
+        let headers = self.merged_fields(&cfg, &["headers"], false);
+        let params = self.merged_fields(&cfg, &["params"], true);
+        let mut c = self.new_call(client, receiver, method, url, url_span, params, call);
+        let body_keys: &[&str] = if client == Client::MethodCall {
+            &["data", "body"]
+        } else {
+            &["data"]
+        };
+        let form = self.says_form(&headers);
+        c.body = match data_arg {
+            Some(d) => self.body(d, scope, form),
+            None => cfg
+                .get_any(body_keys)
+                .found()
+                .and_then(|(n, s)| self.body(n, s, form)),
+        };
+        c.headers = headers;
+        c
+    }
+
+    /// `axios(...)`, `axios.<verb>(...)`, `axios.request(config)` on axios or an instance.
+    pub fn axios(
+        &self,
+        recv: &Recv<'t>,
+        prop: Option<Node<'t>>,
+        receiver: String,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let args = self.args(call);
+        let a = |i: usize| args.get(i).copied();
+        let Some(prop) = prop else {
+            // axios(config) / axios(url, config)
+            let first = a(0)?;
+            let (url, config) = if self.looks_like_config(first, scope) {
+                (None, Some(first))
+            } else {
+                (Some(first), a(1))
+            };
+            return Some(self.axios_like(
+                Client::Axios,
+                Some(receiver),
+                &recv.configs,
+                None,
+                url,
+                None,
+                config,
+                call,
+                scope,
+            ));
+        };
+        let p = self.text(prop);
+        let verb = |name: &str| Some(Method::known(name, Some(prop.byte_range())));
+        Some(match p {
+            "get" | "delete" | "head" | "options" => self.axios_like(
+                Client::Axios,
+                Some(receiver),
+                &recv.configs,
+                verb(p),
+                Some(a(0)?),
+                None,
+                a(1),
+                call,
+                scope,
+            ),
+            "post" | "put" | "patch" => self.axios_like(
+                Client::Axios,
+                Some(receiver),
+                &recv.configs,
+                verb(p),
+                Some(a(0)?),
+                a(1),
+                a(2),
+                call,
+                scope,
+            ),
+            "request" => self.axios_like(
+                Client::Axios,
+                Some(receiver),
+                &recv.configs,
+                None,
+                None,
+                None,
+                Some(a(0)?),
+                call,
+                scope,
+            ),
+            _ => return None,
+        })
+    }
+
+    /// An object literal, or a name that reads like an options object.
+    fn looks_like_config(&self, n: Node<'t>, scope: ScopeId) -> bool {
+        let (o, _) = self.follow(n, scope);
+        if o.kind() == "object" {
+            return true;
+        }
+        if matches!(
+            o.kind(),
+            "string" | "template_string" | "binary_expression" | "new_expression"
+        ) {
+            return false;
+        }
+        let t = self.text(n).to_ascii_lowercase();
+        ["config", "option", "opts", "settings", "params", "req"]
+            .iter()
+            .any(|w| t.contains(w))
+    }
+
+    /// Generic `<receiver>.<verb>(url, …)` on a receiver not known in this file.
+    pub fn method_call(
+        &self,
+        object: Node<'t>,
+        prop: Node<'t>,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let p = self.text(prop);
+        let args = self.args(call);
+        if !VERBS.contains(&p) && p != "request" {
+            return None;
+        }
+        if args.iter().skip(1).any(|a| is_function(*a)) {
+            return None; // a route handler: `router.delete('/users/:id', (req, res) => …)`
+        }
+        let receiver = self.text(object).replace("?.", ".");
+        let root = receiver.split(['.', '(', '[']).next().unwrap_or_default();
+        if matches!(
+            root,
+            "app" | "router" | "server" | "route" | "fastify" | "express" | "koa" | "hono"
+        ) {
+            return None;
+        }
+        if self.receiver_is_data(object, scope) {
+            return None;
+        }
+        let first = *args.first()?;
+        let (url_arg, data_arg, config_arg, verb) = if p == "request" {
+            if self.looks_like_config(first, scope) {
+                (None, None, Some(first), None)
+            } else {
+                (Some(first), None, args.get(1).copied(), None)
+            }
+        } else {
+            let m = Method::known(verb_method(p)?, Some(prop.byte_range()));
+            match p {
+                "post" | "put" | "patch" => (
+                    Some(first),
+                    args.get(1).copied(),
+                    args.get(2).copied(),
+                    Some(m),
+                ),
+                _ => (Some(first), None, args.get(1).copied(), Some(m)),
+            }
+        };
+        let c = self.axios_like(
+            Client::MethodCall,
+            Some(receiver),
+            &[],
+            verb,
+            url_arg,
+            data_arg,
+            config_arg,
+            call,
+            scope,
+        );
+        url_like(&c.url.pieces).then_some(c)
+    }
+
+    /// A receiver bound in this file to data (a Map, an object, a string): not a client.
+    fn receiver_is_data(&self, object: Node<'t>, scope: ScopeId) -> bool {
+        let (o, _) = self.follow(object, scope);
+        if o.id() == self.unwrap(object).id() {
+            return false;
+        }
+        matches!(
+            o.kind(),
+            "object" | "array" | "string" | "template_string" | "number"
+        ) || (o.kind() == "new_expression"
+            && o.child_by_field_name("constructor").is_some_and(|c| {
+                matches!(
+                    self.text(c),
+                    "Map" | "Set" | "WeakMap" | "URLSearchParams" | "Headers" | "FormData" | "URL"
+                )
+            }))
+    }
+
+    // ------------------------------------------------------------ got / ky
+
+    /// `got(url, opts)`, `got(opts)`, `got.<verb>(url, opts)`, same for ky.
+    pub fn got_ky(
+        &self,
+        recv: &Recv<'t>,
+        prop: Option<Node<'t>>,
+        receiver: String,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let args = self.args(call);
+        let verb = match prop {
+            Some(p) => Some(Method::known(
+                verb_method(self.text(p))?,
+                Some(p.byte_range()),
+            )),
+            None => None,
+        };
+        let first = *args.first()?;
+        let (url_arg, opts_arg) = if verb.is_none() && self.object_literal(first, scope).is_some() {
+            (None, Some(first))
+        } else {
+            (Some(first), args.get(1).copied())
+        };
+        let mut cfg = self.cfg(&recv.configs);
+        if let Some(o) = opts_arg {
+            cfg.opts.push(self.opts(o, scope));
+        }
+        let url_node = url_arg
+            .map(|n| (n, scope))
+            .or_else(|| cfg.get_known(&["url"]).found());
+        let (url, url_span) = self.joined_url(url_node, cfg.get_known(&["prefixUrl"]));
+        let method =
+            verb.unwrap_or_else(|| self.method_from(cfg.get("method"), Method::implied("GET")));
+        let client = if recv.lib == Lib::Ky {
+            Client::Ky
+        } else {
+            Client::Got
+        };
+        let search = self.merged_fields(&cfg, &["searchParams"], true);
+        let mut c = self.new_call(client, Some(receiver), method, url, url_span, search, call);
+        c.headers = self.merged_fields(&cfg, &["headers"], false);
+        c.body = if let Some((n, s)) = cfg.get("json").found() {
+            Some(Body::Json {
+                value: self.value(n, s),
+            })
+        } else if let Some((n, s)) = cfg.get("form").found() {
+            Some(self.form_body(n, s))
+        } else {
+            cfg.get("body")
+                .found()
+                .and_then(|(n, s)| self.body(n, s, false))
+        };
+        Some(c)
+    }
+
+    fn form_body(&self, n: Node<'t>, scope: ScopeId) -> Body {
+        match self.body(n, scope, true) {
+            Some(b @ (Body::Form { .. } | Body::Raw { .. })) => b,
+            _ => Body::Form {
+                fields: self.fields(n, scope, true),
+            },
+        }
+    }
+
+    // ------------------------------------------------------------ request
+
+    /// `request(opts, cb)`, `request(url, opts?, cb)`, `request.<verb>(url|opts, …)`.
+    pub fn request(
+        &self,
+        recv: &Recv<'t>,
+        prop: Option<Node<'t>>,
+        receiver: String,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let args = self.args(call);
+        let verb = match prop {
+            Some(p) => Some(Method::known(
+                verb_method(self.text(p))?,
+                Some(p.byte_range()),
+            )),
+            None => None,
+        };
+        let first = *args.first()?;
+        if is_function(first) {
+            return None;
+        }
+        let (url_arg, opts_arg) = if self.object_literal(first, scope).is_some() {
+            (None, Some(first))
+        } else if prop.is_none()
+            && !self.looks_like_url(first, scope)
+            && self.looks_like_config(first, scope)
+        {
+            (None, Some(first))
+        } else {
+            // `request(url, cb)`: only an options-like second argument is options.
+            let second = args
+                .get(1)
+                .copied()
+                .filter(|a| !is_function(*a) && self.looks_like_config(*a, scope));
+            (Some(first), second)
+        };
+        let mut cfg = self.cfg(&recv.configs);
+        if let Some(o) = opts_arg {
+            cfg.opts.push(self.opts(o, scope));
+        }
+        let url_node = url_arg
+            .map(|n| (n, scope))
+            .or_else(|| cfg.get_known(&["uri", "url"]).found());
+        let (url, url_span) = self.joined_url(url_node, cfg.get_known(&["baseUrl"]));
+        let method =
+            verb.unwrap_or_else(|| self.method_from(cfg.get("method"), Method::implied("GET")));
+        let qs = self.merged_fields(&cfg, &["qs"], true);
+        let mut c = self.new_call(
+            Client::Request,
+            Some(receiver),
+            method,
+            url,
+            url_span,
+            qs,
+            call,
+        );
+        c.headers = self.merged_fields(&cfg, &["headers"], false);
+        c.body = if let Some((n, s)) = cfg.get_any(&["form", "formData"]).found() {
+            Some(self.form_body(n, s))
+        } else if let Some((n, s)) = cfg.get("body").found() {
+            self.body(n, s, false)
+        } else if let Some((n, s)) = cfg.get("json").found() {
+            // `json: {…}` is the body itself; `json: true` only says how to encode.
+            let (j, _) = self.follow(n, s);
+            matches!(j.kind(), "object" | "array").then(|| Body::Json {
+                value: self.value(n, s),
+            })
+        } else {
+            None
+        };
+        Some(c)
+    }
+
+    fn looks_like_url(&self, n: Node<'t>, scope: ScopeId) -> bool {
+        let (o, _) = self.follow(n, scope);
+        matches!(o.kind(), "string" | "template_string" | "binary_expression")
+            || self.is_url_ctor(o)
+    }
+
+    // ------------------------------------------------------------ node http
+
+    /// `http.request(options, cb)`, `https.request(url, options?, cb)`, `http.get(…)`.
+    pub fn node_http(
+        &self,
+        https: bool,
+        prop: Node<'t>,
+        receiver: String,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let p = self.text(prop);
+        if p != "request" && p != "get" {
+            return None;
+        }
+        let args = self.args(call);
+        let first = *args.first()?;
+        let (url_arg, opts_arg) = if self.object_literal(first, scope).is_some() {
+            (None, Some(first))
+        } else {
+            (
+                Some(first),
+                args.get(1)
+                    .copied()
+                    .filter(|a| self.object_literal(*a, scope).is_some()),
+            )
+        };
+        let opts = match opts_arg {
+            Some(o) => self.opts(o, scope),
+            None => Opts::default(),
+        };
+        let (url, url_span) = match url_arg {
+            Some(u) => (self.url(u, scope), u.byte_range()),
+            None => (self.http_options_url(https, &opts), opts.span.clone()),
+        };
+        let method = if p == "get" {
+            Method::implied("GET")
+        } else {
+            self.method_from(opts.get("method"), Method::implied("GET"))
+        };
+        let mut c = self.new_call(
+            Client::NodeHttp,
+            Some(receiver),
+            method,
+            url,
+            url_span,
+            Fields::default(),
+            call,
+        );
+        c.headers = self.merged_fields(&Cfg { opts: vec![opts] }, &["headers"], false);
+        Some(c)
+    }
+
+    /// `{ protocol, hostname | host, port, path }` as a URL. The origin is one literal
+    /// (it is not written as one in the source), placed on the host's span.
+    fn http_options_url(&self, https: bool, opts: &Opts<'t>) -> UrlOut {
+        let mut out = UrlOut::default();
+        let scheme = match opts
+            .get("protocol")
+            .found()
+            .and_then(|(n, s)| self.string_lit(self.follow(n, s).0))
+        {
+            Some((p, _, _)) => p.trim_end_matches(':').to_string(),
+            None if https => "https".into(),
+            None => "http".into(),
+        };
+        let at = opts.span.start;
+        let port = match opts.get("port").found() {
+            Some((n, s)) => {
+                let (o, _) = self.follow(n, s);
+                match o.kind() {
+                    "number" => Some(Ok(self.text(o).to_string())),
+                    _ => match self.string_lit(o) {
+                        Some((t, _, _)) => Some(Ok(t)),
+                        None => Some(Err(n)),
+                    },
+                }
+            }
+            None => None,
+        };
+        let host = opts.get_any(&["hostname", "host"]).found();
+        match host.map(|(n, s)| (n, self.string_lit(self.follow(n, s).0))) {
+            Some((_, Some((h, span, _)))) => {
+                let mut text = format!("{scheme}://{h}");
+                if let Some(Ok(p)) = &port {
+                    text.push(':');
+                    text.push_str(p);
+                }
+                out.pieces.push(Piece::Lit {
+                    text,
+                    span,
+                    exact: false,
+                });
+            }
+            Some((n, None)) => {
+                out.pieces.push(Piece::Lit {
+                    text: format!("{scheme}://"),
+                    span: n.start_byte()..n.start_byte(),
+                    exact: false,
+                });
+                out.pieces.push(Piece::Hole {
+                    expr: self.text(n).to_string(),
+                    span: n.byte_range(),
+                });
+                if let Some(Ok(p)) = &port {
+                    let (pn, ps) = opts.get("port").found().expect("port was found");
+                    let at = self.follow(pn, ps).0;
+                    out.pieces.push(Piece::Lit {
+                        text: format!(":{p}"),
+                        span: at.byte_range(),
+                        exact: false,
+                    });
+                }
+            }
+            None => out.pieces.push(Piece::Lit {
+                text: format!("{scheme}://localhost"),
+                span: at..at,
+                exact: false,
+            }),
+        }
+        if let Some(Err(p)) = port {
+            out.pieces.push(Piece::Lit {
+                text: ":".into(),
+                span: p.start_byte()..p.start_byte(),
+                exact: false,
+            });
+            out.pieces.push(Piece::Hole {
+                expr: self.text(p).to_string(),
+                span: p.byte_range(),
+            });
+        }
+        if let Some((n, s)) = opts.get("path").found() {
+            let path = self.url(n, s);
+            out.pieces.extend(path.pieces);
+            out.query.extend(path.query);
+            out.query_open |= path.query_open;
+        }
+        out
+    }
+
+    /// The body written with `req.write(x)` / `req.end(x)`.
+    pub fn written_body(&self, arg: Node<'t>, scope: ScopeId) -> Option<Body> {
+        self.body(arg, scope, false)
+    }
+
+    // ------------------------------------------------------------ jQuery
+
+    /// `$.ajax(settings)`, `$.ajax(url, settings)`, `$.post/get/getJSON(url, data)`.
+    pub fn jquery(
+        &self,
+        prop: Node<'t>,
+        receiver: String,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let p = self.text(prop);
+        let args = self.args(call);
+        let first = *args.first()?;
+        let first_is_settings = self.object_literal(first, scope).is_some();
+        let (url_arg, settings_arg, data_arg) = match p {
+            "ajax" if first_is_settings => (None, Some(first), None),
+            "ajax" => (Some(first), args.get(1).copied(), None),
+            "post" | "get" | "getJSON" if first_is_settings => (None, Some(first), None),
+            "post" | "get" | "getJSON" => (
+                Some(first),
+                None,
+                args.get(1).copied().filter(|a| !is_function(*a)),
+            ),
+            _ => return None,
+        };
+        let settings = match settings_arg {
+            Some(s) => self.opts(s, scope),
+            None => Opts::default(),
+        };
+        let method = match p {
+            "post" => Method::known("POST", Some(prop.byte_range())),
+            "get" | "getJSON" if settings_arg.is_none() => {
+                Method::known("GET", Some(prop.byte_range()))
+            }
+            "get" | "getJSON" => self.method_from(
+                settings.get_any(&["method", "type"]),
+                Method::known("GET", Some(prop.byte_range())),
+            ),
+            _ => self.method_from(
+                settings.get_any(&["method", "type"]),
+                Method::implied("GET"),
+            ),
+        };
+        let url_node = url_arg
+            .map(|n| (n, scope))
+            .or_else(|| settings.get("url").found());
+        let (url, url_span) = self.joined_url(url_node, Lookup::Absent);
+        let data = data_arg
+            .map(|d| (d, scope))
+            .or_else(|| settings.get("data").found());
+        let json = settings
+            .get("contentType")
+            .found()
+            .and_then(|(n, s)| self.string_lit(self.follow(n, s).0))
+            .is_some_and(|(t, _, _)| t.contains("json"));
+        let in_query = method.is("GET") || method.is("HEAD");
+        let query = match data {
+            Some((d, s)) if in_query => self.fields(d, s, true),
+            _ => Fields::default(),
+        };
+        let mut c = self.new_call(
+            Client::JQuery,
+            Some(receiver),
+            method,
+            url,
+            url_span,
+            query,
+            call,
+        );
+        c.headers = self.merged_fields(
+            &Cfg {
+                opts: vec![settings],
+            },
+            &["headers"],
+            false,
+        );
+        if !in_query {
+            c.body = data.and_then(|(d, s)| self.body(d, s, !json));
+        }
+        Some(c)
+    }
+
+    // ------------------------------------------------------------ Postman
+
+    /// `pm.sendRequest(url | { url, method, header, body }, cb)`.
+    pub fn pm_send_request(
+        &self,
+        receiver: String,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let args = self.args(call);
+        let first = *args.first()?;
+        let Some((req, rs)) = self.object_literal(first, scope) else {
+            let url = self.url(first, scope);
+            return Some(self.new_call(
+                Client::PmSendRequest,
+                Some(receiver),
+                Method::implied("GET"),
+                url,
+                first.byte_range(),
+                Fields::default(),
+                call,
+            ));
+        };
+        let req = self.opts(req, rs);
+        let url_node = match req.get("url").found() {
+            Some((n, s)) => match self.object_literal(n, s) {
+                // `url: { raw: '…', host: [...], path: [...] }`
+                Some((u, us)) => self.opts(u, us).get("raw").found(),
+                None => Some((n, s)),
+            },
+            None => None,
+        };
+        let (url, url_span) = self.joined_url(url_node, Lookup::Absent);
+        let method = self.method_from(req.get("method"), Method::implied("GET"));
+        let mut c = self.new_call(
+            Client::PmSendRequest,
+            Some(receiver),
+            method,
+            url,
+            url_span,
+            Fields::default(),
+            call,
+        );
+        c.headers = match req.get("header") {
+            Lookup::Found { value, scope } => self.fields(value, scope, false),
+            Lookup::Unknown(n) => Fields {
+                entries: Vec::new(),
+                open: true,
+                span: n.byte_range(),
+            },
+            Lookup::Absent => Fields::default(),
+        };
+        c.body = req
+            .get("body")
+            .found()
+            .and_then(|(n, s)| self.pm_body(n, s));
+        Some(c)
+    }
+
+    fn pm_body(&self, n: Node<'t>, scope: ScopeId) -> Option<Body> {
+        let Some((b, bs)) = self.object_literal(n, scope) else {
+            return self.body(n, scope, false);
+        };
+        let body = self.opts(b, bs);
+        let mode = body
+            .get("mode")
+            .found()
+            .and_then(|(m, s)| self.string_lit(self.follow(m, s).0))
+            .map(|(t, _, _)| t);
+        let mode = mode.or_else(|| {
+            ["raw", "urlencoded", "formdata", "graphql"]
+                .into_iter()
+                .find(|k| body.get(k).found().is_some())
+                .map(str::to_string)
+        })?;
+        let (v, vs) = body.get(&mode).found()?;
+        match mode.as_str() {
+            "raw" => self.body(v, vs, false),
+            "urlencoded" | "formdata" => Some(Body::Form {
+                fields: self.fields(v, vs, true),
+            }),
+            "graphql" => {
+                let Some((g, gs)) = self.object_literal(v, vs) else {
+                    return self.body(v, vs, false);
+                };
+                let g = self.opts(g, gs);
+                let query = g
+                    .get("query")
+                    .found()
+                    .and_then(|(q, qs)| self.string_lit(self.follow(q, qs).0));
+                match query {
+                    Some((query, span, _)) => Some(Body::GraphQl {
+                        query,
+                        span,
+                        variables: g.get("variables").found().map(|(x, xs)| self.value(x, xs)),
+                    }),
+                    None => self.body(v, vs, false),
+                }
+            }
+            _ => self.body(v, vs, false),
+        }
+    }
+
+    // ------------------------------------------------------------ RPC
+
+    /// `api.call('entity.delete', {...})`, `apicall('entity.delete', params)`.
+    pub fn rpc(&self, call: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
+        let f = self.callee(call)?;
+        let (target, receiver) = match f.kind() {
+            "identifier" if self.text(f) == "apicall" => (f, None),
+            "member_expression" => {
+                let p = self.text(f.child_by_field_name("property")?);
+                if p != "call" && p != "apicall" {
+                    return None;
+                }
+                let o = f.child_by_field_name("object")?;
+                (o, Some(self.text(o).to_string()))
+            }
+            _ => return None,
+        };
+        let args = self.args(call);
+        let first = *args.first()?;
+        let (name, span, _) = self.string_lit(self.follow(first, scope).0)?;
+        let plausible = name.contains('.')
+            && !name.starts_with('.')
+            && !name.ends_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !plausible {
+            return None;
+        }
+        let url = UrlOut {
+            pieces: vec![
+                Piece::Hole {
+                    expr: self.text(target).to_string(),
+                    span: target.byte_range(),
+                },
+                Piece::Lit {
+                    text: format!("/{name}"),
+                    span: span.clone(),
+                    exact: false,
+                },
+            ],
+            ..UrlOut::default()
+        };
+        let mut c = self.new_call(
+            Client::Rpc,
+            receiver,
+            Method::implied("POST"),
+            url,
+            first.byte_range(),
+            Fields::default(),
+            call,
+        );
+        let fields = match args.get(1) {
+            Some(&p) => self.fields(p, scope, false),
+            None => Fields {
+                span: call
+                    .child_by_field_name("arguments")
+                    .map(|a| a.byte_range())
+                    .unwrap_or_default(),
+                ..Fields::default()
+            },
+        };
+        c.body = Some(Body::Form { fields });
+        c.rpc = Some(RpcName { name, span });
+        Some(c)
+    }
+
+    // ------------------------------------------------------------ superagent / supertest
+
+    /// The start of a superagent/supertest chain: `superagent.delete(url)`,
+    /// `request(app).delete(path)`, `agent.post(url)`, `superagent('DELETE', url)`.
+    pub fn chain_start(&self, call: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
+        let f = self.callee(call)?;
+        let args = self.args(call);
+        if f.kind() == "identifier" {
+            // superagent('DELETE', url) / superagent(url)
+            let recv = self.classify(f, scope)?;
+            if recv.lib != Lib::Superagent {
+                return None;
+            }
+            let (method, url_arg) = match args.as_slice() {
+                [m, u, ..] => (self.method(*m, scope), *u),
+                [u] => (Method::implied("GET"), *u),
+                [] => return None,
+            };
+            return Some(self.new_call(
+                Client::Superagent,
+                Some(self.text(f).to_string()),
+                method,
+                self.url(url_arg, scope),
+                url_arg.byte_range(),
+                Fields::default(),
+                call,
+            ));
+        }
+        if f.kind() != "member_expression" {
+            return None;
+        }
+        let prop = f.child_by_field_name("property")?;
+        let name = verb_method(self.text(prop))?;
+        let object = f.child_by_field_name("object")?;
+        let (client, base) = self.chain_receiver(object, scope)?;
+        let url_arg = *args.first()?;
+        let mut url = self.url(url_arg, scope);
+        if let Some((b, bs)) = base {
+            let base = self.url(b, bs);
+            let absolute_base =
+                matches!(base.pieces.first(), Some(Piece::Lit { text, .. }) if is_absolute(text));
+            let relative = matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if text.starts_with('/'));
+            if absolute_base && relative {
+                url = join(base, url);
+            }
+        }
+        Some(self.new_call(
+            client,
+            Some(self.text(object).to_string()),
+            Method::known(name, Some(prop.byte_range())),
+            url,
+            url_arg.byte_range(),
+            Fields::default(),
+            call,
+        ))
+    }
+
+    /// Superagent or supertest receiver, with supertest's app / base URL.
+    #[allow(clippy::type_complexity)]
+    fn chain_receiver(
+        &self,
+        object: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<(Client, Option<(Node<'t>, ScopeId)>)> {
+        let o = self.unwrap(object);
+        if o.kind() == "call_expression" {
+            // request(app) / supertest(app) / request.agent(app)
+            let f = self.unwrap(self.callee(o)?);
+            let app = self.args(o).first().map(|a| (*a, scope));
+            let callee = match f.kind() {
+                "identifier" => f,
+                "member_expression"
+                    if f.child_by_field_name("property")
+                        .is_some_and(|p| self.text(p) == "agent") =>
+                {
+                    f.child_by_field_name("object")?
+                }
+                _ => return self.classify(o, scope).and_then(|r| chain_client(&r)),
+            };
+            let lib = self.classify(callee, scope).map(|r| r.lib);
+            let name = self.text(callee);
+            let supertest = match lib {
+                Some(Lib::Supertest | Lib::Request) => true,
+                Some(Lib::Superagent) => return Some((Client::Superagent, None)),
+                None => name == "request" || name == "supertest",
+                _ => false,
+            };
+            return supertest.then_some((Client::Supertest, app));
+        }
+        let recv = self.classify(o, scope)?;
+        chain_client(&recv)
+    }
+
+    /// Links after the start: `.set()`, `.send()`, `.type()`, `.query()`.
+    pub fn chain_links(&self, c: &mut HttpCall, links: &[Node<'t>], scope: ScopeId) {
+        let mut form = false;
+        let mut sends: Vec<Node<'t>> = Vec::new();
+        for &link in links {
+            let Some(f) = self.callee(link) else { continue };
+            let Some(prop) = f.child_by_field_name("property") else {
+                continue;
+            };
+            let args = self.args(link);
+            match (self.text(prop), args.as_slice()) {
+                ("set", [name, value, ..]) => {
+                    if let Some((key, key_span, _)) = self.string_lit(self.follow(*name, scope).0) {
+                        if key.eq_ignore_ascii_case("content-type") {
+                            form |= self
+                                .string_lit(self.follow(*value, scope).0)
+                                .is_some_and(|(v, _, _)| v.contains("x-www-form-urlencoded"));
+                        }
+                        if c.headers.span.is_empty() {
+                            c.headers.span = link.byte_range();
+                        }
+                        set_field(
+                            &mut c.headers,
+                            Field {
+                                key,
+                                key_span,
+                                value: self.value(*value, scope),
+                            },
+                        );
+                    } else {
+                        c.headers.open = true;
+                    }
+                }
+                ("set", [obj]) => merge_fields(&mut c.headers, self.fields(*obj, scope, false)),
+                ("send", [body, ..]) => sends.push(*body),
+                ("type", [t, ..]) => {
+                    if let Some((t, _, _)) = self.string_lit(self.follow(*t, scope).0) {
+                        form = t == "form" || t.contains("x-www-form-urlencoded");
+                    }
+                }
+                ("query", [q, ..]) => merge_fields(&mut c.query, self.fields(*q, scope, true)),
+                _ => {}
+            }
+        }
+        // superagent merges successive object `.send()`s.
+        let objects: Vec<_> = sends
+            .iter()
+            .filter_map(|s| self.object_literal(*s, scope))
+            .collect();
+        c.body = if !sends.is_empty() && objects.len() == sends.len() {
+            let mut fields = Fields::default();
+            for (o, os) in objects {
+                merge_fields(&mut fields, self.fields(o, os, false));
+            }
+            Some(if form {
+                Body::Form { fields }
+            } else {
+                Body::Json {
+                    value: Value::Object(fields),
+                }
+            })
+        } else {
+            sends.last().and_then(|s| self.body(*s, scope, form))
+        };
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn chain_client<'t>(recv: &Recv<'t>) -> Option<(Client, Option<(Node<'t>, ScopeId)>)> {
+    match recv.lib {
+        Lib::Superagent => Some((Client::Superagent, None)),
+        Lib::Supertest => Some((Client::Supertest, recv.configs.first().copied())),
+        _ => None,
+    }
+}
+
+/// Joins a base URL / prefix and a relative URL the way the libraries do: exactly one
+/// `/` between them.
+fn join(mut base: UrlOut, url: UrlOut) -> UrlOut {
+    let url_slash =
+        matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if text.starts_with('/'));
+    if let Some(Piece::Lit { text, span, exact }) = base.pieces.last_mut() {
+        if text.ends_with('/') && url_slash {
+            text.pop();
+            if *exact {
+                span.end -= 1;
+            }
+            if text.is_empty() {
+                base.pieces.pop();
+            }
+        } else if !text.ends_with('/') && !url_slash && !url.pieces.is_empty() {
+            let at = url.pieces[0].span().start;
+            base.pieces.push(synthetic_slash(at));
+        }
+    } else if !url_slash && !url.pieces.is_empty() && !base.pieces.is_empty() {
+        let at = url.pieces[0].span().start;
+        base.pieces.push(synthetic_slash(at));
+    }
+    base.pieces.extend(url.pieces);
+    base.query.extend(url.query);
+    base.query_open |= url.query_open;
+    base
+}
+
+/// A first argument that reads as a URL: starts with `/` or a scheme, or has a `/`
+/// after a leading hole (`${BASE}/users`).
+pub(super) fn url_like(pieces: &[Piece]) -> bool {
+    match pieces.first() {
+        Some(Piece::Lit { text, .. }) => {
+            let first = text.as_str();
+            (first.starts_with('/') || is_absolute(first)) && !route_pattern(pieces)
+        }
+        Some(Piece::Hole { .. }) => {
+            pieces
+                .iter()
+                .skip(1)
+                .any(|p| matches!(p, Piece::Lit { text, .. } if text.contains('/')))
+                && !route_pattern(pieces)
+        }
+        None => false,
+    }
+}
+
+/// `/users/:id`: a server route, not a request.
+fn route_pattern(pieces: &[Piece]) -> bool {
+    pieces.iter().any(|p| match p {
+        Piece::Lit { text, .. } => text
+            .match_indices("/:")
+            .any(|(i, _)| text[i + 2..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')),
+        Piece::Hole { .. } => false,
+    })
+}

@@ -1,0 +1,114 @@
+//! JavaScript / TypeScript front end (tree-sitter).
+//!
+//! One parse, then two walks over the tree:
+//! 1. [`scope`] records scopes and the names bound in them (`const`/`let`/`var`,
+//!    parameters, imports, `this.x` members) and which of them are ever reassigned;
+//! 2. [`walk`] tries every call expression against the known call shapes
+//!    ([`clients`]: fetch, axios and its instances, got, ky, superagent, supertest,
+//!    request, node http, jQuery, `pm.sendRequest`, RPC SDK calls, and generic
+//!    `x.delete(url)`), resolving URLs, options and bodies through those bindings
+//!    ([`resolve`]). The same walk collects secret-looking literals ([`secrets`]) and
+//!    absolute URLs bound to names that no call uses (reported as `Client::BaseUrl`).
+//!
+//! Not for: guessing. What is not bound in this file stays a `Piece::Hole` or a
+//! `Value::Expr` showing the expression as written.
+
+mod clients;
+mod resolve;
+mod scope;
+mod secrets;
+mod walk;
+
+use super::Extraction;
+use crate::call::Span;
+use crate::source::Language;
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser, Tree};
+
+/// Extracts the HTTP calls, secrets and first syntax error of a JavaScript,
+/// TypeScript or TSX file.
+pub fn extract(text: &str, language: Language) -> Extraction {
+    let Some(tree) = parse(text, language) else {
+        return Extraction::default();
+    };
+    let root = tree.root_node();
+    let scopes = scope::collect(root, text);
+    let resolver = resolve::Resolver::new(text, &scopes);
+    let found = walk::collect(root, &resolver);
+    Extraction {
+        calls: found.calls,
+        secrets: found.secrets,
+        syntax_error: syntax_error(root, text),
+    }
+}
+
+thread_local! {
+    /// One parser per language per thread: creating a parser is not free, and files
+    /// are scanned in parallel.
+    static PARSERS: RefCell<[Option<Parser>; 3]> = const { RefCell::new([None, None, None]) };
+}
+
+fn parse(text: &str, language: Language) -> Option<Tree> {
+    let (slot, grammar): (usize, tree_sitter::Language) = match language {
+        Language::JavaScript => (0, tree_sitter_javascript::LANGUAGE.into()),
+        Language::TypeScript => (1, tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
+        Language::Tsx => (2, tree_sitter_typescript::LANGUAGE_TSX.into()),
+    };
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        if parsers[slot].is_none() {
+            let mut p = Parser::new();
+            p.set_language(&grammar).ok()?;
+            parsers[slot] = Some(p);
+        }
+        parsers[slot].as_mut()?.parse(text, None)
+    })
+}
+
+/// The first ERROR or MISSING node, with a short message.
+fn syntax_error(root: Node<'_>, text: &str) -> Option<(Span, String)> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut node = root;
+    'descend: loop {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.is_missing() {
+                let what = child.kind();
+                let what = if what.is_empty() { "token" } else { what };
+                return Some((
+                    child.byte_range(),
+                    format!("syntax error: missing `{what}`"),
+                ));
+            }
+            if child.is_error() {
+                return Some((child.byte_range(), error_message(child, text)));
+            }
+            if child.has_error() {
+                node = child;
+                continue 'descend;
+            }
+        }
+        // The error flag is set but no child carries it: report the node itself.
+        return Some((node.byte_range(), "syntax error".into()));
+    }
+}
+
+fn error_message(error: Node<'_>, text: &str) -> String {
+    if error.end_byte() >= text.trim_end().len() {
+        return "syntax error: unexpected end of file".into();
+    }
+    // The token tree-sitter could not fit is usually the last one of the ERROR node.
+    let mut last = error;
+    while let Some(c) = last.child(last.child_count().saturating_sub(1)) {
+        last = c;
+    }
+    let token = text[last.byte_range()].trim();
+    if token.is_empty() {
+        return "syntax error".into();
+    }
+    let shown: String = token.chars().take(20).collect();
+    let ellipsis = if shown.len() < token.len() { "…" } else { "" };
+    format!("syntax error: unexpected `{shown}{ellipsis}`")
+}

@@ -1,0 +1,1177 @@
+//! Resolution of expressions through the bindings of the file: URL templates, values,
+//! option objects, header/query fields and bodies.
+//!
+//! Every resolved literal keeps the span where its text is written (a `const` far
+//! away, an object property), because fixes edit those spans. Whatever is not bound
+//! to something known in this file becomes a `Piece::Hole` / `Value::Expr` showing the
+//! expression as written at the place it was met.
+
+use super::scope::{named_children, BindValue, ScopeId, Scopes};
+use crate::call::{Body, Field, Fields, Method, Piece, Span, Value};
+use tree_sitter::Node;
+
+/// How deep resolution follows bindings and nested expressions before giving up.
+const MAX_DEPTH: usize = 24;
+
+pub(super) struct Resolver<'a, 't> {
+    pub text: &'t str,
+    pub scopes: &'a Scopes<'t>,
+}
+
+/// A URL being assembled: pieces in order, plus query parameters met on the way
+/// (`?${new URLSearchParams({...})}`, `u.searchParams.set(k, v)`).
+#[derive(Debug, Default, Clone)]
+pub(super) struct UrlOut {
+    pub pieces: Vec<Piece>,
+    pub query: Vec<Field>,
+    pub query_open: bool,
+}
+
+/// One entry of a flattened option object.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum OptEntry<'t> {
+    Field {
+        key_span: (usize, usize),
+        value: Node<'t>,
+        scope: ScopeId,
+        key_index: usize,
+    },
+    /// A spread (or the whole object) whose keys are unknown here.
+    Open(Node<'t>),
+}
+
+/// An object literal with its spreads flattened, in source order (later keys win).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Opts<'t> {
+    keys: Vec<String>,
+    entries: Vec<OptEntry<'t>>,
+    /// Built with a spread: even when the spread object is known here, it is data
+    /// from elsewhere, so the fields are reported as open.
+    spread: bool,
+    pub span: Span,
+}
+
+/// What looking a key up in an option object found.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Lookup<'t> {
+    Found {
+        value: Node<'t>,
+        scope: ScopeId,
+    },
+    Absent,
+    /// The key may be set by this spread (or unknown object).
+    Unknown(Node<'t>),
+}
+
+impl<'t> Lookup<'t> {
+    pub fn found(self) -> Option<(Node<'t>, ScopeId)> {
+        match self {
+            Lookup::Found { value, scope } => Some((value, scope)),
+            _ => None,
+        }
+    }
+}
+
+impl<'t> Opts<'t> {
+    pub fn get(&self, key: &str) -> Lookup<'t> {
+        for e in self.entries.iter().rev() {
+            match *e {
+                OptEntry::Field {
+                    value,
+                    scope,
+                    key_index,
+                    ..
+                } if self.keys[key_index] == key => return Lookup::Found { value, scope },
+                OptEntry::Open(n) => return Lookup::Unknown(n),
+                _ => {}
+            }
+        }
+        Lookup::Absent
+    }
+
+    /// The first of `keys` that is present (or possibly present).
+    pub fn get_any(&self, keys: &[&str]) -> Lookup<'t> {
+        let mut unknown = None;
+        for k in keys {
+            match self.get(k) {
+                found @ Lookup::Found { .. } => return found,
+                Lookup::Unknown(n) => unknown = Some(n),
+                Lookup::Absent => {}
+            }
+        }
+        unknown.map(Lookup::Unknown).unwrap_or(Lookup::Absent)
+    }
+}
+
+/// Decodes a JavaScript escape sequence (`\n`, `\x41`, `\u{1F600}`, line continuation).
+pub(super) fn decode_escape(raw: &str) -> String {
+    let body = &raw[1..];
+    let mut chars = body.chars();
+    let Some(c) = chars.next() else {
+        return String::new();
+    };
+    let hex = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
+    match c {
+        'n' => "\n".into(),
+        't' => "\t".into(),
+        'r' => "\r".into(),
+        'b' => "\u{8}".into(),
+        'f' => "\u{c}".into(),
+        'v' => "\u{b}".into(),
+        '0' if body.len() == 1 => "\0".into(),
+        'x' => hex(&body[1..])
+            .map(String::from)
+            .unwrap_or_else(|| body.into()),
+        'u' => {
+            let h = body[1..].trim_start_matches('{').trim_end_matches('}');
+            hex(h).map(String::from).unwrap_or_else(|| body.into())
+        }
+        '\r' | '\n' | '\u{2028}' | '\u{2029}' => String::new(),
+        _ => body.into(),
+    }
+}
+
+/// Literal runs and substitutions of a template literal.
+pub(super) enum TemplatePart<'t> {
+    Lit {
+        text: String,
+        span: Span,
+        exact: bool,
+    },
+    Sub(Node<'t>),
+}
+
+pub(super) fn template_parts<'t>(node: Node<'t>, text: &str) -> Vec<TemplatePart<'t>> {
+    let mut parts = Vec::new();
+    let mut run: Option<(String, usize, usize, bool)> = None;
+    let flush = |run: &mut Option<(String, usize, usize, bool)>,
+                 parts: &mut Vec<TemplatePart<'t>>| {
+        if let Some((t, s, e, exact)) = run.take() {
+            parts.push(TemplatePart::Lit {
+                text: t,
+                span: s..e,
+                exact,
+            });
+        }
+    };
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_fragment" | "escape_sequence" => {
+                let raw = &text[child.byte_range()];
+                let (piece, exact) = if child.kind() == "escape_sequence" {
+                    (decode_escape(raw), false)
+                } else {
+                    (raw.to_string(), true)
+                };
+                match &mut run {
+                    Some((t, _, e, ex)) => {
+                        t.push_str(&piece);
+                        *e = child.end_byte();
+                        *ex &= exact;
+                    }
+                    None => run = Some((piece, child.start_byte(), child.end_byte(), exact)),
+                }
+            }
+            "template_substitution" => {
+                flush(&mut run, &mut parts);
+                if let Some(inner) = named_children(child).first() {
+                    parts.push(TemplatePart::Sub(*inner));
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut run, &mut parts);
+    parts
+}
+
+fn has_substitution(template: Node<'_>) -> bool {
+    let mut cursor = template.walk();
+    let found = template
+        .named_children(&mut cursor)
+        .any(|c| c.kind() == "template_substitution");
+    found
+}
+
+/// Length of `scheme://host[:port]` at the start of `text`.
+pub(super) fn origin_len(text: &str) -> Option<usize> {
+    let i = text.find("://")?;
+    if i == 0
+        || !text[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+')
+    {
+        return None;
+    }
+    let after = i + 3;
+    let end = text[after..]
+        .find(['/', '?', '#'])
+        .map(|j| after + j)
+        .unwrap_or(text.len());
+    (end > after).then_some(end)
+}
+
+pub(super) fn is_absolute(text: &str) -> bool {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+fn sub_lit(text: &str, span: &Span, exact: bool, from: usize, to: usize) -> Piece {
+    Piece::Lit {
+        text: text[from..to].to_string(),
+        span: if exact {
+            span.start + from..span.start + to
+        } else {
+            span.clone()
+        },
+        exact,
+    }
+}
+
+impl<'a, 't> Resolver<'a, 't> {
+    pub fn new(text: &'t str, scopes: &'a Scopes<'t>) -> Self {
+        Resolver { text, scopes }
+    }
+
+    pub fn text(&self, n: Node<'_>) -> &'t str {
+        &self.text[n.byte_range()]
+    }
+
+    /// The decoded value, content span and exactness of a string literal.
+    pub fn string_lit(&self, n: Node<'_>) -> Option<(String, Span, bool)> {
+        match n.kind() {
+            "string" => {
+                let span =
+                    n.start_byte() + 1..n.end_byte().saturating_sub(1).max(n.start_byte() + 1);
+                let mut out = String::new();
+                let mut exact = true;
+                let mut cursor = n.walk();
+                for c in n.named_children(&mut cursor) {
+                    let raw = self.text(c);
+                    if c.kind() == "escape_sequence" {
+                        exact = false;
+                        out.push_str(&decode_escape(raw));
+                    } else {
+                        out.push_str(raw);
+                    }
+                }
+                Some((out, span, exact))
+            }
+            "template_string" if !has_substitution(n) => {
+                let span =
+                    n.start_byte() + 1..n.end_byte().saturating_sub(1).max(n.start_byte() + 1);
+                let mut out = String::new();
+                let mut exact = true;
+                for part in template_parts(n, self.text) {
+                    if let TemplatePart::Lit { text, exact: e, .. } = part {
+                        out.push_str(&text);
+                        exact &= e;
+                    }
+                }
+                Some((out, span, exact))
+            }
+            _ => None,
+        }
+    }
+
+    /// Strips parentheses, TypeScript wrappers (`as`, `satisfies`, `!`, `<T>x`) and
+    /// `Object.freeze(x)`.
+    pub fn unwrap(&self, mut n: Node<'t>) -> Node<'t> {
+        loop {
+            let inner = match n.kind() {
+                "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression" => named_children(n).first().copied(),
+                "type_assertion" => named_children(n).last().copied(),
+                "call_expression" if self.callee_is(n, "Object.freeze") => {
+                    self.args(n).first().copied()
+                }
+                _ => None,
+            };
+            match inner {
+                Some(i) if i.kind() != "sequence_expression" => n = i,
+                _ => return n,
+            }
+        }
+    }
+
+    /// Arguments of a call or `new` expression (comments skipped).
+    pub fn args(&self, call: Node<'t>) -> Vec<Node<'t>> {
+        match call.child_by_field_name("arguments") {
+            Some(a) if a.kind() == "arguments" => named_children(a),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The callee of a call. tree-sitter-typescript parses `await f<T>(x)` as
+    /// `(await f)<T>(x)`; the `await` is not part of the callee.
+    pub fn callee<'n>(&self, call: Node<'n>) -> Option<Node<'n>> {
+        let f = call.child_by_field_name("function")?;
+        if f.kind() == "await_expression" {
+            named_children(f).first().copied()
+        } else {
+            Some(f)
+        }
+    }
+
+    /// The span of a call expression, without the `await` of the quirk above.
+    pub fn call_span(&self, call: Node<'_>) -> Span {
+        match call.child_by_field_name("function") {
+            Some(f) if f.kind() == "await_expression" => {
+                let start = self
+                    .callee(call)
+                    .map_or(call.start_byte(), |c| c.start_byte());
+                start..call.end_byte()
+            }
+            _ => call.byte_range(),
+        }
+    }
+
+    /// Whether a call's callee is the dotted name `name`.
+    pub fn callee_is(&self, call: Node<'_>, name: &str) -> bool {
+        self.callee(call)
+            .is_some_and(|f| self.dotted(f).is_some_and(|d| d == name))
+    }
+
+    /// `a.b.c` as a string when the expression is a plain dotted name.
+    pub fn dotted(&self, n: Node<'_>) -> Option<String> {
+        match n.kind() {
+            "identifier" | "this" => Some(self.text(n).to_string()),
+            "member_expression" => {
+                let object = self.dotted(n.child_by_field_name("object")?)?;
+                let prop = self.text(n.child_by_field_name("property")?);
+                Some(format!("{object}.{prop}"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The name a member access reads: `x.name` or `x['name']`.
+    pub fn member_key(&self, n: Node<'t>) -> Option<String> {
+        match n.kind() {
+            "member_expression" => {
+                let p = n.child_by_field_name("property")?;
+                (p.kind() == "property_identifier").then(|| self.text(p).to_string())
+            }
+            "subscript_expression" => {
+                let idx = self.unwrap(n.child_by_field_name("index")?);
+                match idx.kind() {
+                    "number" => Some(self.text(idx).to_string()),
+                    _ => self.string_lit(idx).map(|s| s.0),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Follows identifiers bound to fixed values, object-literal members and TypeScript
+    /// wrappers to the expression that is finally there (or the last one reached).
+    pub fn follow(&self, n: Node<'t>, scope: ScopeId) -> (Node<'t>, ScopeId) {
+        self.follow_depth(n, scope, 0)
+    }
+
+    fn follow_depth(&self, n: Node<'t>, scope: ScopeId, depth: usize) -> (Node<'t>, ScopeId) {
+        let (mut n, mut scope) = (self.unwrap(n), scope);
+        for _ in depth..MAX_DEPTH {
+            let next = match n.kind() {
+                "identifier" | "shorthand_property_identifier" => {
+                    self.binding_target(n, scope, depth)
+                }
+                "member_expression" | "subscript_expression" => {
+                    self.member_target(n, scope, depth + 1)
+                }
+                _ => None,
+            };
+            match next {
+                Some((v, s)) => {
+                    n = self.unwrap(v);
+                    scope = s;
+                }
+                None => break,
+            }
+        }
+        (n, scope)
+    }
+
+    /// The expression a name is bound to, when it never changes.
+    fn binding_target(
+        &self,
+        ident: Node<'t>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<(Node<'t>, ScopeId)> {
+        let b = self
+            .scopes
+            .binding(self.scopes.lookup(self.text(ident), scope)?);
+        match b.fixed_value()? {
+            BindValue::Expr(v) => Some((*v, b.scope)),
+            BindValue::Member { object, key } => {
+                let (o, os) = self.follow_depth(*object, b.scope, depth + 1);
+                if o.kind() != "object" {
+                    return None;
+                }
+                self.opts_depth(o, os, depth + 1).get(key).found()
+            }
+            BindValue::None => None,
+        }
+    }
+
+    /// `obj.key` / `obj['key']` / `this.key` resolved to the expression stored there.
+    fn member_target(
+        &self,
+        n: Node<'t>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<(Node<'t>, ScopeId)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let key = self.member_key(n)?;
+        let object = self.unwrap(n.child_by_field_name("object")?);
+        if object.kind() == "this" {
+            return self.scopes.class_member(scope, &key);
+        }
+        if object.kind() == "identifier" {
+            let b = self
+                .scopes
+                .binding(self.scopes.lookup(self.text(object), scope)?);
+            if b.mutated {
+                return None;
+            }
+        }
+        let (o, os) = self.follow_depth(object, scope, depth + 1);
+        if o.kind() != "object" {
+            return None;
+        }
+        self.opts_depth(o, os, depth + 1).get(&key).found()
+    }
+
+    /// The object literal an expression stands for, if any.
+    pub fn object_literal(&self, n: Node<'t>, scope: ScopeId) -> Option<(Node<'t>, ScopeId)> {
+        let (o, s) = self.follow(n, scope);
+        (o.kind() == "object").then_some((o, s))
+    }
+
+    /// The text of a key node (`a`, `'a-b'`, `["a"]`, `1`).
+    fn key_text(&self, key: Node<'t>) -> Option<String> {
+        match key.kind() {
+            "property_identifier" | "private_property_identifier" | "number" => {
+                Some(self.text(key).to_string())
+            }
+            "string" => self.string_lit(key).map(|s| s.0),
+            "computed_property_name" => {
+                let inner = self.unwrap(*named_children(key).first()?);
+                self.string_lit(inner).map(|s| s.0)
+            }
+            _ => None,
+        }
+    }
+
+    /// The option object an expression stands for, spreads flattened. A value that is
+    /// not an object literal gives one `Open` entry.
+    pub fn opts(&self, n: Node<'t>, scope: ScopeId) -> Opts<'t> {
+        let (o, os) = self.follow(n, scope);
+        if matches!(o.kind(), "undefined" | "null") {
+            return Opts::default();
+        }
+        if o.kind() == "identifier" && self.text(o) == "undefined" {
+            return Opts::default();
+        }
+        if o.kind() != "object" {
+            return Opts {
+                entries: vec![OptEntry::Open(n)],
+                span: n.byte_range(),
+                ..Opts::default()
+            };
+        }
+        self.opts_depth(o, os, 0)
+    }
+
+    fn opts_depth(&self, object: Node<'t>, scope: ScopeId, depth: usize) -> Opts<'t> {
+        let mut out = Opts {
+            span: object.byte_range(),
+            ..Opts::default()
+        };
+        self.flatten(object, scope, depth, &mut out);
+        out
+    }
+
+    fn flatten(&self, object: Node<'t>, scope: ScopeId, depth: usize, out: &mut Opts<'t>) {
+        for child in named_children(object) {
+            let (key, key_node, value) = match child.kind() {
+                "pair" => {
+                    let (Some(k), Some(v)) = (
+                        child.child_by_field_name("key"),
+                        child.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    match self.key_text(k) {
+                        Some(key) => (key, k, v),
+                        None => {
+                            out.entries.push(OptEntry::Open(child));
+                            continue;
+                        }
+                    }
+                }
+                "shorthand_property_identifier" => (self.text(child).to_string(), child, child),
+                "method_definition" => {
+                    let Some(k) = child.child_by_field_name("name") else {
+                        continue;
+                    };
+                    match self.key_text(k) {
+                        Some(key) => (key, k, child),
+                        None => {
+                            out.entries.push(OptEntry::Open(child));
+                            continue;
+                        }
+                    }
+                }
+                "spread_element" => {
+                    out.spread = true;
+                    let inner = named_children(child).first().copied();
+                    match inner.map(|i| self.follow_depth(i, scope, depth + 1)) {
+                        Some((o, os)) if o.kind() == "object" && depth < MAX_DEPTH => {
+                            self.flatten(o, os, depth + 1, out)
+                        }
+                        _ => out.entries.push(OptEntry::Open(child)),
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            out.keys.push(key);
+            out.entries.push(OptEntry::Field {
+                key_span: (key_node.start_byte(), key_node.end_byte()),
+                value,
+                scope,
+                key_index: out.keys.len() - 1,
+            });
+        }
+    }
+
+    /// Converts option entries into `Fields` (later keys replace earlier ones in place).
+    pub fn fields_of_opts(&self, opts: &Opts<'t>, depth: usize) -> Fields {
+        let mut fields = Fields {
+            open: opts.spread,
+            span: opts.span.clone(),
+            ..Fields::default()
+        };
+        for e in &opts.entries {
+            match *e {
+                OptEntry::Field {
+                    key_span,
+                    value,
+                    scope,
+                    key_index,
+                } => {
+                    let key_span = self.key_content_span(key_span);
+                    let field = Field {
+                        key: opts.keys[key_index].clone(),
+                        key_span,
+                        value: self.value_depth(value, scope, depth + 1),
+                    };
+                    set_field(&mut fields, field);
+                }
+                OptEntry::Open(_) => fields.open = true,
+            }
+        }
+        fields
+    }
+
+    /// A quoted key's span is its content.
+    fn key_content_span(&self, (start, end): (usize, usize)) -> Span {
+        let t = &self.text[start..end];
+        if t.len() >= 2 && (t.starts_with('\'') || t.starts_with('"')) {
+            start + 1..end - 1
+        } else {
+            start..end
+        }
+    }
+
+    /// Object-like data: an object literal, `new Headers({...})`, `new URLSearchParams(..)`,
+    /// `[[k, v]]` / pm `[{key, value}]` arrays, a query string (when `strings` is set).
+    pub fn fields(&self, n: Node<'t>, scope: ScopeId, strings: bool) -> Fields {
+        self.fields_depth(n, scope, strings, 0)
+    }
+
+    fn fields_depth(&self, n: Node<'t>, scope: ScopeId, strings: bool, depth: usize) -> Fields {
+        let open = || Fields {
+            entries: Vec::new(),
+            open: true,
+            span: n.byte_range(),
+        };
+        if depth > MAX_DEPTH {
+            return open();
+        }
+        let (o, os) = self.follow(n, scope);
+        match o.kind() {
+            "object" => self.fields_of_opts(&self.opts_depth(o, os, depth + 1), depth + 1),
+            "new_expression" => {
+                let ctor = o.child_by_field_name("constructor").map(|c| self.text(c));
+                if !matches!(ctor, Some("Headers" | "URLSearchParams" | "Map")) {
+                    return open();
+                }
+                match self.args(o).first() {
+                    Some(&a) => self.fields_depth(a, os, true, depth + 1),
+                    // Built up with `.append()` later.
+                    None => Fields {
+                        entries: Vec::new(),
+                        open: true,
+                        span: o.byte_range(),
+                    },
+                }
+            }
+            "array" => self.fields_of_array(o, os, depth + 1),
+            "string" | "template_string" if strings => match self.string_lit(o) {
+                Some((text, span, exact)) => query_fields(&text, &span, exact),
+                None => open(),
+            },
+            _ => open(),
+        }
+    }
+
+    /// `[['k', v], …]` and Postman's `[{ key, value, disabled }]`.
+    fn fields_of_array(&self, array: Node<'t>, scope: ScopeId, depth: usize) -> Fields {
+        let mut fields = Fields {
+            span: array.byte_range(),
+            ..Fields::default()
+        };
+        for item in named_children(array) {
+            let item = self.unwrap(item);
+            let entry = match item.kind() {
+                "array" => match named_children(item).as_slice() {
+                    [k, v] => self
+                        .string_lit(self.unwrap(*k))
+                        .map(|(key, span, _)| (key, span, *v, scope)),
+                    _ => None,
+                },
+                "object" => {
+                    let o = self.opts_depth(item, scope, depth + 1);
+                    let disabled = o
+                        .get("disabled")
+                        .found()
+                        .is_some_and(|(d, _)| self.unwrap(d).kind() == "true");
+                    if disabled {
+                        continue;
+                    }
+                    match (o.get("key").found(), o.get("value").found()) {
+                        (Some((k, ks)), Some((v, vs))) => {
+                            let (k, _) = self.follow(k, ks);
+                            self.string_lit(k).map(|(key, span, _)| (key, span, v, vs))
+                        }
+                        (Some((k, ks)), None) => {
+                            let (k, _) = self.follow(k, ks);
+                            // A key without a value: present, empty.
+                            self.string_lit(k)
+                                .map(|(key, span, _)| (key, span, item, scope))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            match entry {
+                Some((key, key_span, v, vs)) => {
+                    let value = if v.kind() == "object" && v.id() == item.id() {
+                        Value::Str {
+                            value: String::new(),
+                            span: key_span.clone(),
+                        }
+                    } else {
+                        self.value_depth(v, vs, depth + 1)
+                    };
+                    set_field(
+                        &mut fields,
+                        Field {
+                            key,
+                            key_span,
+                            value,
+                        },
+                    );
+                }
+                None => fields.open = true,
+            }
+        }
+        fields
+    }
+
+    /// A value as written: literals, objects, arrays; anything else is an expression.
+    pub fn value(&self, n: Node<'t>, scope: ScopeId) -> Value {
+        self.value_depth(n, scope, 0)
+    }
+
+    fn value_depth(&self, n: Node<'t>, scope: ScopeId, depth: usize) -> Value {
+        let expr = || Value::Expr {
+            text: self.text(n).to_string(),
+            span: n.byte_range(),
+        };
+        if depth > MAX_DEPTH {
+            return expr();
+        }
+        let u = self.unwrap(n);
+        let (o, os) = match u.kind() {
+            "identifier"
+            | "shorthand_property_identifier"
+            | "member_expression"
+            | "subscript_expression" => {
+                let (o, os) = self.follow(u, scope);
+                if o.id() == u.id() || !is_data(o) {
+                    return expr();
+                }
+                (o, os)
+            }
+            _ => (u, scope),
+        };
+        match o.kind() {
+            "string" | "template_string" => match self.string_lit(o) {
+                Some((value, span, _)) => Value::Str { value, span },
+                None => expr(),
+            },
+            "number" => Value::Num {
+                text: self.text(o).to_string(),
+                span: o.byte_range(),
+            },
+            "unary_expression" if is_data(o) => Value::Num {
+                text: self.text(o).to_string(),
+                span: o.byte_range(),
+            },
+            "true" | "false" => Value::Bool {
+                value: o.kind() == "true",
+                span: o.byte_range(),
+            },
+            "null" => Value::Null {
+                span: o.byte_range(),
+            },
+            "object" => {
+                Value::Object(self.fields_of_opts(&self.opts_depth(o, os, depth + 1), depth + 1))
+            }
+            "array" => Value::Array {
+                items: named_children(o)
+                    .into_iter()
+                    .map(|i| self.value_depth(i, os, depth + 1))
+                    .collect(),
+                span: o.byte_range(),
+            },
+            _ => expr(),
+        }
+    }
+
+    /// The HTTP method an expression names.
+    pub fn method(&self, n: Node<'t>, scope: ScopeId) -> Method {
+        let (o, _) = self.follow(n, scope);
+        match self.string_lit(o) {
+            Some((text, span, _)) if !text.is_empty() => Method::known(&text, Some(span)),
+            _ => Method::unknown(self.text(n).to_string(), n.byte_range()),
+        }
+    }
+
+    /// The method from an option lookup; `default` when the key is absent.
+    pub fn method_from(&self, lookup: Lookup<'t>, default: Method) -> Method {
+        match lookup {
+            Lookup::Found { value, scope } => self.method(value, scope),
+            Lookup::Absent => default,
+            Lookup::Unknown(n) => Method::unknown(self.text(n).to_string(), n.byte_range()),
+        }
+    }
+
+    // ---------------------------------------------------------------- URLs
+
+    /// Resolves a URL expression into pieces.
+    pub fn url(&self, n: Node<'t>, scope: ScopeId) -> UrlOut {
+        let mut out = UrlOut::default();
+        self.url_into(n, scope, &mut out, 0);
+        out
+    }
+
+    fn hole(&self, n: Node<'_>, out: &mut UrlOut) {
+        out.pieces.push(Piece::Hole {
+            expr: self.text(n).to_string(),
+            span: n.byte_range(),
+        });
+    }
+
+    fn url_into(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut, depth: usize) {
+        let n = self.unwrap(n);
+        if depth > MAX_DEPTH {
+            return self.hole(n, out);
+        }
+        match n.kind() {
+            "string" => {
+                if let Some((text, span, exact)) = self.string_lit(n) {
+                    push_lit(out, text, span, exact);
+                }
+            }
+            "template_string" => {
+                for part in template_parts(n, self.text) {
+                    match part {
+                        TemplatePart::Lit { text, span, exact } => push_lit(out, text, span, exact),
+                        TemplatePart::Sub(e) => self.url_operand(e, scope, out, depth + 1),
+                    }
+                }
+            }
+            "binary_expression"
+                if n.child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "+") =>
+            {
+                // Flatten the left-leaning chain without recursion.
+                let mut operands = Vec::new();
+                let mut cur = n;
+                loop {
+                    let (Some(l), Some(r)) = (
+                        cur.child_by_field_name("left"),
+                        cur.child_by_field_name("right"),
+                    ) else {
+                        break;
+                    };
+                    operands.push(r);
+                    let l = self.unwrap(l);
+                    if l.kind() == "binary_expression"
+                        && l.child_by_field_name("operator")
+                            .is_some_and(|o| o.kind() == "+")
+                    {
+                        cur = l;
+                    } else {
+                        operands.push(l);
+                        break;
+                    }
+                }
+                for op in operands.into_iter().rev() {
+                    self.url_operand(op, scope, out, depth + 1);
+                }
+            }
+            "number" => push_lit(out, self.text(n).to_string(), n.byte_range(), true),
+            "identifier" | "member_expression" | "subscript_expression" => {
+                if n.kind() == "member_expression" {
+                    let prop = n.child_by_field_name("property").map(|p| self.text(p));
+                    if prop == Some("href") {
+                        if let Some(object) = n.child_by_field_name("object") {
+                            let (o, os) = self.follow(object, scope);
+                            if self.is_url_ctor(o) {
+                                return self.url_into(o, os, out, depth + 1);
+                            }
+                        }
+                    }
+                }
+                let (o, os) = self.follow(n, scope);
+                if o.id() == n.id() {
+                    return self.hole(n, out);
+                }
+                // Substitute the bound expression only when it has literal text;
+                // otherwise the name at the use site says more.
+                let mut inner = UrlOut::default();
+                self.url_into(o, os, &mut inner, depth + 1);
+                if inner.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+                    out.pieces.extend(inner.pieces);
+                    out.query.extend(inner.query);
+                    out.query_open |= inner.query_open;
+                    if n.kind() == "identifier" {
+                        self.add_search_params(n, scope, out);
+                    }
+                } else {
+                    self.hole(n, out);
+                }
+            }
+            "new_expression" if self.is_url_ctor(n) => self.url_ctor(n, scope, out, depth),
+            "call_expression" => {
+                let callee = self.callee(n);
+                let args = self.args(n);
+                // `x.toString()` on a URL or string, `String(x)`.
+                if let Some(f) = callee.filter(|f| f.kind() == "member_expression") {
+                    let prop = f.child_by_field_name("property").map(|p| self.text(p));
+                    if prop == Some("toString") && args.is_empty() {
+                        if let Some(object) = f.child_by_field_name("object") {
+                            let (o, _) = self.follow(object, scope);
+                            if self.is_url_ctor(o)
+                                || matches!(o.kind(), "string" | "template_string")
+                            {
+                                return self.url_into(object, scope, out, depth + 1);
+                            }
+                        }
+                    }
+                }
+                if callee.is_some_and(|f| self.text(f) == "String") && args.len() == 1 {
+                    return self.url_into(args[0], scope, out, depth + 1);
+                }
+                self.hole(n, out)
+            }
+            _ => self.hole(n, out),
+        }
+    }
+
+    /// A `${…}` substitution or a `+` operand: a query-string builder after `?` adds
+    /// query parameters; anything else is resolved as a URL part.
+    fn url_operand(&self, e: Node<'t>, scope: ScopeId, out: &mut UrlOut, depth: usize) {
+        let after_question = out
+            .pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Lit { text, .. } if text.contains('?')));
+        if after_question {
+            if let Some(fields) = self.query_builder(e, scope) {
+                if !fields.entries.is_empty() || !fields.open {
+                    out.query.extend(fields.entries);
+                    out.query_open |= fields.open;
+                    return;
+                }
+                out.query_open = true;
+            }
+        }
+        self.url_into(e, scope, out, depth)
+    }
+
+    /// `u.searchParams.set(k, v)` calls on a `URL` binding add query parameters.
+    fn add_search_params(&self, ident: Node<'t>, scope: ScopeId, out: &mut UrlOut) {
+        let Some(b) = self.scopes.lookup(self.text(ident), scope) else {
+            return;
+        };
+        for sp in self.scopes.search_params(b) {
+            let key = self.follow(sp.key, sp.scope).0;
+            match self.string_lit(key) {
+                Some((k, span, _)) => out.query.push(Field {
+                    key: k,
+                    key_span: span,
+                    value: self.value(sp.value, sp.scope),
+                }),
+                None => out.query_open = true,
+            }
+        }
+    }
+
+    /// `new URLSearchParams(x)`, `qs.stringify(x)`, `querystring.stringify(x)` (also
+    /// `.toString()` of them, and names bound to them): their fields.
+    pub fn query_builder(&self, e: Node<'t>, scope: ScopeId) -> Option<Fields> {
+        let (o, os) = self.follow(e, scope);
+        match o.kind() {
+            "new_expression" => {
+                let ctor = self.text(o.child_by_field_name("constructor")?);
+                if ctor != "URLSearchParams" {
+                    return None;
+                }
+                Some(self.fields(o, os, true))
+            }
+            "call_expression" => {
+                let f = self.callee(o)?;
+                let name = self.dotted(f)?;
+                if matches!(
+                    name.as_str(),
+                    "qs.stringify"
+                        | "querystring.stringify"
+                        | "queryString.stringify"
+                        | "QueryString.stringify"
+                ) {
+                    return Some(match self.args(o).first() {
+                        Some(&a) => self.fields(a, os, true),
+                        None => Fields {
+                            entries: Vec::new(),
+                            open: true,
+                            span: o.byte_range(),
+                        },
+                    });
+                }
+                if name.ends_with(".toString") && self.args(o).is_empty() {
+                    return self.query_builder(f.child_by_field_name("object")?, os);
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_url_ctor(&self, n: Node<'_>) -> bool {
+        n.kind() == "new_expression"
+            && n.child_by_field_name("constructor")
+                .is_some_and(|c| self.text(c) == "URL")
+    }
+
+    /// `new URL(path, base)`: an absolute path replaces the base's path; a relative one
+    /// is appended after the base's last `/`.
+    fn url_ctor(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut, depth: usize) {
+        let args = self.args(n);
+        let Some(&path_node) = args.first() else {
+            return self.hole(n, out);
+        };
+        let path = self.url_child(path_node, scope, depth);
+        let Some(&base_node) = args.get(1) else {
+            return merge_url(out, path);
+        };
+        let absolute = matches!(path.pieces.first(), Some(Piece::Lit { text, .. }) if origin_len(text).is_some() || text.starts_with("//"));
+        if absolute {
+            return merge_url(out, path);
+        }
+        let mut base = self.url_child(base_node, scope, depth);
+        let path_absolute =
+            matches!(path.pieces.first(), Some(Piece::Lit { text, .. }) if text.starts_with('/'));
+        if path_absolute {
+            // Keep only the base's origin.
+            match base.pieces.first().cloned() {
+                Some(Piece::Lit { text, span, exact }) => match origin_len(&text) {
+                    Some(end) => base.pieces = vec![sub_lit(&text, &span, exact, 0, end)],
+                    None => base.pieces.truncate(1),
+                },
+                Some(hole @ Piece::Hole { .. }) => base.pieces = vec![hole],
+                None => {}
+            }
+        } else {
+            // Drop everything after the base's last '/'.
+            match base.pieces.pop() {
+                Some(Piece::Lit { text, span, exact }) => {
+                    let origin_end = if base.pieces.is_empty() {
+                        origin_len(&text)
+                    } else {
+                        None
+                    };
+                    match text.rfind('/') {
+                        Some(i) if origin_end.map_or(true, |o| i >= o) => {
+                            base.pieces.push(sub_lit(&text, &span, exact, 0, i + 1))
+                        }
+                        _ => {
+                            let end = span.end;
+                            base.pieces.push(Piece::Lit { text, span, exact });
+                            base.pieces.push(synthetic_slash(end));
+                        }
+                    }
+                }
+                Some(hole) => {
+                    let end = hole.span().end;
+                    base.pieces.push(hole);
+                    base.pieces.push(synthetic_slash(end));
+                }
+                None => {}
+            }
+        }
+        merge_url(out, base);
+        merge_url(out, path);
+    }
+
+    fn url_child(&self, n: Node<'t>, scope: ScopeId, depth: usize) -> UrlOut {
+        let mut o = UrlOut::default();
+        self.url_into(n, scope, &mut o, depth + 1);
+        o
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    /// The request body an expression stands for. `form` says how a plain object is
+    /// sent (jQuery, `form:` options) rather than as JSON.
+    pub fn body(&self, n: Node<'t>, scope: ScopeId, form: bool) -> Option<Body> {
+        let expr = || Body::Expr {
+            text: self.text(n).to_string(),
+            span: n.byte_range(),
+        };
+        let (o, os) = self.follow(n, scope);
+        match o.kind() {
+            "undefined" | "null" => None,
+            "identifier" if self.text(o) == "undefined" => None,
+            "object" if form => Some(Body::Form {
+                fields: self.fields(o, os, false),
+            }),
+            "object" | "array" => Some(Body::Json {
+                value: self.value(o, os),
+            }),
+            "string" | "template_string" => match self.string_lit(o) {
+                Some((text, span, _)) => Some(Body::Raw { text, span }),
+                None => Some(expr()),
+            },
+            "call_expression" if self.callee_is(o, "JSON.stringify") => {
+                let arg = self.args(o).first().copied()?;
+                let (a, _) = self.follow(arg, os);
+                if is_data(a) {
+                    Some(Body::Json {
+                        value: self.value(arg, os),
+                    })
+                } else {
+                    Some(expr())
+                }
+            }
+            _ => match self.query_builder(o, os) {
+                Some(fields) => Some(Body::Form { fields }),
+                None => Some(expr()),
+            },
+        }
+    }
+}
+
+/// Literal data (not an expression whose value is unknown).
+fn is_data(n: Node<'_>) -> bool {
+    match n.kind() {
+        "string" | "number" | "true" | "false" | "null" | "object" | "array" => true,
+        "template_string" => !has_substitution(n),
+        "unary_expression" => {
+            let op = n.child_by_field_name("operator").map(|o| o.kind());
+            matches!(op, Some("-" | "+"))
+                && n.child_by_field_name("argument")
+                    .is_some_and(|a| a.kind() == "number")
+        }
+        _ => false,
+    }
+}
+
+fn push_lit(out: &mut UrlOut, text: String, span: Span, exact: bool) {
+    if !text.is_empty() {
+        out.pieces.push(Piece::Lit { text, span, exact });
+    }
+}
+
+fn merge_url(out: &mut UrlOut, other: UrlOut) {
+    out.pieces.extend(other.pieces);
+    out.query.extend(other.query);
+    out.query_open |= other.query_open;
+}
+
+/// A `/` that the library inserts between two parts: not in the source, so it sits
+/// (zero-width) where it would be inserted.
+pub(super) fn synthetic_slash(at: usize) -> Piece {
+    Piece::Lit {
+        text: "/".into(),
+        span: at..at,
+        exact: false,
+    }
+}
+
+/// Adds or replaces a field (a later key replaces the earlier value in place).
+pub(super) fn set_field(fields: &mut Fields, field: Field) {
+    match fields.entries.iter_mut().find(|f| f.key == field.key) {
+        Some(existing) => *existing = field,
+        None => fields.entries.push(field),
+    }
+}
+
+/// Parses `a=b&c=d` (an optional leading `?`) into fields.
+pub(super) fn query_fields(text: &str, span: &Span, exact: bool) -> Fields {
+    let mut fields = Fields {
+        span: span.clone(),
+        ..Fields::default()
+    };
+    let (body, offset) = match text.strip_prefix('?') {
+        Some(rest) => (rest, 1),
+        None => (text, 0),
+    };
+    let mut pos = offset;
+    for pair in body.split('&') {
+        let here = pos;
+        pos += pair.len() + 1;
+        if pair.is_empty() {
+            continue;
+        }
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let at = |from: usize, to: usize| {
+            if exact {
+                span.start + from..span.start + to
+            } else {
+                span.clone()
+            }
+        };
+        let vstart = here + key.len() + usize::from(pair.contains('='));
+        fields.entries.push(Field {
+            key: key.to_string(),
+            key_span: at(here, here + key.len()),
+            value: Value::Str {
+                value: value.to_string(),
+                span: at(vstart, vstart + value.len()),
+            },
+        });
+    }
+    fields
+}

@@ -1,0 +1,671 @@
+//! Scopes and bindings: the first walk over the tree.
+//!
+//! Records every name bound in the file (`const`/`let`/`var`, parameters, functions,
+//! classes, imports, destructured names), the scope it lives in, the expression it is
+//! bound to, and whether it is ever reassigned or has a property assigned. Also records
+//! `this.x` members of classes and `u.searchParams.set(k, v)` calls, so that the second
+//! walk can resolve `this.baseUrl` and query parameters added to a `URL` object.
+//!
+//! Not for: deciding what a value is; `resolve` does that.
+
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+pub(super) type ScopeId = usize;
+pub(super) type BindingId = usize;
+
+pub(super) struct Scope {
+    parent: Option<ScopeId>,
+    /// `var` declarations hoist to the nearest function (or the program) scope.
+    function: bool,
+    /// The class whose `this` is visible here (node id), if any.
+    class: Option<usize>,
+    names: HashMap<String, BindingId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum BindKind {
+    Const,
+    Let,
+    Var,
+    Param,
+    Function,
+    Class,
+    /// `import x from 'm'`, `import * as x from 'm'`, `import { y as x } from 'm'`.
+    /// `imported` is `None` for namespace imports, `Some("default")` for default ones.
+    Import {
+        module: String,
+        imported: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum BindValue<'t> {
+    None,
+    Expr(Node<'t>),
+    /// `const { key: name } = object` (or shorthand `{ key }`).
+    Member {
+        object: Node<'t>,
+        key: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Binding<'t> {
+    pub kind: BindKind,
+    pub value: BindValue<'t>,
+    /// The scope the value expression is evaluated in.
+    pub scope: ScopeId,
+    /// Assigned again somewhere (or declared twice): its value is not known.
+    pub reassigned: bool,
+    /// Has a property assigned somewhere (`x.path = …`): members are not known.
+    pub mutated: bool,
+}
+
+impl<'t> Binding<'t> {
+    /// The value expression, when the binding never changes after its declaration.
+    pub fn fixed_value(&self) -> Option<&BindValue<'t>> {
+        let variable = matches!(self.kind, BindKind::Const | BindKind::Let | BindKind::Var);
+        (variable && !self.reassigned && !matches!(self.value, BindValue::None))
+            .then_some(&self.value)
+    }
+}
+
+/// A `u.searchParams.set('k', v)` / `.append` call on a binding.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SearchParam<'t> {
+    pub key: Node<'t>,
+    pub value: Node<'t>,
+    pub scope: ScopeId,
+}
+
+pub(super) struct Scopes<'t> {
+    scopes: Vec<Scope>,
+    pub bindings: Vec<Binding<'t>>,
+    scope_of_node: HashMap<usize, ScopeId>,
+    /// (class node id, member name) → every value assigned to `this.<name>`.
+    class_members: HashMap<(usize, String), Vec<(Node<'t>, ScopeId)>>,
+    search_params: HashMap<BindingId, Vec<SearchParam<'t>>>,
+}
+
+impl<'t> Scopes<'t> {
+    /// The scope a scope-creating node opens.
+    pub fn scope_of(&self, node: Node) -> Option<ScopeId> {
+        self.scope_of_node.get(&node.id()).copied()
+    }
+
+    pub fn lookup(&self, name: &str, scope: ScopeId) -> Option<BindingId> {
+        let mut at = Some(scope);
+        while let Some(s) = at {
+            if let Some(&b) = self.scopes[s].names.get(name) {
+                return Some(b);
+            }
+            at = self.scopes[s].parent;
+        }
+        None
+    }
+
+    pub fn binding(&self, id: BindingId) -> &Binding<'t> {
+        &self.bindings[id]
+    }
+
+    /// The value of `this.<name>` seen from `scope`, when the class assigns it exactly once.
+    pub fn class_member(&self, scope: ScopeId, name: &str) -> Option<(Node<'t>, ScopeId)> {
+        let class = self.scopes[scope].class?;
+        match self
+            .class_members
+            .get(&(class, name.to_string()))?
+            .as_slice()
+        {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    pub fn search_params(&self, binding: BindingId) -> &[SearchParam<'t>] {
+        self.search_params
+            .get(&binding)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    fn push_scope(&mut self, parent: ScopeId, function: bool, class: Option<usize>) -> ScopeId {
+        self.scopes.push(Scope {
+            parent: Some(parent),
+            function,
+            class,
+            names: HashMap::new(),
+        });
+        self.scopes.len() - 1
+    }
+
+    fn function_scope(&self, mut scope: ScopeId) -> ScopeId {
+        while !self.scopes[scope].function {
+            match self.scopes[scope].parent {
+                Some(p) => scope = p,
+                None => break,
+            }
+        }
+        scope
+    }
+
+    fn declare(&mut self, target: ScopeId, name: &str, binding: Binding<'t>) {
+        let id = self.bindings.len();
+        self.bindings.push(binding);
+        if let Some(&old) = self.scopes[target].names.get(name) {
+            // Declared twice in one scope (`var x` twice, or a parameter redeclared):
+            // neither value can be trusted.
+            self.bindings[old].reassigned = true;
+            self.bindings[id].reassigned = true;
+        }
+        self.scopes[target].names.insert(name.to_string(), id);
+    }
+}
+
+fn creates_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "statement_block"
+            | "function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function_declaration"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition"
+            | "class_declaration"
+            | "class"
+            | "abstract_class_declaration"
+            | "for_statement"
+            | "for_in_statement"
+            | "catch_clause"
+            | "switch_body"
+    )
+}
+
+fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function_declaration"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition"
+    )
+}
+
+/// Names whose `this` is not the enclosing class's.
+fn rebinds_this(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function_declaration"
+            | "generator_function"
+    )
+}
+
+/// Named children without comments (comments are "extra" nodes that can sit anywhere).
+pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+enum Pending<'t> {
+    Reassign(String, ScopeId),
+    Mutate(String, ScopeId),
+    SearchParam(String, ScopeId, Node<'t>),
+}
+
+/// Collects the scopes and bindings of the file.
+pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
+    let mut s = Scopes {
+        scopes: vec![Scope {
+            parent: None,
+            function: true,
+            class: None,
+            names: HashMap::new(),
+        }],
+        bindings: Vec::new(),
+        scope_of_node: HashMap::new(),
+        class_members: HashMap::new(),
+        search_params: HashMap::new(),
+    };
+    s.scope_of_node.insert(root.id(), 0);
+    let mut pending: Vec<Pending<'t>> = Vec::new();
+    let src = |n: Node| &text[n.byte_range()];
+
+    let mut stack: Vec<(Node<'t>, ScopeId)> = vec![(root, 0)];
+    while let Some((node, outer)) = stack.pop() {
+        let kind = node.kind();
+        let mut scope = outer;
+        if node.id() != root.id() && creates_scope(kind) {
+            let class = if matches!(
+                kind,
+                "class_declaration" | "class" | "abstract_class_declaration"
+            ) {
+                Some(node.id())
+            } else if rebinds_this(kind) {
+                None
+            } else {
+                s.scopes[outer].class
+            };
+            scope = s.push_scope(outer, is_function(kind), class);
+            s.scope_of_node.insert(node.id(), scope);
+        }
+
+        match kind {
+            "lexical_declaration" | "variable_declaration" => {
+                let decl_kind = match node.child(0).map(|c| c.kind()) {
+                    Some("const") => BindKind::Const,
+                    Some("let") => BindKind::Let,
+                    _ => BindKind::Var,
+                };
+                let target = if decl_kind == BindKind::Var {
+                    s.function_scope(scope)
+                } else {
+                    scope
+                };
+                for decl in named_children(node) {
+                    if decl.kind() == "variable_declarator" {
+                        declare_declarator(&mut s, decl, &decl_kind, target, scope, text);
+                    }
+                }
+            }
+            "function_declaration" | "generator_function_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    s.declare(outer, src(name), plain(BindKind::Function, outer));
+                }
+                declare_params(&mut s, node, scope, text);
+            }
+            "function_expression" | "function" | "generator_function" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    s.declare(scope, src(name), plain(BindKind::Function, scope));
+                }
+                declare_params(&mut s, node, scope, text);
+            }
+            "arrow_function" | "method_definition" => declare_params(&mut s, node, scope, text),
+            "class_declaration" | "abstract_class_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    s.declare(outer, src(name), plain(BindKind::Class, outer));
+                }
+            }
+            "catch_clause" => {
+                if let Some(p) = node.child_by_field_name("parameter") {
+                    for n in pattern_names(p) {
+                        s.declare(scope, src(n), plain(BindKind::Param, scope));
+                    }
+                }
+            }
+            "for_in_statement" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    if node.child_by_field_name("kind").is_some() {
+                        for n in pattern_names(left) {
+                            s.declare(scope, src(n), plain(BindKind::Param, scope));
+                        }
+                    } else {
+                        for n in pattern_names(left) {
+                            pending.push(Pending::Reassign(src(n).to_string(), scope));
+                        }
+                    }
+                }
+            }
+            "import_statement" => declare_import(&mut s, node, scope, text),
+            "assignment_expression" | "augmented_assignment_expression" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    let left = strip_parens(left);
+                    match left.kind() {
+                        "identifier" => {
+                            pending.push(Pending::Reassign(src(left).to_string(), scope))
+                        }
+                        "member_expression" | "subscript_expression" => {
+                            if let Some(root_name) = member_root(left) {
+                                pending.push(Pending::Mutate(src(root_name).to_string(), scope));
+                            }
+                            record_this_member(&mut s, node, left, scope, text);
+                        }
+                        "object_pattern" | "array_pattern" => {
+                            for n in pattern_names(left) {
+                                pending.push(Pending::Reassign(src(n).to_string(), scope));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "update_expression" => {
+                if let Some(arg) = node.child_by_field_name("argument") {
+                    let arg = strip_parens(arg);
+                    match arg.kind() {
+                        "identifier" => {
+                            pending.push(Pending::Reassign(src(arg).to_string(), scope))
+                        }
+                        "member_expression" | "subscript_expression" => {
+                            if let Some(root_name) = member_root(arg) {
+                                pending.push(Pending::Mutate(src(root_name).to_string(), scope));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "public_field_definition" | "field_definition" => {
+                let name = node
+                    .child_by_field_name("name")
+                    .or_else(|| node.child_by_field_name("property"));
+                if let (Some(name), Some(value), Some(class)) = (
+                    name,
+                    node.child_by_field_name("value"),
+                    s.scopes[scope].class,
+                ) {
+                    s.class_members
+                        .entry((class, src(name).to_string()))
+                        .or_default()
+                        .push((value, scope));
+                }
+            }
+            "call_expression" => {
+                // `u.searchParams.set('k', v)` / `.append('k', v)`
+                if let Some((object, args)) = search_params_call(node, text) {
+                    pending.push(Pending::SearchParam(src(object).to_string(), scope, args));
+                }
+            }
+            _ => {}
+        }
+
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            stack.push((child, scope));
+        }
+    }
+
+    for p in pending {
+        match p {
+            Pending::Reassign(name, scope) => {
+                if let Some(b) = s.lookup(&name, scope) {
+                    s.bindings[b].reassigned = true;
+                }
+            }
+            Pending::Mutate(name, scope) => {
+                if let Some(b) = s.lookup(&name, scope) {
+                    s.bindings[b].mutated = true;
+                }
+            }
+            Pending::SearchParam(name, scope, args) => {
+                if let Some(b) = s.lookup(&name, scope) {
+                    let a = named_children(args);
+                    if let [key, value, ..] = a.as_slice() {
+                        s.search_params.entry(b).or_default().push(SearchParam {
+                            key: *key,
+                            value: *value,
+                            scope,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    s
+}
+
+fn plain<'t>(kind: BindKind, scope: ScopeId) -> Binding<'t> {
+    Binding {
+        kind,
+        value: BindValue::None,
+        scope,
+        reassigned: false,
+        mutated: false,
+    }
+}
+
+fn declare_declarator<'t>(
+    s: &mut Scopes<'t>,
+    decl: Node<'t>,
+    kind: &BindKind,
+    target: ScopeId,
+    scope: ScopeId,
+    text: &'t str,
+) {
+    let Some(name) = decl.child_by_field_name("name") else {
+        return;
+    };
+    let value = decl.child_by_field_name("value");
+    let src = |n: Node| &text[n.byte_range()];
+    match (name.kind(), value) {
+        ("identifier", Some(v)) => {
+            let b = Binding {
+                kind: kind.clone(),
+                value: BindValue::Expr(v),
+                scope,
+                reassigned: false,
+                mutated: false,
+            };
+            s.declare(target, src(name), b);
+        }
+        ("object_pattern", Some(v)) => {
+            for prop in named_children(name) {
+                let (local, key) = match prop.kind() {
+                    "shorthand_property_identifier_pattern" => (prop, src(prop).to_string()),
+                    "pair_pattern" => {
+                        let key = prop
+                            .child_by_field_name("key")
+                            .and_then(|k| match k.kind() {
+                                "property_identifier" => Some(src(k).to_string()),
+                                "string" => Some(src(k).trim_matches(['"', '\'']).to_string()),
+                                _ => None,
+                            });
+                        match (key, prop.child_by_field_name("value")) {
+                            (Some(key), Some(local)) if local.kind() == "identifier" => {
+                                (local, key)
+                            }
+                            _ => {
+                                for n in pattern_names(prop) {
+                                    s.declare(target, src(n), plain(kind.clone(), scope));
+                                }
+                                continue;
+                            }
+                        }
+                    }
+                    _ => {
+                        for n in pattern_names(prop) {
+                            s.declare(target, src(n), plain(kind.clone(), scope));
+                        }
+                        continue;
+                    }
+                };
+                let b = Binding {
+                    kind: kind.clone(),
+                    value: BindValue::Member { object: v, key },
+                    scope,
+                    reassigned: false,
+                    mutated: false,
+                };
+                s.declare(target, src(local), b);
+            }
+        }
+        _ => {
+            for n in pattern_names(name) {
+                s.declare(target, src(n), plain(kind.clone(), scope));
+            }
+        }
+    }
+}
+
+fn declare_params<'t>(s: &mut Scopes<'t>, func: Node<'t>, scope: ScopeId, text: &'t str) {
+    let mut names = Vec::new();
+    if let Some(p) = func.child_by_field_name("parameter") {
+        names.extend(pattern_names(p));
+    }
+    if let Some(params) = func.child_by_field_name("parameters") {
+        for p in named_children(params) {
+            names.extend(pattern_names(p));
+        }
+    }
+    for n in names {
+        s.declare(scope, &text[n.byte_range()], plain(BindKind::Param, scope));
+    }
+}
+
+fn declare_import<'t>(s: &mut Scopes<'t>, node: Node<'t>, scope: ScopeId, text: &'t str) {
+    let src = |n: Node| &text[n.byte_range()];
+    let Some(source) = node.child_by_field_name("source") else {
+        return;
+    };
+    let module = src(source).trim_matches(['"', '\'']).to_string();
+    for clause in named_children(node) {
+        if clause.kind() != "import_clause" {
+            continue;
+        }
+        for item in named_children(clause) {
+            match item.kind() {
+                "identifier" => s.declare(
+                    scope,
+                    src(item),
+                    plain(
+                        BindKind::Import {
+                            module: module.clone(),
+                            imported: Some("default".into()),
+                        },
+                        scope,
+                    ),
+                ),
+                "namespace_import" => {
+                    if let Some(id) = named_children(item)
+                        .into_iter()
+                        .find(|c| c.kind() == "identifier")
+                    {
+                        s.declare(
+                            scope,
+                            src(id),
+                            plain(
+                                BindKind::Import {
+                                    module: module.clone(),
+                                    imported: None,
+                                },
+                                scope,
+                            ),
+                        );
+                    }
+                }
+                "named_imports" => {
+                    for spec in named_children(item) {
+                        let Some(name) = spec.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let local = spec.child_by_field_name("alias").unwrap_or(name);
+                        let imported = src(name).trim_matches(['"', '\'']).to_string();
+                        s.declare(
+                            scope,
+                            src(local),
+                            plain(
+                                BindKind::Import {
+                                    module: module.clone(),
+                                    imported: Some(imported),
+                                },
+                                scope,
+                            ),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `this.name = value` inside a class: a class member.
+fn record_this_member<'t>(
+    s: &mut Scopes<'t>,
+    assignment: Node<'t>,
+    left: Node<'t>,
+    scope: ScopeId,
+    text: &'t str,
+) {
+    if assignment.kind() != "assignment_expression" || left.kind() != "member_expression" {
+        return;
+    }
+    let (Some(object), Some(prop), Some(value), Some(class)) = (
+        left.child_by_field_name("object"),
+        left.child_by_field_name("property"),
+        assignment.child_by_field_name("right"),
+        s.scopes[scope].class,
+    ) else {
+        return;
+    };
+    if object.kind() == "this" {
+        s.class_members
+            .entry((class, text[prop.byte_range()].to_string()))
+            .or_default()
+            .push((value, scope));
+    }
+}
+
+fn search_params_call<'t>(call: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
+    let callee = call.child_by_field_name("function")?;
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let method = &text[callee.child_by_field_name("property")?.byte_range()];
+    if method != "set" && method != "append" {
+        return None;
+    }
+    let sp = callee.child_by_field_name("object")?;
+    if sp.kind() != "member_expression"
+        || &text[sp.child_by_field_name("property")?.byte_range()] != "searchParams"
+    {
+        return None;
+    }
+    let object = sp.child_by_field_name("object")?;
+    (object.kind() == "identifier").then_some((object, call.child_by_field_name("arguments")?))
+}
+
+fn strip_parens(mut n: Node<'_>) -> Node<'_> {
+    while matches!(n.kind(), "parenthesized_expression" | "non_null_expression") {
+        match named_children(n).first() {
+            Some(&inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}
+
+/// The identifier at the root of `a.b.c` / `a['b']`.
+fn member_root(mut n: Node<'_>) -> Option<Node<'_>> {
+    loop {
+        match n.kind() {
+            "member_expression" | "subscript_expression" => n = n.child_by_field_name("object")?,
+            "parenthesized_expression" | "non_null_expression" => n = *named_children(n).first()?,
+            "identifier" => return Some(n),
+            _ => return None,
+        }
+    }
+}
+
+/// The identifiers a pattern binds (parameters, destructuring, catch parameters).
+pub(super) fn pattern_names(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => out.push(n),
+            "object_pattern" | "array_pattern" | "rest_pattern" => stack.extend(named_children(n)),
+            "pair_pattern" => stack.extend(n.child_by_field_name("value")),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                stack.extend(n.child_by_field_name("left"))
+            }
+            "required_parameter" | "optional_parameter" => {
+                stack.extend(n.child_by_field_name("pattern"));
+                if n.child_by_field_name("pattern").is_none() {
+                    stack.extend(n.child_by_field_name("name"));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

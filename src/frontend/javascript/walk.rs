@@ -1,0 +1,598 @@
+//! The second walk: every call expression is tried against the known call shapes, and
+//! every string literal is checked for secrets and for being a named absolute base URL.
+//!
+//! The walk is iterative (deeply nested code must not overflow the stack) and carries a
+//! small context down the tree: the name a literal is stored under (for secrets) and
+//! the binding path of an object property (for base URLs).
+
+use super::clients::{is_fetch_name, Lib};
+use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
+use super::scope::{named_children, BindValue, ScopeId};
+use super::secrets;
+use crate::call::{Client, HttpCall, Method, Piece, Span, UrlTemplate};
+use std::collections::{HashMap, HashSet};
+use tree_sitter::Node;
+
+pub(super) struct Found {
+    pub calls: Vec<HttpCall>,
+    pub secrets: Vec<Span>,
+}
+
+/// Where a literal sits, as far as base URLs are concerned.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum Path {
+    /// No binding: an object here names its properties by their keys alone.
+    #[default]
+    Free,
+    /// Bound to this path (`KHOROS_BASE`, `config.khoros.baseUrl`, `this.baseUrl`).
+    Named(String),
+    /// An object given to a call whose result is bound to this name
+    /// (`const khoros = axios.create({ baseURL })`): its properties are that name's.
+    CallBound(String),
+    /// Inside an array or a concatenation: not a binding of its own.
+    Blocked,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Ctx {
+    /// The key / binding / header name a literal here is stored under.
+    name: Option<String>,
+    path: Path,
+    /// Set on a property value: the literal comes from an object property (not a
+    /// declaration), so it is not a base URL when it sits inside a reported call.
+    in_pair: bool,
+    /// On an `arguments` node: the names its arguments are stored under.
+    arg_names: Vec<Option<String>>,
+}
+
+struct Candidate<'t> {
+    path: String,
+    node: Node<'t>,
+    scope: ScopeId,
+    in_pair: bool,
+}
+
+struct Walker<'a, 'r, 't> {
+    r: &'a Resolver<'r, 't>,
+    calls: Vec<HttpCall>,
+    consumed: HashSet<usize>,
+    secrets: Vec<Span>,
+    candidates: Vec<Candidate<'t>>,
+    /// `http.request(...)` call node id → index in `calls`.
+    http_requests: HashMap<usize, usize>,
+    /// `req.write(x)` / `req.end(x)`: (receiver identifier, scope, argument).
+    writes: Vec<(Node<'t>, ScopeId, Node<'t>)>,
+}
+
+pub(super) fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Found {
+    let mut w = Walker {
+        r,
+        calls: Vec::new(),
+        consumed: HashSet::new(),
+        secrets: Vec::new(),
+        candidates: Vec::new(),
+        http_requests: HashMap::new(),
+        writes: Vec::new(),
+    };
+    w.walk(root);
+    w.finish()
+}
+
+impl<'t> Walker<'_, '_, 't> {
+    fn walk(&mut self, root: Node<'t>) {
+        let mut stack: Vec<(Node<'t>, ScopeId, Ctx)> = vec![(root, 0, Ctx::default())];
+        while let Some((node, outer, ctx)) = stack.pop() {
+            let scope = self.r.scopes.scope_of(node).unwrap_or(outer);
+            self.visit(node, scope, &ctx);
+            let children = self.children_with_ctx(node, &ctx);
+            stack.extend(children.into_iter().rev().map(|(c, x)| (c, scope, x)));
+        }
+    }
+
+    fn visit(&mut self, node: Node<'t>, scope: ScopeId, ctx: &Ctx) {
+        match node.kind() {
+            // A call with a syntax error inside cannot be read reliably: only the rest
+            // of the tree yields calls.
+            "call_expression" if !self.consumed.contains(&node.id()) && !node.has_error() => {
+                self.call(node, scope)
+            }
+            "new_expression" if !node.has_error() => {
+                let is_request = node
+                    .child_by_field_name("constructor")
+                    .is_some_and(|c| self.r.text(c) == "Request");
+                if is_request {
+                    if let Some(c) = self.r.fetch(node, None, scope) {
+                        self.calls.push(c);
+                    }
+                }
+            }
+            "string" => {
+                if let Some((text, span, exact)) = self.r.string_lit(node) {
+                    secrets::scan_literal(
+                        &text,
+                        &span,
+                        exact,
+                        ctx.name.as_deref(),
+                        &mut self.secrets,
+                    );
+                }
+                self.candidate(node, scope, ctx);
+            }
+            "template_string" => {
+                for part in template_parts(node, self.r.text) {
+                    if let TemplatePart::Lit { text, span, exact } = part {
+                        secrets::scan_literal(
+                            &text,
+                            &span,
+                            exact,
+                            ctx.name.as_deref(),
+                            &mut self.secrets,
+                        );
+                    }
+                }
+                self.candidate(node, scope, ctx);
+            }
+            "binary_expression" if operator(node) == Some("+") => self.candidate(node, scope, ctx),
+            _ => {}
+        }
+    }
+
+    fn candidate(&mut self, node: Node<'t>, scope: ScopeId, ctx: &Ctx) {
+        if let Path::Named(path) = &ctx.path {
+            self.candidates.push(Candidate {
+                path: path.clone(),
+                node,
+                scope,
+                in_pair: ctx.in_pair,
+            });
+        }
+    }
+
+    // ------------------------------------------------------------ contexts
+
+    fn children_with_ctx(&self, node: Node<'t>, ctx: &Ctx) -> Vec<(Node<'t>, Ctx)> {
+        let mut out = Vec::new();
+        let mut cursor = node.walk();
+        if !cursor.goto_first_child() {
+            return out;
+        }
+        let kind = node.kind();
+        // Per-node facts the children's contexts need.
+        let kv_name = if kind == "object" {
+            self.kv_name(node)
+        } else {
+            None
+        };
+        let mut arg_index = 0;
+        loop {
+            let child = cursor.node();
+            if child.is_named() {
+                let field = cursor.field_name();
+                let c = match kind {
+                    "arguments" if child.kind() != "comment" => {
+                        arg_index += 1;
+                        Ctx {
+                            name: ctx.arg_names.get(arg_index - 1).cloned().flatten(),
+                            path: ctx.path.clone(),
+                            ..Ctx::default()
+                        }
+                    }
+                    _ => self.child_ctx(node, kind, field, child, ctx, kv_name.as_deref()),
+                };
+                out.push((child, c));
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        out
+    }
+
+    fn child_ctx(
+        &self,
+        node: Node<'t>,
+        kind: &str,
+        field: Option<&str>,
+        child: Node<'t>,
+        ctx: &Ctx,
+        kv_name: Option<&str>,
+    ) -> Ctx {
+        let r = self.r;
+        let named = |name: String, path: Path| Ctx {
+            name: Some(name),
+            path,
+            ..Ctx::default()
+        };
+        match (kind, field) {
+            ("variable_declarator", Some("value")) => match node.child_by_field_name("name") {
+                Some(n) if n.kind() == "identifier" => {
+                    named(r.text(n).to_string(), Path::Named(r.text(n).to_string()))
+                }
+                _ => Ctx::default(),
+            },
+            ("assignment_expression", Some("right")) => {
+                let Some(left) = node.child_by_field_name("left") else {
+                    return Ctx::default();
+                };
+                let last = match left.kind() {
+                    "member_expression" => left
+                        .child_by_field_name("property")
+                        .map(|p| r.text(p).to_string()),
+                    "subscript_expression" => r.member_key(left),
+                    "identifier" => Some(r.text(left).to_string()),
+                    _ => None,
+                };
+                let path = r.dotted(left).map(Path::Named).unwrap_or(Path::Blocked);
+                Ctx {
+                    name: last,
+                    path,
+                    ..Ctx::default()
+                }
+            }
+            ("public_field_definition" | "field_definition", Some("value")) => {
+                let name = node
+                    .child_by_field_name("name")
+                    .or_else(|| node.child_by_field_name("property"))
+                    .map(|n| r.text(n).to_string());
+                match name {
+                    Some(n) => named(n.clone(), Path::Named(format!("this.{n}"))),
+                    None => Ctx::default(),
+                }
+            }
+            ("assignment_pattern", Some("right"))
+            | ("object_assignment_pattern", Some("right")) => Ctx {
+                name: node
+                    .child_by_field_name("left")
+                    .map(|l| r.text(l).to_string()),
+                path: Path::Blocked,
+                ..Ctx::default()
+            },
+            ("required_parameter" | "optional_parameter", Some("value")) => Ctx {
+                name: node
+                    .child_by_field_name("pattern")
+                    .map(|l| r.text(l).to_string()),
+                path: Path::Blocked,
+                ..Ctx::default()
+            },
+            ("jsx_attribute", _) if child.kind() == "string" => Ctx {
+                name: named_children(node).first().map(|a| r.text(*a).to_string()),
+                ..Ctx::default()
+            },
+            ("object", _) if child.kind() == "pair" => {
+                let key = child.child_by_field_name("key").map(|k| match k.kind() {
+                    "string" => r.string_lit(k).map(|s| s.0).unwrap_or_default(),
+                    _ => r.text(k).to_string(),
+                });
+                let Some(key) = key else {
+                    return Ctx::default();
+                };
+                let name = if key == "value" {
+                    kv_name.map(str::to_string).or(Some(key.clone()))
+                } else {
+                    Some(key.clone())
+                };
+                let path = match &ctx.path {
+                    Path::Free => Path::Named(key),
+                    Path::Named(p) => Path::Named(format!("{p}.{key}")),
+                    Path::CallBound(n) => Path::Named(n.clone()),
+                    Path::Blocked => Path::Blocked,
+                };
+                Ctx {
+                    name,
+                    path,
+                    in_pair: true,
+                    ..Ctx::default()
+                }
+            }
+            ("pair", Some("value")) => ctx.clone(),
+            ("call_expression" | "new_expression", Some("arguments")) => Ctx {
+                path: match &ctx.path {
+                    Path::Named(n) => Path::CallBound(n.clone()),
+                    _ => Path::Free,
+                },
+                arg_names: self.arg_names(node),
+                ..Ctx::default()
+            },
+            (
+                "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+                | "await_expression"
+                | "type_assertion",
+                _,
+            ) => ctx.clone(),
+            ("ternary_expression", Some("consequence" | "alternative")) => ctx.clone(),
+            ("binary_expression", _) => match operator(node) {
+                Some("||" | "??") => ctx.clone(),
+                Some("+") => Ctx {
+                    name: ctx.name.clone(),
+                    path: Path::Blocked,
+                    in_pair: ctx.in_pair,
+                    ..Ctx::default()
+                },
+                _ => Ctx::default(),
+            },
+            ("array", _) => Ctx {
+                path: Path::Blocked,
+                ..Ctx::default()
+            },
+            _ => Ctx::default(),
+        }
+    }
+
+    /// Postman-style `{ key: 'apiKey', value: '…' }`: the name of the value.
+    fn kv_name(&self, object: Node<'t>) -> Option<String> {
+        named_children(object).into_iter().find_map(|p| {
+            if p.kind() != "pair" {
+                return None;
+            }
+            let k = p.child_by_field_name("key")?;
+            let key = self.r.text(k).trim_matches(['"', '\'']);
+            if key != "key" {
+                return None;
+            }
+            self.r
+                .string_lit(p.child_by_field_name("value")?)
+                .map(|s| s.0)
+        })
+    }
+
+    /// Names for a call's arguments: `.set('name', value)`, `.auth(user, pass)`.
+    fn arg_names(&self, call: Node<'t>) -> Vec<Option<String>> {
+        let args = self.r.args(call);
+        let prop = self
+            .r
+            .callee(call)
+            .and_then(|f| f.child_by_field_name("property"))
+            .map(|p| self.r.text(p));
+        if prop == Some("auth") {
+            return match args.get(1).map(|a| self.r.unwrap(*a).kind()) {
+                Some("object") | None => vec![Some("token".into())],
+                Some(_) => vec![None, Some("password".into())],
+            };
+        }
+        match args
+            .first()
+            .and_then(|a| self.r.string_lit(self.r.unwrap(*a)))
+        {
+            Some((name, _, _)) if args.len() >= 2 => vec![None, Some(name)],
+            _ => Vec::new(),
+        }
+    }
+
+    // ------------------------------------------------------------ calls
+
+    fn call(&mut self, node: Node<'t>, scope: ScopeId) {
+        if let Some(c) = self.chain(node, scope) {
+            self.calls.push(c);
+            return;
+        }
+        let r = self.r;
+        if let Some(c) = r.rpc(node, scope) {
+            self.calls.push(c);
+            return;
+        }
+        let Some(callee) = r.callee(node) else {
+            return;
+        };
+        let callee = r.unwrap(callee);
+        let found = match callee.kind() {
+            "identifier" => self.plain_call(node, callee, scope),
+            "member_expression" => self.member_call(node, callee, scope),
+            _ => None,
+        };
+        if let Some(c) = found {
+            if c.client == Client::NodeHttp {
+                self.http_requests.insert(node.id(), self.calls.len());
+            }
+            self.calls.push(c);
+        }
+    }
+
+    /// `fetch(…)`, `axios(…)`, `got(…)`, `ky(…)`, `request(…)`.
+    fn plain_call(&self, node: Node<'t>, callee: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
+        let r = self.r;
+        let name = r.text(callee);
+        let recv = r.classify(callee, scope);
+        match recv.as_ref().map(|x| x.lib) {
+            Some(Lib::Fetch) => r.fetch(node, None, scope),
+            Some(Lib::Axios) => r.axios(recv.as_ref()?, None, name.to_string(), node, scope),
+            Some(Lib::Got | Lib::Ky) => {
+                r.got_ky(recv.as_ref()?, None, name.to_string(), node, scope)
+            }
+            Some(Lib::Request) => r.request(recv.as_ref()?, None, name.to_string(), node, scope),
+            Some(_) => None,
+            None => {
+                let local_function = r.scopes.lookup(name, scope).is_some_and(|b| {
+                    matches!(r.scopes.binding(b).value, BindValue::None)
+                        && r.scopes.binding(b).kind != super::scope::BindKind::Param
+                });
+                (is_fetch_name(name) && !local_function || name == "fetch")
+                    .then(|| r.fetch(node, None, scope))
+                    .flatten()
+            }
+        }
+    }
+
+    /// `x.<method>(…)` for every known receiver, and the generic shape.
+    fn member_call(
+        &mut self,
+        node: Node<'t>,
+        callee: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        let r = self.r;
+        let object = callee.child_by_field_name("object")?;
+        let prop = callee.child_by_field_name("property")?;
+        let p = r.text(prop);
+        let receiver = r.text(object).to_string();
+        if let Some(w) = self.written(object, p, node) {
+            self.writes.push((w.0, scope, w.1));
+        }
+        let recv = r.classify(object, scope);
+        match recv.as_ref().map(|x| x.lib) {
+            Some(Lib::Axios) => r.axios(recv.as_ref()?, Some(prop), receiver, node, scope),
+            Some(Lib::Got | Lib::Ky) => r.got_ky(recv.as_ref()?, Some(prop), receiver, node, scope),
+            Some(Lib::Request) => r.request(recv.as_ref()?, Some(prop), receiver, node, scope),
+            Some(Lib::NodeHttp { https }) => r.node_http(https, prop, receiver, node, scope),
+            Some(Lib::JQuery) => r.jquery(prop, receiver, node, scope),
+            Some(Lib::Pm) if p == "sendRequest" => r.pm_send_request(receiver, node, scope),
+            Some(Lib::Fetch) if p == "default" || is_fetch_name(p) => {
+                r.fetch(node, Some(receiver), scope)
+            }
+            Some(_) => None,
+            None if is_fetch_name(p) => r.fetch(node, Some(receiver), scope),
+            None => r.method_call(object, prop, node, scope),
+        }
+    }
+
+    /// `req.write(x)` / `req.end(x)` on a name: remembered for node http requests.
+    fn written(&self, object: Node<'t>, p: &str, call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+        if (p != "write" && p != "end") || object.kind() != "identifier" {
+            return None;
+        }
+        let arg = *self.r.args(call).first()?;
+        (!matches!(arg.kind(), "arrow_function" | "function_expression")).then_some((object, arg))
+    }
+
+    /// A superagent / supertest chain, reported once for the whole chain.
+    fn chain(&mut self, outer: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
+        let mut spine = vec![outer];
+        let mut cur = outer;
+        while let Some(f) = self.r.callee(cur) {
+            if f.kind() != "member_expression" {
+                break;
+            }
+            match f.child_by_field_name("object") {
+                Some(o) if o.kind() == "call_expression" => {
+                    spine.push(o);
+                    cur = o;
+                }
+                _ => break,
+            }
+        }
+        for i in (0..spine.len()).rev() {
+            let Some(mut c) = self.r.chain_start(spine[i], scope) else {
+                continue;
+            };
+            let links: Vec<Node<'t>> = spine[..i].iter().rev().copied().collect();
+            self.r.chain_links(&mut c, &links, scope);
+            c.span = self.r.call_span(outer);
+            for n in &spine {
+                self.consumed.insert(n.id());
+            }
+            return Some(c);
+        }
+        None
+    }
+
+    // ------------------------------------------------------------ finishing
+
+    fn finish(mut self) -> Found {
+        self.attach_writes();
+        self.base_urls();
+        self.calls
+            .sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
+        self.secrets.sort_by_key(|s| (s.start, s.end));
+        self.secrets.dedup();
+        Found {
+            calls: self.calls,
+            secrets: self.secrets,
+        }
+    }
+
+    fn attach_writes(&mut self) {
+        let r = self.r;
+        for (ident, scope, arg) in std::mem::take(&mut self.writes) {
+            let Some(b) = r.scopes.lookup(r.text(ident), scope) else {
+                continue;
+            };
+            let Some(BindValue::Expr(v)) = r.scopes.binding(b).fixed_value() else {
+                continue;
+            };
+            let Some(&i) = self.http_requests.get(&r.unwrap(*v).id()) else {
+                continue;
+            };
+            if self.calls[i].body.is_none() {
+                self.calls[i].body = r.written_body(arg, scope);
+            }
+        }
+    }
+
+    /// Named absolute URLs that no reported call uses become `BaseUrl` calls.
+    fn base_urls(&mut self) {
+        let r = self.r;
+        let mut used: Vec<Span> = self
+            .calls
+            .iter()
+            .flat_map(|c| c.url.pieces.iter())
+            .filter_map(|p| match p {
+                Piece::Lit { span, .. } if !span.is_empty() => Some(span.clone()),
+                _ => None,
+            })
+            .collect();
+        let call_spans: Vec<Span> = self.calls.iter().map(|c| c.span.clone()).collect();
+        let mut found = Vec::new();
+        for cand in std::mem::take(&mut self.candidates) {
+            let inside_call = |s: &Span| {
+                call_spans
+                    .iter()
+                    .any(|c| c.start <= s.start && s.end <= c.end)
+            };
+            if cand.in_pair && inside_call(&cand.node.byte_range()) {
+                continue;
+            }
+            let url = r.url(cand.node, cand.scope);
+            if !matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if is_absolute(text)) {
+                continue;
+            }
+            found.push((cand, url));
+        }
+        // A URL built from another named URL is reported instead of its part.
+        found.sort_by_key(|(c, u)| (std::cmp::Reverse(u.pieces.len()), c.node.start_byte()));
+        for (cand, url) in found {
+            let lits: Vec<Span> = url
+                .pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Lit { span, .. } if !span.is_empty() => Some(span.clone()),
+                    _ => None,
+                })
+                .collect();
+            // Only the literal written here decides: `${USED_BASE}/api/2.0` is still a
+            // base URL of its own.
+            let range = cand.node.byte_range();
+            let mut own = lits
+                .iter()
+                .filter(|l| range.start <= l.start && l.end <= range.end)
+                .peekable();
+            if own.peek().is_none()
+                || own.any(|l| used.iter().any(|u| l.start < u.end && u.start < l.end))
+            {
+                continue;
+            }
+            used.extend(lits);
+            let span = cand.node.byte_range();
+            let mut c = HttpCall::new(
+                Client::BaseUrl,
+                Method {
+                    name: None,
+                    span: None,
+                    expr: None,
+                },
+                UrlTemplate {
+                    pieces: url.pieces,
+                    span: span.clone(),
+                },
+                span,
+            );
+            c.receiver = Some(cand.path);
+            self.calls.push(c);
+        }
+    }
+}
+
+fn operator(node: Node<'_>) -> Option<&'static str> {
+    node.child_by_field_name("operator").map(|o| o.kind())
+}

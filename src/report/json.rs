@@ -1,0 +1,118 @@
+//! `--format json`, version 1 (SPEC §4).
+
+use super::Summary;
+use crate::finding::Finding;
+use crate::redact::Redacted;
+use crate::scan::{FileReport, ScanResult};
+use crate::source::Position;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    name: &'a str,
+    vendor: &'a str,
+    severity: String,
+    message: String,
+    path: String,
+    start: Position,
+    end: Position,
+    fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    applicability: String,
+    title: String,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit {
+    start: Position,
+    end: Position,
+    content: String,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files_scanned: usize,
+    files_skipped: usize,
+    findings: usize,
+    fixable: usize,
+    by_code: BTreeMap<String, usize>,
+}
+
+fn finding<'a>(file: &'a FileReport, f: &'a Finding, redacted: &Redacted) -> JsonFinding<'a> {
+    let src = &file.source;
+    JsonFinding {
+        code: &f.code,
+        name: &f.name,
+        vendor: &f.vendor,
+        severity: f.severity.to_string(),
+        message: redacted.scrub(&src.text, &f.message),
+        path: src.display_path(),
+        start: src.position(f.span.start),
+        end: src.position(f.span.end),
+        fix: f.fix.as_ref().map(|fix| JsonFix {
+            applicability: fix.applicability.to_string(),
+            title: redacted.scrub(&src.text, &fix.title),
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    start: src.position(e.span.start),
+                    end: src.position(e.span.end),
+                    content: redacted.scrub(&src.text, &e.content),
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// Renders the whole result as one JSON document.
+pub fn render(result: &ScanResult) -> String {
+    let mut findings = Vec::new();
+    for file in &result.files {
+        let redacted = Redacted::new(&file.source.text, &file.secrets);
+        findings.extend(file.findings.iter().map(|f| finding(file, f, &redacted)));
+    }
+    let s = Summary::of(result);
+    let out = Output {
+        version: 1,
+        findings,
+        errors: result
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: &e.path,
+                message: &e.message,
+            })
+            .collect(),
+        summary: JsonSummary {
+            files_scanned: s.files_scanned,
+            files_skipped: s.files_skipped,
+            findings: s.findings,
+            fixable: s.fixable,
+            by_code: s.by_code,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&out).expect("JSON output serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,41 @@
+//! Reporters: one module per output format. Each takes a finished `ScanResult` and
+//! writes it; all of them redact secrets.
+
+pub mod human;
+pub mod json;
+
+use crate::scan::ScanResult;
+use std::collections::BTreeMap;
+
+/// Counts shared by the formats' summaries.
+pub struct Summary {
+    pub files_scanned: usize,
+    pub files_skipped: usize,
+    pub findings: usize,
+    pub fixable: usize,
+    pub by_code: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    pub fn of(result: &ScanResult) -> Summary {
+        let mut by_code = BTreeMap::new();
+        let mut findings = 0;
+        let mut fixable = 0;
+        for (_, f) in result.findings() {
+            findings += 1;
+            *by_code.entry(f.code.clone()).or_insert(0) += 1;
+            if f.fix.as_ref().is_some_and(|x| {
+                x.applicability != crate::finding::Applicability::Manual && !x.edits.is_empty()
+            }) {
+                fixable += 1;
+            }
+        }
+        Summary {
+            files_scanned: result.files_scanned,
+            files_skipped: result.files_skipped,
+            findings,
+            fixable,
+            by_code,
+        }
+    }
+}

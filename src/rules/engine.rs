@@ -1,0 +1,877 @@
+//! Runs a [`RuleSet`] over one file's `HttpCall`s and produces `Finding`s.
+//!
+//! For each call: which vendors does it carry a signal of, which rules' method and
+//! path patterns match it, and do their `when` conditions hold. Everything a rule says
+//! is data from its pack; this module only interprets it.
+
+use super::checks;
+use super::model::{Condition, Format, IdentifierKind, JsonType, SignalRequirement, Target};
+use super::pattern::PathMatch;
+use super::{CompiledPack, CompiledRule, RuleSet};
+use crate::call::{Body, Client, Field, HttpCall, ParsedUrl, Span, Value};
+use crate::config::Config;
+use crate::finding::{Applicability, Finding, Fix, Label, Severity};
+use crate::fix::{rewrite, transforms};
+use crate::frontend;
+use crate::frontend::Extraction;
+use crate::source::SourceFile;
+use std::collections::HashMap;
+
+/// Which rules run, and at which severity (`--select`, `--ignore`, `[severity]`).
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Codes or prefixes; empty means every rule.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: HashMap<String, Severity>,
+}
+
+impl Selection {
+    /// ruff's precedence: the most specific matching selector wins; on a tie, `ignore`.
+    pub fn enabled(&self, code: &str) -> bool {
+        let best = |list: &[String]| {
+            list.iter()
+                .filter(|p| matches_selector(p, code))
+                .map(|p| {
+                    if p.eq_ignore_ascii_case("ALL") {
+                        0
+                    } else {
+                        p.len()
+                    }
+                })
+                .max()
+        };
+        let selected = if self.select.is_empty() {
+            Some(0)
+        } else {
+            best(&self.select)
+        };
+        match (selected, best(&self.ignore)) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(s), Some(i)) => s > i,
+        }
+    }
+
+    pub fn severity_of(&self, code: &str, default: Severity) -> Severity {
+        self.severity.get(code).copied().unwrap_or(default)
+    }
+}
+
+fn matches_selector(selector: &str, code: &str) -> bool {
+    selector.eq_ignore_ascii_case("ALL")
+        || code
+            .get(..selector.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(selector))
+}
+
+/// Where a parameter was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ParamLocation {
+    Query,
+    Form,
+    Json,
+}
+
+struct Param<'a> {
+    field: &'a Field,
+    location: ParamLocation,
+}
+
+/// A call with everything rules ask about computed once.
+struct CallView<'a> {
+    call: &'a HttpCall,
+    url: ParsedUrl,
+    params: Vec<Param<'a>>,
+    /// Some parameters may exist that are not known here.
+    params_open: bool,
+    json_body: Option<&'a Value>,
+}
+
+impl<'a> CallView<'a> {
+    fn new(call: &'a HttpCall) -> CallView<'a> {
+        let url = call.url.parse();
+        let mut params = Vec::new();
+        let mut params_open = call.query.open;
+        let mut json_body = None;
+        for f in &call.query.entries {
+            params.push(Param {
+                field: f,
+                location: ParamLocation::Query,
+            });
+        }
+        match &call.body {
+            Some(Body::Form { fields }) => {
+                params_open |= fields.open;
+                params.extend(fields.entries.iter().map(|f| Param {
+                    field: f,
+                    location: ParamLocation::Form,
+                }));
+            }
+            Some(Body::Json { value }) => {
+                json_body = Some(value);
+                if let Value::Object(fields) = value {
+                    params_open |= fields.open;
+                    params.extend(fields.entries.iter().map(|f| Param {
+                        field: f,
+                        location: ParamLocation::Json,
+                    }));
+                } else {
+                    params_open = true;
+                }
+            }
+            Some(Body::Expr { .. }) | Some(Body::GraphQl { .. }) => params_open = true,
+            Some(Body::Raw { .. }) | None => {}
+        }
+        // Literal `?a=b` in the URL: borrowed from `url`, so collected separately below.
+        CallView {
+            call,
+            url,
+            params,
+            params_open,
+            json_body,
+        }
+    }
+
+    /// Every parameter of the call, URL query included.
+    fn all_params(&self) -> impl Iterator<Item = (&Field, ParamLocation)> {
+        self.params
+            .iter()
+            .map(|p| (p.field, p.location))
+            .chain(self.url.query.iter().map(|f| (f, ParamLocation::Query)))
+    }
+
+    fn param(&self, name: &str) -> Option<(&Field, ParamLocation)> {
+        self.all_params().find(|(f, _)| f.key == name)
+    }
+
+    fn has_param(&self, name: &str) -> bool {
+        self.param(name).is_some()
+    }
+
+    fn has_signal(&self, pack: &CompiledPack) -> bool {
+        let s = &pack.pack.signals;
+        let call = self.call;
+        if let Some(host) = &self.url.host {
+            if pack.hosts.iter().any(|g| g.is_match(host)) {
+                return true;
+            }
+        }
+        if s.headers.iter().any(|h| call.headers.get_ci(h).is_some()) {
+            return true;
+        }
+        if !s.path_contains.is_empty() {
+            let text = call.url.literal_text();
+            if s.path_contains.iter().any(|p| text.contains(p.as_str())) {
+                return true;
+            }
+        }
+        if s.params_any.iter().any(|p| self.has_param(p)) {
+            return true;
+        }
+        if s.params_all
+            .iter()
+            .any(|group| !group.is_empty() && group.iter().all(|p| self.has_param(p)))
+        {
+            return true;
+        }
+        if let Some(rpc) = &call.rpc {
+            if s.rpc.iter().any(|r| r == &rpc.name) {
+                return true;
+            }
+        }
+        if !s.identifiers.is_empty() {
+            let names = call
+                .receiver
+                .iter()
+                .map(|r| r.as_str())
+                .chain(call.url.holes().map(|(e, _)| e));
+            for name in names {
+                let lower = name.to_ascii_lowercase();
+                if s.identifiers
+                    .iter()
+                    .any(|i| lower.contains(&i.to_ascii_lowercase()))
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Runs the rules over one file.
+pub fn check_file(
+    rules: &RuleSet,
+    selection: &Selection,
+    config: &Config,
+    file: &SourceFile,
+    extraction: &Extraction,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    if let Some((span, message)) = &extraction.syntax_error {
+        findings.extend(unparseable(rules, selection, span.clone(), message));
+    }
+    let views: Vec<CallView> = extraction.calls.iter().map(CallView::new).collect();
+    for view in &views {
+        let signals: Vec<bool> = rules.packs.iter().map(|p| view.has_signal(p)).collect();
+        let any_signal = signals.iter().any(|s| *s);
+        let mut reported: Vec<&str> = Vec::new();
+        for rule in &rules.rules {
+            if rule.rule.matcher.target != Target::Call || !selection.enabled(&rule.rule.code) {
+                continue;
+            }
+            let signal_ok = match rule.rule.matcher.signal {
+                SignalRequirement::Vendor => signals[rule.pack],
+                SignalRequirement::Any => any_signal,
+                SignalRequirement::None => true,
+            };
+            if !signal_ok {
+                continue;
+            }
+            if let Some(finding) = evaluate(rules, rule, selection, config, view, &reported, file) {
+                reported.push(&rule.rule.code);
+                findings.push(finding);
+            }
+        }
+    }
+    // A base-URL constant shared by several calls is one problem, not several.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.code.clone(), f.span.clone())));
+    findings.sort_by_key(|f| (f.span.start, f.code.clone()));
+    findings
+}
+
+/// The file-level `unparseable` rules (API003) for a file that could not be read or parsed.
+pub fn unparseable(
+    rules: &RuleSet,
+    selection: &Selection,
+    span: Span,
+    message: &str,
+) -> Vec<Finding> {
+    rules
+        .rules
+        .iter()
+        .filter(|r| r.rule.matcher.target == Target::File && selection.enabled(&r.rule.code))
+        .map(|r| {
+            let vendor = rules.vendor_of(r);
+            Finding {
+                code: r.rule.code.clone(),
+                name: r.rule.name.clone(),
+                vendor: vendor.id.clone(),
+                severity: selection.severity_of(&r.rule.code, r.rule.severity),
+                message: format!("{}: {message}", r.rule.message),
+                span: span.clone(),
+                primary_label: message.to_string(),
+                labels: Vec::new(),
+                help: None,
+                fix: None,
+            }
+        })
+        .collect()
+}
+
+fn evaluate(
+    rules: &RuleSet,
+    rule: &CompiledRule,
+    selection: &Selection,
+    config: &Config,
+    view: &CallView,
+    reported: &[&str],
+    file: &SourceFile,
+) -> Option<Finding> {
+    let m = &rule.rule.matcher;
+    let call = view.call;
+    if !m.methods.is_empty() && !m.methods.iter().any(|x| call.method.is(x)) {
+        return None;
+    }
+    if !m.not_methods.is_empty()
+        && (call.method.name.is_none() || m.not_methods.iter().any(|x| call.method.is(x)))
+    {
+        return None;
+    }
+    let path_match: Option<PathMatch> = if rule.paths.is_empty() {
+        None
+    } else {
+        Some(
+            rule.paths
+                .iter()
+                .find_map(|p| p.matches(&view.url.segments))?,
+        )
+    };
+    if m.unless.iter().any(|c| reported.contains(&c.as_str())) {
+        return None;
+    }
+    let mut labels = Vec::new();
+    for cond in &m.when {
+        labels.extend(condition(cond, view, path_match.as_ref())?);
+    }
+    if let Some(label) = url_label(view, path_match.as_ref(), file) {
+        labels.insert(0, label);
+    }
+    let vendor = rules.vendor_of(rule);
+    let message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
+    let fix = rule
+        .rule
+        .fix
+        .as_ref()
+        .map(|spec| build_fix(spec, view, path_match.as_ref(), file, config));
+    let help = fix.as_ref().map(|f| match f.applicability {
+        Applicability::Manual => f.title.clone(),
+        a => format!("{} ({a} fix)", f.title),
+    });
+    Some(Finding {
+        code: rule.rule.code.clone(),
+        name: rule.rule.name.clone(),
+        vendor: vendor.id.clone(),
+        severity: selection.severity_of(&rule.rule.code, rule.rule.severity),
+        message,
+        span: call.span.clone(),
+        primary_label: rule
+            .rule
+            .label
+            .clone()
+            .unwrap_or_else(|| rule.rule.summary.clone()),
+        labels,
+        help,
+        fix,
+    })
+}
+
+/// The rule's fix for this call: edits from its transform or its rewrite (rendered by
+/// the file's front end), or advice only when the fix is manual or cannot be built here.
+fn build_fix(
+    spec: &super::model::FixSpec,
+    view: &CallView,
+    path_match: Option<&PathMatch>,
+    file: &SourceFile,
+    config: &Config,
+) -> Fix {
+    let built: Option<Result<Vec<crate::finding::Edit>, String>> = if let Some(t) = &spec.transform
+    {
+        Some(transforms::edits(t, view.call, &file.text, config))
+    } else if let Some(r) = &spec.rewrite {
+        let empty = PathMatch::default();
+        let m = path_match.unwrap_or(&empty);
+        let start = m.literal_start.unwrap_or(0);
+        Some(
+            rewrite::resolve(r, view.call, &view.url.segments, start, m, config)
+                .and_then(|rw| frontend::render(file, view.call, &rw)),
+        )
+    } else {
+        None
+    };
+    match built {
+        Some(Ok(edits)) if !edits.is_empty() && spec.applicability != Applicability::Manual => {
+            Fix {
+                title: spec.title.clone(),
+                applicability: spec.applicability,
+                edits,
+            }
+        }
+        Some(Err(reason)) => Fix {
+            title: format!("{} — not automated here: {reason}", spec.title),
+            applicability: Applicability::Manual,
+            edits: Vec::new(),
+        },
+        _ => Fix {
+            title: spec.title.clone(),
+            applicability: Applicability::Manual,
+            edits: Vec::new(),
+        },
+    }
+}
+
+/// A label showing how the URL resolved, when part of it is written outside the call
+/// (a base-URL constant): on that constant when it is close by, otherwise on the call's
+/// URL argument. A URL written entirely in the call needs no such label.
+fn url_label(view: &CallView, path_match: Option<&PathMatch>, file: &SourceFile) -> Option<Label> {
+    let _ = path_match?;
+    let call = view.call;
+    let outside = call.url.pieces.iter().find_map(|p| match p {
+        crate::call::Piece::Lit { span, .. }
+            if span.start < call.span.start || span.end > call.span.end =>
+        {
+            Some(span.clone())
+        }
+        _ => None,
+    })?;
+    let display = display_url(view);
+    let call_line = file.position(call.span.start).line;
+    let const_line = file.position(outside.start).line;
+    if call_line.abs_diff(const_line) <= 3 {
+        return Some(Label {
+            span: outside,
+            message: format!("the URL starts here: {display}"),
+        });
+    }
+    if call.url.span.is_empty() {
+        return None;
+    }
+    Some(Label {
+        span: call.url.span.clone(),
+        message: format!("resolves to {display}"),
+    })
+}
+
+/// The URL as it resolved, with holes as `{expr}` and secrets in the query redacted.
+fn display_url(view: &CallView) -> String {
+    let mut out = String::new();
+    if let Some(origin) = &view.url.origin {
+        out.push_str(origin);
+    }
+    for seg in &view.url.segments {
+        out.push('/');
+        out.push_str(&seg.display());
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn render_message(
+    template: &str,
+    view: &CallView,
+    path_match: Option<&PathMatch>,
+    vendor: &str,
+) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = after[..end].trim();
+        let value = match key {
+            "method" => view.call.method.name.clone().unwrap_or_else(|| "?".into()),
+            "path" => display_url(view),
+            "vendor" => vendor.to_string(),
+            _ => {
+                if let Some(name) = key.strip_prefix("capture.") {
+                    path_match
+                        .and_then(|m| m.get(name))
+                        .map(|s| s.display())
+                        .unwrap_or_default()
+                } else if let Some(name) = key.strip_prefix("param.") {
+                    match view.param(name) {
+                        Some((f, _)) if checks::is_secret_name(&f.key) => "***".into(),
+                        Some((f, _)) => f.value.text(),
+                        None => String::new(),
+                    }
+                } else {
+                    format!("{{{{{key}}}}}")
+                }
+            }
+        };
+        out.push_str(&value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Evaluates one condition: `None` when it does not hold, otherwise the labels to add.
+fn condition(cond: &Condition, view: &CallView, pm: Option<&PathMatch>) -> Option<Vec<Label>> {
+    let label = |span: Span, text: &Option<String>, default: &str| Label {
+        span,
+        message: text.clone().unwrap_or_else(|| default.to_string()),
+    };
+    match cond {
+        Condition::ParamPresent { param, label: l } => {
+            let (f, _) = view.param(param)?;
+            Some(vec![label(field_span(f), l, &format!("`{param}` is sent"))])
+        }
+        Condition::ParamTruthy { param, label: l } => {
+            let (f, _) = view.param(param)?;
+            let falsy = match &f.value {
+                Value::Bool { value, .. } => !value,
+                Value::Str { value, .. } => matches!(value.trim(), "false" | "0" | ""),
+                Value::Num { text, .. } => text.trim() == "0",
+                Value::Null { .. } => true,
+                _ => false,
+            };
+            if falsy {
+                return None;
+            }
+            Some(vec![label(field_span(f), l, &format!("`{param}` is sent"))])
+        }
+        Condition::MethodIs { methods, label: l } => {
+            if !methods.iter().any(|m| view.call.method.is(m)) {
+                return None;
+            }
+            let span = view
+                .call
+                .method
+                .span
+                .clone()
+                .unwrap_or_else(|| view.call.span.clone());
+            let name = view.call.method.name.clone().unwrap_or_default();
+            Some(vec![label(span, l, &format!("sent with {name}"))])
+        }
+        Condition::ParamsAbsent { params } => {
+            if view.params_open || params.iter().any(|p| view.has_param(p)) {
+                None
+            } else {
+                Some(vec![])
+            }
+        }
+        Condition::ParamNotLiteral { param, label: l } => {
+            let (f, _) = view.param(param)?;
+            if f.value.is_literal() {
+                return None;
+            }
+            Some(vec![label(
+                f.value.span(),
+                l,
+                &format!("`{param}` is computed at run time"),
+            )])
+        }
+        Condition::ParamLiteralLacks {
+            param,
+            text,
+            label: l,
+        } => {
+            let (f, _) = view.param(param)?;
+            let value = f.value.as_str()?;
+            if value.contains(text.as_str()) {
+                return None;
+            }
+            Some(vec![label(
+                f.value.span(),
+                l,
+                &format!("`{param}` has no `{text}`"),
+            )])
+        }
+        Condition::ParamLiteralInvalid {
+            param,
+            format,
+            label: l,
+        } => {
+            let (f, _) = view.param(param)?;
+            let ok = match (format, &f.value) {
+                (Format::Uuid, Value::Str { value, .. }) => checks::is_uuid(value),
+                (Format::JsonLiteral, Value::Str { value, .. }) => checks::is_json_literal(value),
+                // Numbers and booleans are JSON literals; a non-string uuid is not a UUID.
+                (
+                    Format::JsonLiteral,
+                    Value::Num { .. } | Value::Bool { .. } | Value::Null { .. },
+                ) => true,
+                (Format::Uuid, Value::Num { .. } | Value::Bool { .. } | Value::Null { .. }) => {
+                    false
+                }
+                _ => return None,
+            };
+            if ok {
+                return None;
+            }
+            let what = match format {
+                Format::Uuid => "not a canonical UUID",
+                Format::JsonLiteral => "not a JSON literal",
+            };
+            Some(vec![label(
+                f.value.span(),
+                l,
+                &format!("`{param}` is {what}"),
+            )])
+        }
+        Condition::ParamsMoreThan {
+            params,
+            count,
+            label: l,
+        } => {
+            let present: Vec<&Field> = params
+                .iter()
+                .filter_map(|p| view.param(p).map(|(f, _)| f))
+                .collect();
+            if present.len() <= *count {
+                return None;
+            }
+            Some(
+                present
+                    .iter()
+                    .map(|f| label(f.key_span.clone(), l, &format!("`{}`", f.key)))
+                    .collect(),
+            )
+        }
+        Condition::ParamsInQuery { params, label: l } => {
+            let hits: Vec<&Field> = view
+                .all_params()
+                .filter(|(f, loc)| {
+                    *loc == ParamLocation::Query && (params.is_empty() || params.contains(&f.key))
+                })
+                .map(|(f, _)| f)
+                .collect();
+            let first = hits.first()?;
+            Some(vec![label(
+                field_span(first),
+                l,
+                "parameters are sent in the URL query",
+            )])
+        }
+        Condition::SegmentIs {
+            capture,
+            kind,
+            exclude,
+            label: l,
+        } => {
+            let seg = pm?.get(capture)?;
+            if seg.literal().is_some_and(|lit| exclude.contains(&lit)) {
+                return None;
+            }
+            let username = *kind == IdentifierKind::EmailOrUsername;
+            if !checks::segment_identifies_by_name(seg, username) {
+                return None;
+            }
+            let default = if username {
+                "an e-mail address or user name, not the internal id"
+            } else {
+                "an e-mail address, not the internal id"
+            };
+            Some(vec![label(seg.span()?, l, default)])
+        }
+        Condition::JsonFieldType {
+            field,
+            types,
+            label: l,
+        } => {
+            let f = json_field(view, field)?;
+            let t = json_type(&f.value)?;
+            if !types.contains(&t) {
+                return None;
+            }
+            Some(vec![label(
+                f.value.span(),
+                l,
+                &format!("`{field}` is a {}", type_name(t)),
+            )])
+        }
+        Condition::JsonBodyShape {
+            required,
+            allowed,
+            label: l,
+        } => {
+            let body_fields = match (&view.call.body, view.json_body) {
+                (None, _) => {
+                    return Some(vec![label(view.call.span.clone(), l, "no request body")])
+                }
+                (_, Some(Value::Object(fields))) => fields.clone(),
+                (Some(Body::Raw { text, span }), _) => raw_json_fields(text, span)?,
+                _ => return None,
+            };
+            let mut out = Vec::new();
+            for r in required {
+                if body_fields.get(r).is_none() && !body_fields.open {
+                    out.push(label(
+                        body_fields.span.clone(),
+                        l,
+                        &format!("`{r}` is missing"),
+                    ));
+                }
+            }
+            for f in &body_fields.entries {
+                if !allowed.contains(&f.key) {
+                    out.push(label(
+                        f.key_span.clone(),
+                        l,
+                        &format!("unexpected property `{}`", f.key),
+                    ));
+                }
+            }
+            if out.is_empty() {
+                None
+            } else {
+                Some(out)
+            }
+        }
+        Condition::BodyInvalidJson { label: l } => {
+            let Some(Body::Raw { text, span }) = &view.call.body else {
+                return None;
+            };
+            let trimmed = text.trim_start();
+            if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+                return None;
+            }
+            let err = serde_json::from_str::<serde_json::Value>(text).err()?;
+            Some(vec![label(
+                span.clone(),
+                l,
+                &format!("invalid JSON: {err}"),
+            )])
+        }
+        Condition::LiteralCredential { label: l } => {
+            let spans = credential_spans(view);
+            if spans.is_empty() {
+                return None;
+            }
+            Some(
+                spans
+                    .into_iter()
+                    .map(|(span, what)| label(span, l, &format!("hard-coded {what} (redacted)")))
+                    .collect(),
+            )
+        }
+        Condition::Unparseable => None,
+        Condition::AnyOf { any } => any.iter().find_map(|c| condition(c, view, pm)),
+    }
+}
+
+fn field_span(f: &Field) -> Span {
+    let v = f.value.span();
+    if v.start >= f.key_span.start && v.end >= f.key_span.end && v.start - f.key_span.start < 200 {
+        f.key_span.start..v.end
+    } else {
+        f.key_span.clone()
+    }
+}
+
+fn json_field(view: &CallView, name: &str) -> Option<Field> {
+    match (&view.call.body, view.json_body) {
+        (_, Some(Value::Object(fields))) => fields.get(name).cloned(),
+        (Some(Body::Raw { text, span }), _) => raw_json_fields(text, span)?.get(name).cloned(),
+        (Some(Body::Form { fields }), _) => fields.get(name).cloned(),
+        _ => None,
+    }
+}
+
+/// The top-level fields of a literal JSON string body, with the whole literal as span.
+fn raw_json_fields(text: &str, span: &Span) -> Option<crate::call::Fields> {
+    let serde_json::Value::Object(map) = serde_json::from_str(text).ok()? else {
+        return None;
+    };
+    let entries = map
+        .into_iter()
+        .map(|(key, v)| Field {
+            key,
+            key_span: span.clone(),
+            value: match v {
+                serde_json::Value::String(s) => Value::Str {
+                    value: s,
+                    span: span.clone(),
+                },
+                serde_json::Value::Number(n) => Value::Num {
+                    text: n.to_string(),
+                    span: span.clone(),
+                },
+                serde_json::Value::Bool(b) => Value::Bool {
+                    value: b,
+                    span: span.clone(),
+                },
+                serde_json::Value::Null => Value::Null { span: span.clone() },
+                serde_json::Value::Array(_) => Value::Array {
+                    items: vec![],
+                    span: span.clone(),
+                },
+                serde_json::Value::Object(_) => Value::Object(crate::call::Fields {
+                    entries: vec![],
+                    open: true,
+                    span: span.clone(),
+                }),
+            },
+        })
+        .collect();
+    Some(crate::call::Fields {
+        entries,
+        open: false,
+        span: span.clone(),
+    })
+}
+
+fn json_type(v: &Value) -> Option<JsonType> {
+    Some(match v {
+        Value::Str { .. } => JsonType::String,
+        Value::Num { .. } => JsonType::Number,
+        Value::Bool { .. } => JsonType::Boolean,
+        Value::Null { .. } => JsonType::Null,
+        Value::Object(_) => JsonType::Object,
+        Value::Array { .. } => JsonType::Array,
+        Value::Expr { .. } => return None,
+    })
+}
+
+fn type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::String => "string",
+        JsonType::Number => "number",
+        JsonType::Boolean => "boolean",
+        JsonType::Null => "null",
+        JsonType::Object => "object",
+        JsonType::Array => "array",
+    }
+}
+
+/// Literal credentials sent by a call: the span of each secret value and what it is.
+fn credential_spans(view: &CallView) -> Vec<(Span, &'static str)> {
+    let call = view.call;
+    let mut out = Vec::new();
+    for h in &call.headers.entries {
+        let Value::Str { value, span } = &h.value else {
+            continue;
+        };
+        if let Some(range) = checks::scheme_credential(value) {
+            let what = if value.to_ascii_lowercase().starts_with("basic") {
+                "Basic credential"
+            } else {
+                "bearer token"
+            };
+            out.push((exact_sub(span, value, range), what));
+        } else if checks::is_secret_name(&h.key) && !checks::is_placeholder(value) {
+            out.push((span.clone(), "credential"));
+        }
+    }
+    fn walk(f: &Field, out: &mut Vec<(Span, &'static str)>) {
+        match &f.value {
+            Value::Str { value, span }
+                if checks::is_secret_name(&f.key) && !checks::is_placeholder(value) =>
+            {
+                let key = f.key.to_ascii_lowercase();
+                let what = if key.contains("pass") || key == "pwd" {
+                    "password"
+                } else if key.contains("secret") {
+                    "client secret"
+                } else if key.contains("token") {
+                    "token"
+                } else {
+                    "API key"
+                };
+                out.push((span.clone(), what));
+            }
+            // Nested JSON (`variables: { password: '…' }`).
+            Value::Object(fields) => fields.entries.iter().for_each(|e| walk(e, out)),
+            _ => {}
+        }
+    }
+    for (f, _) in view.all_params() {
+        walk(f, &mut out);
+    }
+    if call.client == Client::BaseUrl {
+        return Vec::new();
+    }
+    out
+}
+
+/// The sub-span of a literal for a byte range of its value, when the literal has no
+/// escapes (span length equals value length); otherwise the whole literal.
+fn exact_sub(span: &Span, value: &str, range: std::ops::Range<usize>) -> Span {
+    if span.len() == value.len() {
+        (span.start + range.start)..(span.start + range.end)
+    } else {
+        span.clone()
+    }
+}
+
+/// Spans of every literal credential in the file: what the front end found plus what
+/// calls send. Reporters replace them with `***`.
+pub fn secret_spans(extraction: &Extraction) -> Vec<Span> {
+    let mut spans = extraction.secrets.clone();
+    for call in &extraction.calls {
+        let view = CallView::new(call);
+        spans.extend(credential_spans(&view).into_iter().map(|(s, _)| s));
+    }
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    spans.dedup();
+    spans
+}

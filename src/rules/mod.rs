@@ -1,0 +1,329 @@
+//! Rules: the vendor packs (data, `rules/*.toml`), loaded and validated into a
+//! [`RuleSet`], and the engine that runs them over a file's `HttpCall`s.
+//!
+//! Not for: language work (front ends) or rendering (reporters).
+
+pub mod checks;
+pub mod engine;
+pub mod model;
+pub mod pattern;
+
+use crate::finding::Severity;
+use globset::{GlobBuilder, GlobMatcher};
+use model::{Condition, Rule, RulePack, Target};
+use pattern::PathPattern;
+use std::fmt;
+
+/// The packs compiled into the binary, in reporting order.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("rules/aurora.toml", include_str!("../../rules/aurora.toml")),
+    (
+        "rules/learning360.toml",
+        include_str!("../../rules/learning360.toml"),
+    ),
+    (
+        "rules/janrain.toml",
+        include_str!("../../rules/janrain.toml"),
+    ),
+    ("rules/rsa.toml", include_str!("../../rules/rsa.toml")),
+    ("rules/common.toml", include_str!("../../rules/common.toml")),
+];
+
+/// A problem in a rule file: which file, which line (1-based, when known), what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFileError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for RuleFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for RuleFileError {}
+
+/// A vendor pack with its signals compiled.
+#[derive(Clone, Debug)]
+pub struct CompiledPack {
+    pub source: String,
+    pub pack: RulePack,
+    pub hosts: Vec<GlobMatcher>,
+}
+
+/// A rule with its path patterns compiled, and the index of its pack.
+#[derive(Clone, Debug)]
+pub struct CompiledRule {
+    pub pack: usize,
+    pub rule: Rule,
+    pub paths: Vec<PathPattern>,
+}
+
+/// Every loaded rule, ready to run.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub packs: Vec<CompiledPack>,
+    pub rules: Vec<CompiledRule>,
+}
+
+impl RuleSet {
+    /// The packs compiled into the binary. They are tested, so failing here is a bug.
+    pub fn embedded() -> RuleSet {
+        RuleSet::load(EMBEDDED.iter().map(|(f, t)| (f.to_string(), t.to_string())))
+            .unwrap_or_else(|e| panic!("embedded rule pack is invalid: {e}"))
+    }
+
+    /// Loads packs from `(file name, text)` pairs.
+    pub fn load(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RuleSet, RuleFileError> {
+        let mut set = RuleSet {
+            packs: Vec::new(),
+            rules: Vec::new(),
+        };
+        for (file, text) in files {
+            set.add_pack(&file, &text)?;
+        }
+        Ok(set)
+    }
+
+    fn add_pack(&mut self, file: &str, text: &str) -> Result<(), RuleFileError> {
+        let err = |line: Option<usize>, message: String| RuleFileError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let pack: RulePack = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            err(line, e.message().trim().to_string())
+        })?;
+        let mut hosts = Vec::new();
+        for h in &pack.signals.hosts {
+            let glob = GlobBuilder::new(&h.to_ascii_lowercase())
+                .literal_separator(false)
+                .build()
+                .map_err(|e| err(find_line(text, h), format!("bad host glob `{h}`: {e}")))?;
+            hosts.push(glob.compile_matcher());
+        }
+        let pack_index = self.packs.len();
+        for rule in &pack.rules {
+            let line = find_line(text, &format!("\"{}\"", rule.code));
+            if !rule.code.starts_with(&pack.vendor.prefix) {
+                return Err(err(
+                    line,
+                    format!(
+                        "rule code `{}` does not start with the pack's prefix `{}`",
+                        rule.code, pack.vendor.prefix
+                    ),
+                ));
+            }
+            if self.rules.iter().any(|r| r.rule.code == rule.code) {
+                return Err(err(
+                    line,
+                    format!("rule code `{}` is defined twice", rule.code),
+                ));
+            }
+            if rule.matcher.target == Target::File
+                && !rule
+                    .matcher
+                    .when
+                    .iter()
+                    .any(|c| matches!(c, Condition::Unparseable))
+            {
+                return Err(err(
+                    line,
+                    format!(
+                        "{}: a `target = \"file\"` rule needs the `unparseable` check",
+                        rule.code
+                    ),
+                ));
+            }
+            let mut paths = Vec::new();
+            for p in &rule.matcher.paths {
+                paths.push(
+                    PathPattern::parse(p)
+                        .map_err(|m| err(find_line(text, p), format!("{}: {m}", rule.code)))?,
+                );
+            }
+            for (i, ex) in rule.examples.iter().enumerate() {
+                if ex.valid.is_some() == ex.invalid.is_some() {
+                    return Err(err(
+                        line,
+                        format!(
+                            "{}: example {} must have exactly one of `valid` or `invalid`",
+                            rule.code,
+                            i + 1
+                        ),
+                    ));
+                }
+                if crate::source::Language::from_example_name(&ex.lang).is_none() {
+                    return Err(err(
+                        line,
+                        format!(
+                            "{}: example {} has unknown lang `{}`",
+                            rule.code,
+                            i + 1,
+                            ex.lang
+                        ),
+                    ));
+                }
+            }
+            self.rules.push(CompiledRule {
+                pack: pack_index,
+                rule: rule.clone(),
+                paths,
+            });
+        }
+        // `unless` must name rules that exist somewhere (checked once all are loaded
+        // would be nicer; packs only refer to their own codes, so check within the pack).
+        for rule in &pack.rules {
+            for code in &rule.matcher.unless {
+                if !pack.rules.iter().any(|r| &r.code == code) {
+                    return Err(err(
+                        find_line(text, &format!("\"{}\"", rule.code)),
+                        format!("{}: `unless` names unknown rule `{code}`", rule.code),
+                    ));
+                }
+            }
+        }
+        self.packs.push(CompiledPack {
+            source: file.to_string(),
+            pack,
+            hosts,
+        });
+        Ok(())
+    }
+
+    /// Adds the configured hosts (`aurora.hosts`, `rsa.hosts`, …) to the vendors' signals.
+    pub fn with_config_hosts(
+        mut self,
+        config: &crate::config::Config,
+    ) -> Result<RuleSet, RuleFileError> {
+        for pack in &mut self.packs {
+            for h in config.hosts_for(&pack.pack.vendor.id) {
+                let glob = GlobBuilder::new(&h.to_ascii_lowercase())
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| RuleFileError {
+                        file: config
+                            .file
+                            .as_ref()
+                            .map(|f| f.display().to_string())
+                            .unwrap_or_default(),
+                        line: None,
+                        message: format!("bad host `{h}`: {e}"),
+                    })?;
+                pack.hosts.push(glob.compile_matcher());
+                pack.pack.signals.hosts.push(h.clone());
+            }
+        }
+        Ok(self)
+    }
+
+    pub fn find(&self, code: &str) -> Option<&CompiledRule> {
+        self.rules
+            .iter()
+            .find(|r| r.rule.code.eq_ignore_ascii_case(code))
+    }
+
+    pub fn vendor_of(&self, rule: &CompiledRule) -> &model::Vendor {
+        &self.packs[rule.pack].pack.vendor
+    }
+
+    /// Case-insensitive literals at least one of which appears in any file a rule of
+    /// this set can report on: every finding needs a vendor signal, and every signal is
+    /// literal text in the file. Used to skip files before parsing them.
+    pub fn anchors(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.packs {
+            let s = &p.pack.signals;
+            for h in &s.hosts {
+                // The longest run of literal characters in the glob.
+                if let Some(lit) = h
+                    .split(['*', '?', '[', ']', '{', '}'])
+                    .map(|x| x.trim_matches('.'))
+                    .max_by_key(|x| x.len())
+                {
+                    if lit.len() >= 4 {
+                        out.push(lit.to_string());
+                    }
+                }
+            }
+            out.extend(s.headers.iter().cloned());
+            out.extend(
+                s.path_contains
+                    .iter()
+                    .map(|x| x.trim_matches('/').to_string()),
+            );
+            out.extend(s.params_any.iter().cloned());
+            out.extend(s.params_all.iter().filter_map(|g| g.first().cloned()));
+            out.extend(s.rpc.iter().cloned());
+            out.extend(s.identifiers.iter().cloned());
+        }
+        out.retain(|a| !a.is_empty());
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Severity a rule reports at (before configuration overrides).
+pub fn default_severity(rule: &Rule) -> Severity {
+    rule.severity
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn find_line(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle).map(|i| line_of(text, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_packs_load() {
+        let set = RuleSet::embedded();
+        assert!(set.rules.len() > 20);
+        assert!(!set.anchors().is_empty());
+    }
+
+    #[test]
+    fn bad_rule_file_names_file_and_line() {
+        let text = "[vendor]\nid = \"x\"\nname = \"X\"\nprefix = \"X\"\n\n[[rule]]\ncode = \"X001\"\nname = \"n\"\nseverity = \"fatal\"\n";
+        let err = RuleSet::load([("custom.toml".to_string(), text.to_string())]).unwrap_err();
+        assert_eq!(err.file, "custom.toml");
+        assert_eq!(err.line, Some(9));
+        assert!(err.message.contains("fatal"), "{}", err.message);
+    }
+
+    #[test]
+    fn wrong_prefix_is_rejected() {
+        let text = r#"
+[vendor]
+id = "x"
+name = "X"
+prefix = "XX"
+
+[[rule]]
+code = "YY001"
+name = "n"
+severity = "error"
+summary = "s"
+message = "m"
+match = { paths = ["/a"] }
+docs = { what = "w", why = "y", before = "b", fix_safety = "f" }
+"#;
+        let err = RuleSet::load([("p.toml".to_string(), text.to_string())]).unwrap_err();
+        assert_eq!(err.line, Some(8));
+        assert!(err.message.contains("prefix"));
+    }
+}

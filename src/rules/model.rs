@@ -1,0 +1,372 @@
+//! The rule-pack format: one TOML file per vendor (`rules/*.toml`), deserialised into
+//! these types. Everything a rule needs is data here; checks that cannot be data
+//! (UUID validity, JSON parsing, e-mail detection) are named by `check = "…"` and
+//! implemented in `rules::checks`.
+
+use crate::finding::{Applicability, Severity};
+use serde::Deserialize;
+
+/// A vendor's rule pack.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulePack {
+    pub vendor: Vendor,
+    #[serde(default)]
+    pub signals: Signals,
+    #[serde(rename = "rule", default)]
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    /// Short id used in output (`"aurora"`).
+    pub id: String,
+    /// Human name (`"Khoros Community → Aurora"`).
+    pub name: String,
+    /// Code prefix every rule of the pack starts with (`"AUR"`).
+    pub prefix: String,
+    /// The vendor document the pack was written from.
+    #[serde(default)]
+    pub seed: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// What tells a call apart as this vendor's (SPEC §6 "signals"). Any one is enough.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signals {
+    /// Host globs (`*.lithium.com`, `*khoros*`), matched case-insensitively.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Header names, case-insensitive.
+    #[serde(default)]
+    pub headers: Vec<String>,
+    /// Substrings of the literal URL text (`/restapi/vc`, `/AdminInterface/`).
+    #[serde(default)]
+    pub path_contains: Vec<String>,
+    /// Parameter names any one of which is a signal (`type_name`).
+    #[serde(default)]
+    pub params_any: Vec<String>,
+    /// Groups of parameter names that are a signal when all are present (`company` + `apiKey`).
+    #[serde(default)]
+    pub params_all: Vec<Vec<String>>,
+    /// RPC method names of the vendor's SDKs (`entity.delete`).
+    #[serde(default)]
+    pub rpc: Vec<String>,
+    /// Case-insensitive substrings of the receiver, base-URL binding or URL hole
+    /// expressions (`khoros` in `khoros.delete(…)` or `${KHOROS_BASE}`).
+    #[serde(default)]
+    pub identifiers: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    /// One line for `apimigrate rules`.
+    pub summary: String,
+    /// The diagnostic message. Placeholders: `{{method}}`, `{{path}}`, `{{capture.NAME}}`,
+    /// `{{param.NAME}}`, `{{vendor}}`. Single braces are literal text.
+    pub message: String,
+    /// Text of the primary label on the call.
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(rename = "match")]
+    pub matcher: Matcher,
+    #[serde(default)]
+    pub fix: Option<FixSpec>,
+    pub docs: Docs,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// Which calls a rule reports.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matcher {
+    /// What the rule looks at: each `call` (default) or the `file` as a whole.
+    #[serde(default)]
+    pub target: Target,
+    /// Which signal the call must carry: its own vendor's (default), any vendor's, or none.
+    #[serde(default)]
+    pub signal: SignalRequirement,
+    /// The call's method must be one of these (a computed method matches none).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// The call's method must be known and none of these.
+    #[serde(default)]
+    pub not_methods: Vec<String>,
+    /// Path patterns, any of which must match the whole path: `/`-separated segments
+    /// where `**` is any number of segments, `*` one segment, `{name}` one segment
+    /// captured as `name`, anything else a literal segment.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Codes that, when reported on the same call, silence this rule ("any other …").
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Further conditions, all of which must hold.
+    #[serde(default)]
+    pub when: Vec<Condition>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    #[default]
+    Call,
+    File,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignalRequirement {
+    #[default]
+    Vendor,
+    Any,
+    None,
+}
+
+/// A named check. `label` (optional everywhere) is the text of the secondary label
+/// put on the span the check points at.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "check", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Condition {
+    /// The parameter is present (query, form, JSON body or RPC arguments).
+    ParamPresent {
+        param: String,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// None of the parameters is present, and the call's parameters are all known.
+    ParamsAbsent { params: Vec<String> },
+    /// The parameter is present and not literally false (`false`, `"false"`, `0`).
+    ParamTruthy {
+        param: String,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The call's method is one of these (for use inside `any-of`; a rule that always
+    /// needs a method uses `match.methods`).
+    MethodIs {
+        methods: Vec<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The parameter is present and its value is not a literal.
+    ParamNotLiteral {
+        param: String,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The parameter is a literal string that does not contain `text`.
+    ParamLiteralLacks {
+        param: String,
+        text: String,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The parameter is a literal that fails the named format check.
+    ParamLiteralInvalid {
+        param: String,
+        format: Format,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// More than `count` of the parameters are present.
+    ParamsMoreThan {
+        params: Vec<String>,
+        count: usize,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// Any of the parameters (every parameter when `params` is empty) is sent in the URL query.
+    ParamsInQuery {
+        #[serde(default)]
+        params: Vec<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The captured path segment identifies a user by e-mail (or by user name).
+    SegmentIs {
+        capture: String,
+        kind: IdentifierKind,
+        /// Literal segments that are never user identifiers (`lookup`, `search`).
+        #[serde(default)]
+        exclude: Vec<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The JSON body's field is a literal of one of these types.
+    JsonFieldType {
+        field: String,
+        types: Vec<JsonType>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The JSON body (known here) lacks a required field or has fields outside `allowed`;
+    /// a missing body counts as lacking.
+    JsonBodyShape {
+        required: Vec<String>,
+        allowed: Vec<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// A literal body meant as JSON does not parse.
+    BodyInvalidJson {
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// A literal credential is sent (API key, password, secret, bearer/Basic token).
+    LiteralCredential {
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The file could not be read or parsed (file-level rules only).
+    Unparseable,
+    /// At least one of the nested conditions holds.
+    AnyOf { any: Vec<Condition> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Canonical 8-4-4-4-12 hexadecimal UUID.
+    Uuid,
+    /// A JSON literal (Janrain's `key_value`: strings must be double-quoted).
+    JsonLiteral,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdentifierKind {
+    Email,
+    EmailOrUsername,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JsonType {
+    String,
+    Number,
+    Boolean,
+    Null,
+    Object,
+    Array,
+}
+
+/// The fix a rule offers: what it is called, how far it may be trusted, and what it
+/// does — a named `transform` of one part of the call, or a `rewrite` of the request
+/// that the file's front end renders in its own language. A fix with neither is
+/// advice only (shown in `help:`, never applied).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    pub applicability: Applicability,
+    pub title: String,
+    #[serde(default)]
+    pub transform: Option<Transform>,
+    #[serde(default)]
+    pub rewrite: Option<RewriteSpec>,
+}
+
+/// Named edits of one part of a call (implemented in `fix::transforms`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Transform {
+    /// Replace `from` with `to` in the URL's literal text, where it is written
+    /// (including base-URL constants and `baseURL` options).
+    ReplaceInUrl { from: String, to: String },
+    /// Turn the JSON body field's string/number value into a boolean literal.
+    JsonBoolean { field: String },
+    /// Wrap the literal string parameter in double quotes (a JSON string literal).
+    JsonQuoteParam { param: String },
+    /// Repair a literal JSON body when exactly one small repair makes it parse.
+    RepairJson,
+    /// Replace the literal parameter's attribute path by the closest configured schema path.
+    SchemaPath { param: String },
+}
+
+/// A rewrite of the request. Strings are templates: `{{capture.NAME}}` (a path
+/// segment of the original URL, as its source expression), `{{config.learning360.role}}`,
+/// `{{env:aurora.password}}` (read from the configured environment variable at run
+/// time), `{{user_id:capture.NAME}}` (an internal 360Learning id: from
+/// `learning360.user_ids`, or resolved at run time by an inserted helper),
+/// `{{token:learning360}}` (an OAuth2 bearer token fetched by an inserted helper).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewriteSpec {
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The new path, from the origin on (the matched path and any prefix before it are
+    /// replaced; the query is dropped unless `keep_query`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Keep the part of the path before the matched pattern (a community prefix).
+    #[serde(default)]
+    pub keep_prefix: bool,
+    #[serde(default)]
+    pub set_headers: Vec<HeaderSpec>,
+    #[serde(default)]
+    pub remove_headers: Vec<String>,
+    /// Parameters to remove wherever they are sent (query, form, JSON body).
+    #[serde(default)]
+    pub drop_params: Vec<String>,
+    /// Remove the whole query (the literal `?…` of the URL and any query option).
+    #[serde(default)]
+    pub drop_query: bool,
+    #[serde(default)]
+    pub body: Option<BodySpec>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSpec {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum BodySpec {
+    /// Send no body.
+    None,
+    /// Send this JSON value (string leaves are templates).
+    Json { value: toml::Value },
+    /// Send the call's parameters (query and body) as form fields.
+    FormFromParams,
+}
+
+/// Documentation in ruff's fixed sections; feeds `apimigrate explain`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub what: String,
+    pub why: String,
+    pub before: String,
+    #[serde(default)]
+    pub after: Option<String>,
+    pub fix_safety: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// An inline example run by the test suite: `invalid` must report the rule, `valid`
+/// must not.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    #[serde(default = "default_example_lang")]
+    pub lang: String,
+    #[serde(default)]
+    pub valid: Option<String>,
+    #[serde(default)]
+    pub invalid: Option<String>,
+}
+
+fn default_example_lang() -> String {
+    "js".into()
+}

@@ -1,0 +1,199 @@
+//! The check pipeline: discover files, skip those that cannot concern any rule
+//! (binary, oversized, or without any vendor anchor), run the front end and the rules
+//! on the rest in parallel, and collect results in a stable order.
+
+use crate::call::Span;
+use crate::config::Config;
+use crate::discover::{discover, display_path, WalkOptions};
+use crate::finding::Finding;
+use crate::frontend;
+use crate::rules::engine::{self, Selection};
+use crate::rules::RuleSet;
+use crate::source::{Language, SourceFile};
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are not scanned (minified bundles, generated code).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One file's findings, with what reporters need to show them.
+pub struct FileReport {
+    pub source: SourceFile,
+    pub findings: Vec<Finding>,
+    /// Secret spans to redact in every output.
+    pub secrets: Vec<Span>,
+}
+
+/// A file that could not be scanned at all (I/O error, missing path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Default)]
+pub struct ScanResult {
+    /// Files with at least one finding, sorted by path.
+    pub files: Vec<FileReport>,
+    pub errors: Vec<ScanError>,
+    pub files_scanned: usize,
+    pub files_skipped: usize,
+}
+
+impl ScanResult {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.findings.iter().map(move |x| (f, x)))
+    }
+}
+
+/// The rules and settings of a run.
+pub struct Checker {
+    pub rules: RuleSet,
+    pub selection: Selection,
+    pub config: Config,
+    prefilter: AhoCorasick,
+}
+
+enum Outcome {
+    Report(FileReport),
+    Clean,
+    Skipped,
+    Error(ScanError),
+}
+
+impl Checker {
+    pub fn new(rules: RuleSet, selection: Selection) -> Checker {
+        Checker::with_config(rules, selection, Config::default())
+    }
+
+    /// A checker for files governed by `config` (its hosts already added to `rules`).
+    pub fn with_config(rules: RuleSet, selection: Selection, config: Config) -> Checker {
+        let prefilter = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(rules.anchors())
+            .expect("anchors are plain strings");
+        Checker {
+            rules,
+            selection,
+            config,
+            prefilter,
+        }
+    }
+
+    /// Scans every file under `roots`.
+    pub fn scan(&self, roots: &[PathBuf], walk: &WalkOptions) -> ScanResult {
+        let (mut files, walk_errors) = discover(roots, walk);
+        // include/exclude apply to what the walk finds, never to files named explicitly.
+        files.retain(|(p, _)| roots.contains(p) || self.config.includes(p));
+        let mut result = ScanResult {
+            errors: walk_errors
+                .into_iter()
+                .map(|e| ScanError {
+                    path: display_path(&e.path).to_string_lossy().into_owned(),
+                    message: e.message,
+                })
+                .collect(),
+            ..ScanResult::default()
+        };
+        let outcomes: Vec<Outcome> = files
+            .par_iter()
+            .map(|(path, lang)| self.scan_path(path, *lang))
+            .collect();
+        result.files_scanned = files.len();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Report(r) => result.files.push(r),
+                Outcome::Clean => {}
+                Outcome::Skipped => result.files_skipped += 1,
+                Outcome::Error(e) => result.errors.push(e),
+            }
+        }
+        result.files_scanned -= result.files_skipped;
+        result
+    }
+
+    fn scan_path(&self, path: &Path, language: Language) -> Outcome {
+        let shown = display_path(path);
+        let shown_str = shown.to_string_lossy().into_owned();
+        let bytes = match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_FILE_BYTES => return Outcome::Skipped,
+            Ok(_) => match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    return Outcome::Error(ScanError {
+                        path: shown_str,
+                        message: format!("cannot read file: {e}"),
+                    })
+                }
+            },
+            Err(e) => {
+                return Outcome::Error(ScanError {
+                    path: shown_str,
+                    message: format!("cannot read file: {e}"),
+                })
+            }
+        };
+        if bytes[..bytes.len().min(8192)].contains(&0) {
+            return Outcome::Skipped;
+        }
+        if !self.prefilter.is_match(&bytes) {
+            return Outcome::Clean;
+        }
+        let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (rest.to_vec(), true),
+            None => (bytes, false),
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let mut source = SourceFile::new(shown, text, language);
+                source.bom = bom;
+                let report = self.check_source(source);
+                if report.findings.is_empty() {
+                    Outcome::Clean
+                } else {
+                    Outcome::Report(report)
+                }
+            }
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let source = SourceFile::new(shown, lossy, language);
+                let pos = source.position(at);
+                let message = format!(
+                    "not valid UTF-8 (invalid byte at line {}, column {})",
+                    pos.line, pos.column
+                );
+                let findings = engine::unparseable(&self.rules, &self.selection, at..at, &message);
+                if findings.is_empty() {
+                    return Outcome::Clean;
+                }
+                Outcome::Report(FileReport {
+                    source,
+                    findings,
+                    secrets: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Runs the front end and the rules on one file's text.
+    pub fn check_source(&self, source: SourceFile) -> FileReport {
+        let extraction = frontend::extract(&source);
+        let findings = engine::check_file(
+            &self.rules,
+            &self.selection,
+            &self.config,
+            &source,
+            &extraction,
+        );
+        let secrets = engine::secret_spans(&extraction);
+        FileReport {
+            source,
+            findings,
+            secrets,
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Shared test helpers: run the checker the way the CLI does, render like the CLI.
+#![allow(dead_code)]
+
+use apimigrate::discover::WalkOptions;
+use apimigrate::report::human::{self, HumanOptions};
+use apimigrate::rules::engine::Selection;
+use apimigrate::rules::RuleSet;
+use apimigrate::scan::{Checker, ScanResult};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub fn checker() -> Checker {
+    Checker::new(RuleSet::embedded(), Selection::default())
+}
+
+pub fn scan(paths: &[PathBuf]) -> ScanResult {
+    checker().scan(paths, &WalkOptions::default())
+}
+
+pub fn render(result: &ScanResult) -> String {
+    human::render(result, &HumanOptions::default())
+}
+
+/// `(line, code)` for every finding, by its start line.
+pub fn found(result: &ScanResult) -> BTreeSet<(usize, String)> {
+    result
+        .findings()
+        .map(|(file, f)| (file.source.position(f.span.start).line, f.code.clone()))
+        .collect()
+}
+
+/// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture.
+pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(at) = line.find("expect:") {
+            for code in line[at + "expect:".len()..].split(',') {
+                let code: String = code
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if !code.is_empty() {
+                    out.insert((i + 1, code));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every file under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
