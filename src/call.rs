@@ -37,6 +37,31 @@ pub enum Client {
     BaseUrl,
 }
 
+impl Client {
+    /// Whether the library rejects (throws) when the server answers with an HTTP error
+    /// status, so that awaiting the call is itself a check of the status. axios (and the
+    /// generic `x.delete(url)`, usually an axios instance), got, ky, superagent,
+    /// request-promise and jQuery do; `fetch`, node http, `pm.sendRequest` and supertest
+    /// resolve with the response whatever its status. SDK RPC calls are not known.
+    pub fn rejects_on_error_status(self) -> bool {
+        match self {
+            Client::Axios
+            | Client::MethodCall
+            | Client::Got
+            | Client::Ky
+            | Client::Superagent
+            | Client::Request
+            | Client::JQuery => true,
+            Client::Fetch
+            | Client::Supertest
+            | Client::NodeHttp
+            | Client::PmSendRequest
+            | Client::Rpc
+            | Client::BaseUrl => false,
+        }
+    }
+}
+
 /// The HTTP method of a call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Method {
@@ -523,6 +548,59 @@ pub struct RpcName {
     pub span: Span,
 }
 
+/// A property path read from a response or its parsed body: `data.closeUserAccount.result`
+/// for `res.data?.closeUserAccount?.['result']` (optional chaining and string subscripts
+/// normalised to dots; `.json()`, `.clone()` and `await` leave no trace in the path).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BodyRead {
+    pub path: String,
+    /// The expression that reads it (or the pattern that destructures it).
+    pub span: Span,
+}
+
+impl BodyRead {
+    /// Whether the read goes through `wanted` (a dotted path) as consecutive properties:
+    /// `data.data.closeUserAccount.result` reads `closeUserAccount.result`.
+    pub fn reads(&self, wanted: &str) -> bool {
+        let have: Vec<&str> = self.path.split('.').collect();
+        let want: Vec<&str> = wanted.split('.').filter(|s| !s.is_empty()).collect();
+        !want.is_empty() && have.windows(want.len()).any(|w| w == want.as_slice())
+    }
+}
+
+/// How the code around a call uses the response, as far as the front end can see
+/// (the enclosing function, through callbacks chained on the call and a few levels of
+/// variables). Empty when nothing is known.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ResponseUse {
+    /// Where the outcome is judged by the HTTP status: `res.ok`, `res.status === 200`,
+    /// `res.statusCode`, supertest's `.expect(200)`.
+    pub status_checks: Vec<Span>,
+    /// Properties read from the response or its body.
+    pub body_reads: Vec<BodyRead>,
+    /// Where the call's promise is awaited, returned or chained with `.then` (the
+    /// `await`/`return` keyword or the `then` property): a rejection reaches the code
+    /// around the call. `None` for callback-style calls and unused promises.
+    pub awaited: Option<Span>,
+}
+
+impl ResponseUse {
+    /// Whether any read goes through `wanted` (see [`BodyRead::reads`]).
+    pub fn reads(&self, wanted: &str) -> bool {
+        self.body_reads.iter().any(|r| r.reads(wanted))
+    }
+}
+
+/// A literal of the URL that a name at the call site stands for
+/// (`${TEST_GROUP}` → `'64b7…'`): rewrites write the name, not its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Via {
+    /// Span of the literal's text (where the name is bound).
+    pub literal: Span,
+    /// The expression at the call site (`TEST_GROUP`, `config.baseUrl`).
+    pub expr: String,
+}
+
 /// One HTTP request found in a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HttpCall {
@@ -539,6 +617,13 @@ pub struct HttpCall {
     pub rpc: Option<RpcName>,
     /// The whole call expression.
     pub span: Span,
+    /// How the response is used (filled by front ends that analyse it).
+    pub response: ResponseUse,
+    /// The function the call is made in (or the whole file at top level), when known:
+    /// rules that look at the calls around a call compare these.
+    pub scope: Option<Span>,
+    /// Names at the call site that stand for whole literals of the URL.
+    pub vias: Vec<Via>,
 }
 
 impl HttpCall {
@@ -553,6 +638,9 @@ impl HttpCall {
             body: None,
             rpc: None,
             span,
+            response: ResponseUse::default(),
+            scope: None,
+            vias: Vec::new(),
         }
     }
 }
@@ -596,6 +684,24 @@ mod tests {
         assert_eq!(p.query[1].value.span(), 91..92);
         // The segment "users" maps back to its bytes in the source.
         assert_eq!(p.segments[2].span(), Some(43..48));
+    }
+
+    #[test]
+    fn body_reads_match_consecutive_properties() {
+        let read = BodyRead {
+            path: "data.data.closeUserAccount.result".into(),
+            span: 0..1,
+        };
+        assert!(read.reads("closeUserAccount.result"));
+        assert!(read.reads("data"));
+        assert!(!read.reads("closeUserAccount.errors"));
+        assert!(!read.reads("result.closeUserAccount"));
+        assert!(!read.reads(""));
+        let stat = BodyRead {
+            path: "statusText".into(),
+            span: 0..1,
+        };
+        assert!(!stat.reads("stat"));
     }
 
     #[test]

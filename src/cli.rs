@@ -1,5 +1,7 @@
-//! The command line (SPEC §3): `check`, `rules`, `explain`.
+//! The command line (SPEC §3): `check`, `fix`, `rules`, `explain`, `test-rules`,
+//! `completions`.
 
+use crate::baseline::{Baseline, Entry};
 use crate::config::Config;
 use crate::discover::WalkOptions;
 use crate::finding::Severity;
@@ -7,12 +9,14 @@ use crate::fix::FixLevel;
 use crate::report::{self, human::HumanOptions};
 use crate::rules::engine::Selection;
 use crate::rules::RuleSet;
-use crate::scan::{Checker, ScanError, ScanResult};
+use crate::scan::{Checker, Progress, ScanError, ScanResult};
 use crate::source::SourceFile;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -32,12 +36,22 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite deprecated calls: safe fixes, plus unsafe ones with --unsafe-fixes.
     Fix(FixArgs),
-    /// List every rule.
+    /// List every rule (built-in and user packs), or print the rule-file JSON Schema.
     Rules(RulesArgs),
     /// Show a rule's documentation: what, why, example, fix safety, references.
     Explain {
         /// A rule code such as AUR001.
         code: String,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+    /// Run the inline examples of rule files: `invalid` must report, `valid` must not,
+    /// `fixed` must match the fixed code.
+    TestRules(TestRulesArgs),
+    /// Print a shell completion script (`apimigrate completions bash > /etc/bash_completion.d/apimigrate`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -46,11 +60,25 @@ pub struct CheckArgs {
     /// Files or directories to scan.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// Output format of the report on standard output (or in --output-file).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+    /// Also write a report in FORMAT to FILE (repeatable: `--output sarif=apimigrate.sarif
+    /// --output json=report.json`); standard output still gets --format.
+    #[arg(long = "output", value_name = "FORMAT=FILE", value_parser = parse_output)]
+    pub outputs: Vec<OutputTarget>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and report none of them).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Rewrite the --baseline file without the entries that no longer match a finding.
+    #[arg(long, requires = "baseline", conflicts_with = "write_baseline")]
+    pub prune_baseline: bool,
     /// Only these rule codes or prefixes (comma-separated: `AUR,JAN005`).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Vec<String>,
@@ -81,6 +109,35 @@ pub struct CheckArgs {
     /// Ignore every apimigrate.toml.
     #[arg(long)]
     pub no_config: bool,
+    /// Also load the rule pack FILE (a TOML file in the format of `rules/`, or a folder
+    /// of them); repeatable. Added after the built-in packs and before `rule_paths`.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// Where user rule packs come from for `rules`, `explain` and `test-rules`: `--rules`,
+/// and `rule_paths` of the configuration (`--config`, or the nearest apimigrate.toml
+/// above the current directory).
+#[derive(Args, Debug, Default)]
+pub struct PackArgs {
+    /// Also load the rule pack FILE (or a folder of `*.toml` packs); repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Take `rule_paths` from this configuration file instead of the nearest apimigrate.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every apimigrate.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TestRulesArgs {
+    /// Rule files, or folders of `*.toml` rule files, whose examples to run (default:
+    /// every pack loaded: the built-in ones, --rules and the configuration's rule_paths).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub packs: PackArgs,
 }
 
 #[derive(Args, Debug)]
@@ -99,12 +156,48 @@ pub struct FixArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// Print the JSON Schema of rule files (`rules/rule-pack.schema.json`) instead.
+    #[arg(long, conflicts_with = "format")]
+    pub schema: bool,
+    #[command(flatten)]
+    pub packs: PackArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Diagnostics with code frames, then a summary.
     Human,
+    /// The JSON report (version 1).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…::message`).
+    Github,
+    /// JUnit XML (CI test-report views).
+    Junit,
+}
+
+/// One `--output FORMAT=FILE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_output(s: &str) -> Result<OutputTarget, String> {
+    let (name, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=FILE (for example sarif=apimigrate.sarif)"))?;
+    let format = Format::from_str(name.trim(), true).map_err(|_| {
+        format!("unknown format `{name}` in --output; expected one of human, json, sarif, github, junit")
+    })?;
+    if file.is_empty() {
+        return Err(format!("--output {s}: the file name is missing"));
+    }
+    Ok(OutputTarget {
+        format,
+        path: PathBuf::from(file),
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -138,7 +231,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(args),
         Command::Fix(args) => fix(args),
         Command::Rules(args) => {
-            let rules = RuleSet::embedded();
+            if args.schema {
+                print!("{}", crate::rules::model::json_schema());
+                return ExitCode::from(EXIT_CLEAN);
+            }
+            let rules = match project_rules(&args.packs) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            };
             let text = match args.format {
                 ListFormat::Table => rules_table(&rules),
                 ListFormat::Json => rules_json(&rules),
@@ -146,8 +249,20 @@ pub fn run(cli: Cli) -> ExitCode {
             print!("{text}");
             ExitCode::from(EXIT_CLEAN)
         }
-        Command::Explain { code } => {
-            let rules = RuleSet::embedded();
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "apimigrate", &mut out);
+            ExitCode::from(EXIT_CLEAN)
+        }
+        Command::TestRules(args) => test_rules(&args),
+        Command::Explain { code, packs } => {
+            let rules = match project_rules(&packs) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            };
             match explain(&rules, &code) {
                 Some(text) => {
                     print!("{text}");
@@ -162,73 +277,173 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// A checker and the roots it governs.
+/// The built-in packs plus the `--rules` packs.
+fn base_rules(files: &[PathBuf]) -> Result<RuleSet, String> {
+    let mut rules = RuleSet::embedded();
+    rules.add_files(files).map_err(|e| e.to_string())?;
+    Ok(rules)
+}
+
+/// The rules `rules` and `explain` show: built-in, `--rules`, and the configuration's
+/// `rule_paths` (with its hosts).
+fn project_rules(args: &PackArgs) -> Result<RuleSet, String> {
+    let rules = base_rules(&args.rules)?;
+    let file = if args.no_config {
+        None
+    } else {
+        args.config
+            .clone()
+            .or_else(|| Config::find_upward(Path::new(".")))
+    };
+    match file {
+        Some(f) => {
+            let config = Config::load(&f).map_err(|e| e.to_string())?;
+            rules.with_config(&config).map_err(|e| e.to_string())
+        }
+        None => Ok(rules),
+    }
+}
+
+/// `apimigrate test-rules [PATH]...`: runs the examples of the packs in PATH (or of
+/// every loaded pack), prints each failure and a `N passed, M failed` line.
+fn test_rules(args: &TestRulesArgs) -> ExitCode {
+    let loaded = if args.paths.is_empty() {
+        project_rules(&args.packs).map(|set| {
+            let all: Vec<usize> = (0..set.packs.len()).collect();
+            (set, all)
+        })
+    } else {
+        packs_under_test(args)
+    };
+    let (rules, tested) = match loaded {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let outcome = crate::rules::examples::run(&rules, &tested);
+    let mut out = String::new();
+    for f in &outcome.failures {
+        out.push_str(&format!(
+            "{f}
+"
+        ));
+    }
+    out.push_str(&outcome.summary());
+    out.push('\n');
+    print!("{out}");
+    ExitCode::from(if outcome.failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// The rule set for `test-rules PATH...` and the indices of the PATH packs in it. A
+/// PATH file that is a built-in pack's source (`test-rules rules/` in this repository)
+/// replaces the embedded copy, so edits are tested without rebuilding.
+fn packs_under_test(args: &TestRulesArgs) -> Result<(RuleSet, Vec<usize>), String> {
+    let mut files = Vec::new();
+    for p in &args.paths {
+        files.extend(crate::rules::pack_files(p).map_err(|e| e.to_string())?);
+    }
+    let canonical: Vec<PathBuf> = files
+        .iter()
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+        .collect();
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let embedded = crate::rules::EMBEDDED.iter().filter(|(name, _)| {
+        std::fs::canonicalize(crate_dir.join(name)).map_or(true, |c| !canonical.contains(&c))
+    });
+    let mut rules = RuleSet::load(embedded.map(|(f, t)| (f.to_string(), t.to_string())))
+        .map_err(|e| e.to_string())?;
+    rules
+        .add_files(&args.packs.rules)
+        .map_err(|e| e.to_string())?;
+    rules.add_files(&files).map_err(|e| e.to_string())?;
+    let tested = rules
+        .packs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.file.as_ref().is_some_and(|f| canonical.contains(f)))
+        .map(|(i, _)| i)
+        .collect();
+    Ok((rules, tested))
+}
+
+/// The checkers of a run (one per configuration file in force), each with the paths
+/// the user named (the scope of `--prune-baseline`).
 type Governed = Vec<(Checker, Vec<PathBuf>)>;
 
-/// The checkers of a run: one per configuration file in force, with the roots it governs.
-fn checkers(args: &CheckArgs) -> Result<Governed, String> {
-    let base = RuleSet::embedded();
-    for code in args.select.iter().chain(&args.ignore) {
-        if !matches_some_rule(&base, code) {
+/// Configuration files by folder, so each folder is looked up once.
+type ConfigCache = HashMap<PathBuf, Option<PathBuf>>;
+
+/// A configuration file (or none) and the files it governs.
+type ConfigGroup = (Option<PathBuf>, Vec<(PathBuf, crate::source::Language)>);
+
+/// The configuration file that governs `path`: `--config`, none with `--no-config`,
+/// otherwise the nearest `apimigrate.toml` at or above the file's folder.
+fn config_file_for(args: &CheckArgs, path: &Path, cache: &mut ConfigCache) -> Option<PathBuf> {
+    if args.no_config {
+        return None;
+    }
+    if let Some(c) = &args.config {
+        return Some(c.clone());
+    }
+    let dir = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    cache
+        .entry(dir.clone())
+        .or_insert_with(|| Config::find_upward(&dir))
+        .clone()
+}
+
+/// A checker for the files governed by `file` (or the defaults).
+fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Result<Checker, String> {
+    let config = match file {
+        Some(f) => Config::load(f).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let rules = base
+        .clone()
+        .with_config(&config)
+        .map_err(|e| e.to_string())?;
+    for code in config
+        .select
+        .iter()
+        .chain(&config.ignore)
+        .chain(config.severity.keys())
+    {
+        if !matches_some_rule(&rules, code) {
             return Err(format!(
-                "`{code}` in --select/--ignore matches no rule code; `apimigrate rules` lists them"
+                "{}: `{code}` matches no rule code",
+                config
+                    .file
+                    .as_ref()
+                    .map(|f| f.display().to_string())
+                    .unwrap_or_default()
             ));
         }
     }
-    // Which configuration governs each root.
-    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
-    for root in &args.paths {
-        let file = if args.no_config {
-            None
-        } else if let Some(c) = &args.config {
-            Some(c.clone())
+    let selection = Selection {
+        select: if args.select.is_empty() {
+            config.select.clone()
         } else {
-            Config::find_upward(root)
-        };
-        match groups.iter_mut().find(|(f, _)| *f == file) {
-            Some((_, roots)) => roots.push(root.clone()),
-            None => groups.push((file, vec![root.clone()])),
-        }
-    }
-    let mut out = Vec::new();
-    for (file, roots) in groups {
-        let config = match &file {
-            Some(f) => Config::load(f).map_err(|e| e.to_string())?,
-            None => Config::default(),
-        };
-        for code in config
-            .select
-            .iter()
-            .chain(&config.ignore)
-            .chain(config.severity.keys())
-        {
-            if !matches_some_rule(&base, code) {
-                return Err(format!(
-                    "{}: `{code}` matches no rule code",
-                    config
-                        .file
-                        .as_ref()
-                        .map(|f| f.display().to_string())
-                        .unwrap_or_default()
-                ));
-            }
-        }
-        let selection = Selection {
-            select: if args.select.is_empty() {
-                config.select.clone()
-            } else {
-                args.select.clone()
-            },
-            ignore: config.ignore.iter().chain(&args.ignore).cloned().collect(),
-            severity: config.severity.clone(),
-        };
-        let rules = base
-            .clone()
-            .with_config_hosts(&config)
-            .map_err(|e| e.to_string())?;
-        out.push((Checker::with_config(rules, selection, config), roots));
-    }
-    Ok(out)
+            args.select.clone()
+        },
+        ignore: config.ignore.iter().chain(&args.ignore).cloned().collect(),
+        severity: config.severity.clone(),
+    };
+    Ok(Checker::with_config(rules, selection, config))
 }
 
 fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
@@ -238,7 +453,8 @@ fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
         })
 }
 
-/// Runs every checker over its roots and merges the results in path order.
+/// Finds the files once, gives each the configuration nearest to it (per-directory
+/// configs), runs one checker per configuration, and merges the results in path order.
 fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
@@ -247,27 +463,129 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
             .num_threads(threads)
             .build_global();
     }
-    let checkers = checkers(args)?;
+    let base = base_rules(&args.rules)?;
+    let walk = WalkOptions {
+        no_ignore: args.no_ignore,
+        threads,
+    };
+    let (files, walk_errors) = crate::discover::discover(&args.paths, &walk);
+    let mut cache = ConfigCache::new();
+    let mut groups: Vec<ConfigGroup> = Vec::new();
+    // Each named path's configuration is loaded even when it governs no file, so that
+    // a broken configuration is always reported.
+    for root in &args.paths {
+        let f = config_file_for(args, root, &mut cache);
+        if !groups.iter().any(|(g, _)| *g == f) {
+            groups.push((f, Vec::new()));
+        }
+    }
+    let total = files.len();
+    for (path, lang) in files {
+        let f = config_file_for(args, &path, &mut cache);
+        match groups.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, list)) => list.push((path, lang)),
+            None => groups.push((f, vec![(path, lang)])),
+        }
+    }
+    let mut checkers = Vec::new();
+    for (file, files) in groups {
+        checkers.push((build_checker(args, &base, file.as_deref())?, files));
+    }
+    // Codes may name rules of a configuration's `rule_paths` packs.
+    for code in args.select.iter().chain(&args.ignore) {
+        if !checkers
+            .iter()
+            .any(|(c, _)| matches_some_rule(&c.rules, code))
+        {
+            return Err(format!(
+                "`{code}` in --select/--ignore matches no rule code; `apimigrate rules` lists them"
+            ));
+        }
+    }
     let mut result = ScanResult::default();
-    for (checker, roots) in &checkers {
-        let r = checker.scan(
-            roots,
-            &WalkOptions {
-                no_ignore: args.no_ignore,
-                threads,
-            },
-        );
+    let bar = show_progress(args).then(ProgressBarObserver::new);
+    if let Some(b) = &bar {
+        b.start(total);
+    }
+    for (checker, files) in &checkers {
+        let r = checker.scan_files(files, &args.paths, bar.as_ref().map(|b| b as &dyn Progress));
         result.files.extend(r.files);
         result.errors.extend(r.errors);
         result.files_scanned += r.files_scanned;
         result.files_skipped += r.files_skipped;
     }
+    if let Some(b) = &bar {
+        b.bar.finish_and_clear();
+    }
+    result.errors.extend(walk_errors.into_iter().map(|e| {
+        ScanError {
+            path: crate::discover::display_path(&e.path)
+                .to_string_lossy()
+                .into_owned(),
+            message: e.message,
+        }
+    }));
     result
         .files
         .sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    Ok((result, checkers))
+    let governed = checkers
+        .into_iter()
+        .map(|(c, _)| (c, args.paths.clone()))
+        .collect();
+    Ok((result, governed))
 }
 
+/// Runs with more files than this show a progress bar (on a terminal).
+pub const PROGRESS_MIN_FILES: usize = 200;
+
+/// A progress bar only for people: human output, not quiet, standard error a terminal,
+/// and not in CI.
+fn show_progress(args: &CheckArgs) -> bool {
+    args.format == Format::Human
+        && !args.quiet
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false")
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
+/// An indicatif bar on standard error that stays hidden until the run has more than
+/// [`PROGRESS_MIN_FILES`] files.
+struct ProgressBarObserver {
+    bar: indicatif::ProgressBar,
+    total: AtomicUsize,
+}
+
+impl ProgressBarObserver {
+    fn new() -> ProgressBarObserver {
+        let bar = indicatif::ProgressBar::hidden();
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} scanning {pos}/{len} files {wide_bar} {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        ProgressBarObserver {
+            bar,
+            total: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Progress for ProgressBarObserver {
+    fn start(&self, files: usize) {
+        let total = self.total.fetch_add(files, Ordering::Relaxed) + files;
+        self.bar.set_length(total as u64);
+        if total > PROGRESS_MIN_FILES && self.bar.is_hidden() {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn advance(&self) {
+        self.bar.inc(1);
+    }
+}
+
+/// Colour for the report on standard output (never in files).
 fn use_color(args: &CheckArgs) -> bool {
     match args.color {
         Color::Always => true,
@@ -280,24 +598,51 @@ fn use_color(args: &CheckArgs) -> bool {
     }
 }
 
-fn render(args: &CheckArgs, result: &ScanResult) -> String {
-    match args.format {
+/// The rules of the run (for SARIF's rule metadata).
+fn run_rules(checkers: &Governed) -> RuleSet {
+    let mut sets = checkers.iter().map(|(c, _)| &c.rules);
+    match sets.next() {
+        Some(first) => sets.fold(first.clone(), |all, s| all.merged_with(s)),
+        None => RuleSet::embedded(),
+    }
+}
+
+/// Renders `result` in `format`; `color` only matters for human output.
+fn render_as(
+    format: Format,
+    args: &CheckArgs,
+    result: &ScanResult,
+    rules: &RuleSet,
+    color: bool,
+) -> String {
+    match format {
         Format::Human => report::human::render(
             result,
             &HumanOptions {
-                color: use_color(args),
+                color,
                 statistics: args.statistics,
                 quiet: args.quiet,
                 ..HumanOptions::default()
             },
         ),
         Format::Json => report::json::render(result),
+        Format::Sarif => report::sarif::render(result, rules),
+        Format::Github => report::github::render(result),
+        Format::Junit => report::junit::render(result),
     }
+}
+
+fn render(args: &CheckArgs, result: &ScanResult, rules: &RuleSet) -> String {
+    render_as(args.format, args, result, rules, use_color(args))
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn emit(args: &CheckArgs, text: &str) -> Result<(), String> {
     if let Some(path) = &args.output_file {
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        write_file(path, text)
     } else {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())
@@ -306,15 +651,108 @@ fn emit(args: &CheckArgs, text: &str) -> Result<(), String> {
     }
 }
 
+/// Writes every `--output FORMAT=FILE` report; `human_suffix` is appended to human ones.
+fn emit_outputs(
+    args: &CheckArgs,
+    result: &ScanResult,
+    rules: &RuleSet,
+    human_suffix: &str,
+) -> Result<(), String> {
+    for target in &args.outputs {
+        let mut text = render_as(target.format, args, result, rules, false);
+        if target.format == Format::Human {
+            text.push_str(human_suffix);
+        }
+        write_file(&target.path, &text)?;
+    }
+    Ok(())
+}
+
+/// Whether a run over these checkers' roots, with their selections, could have
+/// reported the baseline entry (`--prune-baseline` keeps the others).
+fn in_scope(checkers: &Governed, entry: &Entry) -> bool {
+    checkers.iter().any(|(checker, roots)| {
+        checker.selection.enabled(&entry.code)
+            && roots.iter().any(|root| root_covers(root, &entry.path))
+    })
+}
+
+fn root_covers(root: &Path, path: &str) -> bool {
+    let shown = crate::discover::display_path(root)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let r = shown.trim_end_matches('/');
+    if r.is_empty() || r == "." {
+        return !path.starts_with("../") && !path.starts_with('/');
+    }
+    path == r || path.starts_with(&format!("{r}/"))
+}
+
+/// `--write-baseline`, `--baseline`, `--prune-baseline`: records, filters and prunes.
+fn apply_baseline(
+    args: &CheckArgs,
+    result: &mut ScanResult,
+    checkers: &Governed,
+) -> Result<(), String> {
+    let note = |msg: String| {
+        if !args.quiet {
+            eprintln!("{msg}");
+        }
+    };
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::of(result);
+        b.save(path)?;
+        note(format!(
+            "Wrote {} finding{} to the baseline {}.",
+            b.entries.len(),
+            if b.entries.len() == 1 { "" } else { "s" },
+            path.display()
+        ));
+        b.filter(result);
+        return Ok(());
+    }
+    let Some(path) = &args.baseline else {
+        return Ok(());
+    };
+    let mut b = Baseline::load(path)?;
+    if args.prune_baseline {
+        let (pruned, removed) = b.pruned(result, |e| in_scope(checkers, e));
+        pruned.save(path)?;
+        note(format!(
+            "Removed {removed} entr{} that no longer match from the baseline {} ({} remain).",
+            if removed == 1 { "y" } else { "ies" },
+            path.display(),
+            pruned.entries.len()
+        ));
+        b = pruned;
+    }
+    let hidden = b.filter(result);
+    if hidden > 0 && args.format == Format::Human {
+        note(format!(
+            "{hidden} finding{} in the baseline {} not shown.",
+            if hidden == 1 { " is" } else { "s are" },
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
 fn check(args: CheckArgs) -> ExitCode {
-    let (result, _) = match run_scan(&args) {
+    let (mut result, checkers) = match run_scan(&args) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if let Err(e) = emit(&args, &render(&args, &result)) {
+    if let Err(e) = apply_baseline(&args, &mut result, &checkers) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let rules = run_rules(&checkers);
+    let written = emit_outputs(&args, &result, &rules, "")
+        .and_then(|_| emit(&args, &render(&args, &result, &rules)));
+    if let Err(e) = written {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_ERROR);
     }
@@ -330,6 +768,7 @@ fn fix(args: FixArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    let mut cache = ConfigCache::new();
     let level = if args.unsafe_fixes {
         FixLevel::Unsafe
     } else {
@@ -354,16 +793,11 @@ fn fix(args: FixArgs) -> ExitCode {
             remaining.files.push(file);
             continue;
         }
-        // The checker that produced this file (the one whose roots contain it).
+        // The checker of the configuration that governs this file.
+        let governing = config_file_for(common, &file.source.path, &mut cache);
         let checker = checkers
             .iter()
-            .find(|(_, roots)| {
-                roots.iter().any(|r| {
-                    file.source
-                        .path
-                        .starts_with(crate::discover::display_path(r))
-                })
-            })
+            .find(|(c, _)| c.config.file == governing)
             .map(|(c, _)| c)
             .unwrap_or(&checkers[0].0);
         let outcome = crate::fix::fix_source(checker, &file.source, level);
@@ -448,10 +882,19 @@ fn fix(args: FixArgs) -> ExitCode {
             EXIT_CLEAN
         });
     }
-    let mut text = render(common, &remaining);
+    if let Err(e) = apply_baseline(common, &mut remaining, &checkers) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let rules = run_rules(&checkers);
+    let suffix = format!("{summary}\n");
+    if let Err(e) = emit_outputs(common, &remaining, &rules, &suffix) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let mut text = render(common, &remaining, &rules);
     if common.format == Format::Human {
-        text.push_str(&summary);
-        text.push('\n');
+        text.push_str(&suffix);
     } else {
         eprintln!("{summary}");
     }
@@ -480,10 +923,16 @@ pub fn exit_code(result: &ScanResult, fail_on: FailOn) -> u8 {
     }
 }
 
-/// `apimigrate rules`: one line per rule.
+/// `apimigrate rules`: one line per rule, in columns as wide as their longest entry.
 pub fn rules_table(rules: &RuleSet) -> String {
+    let width = |min: usize, f: &dyn Fn(&crate::rules::CompiledRule) -> usize| {
+        rules.rules.iter().map(f).max().unwrap_or(0).max(min)
+    };
+    let code_w = width(7, &|r| r.rule.code.len());
+    let name_w = width(32, &|r| r.rule.name.len());
+    let vendor_w = width(12, &|r| rules.vendor_of(r).id.len());
     let mut out = format!(
-        "{:<7} {:<32} {:<12} {:<8} {:<7} summary\n",
+        "{:<code_w$} {:<name_w$} {:<vendor_w$} {:<8} {:<7} summary\n",
         "code", "name", "vendor", "severity", "fix"
     );
     for r in &rules.rules {
@@ -494,11 +943,11 @@ pub fn rules_table(rules: &RuleSet) -> String {
             .map(|f| f.applicability.to_string())
             .unwrap_or_else(|| "-".into());
         out.push_str(&format!(
-            "{:<7} {:<32} {:<12} {:<8} {:<7} {}\n",
+            "{:<code_w$} {:<name_w$} {:<vendor_w$} {:<8} {:<7} {}\n",
             r.rule.code,
             r.rule.name,
             rules.vendor_of(r).id,
-            r.rule.severity,
+            r.rule.severity.to_string(),
             fix,
             r.rule.summary
         ));

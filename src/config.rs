@@ -54,21 +54,19 @@ impl EnvSource {
     }
 }
 
+/// One configuration file as written. Every key is optional so that a file that
+/// `extend`s another overrides only what it sets.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    #[serde(default)]
+    /// Another configuration file this one builds on (relative to this file).
+    extend: Option<String>,
     include: Option<Vec<String>>,
-    #[serde(default)]
-    exclude: Vec<String>,
-    #[serde(default)]
-    select: Vec<String>,
-    #[serde(default)]
-    ignore: Vec<String>,
-    #[serde(default)]
-    rule_paths: Vec<String>,
-    #[serde(default)]
-    severity: BTreeMap<String, Severity>,
+    exclude: Option<Vec<String>>,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    rule_paths: Option<Vec<String>>,
+    severity: Option<BTreeMap<String, Severity>>,
     #[serde(default)]
     aurora: AuroraRaw,
     #[serde(default)]
@@ -82,8 +80,7 @@ struct RawConfig {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AuroraRaw {
-    #[serde(default)]
-    hosts: Vec<String>,
+    hosts: Option<Vec<String>>,
     graphql_path: Option<String>,
     password: Option<EnvSource>,
 }
@@ -91,8 +88,7 @@ struct AuroraRaw {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LearningRaw {
-    #[serde(default)]
-    hosts: Vec<String>,
+    hosts: Option<Vec<String>>,
     role: Option<String>,
     user_ids: Option<String>,
     client_id: Option<EnvSource>,
@@ -102,16 +98,84 @@ struct LearningRaw {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JanrainRaw {
-    #[serde(default)]
-    hosts: Vec<String>,
+    hosts: Option<Vec<String>>,
     schema: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RsaRaw {
-    #[serde(default)]
-    hosts: Vec<String>,
+    hosts: Option<Vec<String>>,
+}
+
+/// `base` overridden by `over`, key by key.
+fn merge(base: RawConfig, over: RawConfig) -> RawConfig {
+    let mut severity = base.severity.unwrap_or_default();
+    let had_severity = over.severity.is_some();
+    severity.extend(over.severity.unwrap_or_default());
+    RawConfig {
+        extend: None,
+        include: over.include.or(base.include),
+        exclude: over.exclude.or(base.exclude),
+        select: over.select.or(base.select),
+        ignore: over.ignore.or(base.ignore),
+        rule_paths: over.rule_paths.or(base.rule_paths),
+        severity: (had_severity || !severity.is_empty()).then_some(severity),
+        aurora: AuroraRaw {
+            hosts: over.aurora.hosts.or(base.aurora.hosts),
+            graphql_path: over.aurora.graphql_path.or(base.aurora.graphql_path),
+            password: over.aurora.password.or(base.aurora.password),
+        },
+        learning360: LearningRaw {
+            hosts: over.learning360.hosts.or(base.learning360.hosts),
+            role: over.learning360.role.or(base.learning360.role),
+            user_ids: over.learning360.user_ids.or(base.learning360.user_ids),
+            client_id: over.learning360.client_id.or(base.learning360.client_id),
+            client_secret: over
+                .learning360
+                .client_secret
+                .or(base.learning360.client_secret),
+        },
+        janrain: JanrainRaw {
+            hosts: over.janrain.hosts.or(base.janrain.hosts),
+            schema: over.janrain.schema.or(base.janrain.schema),
+        },
+        rsa: RsaRaw {
+            hosts: over.rsa.hosts.or(base.rsa.hosts),
+        },
+    }
+}
+
+/// An absolute path with `.` and `..` resolved lexically (no symlinks followed, so it
+/// compares equal to the paths the walk produces).
+fn normalize(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Glob-escapes a folder path so it can prefix a pattern.
+fn escape_glob(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().replace('\\', "/").chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '{' | '}') {
+            out.push('[');
+            out.push(c);
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[derive(Clone, Debug)]
@@ -213,7 +277,7 @@ impl Config {
         None
     }
 
-    /// Reads and validates a configuration file.
+    /// Reads and validates a configuration file (and the files it `extend`s).
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
             file: file.to_path_buf(),
@@ -225,6 +289,75 @@ impl Config {
 
     /// Validates configuration text; relative paths in it are relative to `file`'s folder.
     pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
+        let mut chain = vec![file.to_path_buf()];
+        let raw = Config::raw_chain(file, text, &mut chain)?;
+        let root = folder_of(file);
+        let err = |message: String| ConfigError {
+            file: file.to_path_buf(),
+            line: None,
+            message,
+        };
+        let globs = |list: &[String]| -> Result<GlobSet, ConfigError> {
+            let mut b = GlobSetBuilder::new();
+            for g in list {
+                b.add(Glob::new(g).map_err(|e| err(format!("bad glob `{g}`: {e}")))?);
+            }
+            b.build().map_err(|e| err(e.to_string()))
+        };
+        let mut config = Config {
+            file: Some(file.to_path_buf()),
+            include: raw.include.as_deref().map(globs).transpose()?,
+            exclude: match raw.exclude.as_deref() {
+                Some(list) if !list.is_empty() => Some(globs(list)?),
+                _ => None,
+            },
+            select: raw.select.unwrap_or_default(),
+            ignore: raw.ignore.unwrap_or_default(),
+            rule_paths: raw
+                .rule_paths
+                .unwrap_or_default()
+                .into_iter()
+                .map(PathBuf::from)
+                .collect(),
+            severity: raw.severity.unwrap_or_default().into_iter().collect(),
+            root,
+            ..Config::default()
+        };
+        config.aurora.hosts = raw.aurora.hosts.unwrap_or_default();
+        if let Some(p) = raw.aurora.graphql_path {
+            config.aurora.graphql_path = p;
+        }
+        if let Some(p) = raw.aurora.password {
+            config.aurora.password = p;
+        }
+        config.learning360.hosts = raw.learning360.hosts.unwrap_or_default();
+        if let Some(role) = raw.learning360.role {
+            config.learning360.role = role;
+        }
+        if let Some(ids) = raw.learning360.user_ids {
+            config.learning360.user_ids = load_user_ids(Path::new(&ids)).map_err(err)?;
+        }
+        if let Some(v) = raw.learning360.client_id {
+            config.learning360.client_id = v;
+        }
+        if let Some(v) = raw.learning360.client_secret {
+            config.learning360.client_secret = v;
+        }
+        config.janrain.hosts = raw.janrain.hosts.unwrap_or_default();
+        if let Some(schema) = raw.janrain.schema {
+            config.janrain.schema_paths = Some(load_schema_paths(Path::new(&schema)).map_err(err)?);
+        }
+        config.rsa.hosts = raw.rsa.hosts.unwrap_or_default();
+        Ok(config)
+    }
+
+    /// Parses and validates one file, resolves its relative paths against its folder,
+    /// and merges it over the file it extends.
+    fn raw_chain(
+        file: &Path,
+        text: &str,
+        seen: &mut Vec<PathBuf>,
+    ) -> Result<RawConfig, ConfigError> {
         let err = |line: Option<usize>, message: String| ConfigError {
             file: file.to_path_buf(),
             line,
@@ -234,62 +367,32 @@ impl Config {
             text.find(needle)
                 .map(|i| text[..i].matches('\n').count() + 1)
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let mut raw: RawConfig = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             err(line, e.message().trim().to_string())
         })?;
-        let root = file
-            .parent()
-            .map(Path::to_path_buf)
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| PathBuf::from("."));
-        let globs = |list: &[String]| -> Result<GlobSet, ConfigError> {
-            let mut b = GlobSetBuilder::new();
-            for g in list {
-                b.add(Glob::new(g).map_err(|e| err(line_of(g), format!("bad glob `{g}`: {e}")))?);
-            }
-            b.build().map_err(|e| err(None, e.to_string()))
-        };
-        let mut config = Config {
-            file: Some(file.to_path_buf()),
-            include: raw.include.as_deref().map(globs).transpose()?,
-            exclude: if raw.exclude.is_empty() {
-                None
-            } else {
-                Some(globs(&raw.exclude)?)
-            },
-            select: raw.select,
-            ignore: raw.ignore,
-            rule_paths: raw.rule_paths.iter().map(|p| root.join(p)).collect(),
-            severity: raw.severity.into_iter().collect(),
-            root: root.clone(),
-            ..Config::default()
-        };
-        for code in config.severity.keys() {
-            if code.len() < 4 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(err(
-                    line_of(code),
-                    format!("`{code}` in [severity] is not a rule code"),
-                ));
+        // Values are checked in the file that sets them, so errors name the right line.
+        if let Some(severity) = &raw.severity {
+            for code in severity.keys() {
+                if code.len() < 4 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    return Err(err(
+                        line_of(code),
+                        format!("`{code}` in [severity] is not a rule code"),
+                    ));
+                }
             }
         }
-        config.aurora.hosts = raw.aurora.hosts;
-        if let Some(p) = raw.aurora.graphql_path {
+        if let Some(p) = &raw.aurora.graphql_path {
             if !p.starts_with('/') {
                 return Err(err(
                     line_of("graphql_path"),
                     format!("aurora.graphql_path must start with `/`, got `{p}`"),
                 ));
             }
-            config.aurora.graphql_path = p;
         }
-        if let Some(p) = raw.aurora.password {
-            config.aurora.password = p;
-        }
-        config.learning360.hosts = raw.learning360.hosts;
-        if let Some(role) = raw.learning360.role {
+        if let Some(role) = &raw.learning360.role {
             if !LEARNING360_ROLES.contains(&role.as_str()) {
                 return Err(err(
                     line_of("role"),
@@ -299,45 +402,85 @@ impl Config {
                     ),
                 ));
             }
-            config.learning360.role = role;
         }
-        if let Some(ids) = raw.learning360.user_ids {
-            let path = root.join(&ids);
-            config.learning360.user_ids =
-                load_user_ids(&path).map_err(|m| err(line_of("user_ids"), m))?;
+        for g in raw.include.iter().chain(raw.exclude.iter()).flatten() {
+            Glob::new(g).map_err(|e| err(line_of(g), format!("bad glob `{g}`: {e}")))?;
         }
-        if let Some(v) = raw.learning360.client_id {
-            config.learning360.client_id = v;
+        // Paths and globs are relative to the file that writes them.
+        let dir = folder_of(file);
+        let prefix = escape_glob(&normalize(&dir));
+        let anchor = |list: Option<Vec<String>>| {
+            list.map(|l| {
+                l.into_iter()
+                    .map(|g| {
+                        if g.starts_with('/') {
+                            g
+                        } else {
+                            format!("{prefix}/{g}")
+                        }
+                    })
+                    .collect()
+            })
+        };
+        raw.include = anchor(raw.include.take());
+        raw.exclude = anchor(raw.exclude.take());
+        let resolve = |p: String| dir.join(p).to_string_lossy().into_owned();
+        raw.rule_paths = raw.rule_paths.map(|l| l.into_iter().map(resolve).collect());
+        raw.learning360.user_ids = raw.learning360.user_ids.map(resolve);
+        if let Some(u) = &raw.learning360.user_ids {
+            load_user_ids(Path::new(u)).map_err(|m| err(line_of("user_ids"), m))?;
         }
-        if let Some(v) = raw.learning360.client_secret {
-            config.learning360.client_secret = v;
+        raw.janrain.schema = raw.janrain.schema.map(resolve);
+        if let Some(sch) = &raw.janrain.schema {
+            load_schema_paths(Path::new(sch)).map_err(|m| err(line_of("schema"), m))?;
         }
-        config.janrain.hosts = raw.janrain.hosts;
-        if let Some(schema) = raw.janrain.schema {
-            let path = root.join(&schema);
-            config.janrain.schema_paths =
-                Some(load_schema_paths(&path).map_err(|m| err(line_of("schema"), m))?);
+        let Some(base) = raw.extend.take() else {
+            return Ok(raw);
+        };
+        let base_file = dir.join(&base);
+        let canonical = std::fs::canonicalize(&base_file).map_err(|e| {
+            err(
+                line_of("extend"),
+                format!(
+                    "cannot read the extended configuration {}: {e}",
+                    base_file.display()
+                ),
+            )
+        })?;
+        if seen
+            .iter()
+            .any(|s| std::fs::canonicalize(s).ok().as_ref() == Some(&canonical))
+        {
+            return Err(err(
+                line_of("extend"),
+                format!("`extend` makes a cycle through {}", base_file.display()),
+            ));
         }
-        config.rsa.hosts = raw.rsa.hosts;
-        Ok(config)
+        seen.push(base_file.clone());
+        let base_text = std::fs::read_to_string(&base_file).map_err(|e| {
+            err(
+                line_of("extend"),
+                format!(
+                    "cannot read the extended configuration {}: {e}",
+                    base_file.display()
+                ),
+            )
+        })?;
+        let base_raw = Config::raw_chain(&base_file, &base_text, seen)?;
+        Ok(merge(base_raw, raw))
     }
 
-    /// Whether include/exclude let `path` through.
+    /// Whether include/exclude let `path` through (patterns are anchored at the folder
+    /// of the file that wrote them).
     pub fn includes(&self, path: &Path) -> bool {
-        let rel = std::path::absolute(path)
-            .ok()
-            .and_then(|abs| {
-                let root = std::path::absolute(&self.root).ok()?;
-                abs.strip_prefix(&root).ok().map(Path::to_path_buf)
-            })
-            .unwrap_or_else(|| path.to_path_buf());
+        let abs = normalize(path);
         if let Some(inc) = &self.include {
-            if !inc.is_match(&rel) {
+            if !inc.is_match(&abs) {
                 return false;
             }
         }
         if let Some(exc) = &self.exclude {
-            if exc.is_match(&rel) {
+            if exc.is_match(&abs) {
                 return false;
             }
         }
@@ -358,6 +501,13 @@ impl Config {
 
 /// `{"jane@example.com": "507f1f77bcf86cd799439011", ...}`, or a list of user objects
 /// with `mail` and `_id` (the shape `GET /api/v2/users` returns).
+fn folder_of(file: &Path) -> PathBuf {
+    file.parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 fn load_user_ids(path: &Path) -> Result<HashMap<String, String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         format!(
@@ -494,6 +644,48 @@ mod tests {
     fn bad_severity_value() {
         let e = Config::parse(Path::new("a.toml"), "[severity]\nJAN004 = \"fatal\"\n").unwrap_err();
         assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn extend_overrides_key_by_key_and_errors_name_the_right_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("team")).unwrap();
+        std::fs::write(
+            dir.path().join("base.toml"),
+            "ignore = [\"JAN004\"]\nexclude = [\"vendor/**\"]\n[learning360]\nrole = \"coach\"\n[severity]\nRSA006 = \"warning\"\n",
+        )
+        .unwrap();
+        let team = dir.path().join("team/apimigrate.toml");
+        std::fs::write(
+            &team,
+            "extend = \"../base.toml\"\n[severity]\nJAN004 = \"error\"\n",
+        )
+        .unwrap();
+        let c = Config::load(&team).unwrap();
+        assert_eq!(c.ignore, vec!["JAN004".to_string()]);
+        assert_eq!(c.learning360.role, "coach");
+        assert_eq!(c.severity.get("RSA006"), Some(&Severity::Warning));
+        assert_eq!(c.severity.get("JAN004"), Some(&Severity::Error));
+        // The base's exclude is anchored at the base's folder, not the team's.
+        assert!(!c.includes(&dir.path().join("vendor/x.js")));
+        assert!(c.includes(&dir.path().join("team/vendor/x.js")));
+        // A bad value in the base is reported against the base, with its line.
+        std::fs::write(
+            dir.path().join("base.toml"),
+            "ignore = []\n[learning360]\nrole = \"student\"\n",
+        )
+        .unwrap();
+        let e = Config::load(&team).unwrap_err();
+        assert!(e.file.ends_with("base.toml"), "{e}");
+        assert_eq!(e.line, Some(3));
+        // Cycles are refused.
+        std::fs::write(
+            dir.path().join("base.toml"),
+            "extend = \"team/apimigrate.toml\"\n",
+        )
+        .unwrap();
+        let e = Config::load(&team).unwrap_err();
+        assert!(e.message.contains("cycle"), "{e}");
     }
 
     #[test]

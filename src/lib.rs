@@ -5,6 +5,7 @@
 //! `rules/` (data in the repository's `rules/*.toml`) turns calls into
 //! [`finding::Finding`]s, and `report/` renders them.
 
+pub mod baseline;
 pub mod call;
 pub mod cli;
 pub mod config;
@@ -17,3 +18,4 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suppress;

@@ -10,6 +10,7 @@ use crate::frontend;
 use crate::rules::engine::{self, Selection};
 use crate::rules::RuleSet;
 use crate::source::{Language, SourceFile};
+use crate::suppress;
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,14 @@ impl ScanResult {
     }
 }
 
+/// Observes a scan's progress (the command line's progress bar).
+pub trait Progress: Sync {
+    /// `files` more files are about to be scanned.
+    fn start(&self, files: usize);
+    /// One file is done.
+    fn advance(&self);
+}
+
 /// The rules and settings of a run.
 pub struct Checker {
     pub rules: RuleSet,
@@ -71,9 +80,13 @@ impl Checker {
 
     /// A checker for files governed by `config` (its hosts already added to `rules`).
     pub fn with_config(rules: RuleSet, selection: Selection, config: Config) -> Checker {
+        // A file with a suppression comment is checked even without a vendor anchor:
+        // its suppressions may be unused (API900).
+        let mut anchors = rules.anchors();
+        anchors.push(suppress::MARKER.to_string());
         let prefilter = AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(rules.anchors())
+            .build(anchors)
             .expect("anchors are plain strings");
         Checker {
             rules,
@@ -85,24 +98,57 @@ impl Checker {
 
     /// Scans every file under `roots`.
     pub fn scan(&self, roots: &[PathBuf], walk: &WalkOptions) -> ScanResult {
-        let (mut files, walk_errors) = discover(roots, walk);
-        // include/exclude apply to what the walk finds, never to files named explicitly.
-        files.retain(|(p, _)| roots.contains(p) || self.config.includes(p));
-        let mut result = ScanResult {
-            errors: walk_errors
-                .into_iter()
-                .map(|e| ScanError {
-                    path: display_path(&e.path).to_string_lossy().into_owned(),
-                    message: e.message,
-                })
-                .collect(),
-            ..ScanResult::default()
-        };
+        self.scan_with_progress(roots, walk, None)
+    }
+
+    /// [`Checker::scan`], telling `progress` how many files there are and when each
+    /// is done.
+    pub fn scan_with_progress(
+        &self,
+        roots: &[PathBuf],
+        walk: &WalkOptions,
+        progress: Option<&dyn Progress>,
+    ) -> ScanResult {
+        let (files, walk_errors) = discover(roots, walk);
+        if let Some(p) = progress {
+            p.start(files.len());
+        }
+        let mut result = self.scan_files(&files, roots, progress);
+        result
+            .errors
+            .extend(walk_errors.into_iter().map(|e| ScanError {
+                path: display_path(&e.path).to_string_lossy().into_owned(),
+                message: e.message,
+            }));
+        result
+    }
+
+    /// Scans files already found (by [`discover`]); `explicit` are the paths the user
+    /// named, which include/exclude never filter out. `progress` is advanced per file.
+    pub fn scan_files(
+        &self,
+        files: &[(PathBuf, Language)],
+        explicit: &[PathBuf],
+        progress: Option<&dyn Progress>,
+    ) -> ScanResult {
+        let files: Vec<&(PathBuf, Language)> = files
+            .iter()
+            .filter(|(p, _)| explicit.contains(p) || self.config.includes(p))
+            .collect();
         let outcomes: Vec<Outcome> = files
             .par_iter()
-            .map(|(path, lang)| self.scan_path(path, *lang))
+            .map(|(path, lang)| {
+                let outcome = self.scan_path(path, *lang);
+                if let Some(p) = progress {
+                    p.advance();
+                }
+                outcome
+            })
             .collect();
-        result.files_scanned = files.len();
+        let mut result = ScanResult {
+            files_scanned: files.len(),
+            ..ScanResult::default()
+        };
         for outcome in outcomes {
             match outcome {
                 Outcome::Report(r) => result.files.push(r),
@@ -188,6 +234,15 @@ impl Checker {
             &self.config,
             &source,
             &extraction,
+        );
+        // Inline suppressions, then API900 for the ones that matched nothing (only when
+        // the whole file was checked).
+        let findings = suppress::apply(
+            &self.rules,
+            &self.selection,
+            &source,
+            findings,
+            extraction.syntax_error.is_none(),
         );
         let secrets = engine::secret_spans(&extraction);
         FileReport {

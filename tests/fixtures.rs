@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 fn fixture_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in ["fixtures/js", "fixtures/ts"] {
-        files.extend(common::files_under(Path::new(dir)));
+        files.extend(
+            common::files_under(Path::new(dir))
+                .into_iter()
+                .filter(|p| apimigrate::source::Language::of_path(p).is_some()),
+        );
     }
     assert!(
         files.len() >= 20,

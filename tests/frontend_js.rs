@@ -402,6 +402,8 @@ fn generic_method_calls() {
     insta::assert_snapshot!(js(r#"
 import { khoros } from './client';
 const cache = new Map();
+const wrapper = { delete: (url) => fetch(url, { method: 'DELETE' }) };
+const data = { delete: true };
 
 async function run(id, api, router) {
   await khoros.delete(`/api/2.0/users/${id}`);
@@ -409,6 +411,9 @@ async function run(id, api, router) {
   await api.request({ url: `/api/v1/users/${id}`, method: 'DELETE' });
   await api.request(`/api/v1/users/${id}`, { method: 'DELETE', body: JSON.stringify({ a: 1 }) });
   await client.del('https://x.example.com/users/' + id);
+  cy.request('DELETE', `/api/v1/users/${id}`);
+  cy.request('POST', '/api/v1/users', { mail: 'a@b.c' });
+  wrapper.delete(`/api/v1/users/${id}`);
   // not requests:
   map.delete(key);
   cache.get('/api/2.0/users');
@@ -418,6 +423,7 @@ async function run(id, api, router) {
   app.get('/api/2.0/users', list);
   headers.get('content-type');
   params.delete(`${prefix}users`);
+  data.delete(`/api/v1/users/${id}`);
 }
 "#));
 }
@@ -479,6 +485,44 @@ function f(id, KHOROS_BASE) {
   fetch(`https://app.360learning.com/api/v1/users?${params}`);
   fetch(`https://app.360learning.com/api/v1/users/${id}?company=acme&apiKey=${apiKey}`);
 }
+"#));
+}
+
+#[test]
+fn scoping_and_imports() {
+    insta::assert_snapshot!(js(r#"
+import http from 'axios';
+import * as https from 'https';
+import request from 'superagent';
+import { get } from './api';
+const BASE = 'https://app.360learning.com';
+
+function hoisting(id) {
+  http.delete(`${LATER}/users/${id}`);      // var hoists to the function
+  var LATER = BASE + '/api/v1';
+}
+const arrow = (BASE) => http.delete(`${BASE}/api/v1/users/1`);   // parameter shadows
+try { x(); } catch (BASE) { http.delete(`${BASE}/api/v1/users/2`); }
+for (const BASE of bases) { http.delete(`${BASE}/api/v1/users/3`); }
+function destructured({ BASE }) { http.delete(`${BASE}/api/v1/users/4`); }
+function reassignedInner() {
+  let base = BASE;
+  if (staging) base = 'https://staging.example.com';
+  http.delete(`${base}/api/v1/users/5`);
+}
+function twice() {
+  var v = 'https://one.example.com';
+  var v = 'https://two.example.com';
+  http.delete(`${v}/api/v1/users/6`);
+}
+function augmented() {
+  let path = '/api/v1/users';
+  path += '/7';
+  http.delete(BASE + path);
+}
+https.request({ hostname: 'app.360learning.com', path: '/api/v1/users/8', method: 'DELETE' });
+request.delete(`${BASE}/api/v1/users/9`).set('Accept', 'application/json');
+get('/api/v1/users/10');
 "#));
 }
 
@@ -637,6 +681,13 @@ axios.delete('https://app.360learning.com/api/v1/users/2');
 }
 
 #[test]
+fn unicode_crlf_and_empty_files() {
+    insta::assert_snapshot!(js("// é ✓ 日本\r\nconst BASE = 'https://ünï.example.com/ä';\r\nfetch(`${BASE}/users/${'ü'}\\u00e9`, { headers: { 'X-Ünï': 'ß' } });\r\n"));
+    assert!(extract("", Language::JavaScript).calls.is_empty());
+    assert!(extract("\u{feff}", Language::TypeScript).calls.is_empty());
+}
+
+#[test]
 fn deep_nesting_does_not_overflow() {
     let mut src = String::from("const u = 'https://x.example.com/'");
     for i in 0..5000 {
@@ -651,27 +702,4 @@ fn deep_nesting_does_not_overflow() {
         Language::JavaScript,
     );
     assert_eq!(ex.calls.len(), 1);
-}
-
-#[test]
-#[ignore]
-fn zz_dump() {
-    let path = std::env::var("DUMP").unwrap();
-    let src = std::fs::read_to_string(&path).unwrap();
-    let lang = Language::of_path(std::path::Path::new(&path)).unwrap();
-    println!("{}", render(&src, lang));
-}
-
-#[test]
-#[ignore]
-fn zz_time() {
-    let src = std::fs::read_to_string("/tmp/big.js").unwrap();
-    let t = std::time::Instant::now();
-    let ex = extract(&src, Language::JavaScript);
-    println!(
-        "calls {} secrets {} in {:?}",
-        ex.calls.len(),
-        ex.secrets.len(),
-        t.elapsed()
-    );
 }

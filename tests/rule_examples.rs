@@ -1,55 +1,39 @@
-//! Runs the inline examples of every rule file: an `invalid` example must report its
-//! rule, a `valid` one must not. Also checks that every rule is documented.
+//! Runs the inline examples of every rule file (the same runner as `apimigrate
+//! test-rules`): an `invalid` example must report its rule, a `valid` one must not,
+//! and a `fixed` one must match the fixed code. Also checks that every rule is
+//! documented.
 
-mod common;
-
-use apimigrate::rules::RuleSet;
-use apimigrate::source::{Language, SourceFile};
+use apimigrate::rules::{examples, RuleSet};
 
 #[test]
 fn examples_report_exactly_their_rule() {
-    let checker = common::checker();
     let rules = RuleSet::embedded();
-    let mut failures = Vec::new();
-    let mut ran = 0;
-    for r in &rules.rules {
-        for (i, ex) in r.rule.examples.iter().enumerate() {
-            let lang = Language::from_example_name(&ex.lang).unwrap();
-            let (code, must_report) = match (&ex.invalid, &ex.valid) {
-                (Some(c), None) => (c, true),
-                (None, Some(c)) => (c, false),
-                _ => unreachable!("validated by the loader"),
-            };
-            let ext = match lang {
-                Language::JavaScript => "js",
-                Language::TypeScript => "ts",
-                Language::Tsx => "tsx",
-            };
-            let report = checker.check_source(SourceFile::new(
-                format!("{}-example-{}.{ext}", r.rule.code, i + 1).into(),
-                code.clone(),
-                lang,
-            ));
-            ran += 1;
-            let reported = report.findings.iter().any(|f| f.code == r.rule.code);
-            if reported != must_report {
-                let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
-                failures.push(format!(
-                    "{} example {} ({}) {} but reported {codes:?}:\n{code}",
-                    r.rule.code,
-                    i + 1,
-                    if must_report { "invalid" } else { "valid" },
-                    if must_report {
-                        "should report it"
-                    } else {
-                        "should not report it"
-                    },
-                ));
-            }
-        }
+    let packs: Vec<usize> = (0..rules.packs.len()).collect();
+    let outcome = examples::run(&rules, &packs);
+    assert!(outcome.ran() > 40, "only {} examples ran", outcome.ran());
+    let failures: Vec<String> = outcome
+        .failures
+        .iter()
+        .map(|f| format!("{f}\n{}", f.source.trim_end()))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{}\n\n{}",
+        outcome.summary(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn built_in_fixes_have_fixed_examples() {
+    let rules = RuleSet::embedded();
+    for code in ["RSA001", "JAN006", "AUR002", "API001"] {
+        let r = rules.find(code).unwrap();
+        assert!(
+            r.rule.examples.iter().any(|e| e.fixed.is_some()),
+            "{code}: no `fixed` example"
+        );
     }
-    assert!(ran > 40, "only {ran} examples ran");
-    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
 
 #[test]

@@ -92,6 +92,7 @@ pub struct CallRewrite {
 pub type RewriteError = String;
 
 struct Ctx<'a> {
+    vias: &'a [crate::call::Via],
     captures: &'a PathMatch<'a>,
     config: &'a Config,
     origin: Vec<Part>,
@@ -123,6 +124,7 @@ pub fn resolve(
     };
     let origin = origin_parts(call, segments)?;
     let mut ctx = Ctx {
+        vias: &call.vias,
         captures,
         config,
         origin,
@@ -228,6 +230,17 @@ fn cut_url(call: &HttpCall, segments: &[Segment], index: usize) -> Result<NewUrl
 fn origin_parts(call: &HttpCall, segments: &[Segment]) -> Result<Vec<Part>, RewriteError> {
     let parsed = call.url.parse();
     if let Some(origin) = parsed.origin {
+        // A base constant that is exactly the origin is written by its name.
+        if let Some(Piece::Lit { text, span, .. }) = call.url.pieces.first() {
+            if *text == origin {
+                if let Some(v) = call.vias.iter().find(|v| v.literal == *span) {
+                    return Ok(vec![Part::Source {
+                        text: v.expr.clone(),
+                        span: span.clone(),
+                    }]);
+                }
+            }
+        }
         return Ok(vec![Part::Lit(origin)]);
     }
     match segments.first().and_then(|s| s.pieces.first()) {
@@ -237,6 +250,20 @@ fn origin_parts(call: &HttpCall, segments: &[Segment]) -> Result<Vec<Part>, Rewr
         }]),
         _ => Ok(Vec::new()),
     }
+}
+
+/// The parts of a captured segment; a segment that is exactly a name's literal value
+/// (`${TEST_GROUP}`) is written as that name.
+fn segment_parts_via(seg: &Segment, vias: &[crate::call::Via]) -> Vec<Part> {
+    if let [Piece::Lit { span, .. }] = seg.pieces.as_slice() {
+        if let Some(v) = vias.iter().find(|v| v.literal == *span) {
+            return vec![Part::Source {
+                text: v.expr.clone(),
+                span: span.clone(),
+            }];
+        }
+    }
+    segment_parts(seg)
 }
 
 fn segment_parts(seg: &Segment) -> Vec<Part> {
@@ -351,7 +378,7 @@ impl Ctx<'_> {
 
     fn placeholder(&mut self, key: &str) -> Result<Vec<Part>, RewriteError> {
         if let Some(name) = key.strip_prefix("capture.") {
-            return Ok(segment_parts(self.capture(name)?));
+            return Ok(segment_parts_via(self.capture(name)?, self.vias));
         }
         if let Some(name) = key.strip_prefix("user_id:capture.") {
             let seg = self.capture(name)?.clone();
@@ -396,11 +423,11 @@ impl Ctx<'_> {
                 self.helpers.push(Helper::Learning360Token);
                 self.helpers.push(Helper::Learning360UserId);
                 return vec![Part::UserId {
-                    email: vec![Part::Lit(lit)],
+                    email: segment_parts_via(seg, self.vias),
                     origin: self.origin.clone(),
                 }];
             }
-            return vec![Part::Lit(lit)];
+            return segment_parts_via(seg, self.vias);
         }
         let names_email = seg.holes().any(crate::rules::checks::names_email);
         if names_email

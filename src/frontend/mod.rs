@@ -43,9 +43,9 @@ pub fn render(
 }
 
 fn render_javascript(
-    _file: &SourceFile,
-    _call: &HttpCall,
-    _rewrite: &CallRewrite,
+    file: &SourceFile,
+    call: &HttpCall,
+    rewrite: &CallRewrite,
 ) -> Result<Vec<Edit>, String> {
-    Err("the JavaScript renderer is not available yet".into())
+    javascript::render::render(&file.text, file.language, call, rewrite)
 }

@@ -1,8 +1,11 @@
 //! Reporters: one module per output format. Each takes a finished `ScanResult` and
 //! writes it; all of them redact secrets.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::scan::ScanResult;
 use std::collections::BTreeMap;

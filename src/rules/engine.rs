@@ -15,7 +15,9 @@ use crate::fix::{rewrite, transforms};
 use crate::frontend;
 use crate::frontend::Extraction;
 use crate::source::SourceFile;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Which rules run, and at which severity (`--select`, `--ignore`, `[severity]`).
 #[derive(Clone, Debug, Default)]
@@ -213,7 +215,14 @@ pub fn check_file(
         findings.extend(unparseable(rules, selection, span.clone(), message));
     }
     let views: Vec<CallView> = extraction.calls.iter().map(CallView::new).collect();
+    let matching = RefCell::new(HashMap::new());
     for view in &views {
+        let cx = CallContext {
+            view,
+            config,
+            file_calls: &views,
+            matching: &matching,
+        };
         let signals: Vec<bool> = rules.packs.iter().map(|p| view.has_signal(p)).collect();
         let any_signal = signals.iter().any(|s| *s);
         let mut reported: Vec<&str> = Vec::new();
@@ -229,7 +238,7 @@ pub fn check_file(
             if !signal_ok {
                 continue;
             }
-            if let Some(finding) = evaluate(rules, rule, selection, config, view, &reported, file) {
+            if let Some(finding) = evaluate(rules, rule, selection, config, &cx, &reported, file) {
                 reported.push(&rule.rule.code);
                 findings.push(finding);
             }
@@ -271,16 +280,91 @@ pub fn unparseable(
         .collect()
 }
 
+/// The call a rule looks at, and the other calls of its file (for checks about the
+/// calls around it).
+struct CallContext<'v, 'a> {
+    view: &'v CallView<'a>,
+    config: &'v Config,
+    file_calls: &'v [CallView<'a>],
+    /// Per `no-preceding-call` condition (by address): the file's calls it looks for,
+    /// found once per file.
+    matching: &'v RefCell<HashMap<usize, Rc<MatchingCalls>>>,
+}
+
+/// Indices of the calls a `no-preceding-call` condition looks for, each with its
+/// `same_capture` segment when that is a literal.
+type MatchingCalls = Vec<(usize, Option<String>)>;
+
+impl CallContext<'_, '_> {
+    /// The calls of the file that a `no-preceding-call` condition looks for (method,
+    /// path, body field), whatever their position.
+    fn calls_matching(&self, cond: &Condition) -> Rc<MatchingCalls> {
+        let key = cond as *const Condition as usize;
+        if let Some(found) = self.matching.borrow().get(&key) {
+            return found.clone();
+        }
+        let Condition::NoPrecedingCall {
+            method,
+            path,
+            field,
+            value,
+            same_capture,
+            ..
+        } = cond
+        else {
+            return Rc::default();
+        };
+        let mut out = Vec::new();
+        for (i, other) in self.file_calls.iter().enumerate() {
+            let o = other.call;
+            // A computed method may be the one asked for.
+            if method
+                .as_deref()
+                .is_some_and(|m| o.method.name.is_some() && !o.method.is(m))
+            {
+                continue;
+            }
+            let Some(m) = path.matches(&other.url.segments) else {
+                continue;
+            };
+            let sends = match (field, value) {
+                (Some(field), Some(value)) => match json_field(other, field) {
+                    Some(f) => match &f.value {
+                        Value::Str { value: v, .. } => v.eq_ignore_ascii_case(value),
+                        Value::Expr { .. } => true,
+                        _ => false,
+                    },
+                    None => body_unknown(other),
+                },
+                (Some(field), None) => json_field(other, field).is_some() || body_unknown(other),
+                _ => true,
+            };
+            if sends {
+                let capture = same_capture
+                    .as_deref()
+                    .and_then(|c| m.get(c))
+                    .and_then(|s| s.literal());
+                out.push((i, capture));
+            }
+        }
+        out.sort_by_key(|(i, _)| self.file_calls[*i].call.span.start);
+        let out = Rc::new(out);
+        self.matching.borrow_mut().insert(key, out.clone());
+        out
+    }
+}
+
 fn evaluate(
     rules: &RuleSet,
     rule: &CompiledRule,
     selection: &Selection,
     config: &Config,
-    view: &CallView,
+    cx: &CallContext,
     reported: &[&str],
     file: &SourceFile,
 ) -> Option<Finding> {
     let m = &rule.rule.matcher;
+    let view = cx.view;
     let call = view.call;
     if !m.methods.is_empty() && !m.methods.iter().any(|x| call.method.is(x)) {
         return None;
@@ -304,7 +388,7 @@ fn evaluate(
     }
     let mut labels = Vec::new();
     for cond in &m.when {
-        labels.extend(condition(cond, view, path_match.as_ref())?);
+        labels.extend(condition(cond, cx, path_match.as_ref())?);
     }
     if let Some(label) = url_label(view, path_match.as_ref(), file) {
         labels.insert(0, label);
@@ -475,7 +559,8 @@ fn render_message(
 }
 
 /// Evaluates one condition: `None` when it does not hold, otherwise the labels to add.
-fn condition(cond: &Condition, view: &CallView, pm: Option<&PathMatch>) -> Option<Vec<Label>> {
+fn condition(cond: &Condition, cx: &CallContext, pm: Option<&PathMatch>) -> Option<Vec<Label>> {
+    let view = cx.view;
     let label = |span: Span, text: &Option<String>, default: &str| Label {
         span,
         message: text.clone().unwrap_or_else(|| default.to_string()),
@@ -714,9 +799,180 @@ fn condition(cond: &Condition, view: &CallView, pm: Option<&PathMatch>) -> Optio
                     .collect(),
             )
         }
+        Condition::JsonBodyMentions {
+            field,
+            text,
+            label: l,
+        } => {
+            let (value, span) = match &view.call.body {
+                Some(Body::GraphQl { query, span, .. }) if field == "query" => {
+                    (query.clone(), span.clone())
+                }
+                _ => {
+                    let f = json_field(view, field)?;
+                    let text = match &f.value {
+                        Value::Str { value, .. } => value.clone(),
+                        // A template literal or expression: its source text.
+                        Value::Expr { text, .. } => text.clone(),
+                        _ => return None,
+                    };
+                    (text, f.value.span())
+                }
+            };
+            if !value.contains(text.as_str()) {
+                return None;
+            }
+            Some(
+                l.iter()
+                    .map(|l| label(span.clone(), &Some(l.clone()), ""))
+                    .collect(),
+            )
+        }
+        Condition::JsonFieldTruthy {
+            field,
+            if_unknown,
+            label: l,
+        } => {
+            let Some(f) = json_field(view, field) else {
+                return (*if_unknown && body_unknown(view)).then(Vec::new);
+            };
+            if is_falsy(&f.value) {
+                return None;
+            }
+            Some(
+                l.iter()
+                    .map(|l| label(field_span(&f), &Some(l.clone()), ""))
+                    .collect(),
+            )
+        }
+        Condition::JudgedByStatus {
+            unless_reads,
+            label: l,
+        } => judged_by_status(view, unless_reads, l),
+        Condition::NoPrecedingCall {
+            same_capture,
+            label: l,
+            ..
+        } => {
+            let call = view.call;
+            let own = same_capture
+                .as_deref()
+                .and_then(|c| pm?.get(c))
+                .and_then(|s| s.literal());
+            let candidates = cx.calls_matching(cond);
+            // Candidates are in source order: only those before this one count.
+            let before = candidates
+                .partition_point(|(i, _)| cx.file_calls[*i].call.span.start < call.span.start);
+            let preceded = candidates[..before].iter().rev().any(|(i, theirs)| {
+                let other_user = matches!((&own, theirs), (Some(a), Some(b)) if a != b);
+                !other_user && nested(&cx.file_calls[*i].call.scope, &call.scope)
+            });
+            if preceded {
+                return None;
+            }
+            Some(
+                l.iter()
+                    .map(|l| label(call.span.clone(), &Some(l.clone()), ""))
+                    .collect(),
+            )
+        }
+        Condition::ParamNotInSchema { param, label: l } => {
+            let paths = cx.config.janrain.schema_paths.as_ref()?;
+            let (f, _) = view.param(param)?;
+            let value = f.value.as_str()?;
+            let path = value.split('#').next().unwrap_or(value);
+            if path.is_empty() || paths.iter().any(|p| p == path) {
+                return None;
+            }
+            let hint = match crate::fix::transforms::closest_path(path, paths) {
+                Some(best) => format!("`{path}` is not in the schema; did you mean `{best}`?"),
+                None => format!("`{path}` is not in the schema"),
+            };
+            Some(vec![label(f.value.span(), l, &hint)])
+        }
         Condition::Unparseable => None,
-        Condition::AnyOf { any } => any.iter().find_map(|c| condition(c, view, pm)),
+        Condition::AnyOf { any } => any.iter().find_map(|c| condition(c, cx, pm)),
     }
+}
+
+/// `false`, `"false"`, `0`, `""`, `null`.
+fn is_falsy(v: &Value) -> bool {
+    match v {
+        Value::Bool { value, .. } => !value,
+        Value::Str { value, .. } => matches!(value.trim(), "false" | "0" | ""),
+        Value::Num { text, .. } => text.trim() == "0",
+        Value::Null { .. } => true,
+        _ => false,
+    }
+}
+
+/// The body may hold fields that are not known here (built elsewhere, spread, computed).
+fn body_unknown(view: &CallView) -> bool {
+    match &view.call.body {
+        Some(Body::Expr { .. }) => true,
+        Some(Body::Json { value }) => match value {
+            Value::Object(fields) => fields.open,
+            v => !v.is_literal(),
+        },
+        Some(Body::Form { fields }) => fields.open,
+        Some(Body::Raw { .. } | Body::GraphQl { .. }) | None => false,
+    }
+}
+
+/// Two calls are in the same function, or one's function encloses the other's (a
+/// callback, a nested helper). Calls whose function is not known are compared file-wide.
+fn nested(a: &Option<Span>, b: &Option<Span>) -> bool {
+    let within = |x: &Span, y: &Span| y.start <= x.start && x.end <= y.end;
+    match (a, b) {
+        (Some(a), Some(b)) => within(a, b) || within(b, a),
+        _ => true,
+    }
+}
+
+/// The `judged-by-status` check: the status checks (or the `await` of a client that
+/// rejects on error statuses) as labels, unless the body's outcome is read.
+fn judged_by_status(
+    view: &CallView,
+    unless_reads: &[String],
+    text: &Option<String>,
+) -> Option<Vec<Label>> {
+    let call = view.call;
+    let response = &call.response;
+    if unless_reads.iter().any(|w| response.reads(w)) {
+        return None;
+    }
+    let message = text
+        .clone()
+        .unwrap_or_else(|| "judged by HTTP status only".to_string());
+    if !response.status_checks.is_empty() {
+        return Some(
+            response
+                .status_checks
+                .iter()
+                .map(|s| Label {
+                    span: s.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
+        );
+    }
+    let awaited = response.awaited.clone()?;
+    if !call.client.rejects_on_error_status() {
+        return None;
+    }
+    let client = match call.client {
+        Client::Axios => "axios",
+        Client::Got => "got",
+        Client::Ky => "ky",
+        Client::Superagent => "superagent",
+        Client::Request => "request-promise",
+        Client::JQuery => "jQuery",
+        _ => "the client",
+    };
+    Some(vec![Label {
+        span: awaited,
+        message: format!("{message}: {client} rejects only on an HTTP error status"),
+    }])
 }
 
 fn field_span(f: &Field) -> Span {

@@ -1,10 +1,12 @@
-//! Rules: the vendor packs (data, `rules/*.toml`), loaded and validated into a
-//! [`RuleSet`], and the engine that runs them over a file's `HttpCall`s.
+//! Rules: the vendor packs (data, `rules/*.toml`, and user packs from `--rules` and
+//! `rule_paths`), loaded and validated into a [`RuleSet`], the engine that runs them
+//! over a file's `HttpCall`s, and the runner of their inline examples.
 //!
 //! Not for: language work (front ends) or rendering (reporters).
 
 pub mod checks;
 pub mod engine;
+pub mod examples;
 pub mod model;
 pub mod pattern;
 
@@ -13,6 +15,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use model::{Condition, Rule, RulePack, Target};
 use pattern::PathPattern;
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// The packs compiled into the binary, in reporting order.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -51,7 +54,10 @@ impl std::error::Error for RuleFileError {}
 /// A vendor pack with its signals compiled.
 #[derive(Clone, Debug)]
 pub struct CompiledPack {
+    /// The file name shown in messages (`rules/rsa.toml`, or a user pack's path as given).
     pub source: String,
+    /// The canonical path of a pack read from disk (`None` for the embedded packs).
+    pub file: Option<PathBuf>,
     pub pack: RulePack,
     pub hosts: Vec<GlobMatcher>,
 }
@@ -92,7 +98,46 @@ impl RuleSet {
         Ok(set)
     }
 
-    fn add_pack(&mut self, file: &str, text: &str) -> Result<(), RuleFileError> {
+    /// Adds user packs after the loaded ones: each path is a rule file, or a folder
+    /// whose `*.toml` files are added in name order. A file that is already loaded
+    /// (same canonical path) is skipped.
+    pub fn add_files(&mut self, paths: &[PathBuf]) -> Result<(), RuleFileError> {
+        for path in paths {
+            for file in pack_files(path)? {
+                self.add_file(&file)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one user pack from a file (skipped when that file is already loaded).
+    pub fn add_file(&mut self, path: &Path) -> Result<(), RuleFileError> {
+        let shown = crate::discover::display_path(path)
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(path).map_err(|e| RuleFileError {
+            file: shown.clone(),
+            line: None,
+            message: format!("cannot read rule pack: {e}"),
+        })?;
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self
+            .packs
+            .iter()
+            .any(|p| p.file.as_ref() == Some(&canonical))
+        {
+            return Ok(());
+        }
+        self.add_pack(&shown, &text)?;
+        if let Some(p) = self.packs.last_mut() {
+            p.file = Some(canonical);
+        }
+        Ok(())
+    }
+
+    /// Adds a pack given as text, after the loaded ones. Every rule is validated, and a
+    /// code that an already loaded pack defines is an error naming both files.
+    pub fn add_pack(&mut self, file: &str, text: &str) -> Result<(), RuleFileError> {
         let err = |line: Option<usize>, message: String| RuleFileError {
             file: file.to_string(),
             line,
@@ -102,6 +147,12 @@ impl RuleSet {
             let line = e.span().map(|s| line_of(text, s.start));
             err(line, e.message().trim().to_string())
         })?;
+        if pack.vendor.prefix.is_empty() {
+            return Err(err(
+                find_line(text, "prefix"),
+                "the vendor's `prefix` must not be empty".into(),
+            ));
+        }
         let mut hosts = Vec::new();
         for h in &pack.signals.hosts {
             let glob = GlobBuilder::new(&h.to_ascii_lowercase())
@@ -111,6 +162,7 @@ impl RuleSet {
             hosts.push(glob.compile_matcher());
         }
         let pack_index = self.packs.len();
+        let mut added: Vec<CompiledRule> = Vec::new();
         for rule in &pack.rules {
             let line = find_line(text, &format!("\"{}\"", rule.code));
             if !rule.code.starts_with(&pack.vendor.prefix) {
@@ -122,10 +174,26 @@ impl RuleSet {
                     ),
                 ));
             }
-            if self.rules.iter().any(|r| r.rule.code == rule.code) {
+            if added
+                .iter()
+                .any(|r| r.rule.code.eq_ignore_ascii_case(&rule.code))
+            {
                 return Err(err(
                     line,
                     format!("rule code `{}` is defined twice", rule.code),
+                ));
+            }
+            if let Some(other) = self
+                .rules
+                .iter()
+                .find(|r| r.rule.code.eq_ignore_ascii_case(&rule.code))
+            {
+                return Err(err(
+                    line,
+                    format!(
+                        "rule code `{}` is already defined in {}",
+                        rule.code, self.packs[other.pack].source
+                    ),
                 ));
             }
             if rule.matcher.target == Target::File
@@ -161,6 +229,16 @@ impl RuleSet {
                         ),
                     ));
                 }
+                if ex.fixed.is_some() && ex.invalid.is_none() {
+                    return Err(err(
+                        line,
+                        format!(
+                            "{}: example {} has `fixed` but no `invalid` code to fix",
+                            rule.code,
+                            i + 1
+                        ),
+                    ));
+                }
                 if crate::source::Language::from_example_name(&ex.lang).is_none() {
                     return Err(err(
                         line,
@@ -173,14 +251,13 @@ impl RuleSet {
                     ));
                 }
             }
-            self.rules.push(CompiledRule {
+            added.push(CompiledRule {
                 pack: pack_index,
                 rule: rule.clone(),
                 paths,
             });
         }
-        // `unless` must name rules that exist somewhere (checked once all are loaded
-        // would be nicer; packs only refer to their own codes, so check within the pack).
+        // `unless` names rules of the same pack (packs only refer to their own codes).
         for rule in &pack.rules {
             for code in &rule.matcher.unless {
                 if !pack.rules.iter().any(|r| &r.code == code) {
@@ -191,12 +268,42 @@ impl RuleSet {
                 }
             }
         }
+        self.rules.extend(added);
         self.packs.push(CompiledPack {
             source: file.to_string(),
+            file: None,
             pack,
             hosts,
         });
         Ok(())
+    }
+
+    /// The set for files governed by `config`: its `rule_paths` packs added (globs
+    /// expanded), then its hosts added to the vendors' signals.
+    pub fn with_config(mut self, config: &crate::config::Config) -> Result<RuleSet, RuleFileError> {
+        let files = expand_rule_paths(config)?;
+        self.add_files(&files)?;
+        self.with_config_hosts(config)
+    }
+
+    /// This set plus the packs of `other` it lacks (by file name), for rule metadata
+    /// over a run with several configurations. A code already present is not added again.
+    pub fn merged_with(mut self, other: &RuleSet) -> RuleSet {
+        for (i, p) in other.packs.iter().enumerate() {
+            if self.packs.iter().any(|q| q.source == p.source) {
+                continue;
+            }
+            let index = self.packs.len();
+            self.packs.push(p.clone());
+            for r in other.rules.iter().filter(|r| r.pack == i) {
+                if self.find(&r.rule.code).is_none() {
+                    let mut r = r.clone();
+                    r.pack = index;
+                    self.rules.push(r);
+                }
+            }
+        }
+        self
     }
 
     /// Adds the configured hosts (`aurora.hosts`, `rsa.hosts`, …) to the vendors' signals.
@@ -275,6 +382,77 @@ impl RuleSet {
 /// Severity a rule reports at (before configuration overrides).
 pub fn default_severity(rule: &Rule) -> Severity {
     rule.severity
+}
+
+/// The rule files a path names: the file itself, or a folder's `*.toml` files (not
+/// `apimigrate.toml`) in name order.
+pub fn pack_files(path: &Path) -> Result<Vec<PathBuf>, RuleFileError> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let shown = crate::discover::display_path(path)
+        .to_string_lossy()
+        .into_owned();
+    let entries = std::fs::read_dir(path).map_err(|e| RuleFileError {
+        file: shown.clone(),
+        line: None,
+        message: format!("cannot read the folder: {e}"),
+    })?;
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|x| x == "toml")
+                && p.file_name().is_some_and(|n| n != crate::config::FILE_NAME)
+        })
+        .collect();
+    out.sort();
+    if out.is_empty() {
+        return Err(RuleFileError {
+            file: shown,
+            line: None,
+            message: "the folder has no `*.toml` rule files".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// The files a configuration's `rule_paths` name (already relative to the
+/// configuration's folder), globs expanded in name order. A glob that matches no file
+/// is an error, so that a mistyped path never silently drops a pack.
+pub fn expand_rule_paths(config: &crate::config::Config) -> Result<Vec<PathBuf>, RuleFileError> {
+    let config_file = || {
+        config
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for entry in &config.rule_paths {
+        let pattern = entry.to_string_lossy();
+        if !pattern.contains(['*', '?', '[']) {
+            out.push(entry.clone());
+            continue;
+        }
+        let bad = |message: String| RuleFileError {
+            file: config_file(),
+            line: None,
+            message,
+        };
+        let matches = glob::glob(&pattern)
+            .map_err(|e| bad(format!("rule_paths: bad glob `{pattern}`: {e}")))?;
+        let mut found: Vec<PathBuf> = matches
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect();
+        if found.is_empty() {
+            return Err(bad(format!("rule_paths: `{pattern}` matches no file")));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

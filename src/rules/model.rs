@@ -3,13 +3,20 @@
 //! (UUID validity, JSON parsing, e-mail detection) are named by `check = "…"` and
 //! implemented in `rules::checks`.
 
+use super::pattern::PathPattern;
 use crate::finding::{Applicability, Severity};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-/// A vendor's rule pack.
-#[derive(Clone, Debug, Deserialize)]
+/// A rule pack: one vendor (or one team API) with its signals and rules. The built-in
+/// packs are `rules/*.toml`; user packs are loaded with `--rules` or `rule_paths`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RulePack {
+    /// The JSON Schema the file follows, for editors (`"$schema" = "rule-pack.schema.json"`);
+    /// ignored by apimigrate.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
     pub vendor: Vendor,
     #[serde(default)]
     pub signals: Signals,
@@ -17,7 +24,7 @@ pub struct RulePack {
     pub rules: Vec<Rule>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vendor {
     /// Short id used in output (`"aurora"`).
@@ -34,7 +41,7 @@ pub struct Vendor {
 }
 
 /// What tells a call apart as this vendor's (SPEC §6 "signals"). Any one is enough.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signals {
     /// Host globs (`*.lithium.com`, `*khoros*`), matched case-insensitively.
@@ -61,7 +68,7 @@ pub struct Signals {
     pub identifiers: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub code: String,
@@ -85,7 +92,7 @@ pub struct Rule {
 }
 
 /// Which calls a rule reports.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matcher {
     /// What the rule looks at: each `call` (default) or the `file` as a whole.
@@ -113,15 +120,17 @@ pub struct Matcher {
     pub when: Vec<Condition>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Target {
     #[default]
     Call,
     File,
+    /// Reported by the inline-suppression pass (`scan`/`suppress`), never matched on calls.
+    Suppression,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignalRequirement {
     #[default]
@@ -132,7 +141,7 @@ pub enum SignalRequirement {
 
 /// A named check. `label` (optional everywhere) is the text of the secondary label
 /// put on the span the check points at.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(tag = "check", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Condition {
     /// The parameter is present (query, form, JSON body or RPC arguments).
@@ -225,13 +234,79 @@ pub enum Condition {
         #[serde(default)]
         label: Option<String>,
     },
+    /// A top-level field of the JSON body (for a GraphQL body, `query` is its query
+    /// text) is a string that contains `text`; a value computed here (a template
+    /// literal) counts by its source text. Labelled only with a `label`.
+    JsonBodyMentions {
+        field: String,
+        text: String,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The JSON body's field is present and not literally false (`false`, `"false"`,
+    /// `0`, `null`); with `if_unknown`, also when the body is not known here (built
+    /// elsewhere, spread, computed). Labelled only with a `label`.
+    JsonFieldTruthy {
+        field: String,
+        #[serde(default)]
+        if_unknown: bool,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The code around the call judges its outcome by the HTTP status only: it checks
+    /// the status (`res.ok`, `res.status === 200`), or awaits a client that rejects on
+    /// error statuses (axios, got, ky, superagent, request-promise), and reads none of
+    /// the `unless_reads` paths (dotted, e.g. `closeUserAccount.result`) from the body.
+    /// The label goes on each status check (or on the `await`).
+    JudgedByStatus {
+        #[serde(default)]
+        unless_reads: Vec<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// No other call of the file that matches `method` and `path` (and, when given,
+    /// sends `field` = `value` in its JSON body; a body not known here may) comes before
+    /// this one in the same function, a function enclosing it or one nested in it. With
+    /// `same_capture`, a call whose captured segment is a different literal than this
+    /// call's (same capture name in the rule's path) is about something else. Labelled
+    /// (on the call) only with a `label`.
+    NoPrecedingCall {
+        #[serde(default)]
+        method: Option<String>,
+        #[schemars(with = "String")]
+        path: PathPattern,
+        #[serde(default)]
+        field: Option<String>,
+        #[serde(default)]
+        value: Option<String>,
+        #[serde(default)]
+        same_capture: Option<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// The literal parameter's attribute path (before any `#element`) is not in the
+    /// configured `janrain.schema`. Never holds without a schema.
+    ParamNotInSchema {
+        param: String,
+        #[serde(default)]
+        label: Option<String>,
+    },
     /// The file could not be read or parsed (file-level rules only).
     Unparseable,
     /// At least one of the nested conditions holds.
     AnyOf { any: Vec<Condition> },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+/// Path patterns inside conditions are parsed when the rule file is loaded, so that a
+/// bad one is reported with its file and line.
+impl<'de> Deserialize<'de> for PathPattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let source = String::deserialize(d)?;
+        PathPattern::parse(&source).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Canonical 8-4-4-4-12 hexadecimal UUID.
@@ -240,14 +315,14 @@ pub enum Format {
     JsonLiteral,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum IdentifierKind {
     Email,
     EmailOrUsername,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum JsonType {
     String,
@@ -262,7 +337,7 @@ pub enum JsonType {
 /// does — a named `transform` of one part of the call, or a `rewrite` of the request
 /// that the file's front end renders in its own language. A fix with neither is
 /// advice only (shown in `help:`, never applied).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixSpec {
     pub applicability: Applicability,
@@ -274,7 +349,7 @@ pub struct FixSpec {
 }
 
 /// Named edits of one part of a call (implemented in `fix::transforms`).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Transform {
     /// Replace `from` with `to` in the URL's literal text, where it is written
@@ -296,7 +371,7 @@ pub enum Transform {
 /// time), `{{user_id:capture.NAME}}` (an internal 360Learning id: from
 /// `learning360.user_ids`, or resolved at run time by an inserted helper),
 /// `{{token:learning360}}` (an OAuth2 bearer token fetched by an inserted helper).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RewriteSpec {
     #[serde(default)]
@@ -322,26 +397,29 @@ pub struct RewriteSpec {
     pub body: Option<BodySpec>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderSpec {
     pub name: String,
     pub value: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum BodySpec {
     /// Send no body.
     None,
     /// Send this JSON value (string leaves are templates).
-    Json { value: toml::Value },
+    Json {
+        #[schemars(with = "serde_json::Value")]
+        value: toml::Value,
+    },
     /// Send the call's parameters (query and body) as form fields.
     FormFromParams,
 }
 
 /// Documentation in ruff's fixed sections; feeds `apimigrate explain`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Docs {
     pub what: String,
@@ -354,9 +432,9 @@ pub struct Docs {
     pub references: Vec<String>,
 }
 
-/// An inline example run by the test suite: `invalid` must report the rule, `valid`
-/// must not.
-#[derive(Clone, Debug, Deserialize)]
+/// An inline example, run by `apimigrate test-rules` and the test suite: `invalid` must
+/// report the rule, `valid` must not; `fixed` is what `invalid` becomes with unsafe fixes.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     #[serde(default = "default_example_lang")]
@@ -365,8 +443,73 @@ pub struct Example {
     pub valid: Option<String>,
     #[serde(default)]
     pub invalid: Option<String>,
+    /// The `invalid` code after `apimigrate fix --unsafe-fixes` (compared trimmed).
+    #[serde(default)]
+    pub fixed: Option<String>,
+    /// Configuration the example runs with (`apimigrate.toml` text; relative paths are
+    /// relative to the rule file's folder).
+    #[serde(default)]
+    pub config: Option<String>,
 }
 
 fn default_example_lang() -> String {
     "js".into()
+}
+
+/// The JSON Schema of rule files, generated from these types: shipped as
+/// `rules/rule-pack.schema.json` (kept current by a test) and printed by
+/// `apimigrate rules --schema`. Draft 7, which editors' TOML and JSON support reads;
+/// optional keys are just optional (TOML has no `null`).
+pub fn json_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema = generator.into_root_schema_for::<RulePack>().to_value();
+    drop_null(&mut schema);
+    // `$schema`, `title` and `description` first, for people reading the file.
+    let mut ordered = serde_json::Map::new();
+    if let serde_json::Value::Object(mut map) = schema {
+        map.insert("title".into(), "apimigrate rule pack".into());
+        for key in ["$schema", "title", "description"] {
+            if let Some(v) = map.shift_remove(key) {
+                ordered.insert(key.into(), v);
+            }
+        }
+        ordered.extend(map);
+    }
+    let mut text = serde_json::to_string_pretty(&ordered).expect("a schema serialises");
+    text.push('\n');
+    text
+}
+
+/// Removes `null` from a generated schema: `"default": null`, `null` in a `type`
+/// list, and `{"type": "null"}` alternatives of an `anyOf`.
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if map.get("default").is_some_and(Value::is_null) {
+                map.shift_remove("default");
+            }
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(alternatives)) = map.get_mut("anyOf") {
+                alternatives.retain(|a| a.get("type").is_none_or(|t| t != "null"));
+                if alternatives.len() == 1 {
+                    if let Some(Value::Object(only)) = alternatives.pop() {
+                        map.shift_remove("anyOf");
+                        for (k, x) in only {
+                            map.entry(k).or_insert(x);
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }

@@ -1,6 +1,7 @@
 //! Shared test helpers: run the checker the way the CLI does, render like the CLI.
 #![allow(dead_code)]
 
+use apimigrate::config::Config;
 use apimigrate::discover::WalkOptions;
 use apimigrate::report::human::{self, HumanOptions};
 use apimigrate::rules::engine::Selection;
@@ -13,8 +14,26 @@ pub fn checker() -> Checker {
     Checker::new(RuleSet::embedded(), Selection::default())
 }
 
+/// Scans like the CLI does, with the nearest `apimigrate.toml` inside `fixtures/`
+/// (fixtures that need configuration, such as a Janrain schema, carry their own).
 pub fn scan(paths: &[PathBuf]) -> ScanResult {
-    checker().scan(paths, &WalkOptions::default())
+    let fixtures = std::path::absolute("fixtures").unwrap();
+    let config = paths
+        .first()
+        .and_then(|p| Config::find_upward(p))
+        .filter(|f| f.starts_with(&fixtures))
+        .map(|f| Config::load(&f).unwrap());
+    match config {
+        Some(config) => {
+            let rules = RuleSet::embedded().with_config_hosts(&config).unwrap();
+            let selection = Selection {
+                severity: config.severity.clone(),
+                ..Selection::default()
+            };
+            Checker::with_config(rules, selection, config).scan(paths, &WalkOptions::default())
+        }
+        None => checker().scan(paths, &WalkOptions::default()),
+    }
 }
 
 pub fn render(result: &ScanResult) -> String {

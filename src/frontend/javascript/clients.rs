@@ -284,6 +284,29 @@ impl<'a, 't> Resolver<'a, 't> {
         out
     }
 
+    /// `auth: { user, pass }` / `{ username, password }` / `{ bearer }` sends an
+    /// `Authorization` header; it is listed under that name (at the `auth` value) unless
+    /// one is set explicitly.
+    fn auth_header(&self, cfg: &Cfg<'t>, headers: &mut Fields) {
+        if headers.get_ci("authorization").is_some() {
+            return;
+        }
+        if let Some((n, s)) = cfg.get("auth").found() {
+            let span = self.follow(n, s).0.byte_range();
+            if headers.span.is_empty() {
+                headers.span = span.clone();
+            }
+            set_field(
+                headers,
+                Field {
+                    key: "Authorization".into(),
+                    key_span: span,
+                    value: self.value(n, s),
+                },
+            );
+        }
+    }
+
     /// Whether the headers declare a form-encoded body.
     fn says_form(&self, headers: &Fields) -> bool {
         headers
@@ -292,6 +315,7 @@ impl<'a, 't> Resolver<'a, 't> {
             .is_some_and(|v| v.contains("x-www-form-urlencoded"))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn new_call(
         &self,
         client: Client,
@@ -317,6 +341,7 @@ impl<'a, 't> Resolver<'a, 't> {
         if !extra_query.entries.is_empty() || extra_query.open || !extra_query.span.is_empty() {
             merge_fields(&mut query, extra_query);
         }
+        let vias = url.vias;
         let mut c = HttpCall::new(
             client,
             method,
@@ -328,6 +353,7 @@ impl<'a, 't> Resolver<'a, 't> {
         );
         c.receiver = receiver;
         c.query = query;
+        c.vias = vias;
         c
     }
 
@@ -455,6 +481,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 .and_then(|(n, s)| self.body(n, s, form)),
         };
         c.headers = headers;
+        self.auth_header(&cfg, &mut c.headers);
         c
     }
 
@@ -571,12 +598,25 @@ impl<'a, 't> Resolver<'a, 't> {
         ) {
             return None;
         }
-        if self.receiver_is_data(object, scope) {
+        if self.receiver_is_data(object, p, scope) {
             return None;
         }
         let first = *args.first()?;
+        let method_first = self
+            .string_lit(self.follow(first, scope).0)
+            .filter(|(m, _, _)| {
+                verb_method(&m.to_ascii_lowercase()).is_some_and(|v| v == m.to_ascii_uppercase())
+            });
         let (url_arg, data_arg, config_arg, verb) = if p == "request" {
-            if self.looks_like_config(first, scope) {
+            if let (Some((m, span, _)), Some(&url)) = (method_first, args.get(1)) {
+                // `cy.request('DELETE', url, body)`
+                (
+                    Some(url),
+                    args.get(2).copied(),
+                    None,
+                    Some(Method::known(&m, Some(span))),
+                )
+            } else if self.looks_like_config(first, scope) {
                 (None, None, Some(first), None)
             } else {
                 (Some(first), None, args.get(1).copied(), None)
@@ -608,21 +648,34 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     /// A receiver bound in this file to data (a Map, an object, a string): not a client.
-    fn receiver_is_data(&self, object: Node<'t>, scope: ScopeId) -> bool {
-        let (o, _) = self.follow(object, scope);
+    /// An object literal with a function under the called name is a wrapper, not data.
+    fn receiver_is_data(&self, object: Node<'t>, method: &str, scope: ScopeId) -> bool {
+        let (o, os) = self.follow(object, scope);
         if o.id() == self.unwrap(object).id() {
             return false;
         }
-        matches!(
-            o.kind(),
-            "object" | "array" | "string" | "template_string" | "number"
-        ) || (o.kind() == "new_expression"
-            && o.child_by_field_name("constructor").is_some_and(|c| {
+        if o.kind() == "object" {
+            return !self.opts(o, os).get(method).found().is_some_and(|(v, vs)| {
                 matches!(
-                    self.text(c),
-                    "Map" | "Set" | "WeakMap" | "URLSearchParams" | "Headers" | "FormData" | "URL"
+                    self.follow(v, vs).0.kind(),
+                    "arrow_function" | "function_expression" | "function" | "method_definition"
                 )
-            }))
+            });
+        }
+        matches!(o.kind(), "array" | "string" | "template_string" | "number")
+            || (o.kind() == "new_expression"
+                && o.child_by_field_name("constructor").is_some_and(|c| {
+                    matches!(
+                        self.text(c),
+                        "Map"
+                            | "Set"
+                            | "WeakMap"
+                            | "URLSearchParams"
+                            | "Headers"
+                            | "FormData"
+                            | "URL"
+                    )
+                }))
     }
 
     // ------------------------------------------------------------ got / ky
@@ -714,12 +767,11 @@ impl<'a, 't> Resolver<'a, 't> {
         if is_function(first) {
             return None;
         }
-        let (url_arg, opts_arg) = if self.object_literal(first, scope).is_some() {
-            (None, Some(first))
-        } else if prop.is_none()
-            && !self.looks_like_url(first, scope)
-            && self.looks_like_config(first, scope)
-        {
+        let options_first = self.object_literal(first, scope).is_some()
+            || (prop.is_none()
+                && !self.looks_like_url(first, scope)
+                && self.looks_like_config(first, scope));
+        let (url_arg, opts_arg) = if options_first {
             (None, Some(first))
         } else {
             // `request(url, cb)`: only an options-like second argument is options.
@@ -750,6 +802,7 @@ impl<'a, 't> Resolver<'a, 't> {
             call,
         );
         c.headers = self.merged_fields(&cfg, &["headers"], false);
+        self.auth_header(&cfg, &mut c.headers);
         c.body = if let Some((n, s)) = cfg.get_any(&["form", "formData"]).found() {
             Some(self.form_body(n, s))
         } else if let Some((n, s)) = cfg.get("body").found() {
@@ -905,6 +958,7 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         if let Some((n, s)) = opts.get("path").found() {
             let path = self.url(n, s);
+            out.vias.extend(path.vias);
             out.pieces.extend(path.pieces);
             out.query.extend(path.query);
             out.query_open |= path.query_open;
@@ -1303,6 +1357,23 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                 }
                 ("query", [q, ..]) => merge_fields(&mut c.query, self.fields(*q, scope, true)),
+                ("auth", [first, ..]) if c.headers.get_ci("authorization").is_none() => {
+                    // `.auth(user, pass)`, `.auth(token, { type: 'bearer' })`
+                    let span =
+                        first.start_byte()..args.last().map_or(first.end_byte(), |a| a.end_byte());
+                    let items = args.iter().map(|a| self.value(*a, scope)).collect();
+                    if c.headers.span.is_empty() {
+                        c.headers.span = link.byte_range();
+                    }
+                    set_field(
+                        &mut c.headers,
+                        Field {
+                            key: "Authorization".into(),
+                            key_span: span.clone(),
+                            value: Value::Array { items, span },
+                        },
+                    );
+                }
                 _ => {}
             }
         }
@@ -1360,6 +1431,7 @@ fn join(mut base: UrlOut, url: UrlOut) -> UrlOut {
         let at = url.pieces[0].span().start;
         base.pieces.push(synthetic_slash(at));
     }
+    base.vias.extend(url.vias);
     base.pieces.extend(url.pieces);
     base.query.extend(url.query);
     base.query_open |= url.query_open;

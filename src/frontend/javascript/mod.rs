@@ -14,6 +14,7 @@
 //! `Value::Expr` showing the expression as written.
 
 mod clients;
+pub(crate) mod render;
 mod resolve;
 mod scope;
 mod secrets;
@@ -39,6 +40,37 @@ pub fn extract(text: &str, language: Language) -> Extraction {
         calls: found.calls,
         secrets: found.secrets,
         syntax_error: syntax_error(root, text),
+    }
+}
+
+/// A pre-order walk over a tree with one cursor (no allocation per node).
+pub(super) trait Visitor<'t> {
+    /// Called on entering a node; `false` skips its children (and `leave`).
+    fn enter(&mut self, node: Node<'t>, field: Option<&'static str>) -> bool;
+    /// Called after the children of a node `enter` accepted.
+    fn leave(&mut self, node: Node<'t>);
+}
+
+pub(super) fn traverse<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        let descend = visitor.enter(node, cursor.field_name());
+        if descend {
+            if cursor.goto_first_child() {
+                continue;
+            }
+            visitor.leave(node);
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            visitor.leave(cursor.node());
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 use super::scope::{named_children, BindValue, ScopeId, Scopes};
 use crate::call::{Body, Field, Fields, Method, Piece, Span, Value};
+use std::cell::Cell;
 use tree_sitter::Node;
 
 /// How deep resolution follows bindings and nested expressions before giving up.
@@ -16,6 +17,24 @@ const MAX_DEPTH: usize = 24;
 pub(super) struct Resolver<'a, 't> {
     pub text: &'t str,
     pub scopes: &'a Scopes<'t>,
+    /// Work done since the outermost resolution began; see `tick`.
+    work: Cell<usize>,
+    /// How many resolutions are running (they nest: a body resolves its values).
+    entered: Cell<usize>,
+}
+
+/// How much work one resolution may do. Bindings can double what they stand for at
+/// every step (`const b = a + a; const c = b + b; …`): past this, what is left is an
+/// unknown hole / expression instead of an exponential expansion.
+const MAX_WORK: usize = 20_000;
+
+/// Marks a resolution as running; the work count restarts with each outermost one.
+struct Entry<'c>(&'c Cell<usize>);
+
+impl Drop for Entry<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
 }
 
 /// A URL being assembled: pieces in order, plus query parameters met on the way
@@ -25,6 +44,8 @@ pub(super) struct UrlOut {
     pub pieces: Vec<Piece>,
     pub query: Vec<Field>,
     pub query_open: bool,
+    /// Names whose bound literal was substituted (see `crate::call::Via`).
+    pub vias: Vec<crate::call::Via>,
 }
 
 /// One entry of a flattened option object.
@@ -231,7 +252,27 @@ fn sub_lit(text: &str, span: &Span, exact: bool, from: usize, to: usize) -> Piec
 
 impl<'a, 't> Resolver<'a, 't> {
     pub fn new(text: &'t str, scopes: &'a Scopes<'t>) -> Self {
-        Resolver { text, scopes }
+        Resolver {
+            text,
+            scopes,
+            work: Cell::new(0),
+            entered: Cell::new(0),
+        }
+    }
+
+    fn enter(&self) -> Entry<'_> {
+        if self.entered.get() == 0 {
+            self.work.set(0);
+        }
+        self.entered.set(self.entered.get() + 1);
+        Entry(&self.entered)
+    }
+
+    /// Counts one step of work; `false` once the budget is spent.
+    fn tick(&self) -> bool {
+        let w = self.work.get() + 1;
+        self.work.set(w);
+        w <= MAX_WORK
     }
 
     pub fn text(&self, n: Node<'_>) -> &'t str {
@@ -472,6 +513,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The option object an expression stands for, spreads flattened. A value that is
     /// not an object literal gives one `Open` entry.
     pub fn opts(&self, n: Node<'t>, scope: ScopeId) -> Opts<'t> {
+        let _entry = self.enter();
         let (o, os) = self.follow(n, scope);
         if matches!(o.kind(), "undefined" | "null") {
             return Opts::default();
@@ -499,6 +541,10 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     fn flatten(&self, object: Node<'t>, scope: ScopeId, depth: usize, out: &mut Opts<'t>) {
+        if !self.tick() {
+            out.entries.push(OptEntry::Open(object));
+            return;
+        }
         for child in named_children(object) {
             let (key, key_node, value) = match child.kind() {
                 "pair" => {
@@ -594,6 +640,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// Object-like data: an object literal, `new Headers({...})`, `new URLSearchParams(..)`,
     /// `[[k, v]]` / pm `[{key, value}]` arrays, a query string (when `strings` is set).
     pub fn fields(&self, n: Node<'t>, scope: ScopeId, strings: bool) -> Fields {
+        let _entry = self.enter();
         self.fields_depth(n, scope, strings, 0)
     }
 
@@ -603,7 +650,7 @@ impl<'a, 't> Resolver<'a, 't> {
             open: true,
             span: n.byte_range(),
         };
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.tick() {
             return open();
         }
         let (o, os) = self.follow(n, scope);
@@ -700,6 +747,7 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// A value as written: literals, objects, arrays; anything else is an expression.
     pub fn value(&self, n: Node<'t>, scope: ScopeId) -> Value {
+        let _entry = self.enter();
         self.value_depth(n, scope, 0)
     }
 
@@ -708,7 +756,7 @@ impl<'a, 't> Resolver<'a, 't> {
             text: self.text(n).to_string(),
             span: n.byte_range(),
         };
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.tick() {
             return expr();
         }
         let u = self.unwrap(n);
@@ -781,6 +829,7 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// Resolves a URL expression into pieces.
     pub fn url(&self, n: Node<'t>, scope: ScopeId) -> UrlOut {
+        let _entry = self.enter();
         let mut out = UrlOut::default();
         self.url_into(n, scope, &mut out, 0);
         out
@@ -795,7 +844,7 @@ impl<'a, 't> Resolver<'a, 't> {
 
     fn url_into(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut, depth: usize) {
         let n = self.unwrap(n);
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.tick() {
             return self.hole(n, out);
         }
         match n.kind() {
@@ -819,13 +868,10 @@ impl<'a, 't> Resolver<'a, 't> {
                 // Flatten the left-leaning chain without recursion.
                 let mut operands = Vec::new();
                 let mut cur = n;
-                loop {
-                    let (Some(l), Some(r)) = (
-                        cur.child_by_field_name("left"),
-                        cur.child_by_field_name("right"),
-                    ) else {
-                        break;
-                    };
+                while let (Some(l), Some(r)) = (
+                    cur.child_by_field_name("left"),
+                    cur.child_by_field_name("right"),
+                ) {
                     operands.push(r);
                     let l = self.unwrap(l);
                     if l.kind() == "binary_expression"
@@ -864,6 +910,16 @@ impl<'a, 't> Resolver<'a, 't> {
                 let mut inner = UrlOut::default();
                 self.url_into(o, os, &mut inner, depth + 1);
                 if inner.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+                    if let [Piece::Lit {
+                        span, exact: true, ..
+                    }] = inner.pieces.as_slice()
+                    {
+                        out.vias.push(crate::call::Via {
+                            literal: span.clone(),
+                            expr: self.text(n).to_string(),
+                        });
+                    }
+                    out.vias.extend(inner.vias);
                     out.pieces.extend(inner.pieces);
                     out.query.extend(inner.query);
                     out.query_open |= inner.query_open;
@@ -1023,7 +1079,7 @@ impl<'a, 't> Resolver<'a, 't> {
                         None
                     };
                     match text.rfind('/') {
-                        Some(i) if origin_end.map_or(true, |o| i >= o) => {
+                        Some(i) if origin_end.is_none_or(|o| i >= o) => {
                             base.pieces.push(sub_lit(&text, &span, exact, 0, i + 1))
                         }
                         _ => {
@@ -1056,6 +1112,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The request body an expression stands for. `form` says how a plain object is
     /// sent (jQuery, `form:` options) rather than as JSON.
     pub fn body(&self, n: Node<'t>, scope: ScopeId, form: bool) -> Option<Body> {
+        let _entry = self.enter();
         let expr = || Body::Expr {
             text: self.text(n).to_string(),
             span: n.byte_range(),
@@ -1115,6 +1172,7 @@ fn push_lit(out: &mut UrlOut, text: String, span: Span, exact: bool) {
 }
 
 fn merge_url(out: &mut UrlOut, other: UrlOut) {
+    out.vias.extend(other.vias);
     out.pieces.extend(other.pieces);
     out.query.extend(other.query);
     out.query_open |= other.query_open;
@@ -1174,4 +1232,48 @@ pub(super) fn query_fields(text: &str, span: &Span, exact: bool) -> Fields {
         });
     }
     fields
+}
+
+// ---------------------------------------------------------------- for the renderer
+
+/// Read-only name resolution for the rewrite renderer (`render`): which binding a name
+/// refers to at a place, and what an expression stands for there (followed the way
+/// URLs are resolved).
+pub(crate) struct Names<'t> {
+    text: &'t str,
+    scopes: Scopes<'t>,
+}
+
+impl<'t> Names<'t> {
+    pub fn new(root: Node<'t>, text: &'t str) -> Self {
+        Names {
+            text,
+            scopes: super::scope::collect(root, text),
+        }
+    }
+
+    fn scope_at(&self, node: Node<'t>) -> ScopeId {
+        let mut cur = Some(node);
+        while let Some(n) = cur {
+            if let Some(s) = self.scopes.scope_of(n) {
+                return s;
+            }
+            cur = n.parent();
+        }
+        0
+    }
+
+    /// The binding (an opaque id) `name` refers to at `at`; `None` when the name is not
+    /// declared in this file (a global).
+    pub fn binding_at(&self, name: &str, at: Node<'t>) -> Option<usize> {
+        self.scopes.lookup(name, self.scope_at(at))
+    }
+
+    /// What `n` (a name, `obj.key`, `this.key`) stands for, followed through bindings
+    /// that never change; `None` when it stands for nothing known in this file.
+    pub fn value_of(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let r = Resolver::new(self.text, &self.scopes);
+        let (v, _) = r.follow(n, self.scope_at(n));
+        (v.id() != r.unwrap(n).id()).then_some(v)
+    }
 }

@@ -5,9 +5,13 @@
 //! bound to, and whether it is ever reassigned or has a property assigned. Also records
 //! `this.x` members of classes and `u.searchParams.set(k, v)` calls, so that the second
 //! walk can resolve `this.baseUrl` and query parameters added to a `URL` object.
+//! Every identifier is remembered with its scope, so that the uses of a binding can be
+//! listed (built on first request, once per file).
 //!
 //! Not for: deciding what a value is; `resolve` does that.
 
+use super::{traverse, Visitor};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -21,6 +25,8 @@ pub(super) struct Scope {
     /// The class whose `this` is visible here (node id), if any.
     class: Option<usize>,
     names: HashMap<String, BindingId>,
+    /// The node that opens the scope (the whole file for the program).
+    span: std::ops::Range<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,6 +85,13 @@ pub(super) struct SearchParam<'t> {
     pub scope: ScopeId,
 }
 
+/// The uses of every binding, built on first request.
+#[derive(Default)]
+struct References<'t> {
+    uses: HashMap<BindingId, Vec<Node<'t>>>,
+    binding: HashMap<usize, BindingId>,
+}
+
 pub(super) struct Scopes<'t> {
     scopes: Vec<Scope>,
     pub bindings: Vec<Binding<'t>>,
@@ -86,6 +99,12 @@ pub(super) struct Scopes<'t> {
     /// (class node id, member name) → every value assigned to `this.<name>`.
     class_members: HashMap<(usize, String), Vec<(Node<'t>, ScopeId)>>,
     search_params: HashMap<BindingId, Vec<SearchParam<'t>>>,
+    text: &'t str,
+    /// Every `identifier` node with the scope it appears in.
+    identifiers: Vec<(Node<'t>, ScopeId)>,
+    /// Binding → the identifiers that resolve to it (its declaration included), and
+    /// identifier (node id) → its binding.
+    references: OnceCell<References<'t>>,
 }
 
 impl<'t> Scopes<'t> {
@@ -122,6 +141,42 @@ impl<'t> Scopes<'t> {
         }
     }
 
+    fn index(&self) -> &References<'t> {
+        self.references.get_or_init(|| {
+            let mut index = References::default();
+            for (node, scope) in &self.identifiers {
+                if let Some(b) = self.lookup(&self.text[node.byte_range()], *scope) {
+                    index.uses.entry(b).or_default().push(*node);
+                    index.binding.insert(node.id(), b);
+                }
+            }
+            for uses in index.uses.values_mut() {
+                uses.sort_by_key(|n| n.start_byte());
+            }
+            index
+        })
+    }
+
+    /// The identifiers that resolve to `binding`, in source order (its declaration
+    /// included when it is a plain identifier).
+    pub fn references(&self, binding: BindingId) -> &[Node<'t>] {
+        self.index()
+            .uses
+            .get(&binding)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The binding an identifier (or a shorthand destructuring name) resolves to.
+    pub fn binding_of(&self, identifier: Node<'_>) -> Option<BindingId> {
+        self.index().binding.get(&identifier.id()).copied()
+    }
+
+    /// The span of the function `scope` is in (the whole file at top level).
+    pub fn function_span(&self, scope: ScopeId) -> std::ops::Range<usize> {
+        self.scopes[self.function_scope(scope)].span.clone()
+    }
+
     pub fn search_params(&self, binding: BindingId) -> &[SearchParam<'t>] {
         self.search_params
             .get(&binding)
@@ -129,12 +184,19 @@ impl<'t> Scopes<'t> {
             .unwrap_or(&[])
     }
 
-    fn push_scope(&mut self, parent: ScopeId, function: bool, class: Option<usize>) -> ScopeId {
+    fn push_scope(
+        &mut self,
+        parent: ScopeId,
+        function: bool,
+        class: Option<usize>,
+        span: std::ops::Range<usize>,
+    ) -> ScopeId {
         self.scopes.push(Scope {
             parent: Some(parent),
             function,
             class,
             names: HashMap::new(),
+            span,
         });
         self.scopes.len() - 1
     }
@@ -230,159 +292,29 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
             function: true,
             class: None,
             names: HashMap::new(),
+            span: root.byte_range(),
         }],
         bindings: Vec::new(),
         scope_of_node: HashMap::new(),
         class_members: HashMap::new(),
         search_params: HashMap::new(),
+        text,
+        identifiers: Vec::new(),
+        references: OnceCell::new(),
     };
     s.scope_of_node.insert(root.id(), 0);
     let mut pending: Vec<Pending<'t>> = Vec::new();
-    let src = |n: Node| &text[n.byte_range()];
 
-    let mut stack: Vec<(Node<'t>, ScopeId)> = vec![(root, 0)];
-    while let Some((node, outer)) = stack.pop() {
-        let kind = node.kind();
-        let mut scope = outer;
-        if node.id() != root.id() && creates_scope(kind) {
-            let class = if matches!(
-                kind,
-                "class_declaration" | "class" | "abstract_class_declaration"
-            ) {
-                Some(node.id())
-            } else if rebinds_this(kind) {
-                None
-            } else {
-                s.scopes[outer].class
-            };
-            scope = s.push_scope(outer, is_function(kind), class);
-            s.scope_of_node.insert(node.id(), scope);
-        }
-
-        match kind {
-            "lexical_declaration" | "variable_declaration" => {
-                let decl_kind = match node.child(0).map(|c| c.kind()) {
-                    Some("const") => BindKind::Const,
-                    Some("let") => BindKind::Let,
-                    _ => BindKind::Var,
-                };
-                let target = if decl_kind == BindKind::Var {
-                    s.function_scope(scope)
-                } else {
-                    scope
-                };
-                for decl in named_children(node) {
-                    if decl.kind() == "variable_declarator" {
-                        declare_declarator(&mut s, decl, &decl_kind, target, scope, text);
-                    }
-                }
-            }
-            "function_declaration" | "generator_function_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    s.declare(outer, src(name), plain(BindKind::Function, outer));
-                }
-                declare_params(&mut s, node, scope, text);
-            }
-            "function_expression" | "function" | "generator_function" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    s.declare(scope, src(name), plain(BindKind::Function, scope));
-                }
-                declare_params(&mut s, node, scope, text);
-            }
-            "arrow_function" | "method_definition" => declare_params(&mut s, node, scope, text),
-            "class_declaration" | "abstract_class_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    s.declare(outer, src(name), plain(BindKind::Class, outer));
-                }
-            }
-            "catch_clause" => {
-                if let Some(p) = node.child_by_field_name("parameter") {
-                    for n in pattern_names(p) {
-                        s.declare(scope, src(n), plain(BindKind::Param, scope));
-                    }
-                }
-            }
-            "for_in_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
-                    if node.child_by_field_name("kind").is_some() {
-                        for n in pattern_names(left) {
-                            s.declare(scope, src(n), plain(BindKind::Param, scope));
-                        }
-                    } else {
-                        for n in pattern_names(left) {
-                            pending.push(Pending::Reassign(src(n).to_string(), scope));
-                        }
-                    }
-                }
-            }
-            "import_statement" => declare_import(&mut s, node, scope, text),
-            "assignment_expression" | "augmented_assignment_expression" => {
-                if let Some(left) = node.child_by_field_name("left") {
-                    let left = strip_parens(left);
-                    match left.kind() {
-                        "identifier" => {
-                            pending.push(Pending::Reassign(src(left).to_string(), scope))
-                        }
-                        "member_expression" | "subscript_expression" => {
-                            if let Some(root_name) = member_root(left) {
-                                pending.push(Pending::Mutate(src(root_name).to_string(), scope));
-                            }
-                            record_this_member(&mut s, node, left, scope, text);
-                        }
-                        "object_pattern" | "array_pattern" => {
-                            for n in pattern_names(left) {
-                                pending.push(Pending::Reassign(src(n).to_string(), scope));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            "update_expression" => {
-                if let Some(arg) = node.child_by_field_name("argument") {
-                    let arg = strip_parens(arg);
-                    match arg.kind() {
-                        "identifier" => {
-                            pending.push(Pending::Reassign(src(arg).to_string(), scope))
-                        }
-                        "member_expression" | "subscript_expression" => {
-                            if let Some(root_name) = member_root(arg) {
-                                pending.push(Pending::Mutate(src(root_name).to_string(), scope));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            "public_field_definition" | "field_definition" => {
-                let name = node
-                    .child_by_field_name("name")
-                    .or_else(|| node.child_by_field_name("property"));
-                if let (Some(name), Some(value), Some(class)) = (
-                    name,
-                    node.child_by_field_name("value"),
-                    s.scopes[scope].class,
-                ) {
-                    s.class_members
-                        .entry((class, src(name).to_string()))
-                        .or_default()
-                        .push((value, scope));
-                }
-            }
-            "call_expression" => {
-                // `u.searchParams.set('k', v)` / `.append('k', v)`
-                if let Some((object, args)) = search_params_call(node, text) {
-                    pending.push(Pending::SearchParam(src(object).to_string(), scope, args));
-                }
-            }
-            _ => {}
-        }
-
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            stack.push((child, scope));
-        }
-    }
+    traverse(
+        root,
+        &mut Collector {
+            s: &mut s,
+            pending: &mut pending,
+            text,
+            root: root.id(),
+            stack: Vec::new(),
+        },
+    );
 
     for p in pending {
         match p {
@@ -411,6 +343,177 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
         }
     }
     s
+}
+
+/// Records what one node declares, assigns or opens; returns the scope its children
+/// are in.
+fn enter_node<'t>(
+    s: &mut Scopes<'t>,
+    pending: &mut Vec<Pending<'t>>,
+    node: Node<'t>,
+    outer: ScopeId,
+    text: &'t str,
+    root: usize,
+) -> ScopeId {
+    let src = |n: Node| &text[n.byte_range()];
+    let kind = node.kind();
+    let mut scope = outer;
+    if node.id() != root && creates_scope(kind) {
+        let class = if matches!(
+            kind,
+            "class_declaration" | "class" | "abstract_class_declaration"
+        ) {
+            Some(node.id())
+        } else if rebinds_this(kind) {
+            None
+        } else {
+            s.scopes[outer].class
+        };
+        scope = s.push_scope(outer, is_function(kind), class, node.byte_range());
+        s.scope_of_node.insert(node.id(), scope);
+    }
+
+    match kind {
+        "identifier" | "shorthand_property_identifier_pattern" => s.identifiers.push((node, scope)),
+        "lexical_declaration" | "variable_declaration" => {
+            let decl_kind = match node.child(0).map(|c| c.kind()) {
+                Some("const") => BindKind::Const,
+                Some("let") => BindKind::Let,
+                _ => BindKind::Var,
+            };
+            let target = if decl_kind == BindKind::Var {
+                s.function_scope(scope)
+            } else {
+                scope
+            };
+            for decl in named_children(node) {
+                if decl.kind() == "variable_declarator" {
+                    declare_declarator(s, decl, &decl_kind, target, scope, text);
+                }
+            }
+        }
+        "function_declaration" | "generator_function_declaration" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                s.declare(outer, src(name), plain(BindKind::Function, outer));
+            }
+            declare_params(s, node, scope, text);
+        }
+        "function_expression" | "function" | "generator_function" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                s.declare(scope, src(name), plain(BindKind::Function, scope));
+            }
+            declare_params(s, node, scope, text);
+        }
+        "arrow_function" | "method_definition" => declare_params(s, node, scope, text),
+        "class_declaration" | "abstract_class_declaration" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                s.declare(outer, src(name), plain(BindKind::Class, outer));
+            }
+        }
+        "catch_clause" => {
+            if let Some(p) = node.child_by_field_name("parameter") {
+                for n in pattern_names(p) {
+                    s.declare(scope, src(n), plain(BindKind::Param, scope));
+                }
+            }
+        }
+        "for_in_statement" => {
+            if let Some(left) = node.child_by_field_name("left") {
+                if node.child_by_field_name("kind").is_some() {
+                    for n in pattern_names(left) {
+                        s.declare(scope, src(n), plain(BindKind::Param, scope));
+                    }
+                } else {
+                    for n in pattern_names(left) {
+                        pending.push(Pending::Reassign(src(n).to_string(), scope));
+                    }
+                }
+            }
+        }
+        "import_statement" => declare_import(s, node, scope, text),
+        "assignment_expression" | "augmented_assignment_expression" => {
+            if let Some(left) = node.child_by_field_name("left") {
+                let left = strip_parens(left);
+                match left.kind() {
+                    "identifier" => pending.push(Pending::Reassign(src(left).to_string(), scope)),
+                    "member_expression" | "subscript_expression" => {
+                        if let Some(root_name) = member_root(left) {
+                            pending.push(Pending::Mutate(src(root_name).to_string(), scope));
+                        }
+                        record_this_member(s, node, left, scope, text);
+                    }
+                    "object_pattern" | "array_pattern" => {
+                        for n in pattern_names(left) {
+                            pending.push(Pending::Reassign(src(n).to_string(), scope));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "update_expression" => {
+            if let Some(arg) = node.child_by_field_name("argument") {
+                let arg = strip_parens(arg);
+                match arg.kind() {
+                    "identifier" => pending.push(Pending::Reassign(src(arg).to_string(), scope)),
+                    "member_expression" | "subscript_expression" => {
+                        if let Some(root_name) = member_root(arg) {
+                            pending.push(Pending::Mutate(src(root_name).to_string(), scope));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "public_field_definition" | "field_definition" => {
+            let name = node
+                .child_by_field_name("name")
+                .or_else(|| node.child_by_field_name("property"));
+            if let (Some(name), Some(value), Some(class)) = (
+                name,
+                node.child_by_field_name("value"),
+                s.scopes[scope].class,
+            ) {
+                s.class_members
+                    .entry((class, src(name).to_string()))
+                    .or_default()
+                    .push((value, scope));
+            }
+        }
+        "call_expression" => {
+            // `u.searchParams.set('k', v)` / `.append('k', v)`
+            if let Some((object, args)) = search_params_call(node, text) {
+                pending.push(Pending::SearchParam(src(object).to_string(), scope, args));
+            }
+        }
+        _ => {}
+    }
+    scope
+}
+
+struct Collector<'s, 't> {
+    s: &'s mut Scopes<'t>,
+    pending: &'s mut Vec<Pending<'t>>,
+    text: &'t str,
+    root: usize,
+    /// The scope of the children of each node on the path from the root.
+    stack: Vec<ScopeId>,
+}
+
+impl<'t> Visitor<'t> for Collector<'_, 't> {
+    fn enter(&mut self, node: Node<'t>, _field: Option<&'static str>) -> bool {
+        if !node.is_named() {
+            return false;
+        }
+        let outer = self.stack.last().copied().unwrap_or(0);
+        let scope = enter_node(self.s, self.pending, node, outer, self.text, self.root);
+        self.stack.push(scope);
+        true
+    }
+
+    fn leave(&mut self, _node: Node<'t>) {
+        self.stack.pop();
+    }
 }
 
 fn plain<'t>(kind: BindKind, scope: ScopeId) -> Binding<'t> {

@@ -3,12 +3,17 @@
 //!
 //! The walk is iterative (deeply nested code must not overflow the stack) and carries a
 //! small context down the tree: the name a literal is stored under (for secrets) and
-//! the binding path of an object property (for base URLs).
+//! the binding path of an object property (for base URLs). Each call found is then
+//! followed outwards ([`response`]): how its response is used, and which function it
+//! is in.
+
+mod response;
 
 use super::clients::{is_fetch_name, Lib};
 use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
 use super::scope::{named_children, BindValue, ScopeId};
 use super::secrets;
+use super::{traverse, Visitor};
 use crate::call::{Client, HttpCall, Method, Piece, Span, UrlTemplate};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -43,13 +48,14 @@ struct Ctx {
     in_pair: bool,
     /// On an `arguments` node: the names its arguments are stored under.
     arg_names: Vec<Option<String>>,
+    /// Somewhere inside a reported call.
+    in_call: bool,
 }
 
 struct Candidate<'t> {
     path: String,
     node: Node<'t>,
     scope: ScopeId,
-    in_pair: bool,
 }
 
 struct Walker<'a, 'r, 't> {
@@ -62,6 +68,89 @@ struct Walker<'a, 'r, 't> {
     http_requests: HashMap<usize, usize>,
     /// `req.write(x)` / `req.end(x)`: (receiver identifier, scope, argument).
     writes: Vec<(Node<'t>, ScopeId, Node<'t>)>,
+    /// (start, end) of every string, template and number literal, in source order.
+    literals: Vec<(usize, usize)>,
+    /// The nodes on the path from the root to the current node.
+    stack: Vec<Frame<'t>>,
+}
+
+/// A node being walked, with what its children need to know.
+struct Frame<'t> {
+    node: Node<'t>,
+    scope: ScopeId,
+    ctx: Ctx,
+    /// The node is, or is inside, a reported call.
+    in_call: bool,
+    /// For objects: the Postman-style `key:` name of their `value:`.
+    kv_name: Option<String>,
+    /// For argument lists: the index of the next argument.
+    arg_index: usize,
+}
+
+impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
+    fn enter(&mut self, node: Node<'t>, field: Option<&'static str>) -> bool {
+        if !node.is_named() {
+            return false;
+        }
+        let (mut ctx, outer) = match self.stack.last() {
+            None => (Ctx::default(), 0),
+            Some(parent) if parent.node.kind() == "arguments" && node.kind() != "comment" => (
+                Ctx {
+                    name: parent
+                        .ctx
+                        .arg_names
+                        .get(parent.arg_index)
+                        .cloned()
+                        .flatten(),
+                    path: parent.ctx.path.clone(),
+                    ..Ctx::default()
+                },
+                parent.scope,
+            ),
+            Some(parent) => (
+                self.child_ctx(
+                    parent.node,
+                    parent.node.kind(),
+                    field,
+                    node,
+                    &parent.ctx,
+                    parent.kv_name.as_deref(),
+                ),
+                parent.scope,
+            ),
+        };
+        if let Some(parent) = self.stack.last_mut() {
+            ctx.in_call = parent.in_call;
+            if parent.node.kind() == "arguments" && node.kind() != "comment" {
+                parent.arg_index += 1;
+            }
+        }
+        let scope = self.r.scopes.scope_of(node).unwrap_or(outer);
+        let before = self.calls.len();
+        self.visit(node, scope, &ctx);
+        if node.child_count() == 0 {
+            return false;
+        }
+        let in_call = ctx.in_call || self.calls.len() > before;
+        let kv_name = if node.kind() == "object" {
+            self.kv_name(node)
+        } else {
+            None
+        };
+        self.stack.push(Frame {
+            node,
+            scope,
+            ctx,
+            in_call,
+            kv_name,
+            arg_index: 0,
+        });
+        true
+    }
+
+    fn leave(&mut self, _node: Node<'t>) {
+        self.stack.pop();
+    }
 }
 
 pub(super) fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Found {
@@ -73,22 +162,14 @@ pub(super) fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Found {
         candidates: Vec::new(),
         http_requests: HashMap::new(),
         writes: Vec::new(),
+        literals: Vec::new(),
+        stack: Vec::new(),
     };
-    w.walk(root);
+    traverse(root, &mut w);
     w.finish()
 }
 
 impl<'t> Walker<'_, '_, 't> {
-    fn walk(&mut self, root: Node<'t>) {
-        let mut stack: Vec<(Node<'t>, ScopeId, Ctx)> = vec![(root, 0, Ctx::default())];
-        while let Some((node, outer, ctx)) = stack.pop() {
-            let scope = self.r.scopes.scope_of(node).unwrap_or(outer);
-            self.visit(node, scope, &ctx);
-            let children = self.children_with_ctx(node, &ctx);
-            stack.extend(children.into_iter().rev().map(|(c, x)| (c, scope, x)));
-        }
-    }
-
     fn visit(&mut self, node: Node<'t>, scope: ScopeId, ctx: &Ctx) {
         match node.kind() {
             // A call with a syntax error inside cannot be read reliably: only the rest
@@ -102,11 +183,13 @@ impl<'t> Walker<'_, '_, 't> {
                     .is_some_and(|c| self.r.text(c) == "Request");
                 if is_request {
                     if let Some(c) = self.r.fetch(node, None, scope) {
-                        self.calls.push(c);
+                        self.push(node, scope, c);
                     }
                 }
             }
+            "number" => self.literals.push((node.start_byte(), node.end_byte())),
             "string" => {
+                self.literals.push((node.start_byte(), node.end_byte()));
                 if let Some((text, span, exact)) = self.r.string_lit(node) {
                     secrets::scan_literal(
                         &text,
@@ -119,6 +202,7 @@ impl<'t> Walker<'_, '_, 't> {
                 self.candidate(node, scope, ctx);
             }
             "template_string" => {
+                self.literals.push((node.start_byte(), node.end_byte()));
                 for part in template_parts(node, self.r.text) {
                     if let TemplatePart::Lit { text, span, exact } = part {
                         secrets::scan_literal(
@@ -138,55 +222,21 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn candidate(&mut self, node: Node<'t>, scope: ScopeId, ctx: &Ctx) {
+        // A property of a reported call's options (a header, a body field) is data of
+        // that call, not a base URL.
+        if ctx.in_pair && ctx.in_call {
+            return;
+        }
         if let Path::Named(path) = &ctx.path {
             self.candidates.push(Candidate {
                 path: path.clone(),
                 node,
                 scope,
-                in_pair: ctx.in_pair,
             });
         }
     }
 
     // ------------------------------------------------------------ contexts
-
-    fn children_with_ctx(&self, node: Node<'t>, ctx: &Ctx) -> Vec<(Node<'t>, Ctx)> {
-        let mut out = Vec::new();
-        let mut cursor = node.walk();
-        if !cursor.goto_first_child() {
-            return out;
-        }
-        let kind = node.kind();
-        // Per-node facts the children's contexts need.
-        let kv_name = if kind == "object" {
-            self.kv_name(node)
-        } else {
-            None
-        };
-        let mut arg_index = 0;
-        loop {
-            let child = cursor.node();
-            if child.is_named() {
-                let field = cursor.field_name();
-                let c = match kind {
-                    "arguments" if child.kind() != "comment" => {
-                        arg_index += 1;
-                        Ctx {
-                            name: ctx.arg_names.get(arg_index - 1).cloned().flatten(),
-                            path: ctx.path.clone(),
-                            ..Ctx::default()
-                        }
-                    }
-                    _ => self.child_ctx(node, kind, field, child, ctx, kv_name.as_deref()),
-                };
-                out.push((child, c));
-            }
-            if !cursor.goto_next_sibling() {
-                break;
-            }
-        }
-        out
-    }
 
     fn child_ctx(
         &self,
@@ -363,14 +413,21 @@ impl<'t> Walker<'_, '_, 't> {
 
     // ------------------------------------------------------------ calls
 
+    /// Records a call found at `node` (in `scope`), with how its response is used.
+    fn push(&mut self, node: Node<'t>, scope: ScopeId, mut c: HttpCall) {
+        c.response = response::analyse(self.r, node, c.client);
+        c.scope = Some(self.r.scopes.function_span(scope));
+        self.calls.push(c);
+    }
+
     fn call(&mut self, node: Node<'t>, scope: ScopeId) {
         if let Some(c) = self.chain(node, scope) {
-            self.calls.push(c);
+            self.push(node, scope, c);
             return;
         }
         let r = self.r;
         if let Some(c) = r.rpc(node, scope) {
-            self.calls.push(c);
+            self.push(node, scope, c);
             return;
         }
         let Some(callee) = r.callee(node) else {
@@ -386,7 +443,7 @@ impl<'t> Walker<'_, '_, 't> {
             if c.client == Client::NodeHttp {
                 self.http_requests.insert(node.id(), self.calls.len());
             }
-            self.calls.push(c);
+            self.push(node, scope, c);
         }
     }
 
@@ -523,56 +580,35 @@ impl<'t> Walker<'_, '_, 't> {
     /// Named absolute URLs that no reported call uses become `BaseUrl` calls.
     fn base_urls(&mut self) {
         let r = self.r;
-        let mut used: Vec<Span> = self
+        let mut used: HashSet<usize> = self
             .calls
             .iter()
             .flat_map(|c| c.url.pieces.iter())
-            .filter_map(|p| match p {
-                Piece::Lit { span, .. } if !span.is_empty() => Some(span.clone()),
-                _ => None,
-            })
+            .filter_map(|p| self.literal_at(p))
             .collect();
-        let call_spans: Vec<Span> = self.calls.iter().map(|c| c.span.clone()).collect();
         let mut found = Vec::new();
         for cand in std::mem::take(&mut self.candidates) {
-            let inside_call = |s: &Span| {
-                call_spans
-                    .iter()
-                    .any(|c| c.start <= s.start && s.end <= c.end)
-            };
-            if cand.in_pair && inside_call(&cand.node.byte_range()) {
-                continue;
-            }
             let url = r.url(cand.node, cand.scope);
-            if !matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if is_absolute(text)) {
-                continue;
+            if matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if is_absolute(text)) {
+                found.push((cand, url));
             }
-            found.push((cand, url));
         }
         // A URL built from another named URL is reported instead of its part.
         found.sort_by_key(|(c, u)| (std::cmp::Reverse(u.pieces.len()), c.node.start_byte()));
         for (cand, url) in found {
-            let lits: Vec<Span> = url
-                .pieces
-                .iter()
-                .filter_map(|p| match p {
-                    Piece::Lit { span, .. } if !span.is_empty() => Some(span.clone()),
-                    _ => None,
-                })
-                .collect();
-            // Only the literal written here decides: `${USED_BASE}/api/2.0` is still a
+            // Only the literals written here decide: `${USED_BASE}/api/2.0` is still a
             // base URL of its own.
             let range = cand.node.byte_range();
-            let mut own = lits
+            let own: Vec<usize> = url
+                .pieces
                 .iter()
-                .filter(|l| range.start <= l.start && l.end <= range.end)
-                .peekable();
-            if own.peek().is_none()
-                || own.any(|l| used.iter().any(|u| l.start < u.end && u.start < l.end))
-            {
+                .filter(|p| range.start <= p.span().start && p.span().end <= range.end)
+                .filter_map(|p| self.literal_at(p))
+                .collect();
+            if own.is_empty() || own.iter().any(|l| used.contains(l)) {
                 continue;
             }
-            used.extend(lits);
+            used.extend(url.pieces.iter().filter_map(|p| self.literal_at(p)));
             let span = cand.node.byte_range();
             let mut c = HttpCall::new(
                 Client::BaseUrl,
@@ -590,6 +626,27 @@ impl<'t> Walker<'_, '_, 't> {
             c.receiver = Some(cand.path);
             self.calls.push(c);
         }
+    }
+
+    /// The literal (string, template or number node, by its start) a URL piece's text
+    /// comes from.
+    fn literal_at(&self, piece: &Piece) -> Option<usize> {
+        let Piece::Lit { span, .. } = piece else {
+            return None;
+        };
+        if span.is_empty() {
+            return None;
+        }
+        // The innermost literal containing the span: the last one starting at or
+        // before it that also ends after it (literals nest only inside templates).
+        let after = self
+            .literals
+            .partition_point(|&(start, _)| start <= span.start);
+        self.literals[..after]
+            .iter()
+            .rev()
+            .find(|&&(_, end)| span.end <= end)
+            .map(|&(start, _)| start)
     }
 }
 

@@ -1,0 +1,374 @@
+//! `--format sarif`: SARIF 2.1.0 (OASIS), typed with the `serde-sarif` crate.
+//!
+//! One run; `tool.driver.rules` lists every rule of the run's rule set with its
+//! documentation; each finding is a result with its region, secondary labels as
+//! related locations, its fix (when it has edits) as `fixes[].artifactChanges`, and the
+//! baseline fingerprint (see `crate::baseline`) in `partialFingerprints`.
+//!
+//! Positions: lines and columns are 1-based, and columns count Unicode code points,
+//! exactly as in the JSON output (SPEC §4); the run declares
+//! `columnKind: "unicodeCodePoints"` so that consumers read them that way (SARIF's
+//! default would be UTF-16 code units). `endColumn` is the column just after the last
+//! character of the region, as SARIF defines it; an empty region (an insertion point)
+//! has `endColumn == startColumn` on the same line.
+//!
+//! Secrets stay redacted: messages and fix contents go through `Redacted::scrub`, and
+//! no source snippet is included.
+
+use crate::baseline;
+use crate::finding::Severity;
+use crate::redact::Redacted;
+use crate::rules::RuleSet;
+use crate::scan::{FileReport, ScanResult};
+use crate::source::SourceFile;
+use serde_sarif::sarif::{
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Invocation, Location, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    Tool, ToolComponent,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// The JSON schema URI written into `$schema`.
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The base every result's relative `uri` is resolved against.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn level_value(s: Severity) -> serde_json::Value {
+    serde_json::to_value(level(s)).expect("a level serialises")
+}
+
+/// Percent-encodes a path for a URI (RFC 3986: unreserved characters and `/` stay).
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// An artifact location: relative paths against `%SRCROOT%`, absolute ones as `file:` URIs.
+fn artifact(path: &str) -> ArtifactLocation {
+    let unix = path.replace('\\', "/");
+    if unix.starts_with('/') {
+        ArtifactLocation::builder()
+            .uri(format!("file://{}", encode_path(&unix)))
+            .build()
+    } else if unix.len() > 2 && unix.as_bytes()[1] == b':' {
+        // A Windows drive path.
+        ArtifactLocation::builder()
+            .uri(format!("file:///{}", encode_path(&unix)))
+            .build()
+    } else {
+        ArtifactLocation::builder()
+            .uri(encode_path(&unix))
+            .uri_base_id(SRCROOT)
+            .build()
+    }
+}
+
+fn region(src: &SourceFile, span: &std::ops::Range<usize>) -> Region {
+    let start = src.position(span.start);
+    let end = src.position(span.end);
+    Region::builder()
+        .start_line(start.line as i64)
+        .start_column(start.column as i64)
+        .end_line(end.line as i64)
+        .end_column(end.column as i64)
+        .build()
+}
+
+fn physical(src: &SourceFile, span: &std::ops::Range<usize>) -> PhysicalLocation {
+    PhysicalLocation::builder()
+        .artifact_location(artifact(&src.display_path()))
+        .region(region(src, span))
+        .build()
+}
+
+fn text(s: impl Into<String>) -> Message {
+    Message::builder().text(s.into()).build()
+}
+
+/// The rule's documentation as plain text and as Markdown (`help`).
+fn help(rules: &RuleSet, r: &crate::rules::CompiledRule) -> MultiformatMessageString {
+    let rule = &r.rule;
+    let d = &rule.docs;
+    let fix = rule
+        .fix
+        .as_ref()
+        .map(|f| format!("{} — {}", f.applicability, f.title))
+        .unwrap_or_else(|| "none".into());
+    let vendor = &rules.vendor_of(r).name;
+    let mut plain = format!(
+        "{} ({}): {}\nVendor: {vendor}. Severity: {}. Fix: {fix}.\n\nWhat it does:\n{}\n\nWhy is this bad?\n{}\n\nExample:\n{}\n",
+        rule.code,
+        rule.name,
+        rule.summary,
+        rule.severity,
+        d.what.trim(),
+        d.why.trim(),
+        d.before.trim()
+    );
+    let mut md = format!(
+        "**{}** ({}) — {}\n\nVendor: {vendor} · Severity: {} · Fix: {fix}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```js\n{}\n```\n",
+        rule.code,
+        rule.name,
+        rule.summary,
+        rule.severity,
+        d.what.trim(),
+        d.why.trim(),
+        d.before.trim()
+    );
+    if let Some(after) = &d.after {
+        plain.push_str(&format!("\nUse instead:\n{}\n", after.trim()));
+        md.push_str(&format!("\n## Use instead\n```js\n{}\n```\n", after.trim()));
+    }
+    plain.push_str(&format!("\nFix safety:\n{}\n", d.fix_safety.trim()));
+    md.push_str(&format!("\n## Fix safety\n{}\n", d.fix_safety.trim()));
+    if !d.references.is_empty() {
+        plain.push_str("\nReferences:\n");
+        md.push_str("\n## References\n");
+        for reference in &d.references {
+            plain.push_str(&format!("- {reference}\n"));
+            md.push_str(&format!("- {reference}\n"));
+        }
+    }
+    MultiformatMessageString::builder()
+        .text(plain)
+        .markdown(md)
+        .build()
+}
+
+fn descriptor(rules: &RuleSet, r: &crate::rules::CompiledRule) -> ReportingDescriptor {
+    let rule = &r.rule;
+    let mut props = BTreeMap::new();
+    props.insert(
+        "vendor".to_string(),
+        serde_json::Value::String(rules.vendor_of(r).id.clone()),
+    );
+    if let Some(f) = &rule.fix {
+        props.insert(
+            "fix".to_string(),
+            serde_json::Value::String(f.applicability.to_string()),
+        );
+    }
+    ReportingDescriptor::builder()
+        .id(rule.code.clone())
+        .name(rule.name.clone())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.summary.clone())
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(rule.docs.what.trim().to_string())
+                .build(),
+        )
+        .help(help(rules, r))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(level_value(rule.severity))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(vec![rules.vendor_of(r).id.clone()])
+                .additional_properties(props)
+                .build(),
+        )
+        .build()
+}
+
+fn sarif_result(
+    file: &FileReport,
+    index: usize,
+    fingerprint: &str,
+    redacted: &Redacted,
+    rule_index: &HashMap<&str, usize>,
+) -> SarifResult {
+    let src = &file.source;
+    let f = &file.findings[index];
+    let scrub = |s: &str| redacted.scrub(&src.text, s);
+    let mut message = scrub(&f.message);
+    if let Some(h) = &f.help {
+        message.push_str(&format!("\nhelp: {}", scrub(h)));
+    }
+    let primary = Location::builder()
+        .physical_location(physical(src, &f.span))
+        .message(text(scrub(&f.primary_label)))
+        .build();
+    let related: Vec<Location> = f
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            Location::builder()
+                .id(i as i64)
+                .physical_location(physical(src, &l.span))
+                .message(text(scrub(&l.message)))
+                .build()
+        })
+        .collect();
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(baseline::SARIF_KEY.to_string(), fingerprint.to_string());
+    let mut b = SarifResult::builder()
+        .rule_id(f.code.clone())
+        .level(level(f.severity))
+        .message(text(message))
+        .locations(vec![primary])
+        .partial_fingerprints(fingerprints)
+        .build();
+    if let Some(&i) = rule_index.get(f.code.as_str()) {
+        b.rule_index = Some(i as i64);
+    }
+    if !related.is_empty() {
+        b.related_locations = Some(related);
+    }
+    if let Some(fix) = f.fix.as_ref().filter(|x| !x.edits.is_empty()) {
+        let replacements: Vec<Replacement> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                Replacement::builder()
+                    .deleted_region(region(src, &e.span))
+                    .inserted_content(ArtifactContent::builder().text(scrub(&e.content)).build())
+                    .build()
+            })
+            .collect();
+        b.fixes = Some(vec![Fix::builder()
+            .description(text(format!(
+                "{} ({} fix)",
+                scrub(&fix.title),
+                fix.applicability
+            )))
+            .artifact_changes(vec![ArtifactChange::builder()
+                .artifact_location(artifact(&src.display_path()))
+                .replacements(replacements)
+                .build()])
+            .build()]);
+    }
+    b
+}
+
+/// The `file:` URI of the current directory, for `originalUriBaseIds`.
+fn srcroot_uri() -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut s = cwd.to_string_lossy().replace('\\', "/");
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    if !s.starts_with('/') {
+        s.insert(0, '/');
+    }
+    Some(format!("file://{}", encode_path(&s)))
+}
+
+/// Renders the whole result as one SARIF log.
+pub fn render(result: &ScanResult, rules: &RuleSet) -> String {
+    let rule_index: HashMap<&str, usize> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.rule.code.as_str(), i))
+        .collect();
+    let descriptors: Vec<ReportingDescriptor> =
+        rules.rules.iter().map(|r| descriptor(rules, r)).collect();
+    let mut driver = ToolComponent::builder()
+        .name("apimigrate")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .rules(descriptors)
+        .build();
+    // Only a real address: the package's repository or homepage, when Cargo.toml has one.
+    let info = [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .find(|u| !u.is_empty());
+    if let Some(u) = info {
+        driver.information_uri = Some(u.to_string());
+    }
+    let mut results = Vec::new();
+    for file in &result.files {
+        let redacted = Redacted::new(&file.source.text, &file.secrets);
+        let prints = baseline::fingerprints_with(file, &redacted);
+        for (i, fp) in prints.iter().enumerate() {
+            results.push(sarif_result(file, i, fp, &redacted, &rule_index));
+        }
+    }
+    let notifications: Vec<Notification> = result
+        .errors
+        .iter()
+        .map(|e| {
+            let loc = Location::builder()
+                .physical_location(
+                    PhysicalLocation::builder()
+                        .artifact_location(artifact(&e.path))
+                        .build(),
+                )
+                .build();
+            Notification::builder()
+                .message(text(format!("{}: {}", e.path, e.message)))
+                .level(level_value(Severity::Error))
+                .locations(vec![loc])
+                .build()
+        })
+        .collect();
+    let mut invocation = Invocation::builder()
+        .execution_successful(result.errors.is_empty())
+        .build();
+    if !notifications.is_empty() {
+        invocation.tool_execution_notifications = Some(notifications);
+    }
+    let mut run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .column_kind(serde_json::Value::String("unicodeCodePoints".into()))
+        .build();
+    if let Some(uri) = srcroot_uri() {
+        let mut bases = BTreeMap::new();
+        bases.insert(
+            SRCROOT.to_string(),
+            ArtifactLocation::builder().uri(uri).build(),
+        );
+        run.original_uri_base_ids = Some(bases);
+    }
+    let log = Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(serde_json::Value::String("2.1.0".into()))
+        .runs(vec![run])
+        .build();
+    let mut out = serde_json::to_string_pretty(&log).expect("SARIF serialises");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uris() {
+        assert_eq!(encode_path("src/a b/ü.js"), "src/a%20b/%C3%BC.js");
+        let a = artifact("src/x.js");
+        assert_eq!(a.uri.as_deref(), Some("src/x.js"));
+        assert_eq!(a.uri_base_id.as_deref(), Some(SRCROOT));
+        let a = artifact("/tmp/x.js");
+        assert_eq!(a.uri.as_deref(), Some("file:///tmp/x.js"));
+        assert!(a.uri_base_id.is_none());
+    }
+}

@@ -1,0 +1,112 @@
+//! Fix fixtures: every file directly under `fixtures/fix/` is fixed (safe and unsafe
+//! fixes) and the diff is an insta snapshot. For every fixture the helper asserts what
+//! a codemod must guarantee: the output parses, a second run changes nothing, and
+//! `check` on the output no longer reports the codes that were fixed.
+
+mod common;
+
+use apimigrate::config::Config;
+use apimigrate::fix::{fix_source, unified_diff, FixLevel};
+use apimigrate::frontend;
+use apimigrate::rules::engine::Selection;
+use apimigrate::rules::RuleSet;
+use apimigrate::scan::Checker;
+use apimigrate::source::{Language, SourceFile};
+use std::path::Path;
+
+fn checker_for(dir: &Path) -> Checker {
+    let config = match Config::find_upward(dir) {
+        Some(f) if f.starts_with(std::path::absolute("fixtures/fix").unwrap()) => {
+            Config::load(&f).unwrap()
+        }
+        _ => Config::default(),
+    };
+    let rules = RuleSet::embedded().with_config_hosts(&config).unwrap();
+    let selection = Selection {
+        severity: config.severity.clone(),
+        ..Selection::default()
+    };
+    Checker::with_config(rules, selection, config)
+}
+
+/// Fixes `path` and checks the guarantees; returns the snapshot text.
+pub fn fix_and_verify(path: &Path) -> String {
+    let checker = checker_for(path.parent().unwrap());
+    let text = std::fs::read_to_string(path).unwrap();
+    let lang = Language::of_path(path).unwrap();
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let source = SourceFile::new(shown.clone().into(), text.clone(), lang);
+    let outcome = fix_source(&checker, &source, FixLevel::Unsafe);
+
+    // 1. The output parses.
+    let fixed = SourceFile::new(shown.clone().into(), outcome.fixed.clone(), lang);
+    assert!(
+        frontend::extract(&fixed).syntax_error.is_none(),
+        "{shown}: the fixed file does not parse:\n{}",
+        outcome.fixed
+    );
+    // 2. Fixing again changes nothing.
+    let again = fix_source(&checker, &fixed, FixLevel::Unsafe);
+    assert_eq!(
+        again.fixed, outcome.fixed,
+        "{shown}: a second fix run changed the file"
+    );
+    assert!(!outcome.not_converged, "{shown}: fixes did not converge");
+    // 3. The fixed codes are gone.
+    let remaining: Vec<&str> = outcome.remaining.iter().map(|f| f.code.as_str()).collect();
+    for (code, title) in &outcome.applied {
+        assert!(
+            !remaining.contains(&code.as_str()),
+            "{shown}: {code} ({title}) was applied but is still reported in:\n{}",
+            outcome.fixed
+        );
+    }
+    assert!(!outcome.applied.is_empty(), "{shown}: no fix was applied");
+    assert!(
+        outcome.dropped.is_empty(),
+        "{shown}: fixes were dropped: {:?}",
+        outcome.dropped
+    );
+
+    let mut snap = String::new();
+    snap.push_str("applied:\n");
+    for (code, title) in &outcome.applied {
+        snap.push_str(&format!("  {code}: {title}\n"));
+    }
+    snap.push_str("remaining:\n");
+    for f in &outcome.remaining {
+        let pos = fixed.position(f.span.start);
+        snap.push_str(&format!(
+            "  {}:{} {} {}\n",
+            pos.line, pos.column, f.code, f.message
+        ));
+    }
+    snap.push('\n');
+    snap.push_str(&unified_diff(&shown, &outcome.original, &outcome.fixed));
+    snap
+}
+
+#[test]
+fn fix_fixtures() {
+    let dir = Path::new("fixtures/fix");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_file() || Language::of_path(&path).is_none() {
+            continue;
+        }
+        n += 1;
+        let snap = fix_and_verify(&path);
+        let name = format!(
+            "fix_{}",
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace('.', "_")
+        );
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, snap);
+        });
+    }
+    assert!(n >= 10, "only {n} fix fixtures");
+}
