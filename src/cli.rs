@@ -113,6 +113,10 @@ pub struct CheckArgs {
     /// of them); repeatable. Added after the built-in packs and before `rule_paths`.
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    /// Resolve `{{variables}}` of Postman collections from this environment file too
+    /// (repeatable; besides any `*.postman_environment.json` next to a collection).
+    #[arg(long = "postman-env", value_name = "FILE")]
+    pub postman_env: Vec<PathBuf>,
 }
 
 /// Where user rule packs come from for `rules`, `explain` and `test-rules`: `--rules`,
@@ -456,6 +460,12 @@ fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
 /// Finds the files once, gives each the configuration nearest to it (per-directory
 /// configs), runs one checker per configuration, and merges the results in path order.
 fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
+    for env in &args.postman_env {
+        if !env.is_file() {
+            return Err(format!("--postman-env {}: no such file", env.display()));
+        }
+    }
+    crate::frontend::postman::set_environment_files(args.postman_env.clone());
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
         // Only the first global pool build takes effect; later ones are harmless.
@@ -923,34 +933,47 @@ pub fn exit_code(result: &ScanResult, fail_on: FailOn) -> u8 {
     }
 }
 
+/// One row per rule: code, name, vendor, severity, fix applicability (if any), summary.
+fn rule_rows(rules: &RuleSet) -> Vec<[String; 6]> {
+    rules
+        .rules
+        .iter()
+        .map(|r| {
+            [
+                r.rule.code.clone(),
+                r.rule.name.clone(),
+                rules.vendor_of(r).id.clone(),
+                r.rule.severity.to_string(),
+                r.rule
+                    .fix
+                    .as_ref()
+                    .map(|f| f.applicability.to_string())
+                    .unwrap_or_default(),
+                r.rule.summary.clone(),
+            ]
+        })
+        .collect()
+}
+
 /// `apimigrate rules`: one line per rule, in columns as wide as their longest entry.
 pub fn rules_table(rules: &RuleSet) -> String {
-    let width = |min: usize, f: &dyn Fn(&crate::rules::CompiledRule) -> usize| {
-        rules.rules.iter().map(f).max().unwrap_or(0).max(min)
-    };
-    let code_w = width(7, &|r| r.rule.code.len());
-    let name_w = width(32, &|r| r.rule.name.len());
-    let vendor_w = width(12, &|r| rules.vendor_of(r).id.len());
-    let mut out = format!(
-        "{:<code_w$} {:<name_w$} {:<vendor_w$} {:<8} {:<7} summary\n",
-        "code", "name", "vendor", "severity", "fix"
-    );
-    for r in &rules.rules {
-        let fix = r
-            .rule
-            .fix
-            .as_ref()
-            .map(|f| f.applicability.to_string())
-            .unwrap_or_else(|| "-".into());
-        out.push_str(&format!(
-            "{:<code_w$} {:<name_w$} {:<vendor_w$} {:<8} {:<7} {}\n",
-            r.rule.code,
-            r.rule.name,
-            rules.vendor_of(r).id,
-            r.rule.severity.to_string(),
-            fix,
-            r.rule.summary
-        ));
+    let header = ["code", "name", "vendor", "severity", "fix", "summary"].map(String::from);
+    let mut rows = rule_rows(rules);
+    for row in &mut rows {
+        if row[4].is_empty() {
+            row[4] = "-".into();
+        }
+    }
+    let widths: Vec<usize> = (0..5)
+        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in [&header].into_iter().chain(&rows) {
+        for (i, cell) in row.iter().enumerate().take(5) {
+            out.push_str(&format!("{cell:<w$} ", w = widths[i]));
+        }
+        out.push_str(&row[5]);
+        out.push('\n');
     }
     out
 }
@@ -960,22 +983,12 @@ pub fn rules_markdown(rules: &RuleSet) -> String {
     let mut out = String::from(
         "| code | name | vendor | severity | fix | summary |\n|---|---|---|---|---|---|\n",
     );
-    for r in &rules.rules {
-        let fix = r
-            .rule
-            .fix
-            .as_ref()
-            .map(|f| f.applicability.to_string())
-            .unwrap_or_else(|| "—".into());
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            r.rule.code,
-            r.rule.name,
-            rules.vendor_of(r).id,
-            r.rule.severity,
-            fix,
-            r.rule.summary.replace('|', "\\|")
-        ));
+    for mut row in rule_rows(rules) {
+        if row[4].is_empty() {
+            row[4] = "—".into();
+        }
+        row[5] = row[5].replace('|', "\\|");
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out
 }

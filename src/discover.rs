@@ -59,7 +59,7 @@ pub fn discover(
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
                         if is_file {
-                            if let Some(lang) = Language::of_path(entry.path()) {
+                            if let Some(lang) = Language::detect(entry.path()) {
                                 files.lock().unwrap().push((entry.into_path(), lang));
                             }
                         }

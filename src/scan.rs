@@ -185,7 +185,8 @@ impl Checker {
         if bytes[..bytes.len().min(8192)].contains(&0) {
             return Outcome::Skipped;
         }
-        if !self.prefilter.is_match(&bytes) {
+        // A collection's vendor hosts may live in its environment: always read it.
+        if language != Language::Postman && !self.prefilter.is_match(&bytes) {
             return Outcome::Clean;
         }
         let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {

@@ -28,6 +28,9 @@ pub struct Comment {
     pub span: Span,
     /// Where the comment's text starts and ends, without `//`, `#`, `/*`, `*/`.
     pub content: Span,
+    /// The bytes the comment governs when it is not a line comment (a Postman item's
+    /// `description` covers the whole item).
+    pub covers: Option<Span>,
 }
 
 /// One `apimigrate: ignore[…]` directive.
@@ -75,6 +78,7 @@ pub fn comments(source: &SourceFile) -> Vec<Comment> {
         Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
         Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Language::Postman => return postman_descriptions(source),
     };
     let mut parser = tree_sitter::Parser::new();
     if parser.set_language(&grammar).is_err() {
@@ -101,6 +105,42 @@ pub fn comments(source: &SourceFile) -> Vec<Comment> {
     out
 }
 
+/// The `description` of every item of a Postman collection (a string, or an object
+/// with `content`), each governing its whole item.
+fn postman_descriptions(source: &SourceFile) -> Vec<Comment> {
+    use crate::frontend::postman::json::{self, J};
+    fn walk(node: &J, out: &mut Vec<Comment>) {
+        for item in node.get("item").map(J::items).unwrap_or(&[]) {
+            let descs = [
+                item.get("description"),
+                item.get("request").and_then(|r| r.get("description")),
+            ];
+            for d in descs.into_iter().flatten() {
+                let d = match d {
+                    J::Obj { .. } => match d.get("content") {
+                        Some(c) => c,
+                        None => continue,
+                    },
+                    other => other,
+                };
+                if let J::Str { .. } = d {
+                    out.push(Comment {
+                        span: d.inner(),
+                        content: d.inner(),
+                        covers: Some(item.span()),
+                    });
+                }
+            }
+            walk(item, out);
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(root) = json::parse(&source.text) {
+        walk(&root, &mut out);
+    }
+    out
+}
+
 /// The comment occupying `span`, with its content found from its markers.
 fn comment_at(text: &str, span: Span) -> Comment {
     let s = &text[span.clone()];
@@ -121,6 +161,7 @@ fn comment_at(text: &str, span: Span) -> Comment {
     Comment {
         content: span.start + open..end,
         span,
+        covers: None,
     }
 }
 
@@ -165,10 +206,11 @@ fn parse_directive(source: &SourceFile, comment: Comment) -> Option<Directive> {
             at = close + 1;
         }
     }
+    let governed = comment.covers.clone().unwrap_or(comment.span.clone());
     let lines = (
-        source.position(comment.span.start).line,
+        source.position(governed.start).line,
         source
-            .position(comment.span.end.saturating_sub(1).max(comment.span.start))
+            .position(governed.end.saturating_sub(1).max(governed.start))
             .line,
     );
     Some(Directive {

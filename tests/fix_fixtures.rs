@@ -1,4 +1,5 @@
-//! Fix fixtures: every file directly under `fixtures/fix/` is fixed (safe and unsafe
+//! Fix fixtures: every file directly under `fixtures/fix/` (and every Postman
+//! collection under `fixtures/fix/postman/`) is fixed (safe and unsafe
 //! fixes) and the diff is an insta snapshot. For every fixture the helper asserts what
 //! a codemod must guarantee: the output parses, a second run changes nothing, and
 //! `check` on the output no longer reports the codes that were fixed.
@@ -33,7 +34,7 @@ fn checker_for(dir: &Path) -> Checker {
 pub fn fix_and_verify(path: &Path) -> String {
     let checker = checker_for(path.parent().unwrap());
     let text = std::fs::read_to_string(path).unwrap();
-    let lang = Language::of_path(path).unwrap();
+    let lang = Language::detect(path).unwrap();
     let shown = path.to_string_lossy().replace('\\', "/");
     let source = SourceFile::new(shown.clone().into(), text.clone(), lang);
     let outcome = fix_source(&checker, &source, FixLevel::Unsafe);
@@ -109,4 +110,31 @@ fn fix_fixtures() {
         });
     }
     assert!(n >= 10, "only {n} fix fixtures");
+}
+
+#[test]
+fn postman_fix_fixtures() {
+    let dir = Path::new("fixtures/fix/postman");
+    let mut n = 0;
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && Language::detect(p) == Some(Language::Postman))
+        .collect();
+    paths.sort();
+    for path in paths {
+        n += 1;
+        let snap = fix_and_verify(&path);
+        let name = format!(
+            "fix_postman_{}",
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace('.', "_")
+        );
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, snap);
+        });
+    }
+    assert!(n >= 2, "only {n} Postman fix fixtures");
 }

@@ -1,6 +1,7 @@
 //! Every fixture under `fixtures/js` and `fixtures/ts`: the findings must be exactly the
 //! ones its `// expect: CODE` annotations name (by line), and the rendered diagnostics
-//! are an insta snapshot, one per fixture.
+//! are an insta snapshot, one per fixture. Postman fixtures (`fixtures/postman`, JSON)
+//! list their expected findings in a `.expect` sidecar (`line CODE` per line).
 
 mod common;
 
@@ -8,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 fn fixture_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["fixtures/js", "fixtures/ts"] {
+    for dir in ["fixtures/js", "fixtures/ts", "fixtures/postman"] {
         files.extend(
             common::files_under(Path::new(dir))
                 .into_iter()
-                .filter(|p| apimigrate::source::Language::of_path(p).is_some()),
+                .filter(|p| apimigrate::source::Language::detect(p).is_some()),
         );
     }
     assert!(
@@ -82,4 +83,51 @@ fn rendered_diagnostics() {
             insta::assert_snapshot!(name, common::render(&result));
         });
     }
+}
+
+#[test]
+fn postman_detection() {
+    use apimigrate::source::Language;
+    let p = |s: &str| Language::detect(Path::new(s));
+    assert_eq!(
+        p("fixtures/postman/offboarding_v21.postman_collection.json"),
+        Some(Language::Postman)
+    );
+    // Recognised by `info.schema`, whatever the name.
+    assert_eq!(
+        p("fixtures/postman/exported_by_name.json"),
+        Some(Language::Postman)
+    );
+    assert_eq!(
+        p("fixtures/postman/env/production.postman_environment.json"),
+        Some(Language::Postman)
+    );
+    // Plain JSON data that merely contains vendor paths is not scanned (SPEC §7).
+    assert_eq!(p("fixtures/postman/lookalike_data.json"), None);
+    let result = common::scan(&[PathBuf::from("fixtures/postman/lookalike_data.json")]);
+    assert_eq!(result.findings().count(), 0);
+    // An environment has no requests: silent, whatever secrets it holds.
+    let result = common::scan(&[PathBuf::from(
+        "fixtures/postman/env/production.postman_environment.json",
+    )]);
+    assert_eq!(result.findings().count(), 0);
+}
+
+#[test]
+fn postman_script_positions_are_exact() {
+    // `pm.sendRequest(` in a pre-request script: reported at the `p` of its exec line.
+    let path = PathBuf::from("fixtures/postman/offboarding_v21.postman_collection.json");
+    let result = common::scan(std::slice::from_ref(&path));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (file, f) = result
+        .findings()
+        .find(|(_, f)| f.code == "LRN004" && text[f.span.clone()].starts_with("pm.sendRequest"))
+        .expect("the script call is reported");
+    let pos = file.source.position(f.span.start);
+    let line = text.lines().nth(pos.line - 1).unwrap();
+    assert!(
+        line.trim_start().starts_with("\"pm.sendRequest({"),
+        "{line}"
+    );
+    assert_eq!(pos.column, line.find("pm.").unwrap() + 1);
 }

@@ -19,6 +19,7 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Tsx => "a.tsx",
         Language::TypeScript => "a.ts",
         Language::JavaScript => "a.js",
+        Language::Postman => "a.postman_collection.json",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report
@@ -277,4 +278,41 @@ fn a_file_with_only_a_stale_suppression_is_still_checked() {
     let (code, stdout, _) = run_in(dir.path(), &["check", "--format", "json", "."]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("API900"), "{stdout}");
+}
+
+#[test]
+fn postman_item_description_suppresses_its_request() {
+    let collection = |description: &str| {
+        format!(
+            r#"{{
+	"info": {{"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+	"item": [
+		{{
+			"name": "delete",
+			"description": "{description}",
+			"request": {{
+				"method": "DELETE",
+				"url": "https://acme.360learning.com/api/v1/users/64b7f0c2a1e4d3b2c1a09f87?company={{{{c}}}}&apiKey={{{{k}}}}"
+			}}
+		}}
+	]
+}}
+"#
+        )
+    };
+    let checker = common::checker();
+    let plain = check_with(&checker, &collection("runbook"), Language::Postman);
+    assert_eq!(codes(&plain), ["LRN004"]);
+    let quiet = check_with(
+        &checker,
+        &collection("apimigrate: ignore[LRN004] until the v1 shutdown"),
+        Language::Postman,
+    );
+    assert!(quiet.is_empty(), "{quiet:?}");
+    let unused = check_with(
+        &checker,
+        &collection("apimigrate: ignore[RSA001] stale"),
+        Language::Postman,
+    );
+    assert_eq!(codes(&unused), ["API900", "LRN004"]);
 }

@@ -213,6 +213,13 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
         }
         text = next;
     }
+    if source.language == crate::source::Language::Postman && text != original {
+        // Transforms edit `url.raw` only: keep the split `path` fields in step.
+        let synced = crate::frontend::postman::render::sync_split_urls(&original, &text);
+        if parses(source, &synced) {
+            text = synced;
+        }
+    }
     let final_source = SourceFile::new(source.path.clone(), text.clone(), source.language);
     let remaining = checker.check_source(final_source).findings;
     FixOutcome {

@@ -131,16 +131,20 @@ fn json_quote_param(call: &HttpCall, text: &str, param: &str) -> Result<Vec<Edit
     }
     let quote = quote_before(text, span.start).ok_or("the string's quotes were not found")?;
     let json = serde_json::to_string(value).expect("strings serialise");
-    // Inside the original literal, the JSON text's own `"` (and `\`) may need escaping.
-    let content = match quote {
-        '"' => json.replace('\\', "\\\\").replace('"', "\\\""),
-        '`' => json.replace('\\', "\\\\").replace("${", "\\${"),
-        _ => json.replace('\\', "\\\\"),
+    // Inside the original literal, the JSON text's own `"` (and `\`) may need escaping;
+    // a double-quoted literal is rewritten single-quoted so the JSON reads as itself.
+    let (span, content) = match quote {
+        '"' if text[span.end..].starts_with('"') => (
+            (span.start - 1)..(span.end + 1),
+            format!("'{}'", json.replace('\\', "\\\\").replace('\'', "\\'")),
+        ),
+        '`' => (
+            span.clone(),
+            json.replace('\\', "\\\\").replace("${", "\\${"),
+        ),
+        _ => (span.clone(), json.replace('\\', "\\\\")),
     };
-    Ok(vec![Edit {
-        span: span.clone(),
-        content,
-    }])
+    Ok(vec![Edit { span, content }])
 }
 
 fn repair_json(call: &HttpCall, text: &str) -> Result<Vec<Edit>, String> {

@@ -3,6 +3,7 @@
 //! file, reading option objects). Rules never see syntax.
 
 pub mod javascript;
+pub mod postman;
 
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
@@ -26,6 +27,7 @@ pub fn extract(file: &SourceFile) -> Extraction {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             javascript::extract(&file.text, file.language)
         }
+        Language::Postman => postman::extract(&file.text, &file.path),
     }
 }
 
@@ -39,6 +41,23 @@ pub fn render(
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             render_javascript(file, call, rewrite)
         }
+        Language::Postman => postman::render::render(&file.text, call, rewrite),
+    }
+}
+
+/// Renders several rewrites of one file (the file is read once for all of them).
+pub fn render_batch(
+    file: &SourceFile,
+    items: &[(&HttpCall, &CallRewrite)],
+) -> Vec<Result<Vec<Edit>, String>> {
+    match file.language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            javascript::render::render_batch(&file.text, file.language, items)
+        }
+        Language::Postman => items
+            .iter()
+            .map(|(call, rewrite)| postman::render::render(&file.text, call, rewrite))
+            .collect(),
     }
 }
 

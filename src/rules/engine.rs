@@ -216,7 +216,10 @@ pub fn check_file(
     }
     let views: Vec<CallView> = extraction.calls.iter().map(CallView::new).collect();
     let matching = RefCell::new(HashMap::new());
-    for view in &views {
+    // Rewrites are rendered together after the rules ran: the front end then reads the
+    // file once for all of them.
+    let mut pending: Vec<(usize, usize, rewrite::CallRewrite, &super::model::FixSpec)> = Vec::new();
+    for (view_index, view) in views.iter().enumerate() {
         let cx = CallContext {
             view,
             config,
@@ -238,10 +241,27 @@ pub fn check_file(
             if !signal_ok {
                 continue;
             }
-            if let Some(finding) = evaluate(rules, rule, selection, config, &cx, &reported, file) {
+            if let Some((finding, rw)) =
+                evaluate(rules, rule, selection, config, &cx, &reported, file)
+            {
+                if let (Some(rw), Some(spec)) = (rw, rule.rule.fix.as_ref()) {
+                    pending.push((findings.len(), view_index, rw, spec));
+                }
                 reported.push(&rule.rule.code);
                 findings.push(finding);
             }
+        }
+    }
+    if !pending.is_empty() {
+        let items: Vec<(&HttpCall, &rewrite::CallRewrite)> = pending
+            .iter()
+            .map(|(_, v, rw, _)| (views[*v].call, rw))
+            .collect();
+        let results = frontend::render_batch(file, &items);
+        for ((index, _, _, spec), result) in pending.iter().zip(results) {
+            let fix = finish_fix(spec, Some(result));
+            findings[*index].help = Some(help_of(&fix));
+            findings[*index].fix = Some(fix);
         }
     }
     // A base-URL constant shared by several calls is one problem, not several.
@@ -362,7 +382,7 @@ fn evaluate(
     cx: &CallContext,
     reported: &[&str],
     file: &SourceFile,
-) -> Option<Finding> {
+) -> Option<(Finding, Option<rewrite::CallRewrite>)> {
     let m = &rule.rule.matcher;
     let view = cx.view;
     let call = view.call;
@@ -395,16 +415,15 @@ fn evaluate(
     }
     let vendor = rules.vendor_of(rule);
     let message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
-    let fix = rule
-        .rule
-        .fix
-        .as_ref()
-        .map(|spec| build_fix(spec, view, path_match.as_ref(), file, config));
-    let help = fix.as_ref().map(|f| match f.applicability {
-        Applicability::Manual => f.title.clone(),
-        a => format!("{} ({a} fix)", f.title),
-    });
-    Some(Finding {
+    let (fix, to_render) = match rule.rule.fix.as_ref() {
+        None => (None, None),
+        Some(spec) => match plan_fix(spec, view, path_match.as_ref(), file, config) {
+            FixPlan::Done(built) => (Some(finish_fix(spec, built)), None),
+            FixPlan::Render(rw) => (None, Some(*rw)),
+        },
+    };
+    let help = fix.as_ref().map(help_of);
+    let finding = Finding {
         code: rule.rule.code.clone(),
         name: rule.rule.name.clone(),
         vendor: vendor.id.clone(),
@@ -419,32 +438,58 @@ fn evaluate(
         labels,
         help,
         fix,
-    })
+    };
+    Some((finding, to_render))
+}
+
+fn help_of(fix: &Fix) -> String {
+    match fix.applicability {
+        Applicability::Manual => fix.title.clone(),
+        a => format!("{} ({a} fix)", fix.title),
+    }
+}
+
+/// What it takes to build a rule's fix for a call.
+enum FixPlan {
+    /// Built already (a transform), or not buildable, or advice only.
+    Done(Option<Result<Vec<crate::finding::Edit>, String>>),
+    /// A rewrite for the file's front end to render.
+    Render(Box<rewrite::CallRewrite>),
 }
 
 /// The rule's fix for this call: edits from its transform or its rewrite (rendered by
 /// the file's front end), or advice only when the fix is manual or cannot be built here.
-fn build_fix(
+fn plan_fix(
     spec: &super::model::FixSpec,
     view: &CallView,
     path_match: Option<&PathMatch>,
     file: &SourceFile,
     config: &Config,
-) -> Fix {
-    let built: Option<Result<Vec<crate::finding::Edit>, String>> = if let Some(t) = &spec.transform
-    {
-        Some(transforms::edits(t, view.call, &file.text, config))
-    } else if let Some(r) = &spec.rewrite {
-        let empty = PathMatch::default();
-        let m = path_match.unwrap_or(&empty);
-        let start = m.literal_start.unwrap_or(0);
-        Some(
-            rewrite::resolve(r, view.call, &view.url.segments, start, m, config)
-                .and_then(|rw| frontend::render(file, view.call, &rw)),
-        )
-    } else {
-        None
+) -> FixPlan {
+    if let Some(t) = &spec.transform {
+        return FixPlan::Done(Some(transforms::edits(t, view.call, &file.text, config)));
+    }
+    let Some(r) = &spec.rewrite else {
+        return FixPlan::Done(None);
     };
+    if spec.applicability == Applicability::Manual {
+        return FixPlan::Done(None);
+    }
+    let empty = PathMatch::default();
+    let m = path_match.unwrap_or(&empty);
+    let start = m.literal_start.unwrap_or(0);
+    match rewrite::resolve(r, view.call, &view.url.segments, start, m, config) {
+        Ok(rw) => FixPlan::Render(Box::new(rw)),
+        Err(e) => FixPlan::Done(Some(Err(e))),
+    }
+}
+
+/// The `Fix` of a rule from what building it gave: edits, a reason it could not be
+/// built here, or nothing (advice only).
+fn finish_fix(
+    spec: &super::model::FixSpec,
+    built: Option<Result<Vec<crate::finding::Edit>, String>>,
+) -> Fix {
     match built {
         Some(Ok(edits)) if !edits.is_empty() && spec.applicability != Applicability::Manual => {
             Fix {

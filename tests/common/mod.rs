@@ -48,8 +48,32 @@ pub fn found(result: &ScanResult) -> BTreeSet<(usize, String)> {
         .collect()
 }
 
-/// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture.
+/// The sidecar of a JSON fixture (JSON has no comments): `x.postman_collection.json`
+/// → `x.postman_collection.expect`, one `line CODE` pair per line.
+pub fn sidecar(path: &Path) -> PathBuf {
+    path.with_extension("expect")
+}
+
+/// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture (for `.json`
+/// fixtures: every `line CODE` line of the `.expect` sidecar).
 pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
+    if path.extension().is_some_and(|e| e == "json") {
+        let side = sidecar(path);
+        let text =
+            std::fs::read_to_string(&side).unwrap_or_else(|e| panic!("{}: {e}", side.display()));
+        let mut out = BTreeSet::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (n, code) = line
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("{}: bad line {line:?}", side.display()));
+            out.insert((n.parse().expect("a line number"), code.trim().to_string()));
+        }
+        return out;
+    }
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let mut out = BTreeSet::new();

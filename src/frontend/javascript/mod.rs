@@ -82,7 +82,7 @@ thread_local! {
 
 fn parse(text: &str, language: Language) -> Option<Tree> {
     let (slot, grammar): (usize, tree_sitter::Language) = match language {
-        Language::JavaScript => (0, tree_sitter_javascript::LANGUAGE.into()),
+        Language::JavaScript | Language::Postman => (0, tree_sitter_javascript::LANGUAGE.into()),
         Language::TypeScript => (1, tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
         Language::Tsx => (2, tree_sitter_typescript::LANGUAGE_TSX.into()),
     };

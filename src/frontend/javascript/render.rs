@@ -30,25 +30,88 @@ pub fn render(
     call: &HttpCall,
     rewrite: &CallRewrite,
 ) -> R<Vec<Edit>> {
+    render_batch(text, language, &[(call, rewrite)])
+        .pop()
+        .unwrap_or_else(|| Err("nothing to render".into()))
+}
+
+/// Renders several rewrites of one file: the file is parsed and its scopes collected
+/// once, however many calls are rewritten (each result is independent of the others).
+pub fn render_batch(
+    text: &str,
+    language: Language,
+    items: &[(&HttpCall, &CallRewrite)],
+) -> Vec<R<Vec<Edit>>> {
     let mut parser = Parser::new();
     let grammar: tree_sitter::Language = match language {
-        Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        Language::JavaScript | Language::Postman => tree_sitter_javascript::LANGUAGE.into(),
         Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
     };
-    parser.set_language(&grammar).map_err(|e| e.to_string())?;
-    let tree = parser
-        .parse(text, None)
-        .ok_or("the file could not be parsed")?;
+    let tree = match parser.set_language(&grammar) {
+        Ok(()) => parser.parse(text, None),
+        Err(_) => None,
+    };
+    let Some(tree) = tree else {
+        return items
+            .iter()
+            .map(|_| Err("the file could not be parsed".into()))
+            .collect();
+    };
     let root = tree.root_node();
-    let node = find_node(root, &call.span).ok_or("the call was not found in the file")?;
     let unit = indent_unit(text);
+    let scopes = scope::collect(root, text);
+    // Everything a rendering borrows lives here, as long as the tree and the scopes.
+    let prepared: Vec<R<(Node, Option<Hoisted>)>> = items
+        .iter()
+        .map(|(call, rewrite)| {
+            let node = find_node(root, &call.span).ok_or("the call was not found in the file")?;
+            Ok((
+                node,
+                hoist_graphql_query(rewrite, root, text, &scopes, node),
+            ))
+        })
+        .collect();
+    items
+        .iter()
+        .zip(&prepared)
+        .map(|((call, rewrite), prep)| match prep {
+            Err(e) => Err(e.clone()),
+            Ok((node, hoisted)) => render_in(
+                text,
+                language,
+                root,
+                &scopes,
+                unit,
+                call,
+                rewrite,
+                *node,
+                hoisted.as_ref(),
+            ),
+        })
+        .collect()
+}
+
+/// Renders one rewrite against the parsed file.
+#[allow(clippy::too_many_arguments)]
+fn render_in<'a>(
+    text: &'a str,
+    language: Language,
+    root: Node<'a>,
+    scopes: &'a Scopes<'a>,
+    unit: &'static str,
+    call: &'a HttpCall,
+    rewrite: &'a CallRewrite,
+    node: Node<'a>,
+    hoisted: Option<&'a Hoisted>,
+) -> R<Vec<Edit>> {
+    let rw = hoisted.map(|h| &h.rewrite).unwrap_or(rewrite);
     let mut r = Renderer {
         text,
         language,
         root,
         call,
-        rw: rewrite,
+        rw,
         edits: Vec::new(),
         quote: quote_style(node, root, text),
         unit,
@@ -57,16 +120,20 @@ pub fn render(
         plans: Vec::new(),
         dead: Vec::new(),
         url_node: None,
+        node,
+        scopes,
         form: None,
     };
     r.run(node)?;
-    let helpers = if rewrite.helpers.is_empty() {
-        None
-    } else {
-        r.helpers_edit()
-    };
+    // Module-level code the rewrite needs: the query constant, then the helpers.
+    let mut blocks = Vec::new();
+    if let Some(h) = hoisted.filter(|h| h.insert) {
+        blocks.push(format!("const {} =\n{unit}{};", h.name, r.string(&h.query)));
+    }
+    blocks.extend(r.helper_blocks());
+    let top = (!blocks.is_empty()).then(|| r.top_level_edit(&blocks));
     let mut edits = r.edits;
-    edits.extend(helpers);
+    edits.extend(top);
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     for w in edits.windows(2) {
         let (a, b) = (&w[0].span, &w[1].span);
@@ -77,6 +144,109 @@ pub fn render(
         }
     }
     Ok(edits)
+}
+
+/// A long GraphQL document of a JSON body, written once as a module constant
+/// (`CLOSE_USER_ACCOUNT`) rather than in every call.
+struct Hoisted {
+    /// The rewrite with the body's `query` written as the constant's name.
+    rewrite: CallRewrite,
+    name: String,
+    query: String,
+    /// The constant is not in the file yet.
+    insert: bool,
+}
+
+fn hoist_graphql_query(
+    rewrite: &CallRewrite,
+    root: Node,
+    text: &str,
+    scopes: &Scopes,
+    node: Node,
+) -> Option<Hoisted> {
+    let Some(NewBody::Json(RValue::Object(entries))) = &rewrite.body else {
+        return None;
+    };
+    let lit = |k: &str| {
+        entries.iter().find_map(|(key, v)| match v {
+            RValue::Str(p) if key == k => match p.as_slice() {
+                [Part::Lit(t)] => Some(t.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+    };
+    let query = lit("query").filter(|q| q.len() > 60)?;
+    let name = match lit("operationName") {
+        Some(op) if op.chars().all(|c| c.is_ascii_alphanumeric()) && !op.is_empty() => {
+            screaming_snake(&op)
+        }
+        _ => "GRAPHQL_QUERY".to_string(),
+    };
+    // The name may already hold this document at top level; it must not mean something
+    // else at the call.
+    let mut existing = None;
+    let mut c = root.walk();
+    for child in root.named_children(&mut c) {
+        if !matches!(child.kind(), "lexical_declaration" | "variable_declaration") {
+            continue;
+        }
+        let mut dc = child.walk();
+        for d in child.named_children(&mut dc) {
+            let Some(n) = d.child_by_field_name("name") else {
+                continue;
+            };
+            if text[n.byte_range()] != name {
+                continue;
+            }
+            let same = d
+                .child_by_field_name("value")
+                .and_then(|v| string_value(v, text))
+                .is_some_and(|v| v == query);
+            if !same {
+                return None;
+            }
+            existing = Some(n);
+        }
+    }
+    let here = scope_at(scopes, node);
+    let bound = scopes.lookup(&name, here);
+    match existing {
+        Some(n) if bound.is_none() || bound != scopes.binding_of(n) => return None,
+        None if bound.is_some() => return None,
+        _ => {}
+    }
+    let mut rw = rewrite.clone();
+    if let Some(NewBody::Json(RValue::Object(entries))) = &mut rw.body {
+        for (k, v) in entries.iter_mut() {
+            if k == "query" {
+                *v = RValue::Str(vec![Part::Source {
+                    text: name.clone(),
+                    span: node.start_byte()..node.start_byte(),
+                }]);
+            }
+        }
+    }
+    Some(Hoisted {
+        rewrite: rw,
+        name,
+        query,
+        insert: existing.is_none(),
+    })
+}
+
+/// `CloseUserAccount` → `CLOSE_USER_ACCOUNT`.
+fn screaming_snake(s: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c.to_ascii_uppercase());
+    }
+    out
 }
 
 /// The smallest node spanning exactly `span` (a call, `new` expression or chain).
@@ -272,6 +442,9 @@ struct Renderer<'a> {
     /// Ranges removed from the file: nothing inside them is edited.
     dead: Vec<Span>,
     url_node: Option<Node<'a>>,
+    /// The call.
+    node: Node<'a>,
+    scopes: &'a Scopes<'a>,
     /// The form body, its values read from the URL's query string made plain.
     form: Option<Vec<(String, RValue)>>,
 }
@@ -869,8 +1042,7 @@ impl<'a> Renderer<'a> {
         // The links of the chain, outermost first.
         let mut links = Vec::new();
         let mut cur = node;
-        loop {
-            let Some(callee) = callee(cur) else { break };
+        while let Some(callee) = callee(cur) {
             links.push(cur);
             match callee.kind() {
                 "member_expression" => match callee.child_by_field_name("object") {
@@ -1074,10 +1246,15 @@ impl<'a> Renderer<'a> {
 
     /// `key: value` (or the shorthand `key`), the value moved from `base` to `to`.
     fn entry(&self, k: &str, v: &str, to: &str) -> String {
+        self.pair(k, &reindent(v, &self.base, to))
+    }
+
+    /// `key: value`, or the shorthand `key` when the value is that name.
+    fn pair(&self, k: &str, v: &str) -> String {
         if k == v && self.key_text(k) == k {
             k.to_string()
         } else {
-            format!("{}: {}", self.key_text(k), reindent(v, &self.base, to))
+            format!("{}: {v}", self.key_text(k))
         }
     }
 
@@ -1456,8 +1633,7 @@ impl<'a> Renderer<'a> {
         }
         if let Some(last) = rest
             .iter()
-            .filter(|p| p.start_byte() > last_kept.start_byte())
-            .last()
+            .rfind(|p| p.start_byte() > last_kept.start_byte())
         {
             let r = last_kept.end_byte()..last.end_byte();
             // Keep what ends the kept property's line (its comma, a comment).
@@ -1632,10 +1808,19 @@ impl<'a> Renderer<'a> {
         out
     }
 
-    /// The column `pos` will be at once the edits made so far are applied.
+    /// The column `pos` will be at once the edits made so far are applied, for width
+    /// decisions: a line the file already writes longer than [`MAX_WIDTH`] may keep
+    /// its length (the columns beyond the limit are not counted).
     fn new_col(&self, pos: usize) -> usize {
-        let before = self.applied_text(line_start(self.text, pos)..pos);
-        before.rsplit('\n').next().unwrap_or("").chars().count()
+        let start = line_start(self.text, pos);
+        let before = self.applied_text(start..pos);
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count();
+        if before.contains('\n') {
+            // The line was broken before `pos`: a new line, held to the limit.
+            return col;
+        }
+        let written = self.text[start..line_end(self.text, pos)].chars().count();
+        col.saturating_sub(written.saturating_sub(MAX_WIDTH))
     }
 
     /// How many columns follow `pos` on its line once the edits so far are applied.
@@ -1749,7 +1934,7 @@ impl<'a> Renderer<'a> {
     /// call or in a headers object it uses): setting it again would only repeat it.
     fn header_present(&self, name: &str, parts: &[Part]) -> bool {
         let Some(field) = self.call.headers.get_ci(name) else {
-            return false;
+            return self.implied_json_type(name, parts);
         };
         let Value::Str { value, .. } = &field.value else {
             return false;
@@ -1769,6 +1954,29 @@ impl<'a> Renderer<'a> {
         } else {
             value == want
         }
+    }
+
+    /// `Content-Type: application/json` for a JSON body that the client sends with that
+    /// type by itself (axios data objects, got/ky `json:`, request `json: true`,
+    /// superagent `.send(object)`, jQuery `contentType`), when the call sets no content
+    /// type of its own: writing it would only repeat the client.
+    fn implied_json_type(&self, name: &str, parts: &[Part]) -> bool {
+        let json = matches!(parts, [Part::Lit(v)] if v.eq_ignore_ascii_case("application/json"));
+        let serialises = matches!(
+            self.call.client,
+            Client::Axios
+                | Client::Got
+                | Client::Ky
+                | Client::Request
+                | Client::Superagent
+                | Client::Supertest
+                | Client::JQuery
+        );
+        name.eq_ignore_ascii_case("content-type")
+            && json
+            && serialises
+            && matches!(self.rw.body, Some(NewBody::Json(RValue::Object(_))))
+            && !self.call.headers.open
     }
 
     /// Query option objects (`params`, `qs`, `searchParams`): drop parameters, or the
@@ -2053,6 +2261,38 @@ impl<'a> Renderer<'a> {
         }
         // The kept prefix is written outside the call (a constant): rebuild the URL.
         let mut text = String::from("`");
+        // When the new URL still starts with what the leading name holds, keep the name:
+        // `${RSA_BASE}/users/${id}/markDeleted`.
+        let prefix_lit: Option<String> = new
+            .prefix
+            .iter()
+            .map(|p| match p {
+                Piece::Lit { text, .. } => Some(text.as_str()),
+                Piece::Hole { .. } => None,
+            })
+            .collect();
+        let lit_parts = new
+            .path
+            .iter()
+            .take_while(|p| matches!(p, Part::Lit(_)))
+            .count();
+        let path_lit: String = new.path[..lit_parts]
+            .iter()
+            .map(|p| if let Part::Lit(t) = p { t.as_str() } else { "" })
+            .collect();
+        if let (Some(prefix_lit), Some((lead, value))) = (prefix_lit, self.lead_value()) {
+            let full = format!("{prefix_lit}{path_lit}");
+            if let Some(rest) = full.strip_prefix(value.as_str()) {
+                if value.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?', '#']) {
+                    text.push_str(&format!("${{{lead}}}{}", escape_template(rest)));
+                    text.push_str(&self.template_parts(&new.path[lit_parts..]));
+                    text.push_str(&query);
+                    text.push('`');
+                    self.edit(url.start_byte()..url.end_byte(), text);
+                    return Ok(());
+                }
+            }
+        }
         let origin = match new.prefix.as_slice() {
             [Piece::Lit { text: t, .. }] if is_origin(t) => self.origin_source(t),
             _ => None,
@@ -2119,6 +2359,31 @@ impl<'a> Renderer<'a> {
     /// in `` `${BASE}/api/…` `` with `BASE = 'https://host'`): that name, or
     /// `new URL(name).origin` when the name holds more than the origin.
     fn origin_source(&self, origin: &str) -> Option<String> {
+        // A constant holding the origin (or more), in scope at the call.
+        if let Some(Piece::Lit { text, span, .. }) = self.call.url.pieces.first() {
+            if let Some(name) = self.literal_name(span) {
+                if text == origin {
+                    return Some(name);
+                }
+                if text.starts_with(origin) && text[origin.len()..].starts_with('/') {
+                    return Some(format!("new URL({name}).origin"));
+                }
+            }
+        }
+        let (lead, value) = self.lead_value()?;
+        if value == origin {
+            Some(lead)
+        } else if value.starts_with(origin) && value[origin.len()..].starts_with('/') {
+            Some(format!("new URL({lead}).origin"))
+        } else {
+            None
+        }
+    }
+
+    /// The name the URL starts with (`BASE` in `` `${BASE}/users/${id}` `` or
+    /// `BASE + '/users/' + id`) and the literal value it stands for, when the URL's
+    /// pieces before the call's own text all come from it.
+    fn lead_value(&self) -> Option<(String, String)> {
         let url = self.url_node?;
         let lead = leading_operand(url)?;
         if !matches!(lead.kind(), "identifier" | "member_expression")
@@ -2126,27 +2391,55 @@ impl<'a> Renderer<'a> {
         {
             return None;
         }
-        // The pieces the leading name stands for: those written outside the call.
         let call = &self.call.span;
         let mut value = String::new();
+        let mut next = None;
         for p in &self.call.url.pieces {
             match p {
                 Piece::Lit { span, .. } | Piece::Hole { span, .. }
                     if span.start >= call.start && span.end <= call.end =>
                 {
-                    break
+                    next = Some(span.start);
+                    break;
                 }
                 Piece::Lit { text, .. } => value.push_str(text),
                 Piece::Hole { .. } => return None,
             }
         }
-        if value == origin {
-            Some(self.src(lead).to_string())
-        } else if value.starts_with(origin) && value[origin.len()..].starts_with('/') {
-            Some(format!("new URL({}).origin", self.src(lead)))
-        } else {
-            None
+        // Nothing but punctuation between the name and the call's next piece: no other
+        // name contributed to the value.
+        if let Some(n) = next {
+            if n < lead.end_byte()
+                || !self.text[lead.end_byte()..n]
+                    .chars()
+                    .all(|c| c.is_whitespace() || "}{$+'\"`".contains(c))
+            {
+                return None;
+            }
         }
+        (!value.is_empty()).then(|| (self.src(lead).to_string(), value))
+    }
+
+    /// The name of the constant whose whole string literal is at `span` (its text,
+    /// inside the quotes), when that name means the same constant at the call.
+    fn literal_name(&self, span: &Span) -> Option<String> {
+        let mut lit = self.root.descendant_for_byte_range(span.start, span.end)?;
+        while !matches!(lit.kind(), "string" | "template_string") {
+            lit = lit.parent()?;
+        }
+        if lit.start_byte() + 1 != span.start || lit.end_byte() - 1 != span.end {
+            return None;
+        }
+        let decl = lit.parent().filter(|d| d.kind() == "variable_declarator")?;
+        let name = decl
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "identifier")?;
+        if decl.child_by_field_name("value").map(|v| v.id()) != Some(lit.id()) {
+            return None;
+        }
+        let here = scope_at(self.scopes, self.node);
+        let binding = self.scopes.lookup(self.src(name), here)?;
+        (self.scopes.binding_of(name) == Some(binding)).then(|| self.src(name).to_string())
     }
 
     // ----- expressions written elsewhere ------------------------------------------------
@@ -2208,13 +2501,13 @@ impl<'a> Renderer<'a> {
         };
         let outside: Vec<&(String, Span)> = sources
             .iter()
-            .filter(|(t, s)| !(s.start >= call.start && s.end <= call.end) && !via(t, s))
+            .filter(|(t, s)| !(via(t, s) || s.start >= call.start && s.end <= call.end))
             .collect();
         if outside.is_empty() {
             return Ok(());
         }
-        let scopes = scope::collect(self.root, self.text);
-        let here = scope_at(&scopes, node);
+        let scopes = self.scopes;
+        let here = scope_at(scopes, node);
         for (expr, span) in outside {
             let not_in_scope = || {
                 format!("`{expr}` is written outside the call and may not be in scope there; rewrite it by hand")
@@ -2232,10 +2525,8 @@ impl<'a> Renderer<'a> {
                             return Err(not_in_scope());
                         }
                     }
-                    "this" | "super" => {
-                        if this_owner(m) != this_owner(node) {
-                            return Err(not_in_scope());
-                        }
+                    "this" | "super" if this_owner(m) != this_owner(node) => {
+                        return Err(not_in_scope());
                     }
                     _ => {}
                 }
@@ -2380,7 +2671,7 @@ impl<'a> Renderer<'a> {
         let inner = format!("{indent}{}", self.unit);
         let items: Vec<String> = entries
             .iter()
-            .map(|(k, v)| self.entry(k, &self.value(v, &inner), &self.base.clone()))
+            .map(|(k, v)| self.pair(k, &self.value(v, &inner)))
             .collect();
         // Properties of an options object sit at `base`: leave room for the key.
         self.layout(&items, ('{', '}'), true, indent, indent.len() + 10, 0)
@@ -2690,8 +2981,14 @@ impl<'a> Renderer<'a> {
 // ----- helpers inserted once per file ---------------------------------------------------
 
 impl Renderer<'_> {
-    fn helpers_edit(&self) -> Option<Edit> {
-        let creds = self.rw.learning360.as_ref()?;
+    /// The helper functions the rewrite needs that the file does not have yet.
+    fn helper_blocks(&self) -> Vec<String> {
+        let Some(creds) = self.rw.learning360.as_ref() else {
+            return Vec::new();
+        };
+        if self.rw.helpers.is_empty() {
+            return Vec::new();
+        }
         let text = self.text;
         let ts = matches!(self.language, Language::TypeScript | Language::Tsx);
         let need_token = self.rw.helpers.contains(&Helper::Learning360Token)
@@ -2699,7 +2996,7 @@ impl Renderer<'_> {
         let need_user = self.rw.helpers.contains(&Helper::Learning360UserId)
             && !text.contains("function learning360UserId");
         if !need_token && !need_user {
-            return None;
+            return Vec::new();
         }
         // The file's own axios when it has one, else fetch.
         let axios = axios_binding(self.root, text);
@@ -2719,14 +3016,14 @@ impl Renderer<'_> {
             };
             let request = match &axios {
                 Some(ax) => format!(
-                    "{u}const {{ data }} = await {ax}.post(`${{base}}/api/v2/oauth2/token`, {{\n{u}{u}grant_type: {cc},\n{u}{u}client_id: process.env.{id},\n{u}{u}client_secret: process.env.{secret},\n{u}}});\n{u}const {{ access_token: token, expires_in: expiresIn }}{annotation} = data;\n",
-                    annotation = if ts { ": { access_token: string; expires_in: number }" } else { "" },
+                    "{u}const {{ data }} = await {ax}.post(`${{base}}/api/v2/oauth2/token`, {{\n{u}{u}grant_type: {cc},\n{u}{u}client_id: process.env.{id},\n{u}{u}client_secret: process.env.{secret},\n{u}}});\n{u}const token{annotation} = data.access_token;\n",
+                    annotation = if ts { ": string" } else { "" },
                     cc = q("client_credentials"),
                     id = creds.client_id_env,
                     secret = creds.client_secret_env
                 ),
                 None => format!(
-                    "{u}const res = await fetch(`${{base}}/api/v2/oauth2/token`, {{\n{u}{u}method: {post},\n{u}{u}headers: {{ {ct}: {json} }},\n{u}{u}body: JSON.stringify({{\n{u}{u}{u}grant_type: {cc},\n{u}{u}{u}client_id: process.env.{id},\n{u}{u}{u}client_secret: process.env.{secret},\n{u}{u}}}),\n{u}}});\n{u}if (!res.ok) throw new Error(`360Learning token request failed: ${{res.status}}`);\n{u}const data = {cast};\n{u}const {{ access_token: token, expires_in: expiresIn }} = data;\n",
+                    "{u}const res = await fetch(`${{base}}/api/v2/oauth2/token`, {{\n{u}{u}method: {post},\n{u}{u}headers: {{ {ct}: {json} }},\n{u}{u}body: JSON.stringify({{\n{u}{u}{u}grant_type: {cc},\n{u}{u}{u}client_id: process.env.{id},\n{u}{u}{u}client_secret: process.env.{secret},\n{u}{u}}}),\n{u}}});\n{u}if (!res.ok) throw new Error(`360Learning token request failed: ${{res.status}}`);\n{u}const data = {cast};\n{u}const token = data.access_token;\n",
                     post = q("POST"),
                     ct = q("Content-Type"),
                     json = q("application/json"),
@@ -2741,7 +3038,7 @@ impl Renderer<'_> {
                 ),
             };
             blocks.push(format!(
-                "// 360Learning API v2: OAuth2 client-credentials token, cached until shortly before it expires.\nconst learning360Tokens = {map};\nasync function learning360Token(base{b}){s} {{\n{u}const cached = learning360Tokens.get(base);\n{u}if (cached && cached.expires > Date.now()) return cached.token;\n{request}{u}learning360Tokens.set(base, {{ token, expires: Date.now() + (Number(expiresIn) - 60) * 1000 }});\n{u}return token;\n}}"
+                "// 360Learning API v2: OAuth2 client-credentials token, cached until shortly before it expires.\nconst learning360Tokens = {map};\nasync function learning360Token(base{b}){s} {{\n{u}const cached = learning360Tokens.get(base);\n{u}if (cached && cached.expires > Date.now()) return cached.token;\n{request}{u}learning360Tokens.set(base, {{ token, expires: Date.now() + (Number(data.expires_in) - 60) * 1000 }});\n{u}return token;\n}}"
             ));
         }
         if need_user {
@@ -2767,6 +3064,13 @@ impl Renderer<'_> {
                 "// 360Learning API v2 identifies users by their internal id, not by e-mail.\nasync function learning360UserId(base{b}, email{e}){s} {{\n{request}{u}const user = {list}[0];\n{u}if (!user) throw new Error(`no 360Learning user with e-mail ${{email}}`);\n{u}return user._id;\n}}"
             ));
         }
+        blocks
+    }
+
+    /// Inserts module-level code after the file's imports (or helpers), with one blank
+    /// line before and after it.
+    fn top_level_edit(&self, blocks: &[String]) -> Edit {
+        let text = self.text;
         let block = blocks.join("\n\n");
         let at = insertion_point(self.root, text);
         let content = if at == 0 {
@@ -2785,10 +3089,10 @@ impl Renderer<'_> {
             };
             format!("\n\n{block}{after}")
         };
-        Some(Edit {
+        Edit {
             span: at..at,
             content,
-        })
+        }
     }
 }
 
@@ -2814,10 +3118,10 @@ fn insertion_point(root: Node, text: &str) -> usize {
         .iter()
         .any(|h| src.starts_with(h))
     };
-    if let Some(last) = children.iter().filter(|n| helper(n)).last() {
+    if let Some(last) = children.iter().rfind(|n| helper(n)) {
         return end_of_line(last.end_byte());
     }
-    if let Some(last) = children.iter().filter(|n| is_import(**n, text)).last() {
+    if let Some(last) = children.iter().rfind(|n| is_import(**n, text)) {
         return end_of_line(last.end_byte());
     }
     let mut at = 0;

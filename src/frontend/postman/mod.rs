@@ -1,0 +1,942 @@
+//! Postman front end: Collection v2.0 / v2.1 files and environments.
+//!
+//! A strict, span-aware JSON parse ([`json`]) gives every value its exact byte range.
+//! The walk goes through nested `item` folders and lowers each request (and each saved
+//! example's `originalRequest`) into an `HttpCall`: method, URL (`raw`, or the split
+//! `host`/`path`/`query` fields), headers, `auth` inherited from the collection and
+//! folders, and the body (`raw`, `urlencoded`, `formdata`, `graphql`). `{{var}}`
+//! references resolve from collection and folder `variable` entries and from
+//! environments (`--postman-env`, or a `*.postman_environment.json` beside the
+//! collection); what does not resolve is a `Piece::Hole`. A request's `scope` is its
+//! folder, so rules that look at the calls before a call stay inside the folder.
+//! Pre-request and test scripts go through the JavaScript front end, with every span
+//! mapped back into the collection file.
+//!
+//! Not for: running scripts, or guessing variables set by scripts at run time.
+
+pub mod json;
+pub mod render;
+
+use super::Extraction;
+use crate::call::{
+    Body, Client, Field, Fields, HttpCall, Method, Piece, Span, UrlTemplate, Value, Via,
+};
+use crate::source::Language;
+use json::J;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+static ENV_FILES: RwLock<Vec<PathBuf>> = RwLock::new(Vec::new());
+
+/// Environment files given on the command line (`--postman-env`), used for every
+/// collection of the run.
+pub fn set_environment_files(files: Vec<PathBuf>) {
+    *ENV_FILES.write().unwrap_or_else(|e| e.into_inner()) = files;
+}
+
+/// Whether the start of a `.json` file's text says it is a Postman collection or
+/// environment (`info.schema` naming a Postman schema, `_postman_variable_scope`).
+pub fn sniff(prefix: &str) -> bool {
+    let p = prefix.trim_start_matches('\u{feff}').trim_start();
+    p.starts_with('{')
+        && (p.contains("schema.getpostman.com/json/collection")
+            || p.contains("schema.postman.com/json/collection")
+            || p.contains("\"_postman_variable_scope\""))
+}
+
+/// Whether `path` names a Postman file by its suffix.
+pub fn is_postman_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| n.to_ascii_lowercase())
+        .is_some_and(|n| {
+            n.ends_with(".postman_collection.json") || n.ends_with(".postman_environment.json")
+        })
+}
+
+/// A variable's value and, when written plainly in this file, where.
+#[derive(Clone, Debug)]
+struct Var {
+    value: String,
+}
+
+type Vars = HashMap<String, Var>;
+
+fn read_env_vars(path: &Path, into: &mut Vars) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
+    else {
+        return;
+    };
+    let Some(values) = v.get("values").and_then(|v| v.as_array()) else {
+        return;
+    };
+    for e in values {
+        if e.get("enabled").and_then(|x| x.as_bool()) == Some(false) {
+            continue;
+        }
+        if let (Some(k), Some(val)) = (
+            e.get("key").and_then(|k| k.as_str()),
+            e.get("value").and_then(|k| k.as_str()),
+        ) {
+            into.insert(
+                k.to_string(),
+                Var {
+                    value: val.to_string(),
+                },
+            );
+        }
+    }
+}
+
+/// Environments for a collection: the ones beside it, then `--postman-env` (which wins).
+fn environment_vars(path: &Path) -> Vars {
+    let mut vars = Vars::new();
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            let mut envs: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                        n.to_ascii_lowercase()
+                            .ends_with(".postman_environment.json")
+                    })
+                })
+                .collect();
+            envs.sort();
+            for e in envs {
+                read_env_vars(&e, &mut vars);
+            }
+        }
+    }
+    for f in ENV_FILES.read().unwrap_or_else(|e| e.into_inner()).iter() {
+        read_env_vars(f, &mut vars);
+    }
+    vars
+}
+
+/// Extracts the requests, script calls, secrets and JSON error of a Postman file.
+pub fn extract(text: &str, path: &Path) -> Extraction {
+    let root = match json::parse(text) {
+        Ok(j) => j,
+        Err((span, message)) => {
+            return Extraction {
+                syntax_error: Some((span, message)),
+                ..Extraction::default()
+            }
+        }
+    };
+    let mut ex = Extractor {
+        text,
+        calls: Vec::new(),
+        secrets: Vec::new(),
+    };
+    if root.get("_postman_variable_scope").is_some() && root.get("item").is_none() {
+        // An environment: only its secrets matter.
+        for v in root.get("values").map(J::items).unwrap_or(&[]) {
+            if let (Some(k), Some(val)) = (v.get("key").and_then(J::str), v.get("value")) {
+                if looks_secret_name(k) {
+                    ex.secret(val);
+                }
+            }
+        }
+        return ex.finish();
+    }
+    let mut vars = environment_vars(path);
+    // Collection variables are the weakest scope: environment values win.
+    let mut coll = Vars::new();
+    add_variables(&root, &mut coll);
+    for (k, v) in coll {
+        vars.entry(k).or_insert(v);
+    }
+    let auth = root.get("auth");
+    ex.events(&root, &vars);
+    ex.walk_items(&root, root.span(), &vars, auth);
+    ex.finish()
+}
+
+fn add_variables(node: &J, vars: &mut Vars) {
+    for v in node.get("variable").map(J::items).unwrap_or(&[]) {
+        if v.get("disabled").is_some_and(J::is_true) {
+            continue;
+        }
+        let key = v.get("key").or_else(|| v.get("id")).and_then(J::str);
+        let value = match v.get("value") {
+            Some(J::Str { value, .. }) => value.clone(),
+            Some(J::Num { text, .. }) => text.clone(),
+            Some(J::Bool { value, .. }) => value.to_string(),
+            _ => continue,
+        };
+        if let Some(k) = key {
+            vars.insert(k.to_string(), Var { value });
+        }
+    }
+}
+
+fn looks_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "token", "secret", "password", "apikey", "api_key", "api-key", "session", "jwt",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
+struct Extractor<'t> {
+    text: &'t str,
+    calls: Vec<HttpCall>,
+    secrets: Vec<Span>,
+}
+
+impl<'t> Extractor<'t> {
+    fn finish(mut self) -> Extraction {
+        self.secrets.sort_by_key(|s| (s.start, s.end));
+        self.secrets.dedup();
+        Extraction {
+            calls: self.calls,
+            secrets: self.secrets,
+            syntax_error: None,
+        }
+    }
+
+    /// A literal string value (not a `{{variable}}`) is a secret.
+    fn secret(&mut self, v: &J) {
+        if let J::Str { value, .. } = v {
+            if !value.is_empty() && !value.contains("{{") {
+                self.secrets.push(v.inner());
+            }
+        }
+    }
+
+    fn walk_items(&mut self, node: &J, scope: Span, vars: &Vars, auth: Option<&J>) {
+        for item in node.get("item").map(J::items).unwrap_or(&[]) {
+            let mut vars = vars.clone();
+            add_variables(item, &mut vars);
+            let auth = item.get("auth").or(auth);
+            if item.get("item").is_some() {
+                self.events(item, &vars);
+                self.walk_items(item, item.span(), &vars, auth);
+                continue;
+            }
+            if let Some(req) = item.get("request") {
+                self.request(req, &scope, &vars, auth);
+            }
+            self.events(item, &vars);
+            for resp in item.get("response").map(J::items).unwrap_or(&[]) {
+                if let Some(orig) = resp.get("originalRequest") {
+                    self.request(orig, &scope, &vars, auth);
+                }
+            }
+        }
+    }
+
+    fn request(&mut self, req: &J, scope: &Span, vars: &Vars, inherited: Option<&J>) {
+        let (method, url_node) = match req {
+            J::Str { .. } => (Method::implied("GET"), Some(req)),
+            J::Obj { .. } => {
+                let method = match req.get("method") {
+                    Some(m @ J::Str { value, .. }) => Method::known(value, Some(m.inner())),
+                    _ => Method::implied("GET"),
+                };
+                (method, req.get("url"))
+            }
+            _ => return,
+        };
+        let Some(url_node) = url_node else { return };
+        let mut vias = Vec::new();
+        let url = self.url(url_node, vars, &mut vias);
+        // Diagnostics point at the URL (the request line of the collection).
+        let at = url_node.get("raw").unwrap_or(url_node).span();
+        let mut call = HttpCall::new(Client::PmSendRequest, method, url, at);
+        call.vias = vias;
+        call.scope = Some(scope.clone());
+        if let J::Obj { .. } = req {
+            call.headers = self.headers(req);
+            let auth = match req.get("auth") {
+                Some(a) => Some(a),
+                None => inherited,
+            };
+            if let Some(a) = auth {
+                self.auth(a, &mut call.headers);
+            }
+            call.body = self.body(req.get("body"), vars);
+        }
+        self.calls.push(call);
+    }
+
+    /// A string's text with `{{var}}` resolved, or `None` when some do not resolve.
+    fn resolve_text(&self, s: &str, vars: &Vars) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = s;
+        let mut depth = 0;
+        while let Some(i) = rest.find("{{") {
+            let Some(j) = rest[i..].find("}}") else { break };
+            out.push_str(&rest[..i]);
+            let name = rest[i + 2..i + j].trim();
+            let v = vars.get(name)?;
+            if v.value.contains("{{") && depth < 5 {
+                depth += 1;
+                out.push_str(&self.resolve_text(&v.value, vars)?);
+            } else {
+                out.push_str(&v.value);
+            }
+            rest = &rest[i + j + 2..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    fn value_of(&self, v: &J) -> Value {
+        match v {
+            J::Str { value, .. } => {
+                // A `{{variable}}` is read at run time: never a hard-coded value.
+                if value.contains("{{") {
+                    Value::Expr {
+                        text: value.clone(),
+                        span: v.inner(),
+                    }
+                } else {
+                    Value::Str {
+                        value: value.clone(),
+                        span: v.inner(),
+                    }
+                }
+            }
+            J::Num { text, span } => Value::Num {
+                text: text.clone(),
+                span: span.clone(),
+            },
+            J::Bool { value, span } => Value::Bool {
+                value: *value,
+                span: span.clone(),
+            },
+            J::Null { span } => Value::Null { span: span.clone() },
+            J::Arr { items, span } => Value::Array {
+                items: items.iter().map(|i| self.value_of(i)).collect(),
+                span: span.clone(),
+            },
+            J::Obj { props, span } => Value::Object(Fields {
+                entries: props
+                    .iter()
+                    .map(|p| Field {
+                        key: p.key.clone(),
+                        key_span: p.key_span.start + 1..p.key_span.end - 1,
+                        value: self.value_of(&p.value),
+                    })
+                    .collect(),
+                open: false,
+                span: span.clone(),
+            }),
+        }
+    }
+
+    /// The URL of a request: a string, or an object with `raw` or split fields.
+    fn url(&self, node: &J, vars: &Vars, vias: &mut Vec<Via>) -> UrlTemplate {
+        let path_vars: Vec<(String, J)> = node
+            .get("variable")
+            .map(J::items)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|v| {
+                let k = v.get("key").or_else(|| v.get("id")).and_then(J::str)?;
+                Some((k.to_string(), v.get("value")?.clone()))
+            })
+            .collect();
+        let raw = match node {
+            J::Str { .. } => Some(node),
+            _ => node.get("raw").filter(|r| matches!(r, J::Str { .. })),
+        };
+        if let Some(raw) = raw {
+            let pieces = self.template(raw, vars, &path_vars, vias, true);
+            return UrlTemplate {
+                pieces,
+                span: node.span(),
+            };
+        }
+        // Split fields only: protocol://host:port/path?query.
+        let mut pieces = Vec::new();
+        let sep = |text: &str, at: usize| Piece::Lit {
+            text: text.into(),
+            span: at..at,
+            exact: false,
+        };
+        let start = node.span().start;
+        if let Some(p @ J::Str { .. }) = node.get("protocol") {
+            pieces.extend(self.template(p, vars, &path_vars, vias, false));
+            pieces.push(sep("://", p.span().end));
+        }
+        match node.get("host") {
+            Some(h @ J::Str { .. }) => {
+                pieces.extend(self.template(h, vars, &path_vars, vias, false))
+            }
+            Some(J::Arr { items, .. }) => {
+                for (i, h) in items.iter().enumerate() {
+                    if i > 0 {
+                        pieces.push(sep(".", h.span().start));
+                    }
+                    pieces.extend(self.template(h, vars, &path_vars, vias, false));
+                }
+            }
+            _ => {}
+        }
+        if let Some(port) = node.get("port") {
+            let text = match port {
+                J::Str { value, .. } => value.clone(),
+                J::Num { text, .. } => text.clone(),
+                _ => String::new(),
+            };
+            pieces.push(sep(&format!(":{text}"), port.span().start));
+        }
+        match node.get("path") {
+            Some(p @ J::Str { .. }) => {
+                if !p.str().unwrap_or("").starts_with('/') {
+                    pieces.push(sep("/", p.span().start));
+                }
+                pieces.extend(self.template(p, vars, &path_vars, vias, true));
+            }
+            Some(J::Arr { items, .. }) => {
+                for seg in items {
+                    pieces.push(sep("/", seg.span().start));
+                    let seg = seg.get("value").unwrap_or(seg);
+                    if let J::Str { .. } = seg {
+                        pieces.extend(self.template(seg, vars, &path_vars, vias, true));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let mut first = true;
+        for q in node.get("query").map(J::items).unwrap_or(&[]) {
+            if q.get("disabled").is_some_and(J::is_true) {
+                continue;
+            }
+            let Some(k) = q.get("key") else { continue };
+            pieces.push(sep(if first { "?" } else { "&" }, k.span().start));
+            first = false;
+            pieces.extend(self.template(k, vars, &path_vars, vias, false));
+            if let Some(v @ J::Str { .. }) = q.get("value") {
+                pieces.push(sep("=", v.span().start));
+                pieces.extend(self.template(v, vars, &path_vars, vias, false));
+            }
+        }
+        if pieces.is_empty() {
+            pieces.push(sep("", start));
+        }
+        UrlTemplate {
+            pieces,
+            span: node.span(),
+        }
+    }
+
+    /// The pieces of one string of a URL: literal runs, `{{var}}` and `:pathVar`.
+    fn template(
+        &self,
+        node: &J,
+        vars: &Vars,
+        path_vars: &[(String, J)],
+        vias: &mut Vec<Via>,
+        path_vars_here: bool,
+    ) -> Vec<Piece> {
+        let Some((text, map)) = json::decode_mapped(self.text, &node.span()) else {
+            return Vec::new();
+        };
+        let src = |a: usize, b: usize| map[a]..map[b];
+        let mut out = Vec::new();
+        let mut lit_start = 0;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let query_at = text.find('?').unwrap_or(text.len());
+        let flush = |out: &mut Vec<Piece>, a: usize, b: usize| {
+            if b > a {
+                let span = src(a, b);
+                let exact = span.len() == b - a;
+                out.push(Piece::Lit {
+                    text: text[a..b].to_string(),
+                    span,
+                    exact,
+                });
+            }
+        };
+        while i < bytes.len() {
+            if text[i..].starts_with("{{") {
+                if let Some(j) = text[i..].find("}}") {
+                    flush(&mut out, lit_start, i);
+                    let end = i + j + 2;
+                    let expr = text[i..end].to_string();
+                    let name = text[i + 2..i + j].trim();
+                    let span = src(i, end);
+                    // In the query string a variable stays a hole: its value (a key, a
+                    // token) is supplied at run time, not written here.
+                    let resolved = if i < query_at {
+                        self.resolve_text(&expr, vars)
+                    } else {
+                        None
+                    };
+                    match resolved {
+                        Some(value) if name.is_empty() || vars.contains_key(name) => {
+                            out.push(Piece::Lit {
+                                text: value,
+                                span: span.clone(),
+                                exact: false,
+                            });
+                            vias.push(Via {
+                                literal: span,
+                                expr,
+                            });
+                        }
+                        _ => out.push(Piece::Hole { expr, span }),
+                    }
+                    i = end;
+                    lit_start = i;
+                    continue;
+                }
+            }
+            if path_vars_here && bytes[i] == b':' && i < query_at && i > 0 && bytes[i - 1] == b'/' {
+                let end = text[i + 1..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                    .map(|k| i + 1 + k)
+                    .unwrap_or(text.len());
+                if end > i + 1 {
+                    flush(&mut out, lit_start, i);
+                    let name = &text[i + 1..end];
+                    let expr = text[i..end].to_string();
+                    let span = src(i, end);
+                    let value = path_vars
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .and_then(|(_, v)| v.str())
+                        .filter(|v| !v.is_empty())
+                        .and_then(|v| self.resolve_text(v, vars));
+                    match value {
+                        Some(value) => {
+                            out.push(Piece::Lit {
+                                text: value,
+                                span: span.clone(),
+                                exact: false,
+                            });
+                            vias.push(Via {
+                                literal: span,
+                                expr,
+                            });
+                        }
+                        None => out.push(Piece::Hole { expr, span }),
+                    }
+                    i = end;
+                    lit_start = i;
+                    continue;
+                }
+            }
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+        flush(&mut out, lit_start, text.len());
+        out
+    }
+
+    fn headers(&mut self, req: &J) -> Fields {
+        let mut fields = Fields::default();
+        match req.get("header") {
+            Some(h @ J::Arr { items, .. }) => {
+                fields.span = h.span();
+                for e in items {
+                    if e.get("disabled").is_some_and(J::is_true) {
+                        continue;
+                    }
+                    let (Some(k @ J::Str { value: key, .. }), Some(v)) =
+                        (e.get("key"), e.get("value"))
+                    else {
+                        continue;
+                    };
+                    fields.entries.push(Field {
+                        key: key.clone(),
+                        key_span: k.inner(),
+                        value: self.value_of(v),
+                    });
+                }
+            }
+            Some(h @ J::Str { .. }) => {
+                // `Key: value` lines.
+                fields.span = h.span();
+                if let Some((text, map)) = json::decode_mapped(self.text, &h.span()) {
+                    let mut at = 0;
+                    for line in text.split('\n') {
+                        let here = at;
+                        at += line.len() + 1;
+                        let l = line.trim_end_matches('\r');
+                        if l.trim_start().starts_with("//") {
+                            continue;
+                        }
+                        let Some((k, v)) = l.split_once(':') else {
+                            continue;
+                        };
+                        let ks = here + (k.len() - k.trim_start().len());
+                        let vs = here + k.len() + 1 + (v.len() - v.trim_start().len());
+                        let vtext = v.trim();
+                        let vspan = map[vs]..map[vs + vtext.len()];
+                        let value = if vtext.contains("{{") {
+                            Value::Expr {
+                                text: vtext.to_string(),
+                                span: vspan,
+                            }
+                        } else {
+                            Value::Str {
+                                value: vtext.to_string(),
+                                span: vspan,
+                            }
+                        };
+                        fields.entries.push(Field {
+                            key: k.trim().to_string(),
+                            key_span: map[ks]..map[ks + k.trim().len()],
+                            value,
+                        });
+                    }
+                }
+            }
+            _ => fields.span = req.span(),
+        }
+        fields
+    }
+
+    /// `auth` (v2.0 object or v2.1 array of `{key, value}`) as the headers it sends.
+    fn auth(&mut self, auth: &J, headers: &mut Fields) {
+        let Some(kind) = auth.get("type").and_then(J::str) else {
+            return;
+        };
+        let params = auth.get(kind);
+        let param = |name: &str| -> Option<&J> {
+            match params? {
+                J::Arr { items, .. } => items
+                    .iter()
+                    .find(|e| e.get("key").and_then(J::str) == Some(name))
+                    .and_then(|e| e.get("value")),
+                o @ J::Obj { .. } => o.get(name),
+                _ => None,
+            }
+        };
+        let key_span = auth
+            .get("type")
+            .map(|t| t.inner())
+            .unwrap_or_else(|| auth.span());
+        let push = |headers: &mut Fields, key: &str, prefix: &str, v: &J| {
+            let span = v.inner();
+            let value = match v.str() {
+                Some(s) if s.contains("{{") => Value::Expr {
+                    text: format!("{prefix}{s}"),
+                    span,
+                },
+                Some(s) => Value::Str {
+                    value: format!("{prefix}{s}"),
+                    span,
+                },
+                None => return,
+            };
+            headers.entries.push(Field {
+                key: key.to_string(),
+                key_span: key_span.clone(),
+                value,
+            });
+        };
+        match kind {
+            "bearer" => {
+                if let Some(t) = param("token").cloned() {
+                    push(headers, "Authorization", "Bearer ", &t);
+                    self.secret(&t);
+                }
+            }
+            "oauth2" => {
+                if let Some(t) = param("accessToken").cloned() {
+                    push(headers, "Authorization", "Bearer ", &t);
+                    self.secret(&t);
+                }
+            }
+            "basic" => {
+                if let Some(p) = param("password").cloned() {
+                    push(headers, "Authorization", "Basic ", &p);
+                    self.secret(&p);
+                }
+            }
+            "apikey" => {
+                let in_query = param("in").and_then(J::str) == Some("query");
+                if let (Some(k), Some(v)) = (
+                    param("key").and_then(J::str).map(str::to_string),
+                    param("value").cloned(),
+                ) {
+                    if !in_query {
+                        push(headers, &k, "", &v);
+                    }
+                    self.secret(&v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn body(&mut self, body: Option<&J>, vars: &Vars) -> Option<Body> {
+        let body = body?;
+        let mode = body.get("mode").and_then(J::str)?;
+        let form = |s: &mut Self, list: Option<&J>| -> Option<Body> {
+            let list = list?;
+            let mut fields = Fields {
+                span: list.span(),
+                ..Fields::default()
+            };
+            for e in list.items() {
+                if e.get("disabled").is_some_and(J::is_true)
+                    || e.get("type").and_then(J::str) == Some("file")
+                {
+                    continue;
+                }
+                let (Some(k @ J::Str { value: key, .. }), Some(v)) = (e.get("key"), e.get("value"))
+                else {
+                    continue;
+                };
+                fields.entries.push(Field {
+                    key: key.clone(),
+                    key_span: k.inner(),
+                    value: s.value_of(v),
+                });
+            }
+            Some(Body::Form { fields })
+        };
+        match mode {
+            "raw" => {
+                let raw = body.get("raw")?;
+                let (text, _) = json::decode_mapped(self.text, &raw.span())?;
+                let span = raw.inner();
+                if text.contains("{{") {
+                    // Postman substitutes variables textually before sending.
+                    return Some(match substitute_json(&text, vars, self) {
+                        Some(t) => Body::Raw { text: t, span },
+                        None => Body::Expr { text, span },
+                    });
+                }
+                Some(Body::Raw { text, span })
+            }
+            "urlencoded" => form(self, body.get("urlencoded")),
+            "formdata" => form(self, body.get("formdata")),
+            "graphql" => {
+                let g = body.get("graphql")?;
+                let query = g.get("query").and_then(J::str).unwrap_or("").to_string();
+                let variables = match g.get("variables") {
+                    Some(v @ J::Str { value, .. }) => {
+                        let span = v.inner();
+                        match serde_json::from_str::<serde_json::Value>(value) {
+                            Ok(parsed) => Some(serde_value(&parsed, &span)),
+                            Err(_) => Some(Value::Expr {
+                                text: value.clone(),
+                                span,
+                            }),
+                        }
+                    }
+                    Some(o @ J::Obj { .. }) => Some(self.value_of(o)),
+                    _ => None,
+                };
+                Some(Body::GraphQl {
+                    query,
+                    span: g.span(),
+                    variables,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Pre-request and test scripts, through the JavaScript front end.
+    fn events(&mut self, node: &J, _vars: &Vars) {
+        for ev in node.get("event").map(J::items).unwrap_or(&[]) {
+            let Some(exec) = ev.get("script").and_then(|s| s.get("exec")) else {
+                continue;
+            };
+            let mut script = String::new();
+            let mut map: Vec<usize> = Vec::new();
+            let lines: Vec<&J> = match exec {
+                J::Arr { items, .. } => items.iter().collect(),
+                s @ J::Str { .. } => vec![s],
+                _ => continue,
+            };
+            let mut line_end: Option<usize> = None;
+            for line in &lines {
+                let Some((t, m)) = json::decode_mapped(self.text, &line.span()) else {
+                    continue;
+                };
+                if let Some(prev) = line_end {
+                    // The newline maps onto the previous line's closing quote.
+                    script.push('\n');
+                    map.push(prev);
+                }
+                script.push_str(&t);
+                map.extend_from_slice(&m[..t.len()]);
+                line_end = Some(m[t.len()]);
+            }
+            map.push(line_end.unwrap_or(exec.span().start));
+            let found = super::javascript::extract(&script, Language::JavaScript);
+            let at = |o: usize| map[o.min(map.len() - 1)];
+            for mut call in found.calls {
+                map_call(&mut call, &at);
+                self.calls.push(call);
+            }
+            for s in found.secrets {
+                self.secrets.push(at(s.start)..at(s.end));
+            }
+        }
+    }
+}
+
+/// Replaces `{{var}}` in a raw JSON body by the variable's value; `None` when some
+/// variable outside a JSON string does not resolve (the body is then unknown).
+fn substitute_json(text: &str, vars: &Vars, ex: &Extractor) -> Option<String> {
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest.starts_with("{{") {
+            if let Some(j) = rest.find("}}") {
+                let expr = &rest[..j + 2];
+                match ex.resolve_text(expr, vars) {
+                    Some(v) => out.push_str(&v),
+                    None if in_string => out.push_str(expr),
+                    None => return None,
+                }
+                i += j + 2;
+                continue;
+            }
+        }
+        let c = rest.chars().next()?;
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    Some(out)
+}
+
+fn serde_value(v: &serde_json::Value, span: &Span) -> Value {
+    match v {
+        serde_json::Value::String(s) => Value::Str {
+            value: s.clone(),
+            span: span.clone(),
+        },
+        serde_json::Value::Number(n) => Value::Num {
+            text: n.to_string(),
+            span: span.clone(),
+        },
+        serde_json::Value::Bool(b) => Value::Bool {
+            value: *b,
+            span: span.clone(),
+        },
+        serde_json::Value::Null => Value::Null { span: span.clone() },
+        serde_json::Value::Array(a) => Value::Array {
+            items: a.iter().map(|x| serde_value(x, span)).collect(),
+            span: span.clone(),
+        },
+        serde_json::Value::Object(o) => Value::Object(Fields {
+            entries: o
+                .iter()
+                .map(|(k, x)| Field {
+                    key: k.clone(),
+                    key_span: span.clone(),
+                    value: serde_value(x, span),
+                })
+                .collect(),
+            open: false,
+            span: span.clone(),
+        }),
+    }
+}
+
+/// Moves every span of a call found in a script into the collection file.
+fn map_call(call: &mut HttpCall, at: &dyn Fn(usize) -> usize) {
+    let m = |s: &mut Span| *s = at(s.start)..at(s.end);
+    if let Some(s) = call.method.span.as_mut() {
+        m(s);
+    }
+    for p in call.url.pieces.iter_mut() {
+        match p {
+            Piece::Lit { text, span, exact } => {
+                m(span);
+                *exact = *exact && span.len() == text.len();
+            }
+            Piece::Hole { span, .. } => m(span),
+        }
+    }
+    m(&mut call.url.span);
+    map_fields(&mut call.query, at);
+    map_fields(&mut call.headers, at);
+    if let Some(b) = call.body.as_mut() {
+        match b {
+            Body::Json { value } => map_value(value, at),
+            Body::Form { fields } => map_fields(fields, at),
+            Body::Raw { span, .. } | Body::Expr { span, .. } => m(span),
+            Body::GraphQl {
+                span, variables, ..
+            } => {
+                m(span);
+                if let Some(v) = variables.as_mut() {
+                    map_value(v, at);
+                }
+            }
+        }
+    }
+    if let Some(r) = call.rpc.as_mut() {
+        m(&mut r.span);
+    }
+    m(&mut call.span);
+    for s in call.response.status_checks.iter_mut() {
+        m(s);
+    }
+    for r in call.response.body_reads.iter_mut() {
+        m(&mut r.span);
+    }
+    if let Some(s) = call.response.awaited.as_mut() {
+        m(s);
+    }
+    if let Some(s) = call.scope.as_mut() {
+        m(s);
+    }
+    for v in call.vias.iter_mut() {
+        m(&mut v.literal);
+    }
+}
+
+fn map_fields(f: &mut Fields, at: &dyn Fn(usize) -> usize) {
+    f.span = at(f.span.start)..at(f.span.end);
+    for e in f.entries.iter_mut() {
+        e.key_span = at(e.key_span.start)..at(e.key_span.end);
+        map_value(&mut e.value, at);
+    }
+}
+
+fn map_value(v: &mut Value, at: &dyn Fn(usize) -> usize) {
+    match v {
+        Value::Str { span, .. }
+        | Value::Num { span, .. }
+        | Value::Bool { span, .. }
+        | Value::Null { span }
+        | Value::Expr { span, .. } => *span = at(span.start)..at(span.end),
+        Value::Array { items, span } => {
+            *span = at(span.start)..at(span.end);
+            for i in items {
+                map_value(i, at);
+            }
+        }
+        Value::Object(f) => map_fields(f, at),
+    }
+}
