@@ -965,7 +965,13 @@ pub fn rules_table(rules: &RuleSet) -> String {
         }
     }
     let widths: Vec<usize> = (0..5)
-        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for row in [&header].into_iter().chain(&rows) {

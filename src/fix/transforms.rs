@@ -80,7 +80,52 @@ fn body_field<'a>(call: &'a HttpCall, name: &str) -> Option<&'a Field> {
     }
 }
 
+/// Replaces a literal string body's text by `new`: in place when the literal has no
+/// escapes, re-encoded when the source is exactly the JSON encoding of the text (a
+/// Postman `raw` body). Any other encoding is left to a person.
+fn raw_body_edit(text: &str, span: &Span, raw: &str, new: &str) -> Result<Edit, String> {
+    if exact(text, span, raw).is_some() {
+        return Ok(Edit {
+            span: span.clone(),
+            content: new.to_string(),
+        });
+    }
+    let encoded = serde_json::to_string(raw).expect("strings serialise");
+    if text.get(span.clone()) == Some(&encoded[1..encoded.len() - 1]) {
+        let content = serde_json::to_string(new).expect("strings serialise");
+        return Ok(Edit {
+            span: span.clone(),
+            content: content[1..content.len() - 1].to_string(),
+        });
+    }
+    Err("the body string uses escapes this fix does not rewrite; repair it by hand".into())
+}
+
+/// `"field": "true"` (or `1`) inside a literal JSON string body, fixed as text.
+fn raw_json_boolean(text: &str, span: &Span, raw: &str, field: &str) -> Result<Vec<Edit>, String> {
+    let re = regex::Regex::new(&format!(
+        r#""{}"\s*:\s*("(?i:true|false|1|0|yes|no)"|[01])(?:\s*[,}}\n\r])"#,
+        regex::escape(field)
+    ))
+    .expect("valid regex");
+    let m = re
+        .captures(raw)
+        .and_then(|c| c.get(1))
+        .ok_or_else(|| format!("`{field}` has no obvious boolean meaning"))?;
+    let value = m.as_str().trim_matches('"').to_ascii_lowercase();
+    let boolean = if matches!(value.as_str(), "true" | "1" | "yes") {
+        "true"
+    } else {
+        "false"
+    };
+    let new = format!("{}{boolean}{}", &raw[..m.start()], &raw[m.end()..]);
+    Ok(vec![raw_body_edit(text, span, raw, &new)?])
+}
+
 fn json_boolean(call: &HttpCall, text: &str, field: &str) -> Result<Vec<Edit>, String> {
+    if let Some(Body::Raw { text: raw, span }) = &call.body {
+        return raw_json_boolean(text, span, raw, field);
+    }
     let f = body_field(call, field)
         .ok_or_else(|| format!("`{field}` is not in a structured JSON body"))?;
     let (value, span) = match &f.value {
@@ -151,15 +196,9 @@ fn repair_json(call: &HttpCall, text: &str) -> Result<Vec<Edit>, String> {
     let Some(Body::Raw { text: body, span }) = &call.body else {
         return Err("the body is not a literal string".into());
     };
-    if exact(text, span, body).is_none() {
-        return Err("the body literal has escapes; repair it by hand".into());
-    }
     let repaired =
         unambiguous_json_repair(body).ok_or("no single small repair makes the body valid JSON")?;
-    Ok(vec![Edit {
-        span: span.clone(),
-        content: repaired,
-    }])
+    Ok(vec![raw_body_edit(text, span, body, &repaired)?])
 }
 
 /// Tries every one-character deletion and a few insertions near the parse error; when
@@ -288,5 +327,51 @@ mod tests {
             Some("janrain.properties.managedBy")
         );
         assert_eq!(closest_path("photos", &paths), None);
+    }
+}
+
+#[cfg(test)]
+mod raw_body_tests {
+    use super::*;
+
+    #[test]
+    fn boolean_in_a_plain_js_string_body() {
+        let src = r#"x('{"markDeleted": "true"}')"#;
+        let raw = r#"{"markDeleted": "true"}"#;
+        let span = 3..3 + raw.len();
+        let edits = raw_json_boolean(src, &span, raw, "markDeleted").unwrap();
+        assert_eq!(
+            crate::fix::apply_edits(src, &edits),
+            r#"x('{"markDeleted": true}')"#
+        );
+    }
+
+    #[test]
+    fn boolean_in_a_postman_raw_body_keeps_its_json_encoding() {
+        // The collection holds the body as a JSON string: quotes and newlines escaped.
+        let src = "{\"raw\": \"{\\n\\t\\\"markDeleted\\\": \\\"true\\\"\\n}\"}";
+        let raw = "{\n\t\"markDeleted\": \"true\"\n}";
+        let start = src.find("{\\n").unwrap();
+        let span = start..src.len() - 2;
+        let edits = raw_json_boolean(src, &span, raw, "markDeleted").unwrap();
+        assert_eq!(
+            crate::fix::apply_edits(src, &edits),
+            "{\"raw\": \"{\\n\\t\\\"markDeleted\\\": true\\n}\"}"
+        );
+        // The RSA document's own body is repaired the same way.
+        let src = "{\"raw\": \"{\\\"markDeleted\\\": true\\\"}\"}";
+        let raw = "{\"markDeleted\": true\"}";
+        let start = src.find("{\\\"").unwrap();
+        let edits = vec![raw_body_edit(
+            src,
+            &(start..src.len() - 2),
+            raw,
+            &unambiguous_json_repair(raw).unwrap(),
+        )
+        .unwrap()];
+        assert_eq!(
+            crate::fix::apply_edits(src, &edits),
+            "{\"raw\": \"{\\\"markDeleted\\\": true}\"}"
+        );
     }
 }
