@@ -798,16 +798,7 @@ impl<'a> Renderer<'a> {
         self.url(url)?;
         let opts = list.get(1).copied();
         let mut props = Props::default();
-        if let Some(m) = &self.rw.method {
-            match callee.child_by_field_name("property") {
-                Some(prop) if is_verb(self.src(prop)) => {
-                    self.edit(prop.start_byte()..prop.end_byte(), m.to_ascii_lowercase())
-                }
-                _ => props
-                    .set
-                    .push(("method".into(), self.method_string(m, opts))),
-            }
-        }
+        self.method_by_name_or_option(callee, &mut props, opts, &[]);
         self.header_props(&mut props, opts, "headers")?;
         self.query_props(&mut props, opts, &["searchParams"]);
         let base = self.base.clone();
@@ -869,16 +860,7 @@ impl<'a> Renderer<'a> {
         };
         self.url(url)?;
         let mut props = Props::default();
-        if let Some(m) = &self.rw.method {
-            match callee.child_by_field_name("property") {
-                Some(prop) if is_verb(self.src(prop)) || self.src(prop) == "del" => {
-                    self.edit(prop.start_byte()..prop.end_byte(), m.to_ascii_lowercase())
-                }
-                _ => props
-                    .set
-                    .push(("method".into(), self.method_string(m, opts))),
-            }
-        }
+        self.method_by_name_or_option(callee, &mut props, opts, &["del"]);
         self.header_props(&mut props, opts, "headers")?;
         self.query_props(&mut props, opts, &["qs"]);
         let base = self.base.clone();
@@ -1191,6 +1173,27 @@ impl<'a> Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    /// The new method of a library whose methods are named (`got.delete(url, opts)`):
+    /// the name is changed in place; a call made without one (`got(url, opts)`) gets a
+    /// `method` option. `aliases` are extra verb names of the library (`request.del`).
+    fn method_by_name_or_option(
+        &mut self,
+        callee: Node<'a>,
+        props: &mut Props,
+        opts: Option<Node<'a>>,
+        aliases: &[&str],
+    ) {
+        let Some(m) = &self.rw.method else { return };
+        match callee.child_by_field_name("property") {
+            Some(prop) if is_verb(self.src(prop)) || aliases.contains(&self.src(prop)) => {
+                self.edit(prop.start_byte()..prop.end_byte(), m.to_ascii_lowercase())
+            }
+            _ => props
+                .set
+                .push(("method".into(), self.method_string(m, opts))),
+        }
+    }
+
     // ----- options objects -----------------------------------------------------------
 
     /// Applies `props` to the options object `obj` (an argument of the call), creating
