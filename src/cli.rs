@@ -413,10 +413,11 @@ fn config_file_for(args: &CheckArgs, path: &Path, cache: &mut ConfigCache) -> Op
 
 /// A checker for the files governed by `file` (or the defaults).
 fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Result<Checker, String> {
-    let config = match file {
+    let mut config = match file {
         Some(f) => Config::load(f).map_err(|e| e.to_string())?,
         None => Config::default(),
     };
+    config.postman_env = args.postman_env.clone();
     let rules = base
         .clone()
         .with_config(&config)
@@ -465,7 +466,6 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
             return Err(format!("--postman-env {}: no such file", env.display()));
         }
     }
-    crate::frontend::postman::set_environment_files(args.postman_env.clone());
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
         // Only the first global pool build takes effect; later ones are harmless.

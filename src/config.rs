@@ -224,6 +224,8 @@ pub struct Config {
     pub learning360: LearningSettings,
     pub janrain: JanrainSettings,
     pub rsa: RsaSettings,
+    /// Postman environment files for every collection (`--postman-env`; not a file key).
+    pub postman_env: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -254,6 +256,7 @@ impl Default for Config {
                 schema_paths: None,
             },
             rsa: RsaSettings::default(),
+            postman_env: Vec::new(),
         }
     }
 }

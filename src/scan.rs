@@ -228,7 +228,7 @@ impl Checker {
 
     /// Runs the front end and the rules on one file's text.
     pub fn check_source(&self, source: SourceFile) -> FileReport {
-        let extraction = frontend::extract(&source);
+        let extraction = frontend::extract_with(&source, &self.config.postman_env);
         let findings = engine::check_file(
             &self.rules,
             &self.selection,

@@ -280,3 +280,60 @@ fn per_directory_configs_apply_to_the_files_under_them() {
         "{stdout}"
     );
 }
+
+/// `--postman-env` resolves a collection's `{{variables}}` for the whole run: without
+/// it the host is unknown (a hole, no vendor signal); with it the call is RSA's.
+#[test]
+fn postman_env_option_resolves_collection_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("collections")).unwrap();
+    std::fs::create_dir(dir.path().join("envs")).unwrap();
+    std::fs::write(
+        dir.path().join("collections/offboard.postman_collection.json"),
+        r#"{
+	"info": { "name": "Offboard", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+	"item": [
+		{
+			"name": "Purge user",
+			"request": { "method": "DELETE", "url": { "raw": "{{tenant}}/users/{{userId}}" } }
+		}
+	]
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("envs/prod.postman_environment.json"),
+        r#"{ "name": "prod", "_postman_variable_scope": "environment", "values": [
+  { "key": "tenant", "value": "https://acme.access.securid.com/AdminInterface/restapi/v1", "enabled": true }
+] }
+"#,
+    )
+    .unwrap();
+    let (code, stdout, _) = apimigrate(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "collections"],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    let (code, stdout, _) = apimigrate(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--postman-env",
+            "envs/prod.postman_environment.json",
+            "collections",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("\"RSA005\""), "{stdout}");
+    // A missing environment file is a usage error naming it.
+    let (code, _, stderr) = apimigrate(
+        dir.path(),
+        &["check", "--postman-env", "envs/nope.json", "collections"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("envs/nope.json"), "{stderr}");
+}

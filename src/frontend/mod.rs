@@ -23,11 +23,17 @@ pub struct Extraction {
 
 /// Runs the front end for the file's language.
 pub fn extract(file: &SourceFile) -> Extraction {
+    extract_with(file, &[])
+}
+
+/// [`extract`] with the run's Postman environment files (`--postman-env`), which
+/// resolve `{{variables}}` in every collection.
+pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Extraction {
     match file.language {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             javascript::extract(&file.text, file.language)
         }
-        Language::Postman => postman::extract(&file.text, &file.path),
+        Language::Postman => postman::extract(&file.text, &file.path, postman_env),
     }
 }
 

@@ -25,16 +25,6 @@ use crate::source::Language;
 use json::J;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
-
-static ENV_FILES: RwLock<Vec<PathBuf>> = RwLock::new(Vec::new());
-
-/// Environment files given on the command line (`--postman-env`), used for every
-/// collection of the run.
-pub fn set_environment_files(files: Vec<PathBuf>) {
-    *ENV_FILES.write().unwrap_or_else(|e| e.into_inner()) = files;
-}
-
 /// Whether the start of a `.json` file's text says it is a Postman collection or
 /// environment (`info.schema` naming a Postman schema, `_postman_variable_scope`).
 pub fn sniff(prefix: &str) -> bool {
@@ -92,8 +82,9 @@ fn read_env_vars(path: &Path, into: &mut Vars) {
     }
 }
 
-/// Environments for a collection: the ones beside it, then `--postman-env` (which wins).
-fn environment_vars(path: &Path) -> Vars {
+/// Environments for a collection: the ones beside it, then `env_files` (`--postman-env`,
+/// which win).
+fn environment_vars(path: &Path, env_files: &[PathBuf]) -> Vars {
     let mut vars = Vars::new();
     if let Some(dir) = path.parent() {
         let dir = if dir.as_os_str().is_empty() {
@@ -117,14 +108,15 @@ fn environment_vars(path: &Path) -> Vars {
             }
         }
     }
-    for f in ENV_FILES.read().unwrap_or_else(|e| e.into_inner()).iter() {
+    for f in env_files {
         read_env_vars(f, &mut vars);
     }
     vars
 }
 
-/// Extracts the requests, script calls, secrets and JSON error of a Postman file.
-pub fn extract(text: &str, path: &Path) -> Extraction {
+/// Extracts the requests, script calls, secrets and JSON error of a Postman file;
+/// `env_files` are environments given for the whole run (`--postman-env`).
+pub fn extract(text: &str, path: &Path, env_files: &[PathBuf]) -> Extraction {
     let root = match json::parse(text) {
         Ok(j) => j,
         Err((span, message)) => {
@@ -150,7 +142,7 @@ pub fn extract(text: &str, path: &Path) -> Extraction {
         }
         return ex.finish();
     }
-    let mut vars = environment_vars(path);
+    let mut vars = environment_vars(path, env_files);
     // Collection variables are the weakest scope: environment values win.
     let mut coll = Vars::new();
     add_variables(&root, &mut coll);
