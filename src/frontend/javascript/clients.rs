@@ -678,6 +678,48 @@ impl<'a, 't> Resolver<'a, 't> {
                 }))
     }
 
+    // ------------------------------------------------------------ options-style libraries
+
+    /// The method a verb property names (`got.delete` → DELETE); `Some(None)` for a call
+    /// without one (`got(url)`), `None` when the property is not a verb at all.
+    fn named_verb(&self, prop: Option<Node<'t>>) -> Option<Option<Method>> {
+        match prop {
+            Some(p) => Some(Some(Method::known(
+                verb_method(self.text(p))?,
+                Some(p.byte_range()),
+            ))),
+            None => Some(None),
+        }
+    }
+
+    /// What libraries configured by options objects share (got, ky, request): the
+    /// instance's options with the call's on top, the URL (argument, or one of
+    /// `url_keys`) joined to the `base_key` option, and the method (the verb, the
+    /// `method` option, or GET).
+    #[allow(clippy::too_many_arguments)]
+    fn options_call(
+        &self,
+        recv: &Recv<'t>,
+        url_arg: Option<Node<'t>>,
+        opts_arg: Option<Node<'t>>,
+        scope: ScopeId,
+        url_keys: &[&str],
+        base_key: &str,
+        verb: Option<Method>,
+    ) -> (Cfg<'t>, UrlOut, std::ops::Range<usize>, Method) {
+        let mut cfg = self.cfg(&recv.configs);
+        if let Some(o) = opts_arg {
+            cfg.opts.push(self.opts(o, scope));
+        }
+        let url_node = url_arg
+            .map(|n| (n, scope))
+            .or_else(|| cfg.get_known(url_keys).found());
+        let (url, url_span) = self.joined_url(url_node, cfg.get_known(&[base_key]));
+        let method =
+            verb.unwrap_or_else(|| self.method_from(cfg.get("method"), Method::implied("GET")));
+        (cfg, url, url_span, method)
+    }
+
     // ------------------------------------------------------------ got / ky
 
     /// `got(url, opts)`, `got(opts)`, `got.<verb>(url, opts)`, same for ky.
@@ -690,29 +732,15 @@ impl<'a, 't> Resolver<'a, 't> {
         scope: ScopeId,
     ) -> Option<HttpCall> {
         let args = self.args(call);
-        let verb = match prop {
-            Some(p) => Some(Method::known(
-                verb_method(self.text(p))?,
-                Some(p.byte_range()),
-            )),
-            None => None,
-        };
+        let verb = self.named_verb(prop)?;
         let first = *args.first()?;
         let (url_arg, opts_arg) = if verb.is_none() && self.object_literal(first, scope).is_some() {
             (None, Some(first))
         } else {
             (Some(first), args.get(1).copied())
         };
-        let mut cfg = self.cfg(&recv.configs);
-        if let Some(o) = opts_arg {
-            cfg.opts.push(self.opts(o, scope));
-        }
-        let url_node = url_arg
-            .map(|n| (n, scope))
-            .or_else(|| cfg.get_known(&["url"]).found());
-        let (url, url_span) = self.joined_url(url_node, cfg.get_known(&["prefixUrl"]));
-        let method =
-            verb.unwrap_or_else(|| self.method_from(cfg.get("method"), Method::implied("GET")));
+        let (cfg, url, url_span, method) =
+            self.options_call(recv, url_arg, opts_arg, scope, &["url"], "prefixUrl", verb);
         let client = if recv.lib == Lib::Ky {
             Client::Ky
         } else {
@@ -756,13 +784,7 @@ impl<'a, 't> Resolver<'a, 't> {
         scope: ScopeId,
     ) -> Option<HttpCall> {
         let args = self.args(call);
-        let verb = match prop {
-            Some(p) => Some(Method::known(
-                verb_method(self.text(p))?,
-                Some(p.byte_range()),
-            )),
-            None => None,
-        };
+        let verb = self.named_verb(prop)?;
         let first = *args.first()?;
         if is_function(first) {
             return None;
@@ -781,16 +803,15 @@ impl<'a, 't> Resolver<'a, 't> {
                 .filter(|a| !is_function(*a) && self.looks_like_config(*a, scope));
             (Some(first), second)
         };
-        let mut cfg = self.cfg(&recv.configs);
-        if let Some(o) = opts_arg {
-            cfg.opts.push(self.opts(o, scope));
-        }
-        let url_node = url_arg
-            .map(|n| (n, scope))
-            .or_else(|| cfg.get_known(&["uri", "url"]).found());
-        let (url, url_span) = self.joined_url(url_node, cfg.get_known(&["baseUrl"]));
-        let method =
-            verb.unwrap_or_else(|| self.method_from(cfg.get("method"), Method::implied("GET")));
+        let (cfg, url, url_span, method) = self.options_call(
+            recv,
+            url_arg,
+            opts_arg,
+            scope,
+            &["uri", "url"],
+            "baseUrl",
+            verb,
+        );
         let qs = self.merged_fields(&cfg, &["qs"], true);
         let mut c = self.new_call(
             Client::Request,
