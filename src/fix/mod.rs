@@ -116,9 +116,10 @@ pub fn uses_crlf(text: &str) -> bool {
     crlf > lf
 }
 
+/// Whether `text` parses (a parse only: the next pass extracts the calls anyway).
 fn parses(source: &SourceFile, text: &str) -> bool {
     let probe = SourceFile::new(source.path.clone(), text.to_string(), source.language);
-    frontend::extract(&probe).syntax_error.is_none()
+    frontend::syntax_error(&probe).is_none()
 }
 
 /// Fixes one file's text until nothing changes.

@@ -26,6 +26,16 @@ pub fn extract(file: &SourceFile) -> Extraction {
     extract_with(file, &[])
 }
 
+/// The first syntax error of a file's text (a parse only: no calls are extracted).
+pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
+    match file.language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            javascript::syntax_check(&file.text, file.language)
+        }
+        Language::Postman => postman::json::parse(&file.text).err(),
+    }
+}
+
 /// [`extract`] with the run's Postman environment files (`--postman-env`), which
 /// resolve `{{variables}}` in every collection.
 pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Extraction {

@@ -43,6 +43,15 @@ pub fn extract(text: &str, language: Language) -> Extraction {
     }
 }
 
+/// The first syntax error of a JavaScript, TypeScript or TSX text: a parse only, for
+/// checking rewritten text without extracting its calls.
+pub fn syntax_check(text: &str, language: Language) -> Option<(Span, String)> {
+    match parse(text, language) {
+        Some(tree) => syntax_error(tree.root_node(), text),
+        None => Some((0..0, "the file could not be parsed".into())),
+    }
+}
+
 /// A pre-order walk over a tree with one cursor (no allocation per node).
 pub(super) trait Visitor<'t> {
     /// Called on entering a node; `false` skips its children (and `leave`).
