@@ -19,6 +19,9 @@ pub struct Extraction {
     pub secrets: Vec<Span>,
     /// The first syntax error, when the file does not parse cleanly.
     pub syntax_error: Option<(Span, String)>,
+    /// The syntax tree of the text (tree-sitter front ends), for rendering rewrites
+    /// without parsing the same text again.
+    pub tree: Option<tree_sitter::Tree>,
 }
 
 /// Runs the front end for the file's language.
@@ -64,11 +67,17 @@ pub fn render(
 /// Renders several rewrites of one file (the file is read once for all of them).
 pub fn render_batch(
     file: &SourceFile,
+    extraction: &Extraction,
     items: &[(&HttpCall, &CallRewrite)],
 ) -> Vec<Result<Vec<Edit>, String>> {
     match file.language {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            javascript::render::render_batch(&file.text, file.language, items)
+            javascript::render::render_batch(
+                &file.text,
+                file.language,
+                extraction.tree.as_ref(),
+                items,
+            )
         }
         Language::Postman => items
             .iter()

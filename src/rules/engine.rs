@@ -257,7 +257,7 @@ pub fn check_file(
             .iter()
             .map(|(_, v, rw, _)| (views[*v].call, rw))
             .collect();
-        let results = frontend::render_batch(file, &items);
+        let results = frontend::render_batch(file, extraction, &items);
         for ((index, _, _, spec), result) in pending.iter().zip(results) {
             let fix = finish_fix(spec, Some(result));
             findings[*index].help = Some(help_of(&fix));

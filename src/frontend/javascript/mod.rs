@@ -36,10 +36,12 @@ pub fn extract(text: &str, language: Language) -> Extraction {
     let scopes = scope::collect(root, text);
     let resolver = resolve::Resolver::new(text, &scopes);
     let found = walk::collect(root, &resolver);
+    let syntax_error = syntax_error(root, text);
     Extraction {
         calls: found.calls,
         secrets: found.secrets,
-        syntax_error: syntax_error(root, text),
+        syntax_error,
+        tree: Some(tree),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::call::{Client, HttpCall, Piece, Span, Value};
 use crate::finding::Edit;
 use crate::fix::rewrite::{CallRewrite, Helper, NewBody, NewUrl, Part, RValue};
 use crate::source::Language;
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Node, Tree};
 
 type R<T> = Result<T, String>;
 
@@ -30,27 +30,27 @@ pub fn render(
     call: &HttpCall,
     rewrite: &CallRewrite,
 ) -> R<Vec<Edit>> {
-    render_batch(text, language, &[(call, rewrite)])
+    render_batch(text, language, None, &[(call, rewrite)])
         .pop()
         .unwrap_or_else(|| Err("nothing to render".into()))
 }
 
-/// Renders several rewrites of one file: the file is parsed and its scopes collected
-/// once, however many calls are rewritten (each result is independent of the others).
+/// Renders several rewrites of one file: its scopes are collected once, however many
+/// calls are rewritten (each result is independent of the others). `parsed` is the
+/// tree the extraction already built for this very text, when there is one.
 pub fn render_batch(
     text: &str,
     language: Language,
+    parsed: Option<&Tree>,
     items: &[(&HttpCall, &CallRewrite)],
 ) -> Vec<R<Vec<Edit>>> {
-    let mut parser = Parser::new();
-    let grammar: tree_sitter::Language = match language {
-        Language::JavaScript | Language::Postman => tree_sitter_javascript::LANGUAGE.into(),
-        Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
-    };
-    let tree = match parser.set_language(&grammar) {
-        Ok(()) => parser.parse(text, None),
-        Err(_) => None,
+    let fresh;
+    let tree = match parsed {
+        Some(t) => Some(t),
+        None => {
+            fresh = super::parse(text, language);
+            fresh.as_ref()
+        }
     };
     let Some(tree) = tree else {
         return items

@@ -196,6 +196,7 @@ impl<'t> Extractor<'t> {
             calls: self.calls,
             secrets: self.secrets,
             syntax_error: None,
+            tree: None,
         }
     }
 
