@@ -35,14 +35,29 @@ pub enum Client {
     /// An absolute URL bound to a name (a base-URL constant, `baseURL:` option) that is
     /// not consumed by any recognised call in the file.
     BaseUrl,
+    // Python
+    Requests,
+    Httpx,
+    Aiohttp,
+    Urllib,
+    // Rust
+    Reqwest,
+    Ureq,
+    // Command lines and request files
+    Curl,
+    Httpie,
+    /// A request of a `.http`/`.rest` file.
+    HttpFile,
 }
 
 impl Client {
     /// Whether the library rejects (throws) when the server answers with an HTTP error
     /// status, so that awaiting the call is itself a check of the status. axios (and the
     /// generic `x.delete(url)`, usually an axios instance), got, ky, superagent,
-    /// request-promise and jQuery do; `fetch`, node http, `pm.sendRequest` and supertest
-    /// resolve with the response whatever its status. SDK RPC calls are not known.
+    /// request-promise and jQuery do, as do Python's `urllib` (`HTTPError`) and Rust's
+    /// ureq (`Error::StatusCode`); `fetch`, node http, `pm.sendRequest`, supertest,
+    /// requests, httpx, aiohttp, reqwest and curl (without `--fail`) hand back the
+    /// response whatever its status. SDK RPC calls are not known.
     pub fn rejects_on_error_status(self) -> bool {
         match self {
             Client::Axios
@@ -51,7 +66,16 @@ impl Client {
             | Client::Ky
             | Client::Superagent
             | Client::Request
-            | Client::JQuery => true,
+            | Client::JQuery
+            | Client::Urllib
+            | Client::Ureq => true,
+            Client::Requests
+            | Client::Httpx
+            | Client::Aiohttp
+            | Client::Reqwest
+            | Client::Curl
+            | Client::Httpie
+            | Client::HttpFile => false,
             Client::Fetch
             | Client::Supertest
             | Client::NodeHttp
@@ -624,6 +648,66 @@ pub struct HttpCall {
     pub scope: Option<Span>,
     /// Names at the call site that stand for whole literals of the URL.
     pub vias: Vec<Via>,
+    /// `{name}` placeholders left in plain (non-interpolating) string literals of the
+    /// URL, where an f-string, template literal or `format!` was meant (API004).
+    pub unformatted: Vec<Placeholder>,
+}
+
+/// A `{name}` (or `${name}`) written in a plain string literal of a URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Placeholder {
+    /// The name between the braces (`user_id`, `user.id`).
+    pub name: String,
+    /// The placeholder with its braces (and `$`).
+    pub span: Span,
+}
+
+/// The placeholders of a plain string literal whose text is `text`, written at `span`
+/// (`exact`: without escapes, so that offsets map one to one). `dollar` looks for
+/// `${name}` (JavaScript); otherwise `{name}` (Python, Rust). `{{` and `{}` are not
+/// placeholders, nor are `{0}`-style numbers (those only make sense to `.format`, which
+/// a front end resolves before asking).
+pub fn find_placeholders(text: &str, span: &Span, exact: bool, dollar: bool) -> Vec<Placeholder> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let open = if dollar {
+            bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{')
+        } else {
+            bytes[i] == b'{' && (i == 0 || bytes[i - 1] != b'{')
+        };
+        if !open {
+            i += 1;
+            continue;
+        }
+        let name_start = if dollar { i + 2 } else { i + 1 };
+        let Some(close) = text[name_start..].find('}').map(|c| name_start + c) else {
+            break;
+        };
+        let name = &text[name_start..close];
+        let ident = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        let doubled = !dollar && bytes.get(close + 1) == Some(&b'}');
+        if ident && !doubled {
+            let at = if exact {
+                (span.start + i)..(span.start + close + 1)
+            } else {
+                span.clone()
+            };
+            out.push(Placeholder {
+                name: name.to_string(),
+                span: at,
+            });
+        }
+        i = close + 1;
+    }
+    out
 }
 
 impl HttpCall {
@@ -641,6 +725,7 @@ impl HttpCall {
             response: ResponseUse::default(),
             scope: None,
             vias: Vec::new(),
+            unformatted: Vec::new(),
         }
     }
 }
@@ -684,6 +769,26 @@ mod tests {
         assert_eq!(p.query[1].value.span(), 91..92);
         // The segment "users" maps back to its bytes in the source.
         assert_eq!(p.segments[2].span(), Some(43..48));
+    }
+
+    #[test]
+    fn placeholders_in_plain_strings() {
+        let names = |t: &str, dollar| {
+            find_placeholders(t, &(10..10 + t.len()), true, dollar)
+                .into_iter()
+                .map(|p| (p.name, p.span))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("v1/users/{user_id}/markDeleted", false),
+            [("user_id".to_string(), 19..28)]
+        );
+        assert!(names("{{var}}/x/{}/{0}", false).is_empty());
+        assert_eq!(
+            names("/u/${user.id}", true),
+            [("user.id".to_string(), 13..23)]
+        );
+        assert!(names("/u/{id}", true).is_empty());
     }
 
     #[test]

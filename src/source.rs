@@ -20,6 +20,14 @@ pub enum Language {
     Tsx,
     /// Postman collections (v2.0, v2.1) and environments.
     Postman,
+    Python,
+    Rust,
+    /// Shell scripts (`.sh .bash .zsh`): curl (and httpie) command lines.
+    Shell,
+    /// Markdown documents: curl lines in fenced `sh`/`bash`/`shell`/`console`/`curl` blocks.
+    Markdown,
+    /// HTTP request files (`.http .rest`; VS Code REST Client and JetBrains dialects).
+    Http,
 }
 
 impl Language {
@@ -72,6 +80,11 @@ impl Language {
             "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
             "ts" | "mts" | "cts" => Some(Language::TypeScript),
             "tsx" => Some(Language::Tsx),
+            "py" | "pyi" => Some(Language::Python),
+            "rs" => Some(Language::Rust),
+            "sh" | "bash" | "zsh" => Some(Language::Shell),
+            "md" | "markdown" => Some(Language::Markdown),
+            "http" | "rest" => Some(Language::Http),
             _ => None,
         }
     }
@@ -82,8 +95,27 @@ impl Language {
             "js" | "javascript" => Some(Language::JavaScript),
             "ts" | "typescript" => Some(Language::TypeScript),
             "tsx" => Some(Language::Tsx),
+            "py" | "python" => Some(Language::Python),
+            "rs" | "rust" => Some(Language::Rust),
+            "sh" | "bash" | "shell" => Some(Language::Shell),
+            "md" | "markdown" => Some(Language::Markdown),
+            "http" | "rest" => Some(Language::Http),
             _ => None,
         }
+    }
+
+    /// Whether the language is a programming language whose string literals can be
+    /// interpolated (f-strings, template literals, `format!`), as opposed to a request
+    /// format or command line.
+    pub fn is_code(self) -> bool {
+        matches!(
+            self,
+            Language::JavaScript
+                | Language::TypeScript
+                | Language::Tsx
+                | Language::Python
+                | Language::Rust
+        )
     }
 }
 

@@ -1,5 +1,5 @@
 //! Inline suppressions (SPEC §5): `apimigrate: ignore[CODE, CODE] reason` in a comment
-//! (`//`, `/* */`, `#`) silences findings of those codes (or code prefixes) that start
+//! (`//`, `/* */`, `#`, Markdown's `<!-- -->`) silences findings of those codes (or code prefixes) that start
 //! on a line the comment is on, or on the line after it. Codes are required: a bare
 //! `apimigrate: ignore` suppresses nothing and is reported.
 //!
@@ -74,35 +74,13 @@ pub fn may_contain(text: &str) -> bool {
 
 /// Every comment of a file.
 pub fn comments(source: &SourceFile) -> Vec<Comment> {
-    let grammar: tree_sitter::Language = match source.language {
-        Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
-        Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
-        Language::Postman => return postman_descriptions(source),
-    };
-    let mut parser = tree_sitter::Parser::new();
-    if parser.set_language(&grammar).is_err() {
-        return Vec::new();
+    if source.language == Language::Postman {
+        return postman_descriptions(source);
     }
-    let Some(tree) = parser.parse(&source.text, None) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        if node.kind() == "comment" {
-            out.push(comment_at(&source.text, node.byte_range()));
-        } else if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
-    out
+    crate::frontend::comments(source)
+        .into_iter()
+        .map(|span| comment_at(&source.text, span))
+        .collect()
 }
 
 /// The `description` of every item of a Postman collection (a string, or an object
@@ -146,6 +124,8 @@ fn comment_at(text: &str, span: Span) -> Comment {
     let s = &text[span.clone()];
     let (open, close) = if s.starts_with("/*") && s.ends_with("*/") && s.len() >= 4 {
         (2, 2)
+    } else if s.starts_with("<!--") && s.ends_with("-->") && s.len() >= 7 {
+        (4, 3)
     } else if s.starts_with("//") {
         (2, 0)
     } else if s.starts_with('#') {

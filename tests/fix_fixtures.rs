@@ -112,6 +112,57 @@ fn fix_fixtures() {
     assert!(n >= 10, "only {n} fix fixtures");
 }
 
+/// Fixes every file of `fixtures/fix/<dir>` in one of `languages`, snapshots named
+/// `fix_<dir>_<file>`; at least `min` of them.
+fn language_fix_fixtures(dir: &str, languages: &[Language], min: usize) {
+    let root = Path::new("fixtures/fix").join(dir);
+    let mut paths: Vec<_> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && Language::of_path(p).is_some_and(|l| languages.contains(&l)))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        let snap = fix_and_verify(path);
+        let name = format!(
+            "fix_{dir}_{}",
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace('.', "_")
+        );
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, snap);
+        });
+    }
+    assert!(
+        paths.len() >= min,
+        "only {} fix fixtures in {}",
+        paths.len(),
+        root.display()
+    );
+}
+
+#[test]
+fn python_fix_fixtures() {
+    language_fix_fixtures("python", &[Language::Python], 5);
+}
+
+#[test]
+fn rust_fix_fixtures() {
+    language_fix_fixtures("rust", &[Language::Rust], 4);
+}
+
+#[test]
+fn shell_fix_fixtures() {
+    language_fix_fixtures("shell", &[Language::Shell, Language::Markdown], 4);
+}
+
+#[test]
+fn http_file_fix_fixtures() {
+    language_fix_fixtures("http", &[Language::Http], 2);
+}
+
 #[test]
 fn postman_fix_fixtures() {
     let dir = Path::new("fixtures/fix/postman");

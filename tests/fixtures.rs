@@ -1,15 +1,47 @@
-//! Every fixture under `fixtures/js` and `fixtures/ts`: the findings must be exactly the
-//! ones its `// expect: CODE` annotations name (by line), and the rendered diagnostics
-//! are an insta snapshot, one per fixture. Postman fixtures (`fixtures/postman`, JSON)
+//! Every fixture under `fixtures/<language>/`: the findings must be exactly the ones
+//! its `expect: CODE` annotations name (by line; in a comment of the file's own kind:
+//! `// expect:`, `# expect:`), and the rendered diagnostics are an insta snapshot, one
+//! per fixture. Postman fixtures (`fixtures/postman`, JSON)
 //! list their expected findings in a `.expect` sidecar (`line CODE` per line).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
+const FIXTURE_DIRS: [&str; 8] = [
+    "fixtures/js",
+    "fixtures/ts",
+    "fixtures/postman",
+    "fixtures/python",
+    "fixtures/rust",
+    "fixtures/shell",
+    "fixtures/markdown",
+    "fixtures/http",
+];
+
+/// Every front end has its fixtures, look-alikes (SPEC §7) included.
+#[test]
+fn every_language_has_fixtures() {
+    for dir in FIXTURE_DIRS {
+        let files: Vec<PathBuf> = common::files_under(Path::new(dir))
+            .into_iter()
+            .filter(|p| apimigrate::source::Language::detect(p).is_some())
+            .collect();
+        assert!(files.len() >= 2, "{dir}: only {} fixtures", files.len());
+        if dir != "fixtures/postman" {
+            assert!(
+                files
+                    .iter()
+                    .any(|p| p.to_string_lossy().contains("lookalike")),
+                "{dir} has no look-alike fixture"
+            );
+        }
+    }
+}
+
 fn fixture_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["fixtures/js", "fixtures/ts", "fixtures/postman"] {
+    for dir in FIXTURE_DIRS {
         files.extend(
             common::files_under(Path::new(dir))
                 .into_iter()

@@ -20,6 +20,11 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::TypeScript => "a.ts",
         Language::JavaScript => "a.js",
         Language::Postman => "a.postman_collection.json",
+        Language::Python => "a.py",
+        Language::Rust => "a.rs",
+        Language::Shell => "a.sh",
+        Language::Markdown => "a.md",
+        Language::Http => "a.http",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

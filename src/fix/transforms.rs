@@ -7,6 +7,7 @@ use crate::call::{Body, Field, HttpCall, Piece, Span, Value};
 use crate::config::Config;
 use crate::finding::Edit;
 use crate::rules::model::Transform;
+use crate::source::Language;
 
 /// The edits of `transform` for `call`, or why there are none.
 pub fn edits(
@@ -14,11 +15,12 @@ pub fn edits(
     call: &HttpCall,
     text: &str,
     config: &Config,
+    language: Language,
 ) -> Result<Vec<Edit>, String> {
     match transform {
         Transform::ReplaceInUrl { from, to } => replace_in_url(call, text, from, to),
-        Transform::JsonBoolean { field } => json_boolean(call, text, field),
-        Transform::JsonQuoteParam { param } => json_quote_param(call, text, param),
+        Transform::JsonBoolean { field } => json_boolean(call, text, field, language),
+        Transform::JsonQuoteParam { param } => json_quote_param(call, text, param, language),
         Transform::RepairJson => repair_json(call, text),
         Transform::SchemaPath { param } => schema_path(call, text, param, config),
     }
@@ -122,7 +124,12 @@ fn raw_json_boolean(text: &str, span: &Span, raw: &str, field: &str) -> Result<V
     Ok(vec![raw_body_edit(text, span, raw, &new)?])
 }
 
-fn json_boolean(call: &HttpCall, text: &str, field: &str) -> Result<Vec<Edit>, String> {
+fn json_boolean(
+    call: &HttpCall,
+    text: &str,
+    field: &str,
+    language: Language,
+) -> Result<Vec<Edit>, String> {
     if let Some(Body::Raw { text: raw, span }) = &call.body {
         return raw_json_boolean(text, span, raw, field);
     }
@@ -144,13 +151,21 @@ fn json_boolean(call: &HttpCall, text: &str, field: &str) -> Result<Vec<Edit>, S
         _ => return Err(format!("`{field}` is not a string or number literal")),
     };
     let boolean = match value.as_str() {
-        "true" | "1" | "yes" => "true",
-        "false" | "0" | "no" => "false",
+        "true" | "1" | "yes" => true,
+        "false" | "0" | "no" => false,
         other => return Err(format!("`{other}` has no obvious boolean meaning")),
+    };
+    // A Python dict is written with Python's booleans; everything else here (JS, a
+    // `serde_json::json!` body, JSON text) with JSON's.
+    let content = match (language, boolean) {
+        (Language::Python, true) => "True",
+        (Language::Python, false) => "False",
+        (_, true) => "true",
+        (_, false) => "false",
     };
     Ok(vec![Edit {
         span,
-        content: boolean.into(),
+        content: content.into(),
     }])
 }
 
@@ -165,7 +180,12 @@ fn param_field<'a>(call: &'a HttpCall, name: &str) -> Option<&'a Field> {
     in_body.or_else(|| call.query.get(name))
 }
 
-fn json_quote_param(call: &HttpCall, text: &str, param: &str) -> Result<Vec<Edit>, String> {
+fn json_quote_param(
+    call: &HttpCall,
+    text: &str,
+    param: &str,
+    language: Language,
+) -> Result<Vec<Edit>, String> {
     let f =
         param_field(call, param).ok_or_else(|| format!("`{param}` is not a known parameter"))?;
     let Value::Str { value, span } = &f.value else {
@@ -174,8 +194,22 @@ fn json_quote_param(call: &HttpCall, text: &str, param: &str) -> Result<Vec<Edit
     if exact(text, span, value).is_none() {
         return Err("the string is not written plainly".into());
     }
-    let quote = quote_before(text, span.start).ok_or("the string's quotes were not found")?;
     let json = serde_json::to_string(value).expect("strings serialise");
+    if !language.is_code() {
+        return text_quote_param(text, span, &json, language);
+    }
+    let quote = quote_before(text, span.start).ok_or("the string's quotes were not found")?;
+    if language == Language::Rust {
+        // Rust has one string quote: escape the JSON's own quotes. A raw string
+        // (`r"…"`, `r#"…"#`) would keep the backslashes: left to a person.
+        if quote != '"' || text[..span.start - 1].ends_with(['r', '#']) {
+            return Err("the string is not a plain Rust string literal".into());
+        }
+        return Ok(vec![Edit {
+            span: (span.start - 1)..(span.end + 1),
+            content: format!("\"{}\"", json.replace('\\', "\\\\").replace('"', "\\\"")),
+        }]);
+    }
     // Inside the original literal, the JSON text's own `"` (and `\`) may need escaping;
     // a double-quoted literal is rewritten single-quoted so the JSON reads as itself.
     let (span, content) = match quote {
@@ -190,6 +224,57 @@ fn json_quote_param(call: &HttpCall, text: &str, param: &str) -> Result<Vec<Edit
         _ => (span.clone(), json.replace('\\', "\\\\")),
     };
     Ok(vec![Edit { span, content }])
+}
+
+/// JSON-quotes a value written in a command line or request file: inside a
+/// single-quoted shell word the JSON goes in as it is, inside a double-quoted one its
+/// quotes are escaped, and a bare shell word is single-quoted. A request file's form
+/// body takes the JSON text as it is.
+fn text_quote_param(
+    text: &str,
+    span: &Span,
+    json: &str,
+    language: Language,
+) -> Result<Vec<Edit>, String> {
+    if language == Language::Http {
+        return Ok(vec![Edit {
+            span: span.clone(),
+            content: json.to_string(),
+        }]);
+    }
+    let content = match shell_quote_at(text, span.start) {
+        Some('\'') if !json.contains('\'') => json.to_string(),
+        Some('"') => json
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('$', "\\$")
+            .replace('`', "\\`"),
+        None if !json.contains('\'') => format!("'{json}'"),
+        _ => return Err("the value's quoting is not plain; quote it by hand".into()),
+    };
+    Ok(vec![Edit {
+        span: span.clone(),
+        content,
+    }])
+}
+
+/// The shell quote (`'` or `"`) open at `at`, reading the line up to it.
+fn shell_quote_at(text: &str, at: usize) -> Option<char> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut open: Option<char> = None;
+    let mut escaped = false;
+    for c in text[line_start..at].chars() {
+        match (open, c) {
+            (_, _) if escaped => escaped = false,
+            (Some('\''), '\'') => open = None,
+            (Some('\''), _) => {}
+            (_, '\\') => escaped = true,
+            (None, '\'' | '"') => open = Some(c),
+            (Some('"'), '"') => open = None,
+            _ => {}
+        }
+    }
+    open
 }
 
 fn repair_json(call: &HttpCall, text: &str) -> Result<Vec<Edit>, String> {

@@ -2,8 +2,13 @@
 //! the language work to get there (finding calls, resolving URL pieces bound in the same
 //! file, reading option objects). Rules never see syntax.
 
+pub mod http;
 pub mod javascript;
+pub mod markdown;
 pub mod postman;
+pub mod python;
+pub mod rust;
+pub mod shell;
 
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
@@ -36,6 +41,27 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
             javascript::syntax_check(&file.text, file.language)
         }
         Language::Postman => postman::json::parse(&file.text).err(),
+        Language::Python => python::syntax_check(&file.text),
+        Language::Rust => rust::syntax_check(&file.text),
+        Language::Shell => shell::syntax_check(&file.text),
+        Language::Markdown => markdown::syntax_check(&file.text),
+        Language::Http => http::syntax_check(&file.text),
+    }
+}
+
+/// The spans of every comment of a file (whole comments, markers included), for
+/// inline suppressions. Postman descriptions are handled by the suppression pass.
+pub fn comments(file: &SourceFile) -> Vec<Span> {
+    match file.language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            javascript::comments(&file.text, file.language)
+        }
+        Language::Postman => Vec::new(),
+        Language::Python => python::comments(&file.text),
+        Language::Rust => rust::comments(&file.text),
+        Language::Shell => shell::comments(&file.text),
+        Language::Markdown => markdown::comments(&file.text),
+        Language::Http => http::comments(&file.text),
     }
 }
 
@@ -47,6 +73,11 @@ pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Ex
             javascript::extract(&file.text, file.language)
         }
         Language::Postman => postman::extract(&file.text, &file.path, postman_env),
+        Language::Python => python::extract(&file.text),
+        Language::Rust => rust::extract(&file.text),
+        Language::Shell => shell::extract(&file.text),
+        Language::Markdown => markdown::extract(&file.text),
+        Language::Http => http::extract(&file.text),
     }
 }
 
@@ -61,6 +92,12 @@ pub fn render(
             render_javascript(file, call, rewrite)
         }
         Language::Postman => postman::render::render(&file.text, call, rewrite),
+        _ => {
+            let extraction = extract(file);
+            render_batch(file, &extraction, &[(call, rewrite)])
+                .pop()
+                .expect("one result per item")
+        }
     }
 }
 
@@ -83,6 +120,13 @@ pub fn render_batch(
             .iter()
             .map(|(call, rewrite)| postman::render::render(&file.text, call, rewrite))
             .collect(),
+        Language::Python => {
+            python::render::render_batch(&file.text, extraction.tree.as_ref(), items)
+        }
+        Language::Rust => rust::render::render_batch(&file.text, items),
+        Language::Shell => shell::render::render_batch(&file.text, items),
+        Language::Markdown => markdown::render_batch(&file.text, items),
+        Language::Http => http::render::render_batch(&file.text, items),
     }
 }
 

@@ -467,7 +467,13 @@ fn plan_fix(
     config: &Config,
 ) -> FixPlan {
     if let Some(t) = &spec.transform {
-        return FixPlan::Done(Some(transforms::edits(t, view.call, &file.text, config)));
+        return FixPlan::Done(Some(transforms::edits(
+            t,
+            view.call,
+            &file.text,
+            config,
+            file.language,
+        )));
     }
     let Some(r) = &spec.rewrite else {
         return FixPlan::Done(None);
@@ -831,6 +837,24 @@ fn condition(cond: &Condition, cx: &CallContext, pm: Option<&PathMatch>) -> Opti
                 l,
                 &format!("invalid JSON: {err}"),
             )])
+        }
+        Condition::UnformattedPlaceholder { label: l } => {
+            let placeholders = &view.call.unformatted;
+            if placeholders.is_empty() {
+                return None;
+            }
+            Some(
+                placeholders
+                    .iter()
+                    .map(|p| {
+                        label(
+                            p.span.clone(),
+                            l,
+                            &format!("`{}` is sent as it is written", p.name),
+                        )
+                    })
+                    .collect(),
+            )
         }
         Condition::LiteralCredential { label: l } => {
             let spans = credential_spans(view);

@@ -229,6 +229,12 @@ pub enum Condition {
         #[serde(default)]
         label: Option<String>,
     },
+    /// A plain string literal of the URL holds `{name}` placeholders that nothing
+    /// formats (`'v1/users/{user_id}/markDeleted'` where an f-string was meant).
+    UnformattedPlaceholder {
+        #[serde(default)]
+        label: Option<String>,
+    },
     /// A literal credential is sent (API key, password, secret, bearer/Basic token).
     LiteralCredential {
         #[serde(default)]

@@ -61,7 +61,7 @@ pub fn node() -> PathBuf {
     .clone()
 }
 
-fn find_on_path(program: &str) -> Option<PathBuf> {
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))
@@ -82,7 +82,7 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
         })
 }
 
-fn modified(path: &Path) -> Option<SystemTime> {
+pub fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
@@ -155,10 +155,10 @@ fn npm_ci() {
 }
 
 /// A directory used as an inter-process lock: `mkdir` is atomic.
-struct LockDir(PathBuf);
+pub struct LockDir(PathBuf);
 
 impl LockDir {
-    fn acquire(path: &Path) -> LockDir {
+    pub fn acquire(path: &Path) -> LockDir {
         let deadline = Instant::now() + STALE_LOCK + Duration::from_secs(30);
         loop {
             if let Some(parent) = path.parent() {
@@ -176,12 +176,12 @@ impl LockDir {
                     }
                     assert!(
                         Instant::now() < deadline,
-                        "timed out waiting for the npm lock {}",
+                        "timed out waiting for the lock {}",
                         path.display()
                     );
                     std::thread::sleep(Duration::from_millis(200));
                 }
-                Err(e) => panic!("cannot create the npm lock {}: {e}", path.display()),
+                Err(e) => panic!("cannot create the lock {}: {e}", path.display()),
             }
         }
     }
@@ -295,13 +295,13 @@ pub fn run_with_timeout(
 }
 
 #[cfg(unix)]
-fn killed_status() -> ExitStatus {
+pub fn killed_status() -> ExitStatus {
     use std::os::unix::process::ExitStatusExt;
     ExitStatus::from_raw(9) // terminated by SIGKILL
 }
 
 #[cfg(not(unix))]
-fn killed_status() -> ExitStatus {
+pub fn killed_status() -> ExitStatus {
     use std::os::windows::process::ExitStatusExt;
     ExitStatus::from_raw(1)
 }

@@ -342,6 +342,7 @@ impl<'a, 't> Resolver<'a, 't> {
             merge_fields(&mut query, extra_query);
         }
         let vias = url.vias;
+        let unformatted = url.unformatted;
         let mut c = HttpCall::new(
             client,
             method,
@@ -354,6 +355,7 @@ impl<'a, 't> Resolver<'a, 't> {
         c.receiver = receiver;
         c.query = query;
         c.vias = vias;
+        c.unformatted = unformatted;
         c
     }
 
@@ -1453,6 +1455,7 @@ fn join(mut base: UrlOut, url: UrlOut) -> UrlOut {
         base.pieces.push(synthetic_slash(at));
     }
     base.vias.extend(url.vias);
+    base.unformatted.extend(url.unformatted);
     base.pieces.extend(url.pieces);
     base.query.extend(url.query);
     base.query_open |= url.query_open;

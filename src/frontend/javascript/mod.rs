@@ -54,6 +54,29 @@ pub fn syntax_check(text: &str, language: Language) -> Option<(Span, String)> {
     }
 }
 
+/// The spans of every comment of the text.
+pub fn comments(text: &str, language: Language) -> Vec<Span> {
+    let Some(tree) = parse(text, language) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind() == "comment" {
+            out.push(node.byte_range());
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
+}
+
 /// A pre-order walk over a tree with one cursor (no allocation per node).
 pub(super) trait Visitor<'t> {
     /// Called on entering a node; `false` skips its children (and `leave`).
@@ -96,6 +119,7 @@ fn parse(text: &str, language: Language) -> Option<Tree> {
         Language::JavaScript | Language::Postman => (0, tree_sitter_javascript::LANGUAGE.into()),
         Language::TypeScript => (1, tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
         Language::Tsx => (2, tree_sitter_typescript::LANGUAGE_TSX.into()),
+        _ => return None,
     };
     PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();

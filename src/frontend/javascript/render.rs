@@ -512,7 +512,7 @@ impl<'a> Renderer<'a> {
             Client::JQuery => self.jquery(node),
             Client::PmSendRequest => self.pm(node),
             Client::Superagent | Client::Supertest => self.chain(node),
-            Client::NodeHttp | Client::Rpc | Client::BaseUrl => Err(format!(
+            _ => Err(format!(
                 "rewriting {} calls is not supported",
                 client_name(self.call.client)
             )),

@@ -46,6 +46,8 @@ pub(super) struct UrlOut {
     pub query_open: bool,
     /// Names whose bound literal was substituted (see `crate::call::Via`).
     pub vias: Vec<crate::call::Via>,
+    /// `${name}` written in a quoted (not template) string (API004).
+    pub unformatted: Vec<crate::call::Placeholder>,
 }
 
 /// One entry of a flattened option object.
@@ -850,6 +852,8 @@ impl<'a, 't> Resolver<'a, 't> {
         match n.kind() {
             "string" => {
                 if let Some((text, span, exact)) = self.string_lit(n) {
+                    out.unformatted
+                        .extend(crate::call::find_placeholders(&text, &span, exact, true));
                     push_lit(out, text, span, exact);
                 }
             }
