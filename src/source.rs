@@ -47,7 +47,10 @@ impl Language {
         if let Some(lang) = Language::of_path(path) {
             return Some(lang);
         }
-        let ext = path.extension()?.to_str()?;
+        let Some(ext) = path.extension() else {
+            return Language::from_shebang(path);
+        };
+        let ext = ext.to_str()?;
         if !ext.eq_ignore_ascii_case("json") {
             return None;
         }
@@ -73,6 +76,32 @@ impl Language {
             }
         }
         None
+    }
+
+    /// The language of an extensionless script, from its `#!` line (`bin/offboard`
+    /// starting with `#!/usr/bin/env bash` is a shell script).
+    fn from_shebang(path: &Path) -> Option<Language> {
+        use std::io::Read;
+        let mut head = [0u8; 128];
+        let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+        Language::of_shebang(std::str::from_utf8(&head[..n]).ok()?)
+    }
+
+    /// The language a `#!` line names, if any.
+    pub fn of_shebang(text: &str) -> Option<Language> {
+        let line = text.strip_prefix("#!")?.lines().next()?;
+        let mut words = line.split_whitespace();
+        let mut program = words.next()?.rsplit('/').next()?;
+        if program == "env" {
+            program = words.find(|w| !w.starts_with('-'))?;
+        }
+        let program = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        match program {
+            "sh" | "bash" | "zsh" | "dash" | "ksh" => Some(Language::Shell),
+            "python" => Some(Language::Python),
+            "node" => Some(Language::JavaScript),
+            _ => None,
+        }
     }
 
     pub fn of_extension(ext: &str) -> Option<Language> {
@@ -170,6 +199,24 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shebangs_name_languages() {
+        assert_eq!(
+            Language::of_shebang("#!/bin/bash\nset -e"),
+            Some(Language::Shell)
+        );
+        assert_eq!(
+            Language::of_shebang("#!/usr/bin/env -S python3.11 -u\n"),
+            Some(Language::Python)
+        );
+        assert_eq!(
+            Language::of_shebang("#!/usr/bin/env node"),
+            Some(Language::JavaScript)
+        );
+        assert_eq!(Language::of_shebang("#!/usr/bin/perl"), None);
+        assert_eq!(Language::of_shebang("echo hi"), None);
+    }
 
     #[test]
     fn positions_count_characters() {
