@@ -14,3 +14,13 @@ pub fn render_batch(
         .map(|_| Err("rewriting calls in this language is not supported yet".to_string()))
         .collect()
 }
+
+/// Renders rewrites of calls found in a Markdown document (stub).
+pub fn render_document(
+    _text: &str,
+    _masked: &str,
+    _ranges: &[crate::call::Span],
+    items: &[(&HttpCall, &CallRewrite)],
+) -> Vec<Result<Vec<Edit>, String>> {
+    items.iter().map(|_| Err("not yet".to_string())).collect()
+}
