@@ -18,7 +18,7 @@ use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, Span, UrlTemplate, Value, Via,
 };
 use crate::rules::checks;
-use curl::{split_all, split_once, trim_end, trim_start, CurlLine};
+use curl::{split_all, split_once, trim_end, trim_start};
 use std::collections::HashMap;
 use words::{Command, Script, WordPart};
 
@@ -956,12 +956,6 @@ pub(crate) fn find_command<'s>(script: &'s Script, span: &Span) -> Option<(&'s C
         let p = curl::program_index(c)?;
         (c.words[p].span.start == span.start).then_some((c, p))
     })
-}
-
-/// Reads the curl options of the command at `span` (for the renderer).
-pub(crate) fn curl_line(script: &Script, span: &Span) -> Option<(Command, CurlLine)> {
-    let (cmd, p) = find_command(script, span)?;
-    Some((cmd.clone(), curl::read(cmd, p)))
 }
 
 #[cfg(test)]
