@@ -147,7 +147,7 @@ pub fn layout(text: &str) -> Layout {
         let url_len = text[url_start..line.end]
             .find(char::is_whitespace)
             .unwrap_or(line.end - url_start);
-        let mut url = vec![url_start..url_start + url_len];
+        let mut url: Vec<Span> = std::iter::once(url_start..url_start + url_len).collect();
         // Query continuation lines.
         while i < block.len() {
             let l = &block[i];

@@ -24,7 +24,7 @@ use words::{Command, Script, WordPart};
 
 /// Finds the HTTP calls of a file.
 pub fn extract(text: &str) -> Extraction {
-    extract_ranges(text, &[0..text.len()])
+    extract_ranges(text, std::slice::from_ref(&(0..text.len())))
 }
 
 /// The first syntax error of the text.
@@ -160,18 +160,11 @@ fn assignments(cmd: &Command) -> Vec<(String, Vec<WordPart>)> {
             }
             continue;
         };
-        if i == 0
-            || matches!(
-                text.as_str(),
-                "export" | "readonly" | "local" | "declare" | "typeset"
-            )
-        {
-            if matches!(
-                text.as_str(),
-                "export" | "readonly" | "local" | "declare" | "typeset"
-            ) {
-                continue;
-            }
+        if matches!(
+            text.as_str(),
+            "export" | "readonly" | "local" | "declare" | "typeset"
+        ) {
+            continue;
         }
         let Some(eq) = text.find('=') else {
             if text.starts_with('-') {
@@ -247,7 +240,7 @@ fn pieces(parts: &[WordPart], vars: &Vars, vias: &mut Vec<Via>) -> Vec<Piece> {
 
 /// A value from word parts: a string when literal, else the source text.
 fn value_of(parts: &[WordPart], fallback: &Span) -> Value {
-    let span = span_of(parts).unwrap_or_else(|| fallback.end..fallback.end);
+    let span = span_of(parts).unwrap_or(fallback.end..fallback.end);
     match literal_value(parts) {
         Some((value, s, _)) => Value::Str { value, span: s },
         None => Value::Expr {
@@ -340,17 +333,15 @@ fn lower_curl(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> {
                 key_span: cmd.words[o.flag].span.clone(),
                 value: value_of(&arg.parts, &arg.span),
             }),
-            "json" => {
-                if headers.get_ci("Content-Type").is_none() {
-                    headers.entries.push(Field {
-                        key: "Content-Type".into(),
-                        key_span: cmd.words[o.flag].span.clone(),
-                        value: Value::Str {
-                            value: "application/json".into(),
-                            span: cmd.words[o.flag].span.clone(),
-                        },
-                    });
-                }
+            "json" if headers.get_ci("Content-Type").is_none() => {
+                headers.entries.push(Field {
+                    key: "Content-Type".into(),
+                    key_span: cmd.words[o.flag].span.clone(),
+                    value: Value::Str {
+                        value: "application/json".into(),
+                        span: cmd.words[o.flag].span.clone(),
+                    },
+                });
             }
             _ => {}
         }

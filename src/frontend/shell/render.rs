@@ -254,11 +254,20 @@ impl Renderer<'_> {
                     if have.contains(k) {
                         continue;
                     }
-                    let RValue::Str(parts) = v else {
-                        return Err(format!("`{k}` is not a string"));
+                    // The pair as written in the URL (already URL-encoded, holes kept).
+                    let pair: Vec<Part> = match self.query_pair(url_word, k) {
+                        Some(p) => p,
+                        None => {
+                            let RValue::Str(parts) = v else {
+                                return Err(format!("`{k}` is not a string"));
+                            };
+                            let mut p = vec![Part::Lit(format!("{k}="))];
+                            p.extend(parts.iter().cloned());
+                            p
+                        }
                     };
-                    let pair = format!("{k}={}", render_parts(parts, true)?);
-                    self.added.push(format!("-d {}", shell_word(&pair, parts)));
+                    let text = render_parts(&pair, true)?;
+                    self.added.push(format!("-d {}", shell_word(&text, &pair)));
                 }
             }
             None => {
@@ -277,6 +286,18 @@ impl Renderer<'_> {
             Some(o) => o.arg.as_ref().filter(|a| a.separate).map(|a| a.word),
             None => self.line.urls.first().copied(),
         }
+    }
+
+    /// The `key=value` pair of the URL word's query, as parts.
+    fn query_pair(&self, word: usize, key: &str) -> Option<Vec<Part>> {
+        let (_, query) = curl::split_once(&self.cmd.words[word].parts, '?')?;
+        curl::split_all(&query, '&').into_iter().find_map(|pair| {
+            let k = match pair.first() {
+                Some(WordPart::Lit { text, .. }) => text.split('=').next().unwrap_or(""),
+                _ => "",
+            };
+            (k == key).then(|| parts_of(&pair))
+        })
     }
 
     fn query_keys(&self, word: usize) -> Vec<String> {
@@ -697,8 +718,25 @@ fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
     })
 }
 
-/// After the shebang, the opening comments and `set` lines.
+/// After the helpers already there, else after the shebang, the opening comments and
+/// `set` lines.
 fn insertion_point(text: &str) -> usize {
+    let mut after_helper = None;
+    let mut at = 0;
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        at += line.len();
+        if line.starts_with("learning360_token()") || line.starts_with("learning360_user_id()") {
+            inside = true;
+        }
+        if inside && line.trim_end() == "}" {
+            inside = false;
+            after_helper = Some(at);
+        }
+    }
+    if let Some(at) = after_helper {
+        return at;
+    }
     let mut at = 0;
     let mut best = 0;
     for line in text.split_inclusive('\n') {
