@@ -1,32 +1,214 @@
-//! Front end (stub).
+//! Markdown front end: `curl` (and httpie) lines in fenced code blocks whose info
+//! string names a shell (`sh`, `bash`, `shell`, `zsh`, `console`, `shell-session`,
+//! `curl`). Prose and other fences stay silent.
+//!
+//! The shell front end runs on a *masked* copy of the document: every byte outside the
+//! shell blocks (and every `$ `/`% ` prompt, and every output line of a console
+//! session) is replaced by a space, newlines kept. Offsets are therefore the
+//! document's own, and the literal text inside the blocks is byte-for-byte the
+//! document's, so spans need no mapping and the shell renderer edits the document
+//! directly.
 
+use super::shell;
 use super::Extraction;
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
 use crate::fix::rewrite::CallRewrite;
 
-/// Finds the HTTP calls of a file.
-pub fn extract(_text: &str) -> Extraction {
-    Extraction::default()
+const SHELL_INFO: &[&str] = &[
+    "sh",
+    "bash",
+    "shell",
+    "zsh",
+    "console",
+    "shell-session",
+    "shellsession",
+    "curl",
+];
+
+/// A shell code block: its content lines and whether they carry prompts.
+struct Block {
+    content: Span,
+    prompts: bool,
 }
 
-/// The first syntax error of the text.
-pub fn syntax_check(_text: &str) -> Option<(Span, String)> {
-    None
+/// The fenced shell blocks of a document, and the document's other fences.
+fn blocks(text: &str) -> (Vec<Block>, Vec<Span>) {
+    let mut shell_blocks = Vec::new();
+    let mut fences = Vec::new();
+    let mut lines = line_spans(text).into_iter().peekable();
+    while let Some(line) = lines.next() {
+        let l = &text[line.clone()];
+        let trimmed = l.trim_start();
+        let indent = l.len() - trimmed.len();
+        let fence_char = match trimmed.as_bytes().first() {
+            Some(b'`') => '`',
+            Some(b'~') => '~',
+            _ => continue,
+        };
+        let fence_len = trimmed.chars().take_while(|c| *c == fence_char).count();
+        if fence_len < 3 {
+            continue;
+        }
+        let info = trimmed[fence_len..].trim();
+        if fence_char == '`' && info.contains('`') {
+            continue;
+        }
+        let lang = info
+            .trim_start_matches('{')
+            .split([' ', ',', '}', '\t'])
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        let start = line.end;
+        let mut end = text.len();
+        let mut close_end = text.len();
+        for inner in lines.by_ref() {
+            let t = text[inner.clone()].trim();
+            if t.len() >= fence_len && t.chars().all(|c| c == fence_char) {
+                end = inner.start;
+                close_end = inner.end;
+                break;
+            }
+        }
+        let _ = indent;
+        let content = start.min(end)..end;
+        fences.push(line.start..close_end);
+        if SHELL_INFO.contains(&lang.as_str()) {
+            let prompts = matches!(lang.as_str(), "console" | "shell-session" | "shellsession")
+                || text[content.clone()]
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| l.trim_start().starts_with("$ "));
+            shell_blocks.push(Block { content, prompts });
+        }
+    }
+    (shell_blocks, fences)
 }
 
-/// The spans of every comment of the text.
-pub fn comments(_text: &str) -> Vec<Span> {
-    Vec::new()
+/// Spans of each line including its newline.
+fn line_spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        out.push(at..at + l.len());
+        at += l.len();
+    }
+    out
 }
 
-/// The edits of each rewrite, or why it cannot be rendered.
+/// The document with everything but shell commands blanked out, and the block ranges.
+fn masked(text: &str) -> (String, Vec<Span>) {
+    let (blocks, _) = blocks(text);
+    let mut keep = vec![false; text.len()];
+    let mut ranges = Vec::new();
+    for b in &blocks {
+        ranges.push(b.content.clone());
+        if !b.prompts {
+            keep[b.content.clone()].iter_mut().for_each(|k| *k = true);
+            continue;
+        }
+        // A console session: commands follow a prompt; continuation lines follow a `\`.
+        let mut continued = false;
+        for line in line_spans(&text[b.content.clone()]) {
+            let line = b.content.start + line.start..b.content.start + line.end;
+            let l = &text[line.clone()];
+            let body = l.trim_end_matches(['\n', '\r']);
+            let trimmed = body.trim_start();
+            let indent = body.len() - trimmed.len();
+            let from = if continued {
+                Some(line.start)
+            } else if trimmed.starts_with("$ ") || trimmed.starts_with("% ") {
+                Some(line.start + indent + 2)
+            } else {
+                None
+            };
+            if let Some(from) = from {
+                keep[from..line.end].iter_mut().for_each(|k| *k = true);
+            }
+            continued = from.is_some() && body.ends_with('\\');
+        }
+    }
+    let bytes: Vec<u8> = text
+        .bytes()
+        .zip(&keep)
+        .map(|(b, k)| if *k || b == b'\n' { b } else { b' ' })
+        .collect();
+    (
+        String::from_utf8(bytes).expect("only whole characters are blanked"),
+        ranges,
+    )
+}
+
+/// Finds the HTTP calls of a document.
+pub fn extract(text: &str) -> Extraction {
+    let (masked, ranges) = masked(text);
+    let mut ex = shell::extract_ranges(&masked, &ranges);
+    for c in &mut ex.calls {
+        // The document is one scope.
+        c.scope = Some(0..text.len());
+    }
+    ex
+}
+
+/// The first syntax error of the shell blocks.
+pub fn syntax_check(text: &str) -> Option<(Span, String)> {
+    let (masked, ranges) = masked(text);
+    ranges
+        .iter()
+        .find_map(|r| shell::words::parse_range(&masked, r.clone()).error)
+}
+
+/// HTML comments outside code blocks, and `#` comments in shell blocks.
+pub fn comments(text: &str) -> Vec<Span> {
+    let (_, fences) = blocks(text);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = text[at..].find("<!--") {
+        let start = at + i;
+        let end = text[start + 4..]
+            .find("-->")
+            .map_or(text.len(), |j| start + 4 + j + 3);
+        if !fences.iter().any(|f| f.start <= start && start < f.end) {
+            out.push(start..end);
+        }
+        at = end;
+    }
+    let (masked, ranges) = masked(text);
+    for r in ranges {
+        out.extend(shell::words::parse_range(&masked, r).comments);
+    }
+    out.sort_by_key(|s| s.start);
+    out
+}
+
+/// The edits of each rewrite, or why it cannot be rendered: the shell renderer on the
+/// masked document, without helper functions (a document is not a script).
 pub fn render_batch(
-    _text: &str,
+    text: &str,
     items: &[(&HttpCall, &CallRewrite)],
 ) -> Vec<Result<Vec<Edit>, String>> {
-    items
-        .iter()
-        .map(|_| Err("rewriting calls in this language is not supported yet".to_string()))
-        .collect()
+    let (masked, ranges) = masked(text);
+    shell::render::render_document(text, &masked, &ranges, items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_in_shell_fences_only() {
+        let text = "# Title\n\nRun `curl -X DELETE https://x/api/2.0/users/1`.\n\n```console\n$ curl -X DELETE \\\n    https://community.khoros.com/api/2.0/users/42\n{\"ok\": true}\n```\n\n```js\nfetch('https://community.khoros.com/api/2.0/users/1')\n```\n\n~~~bash\ncurl https://app.360learning.com/api/v1/users # list\n~~~\n";
+        let ex = extract(text);
+        assert_eq!(ex.calls.len(), 2);
+        let url = &ex.calls[0].url;
+        assert_eq!(
+            &text[url.span.clone()],
+            "https://community.khoros.com/api/2.0/users/42"
+        );
+        let c = comments(text);
+        assert_eq!(c.len(), 1);
+        assert_eq!(&text[c[0].clone()], "# list");
+    }
 }

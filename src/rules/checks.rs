@@ -75,7 +75,8 @@ fn last_name(expr: &str) -> &str {
             return callee_name;
         }
     }
-    let trimmed = expr.trim_end_matches([')', ']', '"', '\'', '`', ' ', '!']);
+    // `}` closes a shell `${NAME}` expansion.
+    let trimmed = expr.trim_end_matches([')', ']', '}', '"', '\'', '`', ' ', '!']);
     let start = trimmed
         .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .map(|i| i + 1)

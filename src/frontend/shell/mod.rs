@@ -1,21 +1,999 @@
-//! Front end (stub).
+//! Shell front end: `curl` (and httpie) command lines in `.sh .bash .zsh` scripts, and
+//! in Markdown's shell code blocks (through [`extract_ranges`]).
+//!
+//! The text is read by a small shell-words tokenizer ([`words`]) that keeps the byte
+//! span of every quoted or unquoted piece, so that a single-quoted URL or body is an
+//! exact literal that fixes can edit in place. `curl`'s options are read by [`curl`];
+//! `$VAR`/`${VAR}` are holes, unless the file assigns the variable exactly once to a
+//! literal (`BASE=https://…`): then the literal is used and the name kept as a `Via`.
+//! The response is followed through the pipeline (`| grep`, `| jq`) and through a
+//! `resp=$(curl …)` variable, for the checks that want to know what is read.
 
+pub mod curl;
 pub mod render;
+pub mod words;
 
 use super::Extraction;
-use crate::call::Span;
+use crate::call::{
+    Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, Span, UrlTemplate, Value, Via,
+};
+use crate::rules::checks;
+use curl::{split_all, split_once, trim_end, trim_start};
+use std::collections::HashMap;
+use words::{Command, Script, WordPart};
 
 /// Finds the HTTP calls of a file.
-pub fn extract(_text: &str) -> Extraction {
-    Extraction::default()
+pub fn extract(text: &str) -> Extraction {
+    extract_ranges(text, std::slice::from_ref(&(0..text.len())))
 }
 
 /// The first syntax error of the text.
-pub fn syntax_check(_text: &str) -> Option<(Span, String)> {
-    None
+pub fn syntax_check(text: &str) -> Option<(Span, String)> {
+    words::parse(text).error
 }
 
 /// The spans of every comment of the text.
-pub fn comments(_text: &str) -> Vec<Span> {
-    Vec::new()
+pub fn comments(text: &str) -> Vec<Span> {
+    words::parse(text).comments
+}
+
+/// The calls of the shell code in `ranges` of `text` (each range tokenized on its
+/// own; variables assigned in one are known in the others). Spans are offsets in `text`.
+pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
+    let scripts: Vec<Script> = ranges
+        .iter()
+        .map(|r| words::parse_range(text, r.clone()))
+        .collect();
+    let vars = Vars::collect(&scripts);
+    let mut out = Extraction::default();
+    for script in &scripts {
+        if out.syntax_error.is_none() {
+            out.syntax_error = script.error.clone();
+        }
+        for cmd in &script.commands {
+            vars.secrets(cmd, &mut out.secrets);
+            let Some(program) = curl::program_index(cmd) else {
+                continue;
+            };
+            let name = cmd.words[program].literal().unwrap_or_default();
+            let base = name.rsplit('/').next().unwrap_or("");
+            let call = match base {
+                "curl" => lower_curl(cmd, program, &vars),
+                "http" | "https" | "xh" | "xhs" => lower_httpie(cmd, program, &vars),
+                _ => None,
+            };
+            let Some(mut call) = call else { continue };
+            call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
+            call.response.body_reads = body_reads(script, cmd, &call.span);
+            call_secrets(&call, &mut out.secrets);
+            out.calls.push(call);
+        }
+    }
+    out.secrets.sort_by_key(|s| (s.start, s.end));
+    out.secrets.dedup();
+    out
+}
+
+/// Variables assigned exactly once, to a literal.
+struct Vars {
+    known: HashMap<String, (String, Span, bool)>,
+}
+
+impl Vars {
+    fn collect(scripts: &[Script]) -> Vars {
+        let mut seen: HashMap<String, Option<(String, Span, bool)>> = HashMap::new();
+        for script in scripts {
+            for cmd in &script.commands {
+                for (name, value) in assignments(cmd) {
+                    let v = literal_value(&value);
+                    seen.entry(name).and_modify(|e| *e = None).or_insert(v);
+                }
+                // `read X`, `for X in`: assigned at run time.
+                if let Some(first) = cmd.words.first().and_then(|w| w.literal()) {
+                    if matches!(first.as_str(), "read" | "for" | "select" | "getopts") {
+                        for w in &cmd.words[1..] {
+                            if let Some(n) = w.literal() {
+                                seen.insert(n, None);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Vars {
+            known: seen
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect(),
+        }
+    }
+
+    fn get(&self, expr: &str) -> Option<&(String, Span, bool)> {
+        let name = expr.strip_prefix('$')?;
+        let name = name
+            .strip_prefix('{')
+            .and_then(|n| n.strip_suffix('}'))
+            .unwrap_or(name);
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        self.known.get(name)
+    }
+
+    /// Secret-looking literals assigned to secret-looking names (`API_KEY='…'`).
+    fn secrets(&self, cmd: &Command, out: &mut Vec<Span>) {
+        for (name, value) in assignments(cmd) {
+            if !checks::is_secret_name(&name) {
+                continue;
+            }
+            if let Some((text, span, exact)) = literal_value(&value) {
+                let lower = text.to_ascii_lowercase();
+                if checks::is_placeholder(&text)
+                    || lower.starts_with("http")
+                    || text.starts_with('/')
+                    || text.contains(char::is_whitespace)
+                        && checks::scheme_credential(&text).is_none()
+                {
+                    continue;
+                }
+                match checks::scheme_credential(&text) {
+                    Some(r) if exact => out.push(span.start + r.start..span.start + r.end),
+                    _ => out.push(span),
+                }
+            }
+        }
+    }
+}
+
+/// `NAME=value` words of an assignment command (also after `export`, `local`, …).
+fn assignments(cmd: &Command) -> Vec<(String, Vec<WordPart>)> {
+    let mut out = Vec::new();
+    for (i, w) in cmd.words.iter().enumerate() {
+        let Some(WordPart::Lit {
+            text,
+            quote: words::Quote::None,
+            ..
+        }) = w.parts.first()
+        else {
+            if i == 0 {
+                return out;
+            }
+            continue;
+        };
+        if matches!(
+            text.as_str(),
+            "export" | "readonly" | "local" | "declare" | "typeset"
+        ) {
+            continue;
+        }
+        let Some(eq) = text.find('=') else {
+            if text.starts_with('-') {
+                continue;
+            }
+            return out;
+        };
+        let name = &text[..eq];
+        if name.is_empty()
+            || name.as_bytes()[0].is_ascii_digit()
+            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return out;
+        }
+        let Some((_, value)) = split_once(&w.parts, '=') else {
+            continue;
+        };
+        out.push((name.to_string(), value));
+    }
+    out
+}
+
+/// `(text, span, exact)` of a fully literal value.
+fn literal_value(parts: &[WordPart]) -> Option<(String, Span, bool)> {
+    let mut text = String::new();
+    for p in parts {
+        match p {
+            WordPart::Lit { text: t, .. } => text.push_str(t),
+            WordPart::Expansion { .. } => return None,
+        }
+    }
+    let span = span_of(parts)?;
+    let exact = matches!(parts, [WordPart::Lit { exact: true, .. }]);
+    Some((text, span, exact))
+}
+
+fn span_of(parts: &[WordPart]) -> Option<Span> {
+    Some(parts.first()?.span().start..parts.last()?.span().end)
+}
+
+/// The URL pieces of a word's parts; known variables become their literal (with a `Via`).
+fn pieces(parts: &[WordPart], vars: &Vars, vias: &mut Vec<Via>) -> Vec<Piece> {
+    parts
+        .iter()
+        .map(|p| match p {
+            WordPart::Lit {
+                text, span, exact, ..
+            } => Piece::Lit {
+                text: text.clone(),
+                span: span.clone(),
+                exact: *exact,
+            },
+            WordPart::Expansion { expr, span, .. } => match vars.get(expr) {
+                Some((text, lit, exact)) => {
+                    vias.push(Via {
+                        literal: lit.clone(),
+                        expr: expr.clone(),
+                    });
+                    Piece::Lit {
+                        text: text.clone(),
+                        span: lit.clone(),
+                        exact: *exact,
+                    }
+                }
+                None => Piece::Hole {
+                    expr: expr.clone(),
+                    span: span.clone(),
+                },
+            },
+        })
+        .collect()
+}
+
+/// A value from word parts: a string when literal, else the source text.
+fn value_of(parts: &[WordPart], fallback: &Span) -> Value {
+    let span = span_of(parts).unwrap_or(fallback.end..fallback.end);
+    match literal_value(parts) {
+        Some((value, s, _)) => Value::Str { value, span: s },
+        None => Value::Expr {
+            text: parts
+                .iter()
+                .map(|p| match p {
+                    WordPart::Lit { text, .. } => text.clone(),
+                    WordPart::Expansion { expr, .. } => expr.clone(),
+                })
+                .collect(),
+            span,
+        },
+    }
+}
+
+fn key_of(parts: &[WordPart]) -> Option<(String, Span)> {
+    let (text, span, _) = literal_value(parts)?;
+    Some((text, span))
+}
+
+/// A `k=v&k2=v2` argument as fields; `false` when some key is not known.
+fn form_pairs(parts: &[WordPart], fallback: &Span, into: &mut Fields) {
+    for pair in split_all(parts, '&') {
+        if pair.is_empty() {
+            continue;
+        }
+        match split_once(&pair, '=') {
+            Some((k, v)) => match key_of(&k) {
+                Some((key, key_span)) => into.entries.push(Field {
+                    key,
+                    key_span,
+                    value: value_of(&v, fallback),
+                }),
+                None => into.open = true,
+            },
+            None => into.open = true,
+        }
+    }
+}
+
+fn lower_curl(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> {
+    let line = curl::read(cmd, program);
+    let words = &cmd.words;
+    let url_parts = match line.all(&["url"]).next().and_then(|o| o.arg.as_ref()) {
+        Some(a) => a.parts.clone(),
+        None => words.get(*line.urls.first()?)?.parts.clone(),
+    };
+    let url_span = span_of(&url_parts)?;
+    let url_word_span = match line.all(&["url"]).next().and_then(|o| o.arg.as_ref()) {
+        Some(a) => a.span.clone(),
+        None => words[line.urls[0]].span.clone(),
+    };
+    let mut vias = Vec::new();
+    let url = UrlTemplate {
+        pieces: pieces(&url_parts, vars, &mut vias),
+        span: if url_span.is_empty() {
+            url_word_span
+        } else {
+            url_span
+        },
+    };
+    let span = words[program].span.start..cmd.span.end;
+    let mut headers = Fields {
+        span: span.clone(),
+        ..Fields::default()
+    };
+    for o in &line.opts {
+        let Some(arg) = &o.arg else { continue };
+        match o.name {
+            "header" => {
+                if arg.literal().is_some_and(|l| l.starts_with('@')) {
+                    headers.open = true;
+                    continue;
+                }
+                let Some((name, value)) = split_once(&arg.parts, ':') else {
+                    continue;
+                };
+                let Some((key, key_span)) = key_of(&trim_end(trim_start(name))) else {
+                    headers.open = true;
+                    continue;
+                };
+                headers.entries.push(Field {
+                    key,
+                    key_span,
+                    value: value_of(&trim_end(trim_start(value)), &arg.span),
+                });
+            }
+            "user" | "oauth2-bearer" => headers.entries.push(Field {
+                key: "Authorization".into(),
+                key_span: cmd.words[o.flag].span.clone(),
+                value: value_of(&arg.parts, &arg.span),
+            }),
+            "json" if headers.get_ci("Content-Type").is_none() => {
+                headers.entries.push(Field {
+                    key: "Content-Type".into(),
+                    key_span: cmd.words[o.flag].span.clone(),
+                    value: Value::Str {
+                        value: "application/json".into(),
+                        span: cmd.words[o.flag].span.clone(),
+                    },
+                });
+            }
+            _ => {}
+        }
+    }
+    let data: Vec<&curl::Opt> = line.all(curl::DATA).collect();
+    let get = line.has("get");
+    let method = match line.all(&["request"]).last().and_then(|o| o.arg.as_ref()) {
+        Some(arg) => match arg.literal() {
+            Some(m) => Method::known(&m, span_of(&arg.parts)),
+            None => Method::unknown(value_of(&arg.parts, &arg.span).text(), arg.span.clone()),
+        },
+        None if line.has("head") => Method::implied("HEAD"),
+        None if get => Method::implied("GET"),
+        None if line.has("upload-file") => Method::implied("PUT"),
+        None if !data.is_empty() => Method::implied("POST"),
+        None => Method::implied("GET"),
+    };
+    let mut call = HttpCall::new(Client::Curl, method, url, span.clone());
+    call.vias = vias;
+    let json_type = headers
+        .get_ci("Content-Type")
+        .and_then(|f| f.value.as_str())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    call.headers = headers;
+    call.query.span = call.url.span.clone();
+    for o in line.all(&["url-query"]) {
+        if let Some(arg) = &o.arg {
+            form_pairs(&arg.parts, &arg.span, &mut call.query);
+        }
+    }
+    if get {
+        for o in &data {
+            if let Some(arg) = &o.arg {
+                data_fields(o.name, arg, &mut call.query);
+            }
+        }
+    } else if !data.is_empty() {
+        call.body = Some(curl_body(cmd, &data, json_type));
+    }
+    for o in &line.opts {
+        match o.name {
+            "fail" | "fail-with-body" => call
+                .response
+                .status_checks
+                .push(cmd.words[o.flag].span.clone()),
+            "write-out" => {
+                if let Some(arg) = &o.arg {
+                    if Value::text(&value_of(&arg.parts, &arg.span)).contains("http_code") {
+                        call.response.status_checks.push(arg.span.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(call)
+}
+
+/// The fields a data option adds (`-d a=1&b=2`, `--data-urlencode name=value`, `-F k=v`).
+fn data_fields(name: &str, arg: &curl::Arg, into: &mut Fields) {
+    let lit = arg.literal();
+    match name {
+        "data-urlencode" => match split_once(&arg.parts, '=') {
+            Some((k, v)) if !k.is_empty() => match key_of(&k) {
+                Some((key, key_span)) if !key.contains('@') => into.entries.push(Field {
+                    key,
+                    key_span,
+                    value: value_of(&v, &arg.span),
+                }),
+                _ => into.open = true,
+            },
+            _ => into.open = true,
+        },
+        "form" | "form-string" => match split_once(&arg.parts, '=') {
+            Some((k, v)) => match key_of(&k) {
+                Some((key, key_span)) => {
+                    let value = if name == "form"
+                        && literal_value(&v).is_some_and(|(t, _, _)| t.starts_with(['@', '<']))
+                    {
+                        Value::Expr {
+                            text: value_of(&v, &arg.span).text(),
+                            span: arg.span.clone(),
+                        }
+                    } else {
+                        value_of(&v, &arg.span)
+                    };
+                    into.entries.push(Field {
+                        key,
+                        key_span,
+                        value,
+                    })
+                }
+                None => into.open = true,
+            },
+            None => into.open = true,
+        },
+        _ => {
+            if lit.as_deref().is_some_and(|l| l.starts_with('@')) && name != "data-raw" {
+                into.open = true;
+            } else {
+                form_pairs(&arg.parts, &arg.span, into);
+            }
+        }
+    }
+    if into.entries.is_empty() && into.span.is_empty() {
+        into.span = arg.span.clone();
+    }
+}
+
+fn curl_body(cmd: &Command, data: &[&curl::Opt], json_type: bool) -> Body {
+    let args: Vec<&curl::Arg> = data.iter().filter_map(|o| o.arg.as_ref()).collect();
+    let whole = match (args.first(), args.last()) {
+        (Some(a), Some(b)) => a.span.start..b.span.end,
+        _ => cmd.span.clone(),
+    };
+    let json_opt = data.iter().any(|o| o.name == "json");
+    let multipart = data.iter().any(|o| o.name.starts_with("form"));
+    if let [only] = data {
+        if let Some(arg) = &only.arg {
+            let lit = arg.literal();
+            // `--data @-` with a here-document or here-string.
+            if lit.as_deref() == Some("@-") && only.name != "data-raw" {
+                if let Some(h) = &cmd.heredoc {
+                    let plain = !h.expands || !h.text.contains(['$', '`', '\\']);
+                    return if plain {
+                        Body::Raw {
+                            text: h.text.clone(),
+                            span: h.span.clone(),
+                        }
+                    } else {
+                        Body::Expr {
+                            text: h.text.clone(),
+                            span: h.span.clone(),
+                        }
+                    };
+                }
+                if let Some(w) = &cmd.herestring {
+                    return text_body(&w.parts, &w.span);
+                }
+                return Body::Expr {
+                    text: "@-".into(),
+                    span: arg.span.clone(),
+                };
+            }
+            let looks_json = lit
+                .as_deref()
+                .or(match arg.parts.first() {
+                    Some(WordPart::Lit { text, .. }) => Some(text.as_str()),
+                    _ => None,
+                })
+                .is_some_and(|t| t.trim_start().starts_with(['{', '[']));
+            if json_opt || ((json_type || looks_json) && !only.name.ends_with("urlencode")) {
+                if lit.as_deref().is_some_and(|l| l.starts_with('@')) && only.name != "data-raw" {
+                    return Body::Expr {
+                        text: lit.unwrap_or_default(),
+                        span: arg.span.clone(),
+                    };
+                }
+                return text_body(&arg.parts, &arg.span);
+            }
+        }
+    }
+    let mut fields = Fields {
+        span: whole.clone(),
+        ..Fields::default()
+    };
+    for o in data {
+        if let Some(arg) = &o.arg {
+            data_fields(o.name, arg, &mut fields);
+        }
+    }
+    if fields.entries.is_empty() && fields.open && !multipart {
+        return Body::Expr {
+            text: args
+                .iter()
+                .map(|a| value_of(&a.parts, &a.span).text())
+                .collect::<Vec<_>>()
+                .join("&"),
+            span: whole,
+        };
+    }
+    Body::Form { fields }
+}
+
+/// A body written as text: a literal (`Raw`, the rules parse JSON from it), or JSON with
+/// holes (the holes become expressions).
+fn text_body(parts: &[WordPart], fallback: &Span) -> Body {
+    let span = span_of(parts).unwrap_or_else(|| fallback.clone());
+    if let Some((text, s, _)) = literal_value(parts) {
+        return Body::Raw { text, span: s };
+    }
+    // Each hole stands in as a string; what parses is JSON with unknown values.
+    let mut text = String::new();
+    let mut holes = Vec::new();
+    for p in parts {
+        match p {
+            WordPart::Lit { text: t, .. } => text.push_str(t),
+            WordPart::Expansion { expr, .. } => {
+                let mark = format!("\u{1}{}\u{1}", holes.len());
+                holes.push(expr.clone());
+                // A hole outside a JSON string becomes one.
+                let in_string = text.matches('"').count() % 2 == 1;
+                if in_string {
+                    text.push_str(&mark);
+                } else {
+                    text.push('"');
+                    text.push_str(&mark);
+                    text.push('"');
+                }
+            }
+        }
+    }
+    let source: String = parts
+        .iter()
+        .map(|p| match p {
+            WordPart::Lit { text, .. } => text.clone(),
+            WordPart::Expansion { expr, .. } => expr.clone(),
+        })
+        .collect();
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(v) => Body::Json {
+            value: json_value(&v, &span),
+        },
+        Err(_) => Body::Expr { text: source, span },
+    }
+}
+
+fn json_value(v: &serde_json::Value, span: &Span) -> Value {
+    use serde_json::Value as J;
+    match v {
+        J::String(s) if s.contains('\u{1}') => Value::Expr {
+            text: s.clone(),
+            span: span.clone(),
+        },
+        J::String(s) => Value::Str {
+            value: s.clone(),
+            span: span.clone(),
+        },
+        J::Number(n) => Value::Num {
+            text: n.to_string(),
+            span: span.clone(),
+        },
+        J::Bool(b) => Value::Bool {
+            value: *b,
+            span: span.clone(),
+        },
+        J::Null => Value::Null { span: span.clone() },
+        J::Array(items) => Value::Array {
+            items: items.iter().map(|i| json_value(i, span)).collect(),
+            span: span.clone(),
+        },
+        J::Object(m) => Value::Object(Fields {
+            entries: m
+                .iter()
+                .map(|(k, v)| Field {
+                    key: k.clone(),
+                    key_span: span.clone(),
+                    value: json_value(v, span),
+                })
+                .collect(),
+            open: false,
+            span: span.clone(),
+        }),
+    }
+}
+
+// ----- httpie ----------------------------------------------------------------------
+
+fn lower_httpie(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> {
+    let words = &cmd.words;
+    let mut i = program + 1;
+    let mut form = false;
+    let mut positional = Vec::new();
+    let mut status_checks = Vec::new();
+    let mut auth: Option<(usize, Vec<WordPart>)> = None;
+    while i < words.len() {
+        let w = &words[i];
+        let head = match w.parts.first() {
+            Some(WordPart::Lit { text, .. }) => text.clone(),
+            _ => String::new(),
+        };
+        if head.starts_with('-') && head.len() > 1 {
+            let name = head.split('=').next().unwrap_or("");
+            match name {
+                "--form" | "-f" | "--multipart" => form = true,
+                "--check-status" => status_checks.push(w.span.clone()),
+                "--auth" | "-a" => {
+                    if head.contains('=') {
+                        auth = split_once(&w.parts, '=').map(|(_, v)| (i, v));
+                    } else if i + 1 < words.len() {
+                        auth = Some((i, words[i + 1].parts.clone()));
+                        i += 1;
+                    }
+                }
+                "-A"
+                | "--auth-type"
+                | "-o"
+                | "--output"
+                | "--session"
+                | "--session-read-only"
+                | "-p"
+                | "--print"
+                | "-s"
+                | "--style"
+                | "--timeout"
+                | "--proxy"
+                | "--cert"
+                | "--cert-key"
+                | "--verify"
+                | "--pretty"
+                | "--max-redirects"
+                    if !head.contains('=') =>
+                {
+                    i += 1
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        positional.push(i);
+        i += 1;
+    }
+    let (method_word, url_word, items) = match positional.as_slice() {
+        [] => return None,
+        [m, u, rest @ ..]
+            if words[*m].literal().is_some_and(|t| {
+                !t.is_empty() && t.len() <= 7 && t.bytes().all(|b| b.is_ascii_uppercase())
+            }) =>
+        {
+            (Some(*m), *u, rest)
+        }
+        [u, rest @ ..] => (None, *u, rest),
+    };
+    let url_parts = words[url_word].parts.clone();
+    // Without a scheme or a `:port`/`/` start, it is not a request (`http` as a word).
+    let display = words[url_word].display();
+    if !(display.contains("://")
+        || display.starts_with(':')
+        || display.starts_with('$')
+        || display.contains('/')
+        || display.contains('.'))
+    {
+        return None;
+    }
+    let mut vias = Vec::new();
+    let url = UrlTemplate {
+        pieces: pieces(&url_parts, vars, &mut vias),
+        span: span_of(&url_parts).unwrap_or_else(|| words[url_word].span.clone()),
+    };
+    let span = words[program].span.start..cmd.span.end;
+    let mut headers = Fields {
+        span: span.clone(),
+        ..Fields::default()
+    };
+    let mut query = Fields {
+        span: url.span.clone(),
+        ..Fields::default()
+    };
+    let mut body = Fields {
+        span: span.clone(),
+        ..Fields::default()
+    };
+    for &idx in items {
+        let w = &words[idx];
+        let Some(WordPart::Lit { text, .. }) = w.parts.first() else {
+            body.open = true;
+            continue;
+        };
+        let Some(at) = text.find([':', '=', '@']) else {
+            continue;
+        };
+        let rest = &text[at..];
+        let (sep, skip) = if rest.starts_with("==") {
+            ("query", 2)
+        } else if rest.starts_with(":=@") || rest.starts_with("=@") || rest.starts_with('@') {
+            ("file", 1)
+        } else if rest.starts_with(":=") {
+            ("raw", 2)
+        } else if rest.starts_with('=') {
+            ("data", 1)
+        } else {
+            ("header", 1)
+        };
+        let key = text[..at].to_string();
+        let key_span = match w.parts.first() {
+            Some(WordPart::Lit {
+                span, exact: true, ..
+            }) => span.start..span.start + at,
+            _ => w.span.clone(),
+        };
+        let value_parts = curl::parts_after(&w.parts, at + skip);
+        let value = value_of(&value_parts, &w.span);
+        match sep {
+            "query" => query.entries.push(Field {
+                key,
+                key_span,
+                value,
+            }),
+            "header" => headers.entries.push(Field {
+                key,
+                key_span,
+                value,
+            }),
+            "data" => body.entries.push(Field {
+                key,
+                key_span,
+                value,
+            }),
+            "raw" => {
+                let value = match &value {
+                    Value::Str { value: t, span } => serde_json::from_str(t)
+                        .map(|j| json_value(&j, span))
+                        .unwrap_or(value.clone()),
+                    _ => value,
+                };
+                body.entries.push(Field {
+                    key,
+                    key_span,
+                    value,
+                })
+            }
+            _ => body.open = true,
+        }
+    }
+    if let Some((flag, parts)) = auth {
+        headers.entries.push(Field {
+            key: "Authorization".into(),
+            key_span: words[flag].span.clone(),
+            value: value_of(&parts, &words[flag].span),
+        });
+    }
+    let has_body = !body.entries.is_empty() || body.open;
+    let method = match method_word {
+        Some(m) => Method::known(
+            &words[m].literal().unwrap_or_default(),
+            Some(words[m].span.clone()),
+        ),
+        None if has_body => Method::implied("POST"),
+        None => Method::implied("GET"),
+    };
+    let mut call = HttpCall::new(Client::Httpie, method, url, span);
+    call.vias = vias;
+    call.headers = headers;
+    call.query = query;
+    call.response.status_checks = status_checks;
+    if has_body {
+        call.body = Some(if form {
+            Body::Form { fields: body }
+        } else {
+            Body::Json {
+                value: Value::Object(body),
+            }
+        });
+    }
+    Some(call)
+}
+
+// ----- what the script reads from the response ---------------------------------------
+
+/// Reads of the response in the commands after the call in its pipeline (`| jq
+/// .stat`, `| grep '"result":true'`), or of the variable it is assigned to
+/// (`resp=$(curl …)`, then `"$resp"` in a later command).
+fn body_reads(script: &Script, cmd: &Command, call_span: &Span) -> Vec<BodyRead> {
+    let mut readers: Vec<&Command> = script
+        .commands
+        .iter()
+        .filter(|c| {
+            c.pipeline == cmd.pipeline && c.subst == cmd.subst && c.span.start > cmd.span.end
+        })
+        .collect();
+    if let Some(subst) = &cmd.subst {
+        let var = script.commands.iter().find_map(|c| {
+            c.words.iter().find_map(|w| {
+                let has = w.parts.iter().any(|p| p.span() == subst);
+                let WordPart::Lit { text, .. } = w.parts.first()? else {
+                    return None;
+                };
+                let name = text.split_once('=')?.0;
+                (has && !name.is_empty()).then(|| name.to_string())
+            })
+        });
+        if let Some(var) = var {
+            let refs = [format!("${var}"), format!("${{{var}}}")];
+            let users: Vec<&Command> = script
+                .commands
+                .iter()
+                .filter(|c| {
+                    c.span.start > subst.end
+                        && c.words
+                            .iter()
+                            .chain(c.herestring.iter())
+                            .any(|w| refs.iter().any(|r| w.display().contains(r.as_str())))
+                })
+                .collect();
+            for u in users {
+                readers.push(u);
+                readers.extend(script.commands.iter().filter(|c| {
+                    c.pipeline == u.pipeline && c.subst == u.subst && c.span.start > u.span.end
+                }));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for c in readers {
+        let text: String = c
+            .words
+            .iter()
+            .chain(c.herestring.iter())
+            .map(|w| w.display())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.contains("closeUserAccount.result")
+            || compact.contains("\"result\":true")
+            || compact.contains("\"result\"[[:space:]]*:[[:space:]]*true")
+            || compact.contains("\"result\"*:*true")
+        {
+            out.push(BodyRead {
+                path: "data.closeUserAccount.result".into(),
+                span: c.span.clone(),
+            });
+        }
+        if compact.contains(".stat") || compact.contains("\"stat\"") {
+            out.push(BodyRead {
+                path: "stat".into(),
+                span: c.span.clone(),
+            });
+        }
+    }
+    let _ = call_span;
+    out
+}
+
+// ----- secrets -----------------------------------------------------------------------
+
+fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
+    for h in &call.headers.entries {
+        let Value::Str { value, span } = &h.value else {
+            continue;
+        };
+        if checks::is_placeholder(value) {
+            continue;
+        }
+        let exact = span.len() == value.len();
+        if let Some(r) = checks::scheme_credential(value) {
+            out.push(if exact {
+                span.start + r.start..span.start + r.end
+            } else {
+                span.clone()
+            });
+        } else if h.key.eq_ignore_ascii_case("authorization") && h.key_span != *span {
+            // `-u user:password`: the password.
+            match value.find(':') {
+                Some(c) if exact => out.push(span.start + c + 1..span.end),
+                _ => out.push(span.clone()),
+            }
+        } else if checks::is_secret_name(&h.key) {
+            out.push(span.clone());
+        }
+    }
+    let fields = |f: &Fields, out: &mut Vec<Span>| {
+        for e in &f.entries {
+            if let Value::Str { value, span } = &e.value {
+                if checks::is_secret_name(&e.key) && !checks::is_placeholder(value) {
+                    out.push(span.clone());
+                }
+            }
+        }
+    };
+    fields(&call.query, out);
+    for q in call.url.parse().query {
+        if let Value::Str { value, span } = &q.value {
+            if checks::is_secret_name(&q.key) && !checks::is_placeholder(value) && !span.is_empty()
+            {
+                out.push(span.clone());
+            }
+        }
+    }
+    match &call.body {
+        Some(Body::Form { fields: f }) => fields(f, out),
+        Some(Body::Json {
+            value: Value::Object(f),
+        }) => fields(f, out),
+        Some(Body::Raw { text, span }) if text.len() == span.len() => {
+            let re = regex::Regex::new(r#""([A-Za-z0-9_\-]+)"\s*:\s*"([^"\\]*)""#).expect("regex");
+            for c in re.captures_iter(text) {
+                let (Some(k), Some(v)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                if checks::is_secret_name(k.as_str()) && !checks::is_placeholder(v.as_str()) {
+                    out.push(span.start + v.start()..span.start + v.end());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The call of `calls` written at `span`, with its command line read again.
+pub(crate) fn find_command<'s>(script: &'s Script, span: &Span) -> Option<(&'s Command, usize)> {
+    script.commands.iter().find_map(|c| {
+        let p = curl::program_index(c)?;
+        (c.words[p].span.start == span.start).then_some((c, p))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> HttpCall {
+        let mut ex = extract(text);
+        assert_eq!(ex.calls.len(), 1, "{text}");
+        ex.calls.pop().unwrap()
+    }
+
+    #[test]
+    fn curl_method_url_headers_body() {
+        let text = "curl -sS -XDELETE \"$BASE/api/2.0/users/$ID\" -H 'li-api-session-key: abc'\n";
+        let c = one(text);
+        assert!(c.method.is("DELETE"));
+        assert_eq!(c.url.display(), "{$BASE}/api/2.0/users/{$ID}");
+        assert_eq!(c.headers.entries[0].key, "li-api-session-key");
+        assert_eq!(&text[c.headers.entries[0].value.span()], "abc");
+        let c = one("curl -d '{\"markDeleted\": \"true\"}' https://x/AdminInterface/restapi/v1/users/1/markDeleted");
+        assert!(c.method.is("POST"));
+        assert!(matches!(c.body, Some(Body::Raw { .. })));
+    }
+
+    #[test]
+    fn resolves_single_assignments_and_forms() {
+        let text = "BASE=https://acme.janraincapture.com\nr=$(curl -G \"$BASE/entity.delete\" --data-urlencode type_name=user -d \"uuid=$U\")\necho \"$r\" | jq -e '.stat == \"ok\"'\n";
+        let c = one(text);
+        assert!(c.method.is("GET"));
+        assert_eq!(
+            c.url.parse().host.as_deref(),
+            Some("acme.janraincapture.com")
+        );
+        assert_eq!(c.vias[0].expr, "$BASE");
+        assert_eq!(c.query.entries.len(), 2);
+        assert!(c.response.reads("stat"));
+    }
+
+    #[test]
+    fn httpie_items() {
+        let c = one(
+            "http DELETE https://x/api/v1/users/1 company==acme Authorization:'Bearer t' a:=true\n",
+        );
+        assert!(c.method.is("DELETE"));
+        assert_eq!(c.query.entries[0].key, "company");
+        assert!(c.headers.get("Authorization").is_some());
+        assert!(matches!(c.body, Some(Body::Json { .. })));
+    }
 }

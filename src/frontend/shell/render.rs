@@ -1,16 +1,754 @@
-//! Renders a `CallRewrite` as edits in this front end's language.
+//! Renders a [`CallRewrite`] as edits of a curl command line.
+//!
+//! The command is read again with the same tokenizer and every change is an edit of
+//! its own words: the method argument (`-X PUT`, added when the method was implied),
+//! the URL word (rebuilt with the kept prefix — `$BASE` stays `$BASE` — the new path and
+//! the kept query), `-H` options replaced in place or added, data options removed or
+//! replaced. New options go on their own `\` continuation line when the command is
+//! written over several lines. A JSON body with run-time values is written with
+//! alternating quotes (`'{"id": "'"$ID"'"}'`). CloseUserAccount gets a check of
+//! `"result": true` in the response (Aurora answers 200 on failure); 360Learning
+//! tokens and e-mail lookups call shell functions inserted once at the top of the
+//! script. What cannot be written safely is an error (the fix is shown as manual).
 
-use crate::call::HttpCall;
+use super::curl::{self, CurlLine};
+use super::words::{self, Command, Script, WordPart};
+use crate::call::{Client, HttpCall, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::CallRewrite;
+use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
 
-/// The edits of each rewrite, or why it cannot be rendered.
-pub fn render_batch(
-    _text: &str,
-    items: &[(&HttpCall, &CallRewrite)],
-) -> Vec<Result<Vec<Edit>, String>> {
+type R<T> = Result<T, String>;
+
+/// The edits of each rewrite of a shell script, or why it cannot be rendered.
+pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
+    let scripts = vec![words::parse(text)];
     items
         .iter()
-        .map(|_| Err("rewriting calls in this language is not supported yet".to_string()))
+        .map(|(call, rw)| render_one(text, &scripts, call, rw, true))
         .collect()
+}
+
+/// Renders rewrites of calls found in a Markdown document: `masked` is the document
+/// with everything but the shell blocks (`ranges`) blanked, at the same offsets.
+pub fn render_document(
+    text: &str,
+    masked: &str,
+    ranges: &[Span],
+    items: &[(&HttpCall, &CallRewrite)],
+) -> Vec<R<Vec<Edit>>> {
+    let scripts: Vec<Script> = ranges
+        .iter()
+        .map(|r| words::parse_range(masked, r.clone()))
+        .collect();
+    items
+        .iter()
+        .map(|(call, rw)| render_one(text, &scripts, call, rw, false))
+        .collect()
+}
+
+fn render_one(
+    text: &str,
+    scripts: &[Script],
+    call: &HttpCall,
+    rw: &CallRewrite,
+    script_file: bool,
+) -> R<Vec<Edit>> {
+    if call.client != Client::Curl {
+        return Err("only curl command lines are rewritten automatically".into());
+    }
+    let (script, cmd, program) = scripts
+        .iter()
+        .find_map(|s| super::find_command(s, &call.span).map(|(c, p)| (s, c, p)))
+        .ok_or("the command was not found")?;
+    if !rw.helpers.is_empty() && !script_file {
+        return Err("the rewrite needs helper functions (360Learning token and e-mail lookup), which a document cannot hold; use the internal user id (`learning360.user_ids`) and a token".into());
+    }
+    let line = curl::read(cmd, program);
+    let mut r = Renderer {
+        text,
+        cmd,
+        line: &line,
+        edits: Vec::new(),
+        added: Vec::new(),
+        removed: Vec::new(),
+        multiline: text[cmd.span.clone()].contains("\\\n"),
+    };
+    r.run(call, rw)?;
+    if is_close_user_account(rw) && !call.response.reads("closeUserAccount.result") {
+        r.result_check(script, program)?;
+    }
+    let mut edits = r.finish();
+    if script_file {
+        if let Some(e) = helpers_edit(text, rw) {
+            edits.push(e);
+        }
+    }
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    for w in edits.windows(2) {
+        if w[1].span.start < w[0].span.end {
+            return Err("the changes to this command overlap".into());
+        }
+    }
+    Ok(edits)
+}
+
+struct Renderer<'a> {
+    text: &'a str,
+    cmd: &'a Command,
+    line: &'a CurlLine,
+    edits: Vec<Edit>,
+    /// New options, appended after the last word.
+    added: Vec<String>,
+    /// Word indices already removed.
+    removed: Vec<usize>,
+    multiline: bool,
+}
+
+impl Renderer<'_> {
+    fn run(&mut self, call: &HttpCall, rw: &CallRewrite) -> R<()> {
+        let get = self.line.opts.iter().find(|o| o.name == "get");
+        let form_from_query = matches!(rw.body, Some(NewBody::Form(_)));
+        // -G sends the data as the query: a form body must lose it.
+        let mut drop_get = false;
+        if let Some(g) = get {
+            if form_from_query || rw.drop_query || matches!(rw.body, Some(NewBody::None)) {
+                let flag = &self.cmd.words[g.flag];
+                if !matches!(flag.literal().as_deref(), Some("-G" | "--get")) {
+                    return Err("`-G` is combined with other flags; split it first".into());
+                }
+                self.remove(g.flag, g.flag);
+                drop_get = true;
+            }
+        }
+        let has_data = self.line.opts.iter().any(|o| curl::DATA.contains(&o.name));
+        let data_after = match &rw.body {
+            Some(NewBody::None) => false,
+            Some(NewBody::Json(_)) | Some(NewBody::Form(_)) => true,
+            None => has_data,
+        };
+        let get_after = get.is_some() && !drop_get;
+        let implied_after = if data_after && !get_after {
+            "POST"
+        } else {
+            "GET"
+        };
+        // Method.
+        if let Some(m) = &rw.method {
+            let explicit = self.line.opts.iter().rev().find(|o| o.name == "request");
+            match explicit.and_then(|o| o.arg.as_ref().map(|a| (o, a))) {
+                Some((o, arg)) => {
+                    if arg.literal().is_none_or(|l| !l.eq_ignore_ascii_case(m)) {
+                        if arg.separate {
+                            self.replace_word(arg.word, m.clone());
+                        } else {
+                            let span = arg.span.clone();
+                            self.edits.push(Edit {
+                                span,
+                                content: m.clone(),
+                            });
+                        }
+                    }
+                    let _ = o;
+                }
+                None => {
+                    if !m.eq_ignore_ascii_case(implied_after) {
+                        let at = self.cmd.words[self.line.program].span.end;
+                        self.edits.push(Edit {
+                            span: at..at,
+                            content: format!(" -X {m}"),
+                        });
+                    }
+                }
+            }
+        }
+        // URL.
+        let url_word = self.url_word().ok_or("the URL was not found")?;
+        let query_drops = rw.drop_query
+            || rw
+                .drop_params
+                .iter()
+                .any(|d| self.query_keys(url_word).contains(d));
+        if rw.url.is_some() || query_drops {
+            let new = self.url_text(url_word, rw)?;
+            self.replace_word(url_word, new);
+        }
+        // Headers.
+        for (name, parts) in &rw.set_headers {
+            let mut header = vec![Part::Lit(format!("{name}: "))];
+            header.extend(parts.iter().cloned());
+            let value = render_parts(&header, true)?;
+            let existing: Vec<&curl::Opt> = self
+                .line
+                .opts
+                .iter()
+                .filter(|o| {
+                    o.name == "header"
+                        && header_name(o).is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+                .collect();
+            let arg = shell_word(&value, &header);
+            match existing.split_first() {
+                Some((first, rest)) => {
+                    let a = first.arg.as_ref().expect("a header has an argument");
+                    if a.separate {
+                        self.replace_word(a.word, arg);
+                    } else {
+                        self.replace_word(first.flag, format!("-H {arg}"));
+                    }
+                    for o in rest {
+                        self.remove_opt(o);
+                    }
+                }
+                None => self.added.push(format!("-H {arg}")),
+            }
+        }
+        for name in &rw.remove_headers {
+            let found: Vec<curl::Opt> = self
+                .line
+                .opts
+                .iter()
+                .filter(|o| {
+                    o.name == "header"
+                        && header_name(o).is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+                .cloned()
+                .collect();
+            for o in &found {
+                self.remove_opt(o);
+            }
+        }
+        // Body.
+        let data: Vec<curl::Opt> = self
+            .line
+            .opts
+            .iter()
+            .filter(|o| curl::DATA.contains(&o.name))
+            .cloned()
+            .collect();
+        match &rw.body {
+            Some(NewBody::None) => {
+                for o in &data {
+                    self.remove_opt(o);
+                }
+            }
+            Some(NewBody::Json(v)) => {
+                if self.cmd.heredoc.is_some() || self.cmd.herestring.is_some() {
+                    return Err("the body comes from a here-document; replace it by hand".into());
+                }
+                for o in &data {
+                    self.remove_opt(o);
+                }
+                self.added.push(format!("-d {}", json_word(v)?));
+            }
+            Some(NewBody::Form(fields)) => {
+                // Fields already sent as data stay; those from the URL query are added.
+                let mut have: Vec<String> =
+                    call.query.entries.iter().map(|f| f.key.clone()).collect();
+                if let Some(crate::call::Body::Form { fields }) = &call.body {
+                    have.extend(fields.entries.iter().map(|f| f.key.clone()));
+                }
+                if get.is_some() && !drop_get {
+                    return Err("the data is sent with -G".into());
+                }
+                for (k, v) in fields {
+                    if have.contains(k) {
+                        continue;
+                    }
+                    // The pair as written in the URL (already URL-encoded, holes kept).
+                    let pair: Vec<Part> = match self.query_pair(url_word, k) {
+                        Some(p) => p,
+                        None => {
+                            let RValue::Str(parts) = v else {
+                                return Err(format!("`{k}` is not a string"));
+                            };
+                            let mut p = vec![Part::Lit(format!("{k}="))];
+                            p.extend(parts.iter().cloned());
+                            p
+                        }
+                    };
+                    let text = render_parts(&pair, true)?;
+                    self.added.push(format!("-d {}", shell_word(&text, &pair)));
+                }
+            }
+            None => {
+                if !rw.drop_params.is_empty() {
+                    for o in &data {
+                        self.drop_data_params(o, &rw.drop_params)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn url_word(&self) -> Option<usize> {
+        match self.line.opts.iter().find(|o| o.name == "url") {
+            Some(o) => o.arg.as_ref().filter(|a| a.separate).map(|a| a.word),
+            None => self.line.urls.first().copied(),
+        }
+    }
+
+    /// The `key=value` pair of the URL word's query, as parts.
+    fn query_pair(&self, word: usize, key: &str) -> Option<Vec<Part>> {
+        let (_, query) = curl::split_once(&self.cmd.words[word].parts, '?')?;
+        curl::split_all(&query, '&').into_iter().find_map(|pair| {
+            let k = match pair.first() {
+                Some(WordPart::Lit { text, .. }) => text.split('=').next().unwrap_or(""),
+                _ => "",
+            };
+            (k == key).then(|| parts_of(&pair))
+        })
+    }
+
+    fn query_keys(&self, word: usize) -> Vec<String> {
+        let parts = &self.cmd.words[word].parts;
+        let Some((_, query)) = curl::split_once(parts, '?') else {
+            return Vec::new();
+        };
+        curl::split_all(&query, '&')
+            .iter()
+            .filter_map(|p| match p.first() {
+                Some(WordPart::Lit { text, .. }) => {
+                    Some(text.split('=').next().unwrap_or("").to_string())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The new URL word: the kept prefix as written, the new path, the kept query.
+    fn url_text(&self, word: usize, rw: &CallRewrite) -> R<String> {
+        let w = &self.cmd.words[word];
+        let (path_parts, query) = match curl::split_once(&w.parts, '?') {
+            Some((a, b)) => (a, Some(b)),
+            None => (w.parts.clone(), None),
+        };
+        let mut out: Vec<Part> = Vec::new();
+        match &rw.url {
+            Some(nu) => {
+                let cut = nu.cut.ok_or("the URL's path is not written literally")?;
+                let mut found = false;
+                for p in &path_parts {
+                    match p {
+                        WordPart::Lit {
+                            text, span, exact, ..
+                        } => {
+                            if span.start <= cut && cut <= span.end {
+                                if !exact {
+                                    return Err("the URL has escapes where it must be cut".into());
+                                }
+                                out.push(Part::Lit(text[..cut - span.start].to_string()));
+                                found = true;
+                                break;
+                            }
+                            out.push(Part::Lit(text.clone()));
+                        }
+                        WordPart::Expansion { expr, span, .. } => {
+                            if span.start >= cut {
+                                found = true;
+                                break;
+                            }
+                            out.push(Part::Source {
+                                text: expr.clone(),
+                                span: span.clone(),
+                            });
+                        }
+                    }
+                }
+                if !found {
+                    return Err(
+                        "the URL's path starts in a variable set elsewhere; rewrite it by hand"
+                            .into(),
+                    );
+                }
+                out.extend(nu.path.iter().cloned());
+            }
+            None => out.extend(parts_of(&path_parts)),
+        }
+        if let Some(q) = query {
+            if !rw.drop_query {
+                let kept: Vec<Vec<WordPart>> = curl::split_all(&q, '&')
+                    .into_iter()
+                    .filter(|pair| {
+                        let key = match pair.first() {
+                            Some(WordPart::Lit { text, .. }) => {
+                                text.split('=').next().unwrap_or("")
+                            }
+                            _ => "",
+                        };
+                        !pair.is_empty() && !rw.drop_params.iter().any(|d| d == key)
+                    })
+                    .collect();
+                for (i, pair) in kept.iter().enumerate() {
+                    out.push(Part::Lit(if i == 0 { "?" } else { "&" }.into()));
+                    out.extend(parts_of(pair));
+                }
+            }
+        }
+        let rendered = render_parts(&out, true)?;
+        Ok(shell_word(&rendered, &out))
+    }
+
+    /// Removes parameters from a data option (`-d a=1&b=2`, `--data-urlencode k=v`).
+    fn drop_data_params(&mut self, o: &curl::Opt, drop: &[String]) -> R<()> {
+        let Some(arg) = &o.arg else { return Ok(()) };
+        let pairs = if o.name == "data-urlencode" || o.name.starts_with("form") {
+            vec![arg.parts.clone()]
+        } else {
+            curl::split_all(&arg.parts, '&')
+        };
+        let key = |p: &Vec<WordPart>| match p.first() {
+            Some(WordPart::Lit { text, .. }) => text.split('=').next().unwrap_or("").to_string(),
+            _ => String::new(),
+        };
+        let kept: Vec<&Vec<WordPart>> = pairs.iter().filter(|p| !drop.contains(&key(p))).collect();
+        if kept.len() == pairs.len() {
+            return Ok(());
+        }
+        if kept.is_empty() {
+            self.remove_opt(o);
+            return Ok(());
+        }
+        if !arg.separate {
+            return Err("a data option to change is attached to its flag".into());
+        }
+        let mut parts = Vec::new();
+        for (i, p) in kept.iter().enumerate() {
+            if i > 0 {
+                parts.push(Part::Lit("&".into()));
+            }
+            parts.extend(parts_of(p));
+        }
+        let text = render_parts(&parts, true)?;
+        self.replace_word(arg.word, shell_word(&text, &parts));
+        Ok(())
+    }
+
+    fn replace_word(&mut self, word: usize, content: String) {
+        self.edits.push(Edit {
+            span: self.cmd.words[word].span.clone(),
+            content,
+        });
+    }
+
+    /// Removes words `from..=to`, with the blanks (and continuation) before them.
+    fn remove(&mut self, from: usize, to: usize) {
+        if (from..=to).any(|i| self.removed.contains(&i)) {
+            return;
+        }
+        self.removed.extend(from..=to);
+        let start = self.cmd.words[from - 1].span.end;
+        self.edits.push(Edit {
+            span: start..self.cmd.words[to].span.end,
+            content: String::new(),
+        });
+    }
+
+    fn remove_opt(&mut self, o: &curl::Opt) {
+        let to = o.arg.as_ref().map_or(o.flag, |a| a.word);
+        self.remove(o.flag, to);
+    }
+
+    /// Pipes the response into a check of CloseUserAccount's `result`.
+    fn result_check(&mut self, script: &Script, program: usize) -> R<()> {
+        let cmd = self.cmd;
+        let alone = !script
+            .commands
+            .iter()
+            .any(|c| c.pipeline == cmd.pipeline && c.subst == cmd.subst && c.span != cmd.span);
+        let after = self.text[cmd.span.end..]
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .next();
+        if program != 0
+            || cmd.subst.is_some()
+            || !alone
+            || !matches!(after, None | Some('\n' | '\r' | '#' | ';'))
+            || self.line.opts.iter().any(|o| o.name == "output")
+        {
+            return Err("Aurora answers CloseUserAccount with 200 on failure and the response is not checked here; check `data.closeUserAccount.result` by hand".into());
+        }
+        let check = "| grep -Eq '\"result\"[[:space:]]*:[[:space:]]*true' || { echo 'CloseUserAccount failed' >&2; exit 1; }";
+        self.added.push(format!("\u{0}{check}"));
+        Ok(())
+    }
+
+    fn finish(mut self) -> Vec<Edit> {
+        if self.added.is_empty() {
+            return self.edits;
+        }
+        let indent = self.indent();
+        let mut content = String::new();
+        for a in &self.added {
+            let a = a.trim_start_matches('\u{0}');
+            if self.multiline {
+                content.push_str(&format!(" \\\n{indent}{a}"));
+            } else {
+                content.push(' ');
+                content.push_str(a);
+            }
+        }
+        let at = self.cmd.span.end;
+        self.edits.push(Edit {
+            span: at..at,
+            content,
+        });
+        self.edits
+    }
+
+    /// The indentation of the command's continuation lines.
+    fn indent(&self) -> String {
+        let src = &self.text[self.cmd.span.clone()];
+        if let Some(nl) = src.find('\n') {
+            let next = &src[nl + 1..];
+            return next
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+        }
+        let line_start = self.text[..self.cmd.span.start]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let own: String = self.text[line_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        format!("{own}  ")
+    }
+}
+
+fn header_name(o: &curl::Opt) -> Option<String> {
+    let a = o.arg.as_ref()?;
+    let (name, _) = curl::split_once(&a.parts, ':')?;
+    let mut out = String::new();
+    for p in name {
+        match p {
+            WordPart::Lit { text, .. } => out.push_str(&text),
+            WordPart::Expansion { .. } => return None,
+        }
+    }
+    Some(out.trim().to_string())
+}
+
+fn parts_of(parts: &[WordPart]) -> Vec<Part> {
+    parts
+        .iter()
+        .map(|p| match p {
+            WordPart::Lit { text, .. } => Part::Lit(text.clone()),
+            WordPart::Expansion { expr, span, .. } => Part::Source {
+                text: expr.clone(),
+                span: span.clone(),
+            },
+        })
+        .collect()
+}
+
+fn is_name(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// `parts` as the inside of a double-quoted shell string (`dq`), holes as expansions.
+fn render_parts(parts: &[Part], dq: bool) -> R<String> {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        let next_is_name = match parts.get(i + 1) {
+            Some(Part::Lit(t)) => t.chars().next().is_some_and(is_name),
+            _ => false,
+        };
+        match p {
+            Part::Lit(t) => {
+                if dq {
+                    for c in t.chars() {
+                        if matches!(c, '"' | '\\' | '$' | '`') {
+                            out.push('\\');
+                        }
+                        out.push(c);
+                    }
+                } else {
+                    out.push_str(t);
+                }
+            }
+            Part::Source { text, .. } => {
+                let plain = text
+                    .strip_prefix('$')
+                    .filter(|n| n.chars().all(is_name) && !n.is_empty());
+                match plain {
+                    Some(name) if next_is_name => out.push_str(&format!("${{{name}}}")),
+                    _ => out.push_str(text),
+                }
+            }
+            Part::Env(name) => out.push_str(&format!("${{{name}}}")),
+            Part::Token { origin } => out.push_str(&format!(
+                "$(learning360_token \"{}\")",
+                render_parts(origin, true)?
+            )),
+            Part::UserId { email, origin } => out.push_str(&format!(
+                "$(learning360_user_id \"{}\" \"{}\")",
+                render_parts(origin, true)?,
+                render_parts(email, true)?
+            )),
+        }
+    }
+    Ok(out)
+}
+
+/// A shell word for a value: single-quoted when it is all literal (and has no `'`),
+/// else double-quoted (`rendered` is already escaped for double quotes).
+fn shell_word(rendered: &str, parts: &[Part]) -> String {
+    let literal: Option<String> = parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    match literal {
+        Some(l) if !l.contains('\'') => format!("'{l}'"),
+        _ => format!("\"{rendered}\""),
+    }
+}
+
+enum Seg {
+    Lit(String),
+    Hole(String),
+}
+
+fn json_segs(v: &RValue, out: &mut Vec<Seg>) -> R<()> {
+    let lit = |out: &mut Vec<Seg>, s: &str| match out.last_mut() {
+        Some(Seg::Lit(t)) => t.push_str(s),
+        _ => out.push(Seg::Lit(s.to_string())),
+    };
+    match v {
+        RValue::Str(parts) => {
+            lit(out, "\"");
+            for p in parts {
+                match p {
+                    Part::Lit(t) => {
+                        let j = serde_json::to_string(t).expect("strings serialise");
+                        lit(out, &j[1..j.len() - 1]);
+                    }
+                    other => out.push(Seg::Hole(render_parts(std::slice::from_ref(other), true)?)),
+                }
+            }
+            lit(out, "\"");
+        }
+        RValue::Bool(b) => lit(out, &b.to_string()),
+        RValue::Num(n) => lit(out, n),
+        RValue::Null => lit(out, "null"),
+        RValue::Array(items) => {
+            lit(out, "[");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    lit(out, ", ");
+                }
+                json_segs(item, out)?;
+            }
+            lit(out, "]");
+        }
+        RValue::Object(entries) => {
+            lit(out, "{");
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    lit(out, ", ");
+                }
+                lit(out, &serde_json::to_string(k).expect("strings serialise"));
+                lit(out, ": ");
+                json_segs(v, out)?;
+            }
+            lit(out, "}");
+        }
+    }
+    Ok(())
+}
+
+/// A JSON body as one shell word: literal runs single-quoted, run-time values
+/// double-quoted between them.
+fn json_word(v: &RValue) -> R<String> {
+    let mut segs = Vec::new();
+    json_segs(v, &mut segs)?;
+    let mut out = String::new();
+    for s in segs {
+        match s {
+            Seg::Lit(t) => {
+                out.push('\'');
+                out.push_str(&t.replace('\'', "'\\''"));
+                out.push('\'');
+            }
+            Seg::Hole(h) => {
+                out.push('"');
+                out.push_str(&h);
+                out.push('"');
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_close_user_account(rw: &CallRewrite) -> bool {
+    matches!(&rw.body, Some(NewBody::Json(RValue::Object(entries)))
+        if entries.iter().any(|(k, v)| k == "operationName"
+            && matches!(v, RValue::Str(p) if p.iter().any(|x| matches!(x, Part::Lit(t) if t == "CloseUserAccount")))))
+}
+
+/// The 360Learning helper functions, once per script, after its opening lines.
+fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
+    let creds = rw.learning360.as_ref()?;
+    let need_token =
+        rw.helpers.contains(&Helper::Learning360Token) && !text.contains("learning360_token()");
+    let need_user =
+        rw.helpers.contains(&Helper::Learning360UserId) && !text.contains("learning360_user_id()");
+    if !need_token && !need_user {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    if need_token {
+        blocks.push(format!(
+            "# 360Learning API v2: an OAuth2 client-credentials token for the API at $1.\nlearning360_token() {{\n  curl -sS --fail-with-body -X POST \"$1/api/v2/oauth2/token\" \\\n    -H 'Content-Type: application/json' \\\n    -d '{{\"grant_type\": \"client_credentials\", \"client_id\": \"'\"${id}\"'\", \"client_secret\": \"'\"${secret}\"'\"}}' \\\n    | sed -n 's/.*\"access_token\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p'\n}}",
+            id = creds.client_id_env,
+            secret = creds.client_secret_env
+        ));
+    }
+    if need_user {
+        blocks.push("# 360Learning API v2 identifies users by their internal id: the id of the user with e-mail $2.\nlearning360_user_id() {\n  curl -sS --fail-with-body -G \"$1/api/v2/users\" --data-urlencode \"mail[eq]=$2\" \\\n    -H \"Authorization: Bearer $(learning360_token \"$1\")\" \\\n    -H '360-api-version: v2.0' \\\n    | grep -o '\"_id\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' | sed -n '1s/.*\"\\([^\"]*\\)\"$/\\1/p'\n}".to_string());
+    }
+    let at = insertion_point(text);
+    Some(Edit {
+        span: at..at,
+        content: format!("\n{}\n", blocks.join("\n\n")),
+    })
+}
+
+/// After the helpers already there, else after the shebang, the opening comments and
+/// `set` lines.
+fn insertion_point(text: &str) -> usize {
+    let mut after_helper = None;
+    let mut at = 0;
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        at += line.len();
+        if line.starts_with("learning360_token()") || line.starts_with("learning360_user_id()") {
+            inside = true;
+        }
+        if inside && line.trim_end() == "}" {
+            inside = false;
+            after_helper = Some(at);
+        }
+    }
+    if let Some(at) = after_helper {
+        return at;
+    }
+    let mut at = 0;
+    let mut best = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('#') || t.is_empty() || t.starts_with("set ") || t.starts_with("shopt ") {
+            at += line.len();
+            if !t.is_empty() {
+                best = at;
+            }
+        } else {
+            break;
+        }
+    }
+    best
 }
