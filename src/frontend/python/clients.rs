@@ -600,6 +600,21 @@ impl<'t> Calls<'_, '_, 't> {
         let mut path: Vec<String> = Vec::new();
         let mut cur = body;
         while let Some(p) = cur.parent() {
+            // `(x)` and `(x or {})` read the same properties as x.
+            if p.kind() == "parenthesized_expression" {
+                cur = p;
+                continue;
+            }
+            if p.kind() == "boolean_operator"
+                && p.child_by_field_name("left").map(|l| l.id()) == Some(cur.id())
+                && p.child_by_field_name("operator")
+                    .is_some_and(|o| self.t(o) == "or")
+                && p.parent()
+                    .is_some_and(|g| g.kind() == "parenthesized_expression")
+            {
+                cur = p;
+                continue;
+            }
             if p.kind() == "subscript"
                 && p.child_by_field_name("value").map(|v| v.id()) == Some(cur.id())
             {
