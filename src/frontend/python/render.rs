@@ -150,6 +150,11 @@ impl<'t> File<'t> {
             .map(|(l, _)| l.as_str())
     }
 
+    fn column(&self, pos: usize) -> usize {
+        let start = self.text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        self.text[start..pos].chars().count()
+    }
+
     fn indent_at(&self, pos: usize) -> &'t str {
         let start = self.text[..pos].rfind('\n').map_or(0, |i| i + 1);
         let line = &self.text[start..];
@@ -341,9 +346,55 @@ impl<'t> Renderer<'_, 't> {
         } else {
             return Ok(());
         };
+        let segs = self.fold_names(segs);
         let expr = self.segs_expr(&segs, None)?;
         self.edit(arg, expr);
         Ok(())
+    }
+
+    /// A URL that starts with the whole value of a name the call used (`RSA_BASE`)
+    /// is written with that name again.
+    fn fold_names(&self, segs: Vec<Seg>) -> Vec<Seg> {
+        let mut merged: Vec<Seg> = Vec::new();
+        for s in segs {
+            match (merged.last_mut(), s) {
+                (Some(Seg::Text(a)), Seg::Text(b)) => a.push_str(&b),
+                (_, s) => merged.push(s),
+            }
+        }
+        let mut segs = merged;
+        let Some(Seg::Text(first)) = segs.first().cloned() else {
+            return segs;
+        };
+        let best = self
+            .call
+            .url
+            .pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Lit { text, span, .. } => self
+                    .call
+                    .vias
+                    .iter()
+                    .find(|v| v.literal == *span)
+                    .map(|v| (text.as_str(), v.expr.as_str())),
+                Piece::Hole { .. } => None,
+            })
+            .filter(|(text, _)| {
+                first.starts_with(text)
+                    && (first.len() == text.len()
+                        || text.ends_with('/')
+                        || first[text.len()..].starts_with(['/', '?']))
+            })
+            .max_by_key(|(text, _)| text.len());
+        if let Some((text, name)) = best {
+            let rest = first[text.len()..].to_string();
+            segs[0] = Seg::Expr(name.to_string());
+            if !rest.is_empty() {
+                segs.insert(1, Seg::Text(rest));
+            }
+        }
+        segs
     }
 
     fn pieces_segs(&self, pieces: &[Piece]) -> Vec<Seg> {
@@ -356,7 +407,12 @@ impl<'t> Renderer<'_, 't> {
                         None => Seg::Text(text.clone()),
                     }
                 }
-                Piece::Hole { expr, .. } => Seg::Expr(expr.clone()),
+                Piece::Hole { expr, span } => {
+                    match self.call.vias.iter().find(|v| v.literal == *span) {
+                        Some(v) => Seg::Expr(v.expr.clone()),
+                        None => Seg::Expr(expr.clone()),
+                    }
+                }
             })
             .collect()
     }
@@ -365,9 +421,21 @@ impl<'t> Renderer<'_, 't> {
         match p {
             Part::Lit(t) => Seg::Text(t.clone()),
             Part::Source { text, span } => {
-                let written = self.f.text.get(span.clone()).unwrap_or("");
-                // A query value shown with its holes as `{expr}`: a template, not code.
-                if written != text && text.contains('{') && !is_name(text) {
+                if let Some(v) = self.call.vias.iter().find(|v| v.literal == *span) {
+                    return Seg::Expr(v.expr.clone());
+                }
+                // A query value of the URL shown with its holes as `{expr}`: a template.
+                let shows_hole = self
+                    .call
+                    .url
+                    .holes()
+                    .any(|(h, _)| text.contains(&format!("{{{h}}}")));
+                if shows_hole {
+                    if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                        if !inner.contains(['{', '}']) {
+                            return Seg::Expr(inner.to_string());
+                        }
+                    }
                     return Seg::Expr(format!("f{}", py_string(text, '"', false)));
                 }
                 Seg::Expr(text.clone())
@@ -386,6 +454,22 @@ impl<'t> Renderer<'_, 't> {
     /// A Python expression for a string built of `segs`. `outer` is the quote of an
     /// f-string this expression is written inside of, if any.
     fn segs_expr(&mut self, segs: &[Seg], outer: Option<char>) -> R<String> {
+        match self.segs_expr_quoted(segs, outer, None) {
+            Err(e) if outer.is_none() => {
+                let other = if self.f.quote == '"' { '\'' } else { '"' };
+                self.segs_expr_quoted(segs, None, Some(other))
+                    .map_err(|_| e)
+            }
+            r => r,
+        }
+    }
+
+    fn segs_expr_quoted(
+        &mut self,
+        segs: &[Seg],
+        outer: Option<char>,
+        forced: Option<char>,
+    ) -> R<String> {
         let mut merged: Vec<Seg> = Vec::new();
         for s in segs {
             match (merged.last_mut(), s) {
@@ -393,10 +477,11 @@ impl<'t> Renderer<'_, 't> {
                 _ => merged.push(s.clone()),
             }
         }
-        let quote = match outer {
-            Some('"') => '\'',
-            Some(_) => '"',
-            None => self.f.quote,
+        let quote = match (forced, outer) {
+            (Some(q), _) => q,
+            (None, Some('"')) => '\'',
+            (None, Some(_)) => '"',
+            (None, None) => self.f.quote,
         };
         match merged.as_slice() {
             [] => Ok(format!("{quote}{quote}")),
@@ -563,12 +648,16 @@ impl<'t> Renderer<'_, 't> {
             return Ok(());
         };
         let existing = self.body_args()?;
+        let at_column = existing.first().map(|a| self.f.column(a.start_byte()));
         let new = match body {
             NewBody::None => None,
             NewBody::Json(v) => {
                 let v = self.hoist_query(v);
                 let indent = self.arg_indent()?;
-                let column = self.body_column()? + 5;
+                let column = match at_column {
+                    Some(c) => c,
+                    None => self.body_column()?,
+                } + 5;
                 let value = self.value(&v, &indent, column)?;
                 Some(if self.call.client == Client::Urllib {
                     self.imports.insert("json");
@@ -579,7 +668,10 @@ impl<'t> Renderer<'_, 't> {
             }
             NewBody::Form(fields) => {
                 let indent = self.arg_indent()?;
-                let column = self.body_column()? + 5;
+                let column = match at_column {
+                    Some(c) => c,
+                    None => self.body_column()?,
+                } + 5;
                 let value = self.value(&RValue::Object(fields.clone()), &indent, column)?;
                 Some(if self.call.client == Client::Urllib {
                     self.imports.insert("urllib.parse");
@@ -730,7 +822,7 @@ impl<'t> Renderer<'_, 't> {
         let RValue::Object(entries) = v else {
             return Ok(flat);
         };
-        if column + flat.len() <= MAX_WIDTH || entries.is_empty() {
+        if column + flat.len() <= MAX_WIDTH || entries.len() < 2 {
             return Ok(flat);
         }
         let inner = format!("{indent}{}", self.f.unit);
@@ -1179,9 +1271,8 @@ impl<'t> Renderer<'_, 't> {
                 }
             }
         }
-        if let Some(top) = self.top_level_edit() {
-            self.edits.push(top);
-        }
+        let top = self.top_level_edits();
+        self.edits.extend(top);
         let mut edits = self.edits;
         edits.sort_by_key(|e| (e.span.start, e.span.end));
         // Edits at one point are merged in the order they were made.
@@ -1204,8 +1295,9 @@ impl<'t> Renderer<'_, 't> {
         Ok(merged)
     }
 
-    /// Imports the new code needs, then module-level blocks, after the file's imports.
-    fn top_level_edit(&mut self) -> Option<Edit> {
+    /// Imports the new code needs (standard-library ones after the file's last
+    /// standard-library import), then module-level blocks, after the file's imports.
+    fn top_level_edits(&mut self) -> Vec<Edit> {
         let text = self.f.text;
         let missing: Vec<&str> = self
             .imports
@@ -1214,15 +1306,30 @@ impl<'t> Renderer<'_, 't> {
             .filter(|m| self.f.module(m).is_none_or(|l| l != *m))
             .collect();
         if missing.is_empty() && self.blocks.is_empty() {
-            return None;
+            return Vec::new();
         }
         let (at, has_imports) = insertion_point(self.f.root, text);
+        let mut out = Vec::new();
         let mut content = String::new();
+        let stdlib_at = last_stdlib_import(self.f.root, text).filter(|p| *p != at);
+        let mut stdlib = String::new();
         for m in &missing {
+            let line = format!("import {m}");
+            if STDLIB.contains(m) && stdlib_at.is_some() {
+                stdlib.push('\n');
+                stdlib.push_str(&line);
+                continue;
+            }
             if has_imports || !content.is_empty() || at > 0 {
                 content.push('\n');
             }
-            content.push_str(&format!("import {m}"));
+            content.push_str(&line);
+        }
+        if let Some(p) = stdlib_at.filter(|_| !stdlib.is_empty()) {
+            out.push(Edit {
+                span: p..p,
+                content: stdlib,
+            });
         }
         if !self.blocks.is_empty() {
             let blocks = self.blocks.join("\n\n\n");
@@ -1233,6 +1340,9 @@ impl<'t> Renderer<'_, 't> {
                 content.push_str(&blocks);
             }
         }
+        if content.is_empty() {
+            return out;
+        }
         if at == 0 {
             content.push_str("\n\n\n");
         } else if !self.blocks.is_empty() {
@@ -1242,11 +1352,56 @@ impl<'t> Renderer<'_, 't> {
                 content.push_str(&"\n".repeat(3 - newlines));
             }
         }
-        Some(Edit {
+        out.push(Edit {
             span: at..at,
             content,
-        })
+        });
+        out
     }
+}
+
+/// Standard-library modules the rewritten code may import.
+const STDLIB: [&str; 4] = ["os", "time", "json", "urllib.parse"];
+
+/// The end of the last top-level import of a standard-library module, if any.
+fn last_stdlib_import(root: Node, text: &str) -> Option<usize> {
+    const KNOWN: [&str; 18] = [
+        "os",
+        "sys",
+        "time",
+        "json",
+        "urllib",
+        "re",
+        "logging",
+        "typing",
+        "datetime",
+        "pathlib",
+        "asyncio",
+        "argparse",
+        "base64",
+        "uuid",
+        "collections",
+        "functools",
+        "__future__",
+        "dataclasses",
+    ];
+    let mut c = root.walk();
+    let mut last = None;
+    for stmt in root.named_children(&mut c) {
+        let module = match stmt.kind() {
+            "import_statement" => stmt
+                .child_by_field_name("name")
+                .map(|n| n.child_by_field_name("name").unwrap_or(n)),
+            "import_from_statement" => stmt.child_by_field_name("module_name"),
+            _ => continue,
+        };
+        let Some(module) = module else { continue };
+        let top = text[module.byte_range()].split('.').next().unwrap_or("");
+        if KNOWN.contains(&top) {
+            last = Some(stmt.end_byte());
+        }
+    }
+    last
 }
 
 /// Where module-level code goes: the end of the last top-level import (and whether
@@ -1331,14 +1486,6 @@ fn plain_value(n: Node, text: &str) -> Option<String> {
         return None;
     }
     Some(out)
-}
-
-fn is_name(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
 }
 
 fn contains_word(text: &str, word: &str) -> bool {

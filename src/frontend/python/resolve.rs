@@ -283,13 +283,23 @@ impl<'a, 't> Resolver<'a, 't> {
                 Some(Bound::Value(v)) => {
                     let before = out.pieces.len();
                     self.pieces(v, depth + 1, out);
-                    // A name standing for one whole literal: rewrites write the name.
-                    if out.pieces.len() == before + 1
-                        && matches!(v.kind(), "string" | "concatenated_string")
-                    {
-                        if let Some(Piece::Lit { span, .. }) = out.pieces.last() {
+                    // A name standing for one whole literal (or one whole expression
+                    // not known here): rewrites write the name.
+                    if out.pieces.len() == before + 1 {
+                        let via = match out.pieces.last() {
+                            Some(Piece::Lit { span, .. })
+                                if matches!(v.kind(), "string" | "concatenated_string") =>
+                            {
+                                Some(span.clone())
+                            }
+                            Some(Piece::Hole { span, .. }) if *span == v.byte_range() => {
+                                Some(span.clone())
+                            }
+                            _ => None,
+                        };
+                        if let Some(literal) = via {
                             out.vias.push(Via {
-                                literal: span.clone(),
+                                literal,
                                 expr: self.t(node).to_string(),
                             });
                         }
