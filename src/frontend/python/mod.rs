@@ -189,4 +189,112 @@ def f(uid, gid):
             ]
         );
     }
+
+    #[test]
+    fn reassigned_names_are_holes_and_vias_name_literals() {
+        let src = r#"
+import requests
+BASE = "https://acme.lithium.com"
+def f(uid):
+    url = "https://a.com/x"
+    url = "https://b.com/y"
+    requests.delete(url)
+    requests.delete(BASE + "/api/2.0/users/" + uid)
+"#;
+        let calls = extract(src).calls;
+        assert_eq!(calls[0].url.display(), "{url}");
+        assert_eq!(calls[1].vias.len(), 1);
+        assert_eq!(calls[1].vias[0].expr, "BASE");
+        let lit = &calls[1].vias[0].literal;
+        assert_eq!(&src[lit.clone()], "https://acme.lithium.com");
+    }
+
+    #[test]
+    fn placeholders_in_plain_strings_are_unformatted() {
+        let src = r#"
+import requests
+T = "https://x.com/users/{user_id}/markDeleted"
+requests.put(T)
+requests.put(T.format(user_id=1))
+requests.put(f"https://x.com/users/{uid}")
+"#;
+        let calls = extract(src).calls;
+        let names: Vec<Vec<String>> = calls
+            .iter()
+            .map(|c| c.unformatted.iter().map(|p| p.name.clone()).collect())
+            .collect();
+        assert_eq!(names, [vec!["user_id".to_string()], vec![], vec![]]);
+        assert_eq!(&src[calls[0].unformatted[0].span.clone()], "{user_id}");
+    }
+
+    #[test]
+    fn response_use_status_checks_and_body_reads() {
+        let src = r#"
+import requests
+def f():
+    r = requests.post("https://x.janraincapture.com/entity.delete", data={"type_name": "user"})
+    r.raise_for_status()
+    if r.status_code == 200 and r.ok:
+        data = r.json()
+        return data["data"]["closeUserAccount"]["result"], r.json().get("stat")
+"#;
+        let call = &extract(src).calls[0];
+        assert_eq!(call.response.status_checks.len(), 3);
+        let paths: Vec<&str> = call
+            .response
+            .body_reads
+            .iter()
+            .map(|b| b.path.as_str())
+            .collect();
+        assert_eq!(paths, ["data.closeUserAccount.result", "stat"]);
+        assert!(
+            matches!(&call.body, Some(crate::call::Body::Form { fields }) if fields.get("type_name").is_some())
+        );
+    }
+
+    #[test]
+    fn rpc_calls_with_kwargs_built_in_the_function() {
+        let src = r#"
+def purge(api, uuid):
+    kw = {"type_name": "user"}
+    kw["uuid"] = uuid
+    return apicall("entity.delete", **kw)
+"#;
+        let call = &extract(src).calls[0];
+        assert_eq!(call.client, crate::call::Client::Rpc);
+        assert_eq!(
+            call.rpc.as_ref().map(|r| r.name.as_str()),
+            Some("entity.delete")
+        );
+        let Some(crate::call::Body::Form { fields }) = &call.body else {
+            panic!("no form body");
+        };
+        let keys: Vec<&str> = fields.entries.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["type_name", "uuid"]);
+        assert!(!fields.open);
+    }
+
+    #[test]
+    fn secrets_are_found_by_name_and_scheme() {
+        let src = r#"
+API_KEY = "k-123"
+headers = {"Authorization": "Bearer abc.def", "X-Other": "plain"}
+requests.post(url, auth=("user", "hunter2"), json={"password": "pw1"})
+"#;
+        let found: Vec<&str> = extract(src)
+            .secrets
+            .iter()
+            .map(|s| &src[s.clone()])
+            .collect();
+        assert_eq!(found, ["k-123", "abc.def", "hunter2", "pw1"]);
+    }
+
+    #[test]
+    fn syntax_errors_and_comments() {
+        assert!(syntax_check("def f(:\n    pass\n").is_some());
+        assert!(syntax_check("x = 1\n").is_none());
+        let src = "x = 1  # one\n# two\n";
+        let spans: Vec<&str> = comments(src).iter().map(|s| &src[s.clone()]).collect();
+        assert_eq!(spans, ["# one", "# two"]);
+    }
 }
