@@ -1166,7 +1166,7 @@ impl<'t> Renderer<'_, 't> {
                     .ok_or("the response is not assigned in a statement of its own")?;
                 let indent = self.f.indent_at(stmt.start_byte()).to_string();
                 let var = self.t(left).to_string();
-                let at = stmt.end_byte();
+                let at = self.after_trailing_comment(stmt.end_byte());
                 self.edit(at..at, format!("\n{indent}{}", check(&var, &indent, &unit, q)));
             }
             "expression_statement" | "return_statement" => {
@@ -1188,7 +1188,7 @@ impl<'t> Renderer<'_, 't> {
                 if parent.kind() == "return_statement" {
                     after.push_str(&format!("\n{indent}return {var}"));
                 }
-                let at = parent.end_byte();
+                let at = self.after_trailing_comment(parent.end_byte());
                 self.edit(at..at, after);
             }
             "as_pattern" => {
@@ -1227,6 +1227,18 @@ impl<'t> Renderer<'_, 't> {
             }
         }
         Ok(())
+    }
+
+    /// `pos`, or the end of its line when only a comment follows it there.
+    fn after_trailing_comment(&self, pos: usize) -> usize {
+        let text = self.f.text;
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let rest = text[pos..end].trim();
+        if rest.starts_with('#') {
+            end - (text[pos..end].len() - text[pos..end].trim_end().len())
+        } else {
+            pos
+        }
     }
 
     // ------------------------------------------------------------------ output
@@ -1464,6 +1476,15 @@ fn string_text(n: Node, text: &str) -> Option<String> {
 }
 
 fn plain_value(n: Node, text: &str) -> Option<String> {
+    if n.kind() == "concatenated_string" {
+        let mut c = n.walk();
+        let parts: Option<Vec<String>> = n
+            .named_children(&mut c)
+            .filter(|s| s.kind() != "comment")
+            .map(|s| plain_value(s, text))
+            .collect();
+        return parts.map(|p| p.concat());
+    }
     if n.kind() != "string" {
         return None;
     }
