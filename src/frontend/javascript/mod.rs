@@ -17,7 +17,7 @@ mod clients;
 pub(crate) mod render;
 mod resolve;
 mod scope;
-mod secrets;
+pub(crate) mod secrets;
 mod walk;
 
 use super::Extraction;

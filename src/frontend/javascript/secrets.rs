@@ -50,7 +50,7 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
 ];
 
 /// Whether a key / binding / header name holds a credential.
-pub(super) fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     if !secret_name_re().is_match(name) {
         return false;
     }
@@ -94,7 +94,7 @@ fn scheme_len(text: &str, named: bool) -> Option<usize> {
 /// Byte range (within `text`) of the credential in a literal value: after a
 /// `Bearer `/`Basic ` scheme word, or (when `named` says the value is stored under a
 /// secret name) the whole trimmed value.
-pub(super) fn credential(text: &str, named: bool) -> Option<(usize, usize)> {
+pub(crate) fn credential(text: &str, named: bool) -> Option<(usize, usize)> {
     let scheme = scheme_len(text, named);
     let start = match scheme {
         Some(len) => len + (text[len..].len() - text[len..].trim_start().len()),
@@ -125,7 +125,7 @@ pub(super) fn credential(text: &str, named: bool) -> Option<(usize, usize)> {
 ///
 /// `name` is the name the literal is stored under, if any; `exact` says that `text`
 /// is byte-for-byte the source at `span` (no escapes), so sub-ranges can be reported.
-pub(super) fn scan_literal(
+pub(crate) fn scan_literal(
     text: &str,
     span: &Span,
     exact: bool,

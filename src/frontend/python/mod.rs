@@ -1,21 +1,300 @@
-//! Front end (stub).
+//! Python front end (tree-sitter-python).
+//!
+//! One parse, then:
+//! 1. [`scope`] records what each name is bound to in each scope (module, class body,
+//!    function), attributes set on `self`, items set on dicts, and the imports;
+//! 2. every `call` node is tried against the known call shapes ([`clients`]: requests,
+//!    httpx, aiohttp, urllib, Janrain SDK RPC calls), resolving URLs and data through
+//!    those bindings ([`resolve`]);
+//! 3. string literals are checked for credentials ([`secrets`]).
+//!
+//! Not for: guessing. What is not bound in this file stays a `Piece::Hole` or a
+//! `Value::Expr` showing the expression as written.
 
+mod clients;
 pub mod render;
+mod resolve;
+mod scope;
+mod secrets;
 
 use super::Extraction;
 use crate::call::Span;
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser, Tree};
 
-/// Finds the HTTP calls of a file.
-pub fn extract(_text: &str) -> Extraction {
-    Extraction::default()
+pub(crate) use clients::Found;
+
+/// Extracts the HTTP calls, secrets and first syntax error of a Python file.
+pub fn extract(text: &str) -> Extraction {
+    let Some(tree) = parse(text) else {
+        return Extraction::default();
+    };
+    let (found, secrets) = analyse(text, &tree);
+    Extraction {
+        calls: found.into_iter().map(|f| f.call).collect(),
+        secrets,
+        syntax_error: syntax_error(tree.root_node(), text),
+        tree: Some(tree),
+    }
 }
 
-/// The first syntax error of the text.
-pub fn syntax_check(_text: &str) -> Option<(Span, String)> {
-    None
+/// The calls of a parsed file (with what the renderer needs) and its secrets.
+pub(crate) fn analyse(text: &str, tree: &Tree) -> (Vec<Found>, Vec<Span>) {
+    let root = tree.root_node();
+    let scopes = scope::Scopes::collect(root, text);
+    let resolver = resolve::Resolver::new(text, &scopes);
+    let calls = clients::Calls { r: &resolver };
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "call" {
+            if let Some(f) = calls.call(n) {
+                found.push(f);
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    found.sort_by_key(|f| (f.call.span.start, f.call.span.end));
+    let secrets = secrets::collect(root, &resolver);
+    (found, secrets)
+}
+
+/// The first syntax error of a Python text: a parse only.
+pub fn syntax_check(text: &str) -> Option<(Span, String)> {
+    match parse(text) {
+        Some(tree) => syntax_error(tree.root_node(), text),
+        None => Some((0..0, "the file could not be parsed".into())),
+    }
 }
 
 /// The spans of every comment of the text.
-pub fn comments(_text: &str) -> Vec<Span> {
-    Vec::new()
+pub fn comments(text: &str) -> Vec<Span> {
+    let Some(tree) = parse(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            out.push(n.byte_range());
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+    }
+    out.sort_by_key(|s| s.start);
+    out
+}
+
+thread_local! {
+    /// One parser per thread: creating a parser is not free, and files are scanned in
+    /// parallel.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+pub(crate) fn parse(text: &str) -> Option<Tree> {
+    PARSER.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .ok()?;
+            *p = Some(parser);
+        }
+        p.as_mut()?.parse(text, None)
+    })
+}
+
+/// The first ERROR or MISSING node, with a short message.
+fn syntax_error(root: Node<'_>, text: &str) -> Option<(Span, String)> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut node = root;
+    'descend: loop {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.is_missing() {
+                let what = child.kind();
+                let what = if what.is_empty() { "token" } else { what };
+                return Some((
+                    child.byte_range(),
+                    format!("syntax error: missing `{what}`"),
+                ));
+            }
+            if child.is_error() {
+                let at = child.byte_range();
+                if at.end >= text.trim_end().len() {
+                    return Some((at, "syntax error: unexpected end of file".into()));
+                }
+                let token: String = text[at.clone()].trim().chars().take(20).collect();
+                return Some((at, format!("syntax error: unexpected `{token}`")));
+            }
+            if child.has_error() {
+                node = child;
+                continue 'descend;
+            }
+        }
+        return Some((node.byte_range(), "syntax error".into()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(src: &str) -> Vec<String> {
+        extract(src)
+            .calls
+            .iter()
+            .map(|c| {
+                format!(
+                    "{:?} {} {}",
+                    c.client,
+                    c.method.name.clone().unwrap_or_default(),
+                    c.url.display()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resolves_url_forms() {
+        let src = r#"
+import requests
+import httpx as hx
+BASE = "https://community.khoros.com"
+TPL = "https://x.com/users/{id}/markDeleted"
+class K:
+    API = BASE + "/api/2.0"
+    def d(self, uid):
+        requests.delete(self.API + "/users/" + uid)
+def f(uid, gid):
+    requests.delete(f"{BASE}/api/2.0/users/{uid}")
+    requests.put(TPL.format(id=uid))
+    hx.request("DELETE", "https://a.com/g/%s/u/%s" % (gid, uid))
+    with hx.Client(base_url=BASE) as c:
+        c.delete("/api/2.0/users/" + str(uid))
+"#;
+        assert_eq!(
+            urls(src),
+            [
+                "Requests DELETE https://community.khoros.com/api/2.0/users/{uid}",
+                "Requests DELETE https://community.khoros.com/api/2.0/users/{uid}",
+                "Requests PUT https://x.com/users/{uid}/markDeleted",
+                "Httpx DELETE https://a.com/g/{gid}/u/{uid}",
+                "Httpx DELETE https://community.khoros.com/api/2.0/users/{uid}",
+            ]
+        );
+    }
+
+    #[test]
+    fn reassigned_names_are_holes_and_vias_name_literals() {
+        let src = r#"
+import requests
+BASE = "https://acme.lithium.com"
+def f(uid):
+    url = "https://a.com/x"
+    url = "https://b.com/y"
+    requests.delete(url)
+    requests.delete(BASE + "/api/2.0/users/" + uid)
+"#;
+        let calls = extract(src).calls;
+        assert_eq!(calls[0].url.display(), "{url}");
+        assert_eq!(calls[1].vias.len(), 1);
+        assert_eq!(calls[1].vias[0].expr, "BASE");
+        let lit = &calls[1].vias[0].literal;
+        assert_eq!(&src[lit.clone()], "https://acme.lithium.com");
+    }
+
+    #[test]
+    fn placeholders_in_plain_strings_are_unformatted() {
+        let src = r#"
+import requests
+T = "https://x.com/users/{user_id}/markDeleted"
+requests.put(T)
+requests.put(T.format(user_id=1))
+requests.put(f"https://x.com/users/{uid}")
+"#;
+        let calls = extract(src).calls;
+        let names: Vec<Vec<String>> = calls
+            .iter()
+            .map(|c| c.unformatted.iter().map(|p| p.name.clone()).collect())
+            .collect();
+        assert_eq!(names, [vec!["user_id".to_string()], vec![], vec![]]);
+        assert_eq!(&src[calls[0].unformatted[0].span.clone()], "{user_id}");
+    }
+
+    #[test]
+    fn response_use_status_checks_and_body_reads() {
+        let src = r#"
+import requests
+def f():
+    r = requests.post("https://x.janraincapture.com/entity.delete", data={"type_name": "user"})
+    r.raise_for_status()
+    if r.status_code == 200 and r.ok:
+        data = r.json()
+        return data["data"]["closeUserAccount"]["result"], r.json().get("stat")
+"#;
+        let call = &extract(src).calls[0];
+        assert_eq!(call.response.status_checks.len(), 3);
+        let paths: Vec<&str> = call
+            .response
+            .body_reads
+            .iter()
+            .map(|b| b.path.as_str())
+            .collect();
+        assert_eq!(paths, ["data.closeUserAccount.result", "stat"]);
+        assert!(
+            matches!(&call.body, Some(crate::call::Body::Form { fields }) if fields.get("type_name").is_some())
+        );
+    }
+
+    #[test]
+    fn rpc_calls_with_kwargs_built_in_the_function() {
+        let src = r#"
+def purge(api, uuid):
+    kw = {"type_name": "user"}
+    kw["uuid"] = uuid
+    return apicall("entity.delete", **kw)
+"#;
+        let call = &extract(src).calls[0];
+        assert_eq!(call.client, crate::call::Client::Rpc);
+        assert_eq!(
+            call.rpc.as_ref().map(|r| r.name.as_str()),
+            Some("entity.delete")
+        );
+        let Some(crate::call::Body::Form { fields }) = &call.body else {
+            panic!("no form body");
+        };
+        let keys: Vec<&str> = fields.entries.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["type_name", "uuid"]);
+        assert!(!fields.open);
+    }
+
+    #[test]
+    fn secrets_are_found_by_name_and_scheme() {
+        let src = r#"
+API_KEY = "k-123"
+headers = {"Authorization": "Bearer abc.def", "X-Other": "plain"}
+requests.post(url, auth=("user", "hunter2"), json={"password": "pw1"})
+"#;
+        let found: Vec<&str> = extract(src)
+            .secrets
+            .iter()
+            .map(|s| &src[s.clone()])
+            .collect();
+        assert_eq!(found, ["k-123", "abc.def", "hunter2", "pw1"]);
+    }
+
+    #[test]
+    fn syntax_errors_and_comments() {
+        assert!(syntax_check("def f(:\n    pass\n").is_some());
+        assert!(syntax_check("x = 1\n").is_none());
+        let src = "x = 1  # one\n# two\n";
+        let spans: Vec<&str> = comments(src).iter().map(|s| &src[s.clone()]).collect();
+        assert_eq!(spans, ["# one", "# two"]);
+    }
 }

@@ -1,0 +1,692 @@
+//! The call shapes of the Python HTTP libraries, lowered into `HttpCall`s:
+//! requests (module functions, `requests.request(method, url)`, `Session` objects),
+//! httpx (module functions, `Client`/`AsyncClient` with `base_url`), aiohttp
+//! (`ClientSession` methods, `async with session.delete(url) as resp`), urllib
+//! (`urllib.request.Request(...)`, `urlopen(url)`), and the Janrain SDK's
+//! `api.call('entity.delete', …)` / `apicall('entity.delete', **kw)`.
+//!
+//! Not for: resolving values ([`super::resolve`]) or finding names ([`super::scope`]).
+
+use super::resolve::{Resolver, Url};
+use super::scope::{function_of, Bound};
+use crate::call::{
+    Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, ResponseUse, RpcName, Span,
+};
+use tree_sitter::Node;
+
+const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+
+/// One call found, with what the renderer needs to know about its syntax.
+pub struct Found {
+    pub call: HttpCall,
+    /// How many leading URL pieces come from the client's `base_url`.
+    pub base_pieces: usize,
+    /// The URL argument as written at the call site.
+    pub url_arg: Option<Span>,
+    /// The client only works with `await` (httpx `AsyncClient`, aiohttp).
+    pub is_async: bool,
+}
+
+/// A session or client object made in this file.
+#[derive(Clone, Copy)]
+struct ClientObj<'t> {
+    client: Client,
+    ctor: Node<'t>,
+    is_async: bool,
+}
+
+pub struct Calls<'a, 'r, 't> {
+    pub r: &'r Resolver<'a, 't>,
+}
+
+impl<'t> Calls<'_, '_, 't> {
+    fn t(&self, n: Node<'t>) -> &'t str {
+        self.r.t(n)
+    }
+
+    /// The dotted import path a callee stands for (`hx.delete` → `httpx.delete`).
+    fn canonical(&self, node: Node<'t>) -> Option<String> {
+        match node.kind() {
+            "identifier" => self.r.scopes.imports.get(self.t(node)).cloned(),
+            "attribute" => {
+                let obj = node.child_by_field_name("object")?;
+                let attr = node.child_by_field_name("attribute")?;
+                Some(format!("{}.{}", self.canonical(obj)?, self.t(attr)))
+            }
+            _ => None,
+        }
+    }
+
+    fn client_of(&self, node: Node<'t>, depth: usize) -> Option<ClientObj<'t>> {
+        if depth > 6 {
+            return None;
+        }
+        match node.kind() {
+            "call" => {
+                let f = node.child_by_field_name("function")?;
+                let (client, is_async) = match self.canonical(f)?.as_str() {
+                    "requests.Session" | "requests.session" | "requests.sessions.Session" => {
+                        (Client::Requests, false)
+                    }
+                    "httpx.Client" => (Client::Httpx, false),
+                    "httpx.AsyncClient" => (Client::Httpx, true),
+                    "aiohttp.ClientSession" => (Client::Aiohttp, true),
+                    _ => return None,
+                };
+                Some(ClientObj {
+                    client,
+                    ctor: node,
+                    is_async,
+                })
+            }
+            "identifier" | "attribute" => match self.r.bound(node)? {
+                Bound::Value(v) | Bound::With(v) => self.client_of(v, depth + 1),
+                Bound::Unknown => None,
+            },
+            "await" | "parenthesized_expression" => self.client_of(node.named_child(0)?, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// The call `node` as an HTTP request, if it is one.
+    pub fn call(&self, node: Node<'t>) -> Option<Found> {
+        let f = node.child_by_field_name("function")?;
+        let args = node.child_by_field_name("arguments")?;
+        if args.kind() != "argument_list" {
+            return None;
+        }
+        if let Some(name) = self.canonical(f) {
+            let (module, func) = name.rsplit_once('.').unwrap_or(("", &name));
+            let client = match module {
+                "requests" | "requests.api" => Some((Client::Requests, false)),
+                "httpx" => Some((Client::Httpx, false)),
+                "aiohttp" if func == "request" => Some((Client::Aiohttp, true)),
+                _ => None,
+            };
+            if let Some((client, is_async)) = client {
+                let receiver = f
+                    .child_by_field_name("object")
+                    .map(|o| self.t(o).to_string());
+                return self.request(node, f, args, func, client, receiver, None, is_async);
+            }
+            match name.as_str() {
+                "urllib.request.Request" => return self.urllib(node, args, true),
+                "urllib.request.urlopen" => return self.urllib(node, args, false),
+                _ => {}
+            }
+        }
+        if f.kind() == "attribute" {
+            let obj = f.child_by_field_name("object")?;
+            let method = self.t(f.child_by_field_name("attribute")?);
+            if METHODS.contains(&method) || method == "request" {
+                if let Some(c) = self.client_of(obj, 0) {
+                    return self.request(
+                        node,
+                        f,
+                        args,
+                        method,
+                        c.client,
+                        Some(self.t(obj).to_string()),
+                        Some(c.ctor),
+                        c.is_async,
+                    );
+                }
+            }
+        }
+        self.rpc(node, f, args)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn request(
+        &self,
+        node: Node<'t>,
+        f: Node<'t>,
+        args: Node<'t>,
+        func: &str,
+        client: Client,
+        receiver: Option<String>,
+        ctor: Option<Node<'t>>,
+        is_async: bool,
+    ) -> Option<Found> {
+        let (positional, named) = self.r.arguments(args);
+        let kw = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
+        let (method, url_node, rest) = if func == "request" {
+            let m = kw("method").or_else(|| positional.first().copied())?;
+            let u = kw("url").or_else(|| positional.get(1).copied())?;
+            (self.method(m), u, positional.get(2..).unwrap_or(&[]))
+        } else if METHODS.contains(&func) {
+            let at = f
+                .child_by_field_name("attribute")
+                .map(|a| a.byte_range())
+                .unwrap_or_else(|| f.byte_range());
+            let u = kw("url").or_else(|| positional.first().copied())?;
+            (
+                Method::known(func, Some(at)),
+                u,
+                positional.get(1..).unwrap_or(&[]),
+            )
+        } else {
+            return None;
+        };
+        let mut url = self.r.url(url_node);
+        let mut base_pieces = 0;
+        let ctor_kw = |k: &str| -> Option<Node<'t>> {
+            let a = ctor?.child_by_field_name("arguments")?;
+            let (_, named) = self.r.arguments(a);
+            named.into_iter().find(|(n, _)| n == k).map(|(_, v)| v)
+        };
+        if let Some(base) = ctor_kw("base_url") {
+            if !starts_with_scheme(&url.pieces) {
+                let mut b = self.r.url(base);
+                let ends =
+                    matches!(b.pieces.last(), Some(Piece::Lit { text, .. }) if text.ends_with('/'));
+                let starts = matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if text.starts_with('/'));
+                if !ends && !starts {
+                    b.pieces.push(Piece::Lit {
+                        text: "/".into(),
+                        span: base.end_byte()..base.end_byte(),
+                        exact: false,
+                    });
+                }
+                base_pieces = b.pieces.len();
+                b.pieces.append(&mut url.pieces);
+                b.vias.append(&mut url.vias);
+                b.unformatted.append(&mut url.unformatted);
+                url = b;
+            }
+        }
+        let Url {
+            pieces,
+            vias,
+            unformatted,
+        } = url;
+        let mut call = HttpCall::new(
+            client,
+            method,
+            crate::call::UrlTemplate {
+                pieces,
+                span: url_node.byte_range(),
+            },
+            node.byte_range(),
+        );
+        call.receiver = receiver;
+        call.vias = vias;
+        call.unformatted = unformatted;
+        let spread = has_spread(args);
+        call.query = match kw("params") {
+            Some(p) => self.r.fields(p, 0),
+            None => empty(args, spread),
+        };
+        call.headers = match kw("headers") {
+            Some(h) => self.r.fields(h, 0),
+            None => empty(args, spread),
+        };
+        if let Some(h) = ctor_kw("headers") {
+            let client_headers = self.r.fields(h, 0);
+            for e in client_headers.entries {
+                if call.headers.get_ci(&e.key).is_none() {
+                    call.headers.entries.push(e);
+                }
+            }
+            call.headers.open |= client_headers.open;
+        }
+        // requests.post(url, data, json) also takes the body positionally.
+        let data = kw("data").or_else(|| {
+            (client == Client::Requests && matches!(func, "post" | "put" | "patch"))
+                .then(|| rest.first().copied())
+                .flatten()
+        });
+        call.body = if let Some(j) = kw("json") {
+            Some(Body::Json {
+                value: self.r.value(j, 0),
+            })
+        } else {
+            data.or_else(|| kw("content")).map(|d| self.data_body(d))
+        };
+        call.response = self.response(node);
+        call.scope = Some(scope_span(node));
+        Some(Found {
+            call,
+            base_pieces,
+            url_arg: Some(url_node.byte_range()),
+            is_async,
+        })
+    }
+
+    fn method(&self, m: Node<'t>) -> Method {
+        match self.r.plain_string(m) {
+            Some((name, span, _)) => Method::known(&name, Some(span)),
+            None => Method::unknown(self.t(m).to_string(), m.byte_range()),
+        }
+    }
+
+    /// A request body given as `data=` / `content=` (or urllib's `data`).
+    fn data_body(&self, d: Node<'t>) -> Body {
+        let target = self.r.follow(d, 0);
+        match target.kind() {
+            "dictionary" | "list" => {
+                return Body::Form {
+                    fields: self.r.fields(d, 0),
+                }
+            }
+            "string" | "concatenated_string" => {
+                if let Some((text, span, _)) = self.r.plain_string(d) {
+                    return Body::Raw { text, span };
+                }
+            }
+            "call" => {
+                let f = target.child_by_field_name("function");
+                let args = target.child_by_field_name("arguments");
+                if let (Some(f), Some(args)) = (f, args) {
+                    let name = self.canonical(f).unwrap_or_else(|| self.t(f).to_string());
+                    let first = args.named_child(0);
+                    match (name.as_str(), first) {
+                        ("dict", _) => {
+                            return Body::Form {
+                                fields: self.r.fields(target, 0),
+                            }
+                        }
+                        ("json.dumps", Some(a)) => {
+                            return Body::Json {
+                                value: self.r.value(a, 0),
+                            }
+                        }
+                        ("urllib.parse.urlencode", Some(a)) => {
+                            return Body::Form {
+                                fields: self.r.fields(a, 0),
+                            }
+                        }
+                        _ => {}
+                    }
+                    // `x.encode()`: the body is x.
+                    if f.kind() == "attribute"
+                        && f.child_by_field_name("attribute")
+                            .is_some_and(|a| self.t(a) == "encode")
+                    {
+                        if let Some(obj) = f.child_by_field_name("object") {
+                            return self.data_body(obj);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        Body::Expr {
+            text: self.t(d).to_string(),
+            span: d.byte_range(),
+        }
+    }
+
+    /// `urllib.request.Request(url, data, headers, …, method=)` and `urlopen(url, data)`.
+    fn urllib(&self, node: Node<'t>, args: Node<'t>, request: bool) -> Option<Found> {
+        let (positional, named) = self.r.arguments(args);
+        let kw = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
+        let url_node = kw("url")
+            .or_else(|| kw("fullurl"))
+            .or_else(|| positional.first().copied())?;
+        if !request && self.is_request_object(url_node) {
+            return None;
+        }
+        let data = kw("data").or_else(|| positional.get(1).copied());
+        let data = data.filter(|d| d.kind() != "none");
+        let method =
+            match kw("method").or_else(|| request.then(|| positional.get(5).copied()).flatten()) {
+                Some(m) => self.method(m),
+                None => Method::implied(if data.is_some() { "POST" } else { "GET" }),
+            };
+        let Url {
+            pieces,
+            vias,
+            unformatted,
+        } = self.r.url(url_node);
+        let mut call = HttpCall::new(
+            Client::Urllib,
+            method,
+            crate::call::UrlTemplate {
+                pieces,
+                span: url_node.byte_range(),
+            },
+            node.byte_range(),
+        );
+        call.vias = vias;
+        call.unformatted = unformatted;
+        let headers = if request {
+            kw("headers").or_else(|| positional.get(2).copied())
+        } else {
+            None
+        };
+        call.headers = match headers {
+            Some(h) => self.r.fields(h, 0),
+            None => empty(args, has_spread(args)),
+        };
+        call.query = empty(args, has_spread(args));
+        call.body = data.map(|d| self.data_body(d));
+        call.scope = Some(scope_span(node));
+        Some(Found {
+            call,
+            base_pieces: 0,
+            url_arg: Some(url_node.byte_range()),
+            is_async: false,
+        })
+    }
+
+    fn is_request_object(&self, node: Node<'t>) -> bool {
+        let target = self.r.follow(node, 0);
+        target.kind() == "call"
+            && target
+                .child_by_field_name("function")
+                .and_then(|f| self.canonical(f))
+                .is_some_and(|n| n == "urllib.request.Request")
+    }
+
+    /// `api.call('entity.delete', type_name='user', uuid=…)`, `apicall('entity.delete', **kw)`.
+    fn rpc(&self, node: Node<'t>, f: Node<'t>, args: Node<'t>) -> Option<Found> {
+        let (target, receiver) = match f.kind() {
+            "identifier" if self.t(f) == "apicall" => (f, None),
+            "attribute" => {
+                let p = self.t(f.child_by_field_name("attribute")?);
+                if p != "call" && p != "apicall" {
+                    return None;
+                }
+                let o = f.child_by_field_name("object")?;
+                (o, Some(self.t(o).to_string()))
+            }
+            _ => return None,
+        };
+        let (positional, named) = self.r.arguments(args);
+        let first = *positional.first()?;
+        let (name, span, _) = self.r.plain_string(first)?;
+        let plausible = name.contains('.')
+            && !name.starts_with('.')
+            && !name.ends_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !plausible {
+            return None;
+        }
+        let url = crate::call::UrlTemplate {
+            pieces: vec![
+                Piece::Hole {
+                    expr: self.t(target).to_string(),
+                    span: target.byte_range(),
+                },
+                Piece::Lit {
+                    text: format!("/{name}"),
+                    span: span.clone(),
+                    exact: false,
+                },
+            ],
+            span: first.byte_range(),
+        };
+        let mut call = HttpCall::new(
+            Client::Rpc,
+            Method::implied("POST"),
+            url,
+            first.byte_range(),
+        );
+        call.receiver = receiver;
+        let mut fields = Fields {
+            entries: Vec::new(),
+            open: false,
+            span: args.byte_range(),
+        };
+        if let Some(p) = positional.get(1) {
+            let f = self.r.fields(*p, 0);
+            fields.open |= f.open;
+            fields.entries.extend(f.entries);
+        }
+        for (k, v) in &named {
+            let key_node = v
+                .parent()
+                .and_then(|p| p.child_by_field_name("name"))
+                .map(|n| n.byte_range())
+                .unwrap_or_else(|| v.byte_range());
+            fields.entries.push(Field {
+                key: k.clone(),
+                key_span: key_node,
+                value: self.r.value(*v, 0),
+            });
+        }
+        let mut c = args.walk();
+        for a in args.named_children(&mut c) {
+            if a.kind() == "dictionary_splat" {
+                match a.named_child(0) {
+                    Some(inner) => {
+                        let f = self.r.fields(inner, 0);
+                        fields.open |= f.open;
+                        fields.entries.extend(f.entries);
+                    }
+                    None => fields.open = true,
+                }
+            } else if a.kind() == "list_splat" {
+                fields.open = true;
+            }
+        }
+        call.body = Some(Body::Form { fields });
+        call.rpc = Some(RpcName { name, span });
+        call.response = self.response(node);
+        call.scope = Some(scope_span(node));
+        Some(Found {
+            call,
+            base_pieces: 0,
+            url_arg: None,
+            is_async: false,
+        })
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    /// How the code around the call uses its response (same function, cheap forms).
+    fn response(&self, call: Node<'t>) -> ResponseUse {
+        let mut out = ResponseUse::default();
+        let mut expr = call;
+        if let Some(p) = call.parent().filter(|p| p.kind() == "await") {
+            out.awaited = Some(p.child(0).map_or(p.byte_range(), |k| k.byte_range()));
+            expr = p;
+        }
+        let parent = expr.parent();
+        let var = match parent.map(|p| p.kind()) {
+            Some("assignment") => parent
+                .and_then(|p| p.child_by_field_name("left"))
+                .filter(|l| l.kind() == "identifier"),
+            Some("as_pattern") => {
+                let p = parent.expect("matched");
+                if let Some(stmt) = p.parent().and_then(|i| i.parent()).and_then(|c| c.parent()) {
+                    if stmt.kind() == "with_statement" && self.t(stmt).starts_with("async") {
+                        out.awaited =
+                            Some(stmt.child(0).map_or(p.byte_range(), |k| k.byte_range()));
+                    }
+                }
+                p.child_by_field_name("alias")
+                    .and_then(|a| a.named_child(0))
+                    .filter(|a| a.kind() == "identifier")
+            }
+            _ => None,
+        };
+        self.uses_of(expr, &mut out);
+        if let Some(var) = var {
+            for use_ in self.uses(call, self.t(var), var.end_byte()) {
+                self.uses_of(use_, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Identifiers named `name` after `from` in the function around `at`.
+    fn uses(&self, at: Node<'t>, name: &str, from: usize) -> Vec<Node<'t>> {
+        let root = function_of(at).unwrap_or_else(|| {
+            let mut n = at;
+            while let Some(p) = n.parent() {
+                n = p;
+            }
+            n
+        });
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if n.end_byte() <= from {
+                continue;
+            }
+            if n.kind() == "identifier" && n.start_byte() >= from && self.t(n) == name {
+                out.push(n);
+                continue;
+            }
+            // Nested functions have their own names.
+            if n.kind() == "function_definition" && n.id() != root.id() {
+                continue;
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        out.sort_by_key(|n| n.start_byte());
+        out
+    }
+
+    /// What one expression standing for the response is used for.
+    fn uses_of(&self, expr: Node<'t>, out: &mut ResponseUse) {
+        let Some(parent) = expr.parent() else { return };
+        if parent.kind() != "attribute"
+            || parent.child_by_field_name("object").map(|o| o.id()) != Some(expr.id())
+        {
+            return;
+        }
+        let Some(attr) = parent.child_by_field_name("attribute") else {
+            return;
+        };
+        let called = parent.parent().filter(|g| {
+            g.kind() == "call"
+                && g.child_by_field_name("function").map(|f| f.id()) == Some(parent.id())
+        });
+        match self.t(attr) {
+            "raise_for_status" if called.is_some() => out
+                .status_checks
+                .push(called.expect("checked").byte_range()),
+            "ok" => out.status_checks.push(parent.byte_range()),
+            "status_code" | "status" => {
+                if parent
+                    .parent()
+                    .is_some_and(|g| g.kind() == "comparison_operator")
+                {
+                    out.status_checks
+                        .push(parent.parent().expect("checked").byte_range());
+                } else {
+                    out.status_checks.push(parent.byte_range());
+                }
+            }
+            "json" => {
+                let Some(mut body) = called else { return };
+                if let Some(a) = body.parent().filter(|p| p.kind() == "await") {
+                    body = a;
+                }
+                self.body_reads(body, out);
+                let assigned = body
+                    .parent()
+                    .filter(|p| p.kind() == "assignment")
+                    .and_then(|p| p.child_by_field_name("left"))
+                    .filter(|l| l.kind() == "identifier");
+                if let Some(var) = assigned {
+                    for u in self.uses(body, self.t(var), var.end_byte()) {
+                        self.body_reads(u, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `body["data"]["closeUserAccount"]["result"]`, `body.get("stat")`.
+    fn body_reads(&self, body: Node<'t>, out: &mut ResponseUse) {
+        let mut path: Vec<String> = Vec::new();
+        let mut cur = body;
+        while let Some(p) = cur.parent() {
+            // `(x)` and `(x or {})` read the same properties as x.
+            if p.kind() == "parenthesized_expression" {
+                cur = p;
+                continue;
+            }
+            if p.kind() == "boolean_operator"
+                && p.child_by_field_name("left").map(|l| l.id()) == Some(cur.id())
+                && p.child_by_field_name("operator")
+                    .is_some_and(|o| self.t(o) == "or")
+                && p.parent()
+                    .is_some_and(|g| g.kind() == "parenthesized_expression")
+            {
+                cur = p;
+                continue;
+            }
+            if p.kind() == "subscript"
+                && p.child_by_field_name("value").map(|v| v.id()) == Some(cur.id())
+            {
+                let Some((key, _, _)) = p
+                    .child_by_field_name("subscript")
+                    .and_then(|k| self.r.plain_string(k))
+                else {
+                    break;
+                };
+                path.push(key);
+                cur = p;
+                continue;
+            }
+            if p.kind() == "attribute"
+                && p.child_by_field_name("attribute")
+                    .is_some_and(|a| self.t(a) == "get")
+            {
+                let Some(call) = p.parent().filter(|g| g.kind() == "call") else {
+                    break;
+                };
+                let key = call
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .and_then(|k| self.r.plain_string(k));
+                let Some((key, _, _)) = key else { break };
+                path.push(key);
+                cur = call;
+                continue;
+            }
+            break;
+        }
+        if !path.is_empty() {
+            out.body_reads.push(BodyRead {
+                path: path.join("."),
+                span: cur.byte_range(),
+            });
+        }
+    }
+}
+
+fn starts_with_scheme(pieces: &[Piece]) -> bool {
+    matches!(pieces.first(), Some(Piece::Lit { text, .. })
+        if text.starts_with("http://") || text.starts_with("https://"))
+        || matches!(pieces.first(), Some(Piece::Hole { .. }))
+}
+
+fn has_spread(args: Node<'_>) -> bool {
+    let mut c = args.walk();
+    let spread = args
+        .named_children(&mut c)
+        .any(|a| a.kind() == "dictionary_splat");
+    spread
+}
+
+/// No such argument: empty, or unknown when a `**kwargs` may carry it.
+fn empty(args: Node<'_>, spread: bool) -> Fields {
+    Fields {
+        entries: Vec::new(),
+        open: spread,
+        span: args.byte_range(),
+    }
+}
+
+fn scope_span(node: Node<'_>) -> Span {
+    match function_of(node) {
+        Some(f) => f.byte_range(),
+        None => {
+            let mut n = node;
+            while let Some(p) = n.parent() {
+                n = p;
+            }
+            n.byte_range()
+        }
+    }
+}

@@ -1,0 +1,795 @@
+//! Evaluating Python expressions into the model: URLs into pieces (string literals,
+//! f-strings, `.format(...)`, `%` formatting, `+` chains, names bound once in this file,
+//! class attributes), and data into `Value`s and `Fields` (dict literals, `dict(...)`,
+//! lists of pairs, names bound to them).
+//!
+//! Not for: guessing. What is not bound in this file becomes a `Piece::Hole` or a
+//! `Value::Expr` showing the expression as written.
+
+use super::scope::{Bound, Scopes};
+use crate::call::{find_placeholders, Field, Fields, Piece, Placeholder, Span, Value, Via};
+use tree_sitter::Node;
+
+/// How deep names are followed (`A = B`, `B = f"{C}/x"`, …).
+const MAX_DEPTH: usize = 8;
+
+/// A piece of a string literal: literal text or an f-string interpolation.
+pub enum Chunk<'t> {
+    Lit {
+        text: String,
+        span: Span,
+        exact: bool,
+    },
+    Interp(Node<'t>),
+}
+
+/// A URL expression evaluated.
+#[derive(Default)]
+pub struct Url {
+    pub pieces: Vec<Piece>,
+    pub vias: Vec<Via>,
+    pub unformatted: Vec<Placeholder>,
+}
+
+pub struct Resolver<'a, 't> {
+    pub text: &'t str,
+    pub scopes: &'a Scopes<'t>,
+}
+
+impl<'a, 't> Resolver<'a, 't> {
+    pub fn new(text: &'t str, scopes: &'a Scopes<'t>) -> Self {
+        Resolver { text, scopes }
+    }
+
+    pub fn t(&self, n: Node<'t>) -> &'t str {
+        &self.text[n.byte_range()]
+    }
+
+    // ------------------------------------------------------------------ strings
+
+    /// The prefix letters of a string node (`f`, `rb`, …), lower case.
+    fn prefix(&self, node: Node<'t>) -> String {
+        let start = node
+            .child(0)
+            .filter(|c| c.kind() == "string_start")
+            .map(|c| self.t(c))
+            .unwrap_or("");
+        start
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    }
+
+    pub fn is_fstring(&self, node: Node<'t>) -> bool {
+        node.kind() == "string" && self.prefix(node).contains('f')
+    }
+
+    /// The chunks of a `string` or `concatenated_string`; `None` for anything else.
+    pub fn chunks(&self, node: Node<'t>) -> Option<Vec<Chunk<'t>>> {
+        match node.kind() {
+            "concatenated_string" => {
+                let mut out = Vec::new();
+                let mut c = node.walk();
+                for s in node.named_children(&mut c) {
+                    out.extend(self.chunks(s)?);
+                }
+                Some(out)
+            }
+            "string" => {
+                let prefix = self.prefix(node);
+                let raw = prefix.contains('r');
+                let mut out = Vec::new();
+                let mut c = node.walk();
+                let mut empty_at = None;
+                for child in node.children(&mut c) {
+                    match child.kind() {
+                        "string_start" => empty_at = Some(child.end_byte()),
+                        "string_content" => out.push(self.content(child, raw)),
+                        "interpolation" => {
+                            if let Some(e) = child.child_by_field_name("expression") {
+                                out.push(Chunk::Interp(e));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if out.is_empty() {
+                    let at = empty_at.unwrap_or(node.start_byte());
+                    out.push(Chunk::Lit {
+                        text: String::new(),
+                        span: at..at,
+                        exact: true,
+                    });
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// A `string_content` node decoded (escape sequences, `{{`/`}}` in f-strings).
+    fn content(&self, node: Node<'t>, raw: bool) -> Chunk<'t> {
+        let span = node.byte_range();
+        let mut text = String::new();
+        let mut exact = true;
+        let mut pos = span.start;
+        let mut c = node.walk();
+        for esc in node.named_children(&mut c) {
+            let r = esc.byte_range();
+            match esc.kind() {
+                "escape_interpolation" => {
+                    text.push_str(&self.text[pos..r.start]);
+                    text.push_str(&self.text[r.start..r.start + 1]);
+                    exact = false;
+                    pos = r.end;
+                }
+                "escape_sequence" if !raw => {
+                    text.push_str(&self.text[pos..r.start]);
+                    text.push_str(&decode_escape(&self.text[r.clone()]));
+                    exact = false;
+                    pos = r.end;
+                }
+                _ => {}
+            }
+        }
+        text.push_str(&self.text[pos..span.end]);
+        Chunk::Lit { text, span, exact }
+    }
+
+    /// The value of a string literal without interpolations (its text and the span of
+    /// its content), through names bound to one.
+    pub fn plain_string(&self, node: Node<'t>) -> Option<(String, Span, bool)> {
+        let node = self.follow(node, 0);
+        let chunks = self.chunks(node)?;
+        let mut text = String::new();
+        let mut span: Option<Span> = None;
+        let mut exact = chunks.len() == 1;
+        for c in chunks {
+            match c {
+                Chunk::Lit {
+                    text: t,
+                    span: s,
+                    exact: e,
+                } => {
+                    text.push_str(&t);
+                    exact &= e;
+                    span = Some(match span {
+                        Some(a) => a.start..s.end,
+                        None => s,
+                    });
+                }
+                Chunk::Interp(_) => return None,
+            }
+        }
+        Some((text, span?, exact))
+    }
+
+    /// Follows a name (or `self.X`) bound once to an expression; otherwise the node itself.
+    pub fn follow(&self, node: Node<'t>, depth: usize) -> Node<'t> {
+        if depth > MAX_DEPTH {
+            return node;
+        }
+        match self.bound(node) {
+            Some(Bound::Value(v)) => self.follow(v, depth + 1),
+            _ => node,
+        }
+    }
+
+    /// What a name or `self.X`/`Klass.X` attribute is bound to.
+    pub fn bound(&self, node: Node<'t>) -> Option<Bound<'t>> {
+        match node.kind() {
+            "identifier" => self.scopes.lookup(node, self.t(node)),
+            "attribute" => {
+                let obj = node.child_by_field_name("object")?;
+                let attr = node.child_by_field_name("attribute")?;
+                if obj.kind() != "identifier" {
+                    return None;
+                }
+                self.scopes.attribute(node, self.t(obj), self.t(attr))
+            }
+            "parenthesized_expression" => node.named_child(0).map(Bound::Value),
+            _ => None,
+        }
+    }
+
+    // ------------------------------------------------------------------ URLs
+
+    pub fn url(&self, node: Node<'t>) -> Url {
+        let mut out = Url::default();
+        self.pieces(node, 0, &mut out);
+        out
+    }
+
+    fn hole(&self, node: Node<'t>, out: &mut Url) {
+        out.pieces.push(Piece::Hole {
+            expr: self.t(node).to_string(),
+            span: node.byte_range(),
+        });
+    }
+
+    pub fn pieces(&self, node: Node<'t>, depth: usize, out: &mut Url) {
+        if depth > MAX_DEPTH {
+            return self.hole(node, out);
+        }
+        match node.kind() {
+            "string" | "concatenated_string" => {
+                let fstring = node.kind() == "string" && self.is_fstring(node);
+                for chunk in self.chunks(node).unwrap_or_default() {
+                    match chunk {
+                        Chunk::Lit { text, span, exact } => {
+                            if !fstring {
+                                out.unformatted
+                                    .extend(find_placeholders(&text, &span, exact, false));
+                            }
+                            out.pieces.push(Piece::Lit { text, span, exact });
+                        }
+                        Chunk::Interp(e) => self.pieces(e, depth + 1, out),
+                    }
+                }
+            }
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => self.pieces(inner, depth, out),
+                None => self.hole(node, out),
+            },
+            "binary_operator" => {
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.t(o))
+                    .unwrap_or("");
+                let (Some(l), Some(r)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    return self.hole(node, out);
+                };
+                match op {
+                    "+" => {
+                        self.pieces(l, depth + 1, out);
+                        self.pieces(r, depth + 1, out);
+                    }
+                    "%" => {
+                        if !self.percent(l, r, depth, out) {
+                            self.hole(node, out);
+                        }
+                    }
+                    _ => self.hole(node, out),
+                }
+            }
+            "call" => {
+                let f = node.child_by_field_name("function");
+                let args = node.child_by_field_name("arguments");
+                if let (Some(f), Some(args)) = (f, args) {
+                    if f.kind() == "attribute"
+                        && f.child_by_field_name("attribute")
+                            .is_some_and(|a| self.t(a) == "format")
+                    {
+                        if let Some(obj) = f.child_by_field_name("object") {
+                            if self.format(obj, args, depth, out) {
+                                return;
+                            }
+                        }
+                    }
+                    // `str(x)`: the value of x.
+                    if self.t(f) == "str" && args.named_child_count() == 1 {
+                        if let Some(a) = args.named_child(0) {
+                            return self.pieces(a, depth + 1, out);
+                        }
+                    }
+                }
+                self.hole(node, out)
+            }
+            "identifier" | "attribute" => match self.bound(node) {
+                Some(Bound::Value(v)) => {
+                    let before = out.pieces.len();
+                    self.pieces(v, depth + 1, out);
+                    // A name standing for one whole literal (or one whole expression
+                    // not known here): rewrites write the name.
+                    if out.pieces.len() == before + 1 {
+                        let via = match out.pieces.last() {
+                            Some(Piece::Lit { span, .. })
+                                if matches!(v.kind(), "string" | "concatenated_string") =>
+                            {
+                                Some(span.clone())
+                            }
+                            Some(Piece::Hole { span, .. }) if *span == v.byte_range() => {
+                                Some(span.clone())
+                            }
+                            _ => None,
+                        };
+                        if let Some(literal) = via {
+                            out.vias.push(Via {
+                                literal,
+                                expr: self.t(node).to_string(),
+                            });
+                        }
+                    }
+                }
+                _ => self.hole(node, out),
+            },
+            _ => self.hole(node, out),
+        }
+    }
+
+    /// The pieces of a template: a string, a `+` chain or a name bound to one. Its own
+    /// placeholders are not reported as unformatted: they are about to be filled.
+    fn template(&self, node: Node<'t>, depth: usize, out: &mut Url) -> Option<Vec<Piece>> {
+        let target = self.follow(node, 0);
+        if self.is_fstring(target) {
+            return None;
+        }
+        let mut scratch = Url::default();
+        self.pieces(node, depth + 1, &mut scratch);
+        if !scratch
+            .pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Lit { .. }))
+        {
+            return None;
+        }
+        out.vias.extend(scratch.vias);
+        Some(scratch.pieces)
+    }
+
+    /// `"…{}…{name}…".format(a, name=b)`.
+    fn format(&self, template: Node<'t>, args: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let Some(chunks) = self.template(template, depth, out) else {
+            return false;
+        };
+        let (positional, named) = self.arguments(args);
+        let mut auto = 0usize;
+        for piece in chunks {
+            let (text, span, exact) = match piece {
+                Piece::Lit { text, span, exact } => (text, span, exact),
+                hole => {
+                    out.pieces.push(hole);
+                    continue;
+                }
+            };
+            let bytes = text.as_bytes();
+            let mut lit_start = 0;
+            let mut i = 0;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if (b == b'{' || b == b'}') && bytes.get(i + 1) == Some(&b) {
+                    push_sub(out, &text, &span, exact, lit_start, i + 1);
+                    i += 2;
+                    // `{{` is one brace: the first one is kept as literal text.
+                    lit_start = i;
+                    continue;
+                }
+                if b != b'{' {
+                    i += 1;
+                    continue;
+                }
+                let Some(close) = text[i..].find('}').map(|c| i + c) else {
+                    break;
+                };
+                push_sub(out, &text, &span, exact, lit_start, i);
+                let field = &text[i + 1..close];
+                let name = field
+                    .split(['!', ':', '.', '['])
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                let plain = name.len() == field.len();
+                let arg = if name.is_empty() {
+                    auto += 1;
+                    positional.get(auto - 1).copied()
+                } else if let Ok(n) = name.parse::<usize>() {
+                    positional.get(n).copied()
+                } else {
+                    named.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+                };
+                let at = if exact {
+                    span.start + i..span.start + close + 1
+                } else {
+                    span.clone()
+                };
+                match arg {
+                    Some(a) if plain => self.pieces(a, depth + 1, out),
+                    Some(a) => self.hole(a, out),
+                    None => out.pieces.push(Piece::Hole {
+                        expr: if name.is_empty() {
+                            field.to_string()
+                        } else {
+                            name
+                        },
+                        span: at,
+                    }),
+                }
+                i = close + 1;
+                lit_start = i;
+            }
+            push_sub(out, &text, &span, exact, lit_start, bytes.len());
+        }
+        true
+    }
+
+    /// `"…%s…%(name)s…" % (a, …)` / `% {"name": b}` / `% a`.
+    fn percent(&self, template: Node<'t>, right: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let Some(chunks) = self.template(template, depth, out) else {
+            return false;
+        };
+        let right = match right.kind() {
+            "parenthesized_expression" => right.named_child(0).unwrap_or(right),
+            _ => right,
+        };
+        let mut positional = Vec::new();
+        let mut named = Vec::new();
+        match right.kind() {
+            "tuple" => {
+                let mut c = right.walk();
+                positional.extend(right.named_children(&mut c));
+            }
+            "dictionary" => {
+                let mut c = right.walk();
+                for pair in right.named_children(&mut c) {
+                    if let (Some(k), Some(v)) = (
+                        pair.child_by_field_name("key"),
+                        pair.child_by_field_name("value"),
+                    ) {
+                        if let Some((key, _, _)) = self.plain_string(k) {
+                            named.push((key, v));
+                        }
+                    }
+                }
+            }
+            _ => positional.push(right),
+        }
+        let mut next = 0;
+        for piece in chunks {
+            let (text, span, exact) = match piece {
+                Piece::Lit { text, span, exact } => (text, span, exact),
+                hole => {
+                    out.pieces.push(hole);
+                    continue;
+                }
+            };
+            let bytes = text.as_bytes();
+            let mut lit_start = 0;
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] != b'%' {
+                    i += 1;
+                    continue;
+                }
+                if bytes.get(i + 1) == Some(&b'%') {
+                    push_sub(out, &text, &span, exact, lit_start, i + 1);
+                    i += 2;
+                    lit_start = i;
+                    continue;
+                }
+                push_sub(out, &text, &span, exact, lit_start, i);
+                let mut j = i + 1;
+                let mut key = None;
+                if bytes.get(j) == Some(&b'(') {
+                    if let Some(c) = text[j..].find(')') {
+                        key = Some(text[j + 1..j + c].to_string());
+                        j += c + 1;
+                    }
+                }
+                while j < bytes.len() && b"-#0 +.123456789".contains(&bytes[j]) {
+                    j += 1;
+                }
+                let conv = bytes.get(j).copied();
+                j = (j + 1).min(bytes.len());
+                let arg = match &key {
+                    Some(k) => named.iter().find(|(n, _)| n == k).map(|(_, v)| *v),
+                    None => {
+                        next += 1;
+                        positional.get(next - 1).copied()
+                    }
+                };
+                match arg {
+                    Some(a) if conv == Some(b's') => self.pieces(a, depth + 1, out),
+                    Some(a) => self.hole(a, out),
+                    None => out.pieces.push(Piece::Hole {
+                        expr: text[i..j].to_string(),
+                        span: if exact {
+                            span.start + i..span.start + j
+                        } else {
+                            span.clone()
+                        },
+                    }),
+                }
+                i = j;
+                lit_start = i;
+            }
+            push_sub(out, &text, &span, exact, lit_start, bytes.len());
+        }
+        true
+    }
+
+    /// Positional and keyword arguments of an argument list.
+    pub fn arguments(&self, args: Node<'t>) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
+        let mut positional = Vec::new();
+        let mut named = Vec::new();
+        let mut c = args.walk();
+        for a in args.named_children(&mut c) {
+            match a.kind() {
+                "keyword_argument" => {
+                    if let (Some(n), Some(v)) = (
+                        a.child_by_field_name("name"),
+                        a.child_by_field_name("value"),
+                    ) {
+                        named.push((self.t(n).to_string(), v));
+                    }
+                }
+                "comment" | "list_splat" | "dictionary_splat" => {}
+                _ => positional.push(a),
+            }
+        }
+        (positional, named)
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /// A value as data: literals, dicts, lists; names bound once to a literal.
+    pub fn value(&self, node: Node<'t>, depth: usize) -> Value {
+        let expr = || Value::Expr {
+            text: self.t(node).to_string(),
+            span: node.byte_range(),
+        };
+        if depth > MAX_DEPTH {
+            return expr();
+        }
+        match node.kind() {
+            "string" | "concatenated_string" => match self.plain_string(node) {
+                Some((value, span, _)) => Value::Str { value, span },
+                None => expr(),
+            },
+            "integer" | "float" => Value::Num {
+                text: self.t(node).to_string(),
+                span: node.byte_range(),
+            },
+            "true" | "false" => Value::Bool {
+                value: node.kind() == "true",
+                span: node.byte_range(),
+            },
+            "none" => Value::Null {
+                span: node.byte_range(),
+            },
+            "dictionary" => Value::Object(self.fields(node, depth + 1)),
+            "list" | "tuple" => {
+                let mut c = node.walk();
+                let items = node
+                    .named_children(&mut c)
+                    .filter(|n| n.kind() != "comment")
+                    .map(|n| self.value(n, depth + 1))
+                    .collect();
+                Value::Array {
+                    items,
+                    span: node.byte_range(),
+                }
+            }
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => self.value(inner, depth),
+                None => expr(),
+            },
+            "call" if self.is_dict_call(node) => Value::Object(self.fields(node, depth + 1)),
+            "identifier" | "attribute" => match self.bound(node) {
+                Some(Bound::Value(v))
+                    if matches!(
+                        v.kind(),
+                        "string"
+                            | "concatenated_string"
+                            | "integer"
+                            | "float"
+                            | "true"
+                            | "false"
+                            | "none"
+                            | "dictionary"
+                    ) =>
+                {
+                    match self.value(v, depth + 1) {
+                        Value::Expr { .. } => expr(),
+                        // A dict bound to a name may get more items later.
+                        Value::Object(mut f) if node.kind() == "identifier" => {
+                            self.add_items(node, &mut f, depth);
+                            Value::Object(f)
+                        }
+                        v => v,
+                    }
+                }
+                _ => expr(),
+            },
+            _ => expr(),
+        }
+    }
+
+    fn is_dict_call(&self, node: Node<'t>) -> bool {
+        node.child_by_field_name("function")
+            .is_some_and(|f| self.t(f) == "dict")
+    }
+
+    /// Key/value data: a dict literal, `dict(k=v)`, a list of `(key, value)` pairs, or a
+    /// name bound to one of those (with items set on it later in the same scope).
+    pub fn fields(&self, node: Node<'t>, depth: usize) -> Fields {
+        let mut out = Fields {
+            entries: Vec::new(),
+            open: false,
+            span: node.byte_range(),
+        };
+        if depth > MAX_DEPTH {
+            out.open = true;
+            return out;
+        }
+        match node.kind() {
+            "dictionary" => {
+                let mut c = node.walk();
+                for pair in node.named_children(&mut c) {
+                    match pair.kind() {
+                        "pair" => {
+                            let (Some(k), Some(v)) = (
+                                pair.child_by_field_name("key"),
+                                pair.child_by_field_name("value"),
+                            ) else {
+                                continue;
+                            };
+                            match self.plain_string(k) {
+                                Some((key, key_span, _)) => out.entries.push(Field {
+                                    key,
+                                    key_span,
+                                    value: self.value(v, depth + 1),
+                                }),
+                                None => out.open = true,
+                            }
+                        }
+                        "dictionary_splat" => {
+                            let inner = pair.named_child(0);
+                            match inner.map(|i| self.fields(i, depth + 1)) {
+                                Some(f) => {
+                                    out.open |= f.open;
+                                    out.entries.extend(f.entries);
+                                }
+                                None => out.open = true,
+                            }
+                        }
+                        "comment" => {}
+                        _ => out.open = true,
+                    }
+                }
+            }
+            "call" if self.is_dict_call(node) => {
+                let Some(args) = node.child_by_field_name("arguments") else {
+                    out.open = true;
+                    return out;
+                };
+                let mut c = args.walk();
+                for a in args.named_children(&mut c) {
+                    match a.kind() {
+                        "keyword_argument" => {
+                            if let (Some(n), Some(v)) = (
+                                a.child_by_field_name("name"),
+                                a.child_by_field_name("value"),
+                            ) {
+                                out.entries.push(Field {
+                                    key: self.t(n).to_string(),
+                                    key_span: n.byte_range(),
+                                    value: self.value(v, depth + 1),
+                                });
+                            }
+                        }
+                        "comment" => {}
+                        _ => {
+                            let f = self.fields(a, depth + 1);
+                            out.open |= f.open;
+                            out.entries.extend(f.entries);
+                        }
+                    }
+                }
+            }
+            "list" | "tuple" => {
+                let mut c = node.walk();
+                for item in node.named_children(&mut c) {
+                    if item.kind() == "comment" {
+                        continue;
+                    }
+                    let pair = if item.kind() == "parenthesized_expression" {
+                        item.named_child(0).unwrap_or(item)
+                    } else {
+                        item
+                    };
+                    let kv = (pair.kind() == "tuple" && pair.named_child_count() == 2)
+                        .then(|| (pair.named_child(0), pair.named_child(1)));
+                    match kv {
+                        Some((Some(k), Some(v))) => match self.plain_string(k) {
+                            Some((key, key_span, _)) => out.entries.push(Field {
+                                key,
+                                key_span,
+                                value: self.value(v, depth + 1),
+                            }),
+                            None => out.open = true,
+                        },
+                        _ => out.open = true,
+                    }
+                }
+            }
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => return self.fields(inner, depth),
+                None => out.open = true,
+            },
+            "identifier" | "attribute" => match self.bound(node) {
+                Some(Bound::Value(v)) => {
+                    let mut f = self.fields(v, depth + 1);
+                    if node.kind() == "identifier" {
+                        self.add_items(node, &mut f, depth);
+                    }
+                    return f;
+                }
+                _ => out.open = true,
+            },
+            _ => out.open = true,
+        }
+        out
+    }
+
+    /// Items set on a dict after it is built (`kw["uuid"] = uuid`).
+    fn add_items(&self, name: Node<'t>, f: &mut Fields, depth: usize) {
+        for (k, v) in self.scopes.items(name, self.t(name)) {
+            match self.plain_string(*k) {
+                Some((key, key_span, _)) => {
+                    f.entries.retain(|e| e.key != key);
+                    f.entries.push(Field {
+                        key,
+                        key_span,
+                        value: self.value(*v, depth + 1),
+                    });
+                }
+                None => f.open = true,
+            }
+        }
+    }
+}
+
+/// Pushes `text[from..to]` of a literal chunk as a piece (nothing when empty).
+fn push_sub(out: &mut Url, text: &str, span: &Span, exact: bool, from: usize, to: usize) {
+    if from >= to {
+        return;
+    }
+    out.pieces.push(Piece::Lit {
+        text: text[from..to].to_string(),
+        span: if exact {
+            span.start + from..span.start + to
+        } else {
+            span.clone()
+        },
+        exact,
+    });
+}
+
+/// The value of one escape sequence (`\n`, `\x41`, `\u00e9`, …).
+fn decode_escape(esc: &str) -> String {
+    let body = &esc[1..];
+    let simple = match body {
+        "n" => Some('\n'),
+        "t" => Some('\t'),
+        "r" => Some('\r'),
+        "\\" => Some('\\'),
+        "'" => Some('\''),
+        "\"" => Some('"'),
+        "0" => Some('\0'),
+        "a" => Some('\x07'),
+        "b" => Some('\x08'),
+        "f" => Some('\x0c'),
+        "v" => Some('\x0b'),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        return c.to_string();
+    }
+    if body.starts_with('\n') || body.starts_with("\r\n") {
+        return String::new();
+    }
+    let hex = body
+        .strip_prefix('x')
+        .or_else(|| body.strip_prefix('u'))
+        .or_else(|| body.strip_prefix('U'));
+    if let Some(h) = hex {
+        if let Some(c) = u32::from_str_radix(h, 16).ok().and_then(char::from_u32) {
+            return c.to_string();
+        }
+    }
+    esc.to_string()
+}

@@ -1,0 +1,327 @@
+//! Names bound in a Python file: for each scope (the module, a class body, a function),
+//! what each name is assigned and whether it is assigned more than once; attributes set
+//! on `self` in a class's methods; items set on a dict (`kw["uuid"] = …`); imports.
+//!
+//! Not for: evaluating anything. [`super::resolve`] follows these bindings.
+
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// What a name is bound to.
+#[derive(Clone, Copy, Debug)]
+pub enum Bound<'t> {
+    /// `name = <expr>` (the right-hand side).
+    Value(Node<'t>),
+    /// `with <expr> as name` (the context manager's expression: sessions and clients
+    /// return themselves from `__enter__`).
+    With(Node<'t>),
+    /// A parameter, loop variable, unpacking target, a name assigned more than once…
+    Unknown,
+}
+
+#[derive(Default)]
+pub struct Scopes<'t> {
+    names: HashMap<(usize, String), Vec<Bound<'t>>>,
+    items: HashMap<(usize, String), Vec<(Node<'t>, Node<'t>)>>,
+    attrs: HashMap<(usize, String), Vec<Bound<'t>>>,
+    classes: HashMap<String, Node<'t>>,
+    /// Local name → dotted module path (`hx` → `httpx`, `Session` → `requests.Session`).
+    pub imports: HashMap<String, String>,
+}
+
+fn is_scope(kind: &str) -> bool {
+    matches!(kind, "function_definition" | "class_definition" | "module")
+}
+
+/// The nearest enclosing function of `node`, if any.
+pub fn function_of(node: Node<'_>) -> Option<Node<'_>> {
+    let mut n = node.parent();
+    while let Some(p) = n {
+        if p.kind() == "function_definition" {
+            return Some(p);
+        }
+        n = p.parent();
+    }
+    None
+}
+
+impl<'t> Scopes<'t> {
+    pub fn collect(root: Node<'t>, text: &'t str) -> Self {
+        let mut s = Scopes::default();
+        s.walk(root, root, None, text);
+        s
+    }
+
+    fn bind(&mut self, scope: Node<'t>, name: &str, b: Bound<'t>) {
+        self.names
+            .entry((scope.id(), name.to_string()))
+            .or_default()
+            .push(b);
+    }
+
+    fn walk(&mut self, node: Node<'t>, scope: Node<'t>, class: Option<Node<'t>>, text: &'t str) {
+        let t = |n: Node<'t>| &text[n.byte_range()];
+        match node.kind() {
+            "function_definition" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.bind(scope, t(name), Bound::Unknown);
+                }
+                if let Some(params) = node.child_by_field_name("parameters") {
+                    let mut c = params.walk();
+                    for p in params.named_children(&mut c) {
+                        let id = match p.kind() {
+                            "identifier" => Some(p),
+                            "default_parameter" | "typed_default_parameter" => {
+                                p.child_by_field_name("name")
+                            }
+                            "typed_parameter"
+                            | "list_splat_pattern"
+                            | "dictionary_splat_pattern" => p.named_child(0),
+                            _ => None,
+                        };
+                        if let Some(id) = id.filter(|i| i.kind() == "identifier") {
+                            self.bind(node, t(id), Bound::Unknown);
+                        }
+                    }
+                }
+                // Methods see their class through `self` / `cls`.
+                let method_class = (scope.kind() == "class_definition").then_some(scope);
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.walk(body, node, method_class.or(class), text);
+                }
+                return;
+            }
+            "class_definition" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.bind(scope, t(name), Bound::Unknown);
+                    if scope.kind() == "module" {
+                        self.classes.insert(t(name).to_string(), node);
+                    }
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.walk(body, node, None, text);
+                }
+                return;
+            }
+            "import_statement" | "import_from_statement" => {
+                self.import(node, scope, text);
+                return;
+            }
+            "assignment" => {
+                // `a = b = rhs`: every target gets the innermost value.
+                let mut rhs = node.child_by_field_name("right");
+                while let Some(r) = rhs.filter(|r| r.kind() == "assignment") {
+                    rhs = r.child_by_field_name("right");
+                }
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.target(left, rhs, scope, class, text);
+                }
+            }
+            "augmented_assignment" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.target(left, None, scope, class, text);
+                }
+            }
+            "for_statement" | "for_in_clause" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.target(left, None, scope, class, text);
+                }
+            }
+            "named_expression" => {
+                if let (Some(n), Some(v)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ) {
+                    self.bind(scope, t(n), Bound::Value(v));
+                }
+            }
+            "with_item" => {
+                if let Some(v) = node.child_by_field_name("value") {
+                    if v.kind() == "as_pattern" {
+                        let target = v
+                            .child_by_field_name("alias")
+                            .and_then(|a| a.named_child(0));
+                        if let (Some(e), Some(target)) = (v.named_child(0), target) {
+                            if target.kind() == "identifier" {
+                                self.bind(scope, t(target), Bound::With(e));
+                            } else {
+                                self.target(target, None, scope, class, text);
+                            }
+                        }
+                    }
+                }
+            }
+            "except_clause" | "lambda" => {}
+            _ => {}
+        }
+        let mut c = node.walk();
+        for child in node.named_children(&mut c) {
+            self.walk(child, scope, class, text);
+        }
+    }
+
+    fn target(
+        &mut self,
+        left: Node<'t>,
+        rhs: Option<Node<'t>>,
+        scope: Node<'t>,
+        class: Option<Node<'t>>,
+        text: &'t str,
+    ) {
+        let t = |n: Node<'t>| &text[n.byte_range()];
+        let bound = rhs.map_or(Bound::Unknown, Bound::Value);
+        match left.kind() {
+            "identifier" => self.bind(scope, t(left), bound),
+            "attribute" => {
+                let (Some(obj), Some(attr)) = (
+                    left.child_by_field_name("object"),
+                    left.child_by_field_name("attribute"),
+                ) else {
+                    return;
+                };
+                if matches!(t(obj), "self" | "cls") {
+                    if let Some(class) = class {
+                        self.attrs
+                            .entry((class.id(), t(attr).to_string()))
+                            .or_default()
+                            .push(bound);
+                    }
+                }
+            }
+            "subscript" => {
+                let (Some(value), Some(key), Some(rhs)) = (
+                    left.child_by_field_name("value"),
+                    left.child_by_field_name("subscript"),
+                    rhs,
+                ) else {
+                    return;
+                };
+                if value.kind() == "identifier" {
+                    self.items
+                        .entry((scope.id(), t(value).to_string()))
+                        .or_default()
+                        .push((key, rhs));
+                }
+            }
+            _ => {
+                let mut c = left.walk();
+                for child in left.named_children(&mut c) {
+                    self.target(child, None, scope, class, text);
+                }
+            }
+        }
+    }
+
+    fn import(&mut self, node: Node<'t>, scope: Node<'t>, text: &'t str) {
+        let t = |n: Node<'t>| &text[n.byte_range()];
+        let module = node.child_by_field_name("module_name").map(t);
+        let mut c = node.walk();
+        for name in node.children_by_field_name("name", &mut c) {
+            let (full, alias) = match name.kind() {
+                "aliased_import" => {
+                    let (Some(n), Some(a)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) else {
+                        continue;
+                    };
+                    (t(n).to_string(), t(a).to_string())
+                }
+                _ => {
+                    let full = t(name).to_string();
+                    let alias = match module {
+                        Some(_) => full.clone(),
+                        // `import urllib.request` binds `urllib`.
+                        None => full.split('.').next().unwrap_or(&full).to_string(),
+                    };
+                    let full = if module.is_some() {
+                        full
+                    } else {
+                        alias.clone()
+                    };
+                    (full, alias)
+                }
+            };
+            let full = match module {
+                Some(m) => format!("{m}.{full}"),
+                None => full,
+            };
+            self.bind(scope, &alias, Bound::Unknown);
+            self.imports.insert(alias, full);
+        }
+    }
+
+    /// What `name`, used at `at`, is bound to: `None` when no scope around `at` binds it,
+    /// `Some(Unknown)` when it is a parameter or assigned more than once.
+    pub fn lookup(&self, at: Node<'t>, name: &str) -> Option<Bound<'t>> {
+        let mut first = true;
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            let kind = p.kind();
+            if !is_scope(kind) {
+                continue;
+            }
+            // Class bodies are not visible from the functions inside them.
+            if kind == "class_definition" && !first {
+                continue;
+            }
+            first = false;
+            if let Some(b) = self.names.get(&(p.id(), name.to_string())) {
+                return Some(one(b));
+            }
+        }
+        None
+    }
+
+    /// The items assigned to a dict named `name` in the scope around `at` (`kw["k"] = v`).
+    pub fn items(&self, at: Node<'t>, name: &str) -> &[(Node<'t>, Node<'t>)] {
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
+                return self
+                    .items
+                    .get(&(p.id(), name.to_string()))
+                    .map_or(&[], |v| v.as_slice());
+            }
+        }
+        &[]
+    }
+
+    /// `self.X` / `cls.X` / `Klass.X` used at `at`: a class attribute or an attribute set
+    /// on `self` in one of the class's methods.
+    pub fn attribute(&self, at: Node<'t>, object: &str, attr: &str) -> Option<Bound<'t>> {
+        let class = if matches!(object, "self" | "cls") {
+            let mut n = at;
+            let mut found = None;
+            while let Some(p) = n.parent() {
+                if p.kind() == "class_definition" {
+                    found = Some(p);
+                    break;
+                }
+                n = p;
+            }
+            found?
+        } else {
+            *self.classes.get(object)?
+        };
+        let key = (class.id(), attr.to_string());
+        if let Some(b) = self.names.get(&key) {
+            if let Some(more) = self.attrs.get(&key) {
+                if !more.is_empty() {
+                    return Some(Bound::Unknown);
+                }
+            }
+            return Some(one(b));
+        }
+        self.attrs.get(&key).map(|b| one(b))
+    }
+}
+
+fn one<'t>(b: &[Bound<'t>]) -> Bound<'t> {
+    match b {
+        [only] => *only,
+        _ => Bound::Unknown,
+    }
+}

@@ -1,0 +1,76 @@
+//! Secret-looking string literals anywhere in a Python file: the value of a key,
+//! keyword argument, assignment or parameter whose name says it holds a credential,
+//! the password of an `auth=(user, password)` pair, `Bearer …`/`Basic …` credentials
+//! and `?apiKey=…` query parameters. The judgement itself is shared with the
+//! JavaScript front end ([`crate::frontend::javascript::secrets`]).
+
+use super::resolve::{Chunk, Resolver};
+use crate::call::Span;
+use crate::frontend::javascript::secrets::scan_literal;
+use tree_sitter::Node;
+
+pub fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "string" {
+            let name = name_of(n, r);
+            for chunk in r.chunks(n).unwrap_or_default() {
+                if let Chunk::Lit { text, span, exact } = chunk {
+                    scan_literal(&text, &span, exact, name.as_deref(), &mut out);
+                }
+            }
+            // Strings inside interpolations are scanned through the stack too.
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    out.sort_by_key(|s| (s.start, s.end));
+    out.dedup();
+    out
+}
+
+/// The name a string literal is stored under, if any.
+fn name_of<'t>(string: Node<'t>, r: &Resolver<'_, 't>) -> Option<String> {
+    let mut node = string;
+    let mut parent = node.parent()?;
+    if parent.kind() == "concatenated_string" || parent.kind() == "parenthesized_expression" {
+        node = parent;
+        parent = parent.parent()?;
+    }
+    let is = |field: &str| parent.child_by_field_name(field).map(|c| c.id()) == Some(node.id());
+    match parent.kind() {
+        "pair" if is("value") => {
+            let key = parent.child_by_field_name("key")?;
+            r.plain_string(key).map(|(k, _, _)| k)
+        }
+        "keyword_argument" if is("value") => {
+            Some(r.t(parent.child_by_field_name("name")?).to_string())
+        }
+        "default_parameter" | "typed_default_parameter" if is("value") => {
+            Some(r.t(parent.child_by_field_name("name")?).to_string())
+        }
+        "assignment" if is("right") => {
+            let left = parent.child_by_field_name("left")?;
+            match left.kind() {
+                "identifier" => Some(r.t(left).to_string()),
+                "attribute" => Some(r.t(left.child_by_field_name("attribute")?).to_string()),
+                "subscript" => r
+                    .plain_string(left.child_by_field_name("subscript")?)
+                    .map(|(k, _, _)| k),
+                _ => None,
+            }
+        }
+        // `auth=("user", "secret")`: the second item is a password.
+        "tuple" => {
+            let holder = parent.parent()?;
+            let named_auth = holder.kind() == "keyword_argument"
+                && holder
+                    .child_by_field_name("name")
+                    .is_some_and(|n| r.t(n) == "auth");
+            let second = parent.named_child(1).map(|c| c.id()) == Some(node.id());
+            (named_auth && second).then(|| "password".to_string())
+        }
+        _ => None,
+    }
+}

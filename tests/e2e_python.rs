@@ -1,0 +1,27 @@
+//! End-to-end proof that fixed Python works: scripts that call the deprecated vendor
+//! APIs with requests and httpx are fixed with `apimigrate fix --unsafe-fixes`, run in
+//! the pinned virtualenv against a local mock of the four APIs, and the requests the
+//! mock receives must follow the new contracts (see `tests/e2e.rs` for the three stages
+//! of each scenario: `expected`, `deprecated`, `fixed`).
+
+#[path = "support/node.rs"]
+mod node;
+#[path = "support/python.rs"]
+mod python;
+#[macro_use]
+#[path = "support/scenarios.rs"]
+mod scenarios;
+#[path = "support/shell.rs"]
+mod shell;
+#[path = "support/vendor_mock.rs"]
+mod vendor_mock;
+
+scenarios!("py":
+    aurora_delete_requests,
+    learning360_remove_from_group_requests,
+    learning360_remove_from_group_httpx,
+    rsa_mark_deleted_string_requests,
+    rsa_delete_user_httpx,
+    janrain_key_value_requests,
+    janrain_delete_get_requests,
+);
