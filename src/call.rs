@@ -36,6 +36,10 @@ pub enum Client {
     /// not consumed by any recognised call in the file.
     BaseUrl,
     // Python
+    /// `session.delete(url, …)` on an object whose library is not known in this file
+    /// (a requests `Session` or an httpx `Client` passed in as a parameter): both take
+    /// the same keyword arguments, and neither raises on an error status by itself.
+    SessionCall,
     Requests,
     Httpx,
     Aiohttp,
@@ -70,6 +74,7 @@ impl Client {
             | Client::Urllib
             | Client::Ureq => true,
             Client::Requests
+            | Client::SessionCall
             | Client::Httpx
             | Client::Aiohttp
             | Client::Reqwest

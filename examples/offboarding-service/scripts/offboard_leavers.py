@@ -19,22 +19,26 @@ JANRAIN_BASE = "https://acme.us.janraincapture.com"
 COMPANY = os.environ["LEARNING360_COMPANY"]
 API_KEY = os.environ["LEARNING360_API_KEY"]
 LEAVERS_GROUP = os.environ.get("LEARNING360_LEAVERS_GROUP", "58eb608a1a92bb4fb56b31a0")
+KHOROS_HEADERS = {"li-api-session-key": os.environ["KHOROS_SESSION_KEY"]}
 
-
-def khoros_session():
-    s = requests.Session()
-    s.headers["li-api-session-key"] = os.environ["KHOROS_SESSION_KEY"]
-    return s
+securid = httpx.Client(
+    base_url=SECURID_BASE,
+    headers={"Authorization": f"Bearer {os.environ['SECURID_TOKEN']}"},
+)
 
 
 def close_khoros_account(session, user_id):
     # Khoros Community REST v2: retired on Aurora.
-    r = session.delete(f"{KHOROS_BASE}/api/2.0/users/{user_id}")
+    r = session.delete(f"{KHOROS_BASE}/api/2.0/users/{user_id}", headers=KHOROS_HEADERS)
     r.raise_for_status()
 
 
 def khoros_user_by_email(session, email):
-    r = session.get(KHOROS_BASE + "/api/2.0/search", params={"q": f"SELECT id FROM users WHERE email = '{email}'"})
+    r = session.get(
+        KHOROS_BASE + "/api/2.0/search",
+        params={"q": f"SELECT id FROM users WHERE email = '{email}'"},
+        headers=KHOROS_HEADERS,
+    )
     r.raise_for_status()
     return r.json()["data"]["items"][0]["id"]
 
@@ -48,9 +52,10 @@ def remove_from_learning360(email):
     ).raise_for_status()
 
 
-def mark_securid_user_deleted(client, user_id):
-    # Copied from the vendor docs; the body must be a boolean, and this is not an f-string.
-    client.post(
+def mark_securid_user_deleted(user_id):
+    # Copied from the vendor docs: the path is not an f-string, and the body not a boolean.
+    securid.put(f"/users/{user_id}/userStatus", json={"userStatus": "Disabled"}).raise_for_status()
+    securid.post(
         "/users/{user_id}/markDeleted",
         json={"markDeleted": "true"},
     )
@@ -75,16 +80,12 @@ def deactivate_okta_user(user_id):
 
 
 def main(path):
-    khoros = khoros_session()
-    securid = httpx.Client(
-        base_url=SECURID_BASE,
-        headers={"Authorization": f"Bearer {os.environ['SECURID_TOKEN']}"},
-    )
+    khoros = requests.Session()
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
             close_khoros_account(khoros, row["khoros_id"])
             remove_from_learning360(row["email"])
-            mark_securid_user_deleted(securid, row["securid_id"])
+            mark_securid_user_deleted(row["securid_id"])
             delete_janrain_profile(row["janrain_uuid"])
             deactivate_okta_user(row["okta_id"])
 

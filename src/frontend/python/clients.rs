@@ -131,9 +131,53 @@ impl<'t> Calls<'_, '_, 't> {
                         c.is_async,
                     );
                 }
+                // A session or client made elsewhere (a parameter, an attribute set in
+                // another module): a request when its URL argument looks like one.
+                if METHODS.contains(&method) && self.url_like_argument(args) {
+                    let awaited = node.parent().is_some_and(|p| p.kind() == "await");
+                    return self.request(
+                        node,
+                        f,
+                        args,
+                        method,
+                        Client::SessionCall,
+                        Some(self.t(obj).to_string()),
+                        None,
+                        awaited,
+                    );
+                }
             }
         }
         self.rpc(node, f, args)
+    }
+
+    /// Whether the first argument (or `url=`) resolves to something shaped like a URL:
+    /// an absolute URL, or a path (`/…`) after an unknown base. `cache.get("key")` and
+    /// `os.environ.get("X")` are not.
+    fn url_like_argument(&self, args: Node<'t>) -> bool {
+        let (positional, named) = self.r.arguments(args);
+        let Some(u) = named
+            .iter()
+            .find(|(n, _)| n == "url")
+            .map(|(_, v)| *v)
+            .or_else(|| positional.first().copied())
+        else {
+            return false;
+        };
+        let url = self.r.url(u);
+        let mut pieces = url
+            .pieces
+            .iter()
+            .skip_while(|p| matches!(p, Piece::Hole { .. }));
+        let leading_hole = !matches!(url.pieces.first(), Some(Piece::Lit { .. }));
+        match pieces.next() {
+            Some(Piece::Lit { text, .. }) => {
+                text.starts_with("http://")
+                    || text.starts_with("https://")
+                    || (leading_hole && text.starts_with('/') && text.len() > 1)
+            }
+            _ => false,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -232,9 +276,10 @@ impl<'t> Calls<'_, '_, 't> {
         }
         // requests.post(url, data, json) also takes the body positionally.
         let data = kw("data").or_else(|| {
-            (client == Client::Requests && matches!(func, "post" | "put" | "patch"))
-                .then(|| rest.first().copied())
-                .flatten()
+            (matches!(client, Client::Requests | Client::SessionCall)
+                && matches!(func, "post" | "put" | "patch"))
+            .then(|| rest.first().copied())
+            .flatten()
         });
         call.body = if let Some(j) = kw("json") {
             Some(Body::Json {

@@ -251,7 +251,11 @@ impl<'t> Renderer<'_, 't> {
     fn run(&mut self) -> R<()> {
         if !matches!(
             self.call.client,
-            Client::Requests | Client::Httpx | Client::Aiohttp | Client::Urllib
+            Client::Requests
+                | Client::SessionCall
+                | Client::Httpx
+                | Client::Aiohttp
+                | Client::Urllib
         ) {
             return Err("this call shape cannot be rewritten automatically".into());
         }
@@ -625,6 +629,7 @@ impl<'t> Renderer<'_, 't> {
         let data_at = match self.call.client {
             Client::Urllib => Some(1),
             Client::Requests if self.method_takes_data() => Some(1),
+            Client::SessionCall if self.method_takes_data() => Some(1),
             _ => None,
         };
         if let Some(i) = data_at {
