@@ -768,3 +768,148 @@ fn helpers_edit(
         content,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::fix::rewrite::NewUrl;
+    use crate::fix::{fix_source, FixLevel};
+    use crate::rules::engine::Selection;
+    use crate::rules::RuleSet;
+    use crate::scan::Checker;
+    use crate::source::{Language, SourceFile};
+
+    /// The text after safe and unsafe fixes, and the codes applied.
+    fn fix(text: &str) -> (String, Vec<String>) {
+        let checker =
+            Checker::with_config(RuleSet::embedded(), Selection::default(), Config::default());
+        let source = SourceFile::new("t.http".into(), text.to_string(), Language::Http);
+        let out = fix_source(&checker, &source, FixLevel::Unsafe);
+        assert!(out.dropped.is_empty(), "{:?}", out.dropped);
+        let again = fix_source(
+            &checker,
+            &SourceFile::new("t.http".into(), out.fixed.clone(), Language::Http),
+            FixLevel::Unsafe,
+        );
+        assert_eq!(again.fixed, out.fixed, "a second run changed the file");
+        (out.fixed, out.applied.into_iter().map(|(c, _)| c).collect())
+    }
+
+    fn render(text: &str, rw: &CallRewrite) -> Vec<Edit> {
+        let ex = super::super::extract(text);
+        render_batch(text, &[(&ex.calls[0], rw)])
+            .pop()
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn crlf_file_keeps_its_line_endings() {
+        let text = "@securid = https://acme.access.securid.com/AdminInterface/restapi/v1\r\n\r\n### Mark deleted\r\nPUT {{securid}}/users/{{userId}}/markDeleted\r\nAuthorization: Bearer {{$processEnv SECURID_TOKEN}}\r\n\r\n### Next\r\nGET https://example.com/\r\n";
+        let rw = CallRewrite {
+            set_headers: vec![(
+                "Content-Type".into(),
+                vec![Part::Lit("application/json".into())],
+            )],
+            body: Some(NewBody::Json(RValue::Object(vec![(
+                "markDeleted".into(),
+                RValue::Bool(true),
+            )]))),
+            ..CallRewrite::default()
+        };
+        let edits = render(text, &rw);
+        assert_eq!(edits.len(), 1);
+        assert_eq!(
+            edits[0].content,
+            "\r\nContent-Type: application/json\r\n\r\n{\"markDeleted\": true}"
+        );
+        let (fixed, applied) = fix(text);
+        assert_eq!(applied, vec!["RSA003"]);
+        assert!(fixed.contains("SECURID_TOKEN}}\r\nContent-Type: application/json\r\n\r\n{\"markDeleted\": true}\r\n\r\n### Next\r\n"));
+        assert_eq!(fixed.matches('\n').count(), fixed.matches("\r\n").count());
+    }
+
+    #[test]
+    fn request_without_headers_gets_them_after_the_request_line() {
+        let text = "### Delete\nDELETE https://acme.access.securid.com/AdminInterface/restapi/v1/users/{{id}} HTTP/1.1\n\n### Other\nGET https://example.com/\n";
+        let (fixed, applied) = fix(text);
+        assert_eq!(applied, vec!["RSA005"]);
+        assert_eq!(
+            fixed,
+            "### Delete\nPUT https://acme.access.securid.com/AdminInterface/restapi/v1/users/{{id}}/markDeleted HTTP/1.1\nContent-Type: application/json\n\n{\"markDeleted\": true}\n\n### Other\nGET https://example.com/\n"
+        );
+    }
+
+    #[test]
+    fn last_request_without_trailing_newline() {
+        let text = "### Delete\n{{janrain}}/entity.delete\n    ?type_name=user\n    &uuid={{uuid}}\nAuthorization: Basic {{$dotenv JANRAIN_AUTH}}";
+        let text = format!("@janrain = https://acme.janraincapture.com\n{text}");
+        let (fixed, applied) = fix(&text);
+        assert_eq!(applied, vec!["JAN009"]);
+        assert!(
+            fixed.ends_with("### Delete\nPOST {{janrain}}/entity.delete\nAuthorization: Basic {{$dotenv JANRAIN_AUTH}}\nContent-Type: application/x-www-form-urlencoded\n\ntype_name=user&uuid={{uuid}}"),
+            "{fixed}"
+        );
+    }
+
+    #[test]
+    fn separator_names_stay_and_the_token_request_goes_before_them() {
+        let text = "@learning = https://app.360learning.com\n\n### Remove Jane from the group\n# @name removeJane\nDELETE {{learning}}/api/v1/groups/{{groupId}}/users/{{userEmail}}?company=acme&apiKey={{apiKey}}\n\n### Delete Jane\nDELETE {{learning}}/api/v1/users/{{userEmail}}?company=acme&apiKey={{apiKey}}\n";
+        let (fixed, applied) = fix(text);
+        assert_eq!(applied.len(), 2, "{fixed}");
+        assert_eq!(fixed.matches("# @name learning360Token").count(), 1);
+        assert_eq!(
+            fixed.matches("# @name learning360User_userEmail").count(),
+            1
+        );
+        let token = fixed.find("# @name learning360Token").unwrap();
+        let lookup = fixed.find("# @name learning360User_userEmail").unwrap();
+        let first = fixed.find("### Remove Jane from the group\n# @name removeJane\nDELETE {{learning}}/api/v2/groups/{{groupId}}/learner/{{learning360User_userEmail.response.body.$[0]._id}}\n").unwrap();
+        assert!(token < lookup && lookup < first, "{fixed}");
+        assert!(fixed.contains("### Delete Jane\nDELETE {{learning}}/api/v2/users/{{learning360User_userEmail.response.body.$[0]._id}}\n360-api-version: v2.0\nAuthorization: Bearer {{learning360Token.response.body.access_token}}\n"), "{fixed}");
+        assert!(fixed.contains("\"client_id\": \"{{$processEnv LEARNING360_CLIENT_ID}}\""));
+    }
+
+    #[test]
+    fn dropped_query_lines_leave_a_query_that_starts_with_a_question_mark() {
+        let text = "GET https://app.360learning.com/api/v1/x\n    ?company=acme\n    &apiKey=k\n    &limit=5\nAccept: */*\n";
+        let rw = CallRewrite {
+            drop_params: vec!["company".into(), "apiKey".into()],
+            ..CallRewrite::default()
+        };
+        let edits = render(text, &rw);
+        let fixed = crate::fix::apply_edits(text, &edits);
+        assert_eq!(
+            fixed,
+            "GET https://app.360learning.com/api/v1/x\n    ?limit=5\nAccept: */*\n"
+        );
+    }
+
+    #[test]
+    fn a_path_cut_inside_a_file_variable_is_refused() {
+        let text = "@base = https://app.360learning.com/api/v1\n\nDELETE {{base}}/users/x\n";
+        let ex = super::super::extract(text);
+        let rw = CallRewrite {
+            url: Some(NewUrl {
+                prefix: Vec::new(),
+                cut: Some(text.find("/api").unwrap()),
+                path: vec![Part::Lit("/api/v2/users/x".into())],
+            }),
+            ..CallRewrite::default()
+        };
+        let r = render_batch(text, &[(&ex.calls[0], &rw)]).pop().unwrap();
+        assert!(r.unwrap_err().contains("file variable"));
+    }
+
+    #[test]
+    fn implied_get_gets_a_method_word() {
+        let text = "https://acme.janraincapture.com/entity.delete?type_name=user&uuid=1\n";
+        let rw = CallRewrite {
+            method: Some("POST".into()),
+            ..CallRewrite::default()
+        };
+        let fixed = crate::fix::apply_edits(text, &render(text, &rw));
+        assert!(fixed.starts_with("POST https://"));
+    }
+}
