@@ -339,14 +339,13 @@ fn render_one(text: &str, lay: &Layout, call: &HttpCall, rw: &CallRewrite) -> R<
     let mut new_body: Option<String> = None;
     match &rw.body {
         None => {}
-        Some(NewBody::None) => {
-            if !req.body.is_empty() {
-                edits.push(Edit {
-                    span: after_head..req.body.end,
-                    content: String::new(),
-                });
-            }
+        Some(NewBody::None) if !req.body.is_empty() => {
+            edits.push(Edit {
+                span: after_head..req.body.end,
+                content: String::new(),
+            });
         }
+        Some(NewBody::None) => {}
         Some(NewBody::Json(v)) => {
             let value = rvalue(v, &mut ctx)?;
             let old: Option<JV> = serde_json::from_str(&text[req.body.clone()]).ok();
@@ -490,12 +489,12 @@ fn url_edits(text: &str, req: &Request, rw: &CallRewrite, ctx: &mut Ctx) -> R<Ve
     let mut new_word = match &rw.url {
         Some(nu) => {
             let cut = nu.cut.ok_or("the URL's path is not written literally")?;
-            if !(u0.start <= cut && cut <= u0.start + path_end) {
-                return Err(
-                    "the path to replace starts inside a file variable's value, which other requests may share; rewrite it by hand".into(),
-                );
+            let path = ctx.parts(&nu.path)?;
+            if u0.start <= cut && cut <= u0.start + path_end {
+                format!("{}{}", &text[u0.start..cut], path)
+            } else {
+                in_variable(text, word, path_end, cut, &path, &call_vias(req, text))?
             }
-            format!("{}{}", &text[u0.start..cut], ctx.parts(&nu.path)?)
         }
         None => word[..path_end].to_string(),
     };
@@ -548,6 +547,44 @@ fn url_edits(text: &str, req: &Request, rw: &CallRewrite, ctx: &mut Ctx) -> R<Ve
         }
     }
     Ok(edits)
+}
+
+/// The file variables a URL word uses: (`{{name}}` as written, value span).
+fn call_vias(req: &Request, text: &str) -> Vec<(String, Span)> {
+    let lay = layout(text);
+    let word = &text[req.url[0].clone()];
+    lay.vars
+        .iter()
+        .filter(|(name, _)| word.contains(&format!("{{{{{name}}}}}")))
+        .map(|(name, span)| (format!("{{{{{name}}}}}"), span.clone()))
+        .collect()
+}
+
+/// A cut inside a file variable's value: the variable is kept when the new path
+/// begins with the rest of its value (`{{securid}}` = `…/restapi/v1`, new path
+/// `/AdminInterface/restapi/v1/users/…` → `{{securid}}/users/…`); the value itself is
+/// never edited, since other requests may share it.
+fn in_variable(
+    text: &str,
+    word: &str,
+    path_end: usize,
+    cut: usize,
+    path: &str,
+    vias: &[(String, Span)],
+) -> R<String> {
+    let refused = "the path to replace starts inside a file variable's value, which other requests may share; rewrite it by hand";
+    let (expr, value) = vias
+        .iter()
+        .find(|(_, v)| v.start <= cut && cut <= v.end)
+        .ok_or(refused)?;
+    let rest = &text[cut..value.end];
+    let at = word[..path_end].find(expr.as_str()).ok_or(refused)?;
+    match path.strip_prefix(rest) {
+        Some(tail) if tail.is_empty() || tail.starts_with('/') => {
+            Ok(format!("{}{tail}", &word[..at + expr.len()]))
+        }
+        _ => Err(refused.into()),
+    }
 }
 
 fn rvalue(v: &RValue, ctx: &mut Ctx) -> R<JV> {
