@@ -144,9 +144,7 @@ pub fn layout(text: &str) -> Layout {
             (None, line.start + lead)
         };
         // A URL has no blanks: it is the first word (`HTTP/1.1` may follow).
-        let url_len = text[url_start..line.end]
-            .find(char::is_whitespace)
-            .unwrap_or(line.end - url_start);
+        let url_len = url_word_len(&text[url_start..line.end]);
         let mut url: Vec<Span> = std::iter::once(url_start..url_start + url_len).collect();
         // Query continuation lines.
         while i < block.len() {
@@ -231,6 +229,27 @@ pub fn layout(text: &str) -> Layout {
         });
     }
     out
+}
+
+/// The length of the URL word at the start of `s`: up to the first blank outside a
+/// `{{…}}` variable (`{{$dotenv BASE}}/x` is one word).
+fn url_word_len(s: &str) -> usize {
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        if rest.starts_with("{{") {
+            if let Some(end) = rest.find("}}") {
+                i += end + 2;
+                continue;
+            }
+        }
+        let c = rest.chars().next().expect("non-empty");
+        if c.is_whitespace() {
+            return i;
+        }
+        i += c.len_utf8();
+    }
+    s.len()
 }
 
 /// Text with `{{var}}` resolved against the file variables: pieces with spans.
