@@ -75,7 +75,7 @@ fn render_one(
     };
     r.run(call, rw)?;
     if is_close_user_account(rw) && !call.response.reads("closeUserAccount.result") {
-        r.result_check(script, program)?;
+        r.result_check(script, program, script_file)?;
     }
     let mut edits = r.finish();
     if script_file {
@@ -450,7 +450,7 @@ impl Renderer<'_> {
     }
 
     /// Pipes the response into a check of CloseUserAccount's `result`.
-    fn result_check(&mut self, script: &Script, program: usize) -> R<()> {
+    fn result_check(&mut self, script: &Script, program: usize, script_file: bool) -> R<()> {
         let cmd = self.cmd;
         let alone = !script
             .commands
@@ -468,7 +468,13 @@ impl Renderer<'_> {
         {
             return Err("Aurora answers CloseUserAccount with 200 on failure and the response is not checked here; check `data.closeUserAccount.result` by hand".into());
         }
-        let check = "| grep -Eq '\"result\"[[:space:]]*:[[:space:]]*true' || { echo 'CloseUserAccount failed' >&2; exit 1; }";
+        // A script stops on failure; a command copied from a document into an
+        // interactive shell must not close that shell, so it only says so.
+        let check = if script_file {
+            "| grep -Eq '\"result\"[[:space:]]*:[[:space:]]*true' || { echo 'CloseUserAccount failed' >&2; exit 1; }"
+        } else {
+            "| grep -Eq '\"result\"[[:space:]]*:[[:space:]]*true' || echo 'CloseUserAccount failed' >&2"
+        };
         self.added.push(format!("\u{0}{check}"));
         Ok(())
     }
