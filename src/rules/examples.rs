@@ -181,6 +181,10 @@ pub fn run(rules: &RuleSet, packs: &[usize]) -> Outcome {
             let ext = match ex.lang.as_str() {
                 "javascript" => "js",
                 "typescript" => "ts",
+                "python" => "py",
+                "rust" => "rs",
+                "shell" | "bash" => "sh",
+                "markdown" => "md",
                 other => other,
             };
             let source = SourceFile::new(

@@ -1288,9 +1288,10 @@ impl<'t> Renderer<'_, 't> {
                 }
             }
         }
-        let top = self.top_level_edits();
-        self.edits.extend(top);
-        let mut edits = self.edits;
+        // Module-level insertions go before anything the call itself inserts at the
+        // same point (a call on the file's first line); the sort below is stable.
+        let mut edits = self.top_level_edits();
+        edits.append(&mut self.edits);
         edits.sort_by_key(|e| (e.span.start, e.span.end));
         // Edits at one point are merged in the order they were made.
         let mut merged: Vec<Edit> = Vec::new();
