@@ -77,7 +77,6 @@ pub struct ChainInfo {
     pub sender: Option<usize>,
     pub in_async: bool,
     pub fn_ret: String,
-    pub fn_body: Option<Span>,
 }
 
 pub struct Found {
@@ -124,7 +123,10 @@ enum Step<'f> {
 impl<'f> Visit<'f> for Calls<'_, 'f> {
     fn visit_expr(&mut self, node: &'f Expr) {
         if !self.consumed.contains(&(node as *const Expr))
-            && matches!(node, Expr::MethodCall(_) | Expr::Await(_) | Expr::Try(_) | Expr::Call(_))
+            && matches!(
+                node,
+                Expr::MethodCall(_) | Expr::Await(_) | Expr::Try(_) | Expr::Call(_)
+            )
         {
             self.chain(node);
         }
@@ -334,7 +336,6 @@ impl<'s, 'f> Calls<'s, 'f> {
             url_arg: src.of(url_expr),
             in_async: func.is_some_and(|f| f.is_async),
             fn_ret: func.map(|f| f.ret.clone()).unwrap_or_default(),
-            fn_body: func.map(|f| f.body.clone()),
             ..ChainInfo::default()
         };
         if let (Some(f), Some(name)) = (func, walk::ident_of(strip_ref(url_expr))) {
@@ -411,10 +412,8 @@ impl<'s, 'f> Calls<'s, 'f> {
                             key_span: src.of(*k),
                             value: self.r.value(v),
                         });
-                        info.query_items.push((
-                            self.r.string(k).unwrap_or_default(),
-                            link.span.clone(),
-                        ));
+                        info.query_items
+                            .push((self.r.string(k).unwrap_or_default(), link.span.clone()));
                     } else {
                         call.query.open = true;
                     }
@@ -763,9 +762,11 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 for l in lits {
                     let lit = macros::str_lit(src, &l);
                     if !in_format {
-                        self.plain
-                            .borrow_mut()
-                            .push((lit.value.clone(), lit.inner.clone(), lit.exact));
+                        self.plain.borrow_mut().push((
+                            lit.value.clone(),
+                            lit.inner.clone(),
+                            lit.exact,
+                        ));
                     }
                     out.push(Piece::Lit {
                         text: lit.value,
@@ -972,8 +973,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
         let elems: Option<Vec<Expr>> = match inner {
             Expr::Array(a) => Some(a.elems.iter().cloned().collect()),
             Expr::Macro(m) if m.mac.path.is_ident("vec") => {
-                let parser =
-                    syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+                let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
                 syn::parse::Parser::parse2(parser, m.mac.tokens.clone())
                     .ok()
                     .map(|p| p.into_iter().collect())
@@ -1045,7 +1045,11 @@ impl<'s, 'f> Resolver<'s, 'f> {
             if m.method == "unwrap" || m.method == "expect" {
                 if let Expr::Call(c) = m.receiver.as_ref() {
                     if let (Expr::Path(p), Some(arg)) = (c.func.as_ref(), c.args.first()) {
-                        if p.path.segments.last().is_some_and(|s| s.ident == "to_string") {
+                        if p.path
+                            .segments
+                            .last()
+                            .is_some_and(|s| s.ident == "to_string")
+                        {
                             if let v @ Value::Object(_) = self.value(arg) {
                                 return Body::Json { value: v };
                             }

@@ -39,7 +39,9 @@ pub fn comments(text: &str) -> Vec<Span> {
                 let close: String = std::iter::once('"')
                     .chain(std::iter::repeat_n('#', hashes))
                     .collect();
-                i = text[body..].find(&close).map_or(b.len(), |n| body + n + close.len());
+                i = text[body..]
+                    .find(&close)
+                    .map_or(b.len(), |n| body + n + close.len());
             }
             b'"' => i = skip_quoted(b, i + 1, b'"'),
             b'\'' => i = skip_char(b, i),

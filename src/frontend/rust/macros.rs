@@ -49,9 +49,17 @@ pub enum ArgRef {
 
 #[derive(Debug, PartialEq)]
 pub enum FmtPiece {
-    Lit { text: String, span: Span, exact: bool },
+    Lit {
+        text: String,
+        span: Span,
+        exact: bool,
+    },
     /// `{…}`; `debug` for `{:?}` (a string argument is then printed with quotes).
-    Arg { arg: ArgRef, span: Span, debug: bool },
+    Arg {
+        arg: ArgRef,
+        span: Span,
+        debug: bool,
+    },
 }
 
 /// Splits a format string into literal text and `{}` references. Spans are exact only
@@ -194,7 +202,8 @@ fn json_trees(src: &Src, trees: &[TokenTree], expr: &dyn Fn(&Expr) -> Value) -> 
                     fields.open = true;
                     continue;
                 };
-                let Ok(syn::Lit::Str(key_lit)) = syn::parse2::<syn::Lit>(TokenTree::Literal(key.clone()).into())
+                let Ok(syn::Lit::Str(key_lit)) =
+                    syn::parse2::<syn::Lit>(TokenTree::Literal(key.clone()).into())
                 else {
                     fields.open = true;
                     continue;
@@ -261,9 +270,26 @@ mod tests {
         assert!(lit.exact);
         let pieces = format_pieces(&lit).unwrap();
         assert_eq!(pieces.len(), 8);
-        assert!(matches!(&pieces[0], FmtPiece::Arg { arg: ArgRef::Name(n), span, .. } if n == "base" && &text[span.clone()] == "{base}"));
-        assert!(matches!(&pieces[1], FmtPiece::Lit { text: t, span, exact: true } if t == "/users/" && &text[span.clone()] == "/users/"));
-        assert!(matches!(&pieces[2], FmtPiece::Arg { arg: ArgRef::Next, .. }));
-        assert!(matches!(&pieces[7], FmtPiece::Arg { arg: ArgRef::Index(0), debug: true, .. }));
+        assert!(
+            matches!(&pieces[0], FmtPiece::Arg { arg: ArgRef::Name(n), span, .. } if n == "base" && &text[span.clone()] == "{base}")
+        );
+        assert!(
+            matches!(&pieces[1], FmtPiece::Lit { text: t, span, exact: true } if t == "/users/" && &text[span.clone()] == "/users/")
+        );
+        assert!(matches!(
+            &pieces[2],
+            FmtPiece::Arg {
+                arg: ArgRef::Next,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &pieces[7],
+            FmtPiece::Arg {
+                arg: ArgRef::Index(0),
+                debug: true,
+                ..
+            }
+        ));
     }
 }

@@ -53,7 +53,11 @@ impl<'a> Src<'a> {
         let Some(&start) = self.line_starts.get(lc.line.saturating_sub(1)) else {
             return self.text.len();
         };
-        let start = if lc.line == 1 { start + self.bom } else { start };
+        let start = if lc.line == 1 {
+            start + self.bom
+        } else {
+            start
+        };
         let line = &self.text[start..];
         line.char_indices()
             .nth(lc.column)
@@ -127,8 +131,9 @@ mod tests {
     fn offsets_count_chars() {
         let text = "let é = \"x\";\nfn f() {}\n";
         let src = Src::new(text);
-        let lc = proc_macro2::LineColumn { line: 1, column: 4 };
-        assert_eq!(src.offset(lc), 5);
+        // `=` is the seventh char but the eighth byte (`é` takes two).
+        let lc = proc_macro2::LineColumn { line: 1, column: 6 };
+        assert_eq!(src.offset(lc), 7);
         let lc = proc_macro2::LineColumn { line: 2, column: 3 };
         assert_eq!(&text[src.offset(lc)..src.offset(lc) + 1], "f");
     }

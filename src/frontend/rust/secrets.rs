@@ -125,13 +125,7 @@ fn credential(text: &str, named: bool) -> Option<(usize, usize)> {
 ///
 /// `name` is the name the literal is stored under, if any; `exact` says that `text`
 /// is byte-for-byte the source at `span` (no escapes), so sub-ranges can be reported.
-fn scan_literal(
-    text: &str,
-    span: &Span,
-    exact: bool,
-    name: Option<&str>,
-    out: &mut Vec<Span>,
-) {
+fn scan_literal(text: &str, span: &Span, exact: bool, name: Option<&str>, out: &mut Vec<Span>) {
     let named = name.is_some_and(is_secret_name);
     let at = |from: usize, to: usize| {
         if exact {
@@ -155,7 +149,6 @@ fn scan_literal(
         }
     }
 }
-
 
 /// Secret spans of every string literal of the file.
 pub fn collect(text: &str) -> Vec<Span> {
@@ -182,7 +175,8 @@ fn walk(
     for (i, t) in trees.iter().enumerate() {
         match t {
             TokenTree::Literal(l) => {
-                let Ok(syn::Lit::Str(s)) = syn::parse2::<syn::Lit>(TokenTree::Literal(l.clone()).into())
+                let Ok(syn::Lit::Str(s)) =
+                    syn::parse2::<syn::Lit>(TokenTree::Literal(l.clone()).into())
                 else {
                     continue;
                 };
@@ -196,8 +190,9 @@ fn walk(
                     _ => None,
                 };
                 let inherit = match owner.as_deref() {
-                    Some("Some" | "from" | "new" | "Ok") => name_at(&trees, i - 1)
-                        .or_else(|| inherited.clone()),
+                    Some("Some" | "from" | "new" | "Ok") => {
+                        name_at(&trees, i - 1).or_else(|| inherited.clone())
+                    }
                     Some("bearer_auth") => Some("bearer".to_string()),
                     Some("basic_auth") => {
                         // The second argument is the password.
@@ -206,7 +201,8 @@ fn walk(
                             .iter()
                             .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','));
                         if let Some(c) = comma {
-                            let rest: proc_macro2::TokenStream = inner[c + 1..].iter().cloned().collect();
+                            let rest: proc_macro2::TokenStream =
+                                inner[c + 1..].iter().cloned().collect();
                             walk(src, rest, Some("password".into()), out);
                             continue;
                         }
@@ -228,10 +224,12 @@ fn is_punct(t: &TokenTree, c: char) -> bool {
 fn token_name(t: &TokenTree) -> Option<String> {
     match t {
         TokenTree::Ident(i) => Some(i.to_string()),
-        TokenTree::Literal(l) => match syn::parse2::<syn::Lit>(TokenTree::Literal(l.clone()).into()) {
-            Ok(syn::Lit::Str(s)) => Some(s.value()),
-            _ => None,
-        },
+        TokenTree::Literal(l) => {
+            match syn::parse2::<syn::Lit>(TokenTree::Literal(l.clone()).into()) {
+                Ok(syn::Lit::Str(s)) => Some(s.value()),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -244,20 +242,30 @@ fn name_at(trees: &[TokenTree], i: usize) -> Option<String> {
         start -= 3;
     }
     let prev = trees.get(start.checked_sub(1)?)?;
-    if is_punct(prev, '=') && !(start >= 2 && matches!(&trees[start - 2], TokenTree::Punct(p) if "=!<>".contains(p.as_char()))) {
+    if is_punct(prev, '=')
+        && !(start >= 2
+            && matches!(&trees[start - 2], TokenTree::Punct(p) if "=!<>".contains(p.as_char())))
+    {
         // `let x: T = "…"`, `const X: &str = "…"`, `name = "…"` (a named macro argument).
         let mut j = start - 1;
         while j > 0 {
             j -= 1;
             match &trees[j] {
-                TokenTree::Ident(id) if matches!(id.to_string().as_str(), "let" | "const" | "static") => {
+                TokenTree::Ident(id)
+                    if matches!(id.to_string().as_str(), "let" | "const" | "static") =>
+                {
                     let mut k = j + 1;
-                    while matches!(trees.get(k), Some(TokenTree::Ident(m)) if *m == "mut" || *m == "ref") {
+                    while matches!(trees.get(k), Some(TokenTree::Ident(m)) if *m == "mut" || *m == "ref")
+                    {
                         k += 1;
                     }
                     return trees.get(k).and_then(token_name);
                 }
-                t if is_punct(t, ';') || matches!(t, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace) => break,
+                t if is_punct(t, ';')
+                    || matches!(t, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace) =>
+                {
+                    break
+                }
                 _ => {}
             }
         }

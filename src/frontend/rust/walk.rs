@@ -26,7 +26,6 @@ pub struct Mutation<'f> {
 
 pub struct Function<'f> {
     pub span: Span,
-    pub body: Span,
     pub is_async: bool,
     /// The return type as written (`Result<(), reqwest::Error>`), empty for `()`.
     pub ret: String,
@@ -111,20 +110,13 @@ pub fn ident_of(expr: &Expr) -> Option<String> {
 }
 
 impl<'s, 'f> Collector<'s, 'f> {
-    fn function(
-        &mut self,
-        sig: &'f syn::Signature,
-        span: Span,
-        block: &'f syn::Block,
-        walk: impl FnOnce(&mut Self),
-    ) {
+    fn function(&mut self, sig: &'f syn::Signature, span: Span, walk: impl FnOnce(&mut Self)) {
         let ret = match &sig.output {
             syn::ReturnType::Default => String::new(),
             syn::ReturnType::Type(_, t) => self.src.slice(&self.src.of(t)).to_string(),
         };
         self.names.functions.push(Function {
             span,
-            body: self.src.of(block),
             is_async: sig.asyncness.is_some(),
             ret,
             bindings: Vec::new(),
@@ -163,16 +155,12 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
 
     fn visit_item_fn(&mut self, node: &'f syn::ItemFn) {
         let span = self.src.of(node);
-        self.function(&node.sig, span, &node.block, |v| {
-            syn::visit::visit_item_fn(v, node)
-        });
+        self.function(&node.sig, span, |v| syn::visit::visit_item_fn(v, node));
     }
 
     fn visit_impl_item_fn(&mut self, node: &'f syn::ImplItemFn) {
         let span = self.src.of(node);
-        self.function(&node.sig, span, &node.block, |v| {
-            syn::visit::visit_impl_item_fn(v, node)
-        });
+        self.function(&node.sig, span, |v| syn::visit::visit_impl_item_fn(v, node));
     }
 
     fn visit_local(&mut self, node: &'f syn::Local) {
