@@ -7,11 +7,16 @@
 //! there) rewritten as a `format!` that keeps named constants, `.header(..)` links set,
 //! added or removed, `.query(..)` links dropped, and the body link replaced
 //! (`.json(&serde_json::json!({…}))`, `.form(&[…])`; ureq's `send_json`/`send_form`).
-//! A 360Learning token helper is appended to the file once, in the file's client.
+//! 360Learning token and e-mail → id helpers are appended to the file once, in the
+//! file's client (reqwest async or blocking, ureq 2 or 3).
 //!
-//! Not rendered (returned as an error, so the fix is shown as manual): the 360Learning
-//! e-mail → id lookup and the Aurora CloseUserAccount rewrite, whose error handling
-//! depends on the surrounding code.
+//! The Aurora CloseUserAccount rewrite posts the mutation (a `CLOSE_USER_ACCOUNT`
+//! constant appended once) and, because Aurora answers 200 when the account is not
+//! closed, reads the body and checks `data.closeUserAccount.result` right after the
+//! call: only for a chain that is a statement of its own and yields the response.
+//!
+//! Not rendered (returned as an error, so the fix is shown as manual): CloseUserAccount
+//! calls whose response is used further, query parameters built elsewhere.
 
 use super::clients::{self, ChainInfo, Found, Link};
 use super::Src;
@@ -94,12 +99,8 @@ impl<'a> Renderer<'a> {
         if self.call.client == Client::BaseUrl {
             return Err("a base URL constant is not a request".into());
         }
-        if self.rw.helpers.contains(&Helper::Learning360UserId) {
-            return Err("the e-mail must become a 360Learning user id (GET /api/v2/users?mail[eq]=…); the Rust renderer does not insert that lookup: resolve the id and use it here".into());
-        }
-        if matches!(&self.rw.body, Some(NewBody::Json(RValue::Object(e))) if e.iter().any(|(k, _)| k == "operationName" || k == "query"))
-        {
-            return Err("the CloseUserAccount rewrite changes how success is judged (data.closeUserAccount.result, not the HTTP status): rewrite this call by hand".into());
+        if self.closes_account() {
+            self.close_account_check()?;
         }
         self.method()?;
         self.url()?;
@@ -271,9 +272,7 @@ impl<'a> Renderer<'a> {
                 rust_string(name)
             )),
             Part::Token { origin } => Chunk::Expr(self.token_expr(origin)?),
-            Part::UserId { .. } => {
-                return Err("the 360Learning e-mail → id lookup is not rendered in Rust".into())
-            }
+            Part::UserId { email, origin } => Chunk::Expr(self.user_id_expr(email, origin)?),
         })
     }
 
@@ -319,10 +318,10 @@ impl<'a> Renderer<'a> {
                     && known.entries.iter().all(|f| drop(&f.key))
                 {
                     self.remove_link(&link);
-                } else if self.rw.drop_params.iter().any(|p| known.get(p).is_some()) || known.open {
-                    if known.entries.iter().any(|f| drop(&f.key)) || known.open {
-                        return Err("the query parameters are built elsewhere; remove the v1 credentials from them by hand".into());
-                    }
+                } else if !self.rw.drop_params.is_empty()
+                    && (known.open || known.entries.iter().any(|f| drop(&f.key)))
+                {
+                    return Err("the query parameters are built elsewhere; remove the v1 credentials from them by hand".into());
                 }
                 continue;
             }
@@ -483,7 +482,10 @@ impl<'a> Renderer<'a> {
             }
             NewBody::Json(v) => {
                 let macro_path = self.json_macro();
-                let json = format!("{macro_path}!({})", self.rvalue(v)?);
+                let json = format!(
+                    "{macro_path}!({})",
+                    self.rvalue_laid_out(v, sender.as_ref())?
+                );
                 if self.ureq() {
                     let s = sender.ok_or("the ureq request is not sent in this chain")?;
                     self.replace(s.span.clone(), format!(".send_json({json})"));
@@ -560,10 +562,27 @@ impl<'a> Renderer<'a> {
 
     fn rvalue(&self, v: &RValue) -> R<String> {
         Ok(match v {
-            RValue::Str(parts) => {
-                let chunks: Vec<Chunk> = parts.iter().map(|p| self.part(p)).collect::<R<_>>()?;
-                string_expr(&chunks)
+            RValue::Str(p)
+                if self.closes_account()
+                    && Some(p)
+                        == self
+                            .close_account_query()
+                            .map(|q| vec![Part::Lit(q)])
+                            .as_ref() =>
+            {
+                "CLOSE_USER_ACCOUNT".into()
             }
+            RValue::Str(parts) => match parts.as_slice() {
+                // `std::env::var(..).unwrap_or_default()` is a String already.
+                [p @ Part::Env(_)] => match self.part(p)? {
+                    Chunk::Expr(e) | Chunk::Lit(e) => e,
+                },
+                _ => {
+                    let chunks: Vec<Chunk> =
+                        parts.iter().map(|p| self.part(p)).collect::<R<_>>()?;
+                    string_expr(&chunks)
+                }
+            },
             RValue::Bool(b) => b.to_string(),
             RValue::Num(n) => n.clone(),
             RValue::Null => "null".into(),
@@ -587,6 +606,30 @@ impl<'a> Renderer<'a> {
                 }
             }
         })
+    }
+
+    /// A top-level object one entry per line when the chain is written one link per
+    /// line and the object would not fit on one.
+    fn rvalue_laid_out(&self, v: &RValue, sender: Option<&Link>) -> R<String> {
+        let inline = self.rvalue(v)?;
+        let sep = self.separator(sender);
+        let (RValue::Object(entries), Some(indent)) = (v, sep.strip_prefix('\n')) else {
+            return Ok(inline);
+        };
+        if inline.len() + indent.len() + 16 <= 100 {
+            return Ok(inline);
+        }
+        let inner = entries
+            .iter()
+            .map(|(k, v)| {
+                Ok(format!(
+                    "{indent}    {}: {},\n",
+                    rust_string(k),
+                    self.rvalue(v)?
+                ))
+            })
+            .collect::<R<String>>()?;
+        Ok(format!("{{\n{inner}{indent}}}"))
     }
 
     /// `[("k", v), …]` with one value type for all pairs.
@@ -631,6 +674,99 @@ impl<'a> Renderer<'a> {
         Ok(format!("[{}]", rendered.join(", ")))
     }
 
+    // ----- CloseUserAccount ---------------------------------------------------------------
+
+    fn closes_account(&self) -> bool {
+        matches!(&self.rw.body, Some(NewBody::Json(RValue::Object(e)))
+            if e.iter().any(|(k, v)| k == "operationName"
+                && matches!(v, RValue::Str(p) if p == &vec![Part::Lit("CloseUserAccount".into())])))
+    }
+
+    /// Reads the response body and fails unless `data.closeUserAccount.result` is true.
+    fn close_account_check(&mut self) -> R<()> {
+        let manual = "the call's response is used further: check data.closeUserAccount.result (Aurora answers 200 when the account is not closed) by hand";
+        let span = self.call.span.clone();
+        let before = self.text[..span.start].trim_end();
+        let after = self.text[span.end..].trim_start();
+        let statement = (before.ends_with(';') || before.ends_with('{') || before.ends_with('}'))
+            && after.starts_with(';');
+        let sender = self.sender_index().ok_or(manual)?;
+        let tail = &self.info.links[sender + 1..];
+        let yields_response = tail
+            .last()
+            .is_some_and(|l| matches!(l.name.as_str(), "?" | "unwrap" | "expect"))
+            && tail.iter().all(|l| {
+                matches!(
+                    l.name.as_str(),
+                    "await" | "?" | "unwrap" | "expect" | "error_for_status"
+                )
+            });
+        if !statement || !yields_response {
+            return Err(manual.into());
+        }
+        let propagate = self.propagate_to_caller();
+        let links: Vec<String> = match self.flavor {
+            Flavor::ReqwestAsync => vec![".json()".into(), format!(".await{propagate}")],
+            Flavor::ReqwestBlocking => vec![format!(".json(){propagate}")],
+            Flavor::Ureq2 => vec![format!(".into_json(){propagate}")],
+            Flavor::Ureq3 => vec![".body_mut()".into(), format!(".read_json(){propagate}")],
+        };
+        let sep = self.separator(self.info.links.get(sender));
+        let read: String = links.iter().map(|l| format!("{sep}{l}")).collect();
+        let semi = span.end + (self.text[span.end..].len() - after.len());
+        let line_start = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = self.text[line_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        let ret = &self.info.fn_ret;
+        let fail = if ret.contains("Box<dyn") || ret.contains("anyhow") || ret.contains("eyre") {
+            "return Err(format!(\"CloseUserAccount failed: {closed}\").into());"
+        } else {
+            "panic!(\"CloseUserAccount failed: {closed}\");"
+        };
+        self.insert(span.start, "let closed: serde_json::Value = ");
+        self.insert(span.end, &read);
+        self.insert(
+            semi + 1,
+            &format!(
+                "\n{indent}// Aurora answers 200 also when the account is not closed.\n{indent}if closed[\"data\"][\"closeUserAccount\"][\"result\"] != true {{\n{indent}    {fail}\n{indent}}}"
+            ),
+        );
+        if !self.text.contains("const CLOSE_USER_ACCOUNT: &str") {
+            let end = self.text.len();
+            let lead = if self.text.ends_with('\n') { "" } else { "\n" };
+            let query = self.close_account_query().unwrap_or_default();
+            self.insert(
+                end,
+                &format!("{lead}\n/// Aurora's CloseUserAccount mutation (Khoros Community API 2.1, GraphQL).\nconst CLOSE_USER_ACCOUNT: &str = {};\n", rust_string(&query)),
+            );
+        }
+        Ok(())
+    }
+
+    fn close_account_query(&self) -> Option<String> {
+        let Some(NewBody::Json(RValue::Object(e))) = &self.rw.body else {
+            return None;
+        };
+        e.iter().find_map(|(k, v)| match (k.as_str(), v) {
+            ("query", RValue::Str(p)) => match p.as_slice() {
+                [Part::Lit(q)] => Some(q.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// `?` when the enclosing function returns the client's error (or a boxed or
+    /// anyhow error), else `.expect(…)`.
+    fn propagate_to_caller(&self) -> &'static str {
+        match self.propagate() {
+            "?" => "?",
+            _ => ".expect(\"CloseUserAccount response\")",
+        }
+    }
+
     // ----- 360Learning token helper -------------------------------------------------------
 
     fn helper_name(&self) -> &'static str {
@@ -661,8 +797,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn token_expr(&self, origin: &[Part]) -> R<String> {
-        let origin = match origin {
+    fn origin_arg(&self, origin: &[Part]) -> R<String> {
+        Ok(match origin {
             [Part::Lit(l)] => rust_string(l),
             [Part::Source { text, .. }] => {
                 let constant = text.rsplit("::").next().is_some_and(|n| {
@@ -678,7 +814,11 @@ impl<'a> Renderer<'a> {
                 }
             }
             _ => return Err("the 360Learning origin is not known here".into()),
-        };
+        })
+    }
+
+    fn token_expr(&self, origin: &[Part]) -> R<String> {
+        let origin = self.origin_arg(origin)?;
         let wait = if self.flavor == Flavor::ReqwestAsync {
             ".await"
         } else {
@@ -692,13 +832,36 @@ impl<'a> Renderer<'a> {
     }
 
     fn helper(&mut self) {
-        if !self.rw.helpers.contains(&Helper::Learning360Token) {
+        let token = self.helper_name();
+        let user = self.user_helper_name();
+        let need_token = self.rw.helpers.contains(&Helper::Learning360Token)
+            && !self.text.contains(&format!("fn {token}("));
+        let need_user = self.rw.helpers.contains(&Helper::Learning360UserId)
+            && !self.text.contains(&format!("fn {user}("));
+        let mut blocks = Vec::new();
+        if need_token {
+            blocks.push(self.token_helper(token));
+        }
+        if need_user {
+            blocks.push(self.user_helper(user, token));
+        }
+        if blocks.is_empty() {
             return;
         }
-        let name = self.helper_name();
-        if self.text.contains(&format!("fn {name}(")) {
-            return;
+        let end = self.text.len();
+        let lead = if self.text.ends_with('\n') { "" } else { "\n" };
+        let content: String = blocks.iter().map(|b| format!("\n{b}")).collect();
+        self.insert(end, &format!("{lead}{content}"));
+    }
+
+    fn error_type(&self) -> &'static str {
+        match self.flavor {
+            Flavor::ReqwestAsync | Flavor::ReqwestBlocking => "reqwest::Error",
+            Flavor::Ureq2 | Flavor::Ureq3 => "ureq::Error",
         }
+    }
+
+    fn token_helper(&self, name: &str) -> String {
         let creds = self.rw.learning360.clone().unwrap_or_else(|| {
             crate::fix::rewrite::Learning360Credentials {
                 client_id_env: "LEARNING360_CLIENT_ID".into(),
@@ -710,30 +873,80 @@ impl<'a> Renderer<'a> {
             rust_string(&creds.client_id_env),
             rust_string(&creds.client_secret_env)
         );
-        let (sig, request) = match self.flavor {
-            Flavor::ReqwestAsync => (
-                format!("async fn {name}(base: &str) -> Result<String, reqwest::Error>"),
-                format!("reqwest::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()\n        .await?\n        .error_for_status()?\n        .json()\n        .await?"),
-            ),
-            Flavor::ReqwestBlocking => (
-                format!("fn {name}(base: &str) -> Result<String, reqwest::Error>"),
-                format!("reqwest::blocking::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()?\n        .error_for_status()?\n        .json()?"),
-            ),
-            Flavor::Ureq2 => (
-                format!("fn {name}(base: &str) -> Result<String, ureq::Error>"),
-                format!("ureq::post(&format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .into_json()?"),
-            ),
-            Flavor::Ureq3 => (
-                format!("fn {name}(base: &str) -> Result<String, ureq::Error>"),
-                format!("ureq::post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .body_mut()\n        .read_json()?"),
-            ),
+        let request = match self.flavor {
+            Flavor::ReqwestAsync => format!("reqwest::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()\n        .await?\n        .error_for_status()?\n        .json()\n        .await?"),
+            Flavor::ReqwestBlocking => format!("reqwest::blocking::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()?\n        .error_for_status()?\n        .json()?"),
+            Flavor::Ureq2 => format!("ureq::post(&format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .into_json()?"),
+            Flavor::Ureq3 => format!("ureq::post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .body_mut()\n        .read_json()?"),
         };
-        let helper = format!(
-            "\n/// 360Learning API v2: an OAuth2 access token (client credentials, `POST /api/v2/oauth2/token`).\n{sig} {{\n    let body: serde_json::Value = {request};\n    Ok(body[\"access_token\"].as_str().unwrap_or_default().to_string())\n}}\n"
-        );
-        let end = self.text.len();
-        let lead = if self.text.ends_with('\n') { "" } else { "\n" };
-        self.insert(end, &format!("{lead}{helper}"));
+        let asyncness = if self.flavor == Flavor::ReqwestAsync {
+            "async "
+        } else {
+            ""
+        };
+        format!(
+            "/// 360Learning API v2: an OAuth2 access token (client credentials, `POST /api/v2/oauth2/token`).\n{asyncness}fn {name}(base: &str) -> Result<String, {}> {{\n    let body: serde_json::Value = {request};\n    Ok(body[\"access_token\"].as_str().unwrap_or_default().to_string())\n}}\n",
+            self.error_type()
+        )
+    }
+
+    fn user_helper(&self, name: &str, token: &str) -> String {
+        let request = match self.flavor {
+            Flavor::ReqwestAsync => format!("reqwest::Client::new()\n        .get(format!(\"{{base}}/api/v2/users\"))\n        .query(&[(\"mail[eq]\", email)])\n        .bearer_auth({token}(base).await?)\n        .header(\"360-api-version\", \"v2.0\")\n        .send()\n        .await?\n        .error_for_status()?\n        .json()\n        .await?"),
+            Flavor::ReqwestBlocking => format!("reqwest::blocking::Client::new()\n        .get(format!(\"{{base}}/api/v2/users\"))\n        .query(&[(\"mail[eq]\", email)])\n        .bearer_auth({token}(base)?)\n        .header(\"360-api-version\", \"v2.0\")\n        .send()?\n        .error_for_status()?\n        .json()?"),
+            Flavor::Ureq2 => format!("ureq::get(&format!(\"{{base}}/api/v2/users\"))\n        .query(\"mail[eq]\", email)\n        .set(\"Authorization\", &format!(\"Bearer {{}}\", {token}(base)?))\n        .set(\"360-api-version\", \"v2.0\")\n        .call()?\n        .into_json()?"),
+            Flavor::Ureq3 => format!("ureq::get(format!(\"{{base}}/api/v2/users\"))\n        .query(\"mail[eq]\", email)\n        .header(\"Authorization\", format!(\"Bearer {{}}\", {token}(base)?))\n        .header(\"360-api-version\", \"v2.0\")\n        .call()?\n        .body_mut()\n        .read_json()?"),
+        };
+        let asyncness = if self.flavor == Flavor::ReqwestAsync {
+            "async "
+        } else {
+            ""
+        };
+        format!(
+            "/// 360Learning API v2 identifies users by their internal id, not by e-mail\n/// (`GET /api/v2/users?mail[eq]=`). An unknown e-mail stops here rather than\n/// sending a request for the wrong user.\n{asyncness}fn {name}(base: &str, email: &str) -> Result<String, {}> {{\n    let users: serde_json::Value = {request};\n    match users[0][\"_id\"].as_str() {{\n        Some(id) => Ok(id.to_string()),\n        None => panic!(\"no 360Learning user with e-mail {{email}}\"),\n    }}\n}}\n",
+            self.error_type()
+        )
+    }
+
+    fn user_helper_name(&self) -> &'static str {
+        match self.flavor {
+            Flavor::ReqwestAsync => "learning360_user_id",
+            Flavor::ReqwestBlocking => "learning360_user_id_blocking",
+            Flavor::Ureq2 | Flavor::Ureq3 => "learning360_user_id_ureq",
+        }
+    }
+
+    fn user_id_expr(&self, email: &[Part], origin: &[Part]) -> R<String> {
+        let chunks: Vec<Chunk> = email.iter().map(|p| self.part(p)).collect::<R<_>>()?;
+        let email = match chunks.as_slice() {
+            [Chunk::Expr(e)] => {
+                let e = e.trim_start_matches('&');
+                if is_path(e) {
+                    format!("&{e}")
+                } else {
+                    format!("&({e})")
+                }
+            }
+            _ => {
+                let s = string_expr(&chunks);
+                if s.starts_with("format!") {
+                    format!("&{s}")
+                } else {
+                    s
+                }
+            }
+        };
+        let wait = if self.flavor == Flavor::ReqwestAsync {
+            ".await"
+        } else {
+            ""
+        };
+        Ok(format!(
+            "{}({}, {email}){wait}{}",
+            self.user_helper_name(),
+            self.origin_arg(origin)?,
+            self.propagate()
+        ))
     }
 }
 
