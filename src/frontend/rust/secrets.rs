@@ -66,6 +66,8 @@ fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
     v.is_empty()
         || (v.starts_with("{{") && v.ends_with("}}"))
+        // A `format!` placeholder: the value comes from a name.
+        || (v.starts_with('{') && v.ends_with('}') && !v[1..].contains('{'))
         || (v.starts_with('<') && v.ends_with('>'))
         || (v.starts_with("${") && v.ends_with('}') && !v[2..].contains("${"))
         || v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '•'))
@@ -286,4 +288,46 @@ fn name_at(trees: &[TokenTree], i: usize) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        collect(text).into_iter().map(|s| &text[s]).collect()
+    }
+
+    #[test]
+    fn named_and_scheme_credentials() {
+        let text = r#"
+const API_KEY: &str = "k-123456";
+const BASE: &str = "https://example.com";
+fn f(id: &str) {
+    let password = "hunter22";
+    c.get(format!("https://x/api/v1/users?company=acme&apiKey={API_KEY}&x={id}"))
+        .basic_auth("admin", Some("pw-basic"))
+        .bearer_auth("tok-123")
+        .header("Authorization", "Bearer abc.def")
+        .header(header::AUTHORIZATION, "Basic dXNlcjpwYXNz")
+        .query(&[("apiKey", "k-999"), ("company", "acme")])
+        .json(&json!({ "client_secret": "s3cr3t", "name": "Jane" }));
+    let x = format!("{}", "Bearer zzz");
+}
+"#;
+        assert_eq!(
+            found(text),
+            [
+                "k-123456",
+                "hunter22",
+                "pw-basic",
+                "tok-123",
+                "abc.def",
+                "dXNlcjpwYXNz",
+                "k-999",
+                "s3cr3t",
+                "zzz"
+            ]
+        );
+    }
 }
