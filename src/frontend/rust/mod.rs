@@ -88,7 +88,14 @@ fn parse(text: &str) -> Result<syn::File, (Span, String)> {
         } else {
             span
         };
-        (span, e.to_string())
+        let message = e.to_string();
+        // proc-macro2's lexer error says nothing about the cause.
+        let message = if message == "cannot parse string into token stream" {
+            "unbalanced delimiter or unterminated literal".to_string()
+        } else {
+            message
+        };
+        (span, message)
     })
 }
 
