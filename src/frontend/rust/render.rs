@@ -147,6 +147,11 @@ impl<'a> Renderer<'a> {
         let Some(span) = self.call.method.span.clone() else {
             return Err("the method is not written at the call".into());
         };
+        if self.call.method.name.is_none() {
+            return Err(
+                "the method is computed here; set it to {new} by hand".replace("{new}", new)
+            );
+        }
         let written = self.text[span.clone()].to_string();
         if let Some(root) = &self.info.root_fn {
             if root.starts_with("reqwest") {
