@@ -78,6 +78,13 @@ impl<'a> Src<'a> {
     }
 }
 
+/// Frees this thread's proc-macro2 source map: every parse adds the whole text to it
+/// and nothing else ever removes it, so a long scan would keep every file it read.
+/// Call only once no span of this thread is read again.
+pub(crate) fn release_spans() {
+    proc_macro2::extra::invalidate_current_thread_spans();
+}
+
 /// Parses the text; the error carries its byte span.
 fn parse(text: &str) -> Result<syn::File, (Span, String)> {
     syn::parse_file(text).map_err(|e| {
@@ -101,28 +108,31 @@ fn parse(text: &str) -> Result<syn::File, (Span, String)> {
 
 /// Extracts the HTTP calls, secrets and first syntax error of a Rust file.
 pub fn extract(text: &str) -> Extraction {
-    let file = match parse(text) {
-        Ok(f) => f,
-        Err(e) => {
-            return Extraction {
-                syntax_error: Some(e),
-                ..Extraction::default()
+    let out = match parse(text) {
+        Ok(file) => {
+            let src = Src::new(text);
+            let found = clients::collect(&src, &file);
+            Extraction {
+                calls: found.into_iter().map(|c| c.call).collect(),
+                secrets: secrets::collect(text),
+                syntax_error: None,
+                tree: None,
             }
         }
+        Err(e) => Extraction {
+            syntax_error: Some(e),
+            ..Extraction::default()
+        },
     };
-    let src = Src::new(text);
-    let found = clients::collect(&src, &file);
-    Extraction {
-        calls: found.into_iter().map(|c| c.call).collect(),
-        secrets: secrets::collect(text),
-        syntax_error: None,
-        tree: None,
-    }
+    release_spans();
+    out
 }
 
 /// The first syntax error of the text (a parse only).
 pub fn syntax_check(text: &str) -> Option<(Span, String)> {
-    parse(text).err()
+    let out = parse(text).err();
+    release_spans();
+    out
 }
 
 /// The spans of every comment of the text (`//…` and `/* … */`, markers included).

@@ -30,6 +30,7 @@ type R<T> = Result<T, String>;
 /// The edits of each rewrite, or why it cannot be rendered.
 pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
     let Ok(file) = syn::parse_file(text) else {
+        super::release_spans();
         return items
             .iter()
             .map(|_| Err("the file could not be parsed".into()))
@@ -37,6 +38,8 @@ pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Ve
     };
     let src = Src::new(text);
     let found = clients::collect(&src, &file);
+    drop(file);
+    super::release_spans();
     items
         .iter()
         .map(|(call, rewrite)| {
