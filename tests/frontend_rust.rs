@@ -147,3 +147,17 @@ fn comments_and_syntax_errors() {
     let (span, _) = apimigrate::frontend::rust::syntax_check("fn f( {").unwrap();
     assert!(span.start <= 7);
 }
+
+/// Look-alike shapes that are not requests.
+#[test]
+fn not_requests() {
+    let text = r#"
+fn f(http_response: &reqwest::Response, map: &std::collections::HashMap<&str, &str>) {
+    let _ = http_response.headers().get("https://community.khoros.com/api/2.0/users/{id}");
+    let _ = map.get("https://community.khoros.com/api/2.0/users/{id}");
+    let _ = serde_json::json!({ "url": "https://community.khoros.com/api/2.0/users/1" }).get("url");
+}
+"#;
+    let ex = apimigrate::frontend::rust::extract(text);
+    assert!(ex.calls.is_empty(), "{:#?}", ex.calls);
+}

@@ -274,10 +274,7 @@ impl<'s, 'f> Calls<'s, 'f> {
             .map(|b| src.slice(&src.of(b.init)).to_string())
             .unwrap_or_default();
         if root_fn.is_none() {
-            let lower = receiver_text.as_deref().unwrap_or("").to_ascii_lowercase();
-            let clientish = ["client", "agent", "http", "reqwest", "ureq"]
-                .iter()
-                .any(|w| lower.contains(w))
+            let clientish = receiver.is_some_and(clientish)
                 || ["Client", "reqwest", "ureq", "Agent"]
                     .iter()
                     .any(|w| binding_init.contains(w));
@@ -565,6 +562,50 @@ impl<'s, 'f> Calls<'s, 'f> {
                 });
             }
         }
+    }
+}
+
+/// Whether an expression reads as an HTTP client: a name that says so (`client`,
+/// `self.http`, `agent`), a client constructor (`reqwest::Client::new()`,
+/// `ureq::agent()`), or a builder's result (`Client::builder().build()?`). The result
+/// of other method calls (`resp.headers()`) is not.
+fn clientish(e: &Expr) -> bool {
+    let named = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        ["client", "agent", "http", "reqwest", "ureq"]
+            .iter()
+            .any(|w| lower.contains(w))
+    };
+    match e {
+        Expr::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| named(&s.ident.to_string())),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(n) => named(&n.to_string()),
+            syn::Member::Unnamed(_) => false,
+        },
+        Expr::Reference(r) => clientish(&r.expr),
+        Expr::Paren(p) => clientish(&p.expr),
+        Expr::Try(t) => clientish(&t.expr),
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Path(p) => {
+                let path = path_text(&p.path);
+                ["Client", "Agent", "reqwest", "ureq", "agent"]
+                    .iter()
+                    .any(|w| path.contains(w))
+            }
+            _ => false,
+        },
+        Expr::MethodCall(m) => {
+            matches!(
+                m.method.to_string().as_str(),
+                "build" | "clone" | "unwrap" | "expect" | "new_agent" | "into"
+            ) && clientish(&m.receiver)
+                || m.method == "build"
+        }
+        _ => false,
     }
 }
 
