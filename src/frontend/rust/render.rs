@@ -390,7 +390,26 @@ impl<'a> Renderer<'a> {
             None => self.root_args_end()?,
         };
         let next = self.info.links.first();
-        Ok((at, self.separator(next)))
+        let sep = self.separator(next);
+        // A new line of the chain goes after a comment ending the verb's line.
+        let at = if sep.is_empty() {
+            at
+        } else {
+            self.past_line_comment(at)
+        };
+        Ok((at, sep))
+    }
+
+    /// The end of the line when only a `//` comment follows `at` on it, else `at`.
+    fn past_line_comment(&self, at: usize) -> usize {
+        let line_end = self.text[at..]
+            .find('\n')
+            .map_or(self.text.len(), |i| at + i);
+        if self.text[at..line_end].trim_start().starts_with("//") {
+            line_end
+        } else {
+            at
+        }
     }
 
     fn headers(&mut self) -> R<()> {
@@ -735,8 +754,9 @@ impl<'a> Renderer<'a> {
         };
         self.insert(span.start, "let closed: serde_json::Value = ");
         self.insert(span.end, &read);
+        let after_semi = self.past_line_comment(semi + 1);
         self.insert(
-            semi + 1,
+            after_semi,
             &format!(
                 "\n{indent}// Aurora answers 200 also when the account is not closed.\n{indent}if closed[\"data\"][\"closeUserAccount\"][\"result\"] != true {{\n{indent}    {fail}\n{indent}}}"
             ),
