@@ -1,21 +1,164 @@
-//! Front end (stub).
+//! Rust front end (syn, with proc-macro2 `span-locations`).
+//!
+//! One `syn::parse_file`, then:
+//! 1. [`walk`] collects the file's string constants and, per function, its `let`
+//!    bindings and the mutations of those bindings (`push_str`, `+=`, `insert`);
+//! 2. [`clients`] recognises reqwest (async and blocking) and ureq (2 and 3) request
+//!    chains (`client.delete(url).header(..).json(&..).send()`), lowering each into an
+//!    `HttpCall`, resolving URLs through constants, bindings and `format!`-family
+//!    macros ([`macros`] parses their bodies by hand, `json!` included);
+//! 3. [`secrets`] finds credential-looking string literals in the token stream (macro
+//!    bodies included, which syn leaves unparsed).
+//!
+//! syn drops comments, so [`lex`] finds them with a small lexer.
+//!
+//! Not for: guessing. What is not bound in this file stays a `Piece::Hole` or a
+//! `Value::Expr` showing the expression as written.
 
+mod clients;
+mod lex;
+mod macros;
 pub mod render;
+mod secrets;
+mod walk;
 
 use super::Extraction;
 use crate::call::Span;
 
-/// Finds the HTTP calls of a file.
-pub fn extract(_text: &str) -> Extraction {
-    Extraction::default()
+/// Maps proc-macro2 line/column positions (columns count chars) to byte offsets.
+pub(crate) struct Src<'a> {
+    pub text: &'a str,
+    line_starts: Vec<usize>,
+    /// Bytes of a byte-order mark that `syn::parse_file` strips before parsing.
+    bom: usize,
 }
 
-/// The first syntax error of the text.
-pub fn syntax_check(_text: &str) -> Option<(Span, String)> {
-    None
+impl<'a> Src<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        Src {
+            text,
+            line_starts,
+            bom,
+        }
+    }
+
+    pub fn offset(&self, lc: proc_macro2::LineColumn) -> usize {
+        let Some(&start) = self.line_starts.get(lc.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let start = if lc.line == 1 {
+            start + self.bom
+        } else {
+            start
+        };
+        let line = &self.text[start..];
+        line.char_indices()
+            .nth(lc.column)
+            .map(|(i, _)| start + i)
+            .unwrap_or(self.text.len())
+    }
+
+    pub fn span(&self, span: proc_macro2::Span) -> Span {
+        self.offset(span.start())..self.offset(span.end())
+    }
+
+    pub fn of<T: syn::spanned::Spanned>(&self, node: &T) -> Span {
+        self.span(node.span())
+    }
+
+    pub fn slice(&self, span: &Span) -> &'a str {
+        self.text.get(span.clone()).unwrap_or("")
+    }
 }
 
-/// The spans of every comment of the text.
-pub fn comments(_text: &str) -> Vec<Span> {
-    Vec::new()
+/// Frees this thread's proc-macro2 source map: every parse adds the whole text to it
+/// and nothing else ever removes it, so a long scan would keep every file it read.
+/// Call only once no span of this thread is read again.
+pub(crate) fn release_spans() {
+    proc_macro2::extra::invalidate_current_thread_spans();
+}
+
+/// Parses the text; the error carries its byte span.
+fn parse(text: &str) -> Result<syn::File, (Span, String)> {
+    syn::parse_file(text).map_err(|e| {
+        let src = Src::new(text);
+        let span = src.span(e.span());
+        let span = if span.start == span.end && span.end < text.len() {
+            span.start..span.start + text[span.start..].chars().next().map_or(0, char::len_utf8)
+        } else {
+            span
+        };
+        let message = e.to_string();
+        // proc-macro2's lexer error says nothing about the cause.
+        let message = if message == "cannot parse string into token stream" {
+            "unbalanced delimiter or unterminated literal".to_string()
+        } else {
+            message
+        };
+        (span, message)
+    })
+}
+
+/// Extracts the HTTP calls, secrets and first syntax error of a Rust file.
+pub fn extract(text: &str) -> Extraction {
+    let out = match parse(text) {
+        Ok(file) => {
+            let src = Src::new(text);
+            let found = clients::collect(&src, &file);
+            Extraction {
+                calls: found.into_iter().map(|c| c.call).collect(),
+                secrets: secrets::collect(text),
+                syntax_error: None,
+                tree: None,
+            }
+        }
+        Err(e) => Extraction {
+            syntax_error: Some(e),
+            ..Extraction::default()
+        },
+    };
+    release_spans();
+    out
+}
+
+/// The first syntax error of the text (a parse only).
+pub fn syntax_check(text: &str) -> Option<(Span, String)> {
+    let out = parse(text).err();
+    release_spans();
+    out
+}
+
+/// The spans of every comment of the text (`//…` and `/* … */`, markers included).
+pub fn comments(text: &str) -> Vec<Span> {
+    lex::comments(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_count_chars() {
+        let text = "let é = \"x\";\nfn f() {}\n";
+        let src = Src::new(text);
+        // `=` is the seventh char but the eighth byte (`é` takes two).
+        let lc = proc_macro2::LineColumn { line: 1, column: 6 };
+        assert_eq!(src.offset(lc), 7);
+        let lc = proc_macro2::LineColumn { line: 2, column: 3 };
+        assert_eq!(&text[src.offset(lc)..src.offset(lc) + 1], "f");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_span() {
+        let (span, _) = syntax_check("fn main() {\n  let x = ;\n}\n").unwrap();
+        assert_eq!(span.start, 22);
+        assert!(syntax_check("fn main() {}").is_none());
+    }
 }

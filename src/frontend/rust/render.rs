@@ -1,16 +1,1068 @@
-//! Renders a `CallRewrite` as edits in this front end's language.
+//! Renders a `CallRewrite` as edits of a Rust file, keeping the builder-chain style.
+//!
+//! The file is parsed again and each call is found by its exact span among the request
+//! chains ([`super::clients`]); every change is an edit of one link of the chain: the
+//! verb (`.delete(` → `.put(`, `Method::DELETE` → `Method::PUT`, `ureq::delete` →
+//! `ureq::put`), the URL argument (or the `let` binding it names, when used only
+//! there) rewritten as a `format!` that keeps named constants, `.header(..)` links set,
+//! added or removed, `.query(..)` links dropped, and the body link replaced
+//! (`.json(&serde_json::json!({…}))`, `.form(&[…])`; ureq's `send_json`/`send_form`).
+//! 360Learning token and e-mail → id helpers are appended to the file once, in the
+//! file's client (reqwest async or blocking, ureq 2 or 3).
+//!
+//! The Aurora CloseUserAccount rewrite posts the mutation (a `CLOSE_USER_ACCOUNT`
+//! constant appended once) and, because Aurora answers 200 when the account is not
+//! closed, reads the body and checks `data.closeUserAccount.result` right after the
+//! call: only for a chain that is a statement of its own and yields the response.
+//!
+//! Not rendered (returned as an error, so the fix is shown as manual): CloseUserAccount
+//! calls whose response is used further, query parameters built elsewhere.
 
-use crate::call::HttpCall;
+use super::clients::{self, ChainInfo, Found, Link};
+use super::Src;
+use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::CallRewrite;
+use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
+use std::collections::BTreeMap;
+
+type R<T> = Result<T, String>;
 
 /// The edits of each rewrite, or why it cannot be rendered.
-pub fn render_batch(
-    _text: &str,
-    items: &[(&HttpCall, &CallRewrite)],
-) -> Vec<Result<Vec<Edit>, String>> {
+pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
+    let Ok(file) = syn::parse_file(text) else {
+        super::release_spans();
+        return items
+            .iter()
+            .map(|_| Err("the file could not be parsed".into()))
+            .collect();
+    };
+    let src = Src::new(text);
+    let found = clients::collect(&src, &file);
+    drop(file);
+    super::release_spans();
     items
         .iter()
-        .map(|_| Err("rewriting calls in this language is not supported yet".to_string()))
+        .map(|(call, rewrite)| {
+            let f = found
+                .iter()
+                .find(|f| f.call.span == call.span && f.call.client == call.client)
+                .ok_or("the call was not found in the file")?;
+            Renderer::new(text, f, rewrite).render()
+        })
         .collect()
+}
+
+/// How the rendered code gets a value that needs a request of its own.
+#[derive(Clone, Copy, PartialEq)]
+enum Flavor {
+    ReqwestAsync,
+    ReqwestBlocking,
+    Ureq2,
+    Ureq3,
+}
+
+struct Renderer<'a> {
+    text: &'a str,
+    call: &'a HttpCall,
+    info: &'a ChainInfo,
+    rw: &'a CallRewrite,
+    flavor: Flavor,
+    /// Replacements and removals.
+    edits: Vec<Edit>,
+    /// Insertions, by offset (several at one point are written in order).
+    inserts: BTreeMap<usize, String>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(text: &'a str, f: &'a Found, rw: &'a CallRewrite) -> Self {
+        let info = &f.info;
+        let awaits = info.links.iter().any(|l| l.name == "await");
+        let flavor = match (f.call.client, info.ureq) {
+            (Client::Ureq, 3) => Flavor::Ureq3,
+            (Client::Ureq, _) => Flavor::Ureq2,
+            _ if awaits || info.in_async => Flavor::ReqwestAsync,
+            _ => Flavor::ReqwestBlocking,
+        };
+        Renderer {
+            text,
+            call: &f.call,
+            info,
+            rw,
+            flavor,
+            edits: Vec::new(),
+            inserts: BTreeMap::new(),
+        }
+    }
+
+    fn ureq(&self) -> bool {
+        matches!(self.flavor, Flavor::Ureq2 | Flavor::Ureq3)
+    }
+
+    fn render(mut self) -> R<Vec<Edit>> {
+        if self.call.client == Client::BaseUrl {
+            return Err("a base URL constant is not a request".into());
+        }
+        if self.closes_account() {
+            self.close_account_check()?;
+        }
+        self.method()?;
+        self.url()?;
+        self.query()?;
+        self.headers()?;
+        self.body()?;
+        self.helper();
+        let mut edits = std::mem::take(&mut self.edits);
+        for (at, content) in std::mem::take(&mut self.inserts) {
+            edits.push(Edit {
+                span: at..at,
+                content,
+            });
+        }
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        for w in edits.windows(2) {
+            if w[0].span.end > w[1].span.start {
+                return Err("the changes to this call overlap; rewrite it by hand".into());
+            }
+        }
+        Ok(edits)
+    }
+
+    fn replace(&mut self, span: Span, content: impl Into<String>) {
+        self.edits.push(Edit {
+            span,
+            content: content.into(),
+        });
+    }
+
+    fn insert(&mut self, at: usize, content: &str) {
+        self.inserts.entry(at).or_default().push_str(content);
+    }
+
+    // ----- method ---------------------------------------------------------------------
+
+    fn method(&mut self) -> R<()> {
+        let Some(new) = &self.rw.method else {
+            return Ok(());
+        };
+        if self.call.method.is(new) {
+            return Ok(());
+        }
+        let Some(span) = self.call.method.span.clone() else {
+            return Err("the method is not written at the call".into());
+        };
+        if self.call.method.name.is_none() {
+            return Err(
+                "the method is computed here; set it to {new} by hand".replace("{new}", new)
+            );
+        }
+        let written = self.text[span.clone()].to_string();
+        if let Some(root) = &self.info.root_fn {
+            if root.starts_with("reqwest") {
+                // `reqwest::get(url)` has no other verbs: build a client instead.
+                let path_start = self.call.span.start;
+                let client = if root.contains("blocking") {
+                    "reqwest::blocking::Client::new()"
+                } else {
+                    "reqwest::Client::new()"
+                };
+                self.replace(
+                    path_start..span.end,
+                    format!("{client}.{}", new.to_ascii_lowercase()),
+                );
+                let after_args = self.root_args_end()?;
+                self.insert(after_args, ".send()");
+                return Ok(());
+            }
+        }
+        let content = if written.chars().all(|c| c.is_ascii_uppercase()) {
+            new.to_ascii_uppercase()
+        } else {
+            new.to_ascii_lowercase()
+        };
+        self.replace(span, content);
+        Ok(())
+    }
+
+    /// End of `reqwest::get(url)`'s argument list.
+    fn root_args_end(&self) -> R<usize> {
+        let after = self.info.url_arg.end;
+        let close = self.text[after..]
+            .find(')')
+            .ok_or("the call's arguments were not found")?;
+        Ok(after + close + 1)
+    }
+
+    // ----- URL ------------------------------------------------------------------------
+
+    fn url(&mut self) -> R<()> {
+        let Some(new) = &self.rw.url else {
+            return Ok(());
+        };
+        let mut parts: Vec<Chunk> = Vec::new();
+        for p in &new.prefix {
+            match p {
+                Piece::Lit { text, span, .. } => {
+                    match self.call.vias.iter().find(|v| v.literal == *span) {
+                        Some(v) => parts.push(Chunk::Expr(v.expr.clone())),
+                        None => parts.push(Chunk::Lit(text.clone())),
+                    }
+                }
+                Piece::Hole { expr, .. } => parts.push(Chunk::Expr(expr.clone())),
+            }
+        }
+        for p in &new.path {
+            parts.push(self.part(p)?);
+        }
+        self.refold_constant(&new.prefix, &mut parts);
+        let built = string_expr(&parts);
+        let is_format = built.starts_with("format!");
+        if let Some(binding) = self.info.url_binding.clone() {
+            let old = &self.text[binding.clone()];
+            let literal = old.starts_with('"') || old.starts_with('r');
+            let content = if is_format && literal {
+                format!("&{built}")
+            } else {
+                built
+            };
+            self.replace(binding, content);
+            return Ok(());
+        }
+        let arg = self.info.url_arg.clone();
+        let old = &self.text[arg.clone()];
+        let content = if is_format && (old.starts_with('&') || self.flavor == Flavor::Ureq2) {
+            format!("&{built}")
+        } else {
+            built
+        };
+        self.replace(arg, content);
+        Ok(())
+    }
+
+    /// A kept prefix that ends inside a named constant (`SECURID_BASE` =
+    /// `https://host/AdminInterface/restapi/v1`, cut after the host) is written as the
+    /// constant again when the new path starts with the rest of its value.
+    fn refold_constant(&self, prefix: &[Piece], parts: &mut Vec<Chunk>) {
+        let Some(Piece::Lit { span, .. }) = prefix.last() else {
+            return;
+        };
+        let Some(via) = self
+            .call
+            .vias
+            .iter()
+            .find(|v| v.literal.start == span.start && v.literal.end > span.end)
+        else {
+            return;
+        };
+        let rest = &self.text[span.end..via.literal.end];
+        let at = prefix.len() - 1;
+        let Some(Chunk::Lit(next)) = parts.get(at + 1) else {
+            return;
+        };
+        let Some(tail) = next.strip_prefix(rest) else {
+            return;
+        };
+        let tail = tail.to_string();
+        parts[at] = Chunk::Expr(via.expr.clone());
+        if tail.is_empty() {
+            parts.remove(at + 1);
+        } else {
+            parts[at + 1] = Chunk::Lit(tail);
+        }
+    }
+
+    /// One part of a rewritten string as Rust.
+    fn part(&self, p: &Part) -> R<Chunk> {
+        Ok(match p {
+            Part::Lit(t) => Chunk::Lit(t.clone()),
+            Part::Source { text, .. } => Chunk::Expr(text.clone()),
+            Part::Env(name) => Chunk::Expr(format!(
+                "std::env::var({}).unwrap_or_default()",
+                rust_string(name)
+            )),
+            Part::Token { origin } => Chunk::Expr(self.token_expr(origin)?),
+            Part::UserId { email, origin } => Chunk::Expr(self.user_id_expr(email, origin)?),
+        })
+    }
+
+    // ----- query and headers ------------------------------------------------------------
+
+    fn links(&self, names: &[&str]) -> Vec<Link> {
+        let end = self.sender_index().unwrap_or(self.info.links.len());
+        self.info.links[..end]
+            .iter()
+            .filter(|l| names.contains(&l.name.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    fn sender_index(&self) -> Option<usize> {
+        self.info.sender
+    }
+
+    /// Removes a link with the whitespace before it.
+    fn remove_link(&mut self, link: &Link) {
+        let before = self.text[..link.span.start].trim_end().len();
+        self.replace(before..link.span.end, "");
+    }
+
+    fn query(&mut self) -> R<()> {
+        let drop = |k: &str| self.rw.drop_query || self.rw.drop_params.iter().any(|p| p == k);
+        for link in self.links(&["query", "query_pairs"]) {
+            if self.rw.drop_query {
+                self.remove_link(&link);
+                continue;
+            }
+            let items: Vec<&(String, Span)> = self
+                .info
+                .query_items
+                .iter()
+                .filter(|(_, s)| link.span.start <= s.start && s.end <= link.span.end)
+                .collect();
+            if items.is_empty() {
+                // `.query(&params)`: keys known only when every one of them is dropped.
+                let known = &self.call.query;
+                if !known.open
+                    && !known.entries.is_empty()
+                    && known.entries.iter().all(|f| drop(&f.key))
+                {
+                    self.remove_link(&link);
+                } else if !self.rw.drop_params.is_empty()
+                    && (known.open || known.entries.iter().any(|f| drop(&f.key)))
+                {
+                    return Err("the query parameters are built elsewhere; remove the v1 credentials from them by hand".into());
+                }
+                continue;
+            }
+            let dropped: Vec<&&(String, Span)> = items.iter().filter(|(k, _)| drop(k)).collect();
+            if dropped.len() == items.len() {
+                self.remove_link(&link);
+            } else {
+                for (_, span) in dropped {
+                    let end = self.text[span.end..]
+                        .find(|c: char| !c.is_whitespace())
+                        .map(|i| span.end + i)
+                        .filter(|i| self.text[*i..].starts_with(','))
+                        .map(|i| {
+                            let after = i + 1;
+                            after
+                                + (self.text[after..].len() - self.text[after..].trim_start().len())
+                        })
+                        .unwrap_or(span.end);
+                    self.replace(span.start..end, "");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The link of header `name`, if the chain sets it.
+    fn header_link(&self, name: &str) -> Option<(Link, bool)> {
+        let entry = self
+            .call
+            .headers
+            .entries
+            .iter()
+            .find(|f| f.key.eq_ignore_ascii_case(name))?;
+        let link =
+            self.info.links.iter().find(|l| {
+                l.args.first() == Some(&entry.key_span) || l.name_span == entry.key_span
+            })?;
+        Some((link.clone(), link.name == "bearer_auth"))
+    }
+
+    fn separator(&self, next: Option<&Link>) -> String {
+        // A chain written one link per line keeps that layout.
+        let Some(next) = next else {
+            return String::new();
+        };
+        let ws_start = self.text[..next.span.start].trim_end().len();
+        let ws = &self.text[ws_start..next.span.start];
+        match ws.rfind('\n') {
+            Some(i) => format!("\n{}", &ws[i + 1..]),
+            None => String::new(),
+        }
+    }
+
+    /// Where links are added after the verb, and the separator before each.
+    fn after_verb(&self) -> R<(usize, String)> {
+        let at = match &self.info.verb {
+            Some(v) => v.span.end,
+            None => self.root_args_end()?,
+        };
+        let next = self.info.links.first();
+        let sep = self.separator(next);
+        // A new line of the chain goes after a comment ending the verb's line.
+        let at = if sep.is_empty() {
+            at
+        } else {
+            self.past_line_comment(at)
+        };
+        Ok((at, sep))
+    }
+
+    /// The end of the line when only a `//` comment follows `at` on it, else `at`.
+    fn past_line_comment(&self, at: usize) -> usize {
+        let line_end = self.text[at..]
+            .find('\n')
+            .map_or(self.text.len(), |i| at + i);
+        if self.text[at..line_end].trim_start().starts_with("//") {
+            line_end
+        } else {
+            at
+        }
+    }
+
+    fn headers(&mut self) -> R<()> {
+        for name in &self.rw.remove_headers {
+            if let Some((link, _)) = self.header_link(name) {
+                self.remove_link(&link);
+            }
+        }
+        let mut added = String::new();
+        let set_method = if self.flavor == Flavor::Ureq2 {
+            "set"
+        } else {
+            "header"
+        };
+        let (at, sep) = self.after_verb()?;
+        for (name, parts) in &self.rw.set_headers {
+            let chunks: Vec<Chunk> = parts.iter().map(|p| self.part(p)).collect::<R<_>>()?;
+            // `Bearer <expr>` on reqwest is `.bearer_auth(expr)`.
+            let bearer = match chunks.as_slice() {
+                [Chunk::Lit(l), Chunk::Expr(e)]
+                    if l == "Bearer " && name.eq_ignore_ascii_case("authorization") =>
+                {
+                    Some(e.clone())
+                }
+                _ => None,
+            };
+            let value = string_expr(&chunks);
+            let value_arg = if self.flavor == Flavor::Ureq2 && value.starts_with("format!") {
+                format!("&{value}")
+            } else {
+                value.clone()
+            };
+            match self.header_link(name) {
+                Some((link, true)) => match &bearer {
+                    Some(e) => self.replace(link.args[0].clone(), e.clone()),
+                    None => self.replace(
+                        link.span.clone(),
+                        format!(".{set_method}({}, {value_arg})", rust_string(name)),
+                    ),
+                },
+                Some((link, false)) => {
+                    let Some(arg) = link.args.get(1) else {
+                        return Err("the header link has no value".into());
+                    };
+                    if self.text[arg.clone()] != value_arg {
+                        self.replace(arg.clone(), value_arg.clone());
+                    }
+                }
+                None => match (&bearer, self.ureq()) {
+                    (Some(e), false) => added.push_str(&format!("{sep}.bearer_auth({e})")),
+                    _ => added.push_str(&format!(
+                        "{sep}.{set_method}({}, {value_arg})",
+                        rust_string(name)
+                    )),
+                },
+            }
+        }
+        if !added.is_empty() {
+            self.insert(at, &added);
+        }
+        Ok(())
+    }
+
+    // ----- body -------------------------------------------------------------------------
+
+    fn body(&mut self) -> R<()> {
+        let Some(body) = &self.rw.body else {
+            return Ok(());
+        };
+        let body_links = self.links(&["json", "form", "body", "multipart"]);
+        let sender = self.sender_index().map(|i| self.info.links[i].clone());
+        let new_method = self
+            .rw
+            .method
+            .clone()
+            .or_else(|| self.call.method.name.clone())
+            .unwrap_or_default();
+        let with_body = matches!(new_method.as_str(), "POST" | "PUT" | "PATCH");
+        match body {
+            NewBody::None => {
+                for l in &body_links {
+                    self.remove_link(l);
+                }
+                if let Some(s) = sender.clone().filter(|s| s.name.starts_with("send_")) {
+                    let call = if self.flavor == Flavor::Ureq3 && with_body {
+                        ".send_empty()"
+                    } else {
+                        ".call()"
+                    };
+                    self.replace(s.span.clone(), call);
+                } else if let Some(s) = sender.filter(|s| s.name == "call") {
+                    if self.flavor == Flavor::Ureq3 && with_body {
+                        self.replace(s.span.clone(), ".send_empty()");
+                    }
+                }
+                Ok(())
+            }
+            NewBody::Json(v) => {
+                let macro_path = self.json_macro();
+                let json = format!(
+                    "{macro_path}!({})",
+                    self.rvalue_laid_out(v, sender.as_ref())?
+                );
+                if self.ureq() {
+                    let s = sender.ok_or("the ureq request is not sent in this chain")?;
+                    self.replace(s.span.clone(), format!(".send_json({json})"));
+                    return Ok(());
+                }
+                self.reqwest_body(&body_links, sender.as_ref(), &format!(".json(&{json})"))
+            }
+            NewBody::Form(fields) => {
+                if fields.is_empty() {
+                    return Err("no parameters to send as a form".into());
+                }
+                let pairs = self.form_pairs(fields)?;
+                if self.ureq() {
+                    let s = sender.ok_or("the ureq request is not sent in this chain")?;
+                    let arg = if self.flavor == Flavor::Ureq2 {
+                        format!("&{pairs}")
+                    } else {
+                        pairs
+                    };
+                    self.replace(s.span.clone(), format!(".send_form({arg})"));
+                    return Ok(());
+                }
+                self.reqwest_body(&body_links, sender.as_ref(), &format!(".form(&{pairs})"))
+            }
+        }
+    }
+
+    fn reqwest_body(&mut self, existing: &[Link], sender: Option<&Link>, link: &str) -> R<()> {
+        if let Some((first, rest)) = existing.split_first() {
+            self.replace(first.span.clone(), link);
+            for l in rest {
+                self.remove_link(l);
+            }
+            return Ok(());
+        }
+        match sender {
+            Some(s) => {
+                let sep = self.separator(Some(s));
+                let at = self.text[..s.span.start].trim_end().len();
+                self.insert(at, &format!("{sep}{link}"));
+            }
+            None => {
+                let (at, sep) = self.after_verb()?;
+                self.insert(at, &format!("{sep}{link}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `json!` macro as the chain already writes it (`json!`, `ureq::json!`).
+    fn json_macro(&self) -> String {
+        for l in &self.info.links {
+            if let Some(arg) = l.args.first() {
+                let t = self.text[arg.clone()].trim_start_matches('&');
+                if let Some(i) = t.find("json!") {
+                    let path = &t[..i + 4];
+                    if path
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                    {
+                        return path.to_string();
+                    }
+                }
+            }
+        }
+        let imported = regex::Regex::new(r"use\s+serde_json::(?:json|\{[^}]*\bjson\b[^}]*\})\s*;")
+            .expect("valid regex");
+        if imported.is_match(self.text) {
+            "json".into()
+        } else {
+            "serde_json::json".into()
+        }
+    }
+
+    fn rvalue(&self, v: &RValue) -> R<String> {
+        Ok(match v {
+            RValue::Str(p)
+                if self.closes_account()
+                    && Some(p)
+                        == self
+                            .close_account_query()
+                            .map(|q| vec![Part::Lit(q)])
+                            .as_ref() =>
+            {
+                "CLOSE_USER_ACCOUNT".into()
+            }
+            RValue::Str(parts) => match parts.as_slice() {
+                // `std::env::var(..).unwrap_or_default()` is a String already.
+                [p @ Part::Env(_)] => match self.part(p)? {
+                    Chunk::Expr(e) | Chunk::Lit(e) => e,
+                },
+                _ => {
+                    let chunks: Vec<Chunk> =
+                        parts.iter().map(|p| self.part(p)).collect::<R<_>>()?;
+                    string_expr(&chunks)
+                }
+            },
+            RValue::Bool(b) => b.to_string(),
+            RValue::Num(n) => n.clone(),
+            RValue::Null => "null".into(),
+            RValue::Array(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|i| self.rvalue(i))
+                    .collect::<R<Vec<_>>>()?
+                    .join(", ")
+            ),
+            RValue::Object(entries) => {
+                let inner = entries
+                    .iter()
+                    .map(|(k, v)| Ok(format!("{}: {}", rust_string(k), self.rvalue(v)?)))
+                    .collect::<R<Vec<_>>>()?;
+                if inner.is_empty() {
+                    "{}".into()
+                } else {
+                    format!("{{ {} }}", inner.join(", "))
+                }
+            }
+        })
+    }
+
+    /// A top-level object one entry per line when the chain is written one link per
+    /// line and the object would not fit on one.
+    fn rvalue_laid_out(&self, v: &RValue, sender: Option<&Link>) -> R<String> {
+        let inline = self.rvalue(v)?;
+        let sep = self.separator(sender);
+        let (RValue::Object(entries), Some(indent)) = (v, sep.strip_prefix('\n')) else {
+            return Ok(inline);
+        };
+        if inline.len() + indent.len() + 16 <= 100 {
+            return Ok(inline);
+        }
+        let inner = entries
+            .iter()
+            .map(|(k, v)| {
+                Ok(format!(
+                    "{indent}    {}: {},\n",
+                    rust_string(k),
+                    self.rvalue(v)?
+                ))
+            })
+            .collect::<R<String>>()?;
+        Ok(format!("{{\n{inner}{indent}}}"))
+    }
+
+    /// `[("k", v), …]` with one value type for all pairs.
+    fn form_pairs(&self, fields: &[(String, RValue)]) -> R<String> {
+        let mut values = Vec::new();
+        for (_, v) in fields {
+            let chunks: Vec<Chunk> = match v {
+                RValue::Str(parts) => parts.iter().map(|p| self.part(p)).collect::<R<_>>()?,
+                RValue::Bool(b) => vec![Chunk::Lit(b.to_string())],
+                RValue::Num(n) => vec![Chunk::Lit(n.clone())],
+                RValue::Null => vec![Chunk::Lit(String::new())],
+                _ => return Err("a form field holds an object".into()),
+            };
+            values.push(chunks);
+        }
+        let all_literal = values
+            .iter()
+            .all(|c| c.iter().all(|x| matches!(x, Chunk::Lit(_))));
+        // One element type for every pair: `&str`. Expressions whose type is not
+        // known here go through `to_string()` (the temporary lives until the request
+        // is sent, at the end of the statement).
+        let rendered: Vec<String> = fields
+            .iter()
+            .zip(&values)
+            .map(|((k, _), chunks)| {
+                let v = match chunks.as_slice() {
+                    _ if all_literal => string_expr(chunks),
+                    [Chunk::Lit(l)] => rust_string(l),
+                    [Chunk::Expr(e)] => {
+                        let e = e.trim_start_matches('&');
+                        if is_path(e) {
+                            format!("{e}.to_string().as_str()")
+                        } else {
+                            format!("({e}).to_string().as_str()")
+                        }
+                    }
+                    _ => format!("{}.as_str()", string_expr(chunks)),
+                };
+                format!("({}, {v})", rust_string(k))
+            })
+            .collect();
+        Ok(format!("[{}]", rendered.join(", ")))
+    }
+
+    // ----- CloseUserAccount ---------------------------------------------------------------
+
+    fn closes_account(&self) -> bool {
+        matches!(&self.rw.body, Some(NewBody::Json(RValue::Object(e)))
+            if e.iter().any(|(k, v)| k == "operationName"
+                && matches!(v, RValue::Str(p) if p == &vec![Part::Lit("CloseUserAccount".into())])))
+    }
+
+    /// Reads the response body and fails unless `data.closeUserAccount.result` is true.
+    fn close_account_check(&mut self) -> R<()> {
+        let manual = "the call's response is used further: check data.closeUserAccount.result (Aurora answers 200 when the account is not closed) by hand";
+        let span = self.call.span.clone();
+        let before = self.text[..span.start].trim_end();
+        let after = self.text[span.end..].trim_start();
+        let statement = (before.ends_with(';') || before.ends_with('{') || before.ends_with('}'))
+            && after.starts_with(';');
+        let sender = self.sender_index().ok_or(manual)?;
+        let tail = &self.info.links[sender + 1..];
+        let yields_response = tail
+            .last()
+            .is_some_and(|l| matches!(l.name.as_str(), "?" | "unwrap" | "expect"))
+            && tail.iter().all(|l| {
+                matches!(
+                    l.name.as_str(),
+                    "await" | "?" | "unwrap" | "expect" | "error_for_status"
+                )
+            });
+        if !statement || !yields_response {
+            return Err(manual.into());
+        }
+        let propagate = self.propagate_to_caller();
+        let links: Vec<String> = match self.flavor {
+            Flavor::ReqwestAsync => vec![".json()".into(), format!(".await{propagate}")],
+            Flavor::ReqwestBlocking => vec![format!(".json(){propagate}")],
+            Flavor::Ureq2 => vec![format!(".into_json(){propagate}")],
+            Flavor::Ureq3 => vec![".body_mut()".into(), format!(".read_json(){propagate}")],
+        };
+        let sep = self.separator(self.info.links.get(sender));
+        let read: String = links.iter().map(|l| format!("{sep}{l}")).collect();
+        let semi = span.end + (self.text[span.end..].len() - after.len());
+        let line_start = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = self.text[line_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        let ret = &self.info.fn_ret;
+        let fail = if ret.contains("Box<dyn") || ret.contains("anyhow") || ret.contains("eyre") {
+            "return Err(format!(\"CloseUserAccount failed: {closed}\").into());"
+        } else {
+            "panic!(\"CloseUserAccount failed: {closed}\");"
+        };
+        self.insert(span.start, "let closed: serde_json::Value = ");
+        self.insert(span.end, &read);
+        let after_semi = self.past_line_comment(semi + 1);
+        self.insert(
+            after_semi,
+            &format!(
+                "\n{indent}// Aurora answers 200 also when the account is not closed.\n{indent}if closed[\"data\"][\"closeUserAccount\"][\"result\"] != true {{\n{indent}    {fail}\n{indent}}}"
+            ),
+        );
+        if !self.text.contains("const CLOSE_USER_ACCOUNT: &str") {
+            let end = self.text.len();
+            let lead = if self.text.ends_with('\n') { "" } else { "\n" };
+            let query = self.close_account_query().unwrap_or_default();
+            self.insert(
+                end,
+                &format!("{lead}\n/// Aurora's CloseUserAccount mutation (Khoros Community API 2.1, GraphQL).\nconst CLOSE_USER_ACCOUNT: &str = {};\n", rust_string(&query)),
+            );
+        }
+        Ok(())
+    }
+
+    fn close_account_query(&self) -> Option<String> {
+        let Some(NewBody::Json(RValue::Object(e))) = &self.rw.body else {
+            return None;
+        };
+        e.iter().find_map(|(k, v)| match (k.as_str(), v) {
+            ("query", RValue::Str(p)) => match p.as_slice() {
+                [Part::Lit(q)] => Some(q.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// `?` when the enclosing function returns the client's error (or a boxed or
+    /// anyhow error), else `.expect(…)`.
+    fn propagate_to_caller(&self) -> &'static str {
+        match self.propagate() {
+            "?" => "?",
+            _ => ".expect(\"CloseUserAccount response\")",
+        }
+    }
+
+    // ----- 360Learning token helper -------------------------------------------------------
+
+    fn helper_name(&self) -> &'static str {
+        match self.flavor {
+            Flavor::ReqwestAsync => "learning360_token",
+            Flavor::ReqwestBlocking => "learning360_token_blocking",
+            Flavor::Ureq2 | Flavor::Ureq3 => "learning360_token_ureq",
+        }
+    }
+
+    /// How the enclosing function passes the helper's error on.
+    fn propagate(&self) -> &'static str {
+        let ret = &self.info.fn_ret;
+        let error_type_fits = match self.flavor {
+            Flavor::ReqwestAsync | Flavor::ReqwestBlocking => {
+                ret.contains("reqwest::Error") || ret.contains("reqwest::Result")
+            }
+            Flavor::Ureq2 | Flavor::Ureq3 => ret.contains("ureq::Error"),
+        };
+        if error_type_fits
+            || ret.contains("Box<dyn")
+            || ret.contains("anyhow")
+            || ret.contains("eyre")
+        {
+            "?"
+        } else {
+            ".expect(\"360Learning token request failed\")"
+        }
+    }
+
+    fn origin_arg(&self, origin: &[Part]) -> R<String> {
+        Ok(match origin {
+            [Part::Lit(l)] => rust_string(l),
+            [Part::Source { text, .. }] => {
+                let constant = text.rsplit("::").next().is_some_and(|n| {
+                    n.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                });
+                if constant {
+                    text.clone()
+                } else if is_path(text) {
+                    format!("&{text}")
+                } else {
+                    format!("&({text})")
+                }
+            }
+            _ => return Err("the 360Learning origin is not known here".into()),
+        })
+    }
+
+    fn token_expr(&self, origin: &[Part]) -> R<String> {
+        let origin = self.origin_arg(origin)?;
+        let wait = if self.flavor == Flavor::ReqwestAsync {
+            ".await"
+        } else {
+            ""
+        };
+        Ok(format!(
+            "{}({origin}){wait}{}",
+            self.helper_name(),
+            self.propagate()
+        ))
+    }
+
+    fn helper(&mut self) {
+        let token = self.helper_name();
+        let user = self.user_helper_name();
+        let need_token = self.rw.helpers.contains(&Helper::Learning360Token)
+            && !self.text.contains(&format!("fn {token}("));
+        let need_user = self.rw.helpers.contains(&Helper::Learning360UserId)
+            && !self.text.contains(&format!("fn {user}("));
+        let mut blocks = Vec::new();
+        if need_token {
+            blocks.push(self.token_helper(token));
+        }
+        if need_user {
+            blocks.push(self.user_helper(user, token));
+        }
+        if blocks.is_empty() {
+            return;
+        }
+        let end = self.text.len();
+        let lead = if self.text.ends_with('\n') { "" } else { "\n" };
+        let content: String = blocks.iter().map(|b| format!("\n{b}")).collect();
+        self.insert(end, &format!("{lead}{content}"));
+    }
+
+    fn error_type(&self) -> &'static str {
+        match self.flavor {
+            Flavor::ReqwestAsync | Flavor::ReqwestBlocking => "reqwest::Error",
+            Flavor::Ureq2 | Flavor::Ureq3 => "ureq::Error",
+        }
+    }
+
+    fn token_helper(&self, name: &str) -> String {
+        let creds = self.rw.learning360.clone().unwrap_or_else(|| {
+            crate::fix::rewrite::Learning360Credentials {
+                client_id_env: "LEARNING360_CLIENT_ID".into(),
+                client_secret_env: "LEARNING360_CLIENT_SECRET".into(),
+            }
+        });
+        let json = format!(
+            "serde_json::json!({{\n            \"grant_type\": \"client_credentials\",\n            \"client_id\": std::env::var({}).unwrap_or_default(),\n            \"client_secret\": std::env::var({}).unwrap_or_default(),\n        }})",
+            rust_string(&creds.client_id_env),
+            rust_string(&creds.client_secret_env)
+        );
+        let request = match self.flavor {
+            Flavor::ReqwestAsync => format!("reqwest::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()\n        .await?\n        .error_for_status()?\n        .json()\n        .await?"),
+            Flavor::ReqwestBlocking => format!("reqwest::blocking::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()?\n        .error_for_status()?\n        .json()?"),
+            Flavor::Ureq2 => format!("ureq::post(&format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .into_json()?"),
+            Flavor::Ureq3 => format!("ureq::post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .body_mut()\n        .read_json()?"),
+        };
+        let asyncness = if self.flavor == Flavor::ReqwestAsync {
+            "async "
+        } else {
+            ""
+        };
+        format!(
+            "/// 360Learning API v2: an OAuth2 access token (client credentials, `POST /api/v2/oauth2/token`).\n{asyncness}fn {name}(base: &str) -> Result<String, {}> {{\n    let body: serde_json::Value = {request};\n    Ok(body[\"access_token\"].as_str().unwrap_or_default().to_string())\n}}\n",
+            self.error_type()
+        )
+    }
+
+    fn user_helper(&self, name: &str, token: &str) -> String {
+        let request = match self.flavor {
+            Flavor::ReqwestAsync => format!("reqwest::Client::new()\n        .get(format!(\"{{base}}/api/v2/users\"))\n        .query(&[(\"mail[eq]\", email)])\n        .bearer_auth({token}(base).await?)\n        .header(\"360-api-version\", \"v2.0\")\n        .send()\n        .await?\n        .error_for_status()?\n        .json()\n        .await?"),
+            Flavor::ReqwestBlocking => format!("reqwest::blocking::Client::new()\n        .get(format!(\"{{base}}/api/v2/users\"))\n        .query(&[(\"mail[eq]\", email)])\n        .bearer_auth({token}(base)?)\n        .header(\"360-api-version\", \"v2.0\")\n        .send()?\n        .error_for_status()?\n        .json()?"),
+            Flavor::Ureq2 => format!("ureq::get(&format!(\"{{base}}/api/v2/users\"))\n        .query(\"mail[eq]\", email)\n        .set(\"Authorization\", &format!(\"Bearer {{}}\", {token}(base)?))\n        .set(\"360-api-version\", \"v2.0\")\n        .call()?\n        .into_json()?"),
+            Flavor::Ureq3 => format!("ureq::get(format!(\"{{base}}/api/v2/users\"))\n        .query(\"mail[eq]\", email)\n        .header(\"Authorization\", format!(\"Bearer {{}}\", {token}(base)?))\n        .header(\"360-api-version\", \"v2.0\")\n        .call()?\n        .body_mut()\n        .read_json()?"),
+        };
+        let asyncness = if self.flavor == Flavor::ReqwestAsync {
+            "async "
+        } else {
+            ""
+        };
+        format!(
+            "/// 360Learning API v2 identifies users by their internal id, not by e-mail\n/// (`GET /api/v2/users?mail[eq]=`). An unknown e-mail stops here rather than\n/// sending a request for the wrong user.\n{asyncness}fn {name}(base: &str, email: &str) -> Result<String, {}> {{\n    let users: serde_json::Value = {request};\n    match users[0][\"_id\"].as_str() {{\n        Some(id) => Ok(id.to_string()),\n        None => panic!(\"no 360Learning user with e-mail {{email}}\"),\n    }}\n}}\n",
+            self.error_type()
+        )
+    }
+
+    fn user_helper_name(&self) -> &'static str {
+        match self.flavor {
+            Flavor::ReqwestAsync => "learning360_user_id",
+            Flavor::ReqwestBlocking => "learning360_user_id_blocking",
+            Flavor::Ureq2 | Flavor::Ureq3 => "learning360_user_id_ureq",
+        }
+    }
+
+    fn user_id_expr(&self, email: &[Part], origin: &[Part]) -> R<String> {
+        let chunks: Vec<Chunk> = email.iter().map(|p| self.part(p)).collect::<R<_>>()?;
+        let email = match chunks.as_slice() {
+            [Chunk::Expr(e)] => {
+                let e = e.trim_start_matches('&');
+                if is_path(e) {
+                    format!("&{e}")
+                } else {
+                    format!("&({e})")
+                }
+            }
+            _ => {
+                let s = string_expr(&chunks);
+                if s.starts_with("format!") {
+                    format!("&{s}")
+                } else {
+                    s
+                }
+            }
+        };
+        let wait = if self.flavor == Flavor::ReqwestAsync {
+            ".await"
+        } else {
+            ""
+        };
+        Ok(format!(
+            "{}({}, {email}){wait}{}",
+            self.user_helper_name(),
+            self.origin_arg(origin)?,
+            self.propagate()
+        ))
+    }
+}
+
+/// A piece of a string the rewritten code builds.
+enum Chunk {
+    Lit(String),
+    Expr(String),
+}
+
+/// A Rust string literal for `s`.
+fn rust_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && !matches!(s, "self" | "Self" | "crate" | "super" | "_")
+}
+
+fn is_path(s: &str) -> bool {
+    s.split("::").all(is_ident) || s.split('.').all(is_ident)
+}
+
+/// A literal when every chunk is literal, else `format!` with plain names captured
+/// inline (`{user_id}`) and other expressions as positional arguments.
+fn string_expr(chunks: &[Chunk]) -> String {
+    if chunks.iter().all(|c| matches!(c, Chunk::Lit(_))) {
+        let text: String = chunks
+            .iter()
+            .map(|c| match c {
+                Chunk::Lit(t) => t.as_str(),
+                Chunk::Expr(_) => "",
+            })
+            .collect();
+        return rust_string(&text);
+    }
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for c in chunks {
+        match c {
+            Chunk::Lit(t) => template.push_str(&t.replace('{', "{{").replace('}', "}}")),
+            Chunk::Expr(e) if is_ident(e) => {
+                template.push('{');
+                template.push_str(e);
+                template.push('}');
+            }
+            Chunk::Expr(e) => {
+                template.push_str("{}");
+                args.push(e.clone());
+            }
+        }
+    }
+    let lit = rust_string(&template);
+    if args.is_empty() {
+        format!("format!({lit})")
+    } else {
+        format!("format!({lit}, {})", args.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_formats() {
+        assert_eq!(string_expr(&[Chunk::Lit("a\"b".into())]), r#""a\"b""#);
+        assert_eq!(
+            string_expr(&[
+                Chunk::Expr("BASE".into()),
+                Chunk::Lit("/users/{x}/".into()),
+                Chunk::Expr("user.id".into()),
+            ]),
+            r#"format!("{BASE}/users/{{x}}/{}", user.id)"#
+        );
+    }
 }

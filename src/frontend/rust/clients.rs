@@ -1,0 +1,1195 @@
+//! reqwest and ureq request chains, lowered into `HttpCall`s.
+//!
+//! A chain is read from its innermost expression outwards: the root (`client`,
+//! `reqwest::Client::new()`, `ureq::delete(url)`), the link that names the method and
+//! URL (`.delete(url)`, `.request(Method::DELETE, url)`), the builder links
+//! (`.header`, `.query`, `.json`, `.form`, `.body`, `.set`, …), the link that sends
+//! (`.send()`, `.call()`, `.send_json(..)`) and what is done with the response
+//! (`.error_for_status()`, `.status().is_success()`). URLs and values are resolved
+//! through the file's constants and the function's bindings ([`Resolver`]).
+
+use super::macros::{self, ArgRef, FmtPiece};
+use super::walk::{self, Function, Names};
+use super::Src;
+use crate::call::{
+    find_placeholders, Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, Span,
+    UrlTemplate, Value, Via,
+};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use syn::visit::Visit;
+use syn::Expr;
+
+const VERBS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
+
+/// Builder links: their presence after `x.get(url)` says `x` is an HTTP client.
+const BUILDER: [&str; 19] = [
+    "send",
+    "call",
+    "header",
+    "headers",
+    "json",
+    "form",
+    "query",
+    "query_pairs",
+    "bearer_auth",
+    "basic_auth",
+    "body",
+    "set",
+    "send_json",
+    "send_form",
+    "send_string",
+    "send_empty",
+    "error_for_status",
+    "timeout",
+    "multipart",
+];
+
+/// One link of a chain as written: `.name(args)`, `.await` or `?`.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub name: String,
+    /// From the `.` (or `?`) to the closing parenthesis.
+    pub span: Span,
+    pub name_span: Span,
+    pub args: Vec<Span>,
+}
+
+/// What the renderer needs besides the `HttpCall`.
+#[derive(Clone, Debug, Default)]
+pub struct ChainInfo {
+    /// Links after the verb link (or after the root call), in order.
+    pub links: Vec<Link>,
+    /// The verb link itself (`None` when the root is a call such as `ureq::delete(u)`).
+    pub verb: Option<Link>,
+    /// `reqwest::get`, `ureq::delete`: the root function's path as written.
+    pub root_fn: Option<String>,
+    /// 2 or 3 for ureq (by the API the chain uses), 0 for reqwest.
+    pub ureq: u8,
+    /// The URL argument at the call site.
+    pub url_arg: Span,
+    /// The initialiser of the `let` binding the URL argument names, when the binding
+    /// is used only there (the rewrite then edits the binding).
+    pub url_binding: Option<Span>,
+    /// `("company", …)` elements of `.query(&[…])`, by key.
+    pub query_items: Vec<(String, Span)>,
+    /// Index into `links` of the sending link.
+    pub sender: Option<usize>,
+    pub in_async: bool,
+    pub fn_ret: String,
+}
+
+pub struct Found {
+    pub call: HttpCall,
+    pub info: ChainInfo,
+}
+
+/// Every request chain of the file, plus unused absolute URL constants (`BaseUrl`).
+pub fn collect(src: &Src, file: &syn::File) -> Vec<Found> {
+    let names = walk::collect(src, file);
+    let mut v = Calls {
+        r: Resolver {
+            src,
+            names: &names,
+            vias: RefCell::new(Vec::new()),
+            plain: RefCell::new(Vec::new()),
+        },
+        uses_ureq: src.text.contains("ureq"),
+        uses_reqwest: src.text.contains("reqwest"),
+        consumed: HashSet::new(),
+        found: Vec::new(),
+    };
+    v.visit_file(file);
+    let mut found = v.found;
+    base_urls(&v.r, &mut found);
+    found
+}
+
+struct Calls<'s, 'f> {
+    r: Resolver<'s, 'f>,
+    uses_ureq: bool,
+    uses_reqwest: bool,
+    /// Chain nodes already read as part of an outer chain.
+    consumed: HashSet<*const Expr>,
+    found: Vec<Found>,
+}
+
+enum Step<'f> {
+    Method(&'f syn::ExprMethodCall),
+    Await(&'f syn::ExprAwait),
+    Try(&'f syn::ExprTry),
+}
+
+impl<'f> Visit<'f> for Calls<'_, 'f> {
+    fn visit_expr(&mut self, node: &'f Expr) {
+        if !self.consumed.contains(&(node as *const Expr))
+            && matches!(
+                node,
+                Expr::MethodCall(_) | Expr::Await(_) | Expr::Try(_) | Expr::Call(_)
+            )
+        {
+            self.chain(node);
+        }
+        syn::visit::visit_expr(self, node);
+    }
+}
+
+fn path_text(path: &syn::Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+impl<'s, 'f> Calls<'s, 'f> {
+    fn link(&self, step: &Step<'f>) -> Link {
+        let src = self.r.src;
+        match step {
+            Step::Method(m) => {
+                let dot = src.span(m.dot_token.span).start;
+                let end = src.span(m.paren_token.span.close()).end;
+                Link {
+                    name: m.method.to_string(),
+                    span: dot..end,
+                    name_span: src.span(m.method.span()),
+                    args: m.args.iter().map(|a| src.of(a)).collect(),
+                }
+            }
+            Step::Await(a) => {
+                let dot = src.span(a.dot_token.span).start;
+                let end = src.span(a.await_token.span).end;
+                Link {
+                    name: "await".into(),
+                    span: dot..end,
+                    name_span: dot + 1..end,
+                    args: Vec::new(),
+                }
+            }
+            Step::Try(t) => {
+                let q = src.span(t.question_token.span);
+                Link {
+                    name: "?".into(),
+                    span: q.clone(),
+                    name_span: q,
+                    args: Vec::new(),
+                }
+            }
+        }
+    }
+
+    fn chain(&mut self, outer: &'f Expr) {
+        // Flatten, outermost first.
+        let mut steps: Vec<Step<'f>> = Vec::new();
+        let mut nodes: Vec<*const Expr> = Vec::new();
+        let mut e = outer;
+        loop {
+            nodes.push(e as *const Expr);
+            match e {
+                Expr::MethodCall(m) => {
+                    steps.push(Step::Method(m));
+                    e = &m.receiver;
+                }
+                Expr::Await(a) => {
+                    steps.push(Step::Await(a));
+                    e = &a.base;
+                }
+                Expr::Try(t) => {
+                    steps.push(Step::Try(t));
+                    e = &t.expr;
+                }
+                Expr::Paren(p) => e = &p.expr,
+                _ => break,
+            }
+        }
+        steps.reverse();
+        let root = e;
+        let src = self.r.src;
+
+        // The verb: a root function (`reqwest::get(u)`, `ureq::delete(u)`) or a link.
+        let mut root_fn = None;
+        let mut verb_at = None;
+        let mut method = None;
+        let mut url_expr: Option<&'f Expr> = None;
+        if let Expr::Call(c) = root {
+            if let Expr::Path(p) = c.func.as_ref() {
+                let path = path_text(&p.path);
+                let last = p.path.segments.last().map(|s| s.ident.to_string());
+                let lib = path.starts_with("reqwest::") || path.starts_with("ureq::");
+                if let (true, Some(last)) = (lib, last) {
+                    let name_span = src.span(p.path.segments.last().unwrap().ident.span());
+                    if VERBS.contains(&last.as_str()) && c.args.len() == 1 {
+                        method = Some(Method::known(&last, Some(name_span)));
+                        url_expr = c.args.first();
+                        root_fn = Some(path);
+                    } else if last == "request" && c.args.len() == 2 {
+                        method = Some(self.method_arg(&c.args[0]));
+                        url_expr = c.args.get(1);
+                        root_fn = Some(path);
+                    }
+                }
+            }
+        }
+        if root_fn.is_none() {
+            for (i, s) in steps.iter().enumerate() {
+                let Step::Method(m) = s else { continue };
+                let name = m.method.to_string();
+                if VERBS.contains(&name.as_str()) && m.args.len() == 1 {
+                    method = Some(Method::known(&name, Some(src.span(m.method.span()))));
+                    url_expr = m.args.first();
+                    verb_at = Some(i);
+                    break;
+                }
+                if name == "request" && m.args.len() == 2 {
+                    method = Some(self.method_arg(&m.args[0]));
+                    url_expr = m.args.get(1);
+                    verb_at = Some(i);
+                    break;
+                }
+            }
+        }
+        let (Some(method), Some(url_expr)) = (method, url_expr) else {
+            return;
+        };
+        let after: &[Step] = match verb_at {
+            Some(i) => &steps[i + 1..],
+            None => &steps[..],
+        };
+        let links: Vec<Link> = after.iter().map(|s| self.link(s)).collect();
+        let receiver = match verb_at {
+            Some(i) => {
+                let Step::Method(m) = &steps[i] else {
+                    unreachable!()
+                };
+                Some(&*m.receiver)
+            }
+            None => None,
+        };
+        let receiver_text = receiver.map(|r| src.slice(&src.of(r)).to_string());
+        let start = src.of(root).start;
+        let func = self.r.names.function_at(start);
+        let binding_init = receiver
+            .and_then(walk::ident_of)
+            .and_then(|n| func.and_then(|f| f.binding(&n, start)))
+            .map(|b| src.slice(&src.of(b.init)).to_string())
+            .unwrap_or_default();
+        if root_fn.is_none() {
+            let clientish = receiver.is_some_and(clientish)
+                || ["Client", "reqwest", "ureq", "Agent"]
+                    .iter()
+                    .any(|w| binding_init.contains(w));
+            let built = links.iter().any(|l| BUILDER.contains(&l.name.as_str()));
+            if !clientish && !built {
+                return;
+            }
+        }
+        for n in &nodes {
+            self.consumed.insert(*n);
+        }
+
+        let names: Vec<&str> = links.iter().map(|l| l.name.as_str()).collect();
+        let ureq_hint = root_fn.as_deref().is_some_and(|p| p.starts_with("ureq"))
+            || receiver_text
+                .as_deref()
+                .is_some_and(|r| r.contains("ureq") || r.to_ascii_lowercase().contains("agent"))
+            || binding_init.contains("ureq")
+            || binding_init.contains("Agent")
+            || names.iter().any(|n| {
+                matches!(
+                    *n,
+                    "set" | "call" | "send_json" | "send_form" | "send_string" | "send_empty"
+                )
+            })
+            || (self.uses_ureq && !self.uses_reqwest);
+        let client = if ureq_hint {
+            Client::Ureq
+        } else {
+            Client::Reqwest
+        };
+        let ureq = match client {
+            Client::Ureq
+                if names.iter().any(|n| matches!(*n, "header" | "send_empty"))
+                    || src.text.contains("new_with_defaults")
+                    || src.text.contains("config_builder") =>
+            {
+                3
+            }
+            Client::Ureq => 2,
+            _ => 0,
+        };
+
+        let call_end = src.of(outer).end;
+        let url = self.r.url(url_expr);
+        let mut call = HttpCall::new(client, method, url.0, start..call_end);
+        call.vias = url.1;
+        call.unformatted = url.2;
+        call.receiver = receiver_text.or_else(|| root_fn.clone());
+        call.scope = Some(func.map_or(0..src.text.len(), |f| f.span.clone()));
+
+        let mut info = ChainInfo {
+            verb: verb_at.map(|i| self.link(&steps[i])),
+            root_fn,
+            ureq,
+            url_arg: src.of(url_expr),
+            in_async: func.is_some_and(|f| f.is_async),
+            fn_ret: func.map(|f| f.ret.clone()).unwrap_or_default(),
+            ..ChainInfo::default()
+        };
+        if let (Some(f), Some(name)) = (func, walk::ident_of(strip_ref(url_expr))) {
+            if let Some(b) = f.binding(&name, start) {
+                let uses = count_uses(src.slice(&(b.stmt.end..f.span.end)), &name);
+                let mutated = f.mutations_of(b, f.span.end).next().is_some();
+                if uses == 1 && !mutated {
+                    info.url_binding = Some(src.of(b.init));
+                }
+            }
+        }
+
+        // Builder links up to the sender, then the response.
+        let mut sent = false;
+        for (i, step) in after.iter().enumerate() {
+            let link = &links[i];
+            let Step::Method(m) = step else {
+                if sent && call.response.awaited.is_none() {
+                    call.response.awaited = Some(link.span.clone());
+                }
+                continue;
+            };
+            let args: Vec<&Expr> = m.args.iter().collect();
+            if sent {
+                match link.name.as_str() {
+                    "error_for_status" | "error_for_status_ref" => {
+                        call.response.status_checks.push(link.span.clone())
+                    }
+                    "status" => {
+                        let end = links.get(i + 1).map_or(link.span.end, |l| l.span.end);
+                        call.response.status_checks.push(link.span.start..end);
+                    }
+                    "unwrap" | "expect" if call.response.awaited.is_none() => {
+                        call.response.awaited = Some(link.span.clone())
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match (link.name.as_str(), args.as_slice()) {
+                ("header" | "set", [k, v]) => {
+                    let (key, key_span) = self.header_name(k);
+                    call.headers.entries.push(Field {
+                        key,
+                        key_span,
+                        value: self.r.value(v),
+                    });
+                }
+                ("headers", _) => call.headers.open = true,
+                ("bearer_auth", [t]) => call.headers.entries.push(Field {
+                    key: "Authorization".into(),
+                    key_span: link.name_span.clone(),
+                    value: prefixed("Bearer ", self.r.value(t)),
+                }),
+                ("basic_auth", [u, _]) => call.headers.entries.push(Field {
+                    key: "Authorization".into(),
+                    key_span: link.name_span.clone(),
+                    value: Value::Expr {
+                        text: format!("Basic {}", src.slice(&src.of(*u))),
+                        span: link.span.clone(),
+                    },
+                }),
+                ("query", [pairs]) | ("query_pairs", [pairs]) => {
+                    let (fields, items) = self.r.pairs(pairs);
+                    call.query.entries.extend(fields.entries);
+                    call.query.open |= fields.open;
+                    call.query.span = fields.span;
+                    info.query_items.extend(items);
+                }
+                ("query", [k, v]) => {
+                    if let Some(key) = self.r.string(k) {
+                        call.query.entries.push(Field {
+                            key,
+                            key_span: src.of(*k),
+                            value: self.r.value(v),
+                        });
+                        info.query_items
+                            .push((self.r.string(k).unwrap_or_default(), link.span.clone()));
+                    } else {
+                        call.query.open = true;
+                    }
+                }
+                ("json" | "send_json", [b]) => {
+                    call.body = Some(match self.r.value(b) {
+                        Value::Expr { text, span } => Body::Expr { text, span },
+                        value => Body::Json { value },
+                    });
+                }
+                ("form" | "send_form", [b]) => {
+                    call.body = Some(Body::Form {
+                        fields: self.r.pairs(b).0,
+                    })
+                }
+                ("body" | "send_string" | "send", [b]) => call.body = Some(self.r.raw_body(b)),
+                _ => {}
+            }
+            if matches!(
+                link.name.as_str(),
+                "send"
+                    | "call"
+                    | "send_json"
+                    | "send_form"
+                    | "send_string"
+                    | "send_bytes"
+                    | "send_empty"
+            ) {
+                sent = true;
+                info.sender = Some(i);
+            }
+        }
+        if let Some(f) = func {
+            self.response_use(f, &mut call, &links, info.sender);
+        }
+        info.links = links;
+        self.found.push(Found { call, info });
+    }
+
+    /// `Method::DELETE`, `reqwest::Method::PUT`, `"DELETE"`.
+    fn method_arg(&self, e: &Expr) -> Method {
+        let src = self.r.src;
+        match strip_ref(e) {
+            Expr::Path(p) => {
+                let last = p.path.segments.last().expect("a path has a segment");
+                let name = last.ident.to_string();
+                if VERBS.contains(&name.to_ascii_lowercase().as_str())
+                    && name.chars().all(|c| c.is_ascii_uppercase())
+                {
+                    return Method::known(&name, Some(src.span(last.ident.span())));
+                }
+                Method::unknown(src.slice(&src.of(e)).to_string(), src.of(e))
+            }
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => {
+                let lit = macros::str_lit(src, s);
+                if VERBS.contains(&lit.value.to_ascii_lowercase().as_str()) {
+                    Method::known(&lit.value, Some(lit.inner))
+                } else {
+                    Method::unknown(lit.value, src.of(e))
+                }
+            }
+            _ => Method::unknown(src.slice(&src.of(e)).to_string(), src.of(e)),
+        }
+    }
+
+    /// A header name: a string, or a `http::header` constant (`AUTHORIZATION`).
+    fn header_name(&self, e: &Expr) -> (String, Span) {
+        let src = self.r.src;
+        let span = src.of(e);
+        if let Some(s) = self.r.string(e) {
+            return (s, span);
+        }
+        if let Expr::Path(p) = strip_ref(e) {
+            let last = p.path.segments.last().expect("a path has a segment");
+            let name = last.ident.to_string();
+            if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                return (name.to_ascii_lowercase().replace('_', "-"), span);
+            }
+        }
+        (src.slice(&span).to_string(), span)
+    }
+
+    /// Status checks and body reads on the binding the response is stored in.
+    fn response_use(
+        &self,
+        f: &Function,
+        call: &mut HttpCall,
+        links: &[Link],
+        sender: Option<usize>,
+    ) {
+        let src = self.r.src;
+        let Some(b) = f.bindings.iter().find(|b| {
+            let s = src.of(b.init);
+            s.start <= call.span.start && call.span.end <= s.end
+        }) else {
+            return;
+        };
+        let after = b.stmt.end..f.span.end;
+        let rest = src.slice(&after);
+        let name = regex::escape(&b.name);
+        let parsed_here = sender.is_some_and(|s| {
+            links[s + 1..]
+                .iter()
+                .any(|l| matches!(l.name.as_str(), "json" | "into_json" | "read_json"))
+        });
+        let status = regex::Regex::new(&format!(
+            r"\b{name}\s*\.\s*(?:status\s*\(\s*\)\s*(?:\.\s*is_success\s*\(\s*\)|\.\s*as_u16\s*\(\s*\)\s*[=!<>]=?\s*\d+|[=!]=\s*(?:\d+|StatusCode::\w+|reqwest::StatusCode::\w+))|error_for_status(?:_ref)?\s*\(\s*\))"
+        ))
+        .expect("valid regex");
+        if !parsed_here {
+            for m in status.find_iter(rest) {
+                call.response
+                    .status_checks
+                    .push(after.start + m.start()..after.start + m.end());
+            }
+        }
+        // The parsed body: the binding itself, or `let v = resp.json()…`.
+        let mut bodies = Vec::new();
+        if parsed_here {
+            bodies.push((b.name.clone(), after.start));
+        } else {
+            let parse = regex::Regex::new(&format!(
+                r"let\s+(?:mut\s+)?(\w+)\s*(?::[^=;]*)?=\s*{name}\s*\.[^;]*?\b(?:json|into_json|read_json)\b"
+            ))
+            .expect("valid regex");
+            for c in parse.captures_iter(rest) {
+                let m = c.get(0).expect("match");
+                bodies.push((c[1].to_string(), after.start + m.end()));
+            }
+        }
+        let seg = r#"(?:\s*\[\s*"(\w+)"\s*\]|\s*\.\s*get\s*\(\s*"(\w+)"\s*\))"#;
+        for (var, from) in bodies {
+            let read = regex::Regex::new(&format!(r"\b{}((?:{seg})+)", regex::escape(&var)))
+                .expect("valid regex");
+            let one = regex::Regex::new(seg).expect("valid regex");
+            let text = src.slice(&(from..f.span.end));
+            for c in read.captures_iter(text) {
+                let m = c.get(0).expect("match");
+                let path: Vec<&str> = one
+                    .captures_iter(&c[1])
+                    .filter_map(|s| s.get(1).or(s.get(2)).map(|x| x.as_str()))
+                    .collect();
+                call.response.body_reads.push(BodyRead {
+                    path: path.join("."),
+                    span: from + m.start()..from + m.end(),
+                });
+            }
+        }
+    }
+}
+
+/// Whether an expression reads as an HTTP client: a name that says so (`client`,
+/// `self.http`, `agent`), a client constructor (`reqwest::Client::new()`,
+/// `ureq::agent()`), or a builder's result (`Client::builder().build()?`). The result
+/// of other method calls (`resp.headers()`) is not.
+fn clientish(e: &Expr) -> bool {
+    let named = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        ["client", "agent", "http", "reqwest", "ureq"]
+            .iter()
+            .any(|w| lower.contains(w))
+    };
+    match e {
+        Expr::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| named(&s.ident.to_string())),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(n) => named(&n.to_string()),
+            syn::Member::Unnamed(_) => false,
+        },
+        Expr::Reference(r) => clientish(&r.expr),
+        Expr::Paren(p) => clientish(&p.expr),
+        Expr::Try(t) => clientish(&t.expr),
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Path(p) => {
+                let path = path_text(&p.path);
+                ["Client", "Agent", "reqwest", "ureq", "agent"]
+                    .iter()
+                    .any(|w| path.contains(w))
+            }
+            _ => false,
+        },
+        Expr::MethodCall(m) => {
+            matches!(
+                m.method.to_string().as_str(),
+                "build" | "clone" | "unwrap" | "expect" | "new_agent" | "into"
+            ) && clientish(&m.receiver)
+                || m.method == "build"
+        }
+        _ => false,
+    }
+}
+
+fn count_uses(text: &str, name: &str) -> usize {
+    regex::Regex::new(&format!(r"\b{}\b", regex::escape(name)))
+        .expect("valid regex")
+        .find_iter(text)
+        .count()
+}
+
+fn prefixed(prefix: &str, v: Value) -> Value {
+    match v {
+        Value::Str { value, span } => Value::Str {
+            value: format!("{prefix}{value}"),
+            span,
+        },
+        other => Value::Expr {
+            text: format!("{prefix}{}", other.text()),
+            span: other.span(),
+        },
+    }
+}
+
+pub fn strip_ref(mut e: &Expr) -> &Expr {
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Group(g) => e = &g.expr,
+            _ => return e,
+        }
+    }
+}
+
+/// Resolves URL pieces and values through the file's constants and the enclosing
+/// function's bindings.
+pub struct Resolver<'s, 'f> {
+    pub src: &'s Src<'s>,
+    pub names: &'s Names<'f>,
+    vias: RefCell<Vec<Via>>,
+    /// Plain (non-format) literals of the URL being resolved, for API004.
+    plain: RefCell<Vec<(String, Span, bool)>>,
+}
+
+const DEPTH: usize = 8;
+
+impl<'s, 'f> Resolver<'s, 'f> {
+    /// The URL template, its vias and its unformatted placeholders.
+    pub fn url(&self, e: &Expr) -> (UrlTemplate, Vec<Via>, Vec<crate::call::Placeholder>) {
+        self.vias.borrow_mut().clear();
+        self.plain.borrow_mut().clear();
+        let at = self.src.of(e).start;
+        let pieces = merge(self.pieces(e, at, DEPTH, false));
+        let vias = std::mem::take(&mut *self.vias.borrow_mut());
+        let unformatted = self
+            .plain
+            .borrow()
+            .iter()
+            .flat_map(|(t, s, exact)| find_placeholders(t, s, *exact, false))
+            .collect();
+        (
+            UrlTemplate {
+                pieces,
+                span: self.src.of(e),
+            },
+            vias,
+            unformatted,
+        )
+    }
+
+    fn hole(&self, e: &Expr) -> Vec<Piece> {
+        let span = self.src.of(e);
+        vec![Piece::Hole {
+            expr: self.src.slice(&span).to_string(),
+            span,
+        }]
+    }
+
+    /// The value a name stands for at `at`: a binding before it in the function, or a
+    /// constant. With the mutations of a binding (`push_str`, `+=`).
+    fn named(&self, name: &str, at: usize) -> Option<(&'f Expr, Vec<&'f Expr>, usize)> {
+        if let Some(f) = self.names.function_at(at) {
+            if let Some(b) = f.binding(name, at) {
+                let appended = f
+                    .mutations_of(b, at)
+                    .filter(|m| matches!(m.method.as_str(), "push_str" | "+="))
+                    .filter_map(|m| m.args.first().copied())
+                    .collect();
+                return Some((b.init, appended, b.stmt.start));
+            }
+        }
+        self.names
+            .consts
+            .get(name)
+            .map(|e| (*e, Vec::new(), self.src.of(*e).start))
+    }
+
+    fn pieces(&self, e: &Expr, at: usize, depth: usize, in_format: bool) -> Vec<Piece> {
+        if depth == 0 {
+            return self.hole(e);
+        }
+        let src = self.src;
+        match e {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => {
+                let lit = macros::str_lit(src, s);
+                if !in_format {
+                    self.plain
+                        .borrow_mut()
+                        .push((lit.value.clone(), lit.inner.clone(), lit.exact));
+                }
+                vec![Piece::Lit {
+                    text: lit.value,
+                    span: lit.inner,
+                    exact: lit.exact,
+                }]
+            }
+            Expr::Reference(r) => self.pieces(&r.expr, at, depth, in_format),
+            Expr::Paren(p) => self.pieces(&p.expr, at, depth, in_format),
+            Expr::Group(g) => self.pieces(&g.expr, at, depth, in_format),
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "as_str" | "to_string" | "to_owned" | "clone" | "into" | "as_ref"
+                    ) =>
+            {
+                self.pieces(&m.receiver, at, depth, in_format)
+            }
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(c.func.as_ref(), Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from")) =>
+            {
+                self.pieces(&c.args[0], at, depth, in_format)
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
+                let mut out = self.pieces(&b.left, at, depth - 1, in_format);
+                out.extend(self.pieces(&b.right, at, depth - 1, in_format));
+                out
+            }
+            Expr::Macro(m) => self
+                .macro_pieces(&m.mac, at, depth, in_format)
+                .unwrap_or_else(|| self.hole(e)),
+            Expr::Path(p) if p.qself.is_none() => {
+                let Some(last) = p.path.segments.last() else {
+                    return self.hole(e);
+                };
+                let name = last.ident.to_string();
+                // A path (`Self::BASE`, `config::BASE`) only names a constant.
+                let found = if p.path.segments.len() == 1 {
+                    self.named(&name, at)
+                } else {
+                    self.names
+                        .consts
+                        .get(&name)
+                        .map(|c| (*c, Vec::new(), src.of(*c).start))
+                };
+                let Some((init, appended, def_at)) = found else {
+                    return self.hole(e);
+                };
+                let mut out = self.pieces(init, def_at, depth - 1, in_format);
+                for a in appended {
+                    out.extend(self.pieces(a, def_at, depth - 1, in_format));
+                }
+                if let [Piece::Lit { span, .. }] = out.as_slice() {
+                    self.vias.borrow_mut().push(Via {
+                        literal: span.clone(),
+                        expr: src.slice(&src.of(e)).to_string(),
+                    });
+                }
+                if out.iter().all(|p| matches!(p, Piece::Hole { .. })) {
+                    return self.hole(e);
+                }
+                out
+            }
+            _ => self.hole(e),
+        }
+    }
+
+    fn macro_pieces(
+        &self,
+        mac: &syn::Macro,
+        at: usize,
+        depth: usize,
+        in_format: bool,
+    ) -> Option<Vec<Piece>> {
+        let name = mac.path.segments.last()?.ident.to_string();
+        let src = self.src;
+        match name.as_str() {
+            "concat" => {
+                let lits = macros::concat_args(&mac.tokens)?;
+                let mut out = Vec::new();
+                for l in lits {
+                    let lit = macros::str_lit(src, &l);
+                    if !in_format {
+                        self.plain.borrow_mut().push((
+                            lit.value.clone(),
+                            lit.inner.clone(),
+                            lit.exact,
+                        ));
+                    }
+                    out.push(Piece::Lit {
+                        text: lit.value,
+                        span: lit.inner,
+                        exact: lit.exact,
+                    });
+                }
+                Some(out)
+            }
+            "format" => {
+                let args = macros::format_args(&mac.tokens)?;
+                let lit = macros::str_lit(src, &args.template);
+                let fmt = macros::format_pieces(&lit)?;
+                let mut next = 0;
+                let mut out = Vec::new();
+                for p in fmt {
+                    match p {
+                        FmtPiece::Lit { text, span, exact } => {
+                            out.push(Piece::Lit { text, span, exact })
+                        }
+                        FmtPiece::Arg { arg, span, debug } => {
+                            let expr = match &arg {
+                                ArgRef::Next => {
+                                    next += 1;
+                                    args.positional.get(next - 1)
+                                }
+                                ArgRef::Index(i) => args.positional.get(*i),
+                                ArgRef::Name(n) => {
+                                    args.named.iter().find(|(k, _)| k == n).map(|(_, e)| e)
+                                }
+                            };
+                            match (expr, &arg) {
+                                (Some(e), _) if !debug => {
+                                    out.extend(self.pieces(e, at, depth - 1, true))
+                                }
+                                (Some(e), _) => out.extend(self.hole(e)),
+                                (None, ArgRef::Name(n)) => {
+                                    // An inline captured identifier: `{user_id}`.
+                                    let resolved = (!debug)
+                                        .then(|| self.named(n, at))
+                                        .flatten()
+                                        .map(|(init, appended, def_at)| {
+                                            let mut v = self.pieces(init, def_at, depth - 1, true);
+                                            for a in appended {
+                                                v.extend(self.pieces(a, def_at, depth - 1, true));
+                                            }
+                                            v
+                                        })
+                                        .filter(|v| {
+                                            !v.iter().all(|p| matches!(p, Piece::Hole { .. }))
+                                        });
+                                    match resolved {
+                                        Some(v) => {
+                                            if let [Piece::Lit { span: l, .. }] = v.as_slice() {
+                                                self.vias.borrow_mut().push(Via {
+                                                    literal: l.clone(),
+                                                    expr: n.clone(),
+                                                });
+                                            }
+                                            out.extend(v)
+                                        }
+                                        None => out.push(Piece::Hole {
+                                            expr: n.clone(),
+                                            span,
+                                        }),
+                                    }
+                                }
+                                (None, _) => return None,
+                            }
+                        }
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// A string the expression is, when literal (through constants and bindings).
+    pub fn string(&self, e: &Expr) -> Option<String> {
+        match self.value(e) {
+            Value::Str { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// A value as the model holds it.
+    pub fn value(&self, e: &Expr) -> Value {
+        self.value_at(e, DEPTH)
+    }
+
+    fn expr_value(&self, e: &Expr) -> Value {
+        let span = self.src.of(e);
+        Value::Expr {
+            text: self.src.slice(&span).to_string(),
+            span,
+        }
+    }
+
+    fn value_at(&self, e: &Expr, depth: usize) -> Value {
+        if depth == 0 {
+            return self.expr_value(e);
+        }
+        let src = self.src;
+        match e {
+            Expr::Lit(l) => match &l.lit {
+                syn::Lit::Str(s) => {
+                    let lit = macros::str_lit(src, s);
+                    Value::Str {
+                        value: lit.value,
+                        span: lit.inner,
+                    }
+                }
+                syn::Lit::Int(_) | syn::Lit::Float(_) => Value::Num {
+                    text: src.slice(&src.of(e)).to_string(),
+                    span: src.of(e),
+                },
+                syn::Lit::Bool(b) => Value::Bool {
+                    value: b.value,
+                    span: src.of(e),
+                },
+                _ => self.expr_value(e),
+            },
+            Expr::Reference(r) => self.value_at(&r.expr, depth),
+            Expr::Paren(p) => self.value_at(&p.expr, depth),
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "to_string" | "to_owned" | "into" | "as_str" | "clone"
+                    ) =>
+            {
+                match self.value_at(&m.receiver, depth) {
+                    Value::Expr { .. } => self.expr_value(e),
+                    v => v,
+                }
+            }
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(c.func.as_ref(), Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Some" || s.ident == "from")) =>
+            {
+                match self.value_at(&c.args[0], depth) {
+                    Value::Expr { .. } => self.expr_value(e),
+                    v => v,
+                }
+            }
+            Expr::Macro(m) => {
+                let name = m
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                if name == "json" {
+                    let inner = |x: &Expr| self.value_at(x, depth - 1);
+                    return macros::json_value(src, m.mac.tokens.clone(), &inner);
+                }
+                self.expr_value(e)
+            }
+            Expr::Path(p) if p.qself.is_none() => {
+                let name = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                let found = if p.path.segments.len() == 1 {
+                    self.named(&name, src.of(e).start)
+                } else {
+                    self.names
+                        .consts
+                        .get(&name)
+                        .map(|c| (*c, Vec::new(), src.of(*c).start))
+                };
+                match found {
+                    Some((init, appended, _)) if appended.is_empty() => {
+                        match self.value_at(init, depth - 1) {
+                            v @ (Value::Str { .. }
+                            | Value::Num { .. }
+                            | Value::Bool { .. }
+                            | Value::Object(_)) => v,
+                            _ => self.expr_value(e),
+                        }
+                    }
+                    _ => self.expr_value(e),
+                }
+            }
+            _ => self.expr_value(e),
+        }
+    }
+
+    /// `&[("k", v), …]`, `vec![…]`, a `HashMap` filled with `insert`, or a binding of
+    /// one of those; with the span of each element (for removing it).
+    pub fn pairs(&self, e: &Expr) -> (Fields, Vec<(String, Span)>) {
+        let src = self.src;
+        let mut fields = Fields {
+            entries: Vec::new(),
+            open: false,
+            span: src.of(e),
+        };
+        let mut items = Vec::new();
+        let inner = strip_ref(e);
+        let elems: Option<Vec<Expr>> = match inner {
+            Expr::Array(a) => Some(a.elems.iter().cloned().collect()),
+            Expr::Macro(m) if m.mac.path.is_ident("vec") => {
+                let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+                syn::parse::Parser::parse2(parser, m.mac.tokens.clone())
+                    .ok()
+                    .map(|p| p.into_iter().collect())
+            }
+            _ => None,
+        };
+        if let Some(elems) = elems {
+            for el in &elems {
+                match el {
+                    Expr::Tuple(t) if t.elems.len() == 2 => {
+                        let k = &t.elems[0];
+                        match self.string(k) {
+                            Some(key) => {
+                                items.push((key.clone(), src.of(el)));
+                                fields.entries.push(Field {
+                                    key,
+                                    key_span: src.of(k),
+                                    value: self.value(&t.elems[1]),
+                                });
+                            }
+                            None => fields.open = true,
+                        }
+                    }
+                    _ => fields.open = true,
+                }
+            }
+            return (fields, items);
+        }
+        if let Some(name) = walk::ident_of(inner) {
+            let at = src.of(e).start;
+            if let Some(f) = self.names.function_at(at) {
+                if let Some(b) = f.binding(&name, at) {
+                    let init = strip_ref(b.init);
+                    let init_text = src.slice(&src.of(init));
+                    if matches!(init, Expr::Array(_) | Expr::Macro(_)) {
+                        let (mut inner_fields, _) = self.pairs(init);
+                        inner_fields.span = src.of(e);
+                        return (inner_fields, items);
+                    }
+                    if init_text.ends_with("::new()") {
+                        for m in f.mutations_of(b, at) {
+                            match (m.method.as_str(), m.args.as_slice()) {
+                                ("insert", [k, v]) => match self.string(k) {
+                                    Some(key) => fields.entries.push(Field {
+                                        key,
+                                        key_span: src.of(*k),
+                                        value: self.value(v),
+                                    }),
+                                    None => fields.open = true,
+                                },
+                                _ => fields.open = true,
+                            }
+                        }
+                        return (fields, items);
+                    }
+                }
+            }
+        }
+        fields.open = true;
+        (fields, items)
+    }
+
+    /// `.body(…)`: a string literal is raw text (JSON or not: the rules decide).
+    fn raw_body(&self, e: &Expr) -> Body {
+        let src = self.src;
+        let inner = strip_ref(e);
+        // `serde_json::to_string(&json!({…}))`
+        if let Expr::MethodCall(m) = inner {
+            if m.method == "unwrap" || m.method == "expect" {
+                if let Expr::Call(c) = m.receiver.as_ref() {
+                    if let (Expr::Path(p), Some(arg)) = (c.func.as_ref(), c.args.first()) {
+                        if p.path
+                            .segments
+                            .last()
+                            .is_some_and(|s| s.ident == "to_string")
+                        {
+                            if let v @ Value::Object(_) = self.value(arg) {
+                                return Body::Json { value: v };
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        match self.value(inner) {
+            Value::Str { value, span } => Body::Raw { text: value, span },
+            _ => {
+                let span = src.of(e);
+                Body::Expr {
+                    text: src.slice(&span).to_string(),
+                    span,
+                }
+            }
+        }
+    }
+}
+
+/// Adjacent literals that continue each other in the source are one literal.
+fn merge(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    for p in pieces {
+        if let (
+            Some(Piece::Lit {
+                text: a,
+                span: sa,
+                exact: ea,
+            }),
+            Piece::Lit {
+                text: b,
+                span: sb,
+                exact: eb,
+            },
+        ) = (out.last_mut(), &p)
+        {
+            if *ea && *eb && sa.end == sb.start {
+                a.push_str(b);
+                sa.end = sb.end;
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Absolute URL constants that no call uses become `BaseUrl` calls (AUR002 reports a
+/// base URL ending in `/api/2.0`).
+fn base_urls(r: &Resolver, found: &mut Vec<Found>) {
+    let used: HashSet<usize> = found
+        .iter()
+        .flat_map(|f| f.call.url.pieces.iter())
+        .filter_map(|p| match p {
+            Piece::Lit { span, .. } => Some(span.start),
+            _ => None,
+        })
+        .collect();
+    let mut consts: Vec<(&String, &&Expr)> = r.names.consts.iter().collect();
+    consts.sort_by_key(|(_, e)| r.src.of(**e).start);
+    for (name, e) in consts {
+        let Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = strip_ref(e)
+        else {
+            continue;
+        };
+        let lit = macros::str_lit(r.src, s);
+        let lower = lit.value.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://"))
+            || used.contains(&lit.inner.start)
+        {
+            continue;
+        }
+        let span = r.src.of(*e);
+        let mut call = HttpCall::new(
+            Client::BaseUrl,
+            Method {
+                name: None,
+                span: None,
+                expr: None,
+            },
+            UrlTemplate {
+                pieces: vec![Piece::Lit {
+                    text: lit.value,
+                    span: lit.inner,
+                    exact: lit.exact,
+                }],
+                span: span.clone(),
+            },
+            span,
+        );
+        call.receiver = Some(name.clone());
+        found.push(Found {
+            call,
+            info: ChainInfo::default(),
+        });
+    }
+}

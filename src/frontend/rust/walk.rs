@@ -1,0 +1,213 @@
+//! What names mean in a file: string constants (`const`/`static`, at any level) and,
+//! per function, the `let` bindings and the later mutations of those bindings
+//! (`url.push_str(..)`, `url += ..`, `form.insert(k, v)`), in source order.
+
+use super::Src;
+use crate::call::Span;
+use std::collections::HashMap;
+use syn::visit::Visit;
+use syn::{Expr, Pat};
+
+/// A `let name = init;` in a function.
+pub struct Binding<'f> {
+    pub name: String,
+    pub init: &'f Expr,
+    /// The whole `let` statement.
+    pub stmt: Span,
+}
+
+/// `name.method(args)` or `name += arg` on a bound name, after its `let`.
+pub struct Mutation<'f> {
+    pub name: String,
+    pub method: String,
+    pub args: Vec<&'f Expr>,
+    pub at: usize,
+}
+
+pub struct Function<'f> {
+    pub span: Span,
+    pub is_async: bool,
+    /// The return type as written (`Result<(), reqwest::Error>`), empty for `()`.
+    pub ret: String,
+    pub bindings: Vec<Binding<'f>>,
+    pub mutations: Vec<Mutation<'f>>,
+}
+
+pub struct Names<'f> {
+    /// `const NAME: &str = <expr>;` (and `static`), by name.
+    pub consts: HashMap<String, &'f Expr>,
+    /// Functions (and methods), outermost first; nested ones follow their parent.
+    pub functions: Vec<Function<'f>>,
+}
+
+impl<'f> Names<'f> {
+    /// The innermost function containing `offset`.
+    pub fn function_at(&self, offset: usize) -> Option<&Function<'f>> {
+        self.functions
+            .iter()
+            .filter(|f| f.span.start <= offset && offset < f.span.end)
+            .min_by_key(|f| f.span.len())
+    }
+}
+
+impl<'f> Function<'f> {
+    /// The last `let name` before `offset`.
+    pub fn binding(&self, name: &str, offset: usize) -> Option<&Binding<'f>> {
+        self.bindings
+            .iter()
+            .rfind(|b| b.name == name && b.stmt.end <= offset)
+    }
+
+    /// Mutations of `name` between its binding and `offset`.
+    pub fn mutations_of<'a>(
+        &'a self,
+        binding: &'a Binding<'f>,
+        offset: usize,
+    ) -> impl Iterator<Item = &'a Mutation<'f>> {
+        self.mutations
+            .iter()
+            .filter(move |m| m.name == binding.name && m.at > binding.stmt.end && m.at < offset)
+    }
+}
+
+pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
+    let mut v = Collector {
+        src,
+        names: Names {
+            consts: HashMap::new(),
+            functions: Vec::new(),
+        },
+        stack: Vec::new(),
+    };
+    v.visit_file(file);
+    v.names
+}
+
+struct Collector<'s, 'f> {
+    src: &'s Src<'s>,
+    names: Names<'f>,
+    /// Indexes into `names.functions` of the functions being walked.
+    stack: Vec<usize>,
+}
+
+/// The name a simple pattern binds (`x`, `mut x`, `x: T`).
+pub fn pat_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(p) => Some(p.ident.to_string()),
+        Pat::Type(t) => pat_name(&t.pat),
+        _ => None,
+    }
+}
+
+/// The plain identifier an expression is (`url`, `&url`, `url.as_str()` excluded).
+pub fn ident_of(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            Some(p.path.segments[0].ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+impl<'s, 'f> Collector<'s, 'f> {
+    fn function(&mut self, sig: &'f syn::Signature, span: Span, walk: impl FnOnce(&mut Self)) {
+        let ret = match &sig.output {
+            syn::ReturnType::Default => String::new(),
+            syn::ReturnType::Type(_, t) => self.src.slice(&self.src.of(t)).to_string(),
+        };
+        self.names.functions.push(Function {
+            span,
+            is_async: sig.asyncness.is_some(),
+            ret,
+            bindings: Vec::new(),
+            mutations: Vec::new(),
+        });
+        self.stack.push(self.names.functions.len() - 1);
+        walk(self);
+        self.stack.pop();
+    }
+
+    fn current(&mut self) -> Option<&mut Function<'f>> {
+        let i = *self.stack.last()?;
+        self.names.functions.get_mut(i)
+    }
+}
+
+impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
+    fn visit_item_const(&mut self, node: &'f syn::ItemConst) {
+        self.names
+            .consts
+            .insert(node.ident.to_string(), node.expr.as_ref());
+        syn::visit::visit_item_const(self, node);
+    }
+
+    fn visit_item_static(&mut self, node: &'f syn::ItemStatic) {
+        self.names
+            .consts
+            .insert(node.ident.to_string(), node.expr.as_ref());
+        syn::visit::visit_item_static(self, node);
+    }
+
+    fn visit_impl_item_const(&mut self, node: &'f syn::ImplItemConst) {
+        self.names.consts.insert(node.ident.to_string(), &node.expr);
+        syn::visit::visit_impl_item_const(self, node);
+    }
+
+    fn visit_item_fn(&mut self, node: &'f syn::ItemFn) {
+        let span = self.src.of(node);
+        self.function(&node.sig, span, |v| syn::visit::visit_item_fn(v, node));
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'f syn::ImplItemFn) {
+        let span = self.src.of(node);
+        self.function(&node.sig, span, |v| syn::visit::visit_impl_item_fn(v, node));
+    }
+
+    fn visit_local(&mut self, node: &'f syn::Local) {
+        if let (Some(name), Some(init)) = (pat_name(&node.pat), &node.init) {
+            let stmt = self.src.of(node);
+            if let Some(f) = self.current() {
+                f.bindings.push(Binding {
+                    name,
+                    init: &init.expr,
+                    stmt,
+                });
+            }
+        }
+        syn::visit::visit_local(self, node);
+    }
+
+    fn visit_expr_method_call(&mut self, node: &'f syn::ExprMethodCall) {
+        if let Some(name) = ident_of(&node.receiver) {
+            let method = node.method.to_string();
+            if matches!(method.as_str(), "push_str" | "push" | "insert" | "append") {
+                let at = self.src.of(node).start;
+                let args = node.args.iter().collect();
+                if let Some(f) = self.current() {
+                    f.mutations.push(Mutation {
+                        name,
+                        method,
+                        args,
+                        at,
+                    });
+                }
+            }
+        }
+        syn::visit::visit_expr_method_call(self, node);
+    }
+
+    fn visit_expr_binary(&mut self, node: &'f syn::ExprBinary) {
+        if let (syn::BinOp::AddAssign(_), Some(name)) = (&node.op, ident_of(&node.left)) {
+            let at = self.src.of(node).start;
+            if let Some(f) = self.current() {
+                f.mutations.push(Mutation {
+                    name,
+                    method: "+=".into(),
+                    args: vec![&node.right],
+                    at,
+                });
+            }
+        }
+        syn::visit::visit_expr_binary(self, node);
+    }
+}
