@@ -2,6 +2,7 @@
 //! the language work to get there (finding calls, resolving URL pieces bound in the same
 //! file, reading option objects). Rules never see syntax.
 
+pub mod credentials;
 pub mod http;
 pub mod javascript;
 pub mod markdown;

@@ -194,37 +194,59 @@ impl Drop for LockDir {
 }
 
 /// Runs `node script` with the given environment and nothing else from the caller's
-/// (no proxy settings, no stray `KHOROS_BASE`): `PATH`, `HOME`, `NODE_PATH` pointing at
-/// `tests/e2e/node_modules` so `require('axios')` resolves wherever the script lives,
-/// and `NO_PROXY` for loopback. The working directory is the script's folder. Killed
-/// after `NODE_TIMEOUT`; then the status is not a success and stderr says so.
+/// (no proxy settings, no stray `KHOROS_BASE`), `NODE_PATH` pointing at
+/// `tests/e2e/node_modules` so `require('axios')` resolves wherever the script lives.
+/// See [`run_hermetic`].
 pub fn run_node(script: &Path, env: &[(&str, &str)]) -> Output {
     ensure_node_modules();
+    let modules = node_modules();
+    let vars = [
+        ("NODE_PATH", modules.to_str().expect("a UTF-8 path")),
+        ("NODE_NO_WARNINGS", "1"),
+    ];
+    run_hermetic(
+        &node(),
+        script,
+        &vars,
+        env,
+        NODE_TIMEOUT,
+        "tests/support/node.rs",
+    )
+}
+
+/// Runs `program script` with only `PATH`, `HOME`, `TMPDIR` (and `SYSTEMROOT`) of the
+/// caller's environment, `NO_PROXY` for loopback, the interpreter's own `vars` and the
+/// scenario's `env`. The working directory is the script's folder. Killed after
+/// `timeout`; then the status is not a success and stderr says so (and by `who`).
+pub fn run_hermetic(
+    program: &Path,
+    script: &Path,
+    vars: &[(&str, &str)],
+    env: &[(&str, &str)],
+    timeout: Duration,
+    who: &str,
+) -> Output {
     let script = std::fs::canonicalize(script)
         .unwrap_or_else(|e| panic!("script {}: {e}", script.display()));
-    let mut command = Command::new(node());
+    let mut command = Command::new(program);
     command
         .arg(&script)
         .current_dir(script.parent().expect("a script has a folder"))
         .env_clear()
-        .env("NODE_PATH", node_modules())
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")
-        .env("NODE_NO_WARNINGS", "1")
         .stdin(Stdio::null());
     for name in ["PATH", "HOME", "TMPDIR", "SYSTEMROOT"] {
         if let Some(value) = std::env::var_os(name) {
             command.env(name, value);
         }
     }
-    for (name, value) in env {
+    for (name, value) in vars.iter().chain(env) {
         command.env(name, value);
     }
-    let (status, stdout, mut stderr) = run_with_timeout(&mut command, NODE_TIMEOUT);
+    let (status, stdout, mut stderr) = run_with_timeout(&mut command, timeout);
     let status = status.unwrap_or_else(|| {
-        stderr.extend_from_slice(
-            format!("\n[killed by tests/support/node.rs after {NODE_TIMEOUT:?}]\n").as_bytes(),
-        );
+        stderr.extend_from_slice(format!("\n[killed by {who} after {timeout:?}]\n").as_bytes());
         killed_status()
     });
     Output {

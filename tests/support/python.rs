@@ -7,9 +7,9 @@
 //! failure saying what to install, never a silent skip.
 #![allow(dead_code)]
 
-use crate::node::{find_on_path, killed_status, modified, run_with_timeout, LockDir};
+use crate::node::{find_on_path, modified, run_hermetic, run_with_timeout, LockDir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -151,41 +151,17 @@ fn install(python: &Path) {
     .expect("write the virtualenv stamp");
 }
 
-/// Runs `python script` (the virtualenv's) with the given environment and nothing else
-/// from the caller's but `PATH`, `HOME` and `TMPDIR`; `NO_PROXY` for loopback. The
-/// working directory is the script's folder. Killed after `PYTHON_TIMEOUT`.
+/// Runs `python script` (the virtualenv's) hermetically (see
+/// [`crate::node::run_hermetic`]).
 pub fn run_python(script: &Path, env: &[(&str, &str)]) -> Output {
     ensure_venv();
-    let script = std::fs::canonicalize(script)
-        .unwrap_or_else(|e| panic!("script {}: {e}", script.display()));
-    let mut command = Command::new(venv_python());
-    command
-        .arg(&script)
-        .current_dir(script.parent().expect("a script has a folder"))
-        .env_clear()
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONUNBUFFERED", "1")
-        .stdin(Stdio::null());
-    for name in ["PATH", "HOME", "TMPDIR", "SYSTEMROOT"] {
-        if let Some(value) = std::env::var_os(name) {
-            command.env(name, value);
-        }
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let (status, stdout, mut stderr) = run_with_timeout(&mut command, PYTHON_TIMEOUT);
-    let status = status.unwrap_or_else(|| {
-        stderr.extend_from_slice(
-            format!("\n[killed by tests/support/python.rs after {PYTHON_TIMEOUT:?}]\n").as_bytes(),
-        );
-        killed_status()
-    });
-    Output {
-        status,
-        stdout,
-        stderr,
-    }
+    let vars = [("PYTHONDONTWRITEBYTECODE", "1"), ("PYTHONUNBUFFERED", "1")];
+    run_hermetic(
+        &venv_python(),
+        script,
+        &vars,
+        env,
+        PYTHON_TIMEOUT,
+        "tests/support/python.rs",
+    )
 }

@@ -3,9 +3,9 @@
 //! failure saying what to install, never a silent skip.
 #![allow(dead_code)]
 
-use crate::node::{find_on_path, killed_status, run_with_timeout};
+use crate::node::{find_on_path, run_hermetic};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -33,38 +33,14 @@ pub fn bash() -> PathBuf {
     .clone()
 }
 
-/// Runs `bash script` with the given environment and nothing else from the caller's
-/// but `PATH`, `HOME` and `TMPDIR`; `NO_PROXY` for loopback. The working directory is
-/// the script's folder. Killed after `SHELL_TIMEOUT`.
+/// Runs `bash script` hermetically (see [`crate::node::run_hermetic`]).
 pub fn run_shell(script: &Path, env: &[(&str, &str)]) -> Output {
-    let script = std::fs::canonicalize(script)
-        .unwrap_or_else(|e| panic!("script {}: {e}", script.display()));
-    let mut command = Command::new(bash());
-    command
-        .arg(&script)
-        .current_dir(script.parent().expect("a script has a folder"))
-        .env_clear()
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .stdin(Stdio::null());
-    for name in ["PATH", "HOME", "TMPDIR"] {
-        if let Some(value) = std::env::var_os(name) {
-            command.env(name, value);
-        }
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let (status, stdout, mut stderr) = run_with_timeout(&mut command, SHELL_TIMEOUT);
-    let status = status.unwrap_or_else(|| {
-        stderr.extend_from_slice(
-            format!("\n[killed by tests/support/shell.rs after {SHELL_TIMEOUT:?}]\n").as_bytes(),
-        );
-        killed_status()
-    });
-    Output {
-        status,
-        stdout,
-        stderr,
-    }
+    run_hermetic(
+        &bash(),
+        script,
+        &[],
+        env,
+        SHELL_TIMEOUT,
+        "tests/support/shell.rs",
+    )
 }

@@ -7,7 +7,7 @@
 //!    ([`clients`]: fetch, axios and its instances, got, ky, superagent, supertest,
 //!    request, node http, jQuery, `pm.sendRequest`, RPC SDK calls, and generic
 //!    `x.delete(url)`), resolving URLs, options and bodies through those bindings
-//!    ([`resolve`]). The same walk collects secret-looking literals ([`secrets`]) and
+//!    ([`resolve`]). The same walk collects secret-looking literals ([`crate::frontend::credentials`]) and
 //!    absolute URLs bound to names that no call uses (reported as `Client::BaseUrl`).
 //!
 //! Not for: guessing. What is not bound in this file stays a `Piece::Hole` or a
@@ -17,7 +17,6 @@ mod clients;
 pub(crate) mod render;
 mod resolve;
 mod scope;
-pub(crate) mod secrets;
 mod walk;
 
 use super::Extraction;

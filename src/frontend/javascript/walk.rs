@@ -12,9 +12,9 @@ mod response;
 use super::clients::{is_fetch_name, Lib};
 use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
 use super::scope::{named_children, BindValue, ScopeId};
-use super::secrets;
 use super::{traverse, Visitor};
 use crate::call::{Client, HttpCall, Method, Piece, Span, UrlTemplate};
+use crate::frontend::credentials;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -191,7 +191,7 @@ impl<'t> Walker<'_, '_, 't> {
             "string" => {
                 self.literals.push((node.start_byte(), node.end_byte()));
                 if let Some((text, span, exact)) = self.r.string_lit(node) {
-                    secrets::scan_literal(
+                    credentials::scan_literal(
                         &text,
                         &span,
                         exact,
@@ -205,7 +205,7 @@ impl<'t> Walker<'_, '_, 't> {
                 self.literals.push((node.start_byte(), node.end_byte()));
                 for part in template_parts(node, self.r.text) {
                     if let TemplatePart::Lit { text, span, exact } = part {
-                        secrets::scan_literal(
+                        credentials::scan_literal(
                             &text,
                             &span,
                             exact,

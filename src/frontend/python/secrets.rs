@@ -6,7 +6,7 @@
 
 use super::resolve::{Chunk, Resolver};
 use crate::call::Span;
-use crate::frontend::javascript::secrets::scan_literal;
+use crate::frontend::credentials::scan_literal;
 use tree_sitter::Node;
 
 pub fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Vec<Span> {

@@ -1,4 +1,5 @@
-//! Which string literals are credentials.
+//! Which string literals are credentials, in every language: each front end finds its
+//! literals and the name each is stored under, and asks here.
 //!
 //! A literal is a secret when it is the value of a key, binding, parameter or header
 //! whose name says so (`apiKey`, `password`, `Authorization`, …), or when it is a
@@ -50,7 +51,7 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
 ];
 
 /// Whether a key / binding / header name holds a credential.
-pub(crate) fn is_secret_name(name: &str) -> bool {
+pub fn is_secret_name(name: &str) -> bool {
     if !secret_name_re().is_match(name) {
         return false;
     }
@@ -66,6 +67,8 @@ fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
     v.is_empty()
         || (v.starts_with("{{") && v.ends_with("}}"))
+        // A `format!`/`.format` placeholder: the value comes from a name.
+        || (v.starts_with('{') && v.ends_with('}') && !v[1..].contains('{'))
         || (v.starts_with('<') && v.ends_with('>'))
         || (v.starts_with("${") && v.ends_with('}') && !v[2..].contains("${"))
         || v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '•'))
@@ -94,7 +97,7 @@ fn scheme_len(text: &str, named: bool) -> Option<usize> {
 /// Byte range (within `text`) of the credential in a literal value: after a
 /// `Bearer `/`Basic ` scheme word, or (when `named` says the value is stored under a
 /// secret name) the whole trimmed value.
-pub(crate) fn credential(text: &str, named: bool) -> Option<(usize, usize)> {
+pub fn credential(text: &str, named: bool) -> Option<(usize, usize)> {
     let scheme = scheme_len(text, named);
     let start = match scheme {
         Some(len) => len + (text[len..].len() - text[len..].trim_start().len()),
@@ -125,13 +128,7 @@ pub(crate) fn credential(text: &str, named: bool) -> Option<(usize, usize)> {
 ///
 /// `name` is the name the literal is stored under, if any; `exact` says that `text`
 /// is byte-for-byte the source at `span` (no escapes), so sub-ranges can be reported.
-pub(crate) fn scan_literal(
-    text: &str,
-    span: &Span,
-    exact: bool,
-    name: Option<&str>,
-    out: &mut Vec<Span>,
-) {
+pub fn scan_literal(text: &str, span: &Span, exact: bool, name: Option<&str>, out: &mut Vec<Span>) {
     let named = name.is_some_and(is_secret_name);
     let at = |from: usize, to: usize| {
         if exact {
