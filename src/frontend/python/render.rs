@@ -967,41 +967,44 @@ impl<'t> Renderer<'_, 't> {
 
     fn append_to_dict(&mut self, dict: Node<'t>, entries: &[String]) {
         let pairs = dict_pairs(dict);
-        match pairs.last() {
-            None => {
-                let at = dict.start_byte() + 1;
-                self.edit(at..at, entries.join(", "));
-            }
-            Some(last) => {
-                let after = &self.f.text[last.end_byte()..dict.end_byte()];
-                let multiline = after.contains('\n');
-                if multiline {
-                    let indent = self.f.indent_at(last.start_byte()).to_string();
-                    let trailing = after.trim_start().starts_with(',');
-                    let at = if trailing {
-                        last.end_byte() + after.find(',').unwrap_or(0) + 1
-                    } else {
-                        last.end_byte()
-                    };
-                    let mut s = String::new();
-                    for (i, e) in entries.iter().enumerate() {
-                        if i > 0 || !trailing {
-                            s.push(',');
-                        }
-                        s.push('\n');
-                        s.push_str(&indent);
-                        s.push_str(e);
-                    }
-                    if trailing {
-                        s.push(',');
-                    }
-                    self.edit(at..at, s);
-                } else {
-                    let at = last.end_byte();
-                    self.edit(at..at, format!(", {}", entries.join(", ")));
-                }
-            }
+        self.append_items(dict, pairs.last().copied(), entries);
+    }
+
+    /// Appends `items` to a bracketed list (a dict, an argument list) after its `last`
+    /// element, in the list's layout: one per line (keeping a trailing comma) when the
+    /// list is laid out that way, inline otherwise.
+    fn append_items(&mut self, list: Node<'t>, last: Option<Node<'t>>, items: &[String]) {
+        let Some(last) = last else {
+            let at = list.start_byte() + 1;
+            self.edit(at..at, items.join(", "));
+            return;
+        };
+        let after = &self.f.text[last.end_byte()..list.end_byte()];
+        if !after.contains('\n') {
+            let at = last.end_byte();
+            self.edit(at..at, format!(", {}", items.join(", ")));
+            return;
         }
+        let indent = self.f.indent_at(last.start_byte()).to_string();
+        let trailing = after.trim_start().starts_with(',');
+        let at = if trailing {
+            last.end_byte() + after.find(',').unwrap_or(0) + 1
+        } else {
+            last.end_byte()
+        };
+        let mut s = String::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 || !trailing {
+                s.push(',');
+            }
+            s.push('\n');
+            s.push_str(&indent);
+            s.push_str(item);
+        }
+        if trailing {
+            s.push(',');
+        }
+        self.edit(at..at, s);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -1253,40 +1256,7 @@ impl<'t> Renderer<'_, 't> {
             let args = self.arg_nodes()?;
             let list = self.args()?;
             let added = std::mem::take(&mut self.added);
-            match args.last() {
-                None => {
-                    let at = list.start_byte() + 1;
-                    self.edit(at..at, added.join(", "));
-                }
-                Some(last) => {
-                    let after = &self.f.text[last.end_byte()..list.end_byte()];
-                    if after.contains('\n') {
-                        let indent = self.f.indent_at(last.start_byte()).to_string();
-                        let trailing = after.trim_start().starts_with(',');
-                        let at = if trailing {
-                            last.end_byte() + after.find(',').unwrap_or(0) + 1
-                        } else {
-                            last.end_byte()
-                        };
-                        let mut s = String::new();
-                        for (i, a) in added.iter().enumerate() {
-                            if i > 0 || !trailing {
-                                s.push(',');
-                            }
-                            s.push('\n');
-                            s.push_str(&indent);
-                            s.push_str(a);
-                        }
-                        if trailing {
-                            s.push(',');
-                        }
-                        self.edit(at..at, s);
-                    } else {
-                        let at = last.end_byte();
-                        self.edit(at..at, format!(", {}", added.join(", ")));
-                    }
-                }
-            }
+            self.append_items(list, args.last().copied(), &added);
         }
         // Module-level insertions go before anything the call itself inserts at the
         // same point (a call on the file's first line); the sort below is stable.
