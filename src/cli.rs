@@ -1026,7 +1026,7 @@ pub fn explain(rules: &RuleSet, code: &str) -> Option<String> {
     let vendor = rules.vendor_of(r);
     let d = &rule.docs;
     let mut out = format!(
-        "# {} ({})\n\nVendor: {} · Severity: {} · Fix: {}\n\n{}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```js\n{}\n```\n",
+        "# {} ({})\n\nVendor: {} · Severity: {} · Fix: {}\n\n{}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```{}\n{}\n```\n",
         rule.code,
         rule.name,
         vendor.name,
@@ -1038,10 +1038,15 @@ pub fn explain(rules: &RuleSet, code: &str) -> Option<String> {
         rule.summary,
         d.what.trim(),
         d.why.trim(),
+        d.lang,
         d.before.trim(),
     );
     if let Some(after) = &d.after {
-        out.push_str(&format!("\n## Use instead\n```js\n{}\n```\n", after.trim()));
+        out.push_str(&format!(
+            "\n## Use instead\n```{}\n{}\n```\n",
+            d.lang,
+            after.trim()
+        ));
     }
     out.push_str(&format!("\n## Fix safety\n{}\n", d.fix_safety.trim()));
     if !d.references.is_empty() {

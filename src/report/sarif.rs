@@ -124,18 +124,23 @@ fn help(rules: &RuleSet, r: &crate::rules::CompiledRule) -> MultiformatMessageSt
         d.before.trim()
     );
     let mut md = format!(
-        "**{}** ({}) — {}\n\nVendor: {vendor} · Severity: {} · Fix: {fix}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```js\n{}\n```\n",
+        "**{}** ({}) — {}\n\nVendor: {vendor} · Severity: {} · Fix: {fix}\n\n## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```{}\n{}\n```\n",
         rule.code,
         rule.name,
         rule.summary,
         rule.severity,
         d.what.trim(),
         d.why.trim(),
+        d.lang,
         d.before.trim()
     );
     if let Some(after) = &d.after {
         plain.push_str(&format!("\nUse instead:\n{}\n", after.trim()));
-        md.push_str(&format!("\n## Use instead\n```js\n{}\n```\n", after.trim()));
+        md.push_str(&format!(
+            "\n## Use instead\n```{}\n{}\n```\n",
+            d.lang,
+            after.trim()
+        ));
     }
     plain.push_str(&format!("\nFix safety:\n{}\n", d.fix_safety.trim()));
     md.push_str(&format!("\n## Fix safety\n{}\n", d.fix_safety.trim()));

@@ -430,6 +430,9 @@ pub enum BodySpec {
 pub struct Docs {
     pub what: String,
     pub why: String,
+    /// The language of `before` and `after` (their code fences): `js`, `py`, `rs`, `sh`.
+    #[serde(default = "default_example_lang")]
+    pub lang: String,
     pub before: String,
     #[serde(default)]
     pub after: Option<String>,
