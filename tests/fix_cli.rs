@@ -189,6 +189,25 @@ docs = { what = "w", why = "y", before = "b", fix_safety = "f" }
 }
 
 #[test]
+fn a_file_that_does_not_parse_is_not_fixed() {
+    // An unterminated quote at the end of a runbook: the curl command before it has
+    // fixes, but nothing can tell whether they keep the file intact.
+    let text = "#!/bin/sh\ncurl -X POST \"https://acme.access.securid.com/AdminInterface/restapi/v1/users/$ID/markDeleted\" \\\n  -d '{\"markDeleted\": \"true\"}' \\\n  -H \"Authorization: B";
+    let checker = Checker::new(RuleSet::embedded(), Selection::default());
+    for level in [FixLevel::Safe, FixLevel::Unsafe] {
+        let source = SourceFile::new("runbook.sh".into(), text.into(), Language::Shell);
+        let outcome = fix_source(&checker, &source, level);
+        assert_eq!(outcome.fixed, text);
+        assert!(outcome.applied.is_empty(), "{:?}", outcome.applied);
+        assert!(
+            outcome.remaining.iter().any(|f| f.code == "API003"),
+            "{:?}",
+            outcome.remaining
+        );
+    }
+}
+
+#[test]
 fn a_file_changed_on_disk_is_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("job.js");

@@ -132,7 +132,12 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
     let mut dropped: Vec<DroppedFix> = Vec::new();
     let mut not_converged = false;
     let mut pass = 0;
-    loop {
+    // A file that does not parse is not fixed at all: whether a fix keeps it intact
+    // cannot be checked, and the calls in it were read around a syntax error.
+    if !parsed_before {
+        pass = MAX_PASSES + 1;
+    }
+    while pass <= MAX_PASSES {
         let current = SourceFile::new(source.path.clone(), text.clone(), source.language);
         let report = checker.check_source(current);
         let candidates: Vec<&Finding> = report
@@ -183,7 +188,7 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
             .collect();
         all.sort_by_key(|e| (e.span.start, e.span.end));
         let candidate = apply_edits(&text, &all);
-        let next = if !parsed_before || parses(source, &candidate) {
+        let next = if parses(source, &candidate) {
             for (f, _) in &accepted {
                 applied.push((f.code.clone(), f.fix.as_ref().unwrap().title.clone()));
             }
