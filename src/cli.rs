@@ -117,6 +117,9 @@ pub struct CheckArgs {
     /// (repeatable; besides any `*.postman_environment.json` next to a collection).
     #[arg(long = "postman-env", value_name = "FILE")]
     pub postman_env: Vec<PathBuf>,
+    /// Also report calls in commented-out code (never fixed: shown with advice only).
+    #[arg(long)]
+    pub include_comments: bool,
 }
 
 /// Where user rule packs come from for `rules`, `explain` and `test-rules`: `--rules`,
@@ -418,6 +421,7 @@ fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Resul
         None => Config::default(),
     };
     config.postman_env = args.postman_env.clone();
+    config.include_comments = args.include_comments;
     let rules = base
         .clone()
         .with_config(&config)

@@ -226,6 +226,8 @@ pub struct Config {
     pub rsa: RsaSettings,
     /// Postman environment files for every collection (`--postman-env`; not a file key).
     pub postman_env: Vec<PathBuf>,
+    /// Also report calls in commented-out code (`--include-comments`; not a file key).
+    pub include_comments: bool,
 }
 
 impl Default for Config {
@@ -257,6 +259,7 @@ impl Default for Config {
             },
             rsa: RsaSettings::default(),
             postman_env: Vec::new(),
+            include_comments: false,
         }
     }
 }

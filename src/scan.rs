@@ -245,11 +245,98 @@ impl Checker {
             findings,
             extraction.syntax_error.is_none(),
         );
-        let secrets = engine::secret_spans(&extraction);
+        let mut secrets = engine::secret_spans(&extraction);
+        let mut findings = findings;
+        if self.config.include_comments {
+            let (more, more_secrets) = self.check_comments(&source);
+            findings.extend(more);
+            findings.sort_by_key(|f| (f.span.start, f.span.end));
+            secrets.extend(more_secrets);
+            secrets.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+            secrets.dedup();
+        }
         FileReport {
             source,
             findings,
             secrets,
         }
+    }
+
+    /// With `--include-comments`: the findings of the calls in commented-out code,
+    /// without fixes, and the secrets written there. Each comment block that holds a
+    /// vendor anchor is un-commented on its own (so prose elsewhere cannot spoil the
+    /// parse) and run through the file's front end; findings inside the block count.
+    fn check_comments(&self, source: &SourceFile) -> (Vec<Finding>, Vec<Span>) {
+        let mut findings = Vec::new();
+        let mut secrets = Vec::new();
+        for block in frontend::comment_blocks(source) {
+            let before = findings.len();
+            self.check_comment_block(source, &block, &mut findings, &mut secrets);
+            // A line of prose in the block may spoil the parse (a strict parser such
+            // as Rust's): then each comment is tried on its own.
+            if findings.len() == before && block.len() > 1 {
+                for comment in &block {
+                    self.check_comment_block(
+                        source,
+                        std::slice::from_ref(comment),
+                        &mut findings,
+                        &mut secrets,
+                    );
+                }
+            }
+        }
+        (findings, secrets)
+    }
+
+    fn check_comment_block(
+        &self,
+        source: &SourceFile,
+        block: &[Span],
+        findings: &mut Vec<Finding>,
+        secrets: &mut Vec<Span>,
+    ) {
+        let (Some(first), Some(last)) = (block.first(), block.last()) else {
+            return;
+        };
+        let range = first.start..last.end;
+        if !self
+            .prefilter
+            .is_match(&source.text.as_bytes()[range.clone()])
+        {
+            return;
+        }
+        let code = frontend::uncommented(source, block);
+        let live = SourceFile::new(source.path.clone(), code, source.language);
+        let mut extraction = frontend::extract_with(&live, &self.config.postman_env);
+        extraction.syntax_error = None;
+        let inside = |s: &Span| range.start <= s.start && s.end <= range.end;
+        let found = engine::check_file(
+            &self.rules,
+            &self.selection,
+            &self.config,
+            &live,
+            &extraction,
+        );
+        findings.extend(
+            found
+                .into_iter()
+                .filter(|f| f.code != "API900" && inside(&f.span))
+                .map(|mut f| {
+                    f.message = format!("{} (in commented-out code)", f.message);
+                    f.fix = None;
+                    f.help = f.help.map(|h| {
+                        h.trim_end_matches(" (safe fix)")
+                            .trim_end_matches(" (unsafe fix)")
+                            .to_string()
+                    });
+                    f.labels.retain(|l| inside(&l.span));
+                    f
+                }),
+        );
+        secrets.extend(
+            engine::secret_spans(&extraction)
+                .into_iter()
+                .filter(|s| inside(s)),
+        );
     }
 }

@@ -314,3 +314,73 @@ fn secrets_never_reach_output() {
         }
     }
 }
+
+#[test]
+fn include_comments_reports_commented_out_calls_without_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let py = dir.path().join("purge.py");
+    std::fs::write(
+        &py,
+        "import requests\n\n\ndef purge(user_id):\n    # Old call, kept for reference:\n    # requests.delete(\n    #     f\"https://app.360learning.com/api/v1/users/{user_id}\",\n    #     params={\"company\": COMPANY, \"apiKey\": \"k-1234567890\"},\n    # )\n    pass\n",
+    )
+    .unwrap();
+    let js = dir.path().join("purge.js");
+    std::fs::write(
+        &js,
+        "/*\n * await fetch(`https://community.khoros.com/api/2.0/users/${id}`, { method: 'DELETE' });\n */\nexport {};\n",
+    )
+    .unwrap();
+    let paths = [py.to_str().unwrap(), js.to_str().unwrap()];
+    let (code, _, _) = apimigrate(&[&["check", "--no-config"][..], &paths[..]].concat());
+    assert_eq!(code, 0, "commented-out code is not reported by default");
+
+    let args = [
+        &[
+            "check",
+            "--no-config",
+            "--include-comments",
+            "--format",
+            "json",
+        ][..],
+        &paths[..],
+    ]
+    .concat();
+    let (code, stdout, _) = apimigrate(&args);
+    assert_eq!(code, 1);
+    assert!(
+        !stdout.contains("k-1234567890"),
+        "secrets in comments are redacted"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut found: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert!(f["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("(in commented-out code)"));
+            assert!(f["fix"].is_null(), "commented-out code is never fixed: {f}");
+            (
+                Path::new(f["path"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    let want = |file: &str, line: u64, code: &str| (file.to_string(), line, code.to_string());
+    assert_eq!(
+        found,
+        [
+            want("purge.js", 2, "AUR001"),
+            want("purge.py", 6, "API002"),
+            want("purge.py", 6, "LRN004"),
+        ]
+    );
+}

@@ -66,6 +66,98 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
     }
 }
 
+/// The file's comments grouped into blocks: a block comment alone, or a run of line
+/// comments on consecutive lines with nothing but whitespace between them (a call
+/// commented out line by line). Each block is its comments' spans, in order.
+pub fn comment_blocks(file: &SourceFile) -> Vec<Vec<Span>> {
+    let text = &file.text;
+    let mut blocks: Vec<Vec<Span>> = Vec::new();
+    for span in comments(file) {
+        let line_comment =
+            !text[span.clone()].starts_with("/*") && !text[span.clone()].starts_with("<!--");
+        if let Some(last) = blocks.last_mut() {
+            let prev = last.last().expect("blocks are never empty");
+            let between = &text[prev.end..span.start];
+            let prev_is_line =
+                !text[prev.clone()].starts_with("/*") && !text[prev.clone()].starts_with("<!--");
+            if line_comment
+                && prev_is_line
+                && between.trim().is_empty()
+                && between.matches('\n').count() == 1
+            {
+                last.push(span);
+                continue;
+            }
+        }
+        blocks.push(vec![span]);
+    }
+    blocks
+}
+
+/// The file's text with the markers of the comments of `block` (`//`, `#`, `/*`,
+/// `*/`, a leading `*` of a block comment's line, `<!--`, `-->`) replaced by spaces:
+/// the commented-out code becomes code at its own offsets, for the front end to read.
+pub fn uncommented(file: &SourceFile, block: &[Span]) -> String {
+    let mut out = file.text.clone().into_bytes();
+    for span in block {
+        let comment = &file.text[span.clone()];
+        blank_markers(&mut out[span.clone()], comment);
+    }
+    // Only ASCII marker bytes were replaced by spaces.
+    String::from_utf8(out).expect("still UTF-8")
+}
+
+/// Replaces the comment syntax inside one comment (`bytes` is the comment) by spaces.
+fn blank_markers(bytes: &mut [u8], comment: &str) {
+    let blank = |bytes: &mut [u8], range: std::ops::Range<usize>| {
+        bytes[range].iter_mut().for_each(|b| *b = b' ');
+    };
+    let n = bytes.len();
+    if comment.starts_with("/*") || comment.starts_with("<!--") {
+        let (open, close) = if comment.starts_with("/*") {
+            (
+                2,
+                if comment.ends_with("*/") && n >= 4 {
+                    2
+                } else {
+                    0
+                },
+            )
+        } else {
+            (
+                4,
+                if comment.ends_with("-->") && n >= 7 {
+                    3
+                } else {
+                    0
+                },
+            )
+        };
+        blank(bytes, 0..open);
+        blank(bytes, n - close..n);
+        // ` * fetch(…)` lines of a block comment: the leading star is decoration.
+        let mut line_start = true;
+        for i in open..n - close {
+            match bytes[i] {
+                b'\n' => line_start = true,
+                b' ' | b'\t' | b'\r' => {}
+                b'*' if line_start && comment.starts_with("/*") => {
+                    bytes[i] = b' ';
+                    line_start = false;
+                }
+                _ => line_start = false,
+            }
+        }
+        return;
+    }
+    // Line comments: `//`, `///`, `//!`, `#`, `##`.
+    let marker = bytes
+        .iter()
+        .take_while(|b| matches!(b, b'/' | b'#' | b'!'))
+        .count();
+    blank(bytes, 0..marker);
+}
+
 /// [`extract`] with the run's Postman environment files (`--postman-env`), which
 /// resolve `{{variables}}` in every collection.
 pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Extraction {
