@@ -110,6 +110,7 @@ fn short(c: char) -> Option<&'static str> {
         'Q' => "quote",
         't' => "telnet-option",
         'P' => "ftp-port",
+        'g' => "globoff",
         _ => return None,
     })
 }
@@ -156,11 +157,15 @@ pub struct Opt {
 /// A curl command line, read.
 #[derive(Clone, Debug)]
 pub struct CurlLine {
-    /// Index of the `curl` word.
+    /// Index of the `curl` word (or of the `--next` that starts this request).
     pub program: usize,
     pub opts: Vec<Opt>,
     /// Indices of the URL words (non-option arguments).
     pub urls: Vec<usize>,
+    /// One past the last word of this request.
+    pub end: usize,
+    /// The `--next` (`-:`) word that ends this request and starts another one.
+    pub next: Option<usize>,
 }
 
 impl CurlLine {
@@ -268,13 +273,16 @@ fn parts_span(parts: &[WordPart], fallback: &Span) -> Span {
     }
 }
 
-/// Reads the options and URLs of a curl command whose program word is `program`.
+/// Reads the options and URLs of the first request of a curl command whose program
+/// word is `program` (up to a `--next`).
 pub fn read(cmd: &Command, program: usize) -> CurlLine {
     let words = &cmd.words;
     let mut out = CurlLine {
         program,
         opts: Vec::new(),
         urls: Vec::new(),
+        end: words.len(),
+        next: None,
     };
     let mut i = program + 1;
     let mut options_done = false;
@@ -285,6 +293,12 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
             Some(WordPart::Lit { text, .. }) if !options_done => text.clone(),
             _ => String::new(),
         };
+        // `--next` starts a new request with options of its own.
+        if (head == "--next" || head == "-:") && w.parts.len() == 1 {
+            out.end = i;
+            out.next = Some(i);
+            break;
+        }
         if head == "--" && w.parts.len() == 1 {
             options_done = true;
             i += 1;
@@ -309,6 +323,7 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
                         "show-error",
                         "location",
                         "compressed",
+                        "globoff",
                     ]
                     .iter(),
                 )
@@ -385,6 +400,15 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
         }
         out.urls.push(i);
         i += 1;
+    }
+    out
+}
+
+/// Every request of a curl command: the first, then one per `--next`.
+pub fn requests(cmd: &Command, program: usize) -> Vec<CurlLine> {
+    let mut out = vec![read(cmd, program)];
+    while let Some(next) = out.last().and_then(|l| l.next) {
+        out.push(read(cmd, next));
     }
     out
 }

@@ -13,7 +13,7 @@
 
 use super::curl::{self, CurlLine};
 use super::words::{self, Command, Script, WordPart};
-use crate::call::{Client, HttpCall, Span};
+use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
 use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
 
@@ -59,11 +59,14 @@ fn render_one(
     let (script, cmd, program) = scripts
         .iter()
         .find_map(|s| super::find_command(s, &call.span).map(|(c, p)| (s, c, p)))
-        .ok_or("the command was not found")?;
+        .ok_or("a request after `--next` is not rewritten automatically; give it a `curl` command of its own")?;
     if !rw.helpers.is_empty() && !script_file {
         return Err("the rewrite needs helper functions (360Learning token and e-mail lookup), which a document cannot hold; use the internal user id (`learning360.user_ids`) and a token".into());
     }
     let line = curl::read(cmd, program);
+    if rw.url.is_some() && !line.has("globoff") && url_globs(call) {
+        return Err("the URL uses curl's globbing (`[1-3]`, `{a,b}`), so the command sends one request per match; write one command per user first".into());
+    }
     let mut r = Renderer {
         text,
         cmd,
@@ -71,7 +74,13 @@ fn render_one(
         edits: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),
-        multiline: text[cmd.span.clone()].contains("\\\n"),
+        multiline: text[cmd.span.clone()].contains("\\\n")
+            || text[cmd.span.clone()].contains("\\\r\n"),
+        newline: if text[cmd.span.clone()].contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        },
     };
     r.run(call, rw)?;
     if is_close_user_account(rw) && !call.response.reads("closeUserAccount.result") {
@@ -102,6 +111,8 @@ struct Renderer<'a> {
     /// Word indices already removed.
     removed: Vec<usize>,
     multiline: bool,
+    /// The line ending of the command's continuation lines.
+    newline: &'static str,
 }
 
 impl Renderer<'_> {
@@ -464,6 +475,8 @@ impl Renderer<'_> {
             || cmd.subst.is_some()
             || !alone
             || !matches!(after, None | Some('\n' | '\r' | '#' | ';'))
+            || cmd.stdout_redirected
+            || self.line.next.is_some()
             || self.line.opts.iter().any(|o| o.name == "output")
         {
             return Err("Aurora answers CloseUserAccount with 200 on failure and the response is not checked here; check `data.closeUserAccount.result` by hand".into());
@@ -479,26 +492,43 @@ impl Renderer<'_> {
         Ok(())
     }
 
+    /// New options go after the last word (before any redirection, which may be
+    /// `&>/dev/null`); the result check, a `|` into `grep`, after the redirections.
     fn finish(mut self) -> Vec<Edit> {
         if self.added.is_empty() {
             return self.edits;
         }
         let indent = self.indent();
-        let mut content = String::new();
+        let mut options = String::new();
+        let mut check = String::new();
         for a in &self.added {
-            let a = a.trim_start_matches('\u{0}');
+            let (into, a) = match a.strip_prefix('\u{0}') {
+                Some(a) => (&mut check, a),
+                None => (&mut options, a.as_str()),
+            };
             if self.multiline {
-                content.push_str(&format!(" \\\n{indent}{a}"));
+                into.push_str(&format!(" \\{}{indent}{a}", self.newline));
             } else {
-                content.push(' ');
-                content.push_str(a);
+                into.push(' ');
+                into.push_str(a);
             }
         }
-        let at = self.cmd.span.end;
-        self.edits.push(Edit {
-            span: at..at,
-            content,
-        });
+        let last_word = self.cmd.words[..self.line.end]
+            .last()
+            .map_or(self.cmd.span.end, |w| w.span.end);
+        let end = self.cmd.span.end;
+        if last_word == end {
+            options.push_str(&check);
+            check.clear();
+        }
+        for (at, content) in [(last_word, options), (end, check)] {
+            if !content.is_empty() {
+                self.edits.push(Edit {
+                    span: at..at,
+                    content,
+                });
+            }
+        }
         self.edits
     }
 
@@ -521,6 +551,15 @@ impl Renderer<'_> {
             .collect();
         format!("{own}  ")
     }
+}
+
+/// Whether the URL's literal text has a curl glob: a range `[1-3]` or a list `{a,b}`.
+fn url_globs(call: &HttpCall) -> bool {
+    let glob = regex::Regex::new(r"\[[^\]/]*-[^\]/]*\]|\{[^{}/]*,[^{}]*\}").expect("valid");
+    call.url.pieces.iter().any(|p| match p {
+        Piece::Lit { text, .. } => glob.is_match(text),
+        Piece::Hole { .. } => false,
+    })
 }
 
 fn header_name(o: &curl::Opt) -> Option<String> {

@@ -111,6 +111,8 @@ pub struct Command {
     pub pipeline: usize,
     /// The `$(…)` or backticks the command is written in.
     pub subst: Option<Span>,
+    /// Standard output goes elsewhere than the pipe (`> f`, `&>/dev/null`, `>&2`).
+    pub stdout_redirected: bool,
     heredoc_slot: Option<usize>,
 }
 
@@ -186,6 +188,7 @@ struct Builder {
     end: usize,
     heredoc_slot: Option<usize>,
     herestring: Option<Word>,
+    stdout_redirected: bool,
 }
 
 impl Builder {
@@ -196,6 +199,7 @@ impl Builder {
             end: 0,
             heredoc_slot: None,
             herestring: None,
+            stdout_redirected: false,
         }
     }
     fn touch(&mut self, span: &Span) {
@@ -266,6 +270,7 @@ impl Lexer<'_> {
             herestring: b.herestring,
             pipeline: self.pipeline,
             subst: subst.cloned(),
+            stdout_redirected: b.stdout_redirected,
             heredoc_slot: b.heredoc_slot,
         });
     }
@@ -422,6 +427,10 @@ impl Lexer<'_> {
             .find(|o| rest.starts_with(**o))
             .copied()
             .unwrap_or(">");
+        let fd = &self.src[start..self.pos];
+        if op.contains('>') && op != "<>" && (fd.is_empty() || fd == "1") {
+            cmd.stdout_redirected = true;
+        }
         self.pos += op.len();
         cmd.touch(&(start..self.pos));
         self.blanks();
