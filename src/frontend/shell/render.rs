@@ -24,7 +24,7 @@ pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Ve
     let scripts = vec![words::parse(text)];
     items
         .iter()
-        .map(|(call, rw)| render_one(text, &scripts, call, rw, true))
+        .map(|(call, rw)| render_one(text, text, &scripts, call, rw, true))
         .collect()
 }
 
@@ -42,12 +42,13 @@ pub fn render_document(
         .collect();
     items
         .iter()
-        .map(|(call, rw)| render_one(text, &scripts, call, rw, false))
+        .map(|(call, rw)| render_one(text, masked, &scripts, call, rw, false))
         .collect()
 }
 
 fn render_one(
     text: &str,
+    layout: &str,
     scripts: &[Script],
     call: &HttpCall,
     rw: &CallRewrite,
@@ -69,6 +70,7 @@ fn render_one(
     }
     let mut r = Renderer {
         text,
+        layout,
         cmd,
         line: &line,
         edits: Vec::new(),
@@ -103,6 +105,8 @@ fn render_one(
 
 struct Renderer<'a> {
     text: &'a str,
+    /// The text as the shell sees it: a Markdown document's masked copy.
+    layout: &'a str,
     cmd: &'a Command,
     line: &'a CurlLine,
     edits: Vec<Edit>,
@@ -532,24 +536,35 @@ impl Renderer<'_> {
         self.edits
     }
 
-    /// The indentation of the command's continuation lines.
+    /// The indentation of the command's continuation lines: what precedes the text of
+    /// its second line (or of its own line, plus two spaces), Markdown quote markers
+    /// (`> `, blank in the layout) included.
     fn indent(&self) -> String {
-        let src = &self.text[self.cmd.span.clone()];
-        if let Some(nl) = src.find('\n') {
-            let next = &src[nl + 1..];
-            return next
-                .chars()
-                .take_while(|c| *c == ' ' || *c == '\t')
-                .collect();
+        let src = &self.layout[self.cmd.span.clone()];
+        let (line_start, own) = match src.find('\n') {
+            Some(nl) => (self.cmd.span.start + nl + 1, false),
+            None => (
+                self.layout[..self.cmd.span.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1),
+                true,
+            ),
+        };
+        let len = self.layout[line_start..]
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .count();
+        let end = line_start + len;
+        let prefix = if self.text.is_char_boundary(end) {
+            &self.text[line_start..end]
+        } else {
+            &self.layout[line_start..end]
+        };
+        if own {
+            format!("{prefix}  ")
+        } else {
+            prefix.to_string()
         }
-        let line_start = self.text[..self.cmd.span.start]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let own: String = self.text[line_start..]
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        format!("{own}  ")
     }
 }
 
