@@ -166,6 +166,8 @@ pub struct CurlLine {
     pub end: usize,
     /// The `--next` (`-:`) word that ends this request and starts another one.
     pub next: Option<usize>,
+    /// Words that expand to options written elsewhere (`"${ARGS[@]}"`, `$CURL_OPTS`).
+    pub spread: Vec<usize>,
 }
 
 impl CurlLine {
@@ -189,7 +191,7 @@ pub const DATA: &[&str] = &[
 ];
 
 /// The index of the program word, skipping keywords, assignments and wrappers
-/// (`sudo -u x`, `exec`, `env A=b`, `time`).
+/// (`sudo -u x`, `exec`, `env A=b`, `time`, `xargs -I{}`, `timeout 30`).
 pub fn program_index(cmd: &Command) -> Option<usize> {
     let mut i = 0;
     let words = &cmd.words;
@@ -218,6 +220,29 @@ pub fn program_index(cmd: &Command) -> Option<usize> {
                     } else {
                         break;
                     }
+                }
+            }
+            // `xargs -I{} curl …`, `timeout 30 curl …`: the wrapper's options (and
+            // `timeout`'s duration) come before the command.
+            "xargs" | "timeout" => {
+                let with_arg: &[&str] = if text == "xargs" {
+                    &["-I", "-n", "-P", "-L", "-d", "-a", "-E", "-s"]
+                } else {
+                    &["-s", "-k", "--signal", "--kill-after"]
+                };
+                i += 1;
+                while i < words.len() {
+                    let t = words[i].literal().unwrap_or_default();
+                    if with_arg.contains(&t.as_str()) {
+                        i += 2;
+                    } else if t.starts_with('-') {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if text == "timeout" {
+                    i += 1;
                 }
             }
             _ => return Some(i),
@@ -283,6 +308,7 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
         urls: Vec::new(),
         end: words.len(),
         next: None,
+        spread: Vec::new(),
     };
     let mut i = program + 1;
     let mut options_done = false;
@@ -400,6 +426,21 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
         }
         out.urls.push(i);
         i += 1;
+    }
+    // An array or an unquoted variable next to a literal URL holds options.
+    let spread = |i: &usize| match words[*i].parts.as_slice() {
+        [WordPart::Expansion { expr, quote, .. }] => {
+            expr.contains("[@]")
+                || expr.contains("[*]")
+                || matches!(expr.as_str(), "$@" | "$*" | "${@}" | "${*}")
+                || *quote == Quote::None
+        }
+        _ => false,
+    };
+    if out.urls.iter().any(|i| !spread(i)) {
+        let (spread, urls): (Vec<usize>, Vec<usize>) = out.urls.iter().partition(|i| spread(i));
+        out.spread = spread;
+        out.urls = urls;
     }
     out
 }

@@ -315,8 +315,8 @@ fn lower_curl(cmd: &Command, line: &curl::CurlLine, vars: &Vars) -> Option<HttpC
     };
     let mut headers = Fields {
         span: span.clone(),
-        // A config file (`-K`) may add any header.
-        open: line.has("config"),
+        // A config file (`-K`) or options from a variable may add any header.
+        open: line.has("config") || !line.spread.is_empty(),
         ..Fields::default()
     };
     for o in &line.opts {
