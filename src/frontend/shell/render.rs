@@ -772,9 +772,26 @@ fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
         blocks.push("# 360Learning API v2 identifies users by their internal id: the id of the user with e-mail $2.\nlearning360_user_id() {\n  curl -sS --fail-with-body -G \"$1/api/v2/users\" --data-urlencode \"mail[eq]=$2\" \\\n    -H \"Authorization: Bearer $(learning360_token \"$1\")\" \\\n    -H '360-api-version: v2.0' \\\n    | grep -o '\"_id\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' | sed -n '1s/.*\"\\([^\"]*\\)\"$/\\1/p'\n}".to_string());
     }
     let at = insertion_point(text);
+    // One blank line between the helpers and what is around them; none added at the
+    // very top of a file.
+    let before = if text[..at].trim().is_empty() {
+        ""
+    } else {
+        "\n"
+    };
+    let rest = &text[at..];
+    let after = if rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n") {
+        ""
+    } else {
+        "\n"
+    };
+    let mut content = format!("{before}{}\n{after}", blocks.join("\n\n"));
+    if text.contains("\r\n") {
+        content = content.replace('\n', "\r\n");
+    }
     Some(Edit {
         span: at..at,
-        content: format!("\n{}\n", blocks.join("\n\n")),
+        content,
     })
 }
 
@@ -809,6 +826,10 @@ fn insertion_point(text: &str) -> usize {
         } else {
             break;
         }
+    }
+    if best == 0 {
+        // No header: after the leading blank lines, which stay first.
+        return text.len() - text.trim_start_matches(['\n', '\r']).len();
     }
     best
 }
