@@ -30,17 +30,55 @@ const SHELL_INFO: &[&str] = &[
 struct Block {
     content: Span,
     prompts: bool,
+    /// The blockquote markers (`> `) in front of its lines, blanked for the shell.
+    markers: Vec<Span>,
 }
 
-/// The fenced shell blocks of a document, and the document's other fences.
+/// The length of `depth` blockquote markers (`>` with an optional space, after up to
+/// three spaces each) at the start of `line`, or `None` when it has fewer.
+fn quote_markers(line: &str, depth: usize) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut at = 0;
+    for _ in 0..depth {
+        let spaces = b[at..].iter().take(3).take_while(|c| **c == b' ').count();
+        if b.get(at + spaces) != Some(&b'>') {
+            return None;
+        }
+        at += spaces + 1;
+        if b.get(at) == Some(&b' ') {
+            at += 1;
+        }
+    }
+    Some(at)
+}
+
+/// How many blockquote markers `line` starts with.
+fn quote_depth(line: &str) -> usize {
+    (0..)
+        .find(|d| quote_markers(line, d + 1).is_none())
+        .unwrap_or(0)
+}
+
+/// The fenced shell blocks of a document, and the document's other fences. Fences in
+/// blockquotes count (their markers are reported); fences in an HTML comment do not.
 fn blocks(text: &str) -> (Vec<Block>, Vec<Span>) {
     let mut shell_blocks = Vec::new();
     let mut fences = Vec::new();
     let mut lines = line_spans(text).into_iter().peekable();
     while let Some(line) = lines.next() {
         let l = &text[line.clone()];
-        let trimmed = l.trim_start();
-        let indent = l.len() - trimmed.len();
+        let depth = quote_depth(l);
+        let quote_len = quote_markers(l, depth).unwrap_or(0);
+        let trimmed = l[quote_len..].trim_start();
+        if trimmed.starts_with("<!--") && !trimmed.contains("-->") {
+            // An HTML block: everything up to the line that closes the comment.
+            for inner in lines.by_ref() {
+                if text[inner].contains("-->") {
+                    break;
+                }
+            }
+            continue;
+        }
         let fence_char = match trimmed.as_bytes().first() {
             Some(b'`') => '`',
             Some(b'~') => '~',
@@ -64,24 +102,41 @@ fn blocks(text: &str) -> (Vec<Block>, Vec<Span>) {
         let start = line.end;
         let mut end = text.len();
         let mut close_end = text.len();
-        for inner in lines.by_ref() {
-            let t = text[inner.clone()].trim();
+        let mut markers = Vec::new();
+        while let Some(inner) = lines.peek().cloned() {
+            let inner_text = &text[inner.clone()];
+            // A line without the block's quote markers ends the blockquote and the block.
+            let Some(m) = quote_markers(inner_text, depth) else {
+                end = inner.start;
+                close_end = inner.start;
+                break;
+            };
+            lines.next();
+            let t = inner_text[m..].trim();
             if t.len() >= fence_len && t.chars().all(|c| c == fence_char) {
                 end = inner.start;
                 close_end = inner.end;
                 break;
             }
+            if m > 0 {
+                markers.push(inner.start..inner.start + m);
+            }
         }
-        let _ = indent;
         let content = start.min(end)..end;
         fences.push(line.start..close_end);
         if SHELL_INFO.contains(&lang.as_str()) {
             let prompts = matches!(lang.as_str(), "console" | "shell-session" | "shellsession")
-                || text[content.clone()]
-                    .lines()
+                || line_spans(&text[content.clone()])
+                    .into_iter()
+                    .map(|r| &text[content.start + r.start..content.start + r.end])
+                    .map(|l| &l[quote_markers(l, depth).unwrap_or(0)..])
                     .find(|l| !l.trim().is_empty())
                     .is_some_and(|l| l.trim_start().starts_with("$ "));
-            shell_blocks.push(Block { content, prompts });
+            shell_blocks.push(Block {
+                content,
+                prompts,
+                markers,
+            });
         }
     }
     (shell_blocks, fences)
@@ -107,12 +162,18 @@ fn masked(text: &str) -> (String, Vec<Span>) {
         ranges.push(b.content.clone());
         if !b.prompts {
             keep[b.content.clone()].iter_mut().for_each(|k| *k = true);
+            for m in &b.markers {
+                keep[m.clone()].iter_mut().for_each(|k| *k = false);
+            }
             continue;
         }
         // A console session: commands follow a prompt; continuation lines follow a `\`.
         let mut continued = false;
         for line in line_spans(&text[b.content.clone()]) {
-            let line = b.content.start + line.start..b.content.start + line.end;
+            let mut line = b.content.start + line.start..b.content.start + line.end;
+            if let Some(m) = b.markers.iter().find(|m| m.start == line.start) {
+                line.start = m.end;
+            }
             let l = &text[line.clone()];
             let body = l.trim_end_matches(['\n', '\r']);
             let trimmed = body.trim_start();

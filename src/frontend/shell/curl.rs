@@ -110,6 +110,7 @@ fn short(c: char) -> Option<&'static str> {
         'Q' => "quote",
         't' => "telnet-option",
         'P' => "ftp-port",
+        'g' => "globoff",
         _ => return None,
     })
 }
@@ -156,11 +157,17 @@ pub struct Opt {
 /// A curl command line, read.
 #[derive(Clone, Debug)]
 pub struct CurlLine {
-    /// Index of the `curl` word.
+    /// Index of the `curl` word (or of the `--next` that starts this request).
     pub program: usize,
     pub opts: Vec<Opt>,
     /// Indices of the URL words (non-option arguments).
     pub urls: Vec<usize>,
+    /// One past the last word of this request.
+    pub end: usize,
+    /// The `--next` (`-:`) word that ends this request and starts another one.
+    pub next: Option<usize>,
+    /// Words that expand to options written elsewhere (`"${ARGS[@]}"`, `$CURL_OPTS`).
+    pub spread: Vec<usize>,
 }
 
 impl CurlLine {
@@ -184,7 +191,7 @@ pub const DATA: &[&str] = &[
 ];
 
 /// The index of the program word, skipping keywords, assignments and wrappers
-/// (`sudo -u x`, `exec`, `env A=b`, `time`).
+/// (`sudo -u x`, `exec`, `env A=b`, `time`, `xargs -I{}`, `timeout 30`).
 pub fn program_index(cmd: &Command) -> Option<usize> {
     let mut i = 0;
     let words = &cmd.words;
@@ -213,6 +220,29 @@ pub fn program_index(cmd: &Command) -> Option<usize> {
                     } else {
                         break;
                     }
+                }
+            }
+            // `xargs -I{} curl …`, `timeout 30 curl …`: the wrapper's options (and
+            // `timeout`'s duration) come before the command.
+            "xargs" | "timeout" => {
+                let with_arg: &[&str] = if text == "xargs" {
+                    &["-I", "-n", "-P", "-L", "-d", "-a", "-E", "-s"]
+                } else {
+                    &["-s", "-k", "--signal", "--kill-after"]
+                };
+                i += 1;
+                while i < words.len() {
+                    let t = words[i].literal().unwrap_or_default();
+                    if with_arg.contains(&t.as_str()) {
+                        i += 2;
+                    } else if t.starts_with('-') {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if text == "timeout" {
+                    i += 1;
                 }
             }
             _ => return Some(i),
@@ -268,13 +298,17 @@ fn parts_span(parts: &[WordPart], fallback: &Span) -> Span {
     }
 }
 
-/// Reads the options and URLs of a curl command whose program word is `program`.
+/// Reads the options and URLs of the first request of a curl command whose program
+/// word is `program` (up to a `--next`).
 pub fn read(cmd: &Command, program: usize) -> CurlLine {
     let words = &cmd.words;
     let mut out = CurlLine {
         program,
         opts: Vec::new(),
         urls: Vec::new(),
+        end: words.len(),
+        next: None,
+        spread: Vec::new(),
     };
     let mut i = program + 1;
     let mut options_done = false;
@@ -285,6 +319,12 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
             Some(WordPart::Lit { text, .. }) if !options_done => text.clone(),
             _ => String::new(),
         };
+        // `--next` starts a new request with options of its own.
+        if (head == "--next" || head == "-:") && w.parts.len() == 1 {
+            out.end = i;
+            out.next = Some(i);
+            break;
+        }
         if head == "--" && w.parts.len() == 1 {
             options_done = true;
             i += 1;
@@ -309,6 +349,7 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
                         "show-error",
                         "location",
                         "compressed",
+                        "globoff",
                     ]
                     .iter(),
                 )
@@ -385,6 +426,30 @@ pub fn read(cmd: &Command, program: usize) -> CurlLine {
         }
         out.urls.push(i);
         i += 1;
+    }
+    // An array or an unquoted variable next to a literal URL holds options.
+    let spread = |i: &usize| match words[*i].parts.as_slice() {
+        [WordPart::Expansion { expr, quote, .. }] => {
+            expr.contains("[@]")
+                || expr.contains("[*]")
+                || matches!(expr.as_str(), "$@" | "$*" | "${@}" | "${*}")
+                || *quote == Quote::None
+        }
+        _ => false,
+    };
+    if out.urls.iter().any(|i| !spread(i)) {
+        let (spread, urls): (Vec<usize>, Vec<usize>) = out.urls.iter().partition(|i| spread(i));
+        out.spread = spread;
+        out.urls = urls;
+    }
+    out
+}
+
+/// Every request of a curl command: the first, then one per `--next`.
+pub fn requests(cmd: &Command, program: usize) -> Vec<CurlLine> {
+    let mut out = vec![read(cmd, program)];
+    while let Some(next) = out.last().and_then(|l| l.next) {
+        out.push(read(cmd, next));
     }
     out
 }

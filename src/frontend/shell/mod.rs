@@ -57,16 +57,22 @@ pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
             };
             let name = cmd.words[program].literal().unwrap_or_default();
             let base = name.rsplit('/').next().unwrap_or("");
-            let call = match base {
-                "curl" => lower_curl(cmd, program, &vars),
-                "http" | "https" | "xh" | "xhs" => lower_httpie(cmd, program, &vars),
-                _ => None,
+            let calls: Vec<HttpCall> = match base {
+                "curl" => curl::requests(cmd, program)
+                    .iter()
+                    .filter_map(|line| lower_curl(cmd, line, &vars))
+                    .collect(),
+                "http" | "https" | "xh" | "xhs" => {
+                    lower_httpie(cmd, program, &vars).into_iter().collect()
+                }
+                _ => Vec::new(),
             };
-            let Some(mut call) = call else { continue };
-            call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
-            call.response.body_reads = body_reads(script, cmd, &call.span);
-            call_secrets(&call, &mut out.secrets);
-            out.calls.push(call);
+            for mut call in calls {
+                call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
+                call.response.body_reads = body_reads(script, cmd, &call.span);
+                call_secrets(&call, &mut out.secrets);
+                out.calls.push(call);
+            }
         }
     }
     out.secrets.sort_by_key(|s| (s.start, s.end));
@@ -281,8 +287,7 @@ fn form_pairs(parts: &[WordPart], fallback: &Span, into: &mut Fields) {
     }
 }
 
-fn lower_curl(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> {
-    let line = curl::read(cmd, program);
+fn lower_curl(cmd: &Command, line: &curl::CurlLine, vars: &Vars) -> Option<HttpCall> {
     let words = &cmd.words;
     let url_parts = match line.all(&["url"]).next().and_then(|o| o.arg.as_ref()) {
         Some(a) => a.parts.clone(),
@@ -302,9 +307,16 @@ fn lower_curl(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> {
             url_span
         },
     };
-    let span = words[program].span.start..cmd.span.end;
+    // A command of several requests (`--next`): each request is its own call.
+    let span = if line.next.is_none() && line.program == program_of(cmd, line) {
+        words[line.program].span.start..cmd.span.end
+    } else {
+        words[line.program].span.start..words[line.end - 1].span.end
+    };
     let mut headers = Fields {
         span: span.clone(),
+        // A config file (`-K`) or options from a variable may add any header.
+        open: line.has("config") || !line.spread.is_empty(),
         ..Fields::default()
     };
     for o in &line.opts {
@@ -398,6 +410,11 @@ fn lower_curl(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> {
         }
     }
     Some(call)
+}
+
+/// The index of the `curl` word of a command, given one of its requests.
+fn program_of(cmd: &Command, line: &curl::CurlLine) -> usize {
+    curl::program_index(cmd).unwrap_or(line.program)
 }
 
 /// The fields a data option adds (`-d a=1&b=2`, `--data-urlencode name=value`, `-F k=v`).

@@ -13,7 +13,7 @@
 
 use super::curl::{self, CurlLine};
 use super::words::{self, Command, Script, WordPart};
-use crate::call::{Client, HttpCall, Span};
+use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
 use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
 
@@ -24,7 +24,7 @@ pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Ve
     let scripts = vec![words::parse(text)];
     items
         .iter()
-        .map(|(call, rw)| render_one(text, &scripts, call, rw, true))
+        .map(|(call, rw)| render_one(text, text, &scripts, call, rw, true))
         .collect()
 }
 
@@ -42,12 +42,13 @@ pub fn render_document(
         .collect();
     items
         .iter()
-        .map(|(call, rw)| render_one(text, &scripts, call, rw, false))
+        .map(|(call, rw)| render_one(text, masked, &scripts, call, rw, false))
         .collect()
 }
 
 fn render_one(
     text: &str,
+    layout: &str,
     scripts: &[Script],
     call: &HttpCall,
     rw: &CallRewrite,
@@ -59,19 +60,29 @@ fn render_one(
     let (script, cmd, program) = scripts
         .iter()
         .find_map(|s| super::find_command(s, &call.span).map(|(c, p)| (s, c, p)))
-        .ok_or("the command was not found")?;
+        .ok_or("a request after `--next` is not rewritten automatically; give it a `curl` command of its own")?;
     if !rw.helpers.is_empty() && !script_file {
         return Err("the rewrite needs helper functions (360Learning token and e-mail lookup), which a document cannot hold; use the internal user id (`learning360.user_ids`) and a token".into());
     }
     let line = curl::read(cmd, program);
+    if rw.url.is_some() && !line.has("globoff") && url_globs(call) {
+        return Err("the URL uses curl's globbing (`[1-3]`, `{a,b}`), so the command sends one request per match; write one command per user first".into());
+    }
     let mut r = Renderer {
         text,
+        layout,
         cmd,
         line: &line,
         edits: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),
-        multiline: text[cmd.span.clone()].contains("\\\n"),
+        multiline: text[cmd.span.clone()].contains("\\\n")
+            || text[cmd.span.clone()].contains("\\\r\n"),
+        newline: if text[cmd.span.clone()].contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        },
     };
     r.run(call, rw)?;
     if is_close_user_account(rw) && !call.response.reads("closeUserAccount.result") {
@@ -94,6 +105,8 @@ fn render_one(
 
 struct Renderer<'a> {
     text: &'a str,
+    /// The text as the shell sees it: a Markdown document's masked copy.
+    layout: &'a str,
     cmd: &'a Command,
     line: &'a CurlLine,
     edits: Vec<Edit>,
@@ -102,6 +115,8 @@ struct Renderer<'a> {
     /// Word indices already removed.
     removed: Vec<usize>,
     multiline: bool,
+    /// The line ending of the command's continuation lines.
+    newline: &'static str,
 }
 
 impl Renderer<'_> {
@@ -464,6 +479,8 @@ impl Renderer<'_> {
             || cmd.subst.is_some()
             || !alone
             || !matches!(after, None | Some('\n' | '\r' | '#' | ';'))
+            || cmd.stdout_redirected
+            || self.line.next.is_some()
             || self.line.opts.iter().any(|o| o.name == "output")
         {
             return Err("Aurora answers CloseUserAccount with 200 on failure and the response is not checked here; check `data.closeUserAccount.result` by hand".into());
@@ -479,48 +496,85 @@ impl Renderer<'_> {
         Ok(())
     }
 
+    /// New options go after the last word (before any redirection, which may be
+    /// `&>/dev/null`); the result check, a `|` into `grep`, after the redirections.
     fn finish(mut self) -> Vec<Edit> {
         if self.added.is_empty() {
             return self.edits;
         }
         let indent = self.indent();
-        let mut content = String::new();
+        let mut options = String::new();
+        let mut check = String::new();
         for a in &self.added {
-            let a = a.trim_start_matches('\u{0}');
+            let (into, a) = match a.strip_prefix('\u{0}') {
+                Some(a) => (&mut check, a),
+                None => (&mut options, a.as_str()),
+            };
             if self.multiline {
-                content.push_str(&format!(" \\\n{indent}{a}"));
+                into.push_str(&format!(" \\{}{indent}{a}", self.newline));
             } else {
-                content.push(' ');
-                content.push_str(a);
+                into.push(' ');
+                into.push_str(a);
             }
         }
-        let at = self.cmd.span.end;
-        self.edits.push(Edit {
-            span: at..at,
-            content,
-        });
+        let last_word = self.cmd.words[..self.line.end]
+            .last()
+            .map_or(self.cmd.span.end, |w| w.span.end);
+        let end = self.cmd.span.end;
+        if last_word == end {
+            options.push_str(&check);
+            check.clear();
+        }
+        for (at, content) in [(last_word, options), (end, check)] {
+            if !content.is_empty() {
+                self.edits.push(Edit {
+                    span: at..at,
+                    content,
+                });
+            }
+        }
         self.edits
     }
 
-    /// The indentation of the command's continuation lines.
+    /// The indentation of the command's continuation lines: what precedes the text of
+    /// its second line (or of its own line, plus two spaces), Markdown quote markers
+    /// (`> `, blank in the layout) included.
     fn indent(&self) -> String {
-        let src = &self.text[self.cmd.span.clone()];
-        if let Some(nl) = src.find('\n') {
-            let next = &src[nl + 1..];
-            return next
-                .chars()
-                .take_while(|c| *c == ' ' || *c == '\t')
-                .collect();
+        let src = &self.layout[self.cmd.span.clone()];
+        let (line_start, own) = match src.find('\n') {
+            Some(nl) => (self.cmd.span.start + nl + 1, false),
+            None => (
+                self.layout[..self.cmd.span.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1),
+                true,
+            ),
+        };
+        let len = self.layout[line_start..]
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .count();
+        let end = line_start + len;
+        let prefix = if self.text.is_char_boundary(end) {
+            &self.text[line_start..end]
+        } else {
+            &self.layout[line_start..end]
+        };
+        if own {
+            format!("{prefix}  ")
+        } else {
+            prefix.to_string()
         }
-        let line_start = self.text[..self.cmd.span.start]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let own: String = self.text[line_start..]
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        format!("{own}  ")
     }
+}
+
+/// Whether the URL's literal text has a curl glob: a range `[1-3]` or a list `{a,b}`.
+fn url_globs(call: &HttpCall) -> bool {
+    let glob = regex::Regex::new(r"\[[^\]/]*-[^\]/]*\]|\{[^{}/]*,[^{}]*\}").expect("valid");
+    call.url.pieces.iter().any(|p| match p {
+        Piece::Lit { text, .. } => glob.is_match(text),
+        Piece::Hole { .. } => false,
+    })
 }
 
 fn header_name(o: &curl::Opt) -> Option<String> {
@@ -718,9 +772,26 @@ fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
         blocks.push("# 360Learning API v2 identifies users by their internal id: the id of the user with e-mail $2.\nlearning360_user_id() {\n  curl -sS --fail-with-body -G \"$1/api/v2/users\" --data-urlencode \"mail[eq]=$2\" \\\n    -H \"Authorization: Bearer $(learning360_token \"$1\")\" \\\n    -H '360-api-version: v2.0' \\\n    | grep -o '\"_id\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' | sed -n '1s/.*\"\\([^\"]*\\)\"$/\\1/p'\n}".to_string());
     }
     let at = insertion_point(text);
+    // One blank line between the helpers and what is around them; none added at the
+    // very top of a file.
+    let before = if text[..at].trim().is_empty() {
+        ""
+    } else {
+        "\n"
+    };
+    let rest = &text[at..];
+    let after = if rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n") {
+        ""
+    } else {
+        "\n"
+    };
+    let mut content = format!("{before}{}\n{after}", blocks.join("\n\n"));
+    if text.contains("\r\n") {
+        content = content.replace('\n', "\r\n");
+    }
     Some(Edit {
         span: at..at,
-        content: format!("\n{}\n", blocks.join("\n\n")),
+        content,
     })
 }
 
@@ -755,6 +826,10 @@ fn insertion_point(text: &str) -> usize {
         } else {
             break;
         }
+    }
+    if best == 0 {
+        // No header: after the leading blank lines, which stay first.
+        return text.len() - text.trim_start_matches(['\n', '\r']).len();
     }
     best
 }

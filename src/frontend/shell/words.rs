@@ -111,6 +111,8 @@ pub struct Command {
     pub pipeline: usize,
     /// The `$(…)` or backticks the command is written in.
     pub subst: Option<Span>,
+    /// Standard output goes elsewhere than the pipe (`> f`, `&>/dev/null`, `>&2`).
+    pub stdout_redirected: bool,
     heredoc_slot: Option<usize>,
 }
 
@@ -148,6 +150,7 @@ pub fn parse_range(text: &str, range: Span) -> Script {
         slots: Vec::new(),
         braces: Vec::new(),
         pending_function: None,
+        nesting: 0,
     };
     lx.list(Stop::End);
     let slots = std::mem::take(&mut lx.slots);
@@ -186,6 +189,7 @@ struct Builder {
     end: usize,
     heredoc_slot: Option<usize>,
     herestring: Option<Word>,
+    stdout_redirected: bool,
 }
 
 impl Builder {
@@ -196,6 +200,7 @@ impl Builder {
             end: 0,
             heredoc_slot: None,
             herestring: None,
+            stdout_redirected: false,
         }
     }
     fn touch(&mut self, span: &Span) {
@@ -218,7 +223,13 @@ struct Lexer<'a> {
     /// Open `{` groups: the function start when the group is a function body.
     braces: Vec<Option<usize>>,
     pending_function: Option<usize>,
+    /// Command substitutions open around the position.
+    nesting: usize,
 }
+
+/// Deeper command substitutions are a syntax error (no script nests this far; the
+/// recursion would otherwise exhaust the stack).
+const MAX_NESTING: usize = 100;
 
 fn is_name_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
@@ -266,8 +277,21 @@ impl Lexer<'_> {
             herestring: b.herestring,
             pipeline: self.pipeline,
             subst: subst.cloned(),
+            stdout_redirected: b.stdout_redirected,
             heredoc_slot: b.heredoc_slot,
         });
+    }
+
+    /// The commands of a substitution opened at `open`.
+    fn nested(&mut self, open: Span, stop: Stop) {
+        if self.nesting >= MAX_NESTING {
+            self.error(open, "command substitutions nested too deeply");
+            self.pos = self.end;
+            return;
+        }
+        self.nesting += 1;
+        self.list(stop);
+        self.nesting -= 1;
     }
 
     /// Reads commands until the end (or the `)` of a command substitution).
@@ -422,6 +446,10 @@ impl Lexer<'_> {
             .find(|o| rest.starts_with(**o))
             .copied()
             .unwrap_or(">");
+        let fd = &self.src[start..self.pos];
+        if op.contains('>') && op != "<>" && (fd.is_empty() || fd == "1") {
+            cmd.stdout_redirected = true;
+        }
         self.pos += op.len();
         cmd.touch(&(start..self.pos));
         self.blanks();
@@ -666,7 +694,7 @@ impl Lexer<'_> {
         let (save_end, first) = (self.end, self.out.commands.len());
         self.pos = open + 1;
         self.end = close;
-        self.list(Stop::End);
+        self.nested(open..open + 1, Stop::End);
         self.end = save_end;
         let span = open..(close + 1).min(self.end);
         for c in &mut self.out.commands[first..] {
@@ -740,7 +768,7 @@ impl Lexer<'_> {
             }
             Some(b'(') => {
                 self.pos = start + 2;
-                self.list(Stop::Paren);
+                self.nested(start..start + 2, Stop::Paren);
                 let end = self.pos;
                 expansion(self, end, parts);
             }
@@ -882,5 +910,19 @@ mod tests {
         assert!(parse("curl 'https://x\n").error.is_some());
         assert!(parse("curl \"https://x\n").error.is_some());
         assert!(parse("echo \"it's\"\n").error.is_none());
+    }
+
+    #[test]
+    fn deep_substitutions_are_an_error_not_a_crash() {
+        let deep = format!(
+            "x={}curl https://x{}\n",
+            "$(".repeat(5000),
+            ")".repeat(5000)
+        );
+        assert!(parse(&deep).error.is_some());
+        let ticks = format!("x=\"{}\"\n", "$(echo \"".repeat(3000));
+        assert!(parse(&ticks).error.is_some());
+        let fine = format!("x={}curl https://x{}\n", "$(".repeat(50), ")".repeat(50));
+        assert!(parse(&fine).error.is_none());
     }
 }
