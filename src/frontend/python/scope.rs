@@ -29,6 +29,9 @@ pub struct Scopes<'t> {
     pub imports: HashMap<String, String>,
 }
 
+/// A node to visit, with its scope and the class its `self` stands for.
+type Visit<'t> = (Node<'t>, Node<'t>, Option<Node<'t>>);
+
 fn is_scope(kind: &str) -> bool {
     matches!(kind, "function_definition" | "class_definition" | "module")
 }
@@ -48,7 +51,12 @@ pub fn function_of(node: Node<'_>) -> Option<Node<'_>> {
 impl<'t> Scopes<'t> {
     pub fn collect(root: Node<'t>, text: &'t str) -> Self {
         let mut s = Scopes::default();
-        s.walk(root, root, None, text);
+        // An explicit stack, not recursion: a generated file can nest expressions
+        // thousands deep (a long `+` chain), deeper than a worker thread's stack.
+        let mut stack = vec![(root, root, None)];
+        while let Some((node, scope, class)) = stack.pop() {
+            s.visit(node, scope, class, text, &mut stack);
+        }
         s
     }
 
@@ -59,7 +67,16 @@ impl<'t> Scopes<'t> {
             .push(b);
     }
 
-    fn walk(&mut self, node: Node<'t>, scope: Node<'t>, class: Option<Node<'t>>, text: &'t str) {
+    /// Records what `node` binds and pushes the nodes to visit next (in source order
+    /// when popped).
+    fn visit(
+        &mut self,
+        node: Node<'t>,
+        scope: Node<'t>,
+        class: Option<Node<'t>>,
+        text: &'t str,
+        stack: &mut Vec<Visit<'t>>,
+    ) {
         let t = |n: Node<'t>| &text[n.byte_range()];
         match node.kind() {
             "function_definition" => {
@@ -87,7 +104,7 @@ impl<'t> Scopes<'t> {
                 // Methods see their class through `self` / `cls`.
                 let method_class = (scope.kind() == "class_definition").then_some(scope);
                 if let Some(body) = node.child_by_field_name("body") {
-                    self.walk(body, node, method_class.or(class), text);
+                    stack.push((body, node, method_class.or(class)));
                 }
                 return;
             }
@@ -99,7 +116,7 @@ impl<'t> Scopes<'t> {
                     }
                 }
                 if let Some(body) = node.child_by_field_name("body") {
-                    self.walk(body, node, None, text);
+                    stack.push((body, node, None));
                 }
                 return;
             }
@@ -155,9 +172,8 @@ impl<'t> Scopes<'t> {
             _ => {}
         }
         let mut c = node.walk();
-        for child in node.named_children(&mut c) {
-            self.walk(child, scope, class, text);
-        }
+        let children: Vec<_> = node.named_children(&mut c).collect();
+        stack.extend(children.into_iter().rev().map(|n| (n, scope, class)));
     }
 
     fn target(
@@ -306,6 +322,17 @@ impl<'t> Scopes<'t> {
         } else {
             *self.classes.get(object)?
         };
+        self.class_attribute(class, attr)
+    }
+
+    /// The class of this file named `name`.
+    pub fn class(&self, name: &str) -> Option<Node<'t>> {
+        self.classes.get(name).copied()
+    }
+
+    /// An attribute of instances of `class`: a class-body binding (a dataclass or
+    /// settings field's default) or an attribute set on `self` in one of its methods.
+    pub fn class_attribute(&self, class: Node<'t>, attr: &str) -> Option<Bound<'t>> {
         let key = (class.id(), attr.to_string());
         if let Some(b) = self.names.get(&key) {
             if let Some(more) = self.attrs.get(&key) {
@@ -316,6 +343,32 @@ impl<'t> Scopes<'t> {
             return Some(one(b));
         }
         self.attrs.get(&key).map(|b| one(b))
+    }
+
+    /// The class named by the annotation of the parameter `name` of the function
+    /// around `at` (`def f(settings: Settings)`, `settings: "Settings"`).
+    pub fn parameter_class(&self, at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+        let t = |n: Node<'_>| text[n.byte_range()].to_string();
+        let mut n = at;
+        while let Some(f) = function_of(n) {
+            n = f;
+            let params = f.child_by_field_name("parameters")?;
+            let mut c = params.walk();
+            for p in params.named_children(&mut c) {
+                let id = match p.kind() {
+                    "identifier" => Some(p),
+                    "typed_parameter" => p.named_child(0),
+                    _ => p.child_by_field_name("name"),
+                };
+                if id.map(t).as_deref() != Some(name) {
+                    continue;
+                }
+                // An untyped parameter of that name: nothing known.
+                let ty = t(p.child_by_field_name("type")?);
+                return self.class(ty.trim_matches(['"', '\'']));
+            }
+        }
+        None
     }
 }
 
