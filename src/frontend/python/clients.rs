@@ -25,6 +25,8 @@ pub struct Found {
     pub url_arg: Option<Span>,
     /// The client only works with `await` (httpx `AsyncClient`, aiohttp).
     pub is_async: bool,
+    /// Settings defaults the URL was resolved through (see [`Url::defaults`]).
+    pub defaults: Vec<(Span, String)>,
 }
 
 /// A session or client object made in this file.
@@ -132,8 +134,12 @@ impl<'t> Calls<'_, '_, 't> {
                     );
                 }
                 // A session or client made elsewhere (a parameter, an attribute set in
-                // another module): a request when its URL argument looks like one.
-                if METHODS.contains(&method) && self.url_like_argument(args) {
+                // another module): a request when its URL argument looks like one, and
+                // not a mock's registration (`responses.delete(url, status=204)`).
+                if METHODS.contains(&method)
+                    && !self.is_mock(obj, args)
+                    && self.url_like_argument(args)
+                {
                     let awaited = node.parent().is_some_and(|p| p.kind() == "await");
                     return self.request(
                         node,
@@ -149,6 +155,75 @@ impl<'t> Calls<'_, '_, 't> {
             }
         }
         self.rpc(node, f, args)
+    }
+
+    /// Whether `obj.delete(url, …)` registers a mocked response rather than sending a
+    /// request: the receiver is a mocking library (`responses`, `respx`,
+    /// `requests_mock`, `aioresponses`), a mocker made by one (`with
+    /// requests_mock.Mocker() as m`), a pytest fixture or test double named like a mock,
+    /// or the call passes what only a mocked response takes (`status=`, `status_code=`).
+    fn is_mock(&self, obj: Node<'t>, args: Node<'t>) -> bool {
+        const MOCK_MODULES: [&str; 6] = [
+            "responses",
+            "respx",
+            "requests_mock",
+            "aioresponses",
+            "httpretty",
+            "pytest_httpx",
+        ];
+        const RESPONSE_ONLY: [&str; 9] = [
+            "status",
+            "status_code",
+            "reason",
+            "payload",
+            "exc",
+            "adding_headers",
+            "content_type",
+            "match_querystring",
+            "return_value",
+        ];
+        let from_mock_module = |name: Option<String>| {
+            name.is_some_and(|n| MOCK_MODULES.contains(&n.split('.').next().unwrap_or("")))
+        };
+        let (_, named) = self.r.arguments(args);
+        if named
+            .iter()
+            .any(|(k, _)| RESPONSE_ONLY.contains(&k.as_str()))
+        {
+            return true;
+        }
+        let mut root = obj;
+        while root.kind() == "attribute" {
+            match root.child_by_field_name("object") {
+                Some(o) => root = o,
+                None => break,
+            }
+        }
+        if root.kind() == "call" {
+            return root
+                .child_by_field_name("function")
+                .is_some_and(|f| from_mock_module(self.canonical(f)));
+        }
+        if root.kind() != "identifier" {
+            return false;
+        }
+        if from_mock_module(self.canonical(root))
+            || self.t(root).to_ascii_lowercase().contains("mock")
+        {
+            return true;
+        }
+        match self.r.bound(root) {
+            Some(Bound::Value(v) | Bound::With(v)) => {
+                let v = match v.kind() {
+                    "await" => v.named_child(0).unwrap_or(v),
+                    _ => v,
+                };
+                v.kind() == "call"
+                    && v.child_by_field_name("function")
+                        .is_some_and(|f| from_mock_module(self.canonical(f)))
+            }
+            _ => false,
+        }
     }
 
     /// Whether the first argument (or `url=`) resolves to something shaped like a URL:
@@ -236,6 +311,7 @@ impl<'t> Calls<'_, '_, 't> {
                 b.pieces.append(&mut url.pieces);
                 b.vias.append(&mut url.vias);
                 b.unformatted.append(&mut url.unformatted);
+                b.defaults.append(&mut url.defaults);
                 url = b;
             }
         }
@@ -243,6 +319,7 @@ impl<'t> Calls<'_, '_, 't> {
             pieces,
             vias,
             unformatted,
+            defaults,
         } = url;
         let mut call = HttpCall::new(
             client,
@@ -295,6 +372,7 @@ impl<'t> Calls<'_, '_, 't> {
             base_pieces,
             url_arg: Some(url_node.byte_range()),
             is_async,
+            defaults,
         })
     }
 
@@ -383,6 +461,7 @@ impl<'t> Calls<'_, '_, 't> {
             pieces,
             vias,
             unformatted,
+            defaults,
         } = self.r.url(url_node);
         let mut call = HttpCall::new(
             Client::Urllib,
@@ -412,6 +491,7 @@ impl<'t> Calls<'_, '_, 't> {
             base_pieces: 0,
             url_arg: Some(url_node.byte_range()),
             is_async: false,
+            defaults,
         })
     }
 
@@ -517,6 +597,7 @@ impl<'t> Calls<'_, '_, 't> {
             base_pieces: 0,
             url_arg: None,
             is_async: false,
+            defaults: Vec::new(),
         })
     }
 

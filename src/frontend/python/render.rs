@@ -325,6 +325,26 @@ impl<'t> Renderer<'_, 't> {
                     );
                 }
             }
+            // Text taken from a settings field's default would pin the URL to the
+            // default and drop what the field is set to at run time.
+            for p in &prefix[base.min(prefix.len())..] {
+                let Piece::Lit { span, .. } = p else {
+                    continue;
+                };
+                if self.call.vias.iter().any(|v| v.literal == *span) {
+                    continue;
+                }
+                if let Some((_, expr)) = self
+                    .meta
+                    .defaults
+                    .iter()
+                    .find(|(d, _)| d.start <= span.start && span.end <= d.end)
+                {
+                    return Err(format!(
+                        "the new URL would copy part of the default of `{expr}`, which can be set at run time; write the new base URL by hand"
+                    ));
+                }
+            }
             let mut segs = self.pieces_segs(&prefix[base.min(prefix.len())..]);
             for p in &new.path {
                 segs.push(self.part_seg(p));
