@@ -27,6 +27,8 @@ pub struct Found {
     pub is_async: bool,
     /// Settings defaults the URL was resolved through (see [`Url::defaults`]).
     pub defaults: Vec<(Span, String)>,
+    /// `urljoin` calls with an unknown base (see [`Url::joins`]).
+    pub joins: Vec<(Span, Span)>,
 }
 
 /// A session or client object made in this file.
@@ -155,6 +157,100 @@ impl<'t> Calls<'_, '_, 't> {
             }
         }
         self.rpc(node, f, args)
+    }
+
+    /// The headers set on the object `obj` (a session or client) by statements of this
+    /// file: `obj.headers.update({...})` and `obj.headers["k"] = v`, in the same class
+    /// for `self.x`, in the same function or at module level for a name.
+    fn session_headers(&self, call: Node<'t>, obj: Node<'t>) -> Fields {
+        let mut out = Fields::default();
+        let obj_text = self.t(obj);
+        if !matches!(obj.kind(), "identifier" | "attribute") {
+            return out;
+        }
+        let class_of = |n: Node<'t>| {
+            let mut p = n.parent();
+            while let Some(x) = p {
+                if x.kind() == "class_definition" {
+                    return Some(x.id());
+                }
+                p = x.parent();
+            }
+            None
+        };
+        let on_self = obj_text.starts_with("self.");
+        let same_owner = |stmt: Node<'t>| {
+            if on_self {
+                class_of(stmt).is_some() && class_of(stmt) == class_of(call)
+            } else {
+                let f = function_of(stmt).map(|f| f.id());
+                f.is_none() || f == function_of(call).map(|f| f.id())
+            }
+        };
+        let is_obj_headers = |n: Node<'t>| {
+            n.kind() == "attribute"
+                && n.child_by_field_name("attribute")
+                    .is_some_and(|a| self.t(a) == "headers")
+                && n.child_by_field_name("object")
+                    .is_some_and(|o| self.t(o) == obj_text)
+        };
+        let mut root = call;
+        while let Some(p) = root.parent() {
+            root = p;
+        }
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                // `obj.headers.update({...})`
+                "call" => {
+                    let f = n.child_by_field_name("function");
+                    let updates = f.is_some_and(|f| {
+                        f.kind() == "attribute"
+                            && f.child_by_field_name("attribute")
+                                .is_some_and(|a| self.t(a) == "update")
+                            && f.child_by_field_name("object").is_some_and(is_obj_headers)
+                    });
+                    if updates && same_owner(n) {
+                        let args = n.child_by_field_name("arguments");
+                        match args.and_then(|a| a.named_child(0)) {
+                            Some(d) => {
+                                let fields = self.r.fields(d, 0);
+                                out.open |= fields.open;
+                                out.entries.extend(fields.entries);
+                            }
+                            None => out.open = true,
+                        }
+                    }
+                }
+                // `obj.headers["k"] = v`
+                "assignment" => {
+                    let left = n.child_by_field_name("left");
+                    let right = n.child_by_field_name("right");
+                    if let (Some(l), Some(v)) = (left, right) {
+                        if l.kind() == "subscript"
+                            && l.child_by_field_name("value").is_some_and(is_obj_headers)
+                            && same_owner(n)
+                        {
+                            let key = l
+                                .child_by_field_name("subscript")
+                                .and_then(|k| self.r.plain_string(k));
+                            match key {
+                                Some((key, key_span, _)) => out.entries.push(Field {
+                                    key,
+                                    key_span,
+                                    value: self.r.value(v, 0),
+                                }),
+                                None => out.open = true,
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        out
     }
 
     /// Whether `obj.delete(url, …)` registers a mocked response rather than sending a
@@ -312,6 +408,7 @@ impl<'t> Calls<'_, '_, 't> {
                 b.vias.append(&mut url.vias);
                 b.unformatted.append(&mut url.unformatted);
                 b.defaults.append(&mut url.defaults);
+                b.joins.append(&mut url.joins);
                 url = b;
             }
         }
@@ -320,6 +417,7 @@ impl<'t> Calls<'_, '_, 't> {
             vias,
             unformatted,
             defaults,
+            joins,
         } = url;
         let mut call = HttpCall::new(
             client,
@@ -351,6 +449,17 @@ impl<'t> Calls<'_, '_, 't> {
             }
             call.headers.open |= client_headers.open;
         }
+        // Headers set on the session or client object itself
+        // (`self.session.headers.update({...})`, `s.headers["k"] = v`).
+        if let Some(obj) = f.child_by_field_name("object") {
+            let session = self.session_headers(node, obj);
+            for e in session.entries {
+                if call.headers.get_ci(&e.key).is_none() {
+                    call.headers.entries.push(e);
+                }
+            }
+            call.headers.open |= session.open;
+        }
         // requests.post(url, data, json) also takes the body positionally.
         let data = kw("data").or_else(|| {
             (matches!(client, Client::Requests | Client::SessionCall)
@@ -373,6 +482,7 @@ impl<'t> Calls<'_, '_, 't> {
             url_arg: Some(url_node.byte_range()),
             is_async,
             defaults,
+            joins,
         })
     }
 
@@ -462,6 +572,7 @@ impl<'t> Calls<'_, '_, 't> {
             vias,
             unformatted,
             defaults,
+            joins,
         } = self.r.url(url_node);
         let mut call = HttpCall::new(
             Client::Urllib,
@@ -492,6 +603,7 @@ impl<'t> Calls<'_, '_, 't> {
             url_arg: Some(url_node.byte_range()),
             is_async: false,
             defaults,
+            joins,
         })
     }
 
@@ -598,6 +710,7 @@ impl<'t> Calls<'_, '_, 't> {
             url_arg: None,
             is_async: false,
             defaults: Vec::new(),
+            joins: Vec::new(),
         })
     }
 

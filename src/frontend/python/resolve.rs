@@ -33,6 +33,9 @@ pub struct Url {
     /// (`settings.base_url`): the default's source range and the expression read.
     /// The value may be replaced at run time, so rewrites must not write it as text.
     pub defaults: Vec<(Span, String)>,
+    /// `urljoin(base, path)` with a base not known here: the base's span and the path
+    /// argument's span. Only the path can be rewritten: urljoin keeps the base's origin.
+    pub joins: Vec<(Span, Span)>,
 }
 
 pub struct Resolver<'a, 't> {
@@ -476,6 +479,7 @@ impl<'a, 't> Resolver<'a, 't> {
             out.vias.extend(u.vias);
             out.unformatted.extend(u.unformatted);
             out.defaults.extend(u.defaults);
+            out.joins.extend(u.joins);
             u.pieces
         };
         // A `/` that the function adds: no text of the file stands for it.
@@ -518,7 +522,12 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                     // An unknown base (`os.environ[…]`): taken as the origin or the
                     // directory the path is joined to.
-                    None => out.pieces.extend(base_pieces.iter().cloned()),
+                    None => {
+                        if let [Piece::Hole { span, .. }] = base_pieces.as_slice() {
+                            out.joins.push((span.clone(), path.byte_range()));
+                        }
+                        out.pieces.extend(base_pieces.iter().cloned())
+                    }
                 }
                 let ends_with_slash = match out.pieces.last() {
                     Some(Piece::Lit { text, .. }) => text.ends_with('/'),
