@@ -140,6 +140,7 @@ impl<'t> Calls<'_, '_, 't> {
                 // not a mock's registration (`responses.delete(url, status=204)`).
                 if METHODS.contains(&method)
                     && !self.is_mock(obj, args)
+                    && !self.is_store(obj)
                     && self.url_like_argument(args)
                 {
                     let awaited = node.parent().is_some_and(|p| p.kind() == "await");
@@ -251,6 +252,43 @@ impl<'t> Calls<'_, '_, 't> {
             stack.extend(n.named_children(&mut c));
         }
         out
+    }
+
+    /// Whether `obj` is a mapping or a cache, whose `get(url)` / `delete(url)` look up a
+    /// key: bound here to a dict or set display, to `dict()`/`defaultdict()`/…, to a
+    /// cache or key-value client (`cachetools`, `redis`, `shelve`), or named like a cache.
+    fn is_store(&self, obj: Node<'t>) -> bool {
+        let name = match obj.kind() {
+            "attribute" => obj.child_by_field_name("attribute").map(|a| self.t(a)),
+            "identifier" => Some(self.t(obj)),
+            _ => None,
+        };
+        if name.is_some_and(|n| n.to_ascii_lowercase().contains("cache")) {
+            return true;
+        }
+        let v = match self.r.bound(obj) {
+            Some(Bound::Value(v) | Bound::With(v)) => v,
+            _ => return false,
+        };
+        match v.kind() {
+            "dictionary" | "dictionary_comprehension" | "set" | "set_comprehension" => true,
+            "call" => {
+                let Some(f) = v.child_by_field_name("function") else {
+                    return false;
+                };
+                if matches!(self.t(f), "dict" | "set") {
+                    return true;
+                }
+                self.canonical(f).is_some_and(|c| {
+                    let root = c.split('.').next().unwrap_or("");
+                    matches!(
+                        root,
+                        "collections" | "cachetools" | "redis" | "shelve" | "dbm"
+                    )
+                })
+            }
+            _ => false,
+        }
     }
 
     /// Whether `obj.delete(url, …)` registers a mocked response rather than sending a
