@@ -29,6 +29,9 @@ pub struct Found {
     pub defaults: Vec<(Span, String)>,
     /// `urljoin` calls with an unknown base (see [`Url::joins`]).
     pub joins: Vec<(Span, Span)>,
+    /// The wrapper the request is made through (`functools.partial(requests.delete, …)`
+    /// bound to a name): its arguments are not at the call site.
+    pub wrapper: Option<String>,
 }
 
 /// A session or client object made in this file.
@@ -157,7 +160,59 @@ impl<'t> Calls<'_, '_, 't> {
                 }
             }
         }
+        if let Some(found) = self.partial(node, f, args) {
+            return Some(found);
+        }
         self.rpc(node, f, args)
+    }
+
+    /// `delete = functools.partial(requests.delete, headers=H)` … `delete(url)`: a
+    /// request whose method and some arguments are in the `partial` call. Found for the
+    /// rules; never rewritten (the arguments are split between two places).
+    fn partial(&self, node: Node<'t>, f: Node<'t>, args: Node<'t>) -> Option<Found> {
+        if !matches!(f.kind(), "identifier" | "attribute") {
+            return None;
+        }
+        let Some(Bound::Value(p)) = self.r.bound(f) else {
+            return None;
+        };
+        if p.kind() != "call" {
+            return None;
+        }
+        let pf = p.child_by_field_name("function")?;
+        let name = self.canonical(pf)?;
+        if name != "functools.partial" {
+            return None;
+        }
+        let pargs = p.child_by_field_name("arguments")?;
+        let (ppos, pnamed) = self.r.arguments(pargs);
+        let target = self.canonical(*ppos.first()?)?;
+        let (module, func) = target.rsplit_once('.')?;
+        let client = match module {
+            "requests" | "requests.api" => Client::Requests,
+            "httpx" => Client::Httpx,
+            _ => return None,
+        };
+        if !METHODS.contains(&func) || ppos.len() > 1 {
+            return None;
+        }
+        let mut found = self.request(node, f, args, func, client, None, None, false)?;
+        found.call.method = Method::known(func, None);
+        for (key, v) in pnamed {
+            let (fields, into) = match key.as_str() {
+                "headers" => (self.r.fields(v, 0), &mut found.call.headers),
+                "params" => (self.r.fields(v, 0), &mut found.call.query),
+                _ => continue,
+            };
+            for e in fields.entries {
+                if into.get_ci(&e.key).is_none() {
+                    into.entries.push(e);
+                }
+            }
+            into.open |= fields.open;
+        }
+        found.wrapper = Some(self.t(pf).to_string());
+        Some(found)
     }
 
     /// The headers set on the object `obj` (a session or client) by statements of this
@@ -521,6 +576,7 @@ impl<'t> Calls<'_, '_, 't> {
             is_async,
             defaults,
             joins,
+            wrapper: None,
         })
     }
 
@@ -642,6 +698,7 @@ impl<'t> Calls<'_, '_, 't> {
             is_async: false,
             defaults,
             joins,
+            wrapper: None,
         })
     }
 
@@ -749,6 +806,7 @@ impl<'t> Calls<'_, '_, 't> {
             is_async: false,
             defaults: Vec::new(),
             joins: Vec::new(),
+            wrapper: None,
         })
     }
 

@@ -259,6 +259,11 @@ impl<'t> Renderer<'_, 't> {
         ) {
             return Err("this call shape cannot be rewritten automatically".into());
         }
+        if let Some(wrapper) = &self.meta.wrapper {
+            return Err(format!(
+                "the request goes through `{wrapper}`, whose arguments this rewrite would have to change; rewrite it by hand"
+            ));
+        }
         self.method()?;
         self.url()?;
         self.params()?;
