@@ -1012,6 +1012,82 @@ impl<'a, 't> Resolver<'a, 't> {
                 None => f.open = true,
             }
         }
+        // `payload.update({...})`, `payload.setdefault("k", v)`; any other method that
+        // changes the dict leaves its keys unknown here.
+        for call in self.scopes.method_calls(name, self.t(name)) {
+            let Some(func) = call.child_by_field_name("function") else {
+                continue;
+            };
+            let method = func
+                .child_by_field_name("attribute")
+                .map_or("", |a| self.t(a));
+            let Some(args) = call.child_by_field_name("arguments") else {
+                continue;
+            };
+            let (positional, named) = self.arguments(args);
+            match method {
+                "get" | "copy" | "items" | "keys" | "values" => {}
+                "update" => {
+                    let mut c = args.walk();
+                    if args
+                        .named_children(&mut c)
+                        .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+                    {
+                        f.open = true;
+                    }
+                    let mut added = Vec::new();
+                    if let Some(first) = positional.first() {
+                        let more = self.fields(*first, depth + 1);
+                        f.open |= more.open;
+                        added.extend(more.entries);
+                    }
+                    for (key, v) in named {
+                        let Some(kw) = args.named_children(&mut args.walk()).find(|a| {
+                            a.kind() == "keyword_argument"
+                                && a.child_by_field_name("name").map(|n| self.t(n))
+                                    == Some(key.as_str())
+                        }) else {
+                            continue;
+                        };
+                        let key_span = kw
+                            .child_by_field_name("name")
+                            .map_or(kw.byte_range(), |n| n.byte_range());
+                        added.push(Field {
+                            key,
+                            key_span,
+                            value: self.value(v, depth + 1),
+                        });
+                    }
+                    for e in added {
+                        f.entries.retain(|x| x.key != e.key);
+                        f.entries.push(e);
+                    }
+                }
+                "setdefault" => match positional.first().and_then(|k| self.plain_string(*k)) {
+                    Some((key, key_span, _)) => {
+                        if f.get(&key).is_none() {
+                            let value = match positional.get(1) {
+                                Some(v) => self.value(*v, depth + 1),
+                                None => Value::Null {
+                                    span: call.byte_range(),
+                                },
+                            };
+                            f.entries.push(Field {
+                                key,
+                                key_span,
+                                value,
+                            });
+                        }
+                    }
+                    None => f.open = true,
+                },
+                "pop" => match positional.first().and_then(|k| self.plain_string(*k)) {
+                    Some((key, _, _)) => f.entries.retain(|e| e.key != key),
+                    None => f.open = true,
+                },
+                _ => f.open = true,
+            }
+        }
     }
 }
 

@@ -24,6 +24,8 @@ pub struct Scopes<'t> {
     names: HashMap<(usize, String), Vec<Bound<'t>>>,
     items: HashMap<(usize, String), Vec<(Node<'t>, Node<'t>)>>,
     attrs: HashMap<(usize, String), Vec<Bound<'t>>>,
+    /// Method calls on a name (`payload.update(…)`), by the scope the call is in.
+    methods: HashMap<(usize, String), Vec<Node<'t>>>,
     classes: HashMap<String, Node<'t>>,
     /// Local name → dotted module path (`hx` → `httpx`, `Session` → `requests.Session`).
     pub imports: HashMap<String, String>,
@@ -168,6 +170,20 @@ impl<'t> Scopes<'t> {
                     }
                 }
             }
+            // `payload.update(...)`: what it does to a dict is judged by the resolver.
+            "call" => {
+                let obj = node
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "attribute")
+                    .and_then(|f| f.child_by_field_name("object"))
+                    .filter(|o| o.kind() == "identifier");
+                if let Some(obj) = obj {
+                    self.methods
+                        .entry((scope.id(), t(obj).to_string()))
+                        .or_default()
+                        .push(node);
+                }
+            }
             "except_clause" | "lambda" => {}
             _ => {}
         }
@@ -298,6 +314,22 @@ impl<'t> Scopes<'t> {
             if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
                 return self
                     .items
+                    .get(&(p.id(), name.to_string()))
+                    .map_or(&[], |v| v.as_slice());
+            }
+        }
+        &[]
+    }
+
+    /// The method calls made on the dict named `name` in the scope around `at` that
+    /// binds it (`payload.update(COMMON)`).
+    pub fn method_calls(&self, at: Node<'t>, name: &str) -> &[Node<'t>] {
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
+                return self
+                    .methods
                     .get(&(p.id(), name.to_string()))
                     .map_or(&[], |v| v.as_slice());
             }
