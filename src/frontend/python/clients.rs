@@ -216,7 +216,8 @@ impl<'t> Calls<'_, '_, 't> {
     }
 
     /// The headers set on the object `obj` (a session or client) by statements of this
-    /// file: `obj.headers.update({...})` and `obj.headers["k"] = v`, in the same class
+    /// file: `obj.headers.update({...})`, `obj.headers = {...}` and
+    /// `obj.headers["k"] = v`, in the same class
     /// for `self.x`, in the same function or at module level for a name.
     fn session_headers(&self, call: Node<'t>, obj: Node<'t>) -> Fields {
         let mut out = Fields::default();
@@ -283,6 +284,12 @@ impl<'t> Calls<'_, '_, 't> {
                     let left = n.child_by_field_name("left");
                     let right = n.child_by_field_name("right");
                     if let (Some(l), Some(v)) = (left, right) {
+                        // `obj.headers = {...}`
+                        if is_obj_headers(l) && same_owner(n) {
+                            let fields = self.r.fields(v, 0);
+                            out.open |= fields.open;
+                            out.entries.extend(fields.entries);
+                        }
                         if l.kind() == "subscript"
                             && l.child_by_field_name("value").is_some_and(is_obj_headers)
                             && same_owner(n)
