@@ -251,12 +251,13 @@ impl<'t> Calls<'_, '_, 't> {
                 && n.child_by_field_name("object")
                     .is_some_and(|o| self.t(o) == obj_text)
         };
-        let mut root = call;
-        while let Some(p) = root.parent() {
-            root = p;
-        }
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
+        let statements = self
+            .r
+            .scopes
+            .header_sets
+            .get(obj_text)
+            .map_or(&[][..], |v| v.as_slice());
+        for &n in statements {
             match n.kind() {
                 // `obj.headers.update({...})`
                 "call" => {
@@ -310,8 +311,6 @@ impl<'t> Calls<'_, '_, 't> {
                 }
                 _ => {}
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
         }
         out
     }

@@ -26,9 +26,25 @@ pub struct Scopes<'t> {
     attrs: HashMap<(usize, String), Vec<Bound<'t>>>,
     /// Method calls on a name (`payload.update(…)`), by the scope the call is in.
     methods: HashMap<(usize, String), Vec<Node<'t>>>,
+    /// Statements that set headers on an object (`X.headers.update(…)`,
+    /// `X.headers[k] = v`, `X.headers = …`), by the object's text (`self.session`).
+    pub header_sets: HashMap<String, Vec<Node<'t>>>,
     classes: HashMap<String, Node<'t>>,
     /// Local name → dotted module path (`hx` → `httpx`, `Session` → `requests.Session`).
     pub imports: HashMap<String, String>,
+}
+
+/// `X.headers` → the text of `X`.
+fn headers_owner(n: Node<'_>, text: &str) -> Option<String> {
+    if n.kind() != "attribute" {
+        return None;
+    }
+    let attr = n.child_by_field_name("attribute")?;
+    if &text[attr.byte_range()] != "headers" {
+        return None;
+    }
+    let obj = n.child_by_field_name("object")?;
+    Some(text[obj.byte_range()].to_string())
 }
 
 /// A node to visit, with its scope and the class its `self` stands for.
@@ -133,6 +149,13 @@ impl<'t> Scopes<'t> {
                     rhs = r.child_by_field_name("right");
                 }
                 if let Some(left) = node.child_by_field_name("left") {
+                    let headers = match left.kind() {
+                        "subscript" => left.child_by_field_name("value"),
+                        _ => Some(left),
+                    };
+                    if let Some(owner) = headers.and_then(|h| headers_owner(h, text)) {
+                        self.header_sets.entry(owner).or_default().push(node);
+                    }
                     self.target(left, rhs, scope, class, text);
                 }
             }
@@ -172,6 +195,17 @@ impl<'t> Scopes<'t> {
             }
             // `payload.update(...)`: what it does to a dict is judged by the resolver.
             "call" => {
+                let updated = node
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "attribute")
+                    .filter(|f| {
+                        f.child_by_field_name("attribute")
+                            .is_some_and(|a| t(a) == "update")
+                    })
+                    .and_then(|f| f.child_by_field_name("object"));
+                if let Some(owner) = updated.and_then(|h| headers_owner(h, text)) {
+                    self.header_sets.entry(owner).or_default().push(node);
+                }
                 let obj = node
                     .child_by_field_name("function")
                     .filter(|f| f.kind() == "attribute")
