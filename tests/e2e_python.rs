@@ -18,6 +18,7 @@ mod vendor_mock;
 
 scenarios!("py":
     aurora_delete_requests,
+    aurora_delete_requests_session,
     learning360_remove_from_group_requests,
     learning360_remove_from_group_httpx,
     rsa_mark_deleted_string_requests,

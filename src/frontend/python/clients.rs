@@ -25,6 +25,13 @@ pub struct Found {
     pub url_arg: Option<Span>,
     /// The client only works with `await` (httpx `AsyncClient`, aiohttp).
     pub is_async: bool,
+    /// Settings defaults the URL was resolved through (see [`Url::defaults`]).
+    pub defaults: Vec<(Span, String)>,
+    /// `urljoin` calls with an unknown base (see [`Url::joins`]).
+    pub joins: Vec<(Span, Span)>,
+    /// The wrapper the request is made through (`functools.partial(requests.delete, …)`
+    /// bound to a name): its arguments are not at the call site.
+    pub wrapper: Option<String>,
 }
 
 /// A session or client object made in this file.
@@ -132,8 +139,13 @@ impl<'t> Calls<'_, '_, 't> {
                     );
                 }
                 // A session or client made elsewhere (a parameter, an attribute set in
-                // another module): a request when its URL argument looks like one.
-                if METHODS.contains(&method) && self.url_like_argument(args) {
+                // another module): a request when its URL argument looks like one, and
+                // not a mock's registration (`responses.delete(url, status=204)`).
+                if METHODS.contains(&method)
+                    && !self.is_mock(obj, args)
+                    && !self.is_store(obj)
+                    && self.url_like_argument(args)
+                {
                     let awaited = node.parent().is_some_and(|p| p.kind() == "await");
                     return self.request(
                         node,
@@ -148,7 +160,265 @@ impl<'t> Calls<'_, '_, 't> {
                 }
             }
         }
+        if let Some(found) = self.partial(node, f, args) {
+            return Some(found);
+        }
         self.rpc(node, f, args)
+    }
+
+    /// `delete = functools.partial(requests.delete, headers=H)` … `delete(url)`: a
+    /// request whose method and some arguments are in the `partial` call. Found for the
+    /// rules; never rewritten (the arguments are split between two places).
+    fn partial(&self, node: Node<'t>, f: Node<'t>, args: Node<'t>) -> Option<Found> {
+        if !matches!(f.kind(), "identifier" | "attribute") {
+            return None;
+        }
+        let Some(Bound::Value(p)) = self.r.bound(f) else {
+            return None;
+        };
+        if p.kind() != "call" {
+            return None;
+        }
+        let pf = p.child_by_field_name("function")?;
+        let name = self.canonical(pf)?;
+        if name != "functools.partial" {
+            return None;
+        }
+        let pargs = p.child_by_field_name("arguments")?;
+        let (ppos, pnamed) = self.r.arguments(pargs);
+        let target = self.canonical(*ppos.first()?)?;
+        let (module, func) = target.rsplit_once('.')?;
+        let client = match module {
+            "requests" | "requests.api" => Client::Requests,
+            "httpx" => Client::Httpx,
+            _ => return None,
+        };
+        if !METHODS.contains(&func) || ppos.len() > 1 {
+            return None;
+        }
+        let mut found = self.request(node, f, args, func, client, None, None, false)?;
+        found.call.method = Method::known(func, None);
+        for (key, v) in pnamed {
+            let (fields, into) = match key.as_str() {
+                "headers" => (self.r.fields(v, 0), &mut found.call.headers),
+                "params" => (self.r.fields(v, 0), &mut found.call.query),
+                _ => continue,
+            };
+            for e in fields.entries {
+                if into.get_ci(&e.key).is_none() {
+                    into.entries.push(e);
+                }
+            }
+            into.open |= fields.open;
+        }
+        found.wrapper = Some(self.t(pf).to_string());
+        Some(found)
+    }
+
+    /// The headers set on the object `obj` (a session or client) by statements of this
+    /// file: `obj.headers.update({...})`, `obj.headers = {...}` and
+    /// `obj.headers["k"] = v`, in the same class
+    /// for `self.x`, in the same function or at module level for a name.
+    fn session_headers(&self, call: Node<'t>, obj: Node<'t>) -> Fields {
+        let mut out = Fields::default();
+        let obj_text = self.t(obj);
+        if !matches!(obj.kind(), "identifier" | "attribute") {
+            return out;
+        }
+        let class_of = |n: Node<'t>| {
+            let mut p = n.parent();
+            while let Some(x) = p {
+                if x.kind() == "class_definition" {
+                    return Some(x.id());
+                }
+                p = x.parent();
+            }
+            None
+        };
+        let on_self = obj_text.starts_with("self.");
+        let same_owner = |stmt: Node<'t>| {
+            if on_self {
+                class_of(stmt).is_some() && class_of(stmt) == class_of(call)
+            } else {
+                let f = function_of(stmt).map(|f| f.id());
+                f.is_none() || f == function_of(call).map(|f| f.id())
+            }
+        };
+        let is_obj_headers = |n: Node<'t>| {
+            n.kind() == "attribute"
+                && n.child_by_field_name("attribute")
+                    .is_some_and(|a| self.t(a) == "headers")
+                && n.child_by_field_name("object")
+                    .is_some_and(|o| self.t(o) == obj_text)
+        };
+        let statements = self
+            .r
+            .scopes
+            .header_sets
+            .get(obj_text)
+            .map_or(&[][..], |v| v.as_slice());
+        for &n in statements {
+            match n.kind() {
+                // `obj.headers.update({...})`
+                "call" => {
+                    let f = n.child_by_field_name("function");
+                    let updates = f.is_some_and(|f| {
+                        f.kind() == "attribute"
+                            && f.child_by_field_name("attribute")
+                                .is_some_and(|a| self.t(a) == "update")
+                            && f.child_by_field_name("object").is_some_and(is_obj_headers)
+                    });
+                    if updates && same_owner(n) {
+                        let args = n.child_by_field_name("arguments");
+                        match args.and_then(|a| a.named_child(0)) {
+                            Some(d) => {
+                                let fields = self.r.fields(d, 0);
+                                out.open |= fields.open;
+                                out.entries.extend(fields.entries);
+                            }
+                            None => out.open = true,
+                        }
+                    }
+                }
+                // `obj.headers["k"] = v`
+                "assignment" => {
+                    let left = n.child_by_field_name("left");
+                    let right = n.child_by_field_name("right");
+                    if let (Some(l), Some(v)) = (left, right) {
+                        // `obj.headers = {...}`
+                        if is_obj_headers(l) && same_owner(n) {
+                            let fields = self.r.fields(v, 0);
+                            out.open |= fields.open;
+                            out.entries.extend(fields.entries);
+                        }
+                        if l.kind() == "subscript"
+                            && l.child_by_field_name("value").is_some_and(is_obj_headers)
+                            && same_owner(n)
+                        {
+                            let key = l
+                                .child_by_field_name("subscript")
+                                .and_then(|k| self.r.plain_string(k));
+                            match key {
+                                Some((key, key_span, _)) => out.entries.push(Field {
+                                    key,
+                                    key_span,
+                                    value: self.r.value(v, 0),
+                                }),
+                                None => out.open = true,
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Whether `obj` is a mapping or a cache, whose `get(url)` / `delete(url)` look up a
+    /// key: bound here to a dict or set display, to `dict()`/`defaultdict()`/…, to a
+    /// cache or key-value client (`cachetools`, `redis`, `shelve`), or named like a cache.
+    fn is_store(&self, obj: Node<'t>) -> bool {
+        let name = match obj.kind() {
+            "attribute" => obj.child_by_field_name("attribute").map(|a| self.t(a)),
+            "identifier" => Some(self.t(obj)),
+            _ => None,
+        };
+        if name.is_some_and(|n| n.to_ascii_lowercase().contains("cache")) {
+            return true;
+        }
+        let v = match self.r.bound(obj) {
+            Some(Bound::Value(v) | Bound::With(v)) => v,
+            _ => return false,
+        };
+        match v.kind() {
+            "dictionary" | "dictionary_comprehension" | "set" | "set_comprehension" => true,
+            "call" => {
+                let Some(f) = v.child_by_field_name("function") else {
+                    return false;
+                };
+                if matches!(self.t(f), "dict" | "set") {
+                    return true;
+                }
+                self.canonical(f).is_some_and(|c| {
+                    let root = c.split('.').next().unwrap_or("");
+                    matches!(
+                        root,
+                        "collections" | "cachetools" | "redis" | "shelve" | "dbm"
+                    )
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `obj.delete(url, …)` registers a mocked response rather than sending a
+    /// request: the receiver is a mocking library (`responses`, `respx`,
+    /// `requests_mock`, `aioresponses`), a mocker made by one (`with
+    /// requests_mock.Mocker() as m`), a pytest fixture or test double named like a mock,
+    /// or the call passes what only a mocked response takes (`status=`, `status_code=`).
+    fn is_mock(&self, obj: Node<'t>, args: Node<'t>) -> bool {
+        const MOCK_MODULES: [&str; 6] = [
+            "responses",
+            "respx",
+            "requests_mock",
+            "aioresponses",
+            "httpretty",
+            "pytest_httpx",
+        ];
+        const RESPONSE_ONLY: [&str; 9] = [
+            "status",
+            "status_code",
+            "reason",
+            "payload",
+            "exc",
+            "adding_headers",
+            "content_type",
+            "match_querystring",
+            "return_value",
+        ];
+        let from_mock_module = |name: Option<String>| {
+            name.is_some_and(|n| MOCK_MODULES.contains(&n.split('.').next().unwrap_or("")))
+        };
+        let (_, named) = self.r.arguments(args);
+        if named
+            .iter()
+            .any(|(k, _)| RESPONSE_ONLY.contains(&k.as_str()))
+        {
+            return true;
+        }
+        let mut root = obj;
+        while root.kind() == "attribute" {
+            match root.child_by_field_name("object") {
+                Some(o) => root = o,
+                None => break,
+            }
+        }
+        if root.kind() == "call" {
+            return root
+                .child_by_field_name("function")
+                .is_some_and(|f| from_mock_module(self.canonical(f)));
+        }
+        if root.kind() != "identifier" {
+            return false;
+        }
+        if from_mock_module(self.canonical(root))
+            || self.t(root).to_ascii_lowercase().contains("mock")
+        {
+            return true;
+        }
+        match self.r.bound(root) {
+            Some(Bound::Value(v) | Bound::With(v)) => {
+                let v = match v.kind() {
+                    "await" => v.named_child(0).unwrap_or(v),
+                    _ => v,
+                };
+                v.kind() == "call"
+                    && v.child_by_field_name("function")
+                        .is_some_and(|f| from_mock_module(self.canonical(f)))
+            }
+            _ => false,
+        }
     }
 
     /// Whether the first argument (or `url=`) resolves to something shaped like a URL:
@@ -236,6 +506,8 @@ impl<'t> Calls<'_, '_, 't> {
                 b.pieces.append(&mut url.pieces);
                 b.vias.append(&mut url.vias);
                 b.unformatted.append(&mut url.unformatted);
+                b.defaults.append(&mut url.defaults);
+                b.joins.append(&mut url.joins);
                 url = b;
             }
         }
@@ -243,6 +515,8 @@ impl<'t> Calls<'_, '_, 't> {
             pieces,
             vias,
             unformatted,
+            defaults,
+            joins,
         } = url;
         let mut call = HttpCall::new(
             client,
@@ -274,6 +548,17 @@ impl<'t> Calls<'_, '_, 't> {
             }
             call.headers.open |= client_headers.open;
         }
+        // Headers set on the session or client object itself
+        // (`self.session.headers.update({...})`, `s.headers["k"] = v`).
+        if let Some(obj) = f.child_by_field_name("object") {
+            let session = self.session_headers(node, obj);
+            for e in session.entries {
+                if call.headers.get_ci(&e.key).is_none() {
+                    call.headers.entries.push(e);
+                }
+            }
+            call.headers.open |= session.open;
+        }
         // requests.post(url, data, json) also takes the body positionally.
         let data = kw("data").or_else(|| {
             (matches!(client, Client::Requests | Client::SessionCall)
@@ -295,6 +580,9 @@ impl<'t> Calls<'_, '_, 't> {
             base_pieces,
             url_arg: Some(url_node.byte_range()),
             is_async,
+            defaults,
+            joins,
+            wrapper: None,
         })
     }
 
@@ -383,6 +671,8 @@ impl<'t> Calls<'_, '_, 't> {
             pieces,
             vias,
             unformatted,
+            defaults,
+            joins,
         } = self.r.url(url_node);
         let mut call = HttpCall::new(
             Client::Urllib,
@@ -412,6 +702,9 @@ impl<'t> Calls<'_, '_, 't> {
             base_pieces: 0,
             url_arg: Some(url_node.byte_range()),
             is_async: false,
+            defaults,
+            joins,
+            wrapper: None,
         })
     }
 
@@ -517,6 +810,9 @@ impl<'t> Calls<'_, '_, 't> {
             base_pieces: 0,
             url_arg: None,
             is_async: false,
+            defaults: Vec::new(),
+            joins: Vec::new(),
+            wrapper: None,
         })
     }
 

@@ -290,6 +290,23 @@ requests.post(url, auth=("user", "hunter2"), json={"password": "pw1"})
     }
 
     #[test]
+    fn deeply_nested_expressions_do_not_overflow_a_worker_stack() {
+        // Generated code: a `+` chain thousands deep, next to a call. Files are scanned
+        // on worker threads with small stacks.
+        let chain = vec!["\"a\""; 5000].join(" + ");
+        let src = format!(
+            "import requests\nX = {chain}\ndef f(u):\n    return requests.delete(\"https://acme.lithium.com/api/2.0/users/\" + u + {chain})\n"
+        );
+        let calls = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || extract(&src).calls.len())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(calls, 1);
+    }
+
+    #[test]
     fn syntax_errors_and_comments() {
         assert!(syntax_check("def f(:\n    pass\n").is_some());
         assert!(syntax_check("x = 1\n").is_none());

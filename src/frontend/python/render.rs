@@ -259,6 +259,11 @@ impl<'t> Renderer<'_, 't> {
         ) {
             return Err("this call shape cannot be rewritten automatically".into());
         }
+        if let Some(wrapper) = &self.meta.wrapper {
+            return Err(format!(
+                "the request goes through `{wrapper}`, whose arguments this rewrite would have to change; rewrite it by hand"
+            ));
+        }
         self.method()?;
         self.url()?;
         self.params()?;
@@ -325,7 +330,48 @@ impl<'t> Renderer<'_, 't> {
                     );
                 }
             }
-            let mut segs = self.pieces_segs(&prefix[base.min(prefix.len())..]);
+            // Text taken from a settings field's default would pin the URL to the
+            // default and drop what the field is set to at run time.
+            for p in &prefix[base.min(prefix.len())..] {
+                let Piece::Lit { span, .. } = p else {
+                    continue;
+                };
+                if self.call.vias.iter().any(|v| v.literal == *span) {
+                    continue;
+                }
+                if let Some((_, expr)) = self
+                    .meta
+                    .defaults
+                    .iter()
+                    .find(|(d, _)| d.start <= span.start && span.end <= d.end)
+                {
+                    return Err(format!(
+                        "the new URL would copy part of the default of `{expr}`, which can be set at run time; write the new base URL by hand"
+                    ));
+                }
+            }
+            // `urljoin(base, "/api/…")` with a base not known here: only the path
+            // argument changes (urljoin keeps the base's origin, an f-string would not).
+            let kept = &prefix[base.min(prefix.len())..];
+            let joined = kept.iter().find_map(|p| match p {
+                Piece::Hole { span, .. } => self.meta.joins.iter().find(|(b, _)| b == span),
+                Piece::Lit { .. } => None,
+            });
+            if let Some((_, path)) = joined {
+                let rooted = matches!(new.path.first(), Some(Part::Lit(t)) if t.starts_with('/'));
+                if kept.len() != 1 || !rooted || path.start < arg.start || path.end > arg.end {
+                    return Err(
+                        "the URL is joined with urljoin() to a base not known here; change its path by hand"
+                            .into(),
+                    );
+                }
+                let segs: Vec<Seg> = new.path.iter().map(|p| self.part_seg(p)).collect();
+                let segs = self.fold_names(segs);
+                let expr = self.segs_expr(&segs, None)?;
+                self.edit(path.clone(), expr);
+                return Ok(());
+            }
+            let mut segs = self.pieces_segs(kept);
             for p in &new.path {
                 segs.push(self.part_seg(p));
             }
@@ -1174,6 +1220,9 @@ impl<'t> Renderer<'_, 't> {
                     .ok_or("the response is not assigned in a statement of its own")?;
                 let indent = self.f.indent_at(stmt.start_byte()).to_string();
                 let var = self.t(left).to_string();
+                // After an immediate `r.raise_for_status()`: an HTTP error stays an
+                // HTTPError instead of failing on a body that is not JSON.
+                let stmt = self.raise_for_status_after(stmt, &var).unwrap_or(stmt);
                 let at = self.after_trailing_comment(stmt.end_byte());
                 self.edit(at..at, format!("\n{indent}{}", check(&var, &indent, &unit, q)));
             }
@@ -1224,8 +1273,15 @@ impl<'t> Renderer<'_, 't> {
                     return Err("the with statement's body is on the same line".into());
                 }
                 let indent = self.f.indent_at(block.start_byte()).to_string();
-                let at = block.start_byte();
-                self.edit(at..at, format!("{}\n{indent}", check(&var, &indent, &unit, q)));
+                if block.kind() == "expression_statement"
+                    && self.t(block).trim() == format!("{var}.raise_for_status()")
+                {
+                    let at = self.after_trailing_comment(block.end_byte());
+                    self.edit(at..at, format!("\n{indent}{}", check(&var, &indent, &unit, q)));
+                } else {
+                    let at = block.start_byte();
+                    self.edit(at..at, format!("{}\n{indent}", check(&var, &indent, &unit, q)));
+                }
             }
             _ => {
                 return Err(
@@ -1235,6 +1291,18 @@ impl<'t> Renderer<'_, 't> {
             }
         }
         Ok(())
+    }
+
+    /// The statement right after `stmt` when it is `var.raise_for_status()`.
+    fn raise_for_status_after(&self, stmt: Node<'t>, var: &str) -> Option<Node<'t>> {
+        let mut next = stmt.next_named_sibling();
+        while let Some(c) = next.filter(|n| n.kind() == "comment") {
+            next = c.next_named_sibling();
+        }
+        next.filter(|n| {
+            n.kind() == "expression_statement"
+                && self.t(*n).trim() == format!("{var}.raise_for_status()")
+        })
     }
 
     /// `pos`, or the end of its line when only a comment follows it there.

@@ -29,6 +29,13 @@ pub struct Url {
     pub pieces: Vec<Piece>,
     pub vias: Vec<Via>,
     pub unformatted: Vec<Placeholder>,
+    /// Values read from a field default of a settings/dataclass instance
+    /// (`settings.base_url`): the default's source range and the expression read.
+    /// The value may be replaced at run time, so rewrites must not write it as text.
+    pub defaults: Vec<(Span, String)>,
+    /// `urljoin(base, path)` with a base not known here: the base's span and the path
+    /// argument's span. Only the path can be rewritten: urljoin keeps the base's origin.
+    pub joins: Vec<(Span, Span)>,
 }
 
 pub struct Resolver<'a, 't> {
@@ -182,13 +189,109 @@ impl<'a, 't> Resolver<'a, 't> {
             "identifier" => self.scopes.lookup(node, self.t(node)),
             "attribute" => {
                 let obj = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
-                if obj.kind() != "identifier" {
-                    return None;
+                let attr = self.t(node.child_by_field_name("attribute")?);
+                if obj.kind() == "identifier" {
+                    if let Some(b) = self.scopes.attribute(node, self.t(obj), attr) {
+                        return Some(b);
+                    }
                 }
-                self.scopes.attribute(node, self.t(obj), self.t(attr))
+                // `settings.base_url`, `self.config.base_url`: an instance of a class of
+                // this file; a constructor keyword argument wins over the field default.
+                let (class, ctor) = self.instance_class(obj, 0)?;
+                if let Some(ctor) = ctor {
+                    let args = ctor.child_by_field_name("arguments")?;
+                    let (positional, named) = self.arguments(args);
+                    if let Some((_, v)) = named.iter().find(|(k, _)| k == attr) {
+                        return Some(Bound::Value(*v));
+                    }
+                    let mut c = args.walk();
+                    let spread = args
+                        .named_children(&mut c)
+                        .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+                    if !positional.is_empty() || spread {
+                        return Some(Bound::Unknown);
+                    }
+                }
+                self.scopes.class_attribute(class, attr)
             }
             "parenthesized_expression" => node.named_child(0).map(Bound::Value),
+            _ => None,
+        }
+    }
+
+    /// The class of this file that `node` is an instance of, with the constructor call
+    /// when it is known here: `Settings()`, a name bound to one, a parameter annotated
+    /// with the class, an attribute set on `self` to one of those.
+    fn instance_class(&self, node: Node<'t>, depth: usize) -> Option<(Node<'t>, Option<Node<'t>>)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match node.kind() {
+            "call" => {
+                let f = node.child_by_field_name("function")?;
+                (f.kind() == "identifier")
+                    .then(|| self.scopes.class(self.t(f)))
+                    .flatten()
+                    .map(|c| (c, Some(node)))
+            }
+            "identifier" => match self.scopes.lookup(node, self.t(node)) {
+                Some(Bound::Value(v)) => self.instance_class(v, depth + 1),
+                Some(Bound::Unknown) => self
+                    .scopes
+                    .parameter_class(node, self.t(node), self.text)
+                    .map(|c| (c, None)),
+                _ => None,
+            },
+            "attribute" | "parenthesized_expression" => match self.bound(node)? {
+                Bound::Value(v) => self.instance_class(v, depth + 1),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether `node` (an attribute) reads `value` as the default of a field of an
+    /// instance (`settings.base_url` with `base_url: str = "…"` in the class body),
+    /// rather than a value set in this file for that instance.
+    fn is_field_default(&self, node: Node<'t>, value: Node<'t>) -> bool {
+        if node.kind() != "attribute" {
+            return false;
+        }
+        let Some(obj) = node.child_by_field_name("object") else {
+            return false;
+        };
+        if obj.kind() == "identifier" && matches!(self.t(obj), "self" | "cls") {
+            return false;
+        }
+        if obj.kind() == "identifier" && self.scopes.class(self.t(obj)).is_some() {
+            return false;
+        }
+        // Class-body bindings are the defaults; a constructor keyword is not.
+        self.instance_class(obj, 0).is_some_and(|(class, _)| {
+            let mut n = value;
+            while let Some(p) = n.parent() {
+                if p.kind() == "function_definition" {
+                    return false;
+                }
+                if p.id() == class.id() {
+                    return true;
+                }
+                n = p;
+            }
+            false
+        })
+    }
+
+    /// The dotted import path a name or attribute stands for (`urljoin` →
+    /// `urllib.parse.urljoin`, `os.path.join`).
+    fn canonical(&self, node: Node<'t>) -> Option<String> {
+        match node.kind() {
+            "identifier" => self.scopes.imports.get(self.t(node)).cloned(),
+            "attribute" => {
+                let obj = node.child_by_field_name("object")?;
+                let attr = node.child_by_field_name("attribute")?;
+                Some(format!("{}.{}", self.canonical(obj)?, self.t(attr)))
+            }
             _ => None,
         }
     }
@@ -245,8 +348,28 @@ impl<'a, 't> Resolver<'a, 't> {
                 };
                 match op {
                     "+" => {
-                        self.pieces(l, depth + 1, out);
-                        self.pieces(r, depth + 1, out);
+                        // A left-leaning chain `a + b + c + …` flattened: every operand
+                        // is one step deep, however long the chain.
+                        let mut operands = vec![r];
+                        let mut left = l;
+                        while left.kind() == "binary_operator"
+                            && left
+                                .child_by_field_name("operator")
+                                .is_some_and(|o| self.t(o) == "+")
+                        {
+                            let (Some(ll), Some(lr)) = (
+                                left.child_by_field_name("left"),
+                                left.child_by_field_name("right"),
+                            ) else {
+                                break;
+                            };
+                            operands.push(lr);
+                            left = ll;
+                        }
+                        operands.push(left);
+                        for o in operands.into_iter().rev() {
+                            self.pieces(o, depth + 1, out);
+                        }
                     }
                     "%" => {
                         if !self.percent(l, r, depth, out) {
@@ -270,6 +393,9 @@ impl<'a, 't> Resolver<'a, 't> {
                             }
                         }
                     }
+                    if self.join(f, args, depth, out) {
+                        return;
+                    }
                     // `str(x)`: the value of x.
                     if self.t(f) == "str" && args.named_child_count() == 1 {
                         if let Some(a) = args.named_child(0) {
@@ -281,6 +407,10 @@ impl<'a, 't> Resolver<'a, 't> {
             }
             "identifier" | "attribute" => match self.bound(node) {
                 Some(Bound::Value(v)) => {
+                    if self.is_field_default(node, v) {
+                        out.defaults
+                            .push((v.byte_range(), self.t(node).to_string()));
+                    }
                     let before = out.pieces.len();
                     self.pieces(v, depth + 1, out);
                     // A name standing for one whole literal (or one whole expression
@@ -329,6 +459,148 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         out.vias.extend(scratch.vias);
         Some(scratch.pieces)
+    }
+
+    /// `urljoin(base, path)`, `posixpath.join(a, b, …)` / `os.path.join`, and
+    /// `"/".join([a, b, …])`, evaluated as those functions join their pieces.
+    fn join(&self, f: Node<'t>, args: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let (positional, named) = self.arguments(args);
+        let mut c = args.walk();
+        if !named.is_empty()
+            || args
+                .named_children(&mut c)
+                .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+        {
+            return false;
+        }
+        let eval = |n: Node<'t>, out: &mut Url| {
+            let mut u = Url::default();
+            self.pieces(n, depth + 1, &mut u);
+            out.vias.extend(u.vias);
+            out.unformatted.extend(u.unformatted);
+            out.defaults.extend(u.defaults);
+            out.joins.extend(u.joins);
+            u.pieces
+        };
+        // A `/` that the function adds: no text of the file stands for it.
+        let slash = |at: Node<'t>| Piece::Lit {
+            text: "/".into(),
+            span: at.byte_range(),
+            exact: false,
+        };
+        let first_text = |p: &[Piece]| match p.first() {
+            Some(Piece::Lit { text, .. }) => Some(text.clone()),
+            _ => None,
+        };
+        match self.canonical(f).as_deref() {
+            Some("urllib.parse.urljoin") => {
+                let [base, path] = positional[..] else {
+                    return false;
+                };
+                let base_pieces = eval(base, out);
+                let path_pieces = eval(path, out);
+                let path_start = first_text(&path_pieces);
+                let absolute = path_start.as_deref().is_some_and(|t| {
+                    t.starts_with("http://") || t.starts_with("https://") || t.starts_with("//")
+                });
+                if absolute {
+                    out.pieces.extend(path_pieces);
+                    return true;
+                }
+                let rooted = path_start.as_deref().is_some_and(|t| t.starts_with('/'));
+                let keep = base_keep(&base_pieces, rooted);
+                match keep {
+                    Some((n, cut)) => {
+                        for p in &base_pieces[..n] {
+                            out.pieces.push(p.clone());
+                        }
+                        if let Some((Piece::Lit { text, span, exact }, to)) =
+                            cut.map(|to| (&base_pieces[n], to))
+                        {
+                            push_sub(out, text, span, *exact, 0, to);
+                        }
+                    }
+                    // An unknown base (`os.environ[…]`): taken as the origin or the
+                    // directory the path is joined to.
+                    None => {
+                        if let [Piece::Hole { span, .. }] = base_pieces.as_slice() {
+                            out.joins.push((span.clone(), path.byte_range()));
+                        }
+                        out.pieces.extend(base_pieces.iter().cloned())
+                    }
+                }
+                let ends_with_slash = match out.pieces.last() {
+                    Some(Piece::Lit { text, .. }) => text.ends_with('/'),
+                    _ => false,
+                };
+                if !rooted && !ends_with_slash {
+                    out.pieces.push(slash(path));
+                }
+                out.pieces.extend(path_pieces);
+                true
+            }
+            Some("posixpath.join" | "os.path.join") => {
+                if positional.is_empty() {
+                    return false;
+                }
+                for (i, part) in positional.iter().enumerate() {
+                    let pieces = eval(*part, out);
+                    if i > 0 {
+                        if first_text(&pieces).is_some_and(|t| t.starts_with('/')) {
+                            // An absolute part starts over.
+                            out.pieces.clear();
+                        } else if !matches!(out.pieces.last(), Some(Piece::Lit { text, .. }) if text.ends_with('/'))
+                        {
+                            out.pieces.push(slash(*part));
+                        }
+                    }
+                    out.pieces.extend(pieces);
+                }
+                true
+            }
+            _ => {
+                // `sep.join([a, b, …])` with a literal separator and a literal list.
+                if f.kind() != "attribute"
+                    || f.child_by_field_name("attribute").map(|a| self.t(a)) != Some("join")
+                {
+                    return false;
+                }
+                let Some(sep) = f.child_by_field_name("object") else {
+                    return false;
+                };
+                let Some((sep_text, _, _)) = self.plain_string(sep) else {
+                    return false;
+                };
+                let [list] = positional[..] else {
+                    return false;
+                };
+                if !matches!(list.kind(), "list" | "tuple") {
+                    return false;
+                }
+                let mut c = list.walk();
+                let items: Vec<_> = list
+                    .named_children(&mut c)
+                    .filter(|n| n.kind() != "comment")
+                    .collect();
+                if items.iter().any(|i| i.kind() == "list_splat") {
+                    return false;
+                }
+                for (i, item) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        // Each separator is told apart by the item it precedes: the one
+                        // literal they share would give every piece the same span.
+                        out.pieces.push(Piece::Lit {
+                            text: sep_text.clone(),
+                            span: item.byte_range(),
+                            exact: false,
+                        });
+                    }
+                    let pieces = eval(item, out);
+                    out.pieces.extend(pieces);
+                }
+                true
+            }
+        }
     }
 
     /// `"…{}…{name}…".format(a, name=b)`.
@@ -740,7 +1012,115 @@ impl<'a, 't> Resolver<'a, 't> {
                 None => f.open = true,
             }
         }
+        // `payload.update({...})`, `payload.setdefault("k", v)`; any other method that
+        // changes the dict leaves its keys unknown here.
+        for call in self.scopes.method_calls(name, self.t(name)) {
+            let Some(func) = call.child_by_field_name("function") else {
+                continue;
+            };
+            let method = func
+                .child_by_field_name("attribute")
+                .map_or("", |a| self.t(a));
+            let Some(args) = call.child_by_field_name("arguments") else {
+                continue;
+            };
+            let (positional, named) = self.arguments(args);
+            match method {
+                "get" | "copy" | "items" | "keys" | "values" => {}
+                "update" => {
+                    let mut c = args.walk();
+                    if args
+                        .named_children(&mut c)
+                        .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+                    {
+                        f.open = true;
+                    }
+                    let mut added = Vec::new();
+                    if let Some(first) = positional.first() {
+                        let more = self.fields(*first, depth + 1);
+                        f.open |= more.open;
+                        added.extend(more.entries);
+                    }
+                    for (key, v) in named {
+                        let Some(kw) = args.named_children(&mut args.walk()).find(|a| {
+                            a.kind() == "keyword_argument"
+                                && a.child_by_field_name("name").map(|n| self.t(n))
+                                    == Some(key.as_str())
+                        }) else {
+                            continue;
+                        };
+                        let key_span = kw
+                            .child_by_field_name("name")
+                            .map_or(kw.byte_range(), |n| n.byte_range());
+                        added.push(Field {
+                            key,
+                            key_span,
+                            value: self.value(v, depth + 1),
+                        });
+                    }
+                    for e in added {
+                        f.entries.retain(|x| x.key != e.key);
+                        f.entries.push(e);
+                    }
+                }
+                "setdefault" => match positional.first().and_then(|k| self.plain_string(*k)) {
+                    Some((key, key_span, _)) => {
+                        if f.get(&key).is_none() {
+                            let value = match positional.get(1) {
+                                Some(v) => self.value(*v, depth + 1),
+                                None => Value::Null {
+                                    span: call.byte_range(),
+                                },
+                            };
+                            f.entries.push(Field {
+                                key,
+                                key_span,
+                                value,
+                            });
+                        }
+                    }
+                    None => f.open = true,
+                },
+                "pop" => match positional.first().and_then(|k| self.plain_string(*k)) {
+                    Some((key, _, _)) => f.entries.retain(|e| e.key != key),
+                    None => f.open = true,
+                },
+                _ => f.open = true,
+            }
+        }
     }
+}
+
+/// How much of a `urljoin` base survives: `(n, cut)` keeps the first `n` pieces whole
+/// and, with `cut = Some(to)`, `text[..to]` of piece `n`. A rooted path (`/x`) keeps the
+/// origin, a relative one everything up to the last `/` after the host. `None` when the
+/// base does not start with a literal `scheme://host`.
+fn base_keep(base: &[Piece], rooted: bool) -> Option<(usize, Option<usize>)> {
+    let Some(Piece::Lit { text, .. }) = base.first() else {
+        return None;
+    };
+    let host_start = text.find("://")? + 3;
+    let lits = base.iter().enumerate().filter_map(|(i, p)| match p {
+        Piece::Lit { text, .. } => Some((i, text, if i == 0 { host_start } else { 0 })),
+        Piece::Hole { .. } => None,
+    });
+    if rooted {
+        // The first `/` after the host ends the origin.
+        for (i, text, from) in lits {
+            if let Some(pos) = text[from..].find('/') {
+                return Some((i, Some(from + pos)));
+            }
+        }
+    } else {
+        // The last `/` after the host; a hole after it is the last segment.
+        for (i, text, from) in lits.collect::<Vec<_>>().into_iter().rev() {
+            if let Some(pos) = text[from..].rfind('/') {
+                return Some((i, Some(from + pos + 1)));
+            }
+        }
+    }
+    // `https://host` alone: the path is joined after the host.
+    Some((base.len(), None))
 }
 
 /// Pushes `text[from..to]` of a literal chunk as a piece (nothing when empty).

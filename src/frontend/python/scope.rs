@@ -24,10 +24,31 @@ pub struct Scopes<'t> {
     names: HashMap<(usize, String), Vec<Bound<'t>>>,
     items: HashMap<(usize, String), Vec<(Node<'t>, Node<'t>)>>,
     attrs: HashMap<(usize, String), Vec<Bound<'t>>>,
+    /// Method calls on a name (`payload.update(…)`), by the scope the call is in.
+    methods: HashMap<(usize, String), Vec<Node<'t>>>,
+    /// Statements that set headers on an object (`X.headers.update(…)`,
+    /// `X.headers[k] = v`, `X.headers = …`), by the object's text (`self.session`).
+    pub header_sets: HashMap<String, Vec<Node<'t>>>,
     classes: HashMap<String, Node<'t>>,
     /// Local name → dotted module path (`hx` → `httpx`, `Session` → `requests.Session`).
     pub imports: HashMap<String, String>,
 }
+
+/// `X.headers` → the text of `X`.
+fn headers_owner(n: Node<'_>, text: &str) -> Option<String> {
+    if n.kind() != "attribute" {
+        return None;
+    }
+    let attr = n.child_by_field_name("attribute")?;
+    if &text[attr.byte_range()] != "headers" {
+        return None;
+    }
+    let obj = n.child_by_field_name("object")?;
+    Some(text[obj.byte_range()].to_string())
+}
+
+/// A node to visit, with its scope and the class its `self` stands for.
+type Visit<'t> = (Node<'t>, Node<'t>, Option<Node<'t>>);
 
 fn is_scope(kind: &str) -> bool {
     matches!(kind, "function_definition" | "class_definition" | "module")
@@ -48,7 +69,12 @@ pub fn function_of(node: Node<'_>) -> Option<Node<'_>> {
 impl<'t> Scopes<'t> {
     pub fn collect(root: Node<'t>, text: &'t str) -> Self {
         let mut s = Scopes::default();
-        s.walk(root, root, None, text);
+        // An explicit stack, not recursion: a generated file can nest expressions
+        // thousands deep (a long `+` chain), deeper than a worker thread's stack.
+        let mut stack = vec![(root, root, None)];
+        while let Some((node, scope, class)) = stack.pop() {
+            s.visit(node, scope, class, text, &mut stack);
+        }
         s
     }
 
@@ -59,7 +85,16 @@ impl<'t> Scopes<'t> {
             .push(b);
     }
 
-    fn walk(&mut self, node: Node<'t>, scope: Node<'t>, class: Option<Node<'t>>, text: &'t str) {
+    /// Records what `node` binds and pushes the nodes to visit next (in source order
+    /// when popped).
+    fn visit(
+        &mut self,
+        node: Node<'t>,
+        scope: Node<'t>,
+        class: Option<Node<'t>>,
+        text: &'t str,
+        stack: &mut Vec<Visit<'t>>,
+    ) {
         let t = |n: Node<'t>| &text[n.byte_range()];
         match node.kind() {
             "function_definition" => {
@@ -87,7 +122,7 @@ impl<'t> Scopes<'t> {
                 // Methods see their class through `self` / `cls`.
                 let method_class = (scope.kind() == "class_definition").then_some(scope);
                 if let Some(body) = node.child_by_field_name("body") {
-                    self.walk(body, node, method_class.or(class), text);
+                    stack.push((body, node, method_class.or(class)));
                 }
                 return;
             }
@@ -99,7 +134,7 @@ impl<'t> Scopes<'t> {
                     }
                 }
                 if let Some(body) = node.child_by_field_name("body") {
-                    self.walk(body, node, None, text);
+                    stack.push((body, node, None));
                 }
                 return;
             }
@@ -114,6 +149,13 @@ impl<'t> Scopes<'t> {
                     rhs = r.child_by_field_name("right");
                 }
                 if let Some(left) = node.child_by_field_name("left") {
+                    let headers = match left.kind() {
+                        "subscript" => left.child_by_field_name("value"),
+                        _ => Some(left),
+                    };
+                    if let Some(owner) = headers.and_then(|h| headers_owner(h, text)) {
+                        self.header_sets.entry(owner).or_default().push(node);
+                    }
                     self.target(left, rhs, scope, class, text);
                 }
             }
@@ -151,13 +193,37 @@ impl<'t> Scopes<'t> {
                     }
                 }
             }
+            // `payload.update(...)`: what it does to a dict is judged by the resolver.
+            "call" => {
+                let updated = node
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "attribute")
+                    .filter(|f| {
+                        f.child_by_field_name("attribute")
+                            .is_some_and(|a| t(a) == "update")
+                    })
+                    .and_then(|f| f.child_by_field_name("object"));
+                if let Some(owner) = updated.and_then(|h| headers_owner(h, text)) {
+                    self.header_sets.entry(owner).or_default().push(node);
+                }
+                let obj = node
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "attribute")
+                    .and_then(|f| f.child_by_field_name("object"))
+                    .filter(|o| o.kind() == "identifier");
+                if let Some(obj) = obj {
+                    self.methods
+                        .entry((scope.id(), t(obj).to_string()))
+                        .or_default()
+                        .push(node);
+                }
+            }
             "except_clause" | "lambda" => {}
             _ => {}
         }
         let mut c = node.walk();
-        for child in node.named_children(&mut c) {
-            self.walk(child, scope, class, text);
-        }
+        let children: Vec<_> = node.named_children(&mut c).collect();
+        stack.extend(children.into_iter().rev().map(|n| (n, scope, class)));
     }
 
     fn target(
@@ -289,6 +355,22 @@ impl<'t> Scopes<'t> {
         &[]
     }
 
+    /// The method calls made on the dict named `name` in the scope around `at` that
+    /// binds it (`payload.update(COMMON)`).
+    pub fn method_calls(&self, at: Node<'t>, name: &str) -> &[Node<'t>] {
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
+                return self
+                    .methods
+                    .get(&(p.id(), name.to_string()))
+                    .map_or(&[], |v| v.as_slice());
+            }
+        }
+        &[]
+    }
+
     /// `self.X` / `cls.X` / `Klass.X` used at `at`: a class attribute or an attribute set
     /// on `self` in one of the class's methods.
     pub fn attribute(&self, at: Node<'t>, object: &str, attr: &str) -> Option<Bound<'t>> {
@@ -306,6 +388,17 @@ impl<'t> Scopes<'t> {
         } else {
             *self.classes.get(object)?
         };
+        self.class_attribute(class, attr)
+    }
+
+    /// The class of this file named `name`.
+    pub fn class(&self, name: &str) -> Option<Node<'t>> {
+        self.classes.get(name).copied()
+    }
+
+    /// An attribute of instances of `class`: a class-body binding (a dataclass or
+    /// settings field's default) or an attribute set on `self` in one of its methods.
+    pub fn class_attribute(&self, class: Node<'t>, attr: &str) -> Option<Bound<'t>> {
         let key = (class.id(), attr.to_string());
         if let Some(b) = self.names.get(&key) {
             if let Some(more) = self.attrs.get(&key) {
@@ -316,6 +409,32 @@ impl<'t> Scopes<'t> {
             return Some(one(b));
         }
         self.attrs.get(&key).map(|b| one(b))
+    }
+
+    /// The class named by the annotation of the parameter `name` of the function
+    /// around `at` (`def f(settings: Settings)`, `settings: "Settings"`).
+    pub fn parameter_class(&self, at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+        let t = |n: Node<'_>| text[n.byte_range()].to_string();
+        let mut n = at;
+        while let Some(f) = function_of(n) {
+            n = f;
+            let params = f.child_by_field_name("parameters")?;
+            let mut c = params.walk();
+            for p in params.named_children(&mut c) {
+                let id = match p.kind() {
+                    "identifier" => Some(p),
+                    "typed_parameter" => p.named_child(0),
+                    _ => p.child_by_field_name("name"),
+                };
+                if id.map(t).as_deref() != Some(name) {
+                    continue;
+                }
+                // An untyped parameter of that name: nothing known.
+                let ty = t(p.child_by_field_name("type")?);
+                return self.class(ty.trim_matches(['"', '\'']));
+            }
+        }
+        None
     }
 }
 
