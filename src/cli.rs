@@ -835,10 +835,18 @@ fn fix(args: FixArgs) -> ExitCode {
             changed_files += 1;
             fixed_findings += outcome.applied.len();
             if args.diff {
+                // The diff shows code around the changes: secrets are masked on both
+                // sides (the fixed text's are found by checking it).
+                let fixed_source = crate::source::SourceFile::new(
+                    file.source.path.clone(),
+                    outcome.fixed.clone(),
+                    file.source.language,
+                );
+                let fixed_secrets = checker.check_source(fixed_source).secrets;
                 diff.push_str(&crate::fix::unified_diff(
                     &shown,
-                    &outcome.original,
-                    &outcome.fixed,
+                    &crate::redact::Redacted::new(&outcome.original, &file.secrets).text,
+                    &crate::redact::Redacted::new(&outcome.fixed, &fixed_secrets).text,
                 ));
             } else {
                 let mut expected = Vec::new();

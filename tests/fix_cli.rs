@@ -356,3 +356,24 @@ fn postman_env_option_resolves_collection_variables() {
     assert_eq!(code, 2);
     assert!(stderr.contains("envs/nope.json"), "{stderr}");
 }
+
+#[test]
+fn diff_masks_secrets_on_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("purge.py"),
+        "import requests\n\nAPI_KEY = \"5f1c2e9a7b3d4c8e9f0a1b2c3d4e5f60\"\n\n\ndef purge(user_id):\n    requests.delete(f\"https://app.360learning.com/api/v1/users/{user_id}\", params={\"company\": \"acme\", \"apiKey\": API_KEY})\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = apimigrate(
+        dir.path(),
+        &["fix", "--diff", "--unsafe-fixes", "--no-config", "purge.py"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("+++ b/purge.py"), "{stdout}");
+    assert!(
+        !stdout.contains("5f1c2e9a7b3d4c8e9f0a1b2c3d4e5f60"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("API_KEY = \"***\""), "{stdout}");
+}
