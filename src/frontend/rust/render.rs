@@ -71,6 +71,9 @@ struct Renderer<'a> {
     edits: Vec<Edit>,
     /// Insertions, by offset (several at one point are written in order).
     inserts: BTreeMap<usize, String>,
+    /// Where `.send()` goes when `reqwest::get(url)` becomes a client chain: written
+    /// last, after the links that other steps add at the same point.
+    send_at: Option<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -91,6 +94,7 @@ impl<'a> Renderer<'a> {
             flavor,
             edits: Vec::new(),
             inserts: BTreeMap::new(),
+            send_at: None,
         }
     }
 
@@ -111,6 +115,9 @@ impl<'a> Renderer<'a> {
         self.headers()?;
         self.body()?;
         self.helper();
+        if let Some(at) = self.send_at {
+            self.insert(at, ".send()");
+        }
         let mut edits = std::mem::take(&mut self.edits);
         for (at, content) in std::mem::take(&mut self.inserts) {
             edits.push(Edit {
@@ -169,8 +176,7 @@ impl<'a> Renderer<'a> {
                     path_start..span.end,
                     format!("{client}.{}", new.to_ascii_lowercase()),
                 );
-                let after_args = self.root_args_end()?;
-                self.insert(after_args, ".send()");
+                self.send_at = Some(self.root_args_end()?);
                 return Ok(());
             }
         }
@@ -196,36 +202,72 @@ impl<'a> Renderer<'a> {
 
     fn url(&mut self) -> R<()> {
         let Some(new) = &self.rw.url else {
-            return Ok(());
+            return self.url_without_query();
         };
-        let mut parts: Vec<Chunk> = Vec::new();
-        for p in &new.prefix {
-            match p {
-                Piece::Lit { text, span, .. } => {
-                    match self.call.vias.iter().find(|v| v.literal == *span) {
-                        Some(v) => parts.push(Chunk::Expr(v.expr.clone())),
-                        None => parts.push(Chunk::Lit(text.clone())),
-                    }
-                }
-                Piece::Hole { expr, .. } => parts.push(Chunk::Expr(expr.clone())),
-            }
-        }
+        let mut parts = self.pieces_chunks(&new.prefix);
         for p in &new.path {
             parts.push(self.part(p)?);
         }
         self.refold_constant(&new.prefix, &mut parts);
-        let built = string_expr(&parts);
+        self.write_url(&parts);
+        Ok(())
+    }
+
+    /// The URL's pieces as chunks, constants written by the name the call used.
+    fn pieces_chunks(&self, pieces: &[Piece]) -> Vec<Chunk> {
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit { text, span, .. } => {
+                    match self.call.vias.iter().find(|v| v.literal == *span) {
+                        Some(v) => Chunk::Expr(v.expr.clone()),
+                        None => Chunk::Lit(text.clone()),
+                    }
+                }
+                Piece::Hole { expr, .. } => Chunk::Expr(expr.clone()),
+            })
+            .collect()
+    }
+
+    /// `drop_query` with the parameters in the URL itself (`…/entity.delete?uuid={uuid}`,
+    /// whose values become the form body): the URL up to its `?`.
+    fn url_without_query(&mut self) -> R<()> {
+        if !self.rw.drop_query || !self.call.url.literal_text().contains('?') {
+            return Ok(());
+        }
+        let mut kept = Vec::new();
+        for p in &self.call.url.pieces {
+            match p {
+                Piece::Lit { text, .. } if text.contains('?') => {
+                    let cut = text.find('?').unwrap_or(text.len());
+                    kept.push(Chunk::Lit(text[..cut].to_string()));
+                    break;
+                }
+                p => kept.extend(self.pieces_chunks(std::slice::from_ref(p))),
+            }
+        }
+        self.write_url(&kept);
+        Ok(())
+    }
+
+    /// Writes the new URL where the old one was: the `let` binding the call names (when
+    /// used only there) or the call's argument; the new value keeps the old one's type.
+    fn write_url(&mut self, parts: &[Chunk]) {
+        let built = string_expr(parts);
         let is_format = built.starts_with("format!");
         if let Some(binding) = self.info.url_binding.clone() {
             let old = &self.text[binding.clone()];
             let literal = old.starts_with('"') || old.starts_with('r');
             let content = if is_format && literal {
                 format!("&{built}")
+            } else if !is_format && !literal && old.starts_with("format!") {
+                // The binding was a `String`: `&url` must stay a `&String`.
+                format!("{built}.to_string()")
             } else {
                 built
             };
             self.replace(binding, content);
-            return Ok(());
+            return;
         }
         let arg = self.info.url_arg.clone();
         let old = &self.text[arg.clone()];
@@ -235,7 +277,6 @@ impl<'a> Renderer<'a> {
             built
         };
         self.replace(arg, content);
-        Ok(())
     }
 
     /// A kept prefix that ends inside a named constant (`SECURID_BASE` =
@@ -664,7 +705,16 @@ impl<'a> Renderer<'a> {
         let mut values = Vec::new();
         for (_, v) in fields {
             let chunks: Vec<Chunk> = match v {
-                RValue::Str(parts) => parts.iter().map(|p| self.part(p)).collect::<R<_>>()?,
+                RValue::Str(parts) => {
+                    let mut chunks = Vec::new();
+                    for p in parts {
+                        match p {
+                            Part::Source { text, .. } => chunks.extend(self.query_value(text)),
+                            p => chunks.push(self.part(p)?),
+                        }
+                    }
+                    chunks
+                }
                 RValue::Bool(b) => vec![Chunk::Lit(b.to_string())],
                 RValue::Num(n) => vec![Chunk::Lit(n.clone())],
                 RValue::Null => vec![Chunk::Lit(String::new())],
@@ -699,6 +749,52 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         Ok(format!("[{}]", rendered.join(", ")))
+    }
+
+    /// A value taken from the URL's query string is written there as a template
+    /// (`{uuid}`, `user-{id}` for the URL's holes `uuid`, `id`): its literal text and
+    /// the holes' expressions. Any other expression is itself.
+    fn query_value(&self, text: &str) -> Vec<Chunk> {
+        let holes: Vec<&str> = self
+            .call
+            .url
+            .pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Hole { expr, .. } => Some(expr.as_str()),
+                Piece::Lit { .. } => None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut rest = text;
+        let mut lit = String::new();
+        while !rest.is_empty() {
+            let hole = rest
+                .strip_prefix('{')
+                .and_then(|r| holes.iter().find(|h| r.starts_with(&format!("{h}}}"))));
+            match hole {
+                Some(h) => {
+                    if !lit.is_empty() {
+                        out.push(Chunk::Lit(std::mem::take(&mut lit)));
+                    }
+                    out.push(Chunk::Expr(h.to_string()));
+                    rest = &rest[h.len() + 2..];
+                }
+                None => {
+                    let c = rest.chars().next().unwrap_or_default();
+                    lit.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+        }
+        if out.is_empty() {
+            // No hole of the URL: an expression written as such.
+            return vec![Chunk::Expr(text.to_string())];
+        }
+        if !lit.is_empty() {
+            out.push(Chunk::Lit(lit));
+        }
+        out
     }
 
     // ----- CloseUserAccount ---------------------------------------------------------------
@@ -747,7 +843,14 @@ impl<'a> Renderer<'a> {
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
         let ret = &self.info.fn_ret;
-        let fail = if ret.contains("Box<dyn") || ret.contains("anyhow") || ret.contains("eyre") {
+        // `String` converts into a boxed error but not into anyhow's or eyre's.
+        let fail = if ret.contains("anyhow") {
+            "return Err(anyhow::anyhow!(\"CloseUserAccount failed: {closed}\"));"
+        } else if ret.contains("color_eyre") {
+            "return Err(color_eyre::eyre::eyre!(\"CloseUserAccount failed: {closed}\"));"
+        } else if ret.contains("eyre") {
+            "return Err(eyre::eyre!(\"CloseUserAccount failed: {closed}\"));"
+        } else if ret.contains("Box<dyn") {
             "return Err(format!(\"CloseUserAccount failed: {closed}\").into());"
         } else {
             "panic!(\"CloseUserAccount failed: {closed}\");"
