@@ -783,6 +783,29 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 }
                 out
             }
+            // `self.base_url`: the field's one initialiser in the file (set in `new()`).
+            Expr::Field(f) if matches!(f.base.as_ref(), Expr::Path(p) if p.path.is_ident("self")) =>
+            {
+                let syn::Member::Named(name) = &f.member else {
+                    return self.hole(e);
+                };
+                let Some([init]) = self.names.fields.get(&name.to_string()).map(Vec::as_slice)
+                else {
+                    return self.hole(e);
+                };
+                let out = self.pieces(init, src.of(*init).start, depth - 1, in_format);
+                match out.as_slice() {
+                    [Piece::Lit { span, .. }] => {
+                        self.vias.borrow_mut().push(Via {
+                            literal: span.clone(),
+                            expr: src.slice(&src.of(e)).to_string(),
+                        });
+                        out
+                    }
+                    // A field set from a parameter or a computation stays a hole.
+                    _ => self.hole(e),
+                }
+            }
             _ => self.hole(e),
         }
     }
