@@ -16,7 +16,7 @@ use crate::call::{
     UrlTemplate, Value, Via,
 };
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::Expr;
 
@@ -77,6 +77,8 @@ pub struct ChainInfo {
     pub sender: Option<usize>,
     pub in_async: bool,
     pub fn_ret: String,
+    /// The request is held in a binding and built on in later statements.
+    pub held: bool,
 }
 
 pub struct Found {
@@ -98,6 +100,7 @@ pub fn collect(src: &Src, file: &syn::File) -> Vec<Found> {
         uses_reqwest: src.text.contains("reqwest"),
         consumed: HashSet::new(),
         found: Vec::new(),
+        held: HashMap::new(),
     };
     v.visit_file(file);
     let mut found = v.found;
@@ -112,6 +115,9 @@ struct Calls<'s, 'f> {
     /// Chain nodes already read as part of an outer chain.
     consumed: HashSet<*const Expr>,
     found: Vec<Found>,
+    /// Requests held in a binding (`let req = client.delete(url);`), by function start
+    /// and name: later `req.header(..)` / `req.send()` chains continue them.
+    held: HashMap<(usize, String), usize>,
 }
 
 enum Step<'f> {
@@ -249,6 +255,7 @@ impl<'s, 'f> Calls<'s, 'f> {
             }
         }
         let (Some(method), Some(url_expr)) = (method, url_expr) else {
+            self.continue_held(root, &steps, &nodes);
             return;
         };
         let after: &[Step] = match verb_at {
@@ -345,10 +352,32 @@ impl<'s, 'f> Calls<'s, 'f> {
             }
         }
 
-        // Builder links up to the sender, then the response.
-        let mut sent = false;
+        info.links = links;
+        self.apply_links(&mut call, &mut info, after, 0);
+        if let Some(f) = func {
+            self.response_use(f, &mut call, &info.links, info.sender);
+            // `let req = client.delete(url);`: later statements may go on building it.
+            if let Some(b) = f.bindings.iter().find(|b| std::ptr::eq(b.init, outer)) {
+                self.held
+                    .insert((f.span.start, b.name.clone()), self.found.len());
+            }
+        }
+        self.found.push(Found { call, info });
+    }
+
+    /// Reads builder links (`after[i]` is `info.links[offset + i]`) into the call: up to
+    /// the sender, then what is done with the response.
+    fn apply_links(
+        &self,
+        call: &mut HttpCall,
+        info: &mut ChainInfo,
+        after: &[Step<'f>],
+        offset: usize,
+    ) {
+        let src = self.r.src;
+        let mut sent = info.sender.is_some();
         for (i, step) in after.iter().enumerate() {
-            let link = &links[i];
+            let link = &info.links[offset + i].clone();
             let Step::Method(m) = step else {
                 if sent && call.response.awaited.is_none() {
                     call.response.awaited = Some(link.span.clone());
@@ -362,7 +391,10 @@ impl<'s, 'f> Calls<'s, 'f> {
                         call.response.status_checks.push(link.span.clone())
                     }
                     "status" => {
-                        let end = links.get(i + 1).map_or(link.span.end, |l| l.span.end);
+                        let end = info
+                            .links
+                            .get(offset + i + 1)
+                            .map_or(link.span.end, |l| l.span.end);
                         call.response.status_checks.push(link.span.start..end);
                     }
                     "unwrap" | "expect" if call.response.awaited.is_none() => {
@@ -440,14 +472,52 @@ impl<'s, 'f> Calls<'s, 'f> {
                     | "send_empty"
             ) {
                 sent = true;
-                info.sender = Some(i);
+                info.sender = Some(offset + i);
             }
         }
-        if let Some(f) = func {
-            self.response_use(f, &mut call, &links, info.sender);
+    }
+
+    /// `req.header(..)`, `req.send()` on a request held in `let req = client.delete(..)`
+    /// (or re-bound `let req = req.header(..)`): the links belong to that request.
+    fn continue_held(&mut self, root: &'f Expr, steps: &[Step<'f>], nodes: &[*const Expr]) {
+        let Some(name) = walk::ident_of(root) else {
+            return;
+        };
+        let Some(Step::Method(first)) = steps.first() else {
+            return;
+        };
+        if !BUILDER.contains(&first.method.to_string().as_str()) {
+            return;
         }
-        info.links = links;
-        self.found.push(Found { call, info });
+        let start = self.r.src.of(root).start;
+        let Some(f) = self.r.names.function_at(start) else {
+            return;
+        };
+        let Some(&index) = self.held.get(&(f.span.start, name.clone())) else {
+            return;
+        };
+        // The name must still be the request: its last binding is the request's or a
+        // re-binding of it (`let req = req.header(..)`).
+        let Some(b) = f.binding(&name, start) else {
+            return;
+        };
+        let init = self.r.src.of(b.init);
+        let held_span = self.found[index].call.span.clone();
+        let rebinding = walk::ident_of(chain_root(b.init)).as_deref() == Some(name.as_str());
+        let original = init.start <= held_span.start && held_span.end <= init.end;
+        if !(original || rebinding) {
+            return;
+        }
+        for n in nodes {
+            self.consumed.insert(*n);
+        }
+        let links: Vec<Link> = steps.iter().map(|s| self.link(s)).collect();
+        let mut found = self.found.remove(index);
+        let offset = found.info.links.len();
+        found.info.links.extend(links);
+        found.info.held = true;
+        self.apply_links(&mut found.call, &mut found.info, steps, offset);
+        self.found.insert(index, found);
     }
 
     /// `Method::DELETE`, `reqwest::Method::PUT`, `"DELETE"`.
@@ -606,6 +676,19 @@ fn clientish(e: &Expr) -> bool {
                 || m.method == "build"
         }
         _ => false,
+    }
+}
+
+/// The innermost receiver of a method chain (`req` in `req.header(..).send()?`).
+fn chain_root(mut e: &Expr) -> &Expr {
+    loop {
+        match e {
+            Expr::MethodCall(m) => e = &m.receiver,
+            Expr::Await(a) => e = &a.base,
+            Expr::Try(t) => e = &t.expr,
+            Expr::Paren(p) => e = &p.expr,
+            _ => return e,
+        }
     }
 }
 

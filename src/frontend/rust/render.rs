@@ -340,10 +340,40 @@ impl<'a> Renderer<'a> {
         self.info.sender
     }
 
-    /// Removes a link with the whitespace before it.
+    /// Removes a link with the whitespace before it; a statement left as `let req =
+    /// req;` (a request held in a binding, built on later) goes as a whole.
     fn remove_link(&mut self, link: &Link) {
         let before = self.text[..link.span.start].trim_end().len();
+        if let Some(statement) = self.whole_statement(before, link.span.end) {
+            self.replace(statement, "");
+            return;
+        }
         self.replace(before..link.span.end, "");
+    }
+
+    /// The line of `let req = req<link>;` or `req = req<link>;` (the link between
+    /// `start` and `end`), newline included.
+    fn whole_statement(&self, start: usize, end: usize) -> Option<Span> {
+        if !self.info.held || !self.text[end..].starts_with(';') {
+            return None;
+        }
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| end + i + 1);
+        if !self.text[end + 1..line_end].trim().is_empty() {
+            return None;
+        }
+        let head = self.text[line_start..start].trim();
+        let head = head.strip_prefix("let ").map_or(head, |h| {
+            h.trim_start()
+                .strip_prefix("mut ")
+                .unwrap_or(h)
+                .trim_start()
+        });
+        let (left, right) = head.split_once('=')?;
+        let (left, right) = (left.trim(), right.trim());
+        (left == right && is_ident(left)).then_some(line_start..line_end)
     }
 
     fn query(&mut self) -> R<()> {
