@@ -679,6 +679,30 @@ fn clientish(e: &Expr) -> bool {
     }
 }
 
+/// `Url::join` where it is a plain concatenation: a base that is only an origin with
+/// an absolute path (`https://host` + `/api/2.0/users`), or a base ending in `/` with a
+/// relative one. Other joins replace part of the base: not resolved.
+fn url_join(base: Vec<Piece>, rel: Vec<Piece>) -> Option<Vec<Piece>> {
+    let mut text = String::new();
+    for p in &base {
+        match p {
+            Piece::Lit { text: t, .. } => text.push_str(t),
+            Piece::Hole { .. } => return None,
+        }
+    }
+    let Some(Piece::Lit { text: first, .. }) = rel.first() else {
+        return None;
+    };
+    let (_, rest) = text.split_once("://")?;
+    let origin_only = !rest.contains('/') && !rest.is_empty();
+    let ok = if first.starts_with('/') {
+        origin_only && !first.starts_with("//")
+    } else {
+        text.ends_with('/') && !first.contains("://") && !first.starts_with('.')
+    };
+    ok.then(|| base.into_iter().chain(rel).collect())
+}
+
 /// The innermost receiver of a method chain (`req` in `req.header(..).send()?`).
 fn chain_root(mut e: &Expr) -> &Expr {
     loop {
@@ -826,6 +850,30 @@ impl<'s, 'f> Resolver<'s, 'f> {
             {
                 self.pieces(&c.args[0], at, depth, in_format)
             }
+            // `Url::parse(BASE)?`, `.unwrap()`, `.expect(..)`: the string parsed.
+            // Anything else behind them stays one hole, written as it is (with its `?`).
+            Expr::Try(t) => self.see_through(e, &t.expr, at, depth, in_format),
+            Expr::MethodCall(m)
+                if m.args.len() <= 1
+                    && matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.see_through(e, &m.receiver, at, depth, in_format)
+            }
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(c.func.as_ref(), Expr::Path(p)
+                        if path_text(&p.path).ends_with("Url::parse")) =>
+            {
+                self.pieces(&c.args[0], at, depth, in_format)
+            }
+            Expr::MethodCall(m) if m.method == "join" && m.args.len() == 1 => {
+                let base = self.pieces(&m.receiver, at, depth - 1, in_format);
+                let rel = self.pieces(&m.args[0], at, depth - 1, in_format);
+                match url_join(base, rel) {
+                    Some(out) => out,
+                    None => self.hole(e),
+                }
+            }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
                 let mut out = self.pieces(&b.left, at, depth - 1, in_format);
                 out.extend(self.pieces(&b.right, at, depth - 1, in_format));
@@ -891,6 +939,22 @@ impl<'s, 'f> Resolver<'s, 'f> {
             }
             _ => self.hole(e),
         }
+    }
+
+    /// The pieces of `inner` when they hold some literal text, else `outer` as one hole.
+    fn see_through(
+        &self,
+        outer: &Expr,
+        inner: &Expr,
+        at: usize,
+        depth: usize,
+        in_format: bool,
+    ) -> Vec<Piece> {
+        let out = self.pieces(inner, at, depth, in_format);
+        if out.iter().all(|p| matches!(p, Piece::Hole { .. })) {
+            return self.hole(outer);
+        }
+        out
     }
 
     fn macro_pieces(
