@@ -255,7 +255,7 @@ impl<'s, 'f> Calls<'s, 'f> {
             }
         }
         let (Some(method), Some(url_expr)) = (method, url_expr) else {
-            self.continue_held(root, &steps, &nodes);
+            self.continue_held(outer, root, &steps, &nodes);
             return;
         };
         let after: &[Step] = match verb_at {
@@ -355,7 +355,8 @@ impl<'s, 'f> Calls<'s, 'f> {
         info.links = links;
         self.apply_links(&mut call, &mut info, after, 0);
         if let Some(f) = func {
-            self.response_use(f, &mut call, &info.links, info.sender);
+            let span = call.span.clone();
+            self.response_use(f, &mut call, span, &info.links, info.sender);
             // `let req = client.delete(url);`: later statements may go on building it.
             if let Some(b) = f.bindings.iter().find(|b| std::ptr::eq(b.init, outer)) {
                 self.held
@@ -479,7 +480,13 @@ impl<'s, 'f> Calls<'s, 'f> {
 
     /// `req.header(..)`, `req.send()` on a request held in `let req = client.delete(..)`
     /// (or re-bound `let req = req.header(..)`): the links belong to that request.
-    fn continue_held(&mut self, root: &'f Expr, steps: &[Step<'f>], nodes: &[*const Expr]) {
+    fn continue_held(
+        &mut self,
+        outer: &'f Expr,
+        root: &'f Expr,
+        steps: &[Step<'f>],
+        nodes: &[*const Expr],
+    ) {
         let Some(name) = walk::ident_of(root) else {
             return;
         };
@@ -516,7 +523,15 @@ impl<'s, 'f> Calls<'s, 'f> {
         let offset = found.info.links.len();
         found.info.links.extend(links);
         found.info.held = true;
+        let had_sender = found.info.sender.is_some();
         self.apply_links(&mut found.call, &mut found.info, steps, offset);
+        if !had_sender && found.info.sender.is_some() {
+            // `let resp = req.send()?;`: what is done with `resp` judges the request.
+            let sent = self.r.src.of(outer);
+            let sender = found.info.sender;
+            let links = found.info.links.clone();
+            self.response_use(f, &mut found.call, sent, &links, sender);
+        }
         self.found.insert(index, found);
     }
 
@@ -567,17 +582,20 @@ impl<'s, 'f> Calls<'s, 'f> {
     }
 
     /// Status checks and body reads on the binding the response is stored in.
+    /// `sent` is the expression that sends the request (the call's chain, or the
+    /// statement that sends a held request).
     fn response_use(
         &self,
         f: &Function,
         call: &mut HttpCall,
+        sent: Span,
         links: &[Link],
         sender: Option<usize>,
     ) {
         let src = self.r.src;
         let Some(b) = f.bindings.iter().find(|b| {
             let s = src.of(b.init);
-            s.start <= call.span.start && call.span.end <= s.end
+            s.start <= sent.start && sent.end <= s.end
         }) else {
             return;
         };
