@@ -16,7 +16,7 @@ use crate::call::{
     UrlTemplate, Value, Via,
 };
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::Expr;
 
@@ -77,6 +77,8 @@ pub struct ChainInfo {
     pub sender: Option<usize>,
     pub in_async: bool,
     pub fn_ret: String,
+    /// The request is held in a binding and built on in later statements.
+    pub held: bool,
 }
 
 pub struct Found {
@@ -98,6 +100,7 @@ pub fn collect(src: &Src, file: &syn::File) -> Vec<Found> {
         uses_reqwest: src.text.contains("reqwest"),
         consumed: HashSet::new(),
         found: Vec::new(),
+        held: HashMap::new(),
     };
     v.visit_file(file);
     let mut found = v.found;
@@ -112,6 +115,9 @@ struct Calls<'s, 'f> {
     /// Chain nodes already read as part of an outer chain.
     consumed: HashSet<*const Expr>,
     found: Vec<Found>,
+    /// Requests held in a binding (`let req = client.delete(url);`), by function start
+    /// and name: later `req.header(..)` / `req.send()` chains continue them.
+    held: HashMap<(usize, String), usize>,
 }
 
 enum Step<'f> {
@@ -249,6 +255,7 @@ impl<'s, 'f> Calls<'s, 'f> {
             }
         }
         let (Some(method), Some(url_expr)) = (method, url_expr) else {
+            self.continue_held(outer, root, &steps, &nodes);
             return;
         };
         let after: &[Step] = match verb_at {
@@ -345,10 +352,33 @@ impl<'s, 'f> Calls<'s, 'f> {
             }
         }
 
-        // Builder links up to the sender, then the response.
-        let mut sent = false;
+        info.links = links;
+        self.apply_links(&mut call, &mut info, after, 0);
+        if let Some(f) = func {
+            let span = call.span.clone();
+            self.response_use(f, &mut call, span, &info.links, info.sender);
+            // `let req = client.delete(url);`: later statements may go on building it.
+            if let Some(b) = f.bindings.iter().find(|b| std::ptr::eq(b.init, outer)) {
+                self.held
+                    .insert((f.span.start, b.name.clone()), self.found.len());
+            }
+        }
+        self.found.push(Found { call, info });
+    }
+
+    /// Reads builder links (`after[i]` is `info.links[offset + i]`) into the call: up to
+    /// the sender, then what is done with the response.
+    fn apply_links(
+        &self,
+        call: &mut HttpCall,
+        info: &mut ChainInfo,
+        after: &[Step<'f>],
+        offset: usize,
+    ) {
+        let src = self.r.src;
+        let mut sent = info.sender.is_some();
         for (i, step) in after.iter().enumerate() {
-            let link = &links[i];
+            let link = &info.links[offset + i].clone();
             let Step::Method(m) = step else {
                 if sent && call.response.awaited.is_none() {
                     call.response.awaited = Some(link.span.clone());
@@ -362,7 +392,10 @@ impl<'s, 'f> Calls<'s, 'f> {
                         call.response.status_checks.push(link.span.clone())
                     }
                     "status" => {
-                        let end = links.get(i + 1).map_or(link.span.end, |l| l.span.end);
+                        let end = info
+                            .links
+                            .get(offset + i + 1)
+                            .map_or(link.span.end, |l| l.span.end);
                         call.response.status_checks.push(link.span.start..end);
                     }
                     "unwrap" | "expect" if call.response.awaited.is_none() => {
@@ -440,14 +473,66 @@ impl<'s, 'f> Calls<'s, 'f> {
                     | "send_empty"
             ) {
                 sent = true;
-                info.sender = Some(i);
+                info.sender = Some(offset + i);
             }
         }
-        if let Some(f) = func {
-            self.response_use(f, &mut call, &links, info.sender);
+    }
+
+    /// `req.header(..)`, `req.send()` on a request held in `let req = client.delete(..)`
+    /// (or re-bound `let req = req.header(..)`): the links belong to that request.
+    fn continue_held(
+        &mut self,
+        outer: &'f Expr,
+        root: &'f Expr,
+        steps: &[Step<'f>],
+        nodes: &[*const Expr],
+    ) {
+        let Some(name) = walk::ident_of(root) else {
+            return;
+        };
+        let Some(Step::Method(first)) = steps.first() else {
+            return;
+        };
+        if !BUILDER.contains(&first.method.to_string().as_str()) {
+            return;
         }
-        info.links = links;
-        self.found.push(Found { call, info });
+        let start = self.r.src.of(root).start;
+        let Some(f) = self.r.names.function_at(start) else {
+            return;
+        };
+        let Some(&index) = self.held.get(&(f.span.start, name.clone())) else {
+            return;
+        };
+        // The name must still be the request: its last binding is the request's or a
+        // re-binding of it (`let req = req.header(..)`).
+        let Some(b) = f.binding(&name, start) else {
+            return;
+        };
+        let init = self.r.src.of(b.init);
+        let held_span = self.found[index].call.span.clone();
+        let rebinding = walk::ident_of(chain_root(b.init)).as_deref() == Some(name.as_str());
+        let original = init.start <= held_span.start && held_span.end <= init.end;
+        if !(original || rebinding) {
+            return;
+        }
+        for n in nodes {
+            self.consumed.insert(*n);
+        }
+        let links: Vec<Link> = steps.iter().map(|s| self.link(s)).collect();
+        let mut found = self.found.remove(index);
+        let offset = found.info.links.len();
+        found.info.links.extend(links);
+        found.info.held = true;
+        let had_sender = found.info.sender.is_some();
+        self.apply_links(&mut found.call, &mut found.info, steps, offset);
+        if !had_sender && found.info.sender.is_some() {
+            // `let resp = req.send()?;`: what is done with `resp` judges the request.
+            let sent = self.r.src.of(outer);
+            let sender = found.info.sender;
+            let links = found.info.links.clone();
+            self.response_use(f, &mut found.call, sent, &links, sender);
+        }
+        self.found.insert(index, found);
     }
 
     /// `Method::DELETE`, `reqwest::Method::PUT`, `"DELETE"`.
@@ -497,17 +582,20 @@ impl<'s, 'f> Calls<'s, 'f> {
     }
 
     /// Status checks and body reads on the binding the response is stored in.
+    /// `sent` is the expression that sends the request (the call's chain, or the
+    /// statement that sends a held request).
     fn response_use(
         &self,
         f: &Function,
         call: &mut HttpCall,
+        sent: Span,
         links: &[Link],
         sender: Option<usize>,
     ) {
         let src = self.r.src;
         let Some(b) = f.bindings.iter().find(|b| {
             let s = src.of(b.init);
-            s.start <= call.span.start && call.span.end <= s.end
+            s.start <= sent.start && sent.end <= s.end
         }) else {
             return;
         };
@@ -606,6 +694,43 @@ fn clientish(e: &Expr) -> bool {
                 || m.method == "build"
         }
         _ => false,
+    }
+}
+
+/// `Url::join` where it is a plain concatenation: a base that is only an origin with
+/// an absolute path (`https://host` + `/api/2.0/users`), or a base ending in `/` with a
+/// relative one. Other joins replace part of the base: not resolved.
+fn url_join(base: Vec<Piece>, rel: Vec<Piece>) -> Option<Vec<Piece>> {
+    let mut text = String::new();
+    for p in &base {
+        match p {
+            Piece::Lit { text: t, .. } => text.push_str(t),
+            Piece::Hole { .. } => return None,
+        }
+    }
+    let Some(Piece::Lit { text: first, .. }) = rel.first() else {
+        return None;
+    };
+    let (_, rest) = text.split_once("://")?;
+    let origin_only = !rest.contains('/') && !rest.is_empty();
+    let ok = if first.starts_with('/') {
+        origin_only && !first.starts_with("//")
+    } else {
+        text.ends_with('/') && !first.contains("://") && !first.starts_with('.')
+    };
+    ok.then(|| base.into_iter().chain(rel).collect())
+}
+
+/// The innermost receiver of a method chain (`req` in `req.header(..).send()?`).
+fn chain_root(mut e: &Expr) -> &Expr {
+    loop {
+        match e {
+            Expr::MethodCall(m) => e = &m.receiver,
+            Expr::Await(a) => e = &a.base,
+            Expr::Try(t) => e = &t.expr,
+            Expr::Paren(p) => e = &p.expr,
+            _ => return e,
+        }
     }
 }
 
@@ -743,6 +868,30 @@ impl<'s, 'f> Resolver<'s, 'f> {
             {
                 self.pieces(&c.args[0], at, depth, in_format)
             }
+            // `Url::parse(BASE)?`, `.unwrap()`, `.expect(..)`: the string parsed.
+            // Anything else behind them stays one hole, written as it is (with its `?`).
+            Expr::Try(t) => self.see_through(e, &t.expr, at, depth, in_format),
+            Expr::MethodCall(m)
+                if m.args.len() <= 1
+                    && matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.see_through(e, &m.receiver, at, depth, in_format)
+            }
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(c.func.as_ref(), Expr::Path(p)
+                        if path_text(&p.path).ends_with("Url::parse")) =>
+            {
+                self.pieces(&c.args[0], at, depth, in_format)
+            }
+            Expr::MethodCall(m) if m.method == "join" && m.args.len() == 1 => {
+                let base = self.pieces(&m.receiver, at, depth - 1, in_format);
+                let rel = self.pieces(&m.args[0], at, depth - 1, in_format);
+                match url_join(base, rel) {
+                    Some(out) => out,
+                    None => self.hole(e),
+                }
+            }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
                 let mut out = self.pieces(&b.left, at, depth - 1, in_format);
                 out.extend(self.pieces(&b.right, at, depth - 1, in_format));
@@ -783,8 +932,47 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 }
                 out
             }
+            // `self.base_url`: the field's one initialiser in the file (set in `new()`).
+            Expr::Field(f) if matches!(f.base.as_ref(), Expr::Path(p) if p.path.is_ident("self")) =>
+            {
+                let syn::Member::Named(name) = &f.member else {
+                    return self.hole(e);
+                };
+                let Some([init]) = self.names.fields.get(&name.to_string()).map(Vec::as_slice)
+                else {
+                    return self.hole(e);
+                };
+                let out = self.pieces(init, src.of(*init).start, depth - 1, in_format);
+                match out.as_slice() {
+                    [Piece::Lit { span, .. }] => {
+                        self.vias.borrow_mut().push(Via {
+                            literal: span.clone(),
+                            expr: src.slice(&src.of(e)).to_string(),
+                        });
+                        out
+                    }
+                    // A field set from a parameter or a computation stays a hole.
+                    _ => self.hole(e),
+                }
+            }
             _ => self.hole(e),
         }
+    }
+
+    /// The pieces of `inner` when they hold some literal text, else `outer` as one hole.
+    fn see_through(
+        &self,
+        outer: &Expr,
+        inner: &Expr,
+        at: usize,
+        depth: usize,
+        in_format: bool,
+    ) -> Vec<Piece> {
+        let out = self.pieces(inner, at, depth, in_format);
+        if out.iter().all(|p| matches!(p, Piece::Hole { .. })) {
+            return self.hole(outer);
+        }
+        out
     }
 
     fn macro_pieces(

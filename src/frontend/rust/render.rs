@@ -71,6 +71,9 @@ struct Renderer<'a> {
     edits: Vec<Edit>,
     /// Insertions, by offset (several at one point are written in order).
     inserts: BTreeMap<usize, String>,
+    /// Where `.send()` goes when `reqwest::get(url)` becomes a client chain: written
+    /// last, after the links that other steps add at the same point.
+    send_at: Option<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -91,6 +94,7 @@ impl<'a> Renderer<'a> {
             flavor,
             edits: Vec::new(),
             inserts: BTreeMap::new(),
+            send_at: None,
         }
     }
 
@@ -111,6 +115,9 @@ impl<'a> Renderer<'a> {
         self.headers()?;
         self.body()?;
         self.helper();
+        if let Some(at) = self.send_at {
+            self.insert(at, ".send()");
+        }
         let mut edits = std::mem::take(&mut self.edits);
         for (at, content) in std::mem::take(&mut self.inserts) {
             edits.push(Edit {
@@ -169,8 +176,7 @@ impl<'a> Renderer<'a> {
                     path_start..span.end,
                     format!("{client}.{}", new.to_ascii_lowercase()),
                 );
-                let after_args = self.root_args_end()?;
-                self.insert(after_args, ".send()");
+                self.send_at = Some(self.root_args_end()?);
                 return Ok(());
             }
         }
@@ -196,36 +202,72 @@ impl<'a> Renderer<'a> {
 
     fn url(&mut self) -> R<()> {
         let Some(new) = &self.rw.url else {
-            return Ok(());
+            return self.url_without_query();
         };
-        let mut parts: Vec<Chunk> = Vec::new();
-        for p in &new.prefix {
-            match p {
-                Piece::Lit { text, span, .. } => {
-                    match self.call.vias.iter().find(|v| v.literal == *span) {
-                        Some(v) => parts.push(Chunk::Expr(v.expr.clone())),
-                        None => parts.push(Chunk::Lit(text.clone())),
-                    }
-                }
-                Piece::Hole { expr, .. } => parts.push(Chunk::Expr(expr.clone())),
-            }
-        }
+        let mut parts = self.pieces_chunks(&new.prefix);
         for p in &new.path {
             parts.push(self.part(p)?);
         }
         self.refold_constant(&new.prefix, &mut parts);
-        let built = string_expr(&parts);
+        self.write_url(&parts);
+        Ok(())
+    }
+
+    /// The URL's pieces as chunks, constants written by the name the call used.
+    fn pieces_chunks(&self, pieces: &[Piece]) -> Vec<Chunk> {
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit { text, span, .. } => {
+                    match self.call.vias.iter().find(|v| v.literal == *span) {
+                        Some(v) => Chunk::Expr(v.expr.clone()),
+                        None => Chunk::Lit(text.clone()),
+                    }
+                }
+                Piece::Hole { expr, .. } => Chunk::Expr(expr.clone()),
+            })
+            .collect()
+    }
+
+    /// `drop_query` with the parameters in the URL itself (`…/entity.delete?uuid={uuid}`,
+    /// whose values become the form body): the URL up to its `?`.
+    fn url_without_query(&mut self) -> R<()> {
+        if !self.rw.drop_query || !self.call.url.literal_text().contains('?') {
+            return Ok(());
+        }
+        let mut kept = Vec::new();
+        for p in &self.call.url.pieces {
+            match p {
+                Piece::Lit { text, .. } if text.contains('?') => {
+                    let cut = text.find('?').unwrap_or(text.len());
+                    kept.push(Chunk::Lit(text[..cut].to_string()));
+                    break;
+                }
+                p => kept.extend(self.pieces_chunks(std::slice::from_ref(p))),
+            }
+        }
+        self.write_url(&kept);
+        Ok(())
+    }
+
+    /// Writes the new URL where the old one was: the `let` binding the call names (when
+    /// used only there) or the call's argument; the new value keeps the old one's type.
+    fn write_url(&mut self, parts: &[Chunk]) {
+        let built = string_expr(parts);
         let is_format = built.starts_with("format!");
         if let Some(binding) = self.info.url_binding.clone() {
             let old = &self.text[binding.clone()];
             let literal = old.starts_with('"') || old.starts_with('r');
             let content = if is_format && literal {
                 format!("&{built}")
+            } else if !is_format && !literal && old.starts_with("format!") {
+                // The binding was a `String`: `&url` must stay a `&String`.
+                format!("{built}.to_string()")
             } else {
                 built
             };
             self.replace(binding, content);
-            return Ok(());
+            return;
         }
         let arg = self.info.url_arg.clone();
         let old = &self.text[arg.clone()];
@@ -235,7 +277,6 @@ impl<'a> Renderer<'a> {
             built
         };
         self.replace(arg, content);
-        Ok(())
     }
 
     /// A kept prefix that ends inside a named constant (`SECURID_BASE` =
@@ -299,10 +340,40 @@ impl<'a> Renderer<'a> {
         self.info.sender
     }
 
-    /// Removes a link with the whitespace before it.
+    /// Removes a link with the whitespace before it; a statement left as `let req =
+    /// req;` (a request held in a binding, built on later) goes as a whole.
     fn remove_link(&mut self, link: &Link) {
         let before = self.text[..link.span.start].trim_end().len();
+        if let Some(statement) = self.whole_statement(before, link.span.end) {
+            self.replace(statement, "");
+            return;
+        }
         self.replace(before..link.span.end, "");
+    }
+
+    /// The line of `let req = req<link>;` or `req = req<link>;` (the link between
+    /// `start` and `end`), newline included.
+    fn whole_statement(&self, start: usize, end: usize) -> Option<Span> {
+        if !self.info.held || !self.text[end..].starts_with(';') {
+            return None;
+        }
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| end + i + 1);
+        if !self.text[end + 1..line_end].trim().is_empty() {
+            return None;
+        }
+        let head = self.text[line_start..start].trim();
+        let head = head.strip_prefix("let ").map_or(head, |h| {
+            h.trim_start()
+                .strip_prefix("mut ")
+                .unwrap_or(h)
+                .trim_start()
+        });
+        let (left, right) = head.split_once('=')?;
+        let (left, right) = (left.trim(), right.trim());
+        (left == right && is_ident(left)).then_some(line_start..line_end)
     }
 
     fn query(&mut self) -> R<()> {
@@ -664,7 +735,16 @@ impl<'a> Renderer<'a> {
         let mut values = Vec::new();
         for (_, v) in fields {
             let chunks: Vec<Chunk> = match v {
-                RValue::Str(parts) => parts.iter().map(|p| self.part(p)).collect::<R<_>>()?,
+                RValue::Str(parts) => {
+                    let mut chunks = Vec::new();
+                    for p in parts {
+                        match p {
+                            Part::Source { text, .. } => chunks.extend(self.query_value(text)),
+                            p => chunks.push(self.part(p)?),
+                        }
+                    }
+                    chunks
+                }
                 RValue::Bool(b) => vec![Chunk::Lit(b.to_string())],
                 RValue::Num(n) => vec![Chunk::Lit(n.clone())],
                 RValue::Null => vec![Chunk::Lit(String::new())],
@@ -699,6 +779,52 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         Ok(format!("[{}]", rendered.join(", ")))
+    }
+
+    /// A value taken from the URL's query string is written there as a template
+    /// (`{uuid}`, `user-{id}` for the URL's holes `uuid`, `id`): its literal text and
+    /// the holes' expressions. Any other expression is itself.
+    fn query_value(&self, text: &str) -> Vec<Chunk> {
+        let holes: Vec<&str> = self
+            .call
+            .url
+            .pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Hole { expr, .. } => Some(expr.as_str()),
+                Piece::Lit { .. } => None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut rest = text;
+        let mut lit = String::new();
+        while !rest.is_empty() {
+            let hole = rest
+                .strip_prefix('{')
+                .and_then(|r| holes.iter().find(|h| r.starts_with(&format!("{h}}}"))));
+            match hole {
+                Some(h) => {
+                    if !lit.is_empty() {
+                        out.push(Chunk::Lit(std::mem::take(&mut lit)));
+                    }
+                    out.push(Chunk::Expr(h.to_string()));
+                    rest = &rest[h.len() + 2..];
+                }
+                None => {
+                    let c = rest.chars().next().unwrap_or_default();
+                    lit.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+        }
+        if out.is_empty() {
+            // No hole of the URL: an expression written as such.
+            return vec![Chunk::Expr(text.to_string())];
+        }
+        if !lit.is_empty() {
+            out.push(Chunk::Lit(lit));
+        }
+        out
     }
 
     // ----- CloseUserAccount ---------------------------------------------------------------
@@ -747,7 +873,14 @@ impl<'a> Renderer<'a> {
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
         let ret = &self.info.fn_ret;
-        let fail = if ret.contains("Box<dyn") || ret.contains("anyhow") || ret.contains("eyre") {
+        // `String` converts into a boxed error but not into anyhow's or eyre's.
+        let fail = if ret.contains("anyhow") {
+            "return Err(anyhow::anyhow!(\"CloseUserAccount failed: {closed}\"));"
+        } else if ret.contains("color_eyre") {
+            "return Err(color_eyre::eyre::eyre!(\"CloseUserAccount failed: {closed}\"));"
+        } else if ret.contains("eyre") {
+            "return Err(eyre::eyre!(\"CloseUserAccount failed: {closed}\"));"
+        } else if ret.contains("Box<dyn") {
             "return Err(format!(\"CloseUserAccount failed: {closed}\").into());"
         } else {
             "panic!(\"CloseUserAccount failed: {closed}\");"

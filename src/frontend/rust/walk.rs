@@ -38,6 +38,9 @@ pub struct Names<'f> {
     pub consts: HashMap<String, &'f Expr>,
     /// Functions (and methods), outermost first; nested ones follow their parent.
     pub functions: Vec<Function<'f>>,
+    /// Every initialiser of a named field in a struct literal (`Self { base_url: … }`),
+    /// by field name: what `self.base_url` holds when there is only one.
+    pub fields: HashMap<String, Vec<&'f Expr>>,
 }
 
 impl<'f> Names<'f> {
@@ -76,6 +79,7 @@ pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
         names: Names {
             consts: HashMap::new(),
             functions: Vec::new(),
+            fields: HashMap::new(),
         },
         stack: Vec::new(),
     };
@@ -194,6 +198,19 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
             }
         }
         syn::visit::visit_expr_method_call(self, node);
+    }
+
+    fn visit_expr_struct(&mut self, node: &'f syn::ExprStruct) {
+        for f in &node.fields {
+            if let syn::Member::Named(name) = &f.member {
+                self.names
+                    .fields
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(&f.expr);
+            }
+        }
+        syn::visit::visit_expr_struct(self, node);
     }
 
     fn visit_expr_binary(&mut self, node: &'f syn::ExprBinary) {
