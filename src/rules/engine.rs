@@ -555,8 +555,11 @@ fn display_url(view: &CallView) -> String {
     if let Some(origin) = &view.url.origin {
         out.push_str(origin);
     }
-    for seg in &view.url.segments {
-        out.push('/');
+    for (i, seg) in view.url.segments.iter().enumerate() {
+        // A URL that starts with an unknown base reads `{BASE}/api/…`, not `/{BASE}/…`.
+        if i > 0 || !view.url.leading_hole {
+            out.push('/');
+        }
         out.push_str(&seg.display());
     }
     if out.is_empty() {
