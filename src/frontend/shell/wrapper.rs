@@ -166,16 +166,26 @@ pub fn function_name(text: &str, span: &Span) -> Option<String> {
 pub fn wrappers(text: &str, scripts: &[Script]) -> Vec<Wrapper> {
     let mut out: Vec<Wrapper> = Vec::new();
     for script in scripts {
-        for f in &script.functions {
+        if script.functions.is_empty() {
+            continue;
+        }
+        // Each command under its innermost function (not one nested in it).
+        let mut by_function: Vec<Vec<&Command>> = vec![Vec::new(); script.functions.len()];
+        for c in &script.commands {
+            let inner = script
+                .functions
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.start <= c.span.start && c.span.start < f.end)
+                .min_by_key(|(_, f)| f.len());
+            if let Some((i, _)) = inner {
+                by_function[i].push(c);
+            }
+        }
+        for (f, own) in script.functions.iter().zip(by_function) {
             let Some(name) = function_name(text, f) else {
                 continue;
             };
-            // The function's own commands (not those of a function nested in it).
-            let own: Vec<&Command> = script
-                .commands
-                .iter()
-                .filter(|c| script.function_at(c.span.start).as_ref() == Some(f))
-                .collect();
             let curls: Vec<(&Command, usize)> = own
                 .iter()
                 .filter_map(|c| {
