@@ -12,6 +12,7 @@
 pub mod curl;
 pub mod render;
 pub mod words;
+pub mod wrapper;
 
 use super::Extraction;
 use crate::call::{
@@ -45,6 +46,34 @@ pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
         .map(|r| words::parse_range(text, r.clone()))
         .collect();
     let vars = Vars::collect(&scripts);
+    let mut wrappers = wrapper::wrappers(text, &scripts);
+    // A function named `curl` that does not run curl: `curl …` calls it (`command
+    // curl` does not).
+    let shadowed = scripts.iter().any(|s| {
+        s.functions.iter().any(|f| {
+            wrapper::function_name(text, f).as_deref() == Some("curl")
+                && !wrappers.iter().any(|w| w.span == *f)
+        })
+    });
+    let stubbed = |cmd: &Command, program: usize| {
+        shadowed
+            && cmd.words[program].literal().as_deref() == Some("curl")
+            && !(program > 0 && cmd.words[program - 1].literal().as_deref() == Some("command"))
+    };
+    wrappers.retain(|w| !stubbed(&w.curl, w.program));
+    let sites: Vec<_> = scripts
+        .iter()
+        .flat_map(|s| wrapper::call_sites(s, &wrappers))
+        .collect();
+    // A wrapper's own curl command is left out when every call of it is read.
+    let lowered: Vec<Span> = wrappers
+        .iter()
+        .filter(|w| {
+            let calls: Vec<_> = sites.iter().filter(|(_, _, x)| x.name == w.name).collect();
+            !calls.is_empty() && calls.iter().all(|(c, at, x)| x.expand(c, *at).is_some())
+        })
+        .map(|w| w.curl.span.clone())
+        .collect();
     let mut out = Extraction::default();
     for script in &scripts {
         if out.syntax_error.is_none() {
@@ -52,12 +81,25 @@ pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
         }
         for cmd in &script.commands {
             vars.secrets(cmd, &mut out.secrets);
+            if lowered.contains(&cmd.span) {
+                continue;
+            }
+            if let Some((site, at, w)) = sites.iter().find(|(c, _, _)| std::ptr::eq(*c, cmd)) {
+                if let Some(mut call) = lower_wrapped(site, *at, w, &vars) {
+                    call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
+                    call.response.body_reads = body_reads(script, cmd, &call.span);
+                    call_secrets(&call, &mut out.secrets);
+                    out.calls.push(call);
+                }
+                continue;
+            }
             let Some(program) = curl::program_index(cmd) else {
                 continue;
             };
             let name = cmd.words[program].literal().unwrap_or_default();
             let base = name.rsplit('/').next().unwrap_or("");
             let calls: Vec<HttpCall> = match base {
+                "curl" if stubbed(cmd, program) => Vec::new(),
                 "curl" => curl::requests(cmd, program)
                     .iter()
                     .filter_map(|line| lower_curl(cmd, line, &vars))
@@ -78,6 +120,63 @@ pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
     out.secrets.sort_by_key(|s| (s.start, s.end));
     out.secrets.dedup();
     out
+}
+
+/// The call of wrapper `w` written at `site` (its name is word `at`): the wrapper's
+/// curl command with the call's arguments, reported at the call. What comes from the
+/// function's body is not offered to in-place fixes (a change there would change every
+/// call): its literals are marked inexact.
+fn lower_wrapped(site: &Command, at: usize, w: &wrapper::Wrapper, vars: &Vars) -> Option<HttpCall> {
+    let synth = w.expand(site, at)?;
+    let program = curl::program_index(&synth)?;
+    let line = curl::read(&synth, program);
+    let mut call = lower_curl(&synth, &line, vars)?;
+    let span = site.words[at].span.start..site.span.end;
+    let in_body = |s: &Span| w.span.start <= s.start && s.end <= w.span.end;
+    let vias: Vec<Span> = call.vias.iter().map(|v| v.literal.clone()).collect();
+    for p in &mut call.url.pieces {
+        if let Piece::Lit { span, exact, .. } = p {
+            if in_body(span) && !vias.contains(span) {
+                *exact = false;
+            }
+        }
+    }
+    // The URL is written partly in the body: point at the call's part of it.
+    let site_parts: Vec<&Piece> = call
+        .url
+        .pieces
+        .iter()
+        .filter(|p| {
+            let s = match p {
+                Piece::Lit { span, .. } | Piece::Hole { span, .. } => span,
+            };
+            span.start <= s.start && s.end <= span.end
+        })
+        .collect();
+    if let (Some(a), Some(b)) = (site_parts.first(), site_parts.last()) {
+        let s = |p: &Piece| match p {
+            Piece::Lit { span, .. } | Piece::Hole { span, .. } => span.clone(),
+        };
+        call.url.span = s(a).start..s(b).end;
+    } else if !in_body(&call.url.span) {
+        call.url.span = span.clone();
+    }
+    if let Some(Body::Raw { text, span: raw }) = &call.body {
+        if in_body(raw) {
+            call.body = Some(match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => Body::Json {
+                    value: json_value(&v, raw),
+                },
+                Err(_) => Body::Expr {
+                    text: text.clone(),
+                    span: raw.clone(),
+                },
+            });
+        }
+    }
+    call.headers.span = span.clone();
+    call.span = span;
+    Some(call)
 }
 
 /// Variables assigned exactly once, to a literal.

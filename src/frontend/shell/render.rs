@@ -13,6 +13,7 @@
 
 use super::curl::{self, CurlLine};
 use super::words::{self, Command, Script, WordPart};
+use super::wrapper;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
 use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
@@ -57,10 +58,43 @@ fn render_one(
     if call.client != Client::Curl {
         return Err("only curl command lines are rewritten automatically".into());
     }
-    let (script, cmd, program) = scripts
-        .iter()
-        .find_map(|s| super::find_command(s, &call.span).map(|(c, p)| (s, c, p)))
-        .ok_or("a request after `--next` is not rewritten automatically; give it a `curl` command of its own")?;
+    // A call of a function wrapping curl: its curl command with the call's arguments.
+    let wrappers = wrapper::wrappers(layout, scripts);
+    let site = scripts.iter().find_map(|s| {
+        wrapper::call_sites(s, &wrappers)
+            .into_iter()
+            .find(|(c, at, _)| c.words[*at].span.start == call.span.start)
+            .map(|(c, at, w)| (s, c, at, w))
+    });
+    let synth;
+    let mut wrapped = None;
+    let (script, cmd, program) = match site {
+        Some((s, c, at, w)) => {
+            synth = w.expand(c, at).ok_or("the function's parameters are not read")?;
+            let p = curl::program_index(&synth).ok_or("the curl command was not found")?;
+            wrapped = Some(Wrapped {
+                site: c,
+                at,
+                name: w.name.clone(),
+                // The body passes the remaining arguments on (`"$@"`): options can
+                // be added at the call.
+                pass_through: w.passes_rest(),
+                alone: scripts
+                    .iter()
+                    .filter(|x| x.functions.contains(&w.span))
+                    .flat_map(|x| x.commands.iter())
+                    .all(|o| {
+                    o.span == w.curl.span
+                        || !(o.pipeline == w.curl.pipeline && o.subst == w.curl.subst)
+                }) && w.curl.subst.is_none(),
+            });
+            (s, &synth, p)
+        }
+        None => scripts
+            .iter()
+            .find_map(|s| super::find_command(s, &call.span).map(|(c, p)| (s, c, p)))
+            .ok_or("a request after `--next` is not rewritten automatically; give it a `curl` command of its own")?,
+    };
     if !rw.helpers.is_empty() && !script_file {
         return Err("the rewrite needs helper functions (360Learning token and e-mail lookup), which a document cannot hold; use the internal user id (`learning360.user_ids`) and a token".into());
     }
@@ -69,6 +103,7 @@ fn render_one(
         return Err("the URL uses curl's globbing (`[1-3]`, `{a,b}`), so the command sends one request per match; write one command per user first".into());
     }
     let mut r = Renderer {
+        wrapped: wrapped.as_ref(),
         text,
         layout,
         cmd,
@@ -84,11 +119,34 @@ fn render_one(
             "\n"
         },
     };
-    r.run(call, rw)?;
+    let outside = |w: &Wrapped| {
+        format!(
+            "the request is built by the function `{}`; change it there or call curl directly",
+            w.name
+        )
+    };
+    if let Err(e) = r.run(call, rw) {
+        return Err(wrapped
+            .as_ref()
+            .map_or(e.clone(), |w| format!("{} ({e})", outside(w))));
+    }
     if is_close_user_account(rw) && !call.response.reads("closeUserAccount.result") {
-        r.result_check(script, program, script_file)?;
+        match &wrapped {
+            Some(w) if !w.alone => return Err(format!("the function `{}` reads the response itself; check `data.closeUserAccount.result` there", w.name)),
+            Some(w) => r.result_check(script, w.at, script_file)?,
+            None => r.result_check(script, program, script_file)?,
+        }
     }
     let mut edits = r.finish();
+    if let Some(w) = &wrapped {
+        let bound = w.site.span.clone();
+        if edits
+            .iter()
+            .any(|e| e.span.start < bound.start || e.span.end > bound.end)
+        {
+            return Err(outside(w));
+        }
+    }
     if script_file {
         if let Some(e) = helpers_edit(text, rw) {
             edits.push(e);
@@ -103,7 +161,19 @@ fn render_one(
     Ok(edits)
 }
 
+/// The call of a wrapper function being rendered.
+struct Wrapped<'a> {
+    site: &'a Command,
+    /// The function name's word in `site`.
+    at: usize,
+    name: String,
+    pass_through: bool,
+    /// The body's curl command is alone in its pipeline (its output is the function's).
+    alone: bool,
+}
+
 struct Renderer<'a> {
+    wrapped: Option<&'a Wrapped<'a>>,
     text: &'a str,
     /// The text as the shell sees it: a Markdown document's masked copy.
     layout: &'a str,
@@ -184,8 +254,28 @@ impl Renderer<'_> {
                 .iter()
                 .any(|d| self.query_keys(url_word).contains(d));
         if rw.url.is_some() || query_drops {
-            let new = self.url_text(url_word, rw)?;
-            self.replace_word(url_word, new);
+            match self.site_part(url_word) {
+                // `"$BASE$2"`: the call's argument is rewritten, the function's prefix kept.
+                Some(sub) => {
+                    let (first, last) = (sub.parts.first(), sub.parts.last());
+                    if let (Some(cut), Some(a), Some(b)) =
+                        (rw.url.as_ref().and_then(|u| u.cut), first, last)
+                    {
+                        if cut < a.span().start || cut > b.span().end {
+                            return Err("the URL's path starts in the function".into());
+                        }
+                    }
+                    let new = self.url_text(&sub, rw)?;
+                    self.edits.push(Edit {
+                        span: sub.span,
+                        content: new,
+                    });
+                }
+                None => {
+                    let new = self.url_text(&self.cmd.words[url_word], rw)?;
+                    self.replace_word(url_word, new);
+                }
+            }
         }
         // Headers.
         for (name, parts) in &rw.set_headers {
@@ -296,6 +386,27 @@ impl Renderer<'_> {
         Ok(())
     }
 
+    /// For a wrapper's call, when the URL word is written in the function and ends with
+    /// one whole argument of the call (`"$BASE$2"`): that argument's word.
+    fn site_part(&self, word: usize) -> Option<words::Word> {
+        let w = self.wrapped?;
+        let bound = &w.site.span;
+        let url = &self.cmd.words[word];
+        if bound.start <= url.span.start && url.span.end <= bound.end {
+            return None;
+        }
+        let inside = |p: &WordPart| bound.start <= p.span().start && p.span().end <= bound.end;
+        let first = url.parts.iter().position(inside)?;
+        let tail = &url.parts[first..];
+        if !tail.iter().all(inside) {
+            return None;
+        }
+        w.site.words[w.at + 1..]
+            .iter()
+            .find(|a| a.parts.as_slice() == tail)
+            .cloned()
+    }
+
     fn url_word(&self) -> Option<usize> {
         match self.line.opts.iter().find(|o| o.name == "url") {
             Some(o) => o.arg.as_ref().filter(|a| a.separate).map(|a| a.word),
@@ -332,8 +443,7 @@ impl Renderer<'_> {
     }
 
     /// The new URL word: the kept prefix as written, the new path, the kept query.
-    fn url_text(&self, word: usize, rw: &CallRewrite) -> R<String> {
-        let w = &self.cmd.words[word];
+    fn url_text(&self, w: &words::Word, rw: &CallRewrite) -> R<String> {
         let (path_parts, query) = match curl::split_once(&w.parts, '?') {
             Some((a, b)) => (a, Some(b)),
             None => (w.parts.clone(), None),
@@ -452,7 +562,14 @@ impl Renderer<'_> {
             return;
         }
         self.removed.extend(from..=to);
-        let start = self.cmd.words[from - 1].span.end;
+        let mut start = self.cmd.words[from - 1].span.end;
+        if let Some(w) = self.wrapped {
+            // The word before is in the function: the blanks before this one.
+            let at = self.cmd.words[from].span.start;
+            if start > at || start < w.site.span.start {
+                start = self.text[..at].trim_end_matches([' ', '\t']).len();
+            }
+        }
         self.edits.push(Edit {
             span: start..self.cmd.words[to].span.end,
             content: String::new(),
@@ -517,9 +634,12 @@ impl Renderer<'_> {
                 into.push_str(a);
             }
         }
-        let last_word = self.cmd.words[..self.line.end]
+        let mut last_word = self.cmd.words[..self.line.end]
             .last()
             .map_or(self.cmd.span.end, |w| w.span.end);
+        if let Some(w) = self.wrapped.filter(|w| w.pass_through) {
+            last_word = w.site.words.last().map_or(last_word, |x| x.span.end);
+        }
         let end = self.cmd.span.end;
         if last_word == end {
             options.push_str(&check);
