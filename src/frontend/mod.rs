@@ -136,13 +136,14 @@ fn blank_markers(bytes: &mut [u8], comment: &str) {
         blank(bytes, 0..open);
         blank(bytes, n - close..n);
         // ` * fetch(…)` lines of a block comment: the leading star is decoration.
+        let block = comment.starts_with("/*");
         let mut line_start = true;
-        for i in open..n - close {
-            match bytes[i] {
+        for b in &mut bytes[open..n - close] {
+            match *b {
                 b'\n' => line_start = true,
                 b' ' | b'\t' | b'\r' => {}
-                b'*' if line_start && comment.starts_with("/*") => {
-                    bytes[i] = b' ';
+                b'*' if line_start && block => {
+                    *b = b' ';
                     line_start = false;
                 }
                 _ => line_start = false,

@@ -37,10 +37,13 @@ pub const TOKEN_GLOBAL: &str = "learning360_token";
 
 /// The edits of each rewrite, or why it cannot be rendered.
 pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
+    // File-wide facts, read once (per rewrite, they made long files quadratic).
     let lay = layout(text);
+    let nl = newline(text);
+    let dialect = Dialect::of(text);
     items
         .iter()
-        .map(|(call, rw)| render_one(text, &lay, call, rw))
+        .map(|(call, rw)| render_one(text, &lay, nl, dialect, call, rw))
         .collect()
 }
 
@@ -230,7 +233,14 @@ fn pair_key(pair: &str) -> &str {
     pair.split('=').next().unwrap_or("").trim()
 }
 
-fn render_one(text: &str, lay: &Layout, call: &HttpCall, rw: &CallRewrite) -> R<Vec<Edit>> {
+fn render_one(
+    text: &str,
+    lay: &Layout,
+    nl: &'static str,
+    dialect: Dialect,
+    call: &HttpCall,
+    rw: &CallRewrite,
+) -> R<Vec<Edit>> {
     if call.client != Client::HttpFile {
         return Err("not a request of a request file".into());
     }
@@ -239,9 +249,8 @@ fn render_one(text: &str, lay: &Layout, call: &HttpCall, rw: &CallRewrite) -> R<
         .iter()
         .find(|r| r.span == call.span)
         .ok_or("the request was not found in the file")?;
-    let nl = newline(text);
     let mut ctx = Ctx {
-        dialect: Dialect::of(text),
+        dialect,
         token_origin: None,
         lookups: Vec::new(),
     };

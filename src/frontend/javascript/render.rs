@@ -61,6 +61,13 @@ pub fn render_batch(
     let root = tree.root_node();
     let unit = indent_unit(text);
     let scopes = scope::collect(root, text);
+    // File-wide style, read once for every rewrite of the file.
+    let style = FileStyle {
+        quote: file_quote_style(root, text),
+        trailing_commas: trailing_comma_style(root, text),
+        insert_at: insertion_point(root, text),
+    };
+    let declarators = top_level_declarators(root);
     // Everything a rendering borrows lives here, as long as the tree and the scopes.
     let prepared: Vec<R<(Node, Option<Hoisted>)>> = items
         .iter()
@@ -68,7 +75,7 @@ pub fn render_batch(
             let node = find_node(root, &call.span).ok_or("the call was not found in the file")?;
             Ok((
                 node,
-                hoist_graphql_query(rewrite, root, text, &scopes, node),
+                hoist_graphql_query(rewrite, &declarators, text, &scopes, node),
             ))
         })
         .collect();
@@ -83,6 +90,7 @@ pub fn render_batch(
                 root,
                 &scopes,
                 unit,
+                style,
                 call,
                 rewrite,
                 *node,
@@ -100,6 +108,7 @@ fn render_in<'a>(
     root: Node<'a>,
     scopes: &'a Scopes<'a>,
     unit: &'static str,
+    style: FileStyle,
     call: &'a HttpCall,
     rewrite: &'a CallRewrite,
     node: Node<'a>,
@@ -113,9 +122,10 @@ fn render_in<'a>(
         call,
         rw,
         edits: Vec::new(),
-        quote: quote_style(node, root, text),
+        quote: quote_style(node, text, style.quote),
+        style,
         unit,
-        trailing_commas: trailing_comma_style(root, text),
+        trailing_commas: style.trailing_commas,
         base: format!("{}{unit}", line_indent(text, node.start_byte())),
         plans: Vec::new(),
         dead: Vec::new(),
@@ -159,7 +169,7 @@ struct Hoisted {
 
 fn hoist_graphql_query(
     rewrite: &CallRewrite,
-    root: Node,
+    declarators: &[Node],
     text: &str,
     scopes: &Scopes,
     node: Node,
@@ -186,28 +196,21 @@ fn hoist_graphql_query(
     // The name may already hold this document at top level; it must not mean something
     // else at the call.
     let mut existing = None;
-    let mut c = root.walk();
-    for child in root.named_children(&mut c) {
-        if !matches!(child.kind(), "lexical_declaration" | "variable_declaration") {
+    for d in declarators {
+        let Some(n) = d.child_by_field_name("name") else {
+            continue;
+        };
+        if text[n.byte_range()] != name {
             continue;
         }
-        let mut dc = child.walk();
-        for d in child.named_children(&mut dc) {
-            let Some(n) = d.child_by_field_name("name") else {
-                continue;
-            };
-            if text[n.byte_range()] != name {
-                continue;
-            }
-            let same = d
-                .child_by_field_name("value")
-                .and_then(|v| string_value(v, text))
-                .is_some_and(|v| v == query);
-            if !same {
-                return None;
-            }
-            existing = Some(n);
+        let same = d
+            .child_by_field_name("value")
+            .and_then(|v| string_value(v, text))
+            .is_some_and(|v| v == query);
+        if !same {
+            return None;
         }
+        existing = Some(n);
     }
     let here = scope_at(scopes, node);
     let bound = scopes.lookup(&name, here);
@@ -301,7 +304,33 @@ fn callee(call: Node) -> Option<Node> {
 
 /// `'` or `"`: whichever the call's own strings use, else the one most of the file's
 /// strings use (single quotes when the file has none).
-fn quote_style(node: Node, root: Node, text: &str) -> char {
+/// The declarators of the file's top-level `const`/`let`/`var` statements.
+fn top_level_declarators(root: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for child in root.named_children(&mut c) {
+        if matches!(child.kind(), "lexical_declaration" | "variable_declaration") {
+            let mut dc = child.walk();
+            out.extend(child.named_children(&mut dc));
+        }
+    }
+    out
+}
+
+/// The file's own habits and layout, read once per file (not once per rewrite:
+/// that made files with thousands of calls quadratic).
+#[derive(Clone, Copy)]
+struct FileStyle {
+    /// The quote most string literals use.
+    quote: char,
+    /// Whether multi-line objects and arrays end with a comma.
+    trailing_commas: bool,
+    /// Where module-level code goes ([`insertion_point`]).
+    insert_at: usize,
+}
+
+/// The quote of the first string literal in the call, else the file's.
+fn quote_style(node: Node, text: &str, file_quote: char) -> char {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         if n.kind() == "string" {
@@ -313,6 +342,11 @@ fn quote_style(node: Node, root: Node, text: &str) -> char {
         let children: Vec<Node> = n.children(&mut cur).collect();
         stack.extend(children.into_iter().rev());
     }
+    file_quote
+}
+
+/// The quote most string literals of the file use.
+fn file_quote_style(root: Node, text: &str) -> char {
     let (mut single, mut double) = (0, 0);
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
@@ -426,6 +460,7 @@ fn reindent(text: &str, from: &str, to: &str) -> String {
 struct Renderer<'a> {
     text: &'a str,
     language: Language,
+    style: FileStyle,
     root: Node<'a>,
     call: &'a HttpCall,
     rw: &'a CallRewrite,
@@ -3075,7 +3110,7 @@ impl Renderer<'_> {
     fn top_level_edit(&self, blocks: &[String]) -> Edit {
         let text = self.text;
         let block = blocks.join("\n\n");
-        let at = insertion_point(self.root, text);
+        let at = self.style.insert_at;
         let content = if at == 0 {
             format!("{block}\n\n")
         } else {

@@ -79,13 +79,20 @@ pub fn render_batch(
 /// What the renderer knows about the whole file.
 struct File<'t> {
     text: &'t str,
-    root: Node<'t>,
     /// The quote the file writes strings with.
     quote: char,
     /// One level of indentation.
     unit: String,
     /// `import x` / `import x as y` at top level: local name → module.
     modules: Vec<(String, String)>,
+    /// Top-level `NAME = value` assignments: name → the value node (parentheses
+    /// removed). Read once per file, as the next two: per rewrite, they made files
+    /// with thousands of calls quadratic.
+    assignments: Vec<(&'t str, Node<'t>)>,
+    /// Where module-level code goes, and whether the file has imports there.
+    insertion: (usize, bool),
+    /// The end of the last top-level standard-library import.
+    stdlib_import_end: Option<usize>,
 }
 
 impl<'t> File<'t> {
@@ -129,12 +136,33 @@ impl<'t> File<'t> {
                 }
             }
         }
+        let mut assignments = Vec::new();
+        let mut c = root.walk();
+        for stmt in root.named_children(&mut c) {
+            let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+                continue;
+            };
+            let (Some(l), Some(r)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            let r = if r.kind() == "parenthesized_expression" {
+                r.named_child(0).unwrap_or(r)
+            } else {
+                r
+            };
+            assignments.push((&text[l.byte_range()], r));
+        }
         File {
             text,
-            root,
             quote,
             unit,
             modules,
+            assignments,
+            insertion: insertion_point(root, text),
+            stdlib_import_end: last_stdlib_import(root, text),
         }
     }
 
@@ -842,28 +870,11 @@ impl<'t> Renderer<'_, 't> {
     /// `Some(value)` when `name` is assigned at top level (`Some(None)` when its value
     /// is not a plain string); `None` when it is not.
     fn top_level_string(&self, name: &str) -> Option<Option<String>> {
-        let root = self.f.root;
-        let mut c = root.walk();
-        for stmt in root.named_children(&mut c) {
-            let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
-                continue;
-            };
-            let (Some(l), Some(r)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            ) else {
-                continue;
-            };
-            if self.t(l) == name {
-                let r = if r.kind() == "parenthesized_expression" {
-                    r.named_child(0).unwrap_or(r)
-                } else {
-                    r
-                };
-                return Some(plain_value(r, self.f.text));
-            }
-        }
-        None
+        self.f
+            .assignments
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| plain_value(*value, self.f.text))
     }
 
     /// A value as Python source, on one line when it fits after `column`; otherwise
@@ -1364,10 +1375,10 @@ impl<'t> Renderer<'_, 't> {
         if missing.is_empty() && self.blocks.is_empty() {
             return Vec::new();
         }
-        let (at, has_imports) = insertion_point(self.f.root, text);
+        let (at, has_imports) = self.f.insertion;
         let mut out = Vec::new();
         let mut content = String::new();
-        let stdlib_at = last_stdlib_import(self.f.root, text).filter(|p| *p != at);
+        let stdlib_at = self.f.stdlib_import_end.filter(|p| *p != at);
         let mut stdlib = String::new();
         for m in &missing {
             let line = format!("import {m}");

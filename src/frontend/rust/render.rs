@@ -40,6 +40,10 @@ pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Ve
     let found = clients::collect(&src, &file);
     drop(file);
     super::release_spans();
+    // Read once per file: per rewrite, scanning the text made long files quadratic.
+    let json_imported = regex::Regex::new(r"use\s+serde_json::(?:json|\{[^}]*\bjson\b[^}]*\})\s*;")
+        .expect("valid regex")
+        .is_match(text);
     items
         .iter()
         .map(|(call, rewrite)| {
@@ -47,7 +51,7 @@ pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Ve
                 .iter()
                 .find(|f| f.call.span == call.span && f.call.client == call.client)
                 .ok_or("the call was not found in the file")?;
-            Renderer::new(text, f, rewrite).render()
+            Renderer::new(text, f, rewrite, json_imported).render()
         })
         .collect()
 }
@@ -74,10 +78,12 @@ struct Renderer<'a> {
     /// Where `.send()` goes when `reqwest::get(url)` becomes a client chain: written
     /// last, after the links that other steps add at the same point.
     send_at: Option<usize>,
+    /// The file imports `serde_json::json`.
+    json_imported: bool,
 }
 
 impl<'a> Renderer<'a> {
-    fn new(text: &'a str, f: &'a Found, rw: &'a CallRewrite) -> Self {
+    fn new(text: &'a str, f: &'a Found, rw: &'a CallRewrite, json_imported: bool) -> Self {
         let info = &f.info;
         let awaits = info.links.iter().any(|l| l.name == "await");
         let flavor = match (f.call.client, info.ureq) {
@@ -95,6 +101,7 @@ impl<'a> Renderer<'a> {
             edits: Vec::new(),
             inserts: BTreeMap::new(),
             send_at: None,
+            json_imported,
         }
     }
 
@@ -649,9 +656,7 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let imported = regex::Regex::new(r"use\s+serde_json::(?:json|\{[^}]*\bjson\b[^}]*\})\s*;")
-            .expect("valid regex");
-        if imported.is_match(self.text) {
+        if self.json_imported {
             "json".into()
         } else {
             "serde_json::json".into()

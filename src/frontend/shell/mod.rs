@@ -1059,10 +1059,16 @@ fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
 
 /// The call of `calls` written at `span`, with its command line read again.
 pub(crate) fn find_command<'s>(script: &'s Script, span: &Span) -> Option<(&'s Command, usize)> {
-    script.commands.iter().find_map(|c| {
-        let p = curl::program_index(c)?;
-        (c.words[p].span.start == span.start).then_some((c, p))
-    })
+    // Only the commands around the call are read again: reading every command for
+    // every call made large scripts quadratic.
+    script
+        .commands
+        .iter()
+        .filter(|c| c.span.start <= span.start && span.start < c.span.end.max(c.span.start + 1))
+        .find_map(|c| {
+            let p = curl::program_index(c)?;
+            (c.words[p].span.start == span.start).then_some((c, p))
+        })
 }
 
 #[cfg(test)]

@@ -23,9 +23,26 @@ type R<T> = Result<T, String>;
 /// The edits of each rewrite of a shell script, or why it cannot be rendered.
 pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
     let scripts = vec![words::parse(text)];
+    let wrappers = wrapper::wrappers(text, &scripts);
+    let sites = wrapper_sites(&scripts, &wrappers);
     items
         .iter()
-        .map(|(call, rw)| render_one(text, text, &scripts, call, rw, true))
+        .map(|(call, rw)| render_one(text, text, &scripts, &sites, call, rw, true))
+        .collect()
+}
+
+/// Every call of a curl wrapper in the scripts, found once per file (looking them up
+/// again for each rewrite made large scripts quadratic).
+type Site<'a> = (&'a Script, &'a Command, usize, &'a wrapper::Wrapper);
+
+fn wrapper_sites<'a>(scripts: &'a [Script], wrappers: &'a [wrapper::Wrapper]) -> Vec<Site<'a>> {
+    scripts
+        .iter()
+        .flat_map(|s| {
+            wrapper::call_sites(s, wrappers)
+                .into_iter()
+                .map(move |(c, at, w)| (s, c, at, w))
+        })
         .collect()
 }
 
@@ -41,16 +58,20 @@ pub fn render_document(
         .iter()
         .map(|r| words::parse_range(masked, r.clone()))
         .collect();
+    let wrappers = wrapper::wrappers(masked, &scripts);
+    let sites = wrapper_sites(&scripts, &wrappers);
     items
         .iter()
-        .map(|(call, rw)| render_one(text, masked, &scripts, call, rw, false))
+        .map(|(call, rw)| render_one(text, masked, &scripts, &sites, call, rw, false))
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_one(
     text: &str,
     layout: &str,
     scripts: &[Script],
+    sites: &[Site],
     call: &HttpCall,
     rw: &CallRewrite,
     script_file: bool,
@@ -59,13 +80,10 @@ fn render_one(
         return Err("only curl command lines are rewritten automatically".into());
     }
     // A call of a function wrapping curl: its curl command with the call's arguments.
-    let wrappers = wrapper::wrappers(layout, scripts);
-    let site = scripts.iter().find_map(|s| {
-        wrapper::call_sites(s, &wrappers)
-            .into_iter()
-            .find(|(c, at, _)| c.words[*at].span.start == call.span.start)
-            .map(|(c, at, w)| (s, c, at, w))
-    });
+    let site = sites
+        .iter()
+        .find(|(_, c, at, _)| c.words[*at].span.start == call.span.start)
+        .copied();
     let synth;
     let mut wrapped = None;
     let (script, cmd, program) = match site {
