@@ -231,3 +231,69 @@ fn render_javascript(
 ) -> Result<Vec<Edit>, String> {
     javascript::render::render(&file.text, file.language, call, rewrite)
 }
+
+/// Which token of an ERROR node the message shows: JavaScript's parser usually stops
+/// at the last one; Python's ERROR nodes start where the broken statement does.
+#[derive(Clone, Copy)]
+pub(crate) enum ErrorToken {
+    Last,
+    First,
+}
+
+/// The first ERROR or MISSING node of a tree-sitter tree, with a short message
+/// (the JavaScript/TypeScript and Python front ends).
+pub(crate) fn tree_syntax_error(
+    root: tree_sitter::Node<'_>,
+    text: &str,
+    shown: ErrorToken,
+) -> Option<(Span, String)> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut node = root;
+    'descend: loop {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.is_missing() {
+                let what = child.kind();
+                let what = if what.is_empty() { "token" } else { what };
+                return Some((
+                    child.byte_range(),
+                    format!("syntax error: missing `{what}`"),
+                ));
+            }
+            if child.is_error() {
+                return Some((child.byte_range(), error_message(child, text, shown)));
+            }
+            if child.has_error() {
+                node = child;
+                continue 'descend;
+            }
+        }
+        // The error flag is set but no child carries it: report the node itself.
+        return Some((node.byte_range(), "syntax error".into()));
+    }
+}
+
+fn error_message(error: tree_sitter::Node<'_>, text: &str, shown: ErrorToken) -> String {
+    if error.end_byte() >= text.trim_end().len() {
+        return "syntax error: unexpected end of file".into();
+    }
+    let token = match shown {
+        // The token tree-sitter could not fit is usually the last one of the node.
+        ErrorToken::Last => {
+            let mut last = error;
+            while let Some(c) = last.child(last.child_count().saturating_sub(1)) {
+                last = c;
+            }
+            text[last.byte_range()].trim()
+        }
+        ErrorToken::First => text[error.byte_range()].trim(),
+    };
+    if token.is_empty() {
+        return "syntax error".into();
+    }
+    let shown: String = token.chars().take(20).collect();
+    let ellipsis = if shown.len() < token.len() { "…" } else { "" };
+    format!("syntax error: unexpected `{shown}{ellipsis}`")
+}

@@ -35,7 +35,7 @@ pub fn extract(text: &str, language: Language) -> Extraction {
     let scopes = scope::collect(root, text);
     let resolver = resolve::Resolver::new(text, &scopes);
     let found = walk::collect(root, &resolver);
-    let syntax_error = syntax_error(root, text);
+    let syntax_error = super::tree_syntax_error(root, text, super::ErrorToken::Last);
     Extraction {
         calls: found.calls,
         secrets: found.secrets,
@@ -48,7 +48,7 @@ pub fn extract(text: &str, language: Language) -> Extraction {
 /// checking rewritten text without extracting its calls.
 pub fn syntax_check(text: &str, language: Language) -> Option<(Span, String)> {
     match parse(text, language) {
-        Some(tree) => syntax_error(tree.root_node(), text),
+        Some(tree) => super::tree_syntax_error(tree.root_node(), text, super::ErrorToken::Last),
         None => Some((0..0, "the file could not be parsed".into())),
     }
 }
@@ -129,52 +129,4 @@ fn parse(text: &str, language: Language) -> Option<Tree> {
         }
         parsers[slot].as_mut()?.parse(text, None)
     })
-}
-
-/// The first ERROR or MISSING node, with a short message.
-fn syntax_error(root: Node<'_>, text: &str) -> Option<(Span, String)> {
-    if !root.has_error() {
-        return None;
-    }
-    let mut node = root;
-    'descend: loop {
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            if child.is_missing() {
-                let what = child.kind();
-                let what = if what.is_empty() { "token" } else { what };
-                return Some((
-                    child.byte_range(),
-                    format!("syntax error: missing `{what}`"),
-                ));
-            }
-            if child.is_error() {
-                return Some((child.byte_range(), error_message(child, text)));
-            }
-            if child.has_error() {
-                node = child;
-                continue 'descend;
-            }
-        }
-        // The error flag is set but no child carries it: report the node itself.
-        return Some((node.byte_range(), "syntax error".into()));
-    }
-}
-
-fn error_message(error: Node<'_>, text: &str) -> String {
-    if error.end_byte() >= text.trim_end().len() {
-        return "syntax error: unexpected end of file".into();
-    }
-    // The token tree-sitter could not fit is usually the last one of the ERROR node.
-    let mut last = error;
-    while let Some(c) = last.child(last.child_count().saturating_sub(1)) {
-        last = c;
-    }
-    let token = text[last.byte_range()].trim();
-    if token.is_empty() {
-        return "syntax error".into();
-    }
-    let shown: String = token.chars().take(20).collect();
-    let ellipsis = if shown.len() < token.len() { "…" } else { "" };
-    format!("syntax error: unexpected `{shown}{ellipsis}`")
 }

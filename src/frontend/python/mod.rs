@@ -20,7 +20,7 @@ mod secrets;
 use super::Extraction;
 use crate::call::Span;
 use std::cell::RefCell;
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Parser, Tree};
 
 pub(crate) use clients::Found;
 
@@ -33,7 +33,7 @@ pub fn extract(text: &str) -> Extraction {
     Extraction {
         calls: found.into_iter().map(|f| f.call).collect(),
         secrets,
-        syntax_error: syntax_error(tree.root_node(), text),
+        syntax_error: super::tree_syntax_error(tree.root_node(), text, super::ErrorToken::First),
         tree: Some(tree),
     }
 }
@@ -63,7 +63,7 @@ pub(crate) fn analyse(text: &str, tree: &Tree) -> (Vec<Found>, Vec<Span>) {
 /// The first syntax error of a Python text: a parse only.
 pub fn syntax_check(text: &str) -> Option<(Span, String)> {
     match parse(text) {
-        Some(tree) => syntax_error(tree.root_node(), text),
+        Some(tree) => super::tree_syntax_error(tree.root_node(), text, super::ErrorToken::First),
         None => Some((0..0, "the file could not be parsed".into())),
     }
 }
@@ -105,40 +105,6 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
         }
         p.as_mut()?.parse(text, None)
     })
-}
-
-/// The first ERROR or MISSING node, with a short message.
-fn syntax_error(root: Node<'_>, text: &str) -> Option<(Span, String)> {
-    if !root.has_error() {
-        return None;
-    }
-    let mut node = root;
-    'descend: loop {
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            if child.is_missing() {
-                let what = child.kind();
-                let what = if what.is_empty() { "token" } else { what };
-                return Some((
-                    child.byte_range(),
-                    format!("syntax error: missing `{what}`"),
-                ));
-            }
-            if child.is_error() {
-                let at = child.byte_range();
-                if at.end >= text.trim_end().len() {
-                    return Some((at, "syntax error: unexpected end of file".into()));
-                }
-                let token: String = text[at.clone()].trim().chars().take(20).collect();
-                return Some((at, format!("syntax error: unexpected `{token}`")));
-            }
-            if child.has_error() {
-                node = child;
-                continue 'descend;
-            }
-        }
-        return Some((node.byte_range(), "syntax error".into()));
-    }
 }
 
 #[cfg(test)]
