@@ -9,6 +9,21 @@ use apimigrate::source::{Language, SourceFile};
 use std::path::Path;
 use std::process::Command;
 
+/// `check --format json --baseline baseline.json PATH` in `dir`.
+fn check_json_against_baseline(dir: &Path, path: &str) -> (i32, String, String) {
+    run_in(
+        dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--baseline",
+            "baseline.json",
+            path,
+        ],
+    )
+}
+
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_apimigrate"))
         .args(args)
@@ -136,17 +151,7 @@ fn a_baseline_makes_check_pass_and_new_findings_still_fail() {
     }
 
     // With the baseline: clean.
-    let (code, stdout, _) = run_in(
-        d,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--baseline",
-            "baseline.json",
-            "a.js",
-        ],
-    );
+    let (code, stdout, _) = check_json_against_baseline(d, "a.js");
     assert_eq!(code, 0, "{stdout}");
     assert!(findings(&stdout).is_empty());
 
@@ -156,49 +161,19 @@ fn a_baseline_makes_check_pass_and_new_findings_still_fail() {
         project(&[CALL, CALL]).replace("require('axios')", "require(\"axios\")")
     );
     write(d, "a.js", &shifted);
-    let (code, stdout, _) = run_in(
-        d,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--baseline",
-            "baseline.json",
-            "a.js",
-        ],
-    );
+    let (code, stdout, _) = check_json_against_baseline(d, "a.js");
     assert_eq!(code, 0, "{stdout}");
 
     // A third identical call is new: exactly one finding, and exit 1.
     write(d, "a.js", &project(&[CALL, CALL, CALL]));
-    let (code, stdout, _) = run_in(
-        d,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--baseline",
-            "baseline.json",
-            "a.js",
-        ],
-    );
+    let (code, stdout, _) = check_json_against_baseline(d, "a.js");
     assert_eq!(code, 1);
     assert_eq!(findings(&stdout).len(), 1, "{stdout}");
 
     // An edited call is new too.
     let edited = project(&[CALL, &CALL.replace("process.env.K", "process.env.KEY")]);
     write(d, "a.js", &edited);
-    let (code, stdout, _) = run_in(
-        d,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--baseline",
-            "baseline.json",
-            "a.js",
-        ],
-    );
+    let (code, stdout, _) = check_json_against_baseline(d, "a.js");
     assert_eq!(code, 1);
     let found = findings(&stdout);
     assert_eq!(found.len(), 1, "{stdout}");
@@ -215,17 +190,7 @@ fn a_baseline_makes_check_pass_and_new_findings_still_fail() {
     // A new finding in another file fails too.
     write(d, "a.js", &project(&[CALL, CALL]));
     write(d, "b.js", &project(&[CALL]));
-    let (code, stdout, _) = run_in(
-        d,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--baseline",
-            "baseline.json",
-            ".",
-        ],
-    );
+    let (code, stdout, _) = check_json_against_baseline(d, ".");
     assert_eq!(code, 1);
     assert_eq!(findings(&stdout).len(), 1, "{stdout}");
 
