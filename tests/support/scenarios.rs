@@ -290,26 +290,11 @@ fn check_group_removal_by_email(requests: &[RecordedRequest]) -> Result<(), Stri
     all_accepted(requests)?;
     check_360_token(requests)?;
     let delete_path = format!("/api/v2/groups/{GROUP_ID}/learner/{JANE_ID}");
-    let delete = exactly_one(requests, &delete_path)?;
-    ensure!(
-        delete.method == "DELETE",
-        "{delete_path} must be a DELETE, was {}",
-        delete.method
-    );
+    let delete = v2_delete(requests, &delete_path)?;
     ensure!(
         delete.body.is_empty(),
         "the v2 DELETE takes no body, got {:?}",
         delete.body_text()
-    );
-    ensure!(
-        delete.raw_query.is_none(),
-        "the v2 DELETE takes no query (v1 credentials?): {:?}",
-        delete.raw_query
-    );
-    ensure!(
-        delete.status == 204,
-        "the DELETE was answered {}",
-        delete.status
     );
     // The id came from the directory, looked up by e-mail before the DELETE.
     let delete_at = requests
@@ -330,8 +315,17 @@ fn check_group_removal_by_email(requests: &[RecordedRequest]) -> Result<(), Stri
 fn check_user_delete_by_mapped_id(requests: &[RecordedRequest]) -> Result<(), String> {
     all_accepted(requests)?;
     check_360_token(requests)?;
-    let path = format!("/api/v2/users/{JANE_ID}");
-    let delete = exactly_one(requests, &path)?;
+    v2_delete(requests, &format!("/api/v2/users/{JANE_ID}"))?;
+    Ok(())
+}
+
+/// The one request to a 360Learning v2 `path`: a DELETE without v1 query credentials,
+/// answered 204.
+fn v2_delete<'a>(
+    requests: &'a [RecordedRequest],
+    path: &str,
+) -> Result<&'a RecordedRequest, String> {
+    let delete = exactly_one(requests, path)?;
     ensure!(
         delete.method == "DELETE",
         "{path} must be a DELETE, was {}",
@@ -347,7 +341,7 @@ fn check_user_delete_by_mapped_id(requests: &[RecordedRequest]) -> Result<(), St
         "the DELETE was answered {}",
         delete.status
     );
-    Ok(())
+    Ok(delete)
 }
 
 fn rsa_path(action: Option<&str>) -> String {
