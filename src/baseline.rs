@@ -16,11 +16,13 @@
 //!   quotes read as double quotes, trailing commas before `)`, `]`, `}` dropped;
 //! - `occurrence` is the index of the finding among the findings of the same file with
 //!   the same code and normalised text, in source order (two identical calls in one file
-//!   are two entries).
+//!   are two entries); findings silenced by an inline suppression or the baseline count
+//!   too, so a suppression never shifts the fingerprint of another finding.
 //!
 //! Line and column numbers are not part of the fingerprint; the message is not either
 //! (it may be reworded by a newer version of the tool).
 
+use crate::finding::{Suppressed, Suppression};
 use crate::redact::Redacted;
 use crate::scan::{FileReport, ScanResult};
 use serde::{Deserialize, Serialize};
@@ -101,15 +103,28 @@ pub fn fingerprints(file: &FileReport) -> Vec<String> {
 
 /// [`fingerprints`] with the file's redaction already computed.
 pub fn fingerprints_with(file: &FileReport, redacted: &Redacted) -> Vec<String> {
+    all_fingerprints(file, redacted).0
+}
+
+/// The fingerprints of a file's findings and of its suppressed findings, in the order
+/// of `file.findings` and `file.suppressed`.
+///
+/// Occurrences are counted over both lists together, in source order: a finding keeps
+/// its fingerprint whether it is reported, suppressed inline or baselined, so adding or
+/// removing a suppression never changes the fingerprint of another finding.
+pub fn all_fingerprints(file: &FileReport, redacted: &Redacted) -> (Vec<String>, Vec<String>) {
     let path = file.source.display_path();
-    // Findings are reported in source order; count occurrences in that order whatever
-    // order the list is in.
-    let mut order: Vec<usize> = (0..file.findings.len()).collect();
-    order.sort_by_key(|&i| (file.findings[i].span.start, file.findings[i].span.end));
+    let all: Vec<&crate::finding::Finding> = file
+        .findings
+        .iter()
+        .chain(file.suppressed.iter().map(|s| &s.finding))
+        .collect();
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|&i| (all[i].span.start, all[i].span.end));
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    let mut out = vec![String::new(); file.findings.len()];
+    let mut out = vec![String::new(); all.len()];
     for i in order {
-        let f = &file.findings[i];
+        let f = all[i];
         let span = redacted.map_span(&f.span);
         let text = redacted.text.get(span).unwrap_or("");
         let norm = normalise(text);
@@ -117,7 +132,8 @@ pub fn fingerprints_with(file: &FileReport, redacted: &Redacted) -> Vec<String> 
         out[i] = fingerprint(&f.code, &path, &norm, *n);
         *n += 1;
     }
-    out
+    let suppressed = out.split_off(file.findings.len());
+    (out, suppressed)
 }
 
 impl Baseline {
@@ -183,18 +199,31 @@ impl Baseline {
             .collect()
     }
 
-    /// Removes the findings the baseline accepts from `result`; returns how many.
-    pub fn filter(&self, result: &mut ScanResult) -> usize {
+    /// Moves the findings the baseline accepts from the report to the file's suppressed
+    /// findings (`file` is the baseline's path as shown); returns how many.
+    pub fn filter(&self, result: &mut ScanResult, file: &str) -> usize {
         let known = self.set();
         let mut hidden = 0;
-        for file in &mut result.files {
-            let prints = fingerprints(file);
-            let before = file.findings.len();
-            let mut keep = prints.iter().map(|fp| !known.contains(fp.as_str()));
-            file.findings.retain(|_| keep.next().unwrap_or(true));
-            hidden += before - file.findings.len();
+        for report in &mut result.files {
+            let prints = fingerprints(report);
+            let findings = std::mem::take(&mut report.findings);
+            for (f, fp) in findings.into_iter().zip(prints) {
+                if known.contains(fp.as_str()) {
+                    hidden += 1;
+                    report.suppressed.push(Suppressed {
+                        finding: f,
+                        by: Suppression::Baseline {
+                            file: file.to_string(),
+                        },
+                    });
+                } else {
+                    report.findings.push(f);
+                }
+            }
+            report
+                .suppressed
+                .sort_by_key(|s| (s.finding.span.start, s.finding.span.end));
         }
-        result.files.retain(|f| !f.findings.is_empty());
         hidden
     }
 

@@ -722,7 +722,7 @@ fn apply_baseline(
             if b.entries.len() == 1 { "" } else { "s" },
             path.display()
         ));
-        b.filter(result);
+        b.filter(result, &path.display().to_string());
         return Ok(());
     }
     let Some(path) = &args.baseline else {
@@ -740,7 +740,7 @@ fn apply_baseline(
         ));
         b = pruned;
     }
-    let hidden = b.filter(result);
+    let hidden = b.filter(result, &path.display().to_string());
     if hidden > 0 && args.format == Format::Human {
         note(format!(
             "{hidden} finding{} in the baseline {} not shown.",
@@ -875,7 +875,7 @@ fn fix(args: FixArgs) -> ExitCode {
             file.source.language,
         );
         let report = checker.check_source(source);
-        if !report.findings.is_empty() {
+        if !report.is_empty() {
             remaining.files.push(report);
         }
     }

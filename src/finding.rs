@@ -105,3 +105,22 @@ pub struct Finding {
     pub help: Option<String>,
     pub fix: Option<Fix>,
 }
+
+/// Why a finding is not reported although a rule found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suppression {
+    /// An `apimigrate: ignore[…]` comment in the file: the comment's span and the reason
+    /// written after the codes (empty when none was written).
+    InSource { comment: Span, reason: String },
+    /// An entry of the baseline file (its path as shown to the user).
+    Baseline { file: String },
+}
+
+/// A finding that a suppression or the baseline keeps out of the report: the exit code
+/// and most formats never see it; SARIF lists it with its suppression, the JSON summary
+/// counts it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub by: Suppression,
+}

@@ -5,7 +5,7 @@
 use crate::call::Span;
 use crate::config::Config;
 use crate::discover::{discover, display_path, WalkOptions};
-use crate::finding::Finding;
+use crate::finding::{Finding, Suppressed};
 use crate::frontend;
 use crate::rules::engine::{self, Selection};
 use crate::rules::RuleSet;
@@ -22,8 +22,17 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub struct FileReport {
     pub source: SourceFile,
     pub findings: Vec<Finding>,
+    /// Findings kept out of the report by an inline suppression or the baseline.
+    pub suppressed: Vec<Suppressed>,
     /// Secret spans to redact in every output.
     pub secrets: Vec<Span>,
+}
+
+impl FileReport {
+    /// Whether the report has anything to show: a finding, or a suppressed one.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty() && self.suppressed.is_empty()
+    }
 }
 
 /// A file that could not be scanned at all (I/O error, missing path).
@@ -35,7 +44,7 @@ pub struct ScanError {
 
 #[derive(Default)]
 pub struct ScanResult {
-    /// Files with at least one finding, sorted by path.
+    /// Files with at least one finding or suppressed finding, sorted by path.
     pub files: Vec<FileReport>,
     pub errors: Vec<ScanError>,
     pub files_scanned: usize,
@@ -43,10 +52,23 @@ pub struct ScanResult {
 }
 
 impl ScanResult {
+    /// The findings to report (not the suppressed ones).
     pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
         self.files
             .iter()
             .flat_map(|f| f.findings.iter().map(move |x| (f, x)))
+    }
+
+    /// The files with a finding to report.
+    pub fn files_with_findings(&self) -> impl Iterator<Item = &FileReport> {
+        self.files.iter().filter(|f| !f.findings.is_empty())
+    }
+
+    /// The findings an inline suppression or the baseline keeps out of the report.
+    pub fn suppressed(&self) -> impl Iterator<Item = (&FileReport, &Suppressed)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.suppressed.iter().map(move |x| (f, x)))
     }
 }
 
@@ -198,7 +220,7 @@ impl Checker {
                 let mut source = SourceFile::new(shown, text, language);
                 source.bom = bom;
                 let report = self.check_source(source);
-                if report.findings.is_empty() {
+                if report.is_empty() {
                     Outcome::Clean
                 } else {
                     Outcome::Report(report)
@@ -220,6 +242,7 @@ impl Checker {
                 Outcome::Report(FileReport {
                     source,
                     findings,
+                    suppressed: Vec::new(),
                     secrets: Vec::new(),
                 })
             }
@@ -238,7 +261,10 @@ impl Checker {
         );
         // Inline suppressions, then API900 for the ones that matched nothing (only when
         // the whole file was checked).
-        let findings = suppress::apply(
+        let suppress::Applied {
+            mut findings,
+            suppressed,
+        } = suppress::apply(
             &self.rules,
             &self.selection,
             &source,
@@ -246,7 +272,6 @@ impl Checker {
             extraction.syntax_error.is_none(),
         );
         let mut secrets = engine::secret_spans(&extraction);
-        let mut findings = findings;
         if self.config.include_comments {
             let (more, more_secrets) = self.check_comments(&source);
             findings.extend(more);
@@ -258,6 +283,7 @@ impl Checker {
         FileReport {
             source,
             findings,
+            suppressed,
             secrets,
         }
     }

@@ -11,7 +11,7 @@
 //! need them.
 
 use crate::call::Span;
-use crate::finding::{Applicability, Edit, Finding, Fix, Label};
+use crate::finding::{Applicability, Edit, Finding, Fix, Label, Suppressed, Suppression};
 use crate::rules::engine::Selection;
 use crate::rules::model::Target;
 use crate::rules::{CompiledRule, RuleSet};
@@ -208,6 +208,31 @@ pub fn code_matches(selector: &str, code: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case(selector))
 }
 
+/// The written reason of a directive: the comment's text after the code list, up to
+/// the end of its line, with blanks collapsed.
+pub fn reason(source: &SourceFile, d: &Directive) -> String {
+    let text = source
+        .text
+        .get(d.span.end..d.comment.content.end.max(d.span.end))
+        .unwrap_or("");
+    let line = text.split('\n').next().unwrap_or("");
+    // A Postman description is a JSON string: its line breaks are escapes.
+    let line = if source.language == Language::Postman {
+        line.split("\\n").next().unwrap_or("")
+    } else {
+        line
+    };
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What [`apply`] leaves: the findings to report (with API900's), and the findings
+/// an inline suppression silenced.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+}
+
 /// Applies a file's suppressions to `findings` and adds the API900 findings of the
 /// suppressions that matched nothing. `complete` says whether the findings are all the
 /// file can have (false when the file did not parse: unused suppressions are then not
@@ -218,19 +243,27 @@ pub fn apply(
     source: &SourceFile,
     findings: Vec<Finding>,
     complete: bool,
-) -> Vec<Finding> {
+) -> Applied {
     let directives = directives(source);
     if directives.is_empty() {
-        return findings;
+        return Applied {
+            findings,
+            suppressed: Vec::new(),
+        };
     }
+    let in_source = |d: &Directive| Suppression::InSource {
+        comment: d.comment.span.clone(),
+        reason: reason(source, d),
+    };
     let mut used: Vec<Vec<bool>> = directives
         .iter()
         .map(|d| vec![false; d.codes.len()])
         .collect();
     let mut kept = Vec::with_capacity(findings.len());
+    let mut silenced = Vec::new();
     for f in findings {
         let line = source.position(f.span.start).line;
-        let mut suppressed = false;
+        let mut by = None;
         for (d, used) in directives.iter().zip(used.iter_mut()) {
             if !d.covers(line) {
                 continue;
@@ -238,23 +271,32 @@ pub fn apply(
             for ((code, _), u) in d.codes.iter().zip(used.iter_mut()) {
                 if code_re().is_match(code) && code_matches(code, &f.code) {
                     *u = true;
-                    suppressed = true;
+                    // The comment on the finding's own line, else the one above it.
+                    let own_line = d.lines.0 <= line && line <= d.lines.1;
+                    if by.is_none() || own_line {
+                        by = Some(in_source(d));
+                    }
                 }
             }
         }
-        if !suppressed {
-            kept.push(f);
+        match by {
+            Some(by) => silenced.push(Suppressed { finding: f, by }),
+            None => kept.push(f),
         }
     }
+    let done = |findings, suppressed| Applied {
+        findings,
+        suppressed,
+    };
     let Some(rule) = rules
         .rules
         .iter()
         .find(|r| r.rule.matcher.target == Target::Suppression)
     else {
-        return kept;
+        return done(kept, silenced);
     };
     if !selection.enabled(&rule.rule.code) {
-        return kept;
+        return done(kept, silenced);
     }
     let own = rule.rule.code.as_str();
     let mut reports = Vec::new();
@@ -295,18 +337,25 @@ pub fn apply(
         ));
     }
     // An API900 report is itself silenced by a suppression naming API900 exactly.
-    reports.retain(|f| {
+    let before = kept.len();
+    for f in reports {
         let line = source.position(f.span.start).line;
-        !directives
+        let by = directives
             .iter()
-            .any(|d| d.covers(line) && d.codes.iter().any(|(c, _)| c.eq_ignore_ascii_case(own)))
-    });
-    if reports.is_empty() {
-        return kept;
+            .find(|d| d.covers(line) && d.codes.iter().any(|(c, _)| c.eq_ignore_ascii_case(own)));
+        match by {
+            Some(d) => silenced.push(Suppressed {
+                finding: f,
+                by: in_source(d),
+            }),
+            None => kept.push(f),
+        }
     }
-    kept.extend(reports);
-    kept.sort_by_key(|f| (f.span.start, f.code.clone()));
-    kept
+    if kept.len() > before {
+        kept.sort_by_key(|f| (f.span.start, f.code.clone()));
+    }
+    silenced.sort_by_key(|s| (s.finding.span.start, s.finding.code.clone()));
+    done(kept, silenced)
 }
 
 fn base_finding(

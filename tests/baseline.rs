@@ -207,8 +207,13 @@ fn a_baseline_makes_check_pass_and_new_findings_still_fail() {
         ],
     );
     assert_eq!(code, 0);
-    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert!(v["runs"][0]["results"].as_array().unwrap().is_empty());
+    // SARIF keeps the baselined findings, marked as suppressed.
+    let v = common::assert_valid_sarif(&stdout);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results
+        .iter()
+        .all(|r| r["suppressions"][0]["kind"] == "external"));
 }
 
 #[test]
@@ -321,4 +326,221 @@ fn baseline_usage_errors_exit_2() {
     assert!(stderr.contains("bad.json"), "{stderr}");
     // --prune-baseline needs --baseline.
     assert_eq!(run_in(d, &["check", "--prune-baseline", "a.js"]).0, 2);
+}
+
+/// `(kind, justification)` of each SARIF result's first suppression (`None` when the
+/// result is reported).
+fn sarif_suppressions(v: &serde_json::Value) -> Vec<Option<(String, String)>> {
+    v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = &r["suppressions"][0];
+            s["kind"].as_str().map(|k| {
+                (
+                    k.to_string(),
+                    s["justification"].as_str().unwrap_or("").to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_keeps_baselined_and_inline_suppressed_findings_as_suppressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.js", &project(&[CALL, CALL]));
+    run_in(d, &["check", "--write-baseline", "baseline.json", "a.js"]);
+    // A new call, and another one silenced in the source.
+    let text = project(&[
+        CALL,
+        CALL,
+        &CALL.replace("process.env.K", "process.env.KEY"),
+        &CALL.replace("process.env.C,", "process.env.COMPANY,"),
+    ])
+    .replace(
+        "  return axios.delete(`${LRN}/api/v1/users/${id}`, { params: { company: process.env.COMPANY,",
+        "  // apimigrate: ignore[LRN004] the tenant is retired in Q3\n  return axios.delete(`${LRN}/api/v1/users/${id}`, { params: { company: process.env.COMPANY,",
+    );
+    write(d, "a.js", &text);
+    let args = [
+        "check",
+        "--format",
+        "sarif",
+        "--baseline",
+        "baseline.json",
+        "a.js",
+    ];
+    let (code, stdout, _) = run_in(d, &args);
+    assert_eq!(code, 1, "the new call fails the run");
+    let v = common::assert_valid_sarif(&stdout);
+    let external = || {
+        Some((
+            "external".to_string(),
+            "accepted in the baseline baseline.json".to_string(),
+        ))
+    };
+    assert_eq!(
+        sarif_suppressions(&v),
+        [
+            external(),
+            external(),
+            None,
+            Some((
+                "inSource".to_string(),
+                "the tenant is retired in Q3".to_string()
+            )),
+        ]
+    );
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    // A reported result says so with an empty list.
+    assert_eq!(results[2]["suppressions"], serde_json::json!([]));
+    // The inline suppression points at its comment.
+    let region = &results[3]["suppressions"][0]["location"]["physicalLocation"]["region"];
+    let line = text
+        .lines()
+        .position(|l| l.contains("apimigrate: ignore"))
+        .unwrap()
+        + 1;
+    assert_eq!(region["startLine"], line);
+
+    // Only suppressed findings: exit 0, and the other formats show nothing.
+    write(
+        d,
+        "a.js",
+        &project(&[CALL, CALL.replace("process.env.C,", "process.env.CO,").as_str()]).replace(
+            "  return axios.delete(`${LRN}/api/v1/users/${id}`, { params: { company: process.env.CO,",
+            "  // apimigrate: ignore[LRN] migrating in Q4\n  return axios.delete(`${LRN}/api/v1/users/${id}`, { params: { company: process.env.CO,",
+        ),
+    );
+    let _ = std::fs::remove_file(d.join("baseline.json"));
+    write(d, "baseline.json", "{\"version\": 1, \"entries\": []}");
+    run_in(d, &["check", "--write-baseline", "baseline.json", "a.js"]);
+    let base = ["check", "--baseline", "baseline.json", "a.js"];
+    let with = |format: &str| {
+        let mut a = base.to_vec();
+        a.extend(["--format", format]);
+        run_in(d, &a)
+    };
+    let (code, stdout, _) = with("github");
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let (code, stdout, _) = with("junit");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("failures=\"0\""), "{stdout}");
+    assert!(!stdout.contains("a.js"), "{stdout}");
+    let (code, stdout, _) = with("human");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("No findings"), "{stdout}");
+    let (code, stdout, _) = with("json");
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["findings"], serde_json::json!([]));
+    assert_eq!(v["summary"]["findings"], 0);
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(v["summary"]["baselined"], 1);
+}
+
+#[test]
+fn json_fingerprints_are_the_baseline_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.js", &project(&[CALL, CALL]));
+    write(d, "b.js", &project(&[CALL]));
+    run_in(d, &["check", "--write-baseline", "baseline.json", "."]);
+    let b = Baseline::load(&d.join("baseline.json")).unwrap();
+    let (_, stdout, _) = run_in(d, &["check", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut from_json: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut recorded: Vec<(String, String)> = b
+        .entries
+        .iter()
+        .map(|e| (e.path.clone(), e.fingerprint.clone()))
+        .collect();
+    from_json.sort();
+    recorded.sort();
+    assert_eq!(from_json, recorded);
+    assert_eq!(v["summary"]["suppressed"], 0);
+    assert_eq!(v["summary"]["baselined"], 0);
+}
+
+#[test]
+fn a_new_copy_of_a_baselined_call_keeps_its_own_fingerprint() {
+    // Two identical calls: the first is in the baseline, the second is new. The new
+    // one's fingerprint in JSON and SARIF must be its own (occurrence 1), not the
+    // baselined one's.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.js", &project(&[CALL]));
+    run_in(d, &["check", "--write-baseline", "baseline.json", "a.js"]);
+    let recorded = Baseline::load(&d.join("baseline.json")).unwrap().entries[0]
+        .fingerprint
+        .clone();
+    write(d, "a.js", &project(&[CALL, CALL]));
+    let (code, stdout, _) = check_json_against_baseline(d, "a.js");
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let new = v["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(new, recorded);
+    let (_, stdout, _) = run_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--baseline",
+            "baseline.json",
+            "a.js",
+        ],
+    );
+    let v = common::assert_valid_sarif(&stdout);
+    let prints: Vec<(&str, bool)> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["partialFingerprints"][baseline::SARIF_KEY]
+                    .as_str()
+                    .unwrap(),
+                r["suppressions"].as_array().unwrap().is_empty(),
+            )
+        })
+        .collect();
+    assert_eq!(prints, [(recorded.as_str(), false), (new.as_str(), true)]);
+}
+
+#[test]
+fn an_inline_suppression_does_not_shift_other_fingerprints() {
+    let plain = fingerprints_of(&project(&[CALL, CALL, CALL]));
+    let text = project(&[CALL, CALL, CALL]).replacen(
+        "  return axios",
+        "  // apimigrate: ignore[LRN004] retired\n  return axios",
+        1,
+    );
+    let report = common::checker().check_source(SourceFile::new(
+        "src/a.js".into(),
+        text.clone(),
+        Language::JavaScript,
+    ));
+    assert_eq!(report.findings.len(), 2);
+    assert_eq!(report.suppressed.len(), 1);
+    let redacted = apimigrate::redact::Redacted::new(&report.source.text, &report.secrets);
+    let (reported, suppressed) = baseline::all_fingerprints(&report, &redacted);
+    assert_eq!(suppressed, [plain[0].clone()]);
+    assert_eq!(reported, plain[1..]);
 }

@@ -40,7 +40,18 @@ fn json_output_has_the_spec_shape() {
     for f in findings {
         assert_eq!(
             keys(f),
-            set(&["code", "name", "vendor", "severity", "message", "path", "start", "end", "fix"])
+            set(&[
+                "code",
+                "name",
+                "vendor",
+                "severity",
+                "message",
+                "path",
+                "start",
+                "end",
+                "fix",
+                "fingerprint"
+            ])
         );
         assert_eq!(keys(&f["start"]), set(&["line", "column"]));
         assert_eq!(keys(&f["end"]), set(&["line", "column"]));
@@ -59,7 +70,9 @@ fn json_output_has_the_spec_shape() {
             "files_skipped",
             "findings",
             "fixable",
-            "by_code"
+            "by_code",
+            "suppressed",
+            "baselined"
         ])
     );
     assert_eq!(v["summary"]["files_scanned"], 1);

@@ -96,7 +96,17 @@ fn sarif_is_schema_valid_and_complete() {
         // The JSON report of the same run, to compare positions with.
         let json = json_findings(fixture);
         let findings = json["findings"].as_array().unwrap();
-        let results = run["results"].as_array().unwrap();
+        // Inline-suppressed findings stay in SARIF, marked; the others say they are not.
+        let all = run["results"].as_array().unwrap();
+        let suppressed = all
+            .iter()
+            .filter(|r| !r["suppressions"].as_array().unwrap().is_empty())
+            .count();
+        assert_eq!(suppressed, json["summary"]["suppressed"], "{fixture}");
+        let results: Vec<&serde_json::Value> = all
+            .iter()
+            .filter(|r| r["suppressions"].as_array().unwrap().is_empty())
+            .collect();
         assert_eq!(results.len(), findings.len(), "{fixture}");
         for (r, f) in results.iter().zip(findings) {
             let index = r["ruleIndex"].as_u64().unwrap() as usize;
@@ -118,6 +128,7 @@ fn sarif_is_schema_valid_and_complete() {
             assert_eq!(region["endColumn"], f["end"]["column"]);
             let fp = r["partialFingerprints"]["apimigrate/v1"].as_str().unwrap();
             assert_eq!(fp.len(), 32);
+            assert_eq!(fp, f["fingerprint"], "JSON and SARIF share the fingerprint");
             let edits = f["fix"]["edits"].as_array().map_or(0, |e| e.len());
             if edits > 0 {
                 let replacements = r["fixes"][0]["artifactChanges"][0]["replacements"]

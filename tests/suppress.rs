@@ -321,3 +321,64 @@ fn postman_item_description_suppresses_its_request() {
     );
     assert_eq!(codes(&unused), ["API900", "LRN004"]);
 }
+
+/// `(line, code, reason)` of the findings an inline suppression silenced.
+fn silenced(text: &str, lang: Language, name: &str) -> Vec<(usize, String, String)> {
+    let report = common::checker().check_source(SourceFile::new(name.into(), text.into(), lang));
+    report
+        .suppressed
+        .iter()
+        .map(|s| {
+            let reason = match &s.by {
+                apimigrate::finding::Suppression::InSource { reason, .. } => reason.clone(),
+                other => panic!("not an inline suppression: {other:?}"),
+            };
+            (
+                report.source.position(s.finding.span.start).line,
+                s.finding.code.clone(),
+                reason,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn suppressed_findings_are_kept_with_the_written_reason() {
+    let js = format!(
+        "// apimigrate: ignore[LRN004]   the v1 tenant\tis retired (OPS-1)\nconst id = 1; {V1_DELETE}\n/* apimigrate: ignore[LRN] block reason */ {V1_DELETE}\n{V1_DELETE} // apimigrate: ignore[LRN004]\n"
+    );
+    assert_eq!(
+        silenced(&js, Language::JavaScript, "a.js"),
+        [
+            (
+                2,
+                "LRN004".into(),
+                "the v1 tenant is retired (OPS-1)".into()
+            ),
+            (3, "LRN004".into(), "block reason".into()),
+            (4, "LRN004".into(), String::new()),
+        ]
+    );
+    let py = "import requests\nrequests.delete(f\"https://acme.360learning.com/api/v1/users/{i}\", params={'company': C, 'apiKey': K})  # apimigrate: ignore[LRN004] py reason\n";
+    assert_eq!(
+        silenced(py, Language::Python, "a.py"),
+        [(2, "LRN004".into(), "py reason".into())]
+    );
+    let md = "```sh\n# apimigrate: ignore[LRN004] docs keep v1\ncurl -X DELETE \"https://acme.360learning.com/api/v1/users/$ID?company=$C&apiKey=$K\"\n```\n";
+    assert_eq!(
+        silenced(md, Language::Markdown, "a.md"),
+        [(3, "LRN004".into(), "docs keep v1".into())]
+    );
+    // The rest of a Postman description after its first line is not the reason.
+    let text = std::fs::read_to_string("fixtures/postman/offboarding_v21.postman_collection.json")
+        .unwrap();
+    let found = silenced(&text, Language::Postman, "a.postman_collection.json");
+    assert!(
+        found
+            .iter()
+            .any(|(_, c, r)| c == "LRN004" && r == "tracked in OPS-12"),
+        "{found:?}"
+    );
+    // Silenced findings are not reported.
+    assert!(check(&js).is_empty(), "{:?}", check(&js));
+}

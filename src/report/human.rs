@@ -126,7 +126,7 @@ pub fn render(result: &ScanResult, opts: &HumanOptions) -> String {
 
 fn summary_line(result: &ScanResult, s: &Summary) -> String {
     let count = |sev: Severity| result.findings().filter(|(_, f)| f.severity == sev).count();
-    let files_with = result.files.len();
+    let files_with = result.files_with_findings().count();
     if s.findings == 0 {
         return format!(
             "No findings in {} file{} scanned.",

@@ -1,6 +1,7 @@
 //! `--format json`, version 1 (SPEC §4).
 
 use super::Summary;
+use crate::baseline;
 use crate::finding::Finding;
 use crate::redact::Redacted;
 use crate::scan::{FileReport, ScanResult};
@@ -27,6 +28,8 @@ struct JsonFinding<'a> {
     start: Position,
     end: Position,
     fix: Option<JsonFix>,
+    /// The baseline fingerprint (see `crate::baseline`).
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -56,9 +59,18 @@ struct JsonSummary {
     findings: usize,
     fixable: usize,
     by_code: BTreeMap<String, usize>,
+    /// Findings silenced by an inline suppression (not in `findings`).
+    suppressed: usize,
+    /// Findings the baseline accepts (not in `findings`).
+    baselined: usize,
 }
 
-fn finding<'a>(file: &'a FileReport, f: &'a Finding, redacted: &Redacted) -> JsonFinding<'a> {
+fn finding<'a>(
+    file: &'a FileReport,
+    f: &'a Finding,
+    fingerprint: String,
+    redacted: &Redacted,
+) -> JsonFinding<'a> {
     let src = &file.source;
     JsonFinding {
         code: &f.code,
@@ -82,6 +94,7 @@ fn finding<'a>(file: &'a FileReport, f: &'a Finding, redacted: &Redacted) -> Jso
                 })
                 .collect(),
         }),
+        fingerprint,
     }
 }
 
@@ -90,7 +103,13 @@ pub fn render(result: &ScanResult) -> String {
     let mut findings = Vec::new();
     for file in &result.files {
         let redacted = Redacted::new(&file.source.text, &file.secrets);
-        findings.extend(file.findings.iter().map(|f| finding(file, f, &redacted)));
+        let prints = baseline::fingerprints_with(file, &redacted);
+        findings.extend(
+            file.findings
+                .iter()
+                .zip(prints)
+                .map(|(f, fp)| finding(file, f, fp, &redacted)),
+        );
     }
     let s = Summary::of(result);
     let out = Output {
@@ -110,6 +129,8 @@ pub fn render(result: &ScanResult) -> String {
             findings: s.findings,
             fixable: s.fixable,
             by_code: s.by_code,
+            suppressed: s.suppressed,
+            baselined: s.baselined,
         },
     };
     let mut text = serde_json::to_string_pretty(&out).expect("JSON output serialises");

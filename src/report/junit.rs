@@ -44,7 +44,7 @@ pub fn render(result: &ScanResult) -> String {
         "<testsuites name=\"apimigrate\" tests=\"{}\" failures=\"{findings}\" errors=\"{errors}\">",
         if clean { 1 } else { findings + errors }
     );
-    for file in &result.files {
+    for file in result.files_with_findings() {
         let src = &file.source;
         let redacted = Redacted::new(&src.text, &file.secrets);
         let path = escape(&src.display_path());

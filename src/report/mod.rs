@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
+use crate::finding::Suppression;
 use crate::scan::ScanResult;
 use std::collections::BTreeMap;
 
@@ -17,6 +18,10 @@ pub struct Summary {
     pub findings: usize,
     pub fixable: usize,
     pub by_code: BTreeMap<String, usize>,
+    /// Findings an inline suppression silenced.
+    pub suppressed: usize,
+    /// Findings the baseline accepts.
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -33,7 +38,17 @@ impl Summary {
                 fixable += 1;
             }
         }
+        let mut suppressed = 0;
+        let mut baselined = 0;
+        for (_, s) in result.suppressed() {
+            match s.by {
+                Suppression::InSource { .. } => suppressed += 1,
+                Suppression::Baseline { .. } => baselined += 1,
+            }
+        }
         Summary {
+            suppressed,
+            baselined,
             files_scanned: result.files_scanned,
             files_skipped: result.files_skipped,
             findings,

@@ -3,7 +3,11 @@
 //! One run; `tool.driver.rules` lists every rule of the run's rule set with its
 //! documentation; each finding is a result with its region, secondary labels as
 //! related locations, its fix (when it has edits) as `fixes[].artifactChanges`, and the
-//! baseline fingerprint (see `crate::baseline`) in `partialFingerprints`.
+//! baseline fingerprint (see `crate::baseline`) in `partialFingerprints`. Findings that
+//! an inline suppression or the baseline keeps out of the report stay in the log with
+//! `suppressions` (`inSource` with the written reason, or `external`), so code scanning
+//! shows them as suppressed instead of closing and reopening their alerts; every other
+//! result has an empty `suppressions` list (not suppressed).
 //!
 //! Positions: lines and columns are 1-based, and columns count Unicode code points,
 //! exactly as in the JSON output (SPEC §4); the run declares
@@ -16,7 +20,7 @@
 //! no source snippet is included.
 
 use crate::baseline;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity, Suppression};
 use crate::redact::Redacted;
 use crate::rules::RuleSet;
 use crate::scan::{FileReport, ScanResult};
@@ -25,7 +29,7 @@ use serde_sarif::sarif::{
     ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Invocation, Location, Message,
     MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Tool, ToolComponent,
+    Suppression as SarifSuppression, Tool, ToolComponent,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -199,15 +203,58 @@ fn descriptor(rules: &RuleSet, r: &crate::rules::CompiledRule) -> ReportingDescr
         .build()
 }
 
+/// The `suppressions` of a result: none for a reported finding (an empty list says that
+/// it is not suppressed), `inSource` with the written reason for an inline
+/// suppression, `external` for the baseline.
+fn suppressions(
+    src: &SourceFile,
+    by: Option<&Suppression>,
+    redacted: &Redacted,
+) -> Vec<SarifSuppression> {
+    let Some(by) = by else {
+        return Vec::new();
+    };
+    let s = match by {
+        Suppression::InSource { comment, reason } => {
+            let mut s = SarifSuppression::builder()
+                .kind(serde_json::Value::String("inSource".into()))
+                .location(
+                    Location::builder()
+                        .physical_location(physical(src, comment))
+                        .build(),
+                )
+                .build();
+            if !reason.is_empty() {
+                s.justification = Some(redacted.scrub(&src.text, reason));
+            }
+            s
+        }
+        Suppression::Baseline { file } => SarifSuppression::builder()
+            .kind(serde_json::Value::String("external".into()))
+            .justification(format!("accepted in the baseline {file}"))
+            .location(
+                Location::builder()
+                    .physical_location(
+                        PhysicalLocation::builder()
+                            .artifact_location(artifact(file))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build(),
+    };
+    vec![s]
+}
+
 fn sarif_result(
     file: &FileReport,
-    index: usize,
+    f: &Finding,
+    suppression: Option<&Suppression>,
     fingerprint: &str,
     redacted: &Redacted,
     rule_index: &HashMap<&str, usize>,
 ) -> SarifResult {
     let src = &file.source;
-    let f = &file.findings[index];
     let scrub = |s: &str| redacted.scrub(&src.text, s);
     let mut message = scrub(&f.message);
     if let Some(h) = &f.help {
@@ -237,6 +284,7 @@ fn sarif_result(
         .message(text(message))
         .locations(vec![primary])
         .partial_fingerprints(fingerprints)
+        .suppressions(suppressions(src, suppression, redacted))
         .build();
     if let Some(&i) = rule_index.get(f.code.as_str()) {
         b.rule_index = Some(i as i64);
@@ -309,9 +357,21 @@ pub fn render(result: &ScanResult, rules: &RuleSet) -> String {
     let mut results = Vec::new();
     for file in &result.files {
         let redacted = Redacted::new(&file.source.text, &file.secrets);
-        let prints = baseline::fingerprints_with(file, &redacted);
-        for (i, fp) in prints.iter().enumerate() {
-            results.push(sarif_result(file, i, fp, &redacted, &rule_index));
+        let (prints, suppressed_prints) = baseline::all_fingerprints(file, &redacted);
+        // Suppressed results merged into the reported ones by position, keeping the
+        // reported ones in their order.
+        let mut pending = file.suppressed.iter().zip(&suppressed_prints).peekable();
+        let mut all: Vec<(&Finding, Option<&Suppression>, &String)> = Vec::new();
+        for (f, fp) in file.findings.iter().zip(&prints) {
+            while let Some((s, sfp)) = pending.next_if(|(s, _)| s.finding.span.start < f.span.start)
+            {
+                all.push((&s.finding, Some(&s.by), sfp));
+            }
+            all.push((f, None, fp));
+        }
+        all.extend(pending.map(|(s, fp)| (&s.finding, Some(&s.by), fp)));
+        for (f, by, fp) in all {
+            results.push(sarif_result(file, f, by, fp, &redacted, &rule_index));
         }
     }
     let notifications: Vec<Notification> = result

@@ -111,3 +111,27 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Parses SARIF output and checks it against the vendored OASIS schema.
+pub fn assert_valid_sarif(text: &str) -> serde_json::Value {
+    let schema = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-2.1.0.json"),
+    )
+    .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let v: serde_json::Value = serde_json::from_str(text).expect("SARIF output is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF output violates the schema:\n{}",
+        errors.join("\n")
+    );
+    v
+}
