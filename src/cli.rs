@@ -120,6 +120,10 @@ pub struct CheckArgs {
     /// Also report calls in commented-out code (never fixed: shown with advice only).
     #[arg(long)]
     pub include_comments: bool,
+    /// With PATH `-` (standard input): the file name the text stands for. It picks the
+    /// language, the configuration (the nearest apimigrate.toml) and the path shown.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// Where user rule packs come from for `rules`, `explain` and `test-rules`: `--rules`,
@@ -752,6 +756,9 @@ fn apply_baseline(
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if reads_stdin(&args) {
+        return check_stdin(&args);
+    }
     let (mut result, checkers) = match run_scan(&args) {
         Ok(r) => r,
         Err(e) => {
@@ -774,6 +781,9 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn fix(args: FixArgs) -> ExitCode {
+    if reads_stdin(&args.common) {
+        return fix_stdin(&args);
+    }
     let common = &args.common;
     let (result, checkers) = match run_scan(common) {
         Ok(r) => r,
@@ -1068,4 +1078,199 @@ pub fn explain(rules: &RuleSet, code: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+// Standard input (`check -`, `fix -`): one text, named by --stdin-filename.
+
+/// Whether PATH is `-`.
+fn reads_stdin(args: &CheckArgs) -> bool {
+    args.paths.iter().any(|p| p.as_os_str() == "-")
+}
+
+/// Reads standard input as the file --stdin-filename names, with the checker of its
+/// configuration.
+fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), String> {
+    if args.paths.len() > 1 {
+        return Err("`-` (standard input) cannot be combined with other paths".into());
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest.to_vec(), true),
+        None => (bytes, false),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "standard input is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let name = args.stdin_filename.clone();
+    let language = name
+        .as_deref()
+        .and_then(crate::source::Language::of_path)
+        .or_else(|| {
+            crate::frontend::postman::sniff(&text).then_some(crate::source::Language::Postman)
+        })
+        .or_else(|| crate::source::Language::of_shebang(&text));
+    let Some(language) = language else {
+        return Err(match &name {
+            Some(n) => format!(
+                "--stdin-filename {}: not a kind of file apimigrate scans",
+                n.display()
+            ),
+            None => "cannot tell the language of standard input: name it with --stdin-filename (for example --stdin-filename src/jobs/offboard.ts)".into(),
+        });
+    };
+    let shown = name
+        .as_deref()
+        .map(crate::discover::display_path)
+        .unwrap_or_else(|| PathBuf::from("-"));
+    let base = base_rules(&args.rules)?;
+    let config = match &name {
+        Some(n) => config_file_for(args, n, &mut ConfigCache::new()),
+        None => config_file_for(args, Path::new("."), &mut ConfigCache::new()),
+    };
+    let checker = build_checker(args, &base, config.as_deref())?;
+    let mut source = SourceFile::new(shown, text, language);
+    source.bom = bom;
+    Ok((source, vec![(checker, args.paths.clone())]))
+}
+
+/// A scan result holding one checked text.
+fn single(report: crate::scan::FileReport) -> ScanResult {
+    ScanResult {
+        files_scanned: 1,
+        files: if report.is_empty() {
+            Vec::new()
+        } else {
+            vec![report]
+        },
+        ..ScanResult::default()
+    }
+}
+
+/// `check -`: reports on standard input like on a file.
+fn check_stdin(args: &CheckArgs) -> ExitCode {
+    let run = || -> Result<u8, String> {
+        let (source, checkers) = stdin_source(args)?;
+        let mut result = single(checkers[0].0.check_source(source));
+        apply_baseline(args, &mut result, &checkers)?;
+        let rules = run_rules(&checkers);
+        emit_outputs(args, &result, &rules, "")?;
+        emit(args, &render(args, &result, &rules))?;
+        Ok(exit_code(&result, args.fail_on))
+    };
+    match run() {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// `fix -`: writes the fixed text (or, with --diff, the diff) to standard output and
+/// nothing else; the report of what remains goes to standard error (or --output-file).
+fn fix_stdin(args: &FixArgs) -> ExitCode {
+    let common = &args.common;
+    let run = || -> Result<u8, String> {
+        let (source, checkers) = stdin_source(common)?;
+        let checker = &checkers[0].0;
+        let level = if args.unsafe_fixes {
+            FixLevel::Unsafe
+        } else {
+            FixLevel::Safe
+        };
+        let outcome = crate::fix::fix_source(checker, &source, level);
+        let shown = source.display_path();
+        let mut errors = Vec::new();
+        for d in &outcome.dropped {
+            errors.push(ScanError {
+                path: shown.clone(),
+                message: format!("{} fix dropped ({}): {}", d.code, d.title, d.reason),
+            });
+        }
+        if outcome.not_converged {
+            errors.push(ScanError {
+                path: shown.clone(),
+                message: format!(
+                    "fixes did not converge after {} passes; the text was fixed as far as they agreed",
+                    crate::fix::MAX_PASSES
+                ),
+            });
+        }
+        let fixed = SourceFile::new(source.path.clone(), outcome.fixed.clone(), source.language);
+        let report = checker.check_source(fixed);
+        let n = outcome.applied.len();
+        let summary = format!(
+            "{} {n} finding{}.",
+            if args.diff { "Would fix" } else { "Fixed" },
+            if n == 1 { "" } else { "s" }
+        );
+        let mut out = std::io::stdout().lock();
+        if args.diff {
+            let original = crate::redact::Redacted::new(
+                &outcome.original,
+                &checker
+                    .check_source(SourceFile::new(
+                        source.path.clone(),
+                        outcome.original.clone(),
+                        source.language,
+                    ))
+                    .secrets,
+            );
+            let diff = crate::fix::unified_diff(
+                &shown,
+                &original.text,
+                &crate::redact::Redacted::new(&outcome.fixed, &report.secrets).text,
+            );
+            out.write_all(diff.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("cannot write output: {e}"))?;
+            for e in &errors {
+                eprintln!("error: {}: {}", e.path, e.message);
+            }
+            eprintln!("{summary}");
+            return Ok(if !errors.is_empty() {
+                EXIT_ERROR
+            } else if outcome.changed() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            });
+        }
+        let mut text = Vec::new();
+        if source.bom {
+            text.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        text.extend_from_slice(outcome.fixed.as_bytes());
+        out.write_all(&text)
+            .and_then(|_| out.flush())
+            .map_err(|e| format!("cannot write output: {e}"))?;
+        let mut remaining = single(report);
+        remaining.errors = errors;
+        apply_baseline(common, &mut remaining, &checkers)?;
+        let rules = run_rules(&checkers);
+        let suffix = format!("{summary}\n");
+        emit_outputs(common, &remaining, &rules, &suffix)?;
+        let color = common.color == Color::Always;
+        let mut report = render_as(common.format, common, &remaining, &rules, color);
+        if common.format == Format::Human {
+            report.push_str(&suffix);
+        }
+        match &common.output_file {
+            Some(path) => write_file(path, &report)?,
+            None => eprint!("{report}"),
+        }
+        Ok(exit_code(&remaining, common.fail_on))
+    };
+    match run() {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
 }
