@@ -186,6 +186,20 @@ pub enum Format {
     Github,
     /// JUnit XML (CI test-report views).
     Junit,
+    /// GitLab Code Quality report (merge request widget).
+    Gitlab,
+    /// reviewdog Diagnostic Format, with fixes as suggestions.
+    Rdjson,
+    /// One JSON finding per line.
+    JsonLines,
+}
+
+impl Format {
+    /// Whether the format has no place for paths that could not be scanned (they are
+    /// then printed on standard error).
+    fn lacks_errors(self) -> bool {
+        matches!(self, Format::Gitlab | Format::Rdjson | Format::JsonLines)
+    }
 }
 
 /// One `--output FORMAT=FILE`.
@@ -200,7 +214,7 @@ fn parse_output(s: &str) -> Result<OutputTarget, String> {
         .split_once('=')
         .ok_or_else(|| format!("`{s}` is not FORMAT=FILE (for example sarif=apimigrate.sarif)"))?;
     let format = Format::from_str(name.trim(), true).map_err(|_| {
-        format!("unknown format `{name}` in --output; expected one of human, json, sarif, github, junit")
+        format!("unknown format `{name}` in --output; expected one of human, json, sarif, github, junit, gitlab, rdjson, json-lines")
     })?;
     if file.is_empty() {
         return Err(format!("--output {s}: the file name is missing"));
@@ -647,6 +661,19 @@ fn render_as(
         Format::Sarif => report::sarif::render(result, rules),
         Format::Github => report::github::render(result),
         Format::Junit => report::junit::render(result),
+        Format::Gitlab => report::gitlab::render(result),
+        Format::Rdjson => report::rdjson::render(result, rules),
+        Format::JsonLines => report::jsonl::render(result),
+    }
+}
+
+/// Prints the paths that could not be scanned on standard error when the format on
+/// standard output cannot hold them.
+fn errors_to_stderr(args: &CheckArgs, result: &ScanResult) {
+    if args.format.lacks_errors() {
+        for e in &result.errors {
+            eprintln!("error: {}: {}", e.path, e.message);
+        }
     }
 }
 
@@ -771,8 +798,18 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_ERROR);
     }
     let rules = run_rules(&checkers);
-    let written = emit_outputs(&args, &result, &rules, "")
-        .and_then(|_| emit(&args, &render(&args, &result, &rules)));
+    errors_to_stderr(&args, &result);
+    let written = emit_outputs(&args, &result, &rules, "").and_then(|_| {
+        if args.format == Format::JsonLines && args.output_file.is_none() {
+            // Line by line, as the findings are rendered.
+            let mut out = std::io::stdout().lock();
+            report::jsonl::write(&result, &mut out)
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("cannot write output: {e}"))
+        } else {
+            emit(&args, &render(&args, &result, &rules))
+        }
+    });
     if let Err(e) = written {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_ERROR);
@@ -924,6 +961,7 @@ fn fix(args: FixArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_ERROR);
     }
+    errors_to_stderr(common, &remaining);
     let mut text = render(common, &remaining, &rules);
     if common.format == Format::Human {
         text.push_str(&suffix);

@@ -451,7 +451,16 @@ fn secrets_are_redacted_in_every_format() {
         "sk_live_51HqLyjWDarjtT1zdp7dc",
     ];
     let dir = tempfile::tempdir().unwrap();
-    for format in ["sarif", "github", "junit", "json", "human"] {
+    for format in [
+        "sarif",
+        "github",
+        "junit",
+        "json",
+        "human",
+        "gitlab",
+        "rdjson",
+        "json-lines",
+    ] {
         let file = dir.path().join(format!("out.{format}"));
         let (code, stdout, _) = apimigrate(&[
             "check",
@@ -515,5 +524,241 @@ fn the_schema_check_is_not_vacuous() {
             {"region": {"startLine": 0}}}]}]}]}),
     ] {
         assert!(!validator.is_valid(&bad), "{bad}");
+    }
+}
+
+fn gitlab_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string("tests/schemas/gitlab-code-quality.json").unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the GitLab schema compiles")
+}
+
+fn check_format(format: &str, path: &str) -> (i32, String) {
+    let (code, stdout, stderr) = apimigrate(&["check", "--format", format, path]);
+    assert!(
+        code == 0 || code == 1,
+        "{format} {path}: exit {code}: {stderr}"
+    );
+    (code, stdout)
+}
+
+const FORMAT_FIXTURES: [&str; 6] = [
+    "fixtures/js/RSA001.js",
+    "fixtures/js/LRN001.js",
+    "fixtures/js/API900.js",
+    "fixtures/python/suppressions.py",
+    "fixtures/postman/offboarding_v21.postman_collection.json",
+    "fixtures/js/lookalikes.js",
+];
+
+#[test]
+fn gitlab_code_quality_is_schema_valid_and_matches_json() {
+    let validator = gitlab_validator();
+    for fixture in FORMAT_FIXTURES {
+        let (_, stdout) = check_format("gitlab", fixture);
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{fixture}:\n{}", errors.join("\n"));
+        let issues = v.as_array().unwrap();
+        let json = json_findings(fixture);
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(issues.len(), findings.len(), "{fixture}");
+        for (i, f) in issues.iter().zip(findings) {
+            assert_eq!(i["check_name"], f["code"]);
+            assert_eq!(i["fingerprint"], f["fingerprint"]);
+            assert_eq!(i["location"]["path"], f["path"]);
+            assert_eq!(i["location"]["lines"]["begin"], f["start"]["line"]);
+            assert_eq!(i["location"]["lines"]["end"], f["end"]["line"]);
+            let severity = match f["severity"].as_str().unwrap() {
+                "error" => "major",
+                "warning" => "minor",
+                _ => "info",
+            };
+            assert_eq!(i["severity"], severity);
+            assert!(i["description"]
+                .as_str()
+                .unwrap()
+                .contains(f["message"].as_str().unwrap()));
+        }
+        // GitLab shows only one issue per fingerprint.
+        let unique: BTreeSet<&str> = issues
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap())
+            .collect();
+        assert_eq!(unique.len(), issues.len(), "{fixture}");
+    }
+}
+
+#[test]
+fn the_gitlab_schema_check_is_not_vacuous() {
+    let validator = gitlab_validator();
+    let issue = serde_json::json!({"description": "d", "check_name": "X1", "fingerprint": "f",
+        "severity": "minor", "location": {"path": "a.js", "lines": {"begin": 1}}});
+    assert!(validator.is_valid(&serde_json::json!([issue])));
+    for (key, value) in [
+        ("severity", serde_json::json!("warning")),
+        (
+            "location",
+            serde_json::json!({"path": "./a.js", "lines": {"begin": 1}}),
+        ),
+        ("location", serde_json::json!({"path": "a.js"})),
+        (
+            "location",
+            serde_json::json!({"path": "a.js", "lines": {"begin": 0}}),
+        ),
+        ("fingerprint", serde_json::json!("")),
+    ] {
+        let mut bad = issue.clone();
+        bad[key] = value;
+        assert!(!validator.is_valid(&serde_json::json!([bad])), "{bad}");
+    }
+    let mut missing = issue.clone();
+    missing.as_object_mut().unwrap().remove("check_name");
+    assert!(!validator.is_valid(&serde_json::json!([missing])));
+}
+
+#[test]
+fn rdjson_has_ranges_codes_and_fixes_as_suggestions() {
+    for fixture in FORMAT_FIXTURES {
+        let (_, stdout) = check_format("rdjson", fixture);
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(v["source"]["name"], "apimigrate");
+        let diagnostics = v["diagnostics"].as_array().unwrap();
+        let json = json_findings(fixture);
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(diagnostics.len(), findings.len(), "{fixture}");
+        for (d, f) in diagnostics.iter().zip(findings) {
+            assert_eq!(d["code"]["value"], f["code"]);
+            assert_eq!(d["location"]["path"], f["path"]);
+            let range = &d["location"]["range"];
+            assert_eq!(range["start"]["line"], f["start"]["line"]);
+            assert_eq!(range["end"]["line"], f["end"]["line"]);
+            let severity = f["severity"].as_str().unwrap().to_uppercase();
+            assert_eq!(d["severity"], severity);
+            assert!(d["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(f["message"].as_str().unwrap()));
+            // Every edit of a safe or unsafe fix is a suggestion; manual advice is none.
+            let edits = match f["fix"]["applicability"].as_str() {
+                Some("safe") | Some("unsafe") => f["fix"]["edits"].as_array().unwrap().len(),
+                _ => 0,
+            };
+            let suggestions = d["suggestions"].as_array().map_or(0, |s| s.len());
+            assert_eq!(suggestions, edits, "{fixture}: {d}");
+        }
+    }
+    // RSA001's safe fix: a suggestion that replaces `'true'` by `true`.
+    let (_, stdout) = check_format("rdjson", "fixtures/js/RSA001.js");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"]["value"] == "RSA001")
+        .unwrap();
+    let s = &d["suggestions"][0];
+    assert_eq!(s["text"], "true");
+    let text = std::fs::read_to_string("fixtures/js/RSA001.js").unwrap();
+    let line = text
+        .lines()
+        .nth(s["range"]["start"]["line"].as_u64().unwrap() as usize - 1)
+        .unwrap();
+    let start = s["range"]["start"]["column"].as_u64().unwrap() as usize - 1;
+    let end = s["range"]["end"]["column"].as_u64().unwrap() as usize - 1;
+    assert_eq!(&line[start..end], "'true'");
+    // A rule with a web reference links it.
+    let (_, stdout) = check_format("rdjson", "fixtures/js/LRN001.js");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://"))));
+}
+
+#[test]
+fn rdjson_columns_count_utf8_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "const é = '✓🙂'; axios.delete(`https://app.360learning.com/api/v1/users/${id}`, { params: { company: process.env.C, apiKey: process.env.K } });\n";
+    std::fs::write(dir.path().join("a.js"), text).unwrap();
+    let (_, stdout, _) = run_in(dir.path(), &["check", "--format", "rdjson", "a.js"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let range = &v["diagnostics"][0]["location"]["range"];
+    assert_eq!(
+        range["start"]["column"].as_u64().unwrap() as usize,
+        text.find("axios").unwrap() + 1
+    );
+    assert_eq!(
+        range["end"]["column"].as_u64().unwrap() as usize,
+        text.find(");\n").unwrap() + 2
+    );
+}
+
+#[test]
+fn json_lines_are_the_json_findings_one_per_line() {
+    for fixture in FORMAT_FIXTURES {
+        let (_, stdout) = check_format("json-lines", fixture);
+        let json = json_findings(fixture);
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+            .collect();
+        assert_eq!(
+            &serde_json::Value::Array(lines),
+            &json["findings"],
+            "{fixture}"
+        );
+        assert!(stdout.is_empty() || stdout.ends_with('\n'));
+    }
+}
+
+#[test]
+fn new_formats_work_with_output_and_report_unscanned_paths_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let gitlab = dir.path().join("gl-code-quality-report.json");
+    let rdjson = dir.path().join("report.rdjson");
+    let lines = dir.path().join("report.jsonl");
+    let (code, stdout, _) = apimigrate(&[
+        "check",
+        "--format",
+        "github",
+        "--output",
+        &format!("gitlab={}", gitlab.display()),
+        "--output",
+        &format!("rdjson={}", rdjson.display()),
+        "--output",
+        &format!("json-lines={}", lines.display()),
+        "fixtures/js/RSA001.js",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("::"));
+    let n = json_findings("fixtures/js/RSA001.js")["findings"]
+        .as_array()
+        .unwrap()
+        .len();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let gl: serde_json::Value = serde_json::from_str(&read(&gitlab)).unwrap();
+    assert_eq!(gl.as_array().unwrap().len(), n);
+    let rd: serde_json::Value = serde_json::from_str(&read(&rdjson)).unwrap();
+    assert_eq!(rd["diagnostics"].as_array().unwrap().len(), n);
+    assert_eq!(read(&lines).lines().count(), n);
+    // A path that cannot be scanned has no place in these formats: standard error.
+    for format in ["gitlab", "rdjson", "json-lines"] {
+        let (code, stdout, stderr) = apimigrate(&["check", "--format", format, "no/such/file.js"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains("error: no/such/file.js"),
+            "{format}: {stderr}"
+        );
+        assert!(!stdout.contains("no/such"), "{format}: {stdout}");
     }
 }

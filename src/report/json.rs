@@ -18,7 +18,7 @@ struct Output<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(super) struct JsonFinding<'a> {
     code: &'a str,
     name: &'a str,
     vendor: &'a str,
@@ -65,7 +65,7 @@ struct JsonSummary {
     baselined: usize,
 }
 
-fn finding<'a>(
+pub(super) fn finding<'a>(
     file: &'a FileReport,
     f: &'a Finding,
     fingerprint: String,

@@ -2,9 +2,12 @@
 //! writes it; all of them redact secrets.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod jsonl;
 pub mod junit;
+pub mod rdjson;
 pub mod sarif;
 
 use crate::finding::Suppression;
