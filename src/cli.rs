@@ -76,6 +76,10 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (and report none of them).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since REF (from the merge base of REF and
+    /// HEAD to the working tree; untracked files count as changed), using git.
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
     /// Rewrite the --baseline file without the entries that no longer match a finding.
     #[arg(long, requires = "baseline", conflicts_with = "write_baseline")]
     pub prune_baseline: bool,
@@ -782,6 +786,23 @@ fn apply_baseline(
     Ok(())
 }
 
+/// `--diff-base REF`: leaves out the findings on lines unchanged since REF.
+fn apply_diff_base(args: &CheckArgs, result: &mut ScanResult) -> Result<(), String> {
+    let Some(base) = &args.diff_base else {
+        return Ok(());
+    };
+    let changes = crate::diff::ChangedLines::since(base)?;
+    let hidden = changes.filter(result);
+    if hidden > 0 && args.format == Format::Human && !args.quiet {
+        eprintln!(
+            "{hidden} finding{} on lines unchanged since {base} {} not shown.",
+            if hidden == 1 { "" } else { "s" },
+            if hidden == 1 { "is" } else { "are" }
+        );
+    }
+    Ok(())
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     if reads_stdin(&args) {
         return check_stdin(&args);
@@ -793,7 +814,9 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if let Err(e) = apply_baseline(&args, &mut result, &checkers) {
+    if let Err(e) = apply_baseline(&args, &mut result, &checkers)
+        .and_then(|_| apply_diff_base(&args, &mut result))
+    {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_ERROR);
     }
@@ -951,7 +974,9 @@ fn fix(args: FixArgs) -> ExitCode {
             EXIT_CLEAN
         });
     }
-    if let Err(e) = apply_baseline(common, &mut remaining, &checkers) {
+    if let Err(e) = apply_baseline(common, &mut remaining, &checkers)
+        .and_then(|_| apply_diff_base(common, &mut remaining))
+    {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_ERROR);
     }
@@ -1130,6 +1155,11 @@ fn reads_stdin(args: &CheckArgs) -> bool {
 fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), String> {
     if args.paths.len() > 1 {
         return Err("`-` (standard input) cannot be combined with other paths".into());
+    }
+    if args.diff_base.is_some() {
+        return Err(
+            "--diff-base compares files with git; it does not apply to standard input".into(),
+        );
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)

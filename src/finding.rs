@@ -114,6 +114,9 @@ pub enum Suppression {
     InSource { comment: Span, reason: String },
     /// An entry of the baseline file (its path as shown to the user).
     Baseline { file: String },
+    /// On lines that did not change since the `--diff-base` revision: out of the gate's
+    /// scope, so not reported and not shown as suppressed either.
+    Unchanged { base: String },
 }
 
 /// A finding that a suppression or the baseline keeps out of the report: the exit code

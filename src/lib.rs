@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod call;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod finding;
 pub mod fix;

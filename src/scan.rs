@@ -49,6 +49,8 @@ pub struct ScanResult {
     pub errors: Vec<ScanError>,
     pub files_scanned: usize,
     pub files_skipped: usize,
+    /// The `--diff-base` revision, when the report is limited to lines changed since it.
+    pub diff_base: Option<String>,
 }
 
 impl ScanResult {

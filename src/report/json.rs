@@ -63,6 +63,10 @@ struct JsonSummary {
     suppressed: usize,
     /// Findings the baseline accepts (not in `findings`).
     baselined: usize,
+    /// With --diff-base: findings on lines unchanged since that revision (not in
+    /// `findings`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unchanged: Option<usize>,
 }
 
 pub(super) fn finding<'a>(
@@ -131,6 +135,7 @@ pub fn render(result: &ScanResult) -> String {
             by_code: s.by_code,
             suppressed: s.suppressed,
             baselined: s.baselined,
+            unchanged: result.diff_base.is_some().then_some(s.unchanged),
         },
     };
     let mut text = serde_json::to_string_pretty(&out).expect("JSON output serialises");

@@ -25,6 +25,8 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings the baseline accepts.
     pub baselined: usize,
+    /// Findings on lines unchanged since the `--diff-base` revision.
+    pub unchanged: usize,
 }
 
 impl Summary {
@@ -43,13 +45,16 @@ impl Summary {
         }
         let mut suppressed = 0;
         let mut baselined = 0;
+        let mut unchanged = 0;
         for (_, s) in result.suppressed() {
             match s.by {
                 Suppression::InSource { .. } => suppressed += 1,
                 Suppression::Baseline { .. } => baselined += 1,
+                Suppression::Unchanged { .. } => unchanged += 1,
             }
         }
         Summary {
+            unchanged,
             suppressed,
             baselined,
             files_scanned: result.files_scanned,

@@ -229,6 +229,8 @@ fn suppressions(
             }
             s
         }
+        // Not in the log at all (see `render`).
+        Suppression::Unchanged { .. } => return Vec::new(),
         Suppression::Baseline { file } => SarifSuppression::builder()
             .kind(serde_json::Value::String("external".into()))
             .justification(format!("accepted in the baseline {file}"))
@@ -360,7 +362,13 @@ pub fn render(result: &ScanResult, rules: &RuleSet) -> String {
         let (prints, suppressed_prints) = baseline::all_fingerprints(file, &redacted);
         // Suppressed results merged into the reported ones by position, keeping the
         // reported ones in their order.
-        let mut pending = file.suppressed.iter().zip(&suppressed_prints).peekable();
+        // Findings on lines a --diff-base run leaves out are not results at all.
+        let mut pending = file
+            .suppressed
+            .iter()
+            .zip(&suppressed_prints)
+            .filter(|(s, _)| !matches!(s.by, Suppression::Unchanged { .. }))
+            .peekable();
         let mut all: Vec<(&Finding, Option<&Suppression>, &String)> = Vec::new();
         for (f, fp) in file.findings.iter().zip(&prints) {
             while let Some((s, sfp)) = pending.next_if(|(s, _)| s.finding.span.start < f.span.start)
