@@ -209,14 +209,27 @@ fn scheme_len(text: &str, named: bool) -> Option<usize> {
 /// A value under a secret name that reads as a sentence (a label, a validation
 /// message) rather than a pass phrase: `Password is required`, `Enter your API key.`
 fn reads_as_prose(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    secret_name_re().is_match(value)
-        || value.ends_with(['.', '!', '?', ':'])
-        || [
-            "required", "enter ", "invalid", "must ", "please", "missing",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
+    const PROSE: &[&str] = &[
+        "password",
+        "passwords",
+        "key",
+        "keys",
+        "token",
+        "tokens",
+        "secret",
+        "secrets",
+        "api",
+        "required",
+        "enter",
+        "invalid",
+        "must",
+        "please",
+        "missing",
+        "your",
+        "is",
+    ];
+    value.ends_with(['.', '!', '?', ':'])
+        || words(value).iter().any(|w| PROSE.contains(&w.as_str()))
 }
 
 /// Byte range (within `text`) of the credential in a literal value: after a
@@ -601,6 +614,8 @@ mod tests {
             credential("correct horse battery staple", true),
             Some((0, 28))
         );
+        // Secret-looking letters inside a word do not make a sentence.
+        assert_eq!(credential("hexur fjwtrilc jtpq", true), Some((0, 19)));
         assert_eq!(
             credential("https://login.example.com/oauth/token", true),
             None
