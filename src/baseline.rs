@@ -13,7 +13,10 @@
 //! - `normalised-text` is the source text of the finding's primary span (the call, or
 //!   the suppression comment for API900) with secrets replaced by `***` and formatting
 //!   removed: whitespace dropped (one space kept between two word characters), single
-//!   quotes read as double quotes, trailing commas before `)`, `]`, `}` dropped;
+//!   quotes read as double quotes, trailing commas before `)`, `]`, `}` dropped. A span
+//!   that holds nothing but a secret (API002 points at the credential literal) is read
+//!   with the rest of its line (`const API_KEY = "***";`), so that two credentials of a
+//!   file are told apart by where they are written, not by their order;
 //! - `occurrence` is the index of the finding among the findings of the same file with
 //!   the same code and normalised text, in source order (two identical calls in one file
 //!   are two entries); findings silenced by an inline suppression or the baseline count
@@ -126,7 +129,14 @@ pub fn all_fingerprints(file: &FileReport, redacted: &Redacted) -> (Vec<String>,
     for i in order {
         let f = all[i];
         let span = redacted.map_span(&f.span);
-        let text = redacted.text.get(span).unwrap_or("");
+        let mut text = redacted.text.get(span.clone()).unwrap_or("");
+        if text.trim_matches(['"', '\'', '`']) == crate::redact::MASK {
+            let start = redacted.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let end = redacted.text[span.end..]
+                .find('\n')
+                .map_or(redacted.text.len(), |i| span.end + i);
+            text = &redacted.text[start..end];
+        }
         let norm = normalise(text);
         let n = seen.entry((f.code.clone(), norm.clone())).or_insert(0);
         out[i] = fingerprint(&f.code, &path, &norm, *n);

@@ -906,13 +906,9 @@ fn fix(args: FixArgs) -> ExitCode {
             fixed_findings += outcome.applied.len();
             if args.diff {
                 // The diff shows code around the changes: secrets are masked on both
-                // sides (the fixed text's are found by checking it).
-                let fixed_source = crate::source::SourceFile::new(
-                    file.source.path.clone(),
-                    outcome.fixed.clone(),
-                    file.source.language,
-                );
-                let fixed_secrets = checker.check_source(fixed_source).secrets;
+                // sides (the fixed text's are found by checking it, and keep what was
+                // a secret before the fix).
+                let fixed_secrets = fixed_secrets(checker, &file, &outcome.fixed);
                 diff.push_str(&crate::fix::unified_diff(
                     &shown,
                     &crate::redact::Redacted::new(&outcome.original, &file.secrets).text,
@@ -944,7 +940,12 @@ fn fix(args: FixArgs) -> ExitCode {
             outcome.fixed.clone(),
             file.source.language,
         );
-        let report = checker.check_source(source);
+        let mut report = checker.check_source(source);
+        report.secrets.extend(crate::secrets::occurrences(
+            &file.source.text,
+            &file.secrets,
+            &report.source.text,
+        ));
         if !report.is_empty() {
             remaining.files.push(report);
         }
@@ -1341,4 +1342,26 @@ fn fix_stdin(args: &FixArgs) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// The secrets of a fixed text: what checking it finds, and every occurrence of what
+/// was a secret in the file before the fix (a rewrite may drop the parameter that made
+/// a constant look secret).
+fn fixed_secrets(
+    checker: &crate::scan::Checker,
+    file: &crate::scan::FileReport,
+    fixed: &str,
+) -> Vec<crate::call::Span> {
+    let source = SourceFile::new(
+        file.source.path.clone(),
+        fixed.to_string(),
+        file.source.language,
+    );
+    let mut secrets = checker.check_source(source).secrets;
+    secrets.extend(crate::secrets::occurrences(
+        &file.source.text,
+        &file.secrets,
+        fixed,
+    ));
+    secrets
 }

@@ -18,5 +18,6 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod secrets;
 pub mod source;
 pub mod suppress;

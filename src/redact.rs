@@ -65,17 +65,23 @@ impl Redacted {
         start..end
     }
 
-    /// Replaces any secret text that appears verbatim in `s` (for messages and fix
-    /// contents built from source text).
+    /// Replaces any secret of the file that appears verbatim in `s`, and any secret
+    /// the text pass finds in `s` itself (for messages, labels, fix contents and
+    /// titles built from source text).
     pub fn scrub(&self, original: &str, s: &str) -> String {
         let mut out = s.to_string();
-        for span in &self.spans {
-            let secret = &original[span.clone()];
-            if secret.len() >= 4 {
-                out = out.replace(secret, MASK);
-            }
+        let mut secrets: Vec<&str> = self
+            .spans
+            .iter()
+            .filter_map(|span| original.get(span.clone()))
+            .filter(|secret| secret.len() >= 4)
+            .collect();
+        // Longest first: a secret that contains another is replaced whole.
+        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+        for secret in secrets {
+            out = out.replace(secret, MASK);
         }
-        out
+        crate::secrets::mask_text(&out)
     }
 }
 

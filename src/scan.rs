@@ -241,11 +241,12 @@ impl Checker {
                 if findings.is_empty() {
                     return Outcome::Clean;
                 }
+                let secrets = crate::secrets::scan_text(&source.text);
                 Outcome::Report(FileReport {
                     source,
                     findings,
                     suppressed: Vec::new(),
-                    secrets: Vec::new(),
+                    secrets,
                 })
             }
         }
@@ -273,15 +274,17 @@ impl Checker {
             findings,
             extraction.syntax_error.is_none(),
         );
+        // What the front end knows by name, plus what the text shows by shape.
         let mut secrets = engine::secret_spans(&extraction);
+        secrets.extend(crate::secrets::scan_text(&source.text));
         if self.config.include_comments {
             let (more, more_secrets) = self.check_comments(&source);
             findings.extend(more);
             findings.sort_by_key(|f| (f.span.start, f.span.end));
             secrets.extend(more_secrets);
-            secrets.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
-            secrets.dedup();
         }
+        secrets.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        secrets.dedup();
         FileReport {
             source,
             findings,

@@ -126,6 +126,50 @@ fn fingerprints_do_not_depend_on_secret_values() {
     assert_eq!(a, b);
 }
 
+/// API002 points at the credential literal (whose text is only `***`): its
+/// fingerprint reads the literal's line, so a credential added above does not shift
+/// the entries of the others.
+#[test]
+fn credential_fingerprints_survive_a_new_credential_above() {
+    let file = |keys: &[(&str, &str)]| {
+        let mut s = String::from(
+            "const axios = require('axios');\nconst LRN = 'https://acme.360learning.com';\n",
+        );
+        for (name, key) in keys {
+            s.push_str(&format!("const {name} = '{key}';\n"));
+        }
+        for (i, (name, _)) in keys.iter().enumerate() {
+            s.push_str(&format!(
+                "function f{i}(id) {{\n  return axios.delete(`${{LRN}}/api/v1/users/${{id}}`, {{ params: {{ company: 'acme', apiKey: {name} }} }});\n}}\n"
+            ));
+        }
+        s
+    };
+    let api002 = |text: &str| -> Vec<String> {
+        let report = common::checker().check_source(SourceFile::new(
+            "src/a.js".into(),
+            text.into(),
+            Language::JavaScript,
+        ));
+        let prints = baseline::fingerprints(&report);
+        report
+            .findings
+            .iter()
+            .zip(prints)
+            .filter(|(f, _)| f.code == "API002")
+            .map(|(_, p)| p)
+            .collect()
+    };
+    let before = api002(&file(&[("KEY_B", "k-2222222222")]));
+    assert_eq!(before.len(), 1);
+    let after = api002(&file(&[
+        ("KEY_A", "k-1111111111"),
+        ("KEY_B", "k-2222222222"),
+    ]));
+    assert_eq!(after.len(), 2);
+    assert!(after.contains(&before[0]), "{before:?} not in {after:?}");
+}
+
 #[test]
 fn a_baseline_makes_check_pass_and_new_findings_still_fail() {
     let dir = tempfile::tempdir().unwrap();

@@ -387,8 +387,9 @@ fn include_comments_reports_commented_out_calls_without_fixes() {
         found,
         [
             want("purge.js", 2, "AUR001"),
-            want("purge.py", 6, "API002"),
             want("purge.py", 6, "LRN004"),
+            // At the credential literal.
+            want("purge.py", 8, "API002"),
         ]
     );
 }

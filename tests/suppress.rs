@@ -382,3 +382,27 @@ fn suppressed_findings_are_kept_with_the_written_reason() {
     // Silenced findings are not reported.
     assert!(check(&js).is_empty(), "{:?}", check(&js));
 }
+
+/// API002 is reported at the credential literal, so that is where its suppression goes;
+/// one there covers every call that sends the credential.
+#[test]
+fn a_credential_is_suppressed_at_its_definition() {
+    let call = "axios.delete(`https://acme.360learning.com/api/v1/users/${id}`, { params: { company: 'acme', apiKey: KEY } });";
+    let text = |suppression: &str| {
+        format!("const KEY = 'k-5a1f0c9e7b2d';{suppression}\nfunction a(id) {{ {call} }}\nfunction b(id) {{ {call} }}\n")
+    };
+    assert_eq!(
+        check(&text("")),
+        [
+            (1, "API002".to_string()),
+            (2, "LRN004".to_string()),
+            (3, "LRN004".to_string())
+        ]
+    );
+    assert_eq!(
+        codes(&check(&text(
+            " // apimigrate: ignore[API002] rotated, test tenant"
+        ))),
+        ["LRN004", "LRN004"]
+    );
+}

@@ -65,6 +65,13 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// `C:/…`: a drive letter, a colon and a separator. `a:b.js` is a relative file name
+/// with a colon in it.
+fn is_drive_path(unix: &str) -> bool {
+    let b = unix.as_bytes();
+    b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/'
+}
+
 /// An artifact location: relative paths against `%SRCROOT%`, absolute ones as `file:` URIs.
 fn artifact(path: &str) -> ArtifactLocation {
     let unix = path.replace('\\', "/");
@@ -72,7 +79,7 @@ fn artifact(path: &str) -> ArtifactLocation {
         ArtifactLocation::builder()
             .uri(format!("file://{}", encode_path(&unix)))
             .build()
-    } else if unix.len() > 2 && unix.as_bytes()[1] == b':' {
+    } else if is_drive_path(&unix) {
         // A Windows drive path.
         ArtifactLocation::builder()
             .uri(format!("file:///{}", encode_path(&unix)))
@@ -443,5 +450,15 @@ mod tests {
         let a = artifact("/tmp/x.js");
         assert_eq!(a.uri.as_deref(), Some("file:///tmp/x.js"));
         assert!(a.uri_base_id.is_none());
+        let a = artifact("C:\\src\\x.js");
+        assert_eq!(a.uri.as_deref(), Some("file:///C%3A/src/x.js"));
+        assert!(a.uri_base_id.is_none());
+    }
+
+    #[test]
+    fn a_colon_in_a_file_name_stays_relative_to_srcroot() {
+        let a = artifact("a:b.js");
+        assert_eq!(a.uri.as_deref(), Some("a%3Ab.js"));
+        assert_eq!(a.uri_base_id.as_deref(), Some(SRCROOT));
     }
 }

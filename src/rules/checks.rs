@@ -156,47 +156,8 @@ pub fn segment_identifies_by_name(seg: &Segment, username: bool) -> bool {
     })
 }
 
-/// Parameter, header and binding names that hold credentials.
-pub fn is_secret_name(name: &str) -> bool {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(api[_-]?key|apikey|secret|password|passwd|^pwd$|token|session[_-]?key|^authorization$|^x-api-key$)",
-        )
-        .unwrap()
-    })
-    .is_match(name)
-}
-
-/// A value that is a stand-in rather than a credential: empty, `{{var}}`, `<your key>`,
-/// `${VAR}`, `***`, `xxxx`.
-pub fn is_placeholder(value: &str) -> bool {
-    let v = value.trim();
-    v.is_empty()
-        || v.contains("{{")
-        || (v.starts_with('<') && v.ends_with('>'))
-        || v.starts_with('$')
-        || v.chars()
-            .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
-}
-
-/// For an `Authorization`-style value: the credential part of `Bearer xyz` / `Basic xyz`,
-/// as a byte range inside `value`.
-pub fn scheme_credential(value: &str) -> Option<std::ops::Range<usize>> {
-    let lower = value.to_ascii_lowercase();
-    for scheme in ["bearer ", "basic ", "token "] {
-        if lower.starts_with(scheme) {
-            let rest = &value[scheme.len()..];
-            let lead = rest.len() - rest.trim_start().len();
-            let start = scheme.len() + lead;
-            if is_placeholder(&value[start..]) {
-                return None;
-            }
-            return Some(start..value.len());
-        }
-    }
-    None
-}
+// What a secret is lives in one place for every front end, rule and reporter.
+pub use crate::secrets::{is_placeholder, is_secret_name, scheme_credential};
 
 #[cfg(test)]
 mod tests {

@@ -219,6 +219,8 @@ pub fn check_file(
     // Rewrites are rendered together after the rules ran: the front end then reads the
     // file once for all of them.
     let mut pending: Vec<(usize, usize, rewrite::CallRewrite, &super::model::FixSpec)> = Vec::new();
+    // Findings of rules about a literal credential, with the call that sends it.
+    let mut about_literals: Vec<(usize, usize)> = Vec::new();
     for (view_index, view) in views.iter().enumerate() {
         let cx = CallContext {
             view,
@@ -248,6 +250,9 @@ pub fn check_file(
                     pending.push((findings.len(), view_index, rw, spec));
                 }
                 reported.push(&rule.rule.code);
+                if literal_credential_label(rule).is_some() {
+                    about_literals.push((findings.len(), view_index));
+                }
                 findings.push(finding);
             }
         }
@@ -264,10 +269,124 @@ pub fn check_file(
             findings[*index].fix = Some(fix);
         }
     }
+    let mut findings = one_per_literal(rules, findings, &about_literals, &views, file);
     // A base-URL constant shared by several calls is one problem, not several.
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert((f.code.clone(), f.span.clone())));
     findings.sort_by_key(|f| (f.span.start, f.code.clone()));
+    findings
+}
+
+/// For a rule with a `literal-credential` condition: its label, if any (`Some(None)`
+/// when it has the condition without a label).
+fn literal_credential_label(rule: &CompiledRule) -> Option<Option<&str>> {
+    rule.rule.matcher.when.iter().find_map(|c| match c {
+        Condition::LiteralCredential { label } => Some(label.as_deref()),
+        _ => None,
+    })
+}
+
+/// Calls further than this many lines from a credential are named in the help line
+/// rather than labelled, so the code frame stays short.
+const NEAR_LINES: usize = 6;
+
+/// A credential is one problem however many calls send it: the findings of rules about
+/// a literal credential (`about`: finding index and the call's view) become one finding
+/// per literal, at the literal (where it must be removed, and where a suppression or a
+/// baseline entry points), with the nearby calls that send it as labels and the others
+/// named by line in the help.
+fn one_per_literal(
+    rules: &RuleSet,
+    mut findings: Vec<Finding>,
+    about: &[(usize, usize)],
+    views: &[CallView],
+    file: &SourceFile,
+) -> Vec<Finding> {
+    if about.is_empty() {
+        return findings;
+    }
+    struct Group {
+        template: Finding,
+        what: &'static str,
+        calls: Vec<Span>,
+    }
+    let mut groups: Vec<((String, usize, usize), Group)> = Vec::new();
+    for &(index, view) in about {
+        let template = &findings[index];
+        for (span, what) in credential_spans(&views[view]) {
+            let key = (template.code.clone(), span.start, span.end);
+            let call = views[view].call.span.clone();
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, g)) => {
+                    if !g.calls.contains(&call) {
+                        g.calls.push(call);
+                    }
+                }
+                None => groups.push((
+                    key,
+                    Group {
+                        template: template.clone(),
+                        what,
+                        calls: vec![call],
+                    },
+                )),
+            }
+        }
+    }
+    let taken: std::collections::HashSet<usize> = about.iter().map(|(i, _)| *i).collect();
+    let mut index = 0;
+    findings.retain(|_| {
+        index += 1;
+        !taken.contains(&(index - 1))
+    });
+    for ((code, start, end), g) in groups {
+        let literal_line = file.position(start).line;
+        let mut labels = Vec::new();
+        let mut far = Vec::new();
+        let mut calls = g.calls;
+        calls.sort_by_key(|c| c.start);
+        for call in calls {
+            // The call's first line: enough to show which request it is.
+            let line_end = file.text[call.start..call.end]
+                .find('\n')
+                .map_or(call.end, |i| call.start + i);
+            let head = call.start..line_end.max(call.start + 1).min(call.end);
+            let line = file.position(head.start).line;
+            if line.abs_diff(literal_line) <= NEAR_LINES {
+                labels.push(Label {
+                    span: head,
+                    message: "sent by this call".to_string(),
+                });
+            } else {
+                far.push(line);
+            }
+        }
+        let mut help = g.template.help.clone();
+        if !far.is_empty() {
+            far.dedup();
+            let lines: Vec<String> = far.iter().map(|l| l.to_string()).collect();
+            let (s, list) = (if far.len() == 1 { "" } else { "s" }, lines.join(", "));
+            help = Some(format!(
+                "{} (also sent by the call{s} on line{s} {list})",
+                help.unwrap_or_default()
+            ));
+        }
+        let label = rules
+            .rules
+            .iter()
+            .find(|r| r.rule.code == code)
+            .and_then(literal_credential_label)
+            .flatten();
+        findings.push(Finding {
+            span: start..end,
+            primary_label: label
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("hard-coded {} (redacted)", g.what)),
+            labels,
+            help,
+            ..g.template
+        });
+    }
     findings
 }
 

@@ -54,7 +54,8 @@ pub fn sidecar(path: &Path) -> PathBuf {
     path.with_extension("expect")
 }
 
-/// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture (for `.json`
+/// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture (and every
+/// `expect-next-line: CODE` for the line after it; for `.json`
 /// fixtures: every `line CODE` line of the `.expect` sidecar).
 pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
     if path.extension().is_some_and(|e| e == "json") {
@@ -78,15 +79,19 @@ pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
     let text = String::from_utf8_lossy(&bytes);
     let mut out = BTreeSet::new();
     for (i, line) in text.lines().enumerate() {
-        if let Some(at) = line.find("expect:") {
-            for code in line[at + "expect:".len()..].split(',') {
+        // `expect-next-line:` is for lines that cannot hold a comment (an .http header).
+        for (marker, at_line) in [("expect:", i + 1), ("expect-next-line:", i + 2)] {
+            let Some(at) = line.find(marker) else {
+                continue;
+            };
+            for code in line[at + marker.len()..].split(',') {
                 let code: String = code
                     .trim()
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric())
                     .collect();
                 if !code.is_empty() {
-                    out.insert((i + 1, code));
+                    out.insert((at_line, code));
                 }
             }
         }

@@ -174,12 +174,7 @@ fn add_variables(node: &J, vars: &mut Vars) {
 }
 
 fn looks_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "token", "secret", "password", "apikey", "api_key", "api-key", "session", "jwt",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+    crate::secrets::is_secret_name(name)
 }
 
 struct Extractor<'t> {
@@ -203,7 +198,7 @@ impl<'t> Extractor<'t> {
     /// A literal string value (not a `{{variable}}`) is a secret.
     fn secret(&mut self, v: &J) {
         if let J::Str { value, .. } = v {
-            if !value.is_empty() && !value.contains("{{") {
+            if !crate::secrets::is_placeholder(value) {
                 self.secrets.push(v.inner());
             }
         }
