@@ -364,6 +364,7 @@ impl Checker {
             }
         };
         // A collection's vendor hosts may live in its environment: always read it.
+        let mut suppressions_only = false;
         if language != Language::Postman {
             match self.prefilter.verdict(text.as_bytes()) {
                 Verdict::NoVendorLiteral => {
@@ -375,7 +376,8 @@ impl Checker {
                         return Outcome::status(FileStatus::Generated, Some(why));
                     }
                 }
-                Verdict::Parse | Verdict::SuppressionsOnly => {}
+                Verdict::SuppressionsOnly => suppressions_only = true,
+                Verdict::Parse => {}
             }
         }
         let mut source = SourceFile::new(shown, text, language);
@@ -396,6 +398,7 @@ impl Checker {
                     if prose == 1 { "" } else { "s" }
                 )),
             ),
+            None if suppressions_only => (FileStatus::SuppressionsOnly, None),
             None => (FileStatus::Scanned, None),
         };
         Outcome {
