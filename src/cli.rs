@@ -128,6 +128,10 @@ pub struct CheckArgs {
     /// language, the configuration (the nearest apimigrate.toml) and the path shown.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+    /// List every candidate file with what became of it (scanned, ignored, not a
+    /// scanned kind, binary, too large, no vendor literal, minified, unparseable).
+    #[arg(long)]
+    pub show_files: bool,
 }
 
 /// Where user rule packs come from for `rules`, `explain` and `test-rules`: `--rules`,
@@ -503,8 +507,13 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
     let walk = WalkOptions {
         no_ignore: args.no_ignore,
         threads,
+        show_files: args.show_files,
     };
-    let (files, walk_errors) = crate::discover::discover(&args.paths, &walk);
+    let crate::discover::Discovered {
+        files,
+        errors: walk_errors,
+        others,
+    } = crate::discover::discover_all(&args.paths, &walk);
     let mut cache = ConfigCache::new();
     let mut groups: Vec<ConfigGroup> = Vec::new();
     // Each named path's configuration is loaded even when it governs no file, so that
@@ -525,7 +534,9 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
     }
     let mut checkers = Vec::new();
     for (file, files) in groups {
-        checkers.push((build_checker(args, &base, file.as_deref())?, files));
+        let mut checker = build_checker(args, &base, file.as_deref())?;
+        checker.show_files = args.show_files;
+        checkers.push((checker, files));
     }
     // Codes may name rules of a configuration's `rule_paths` packs.
     for code in args.select.iter().chain(&args.ignore) {
@@ -545,11 +556,12 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
     }
     for (checker, files) in &checkers {
         let r = checker.scan_files(files, &args.paths, bar.as_ref().map(|b| b as &dyn Progress));
-        result.files.extend(r.files);
-        result.errors.extend(r.errors);
-        result.files_scanned += r.files_scanned;
-        result.files_skipped += r.files_skipped;
+        result.merge(r);
     }
+    if let Some((checker, _)) = checkers.first() {
+        checker.record_others(&mut result, &others, &args.paths);
+    }
+    result.file_list.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(b) = &bar {
         b.bar.finish_and_clear();
     }
@@ -803,6 +815,26 @@ fn apply_diff_base(args: &CheckArgs, result: &mut ScanResult) -> Result<(), Stri
     Ok(())
 }
 
+/// Tells on standard error about named files that were skipped (never silently), and
+/// lists every candidate file with `--show-files` when the report is not human text.
+fn tell_about_files(args: &CheckArgs, result: &ScanResult) {
+    for e in &result.named_skipped {
+        let detail = e
+            .detail
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
+        eprintln!(
+            "warning: {}: not checked ({}{detail})",
+            e.path,
+            e.status.label()
+        );
+    }
+    if args.show_files && args.format != Format::Human {
+        eprint!("{}", crate::report::human::file_list(result));
+    }
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     if reads_stdin(&args) {
         return check_stdin(&args);
@@ -814,6 +846,7 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    tell_about_files(&args, &result);
     if let Err(e) = apply_baseline(&args, &mut result, &checkers)
         .and_then(|_| apply_diff_base(&args, &mut result))
     {
@@ -852,6 +885,7 @@ fn fix(args: FixArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    tell_about_files(common, &result);
     let mut cache = ConfigCache::new();
     let level = if args.unsafe_fixes {
         FixLevel::Unsafe
@@ -862,6 +896,9 @@ fn fix(args: FixArgs) -> ExitCode {
     let mut remaining = ScanResult {
         files_scanned: result.files_scanned,
         files_skipped: result.files_skipped,
+        skipped: result.skipped.clone(),
+        file_list: result.file_list.clone(),
+        named_skipped: result.named_skipped.clone(),
         ..ScanResult::default()
     };
     let mut diff = String::new();
@@ -874,6 +911,16 @@ fn fix(args: FixArgs) -> ExitCode {
                 .is_some_and(|x| level.allows(x.applicability) && !x.edits.is_empty())
         });
         if !fixable {
+            remaining.files.push(file);
+            continue;
+        }
+        if file.source.utf16 && !args.diff {
+            errors.push(ScanError {
+                path: file.source.display_path(),
+                message:
+                    "a UTF-16 file: fixes are not written to it (convert it to UTF-8 to fix it)"
+                        .into(),
+            });
             remaining.files.push(file);
             continue;
         }

@@ -19,6 +19,18 @@ pub struct WalkOptions {
     /// Scan files that `.gitignore` excludes too.
     pub no_ignore: bool,
     pub threads: usize,
+    /// Also collect every file of a kind no front end reads (`--show-files`).
+    pub show_files: bool,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files of scanned kinds, sorted.
+    pub files: Vec<(PathBuf, Language)>,
+    pub errors: Vec<WalkError>,
+    /// Files of other kinds: those named as roots, and with `show_files` all of them.
+    pub others: Vec<PathBuf>,
 }
 
 /// Every file under `roots` with a scanned extension, sorted.
@@ -26,7 +38,14 @@ pub fn discover(
     roots: &[PathBuf],
     opts: &WalkOptions,
 ) -> (Vec<(PathBuf, Language)>, Vec<WalkError>) {
+    let found = discover_all(roots, opts);
+    (found.files, found.errors)
+}
+
+/// [`discover`], with the files of other kinds that are worth telling about.
+pub fn discover_all(roots: &[PathBuf], opts: &WalkOptions) -> Discovered {
     let files = Mutex::new(Vec::new());
+    let others = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let mut existing = Vec::new();
     for root in roots {
@@ -61,6 +80,8 @@ pub fn discover(
                         if is_file {
                             if let Some(lang) = Language::detect(entry.path()) {
                                 files.lock().unwrap().push((entry.into_path(), lang));
+                            } else if opts.show_files || entry.depth() == 0 {
+                                others.lock().unwrap().push(entry.into_path());
                             }
                         }
                     }
@@ -78,7 +99,14 @@ pub fn discover(
     files.dedup_by(|a, b| a.0 == b.0);
     let mut errors = errors.into_inner().unwrap();
     errors.sort_by(|a, b| a.path.cmp(&b.path));
-    (files, errors)
+    let mut others = others.into_inner().unwrap();
+    others.sort();
+    others.dedup();
+    Discovered {
+        files,
+        errors,
+        others,
+    }
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -1,18 +1,21 @@
 //! The check pipeline: discover files, skip those that cannot concern any rule
-//! (binary, oversized, or without any vendor anchor), run the front end and the rules
-//! on the rest in parallel, and collect results in a stable order.
+//! (binary, oversized, minified or generated, or failing the literal scan of
+//! [`crate::frontend::prefilter`]), run the front end and the rules on the rest in
+//! parallel, and collect results (and each file's outcome) in a stable order.
 
 use crate::call::Span;
 use crate::config::Config;
-use crate::discover::{discover, display_path, WalkOptions};
+use crate::discover::{discover_all, display_path, WalkOptions};
 use crate::finding::{Finding, Suppressed};
 use crate::frontend;
+use crate::frontend::prefilter::{generated, Prefilter, Verdict};
 use crate::rules::engine::{self, Selection};
+use crate::rules::model::Target;
 use crate::rules::RuleSet;
-use crate::source::{Language, SourceFile};
+use crate::source::{decode, Decoded, Language, SourceFile};
 use crate::suppress;
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are not scanned (minified bundles, generated code).
@@ -42,6 +45,75 @@ pub struct ScanError {
     pub message: String,
 }
 
+/// What became of one candidate file (`--show-files`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileStatus {
+    /// Parsed and checked.
+    Scanned,
+    /// Parsed, with a syntax error (API003 when the file holds a vendor signal).
+    Unparseable,
+    /// Parsed for its `apimigrate:` comments only: no vendor literal.
+    SuppressionsOnly,
+    /// Read; no literal of any vendor's signals.
+    NoVendorLiteral,
+    /// Read; a vendor literal, but no literal of any selected rule's match.
+    NoRuleLiteral,
+    /// Minified or generated: read with the literal scan only.
+    Generated,
+    /// Skipped: a NUL byte early in the file.
+    Binary,
+    /// Skipped: larger than [`MAX_FILE_BYTES`].
+    TooLarge,
+    /// Not a kind any front end reads.
+    NotScannedKind,
+    /// Left out by `apimigrate.toml`'s `include`/`exclude`.
+    Ignored,
+    /// Could not be read.
+    Error,
+}
+
+impl FileStatus {
+    /// Short text for `--show-files`.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileStatus::Scanned => "scanned",
+            FileStatus::Unparseable => "unparseable",
+            FileStatus::SuppressionsOnly => "scanned for suppressions only (no vendor literal)",
+            FileStatus::NoVendorLiteral => "no vendor literal",
+            FileStatus::NoRuleLiteral => "no literal of any rule's match",
+            FileStatus::Generated => "literal scan only",
+            FileStatus::Binary => "binary",
+            FileStatus::TooLarge => "too large",
+            FileStatus::NotScannedKind => "not a scanned kind",
+            FileStatus::Ignored => "ignored",
+            FileStatus::Error => "cannot be read",
+        }
+    }
+
+    /// The reason a skipped file counts under in summaries (`binary`, `too_large`,
+    /// `generated`), or `None` for a file that was read and not skipped.
+    pub fn skip_reason(self) -> Option<&'static str> {
+        match self {
+            FileStatus::Binary => Some("binary"),
+            FileStatus::TooLarge => Some("too_large"),
+            FileStatus::Generated => Some("generated"),
+            _ => None,
+        }
+    }
+}
+
+/// Every reason a file can be skipped for, in summary order.
+pub const SKIP_REASONS: &[&str] = &["binary", "too_large", "generated"];
+
+/// One candidate file's outcome, with details (the syntax error, why it looks
+/// generated, which include/exclude left it out).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: String,
+    pub status: FileStatus,
+    pub detail: Option<String>,
+}
+
 #[derive(Default)]
 pub struct ScanResult {
     /// Files with at least one finding or suppressed finding, sorted by path.
@@ -51,6 +123,12 @@ pub struct ScanResult {
     pub files_skipped: usize,
     /// The `--diff-base` revision, when the report is limited to lines changed since it.
     pub diff_base: Option<String>,
+    /// Skipped files by reason ([`SKIP_REASONS`]); the counts add up to `files_skipped`.
+    pub skipped: BTreeMap<&'static str, usize>,
+    /// Every candidate file's outcome, sorted by path (only with `--show-files`).
+    pub file_list: Vec<FileEntry>,
+    /// Files named on the command line that were skipped or not read as a scanned kind.
+    pub named_skipped: Vec<FileEntry>,
 }
 
 impl ScanResult {
@@ -72,6 +150,42 @@ impl ScanResult {
             .iter()
             .flat_map(|f| f.suppressed.iter().map(move |x| (f, x)))
     }
+
+    /// Adds another result's files, errors and counts (lists are re-sorted by the caller).
+    pub fn merge(&mut self, other: ScanResult) {
+        self.files.extend(other.files);
+        self.errors.extend(other.errors);
+        self.files_scanned += other.files_scanned;
+        self.files_skipped += other.files_skipped;
+        for (k, v) in other.skipped {
+            *self.skipped.entry(k).or_insert(0) += v;
+        }
+        self.file_list.extend(other.file_list);
+        self.named_skipped.extend(other.named_skipped);
+    }
+
+    /// Records one file's outcome in the counts (and the list, when `list`).
+    fn record(&mut self, entry: FileEntry, list: bool, named: bool) {
+        match entry.status.skip_reason() {
+            Some(reason) => {
+                self.files_skipped += 1;
+                *self.skipped.entry(reason).or_insert(0) += 1;
+            }
+            None if matches!(
+                entry.status,
+                FileStatus::NotScannedKind | FileStatus::Ignored
+            ) => {}
+            None => self.files_scanned += 1,
+        }
+        if named
+            && (entry.status.skip_reason().is_some() || entry.status == FileStatus::NotScannedKind)
+        {
+            self.named_skipped.push(entry.clone());
+        }
+        if list {
+            self.file_list.push(entry);
+        }
+    }
 }
 
 /// Observes a scan's progress (the command line's progress bar).
@@ -87,14 +201,28 @@ pub struct Checker {
     pub rules: RuleSet,
     pub selection: Selection,
     pub config: Config,
-    prefilter: AhoCorasick,
+    /// List every candidate file's outcome in the result (`--show-files`).
+    pub show_files: bool,
+    prefilter: Prefilter,
 }
 
-enum Outcome {
-    Report(FileReport),
-    Clean,
-    Skipped,
-    Error(ScanError),
+/// One file's scan: its outcome, and its report or error.
+struct Outcome {
+    status: FileStatus,
+    detail: Option<String>,
+    report: Option<FileReport>,
+    error: Option<ScanError>,
+}
+
+impl Outcome {
+    fn status(status: FileStatus, detail: Option<String>) -> Outcome {
+        Outcome {
+            status,
+            detail,
+            report: None,
+            error: None,
+        }
+    }
 }
 
 impl Checker {
@@ -104,20 +232,19 @@ impl Checker {
 
     /// A checker for files governed by `config` (its hosts already added to `rules`).
     pub fn with_config(rules: RuleSet, selection: Selection, config: Config) -> Checker {
-        // A file with a suppression comment is checked even without a vendor anchor:
-        // its suppressions may be unused (API900).
-        let mut anchors = rules.anchors();
-        anchors.push(suppress::MARKER.to_string());
-        let prefilter = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(anchors)
-            .expect("anchors are plain strings");
+        let prefilter = Prefilter::new(&rules, &selection);
         Checker {
             rules,
             selection,
             config,
+            show_files: false,
             prefilter,
         }
+    }
+
+    /// The literal scan's verdict on a text (see [`crate::frontend::prefilter`]).
+    pub fn verdict(&self, text: &[u8]) -> Verdict {
+        self.prefilter.verdict(text)
     }
 
     /// Scans every file under `roots`.
@@ -133,18 +260,37 @@ impl Checker {
         walk: &WalkOptions,
         progress: Option<&dyn Progress>,
     ) -> ScanResult {
-        let (files, walk_errors) = discover(roots, walk);
+        let found = discover_all(roots, walk);
         if let Some(p) = progress {
-            p.start(files.len());
+            p.start(found.files.len());
         }
-        let mut result = self.scan_files(&files, roots, progress);
+        let mut result = self.scan_files(&found.files, roots, progress);
+        self.record_others(&mut result, &found.others, roots);
         result
             .errors
-            .extend(walk_errors.into_iter().map(|e| ScanError {
+            .extend(found.errors.into_iter().map(|e| ScanError {
                 path: display_path(&e.path).to_string_lossy().into_owned(),
                 message: e.message,
             }));
+        result.file_list.sort_by(|a, b| a.path.cmp(&b.path));
         result
+    }
+
+    /// Records the walk's files of kinds no front end reads (listed with
+    /// `--show-files`; reported when named on the command line).
+    pub fn record_others(&self, result: &mut ScanResult, others: &[PathBuf], explicit: &[PathBuf]) {
+        for path in others {
+            let named = explicit.contains(path);
+            if !named && !self.show_files {
+                continue;
+            }
+            let entry = FileEntry {
+                path: display_path(path).to_string_lossy().into_owned(),
+                status: FileStatus::NotScannedKind,
+                detail: None,
+            };
+            result.record(entry, self.show_files, named);
+        }
     }
 
     /// Scans files already found (by [`discover`]); `explicit` are the paths the user
@@ -155,113 +301,205 @@ impl Checker {
         explicit: &[PathBuf],
         progress: Option<&dyn Progress>,
     ) -> ScanResult {
-        let files: Vec<&(PathBuf, Language)> = files
-            .iter()
-            .filter(|(p, _)| explicit.contains(p) || self.config.includes(p))
-            .collect();
-        let outcomes: Vec<Outcome> = files
+        let mut result = ScanResult::default();
+        let mut included: Vec<&(PathBuf, Language)> = Vec::with_capacity(files.len());
+        for f in files {
+            if explicit.contains(&f.0) || self.config.includes(&f.0) {
+                included.push(f);
+            } else if self.show_files {
+                let entry = FileEntry {
+                    path: display_path(&f.0).to_string_lossy().into_owned(),
+                    status: FileStatus::Ignored,
+                    detail: Some(match &self.config.file {
+                        Some(c) => format!(
+                            "by the include/exclude patterns of {}",
+                            display_path(c).display()
+                        ),
+                        None => "by include/exclude patterns".into(),
+                    }),
+                };
+                result.record(entry, true, false);
+            }
+        }
+        // Each worker keeps one file in flight; what outlives it is the report of a
+        // file with findings, or a short outcome.
+        let outcomes: Vec<(usize, Outcome)> = included
             .par_iter()
-            .map(|(path, lang)| {
+            .enumerate()
+            .map(|(i, (path, lang))| {
                 let outcome = self.scan_path(path, *lang);
                 if let Some(p) = progress {
                     p.advance();
                 }
-                outcome
+                (i, outcome)
             })
             .collect();
-        let mut result = ScanResult {
-            files_scanned: files.len(),
-            ..ScanResult::default()
-        };
-        for outcome in outcomes {
-            match outcome {
-                Outcome::Report(r) => result.files.push(r),
-                Outcome::Clean => {}
-                Outcome::Skipped => result.files_skipped += 1,
-                Outcome::Error(e) => result.errors.push(e),
+        for (i, outcome) in outcomes {
+            let path = &included[i].0;
+            let shown = display_path(path).to_string_lossy().into_owned();
+            result.record(
+                FileEntry {
+                    path: shown,
+                    status: outcome.status,
+                    detail: outcome.detail,
+                },
+                self.show_files,
+                explicit.contains(path),
+            );
+            if let Some(r) = outcome.report {
+                result.files.push(r);
+            }
+            if let Some(e) = outcome.error {
+                result.errors.push(e);
             }
         }
-        result.files_scanned -= result.files_skipped;
         result
     }
 
     fn scan_path(&self, path: &Path, language: Language) -> Outcome {
         let shown = display_path(path);
         let shown_str = shown.to_string_lossy().into_owned();
+        let cannot_read = |e: std::io::Error| Outcome {
+            error: Some(ScanError {
+                path: shown_str.clone(),
+                message: format!("cannot read file: {e}"),
+            }),
+            ..Outcome::status(FileStatus::Error, None)
+        };
         let bytes = match std::fs::metadata(path) {
-            Ok(m) if m.len() > MAX_FILE_BYTES => return Outcome::Skipped,
+            Ok(m) if m.len() > MAX_FILE_BYTES => {
+                return Outcome::status(
+                    FileStatus::TooLarge,
+                    Some(format!("{} bytes, more than {MAX_FILE_BYTES}", m.len())),
+                )
+            }
             Ok(_) => match std::fs::read(path) {
                 Ok(b) => b,
-                Err(e) => {
-                    return Outcome::Error(ScanError {
-                        path: shown_str,
-                        message: format!("cannot read file: {e}"),
-                    })
-                }
+                Err(e) => return cannot_read(e),
             },
-            Err(e) => {
-                return Outcome::Error(ScanError {
-                    path: shown_str,
-                    message: format!("cannot read file: {e}"),
-                })
+            Err(e) => return cannot_read(e),
+        };
+        let (text, bom, utf16) = match decode(bytes) {
+            Decoded::Binary => return Outcome::status(FileStatus::Binary, None),
+            Decoded::Utf8 { text, bom } => (text, bom, false),
+            Decoded::Utf16 { text } => (text, false, true),
+            Decoded::Invalid { lossy, at } => {
+                return self.invalid_utf8(SourceFile::new(shown, lossy, language), at)
             }
         };
-        if bytes[..bytes.len().min(8192)].contains(&0) {
-            return Outcome::Skipped;
-        }
         // A collection's vendor hosts may live in its environment: always read it.
-        if language != Language::Postman && !self.prefilter.is_match(&bytes) {
-            return Outcome::Clean;
+        let mut suppressions_only = false;
+        if language != Language::Postman {
+            match self.prefilter.verdict(text.as_bytes()) {
+                Verdict::NoVendorLiteral => {
+                    return Outcome::status(FileStatus::NoVendorLiteral, None)
+                }
+                Verdict::NoRuleLiteral => return Outcome::status(FileStatus::NoRuleLiteral, None),
+                Verdict::Parse if language.is_code() || language == Language::Shell => {
+                    if let Some(why) = generated(path, text.as_bytes()) {
+                        return Outcome::status(FileStatus::Generated, Some(why));
+                    }
+                }
+                Verdict::SuppressionsOnly => suppressions_only = true,
+                Verdict::Parse => {}
+            }
         }
-        let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => (rest.to_vec(), true),
-            None => (bytes, false),
+        let mut source = SourceFile::new(shown, text, language);
+        source.bom = bom;
+        source.utf16 = utf16;
+        let prose = if self.show_files && language == Language::Markdown {
+            frontend::markdown::prose_fences(&source.text).len()
+        } else {
+            0
         };
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                let mut source = SourceFile::new(shown, text, language);
-                source.bom = bom;
-                let report = self.check_source(source);
-                if report.is_empty() {
-                    Outcome::Clean
-                } else {
-                    Outcome::Report(report)
-                }
-            }
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let source = SourceFile::new(shown, lossy, language);
-                let pos = source.position(at);
-                let message = format!(
-                    "not valid UTF-8 (invalid byte at line {}, column {})",
-                    pos.line, pos.column
-                );
-                let findings = engine::unparseable(&self.rules, &self.selection, at..at, &message);
-                if findings.is_empty() {
-                    return Outcome::Clean;
-                }
-                let secrets = crate::secrets::scan_text(&source.text);
-                Outcome::Report(FileReport {
-                    source,
-                    findings,
-                    suppressed: Vec::new(),
-                    secrets,
-                })
-            }
+        let (report, syntax_error) = self.check_source_parsed(source);
+        let (status, detail) = match syntax_error {
+            Some(message) => (FileStatus::Unparseable, Some(message)),
+            None if prose > 0 => (
+                FileStatus::Scanned,
+                Some(format!(
+                    "{prose} shell fence{} read as prose: not shell syntax",
+                    if prose == 1 { "" } else { "s" }
+                )),
+            ),
+            None if suppressions_only => (FileStatus::SuppressionsOnly, None),
+            None => (FileStatus::Scanned, None),
+        };
+        Outcome {
+            status,
+            detail,
+            report: (!report.is_empty()).then_some(report),
+            error: None,
         }
+    }
+
+    /// A file that is not valid UTF-8: API003 when it would have been parsed.
+    fn invalid_utf8(&self, source: SourceFile, at: usize) -> Outcome {
+        let pos = source.position(at);
+        let message = format!(
+            "not valid UTF-8 (invalid byte at line {}, column {})",
+            pos.line, pos.column
+        );
+        let findings = if self.holds_vendor_signal(&source) {
+            engine::unparseable(&self.rules, &self.selection, at..at, &message)
+        } else {
+            Vec::new()
+        };
+        Outcome {
+            status: FileStatus::Unparseable,
+            detail: Some(message),
+            report: (!findings.is_empty()).then_some(FileReport {
+                secrets: crate::secrets::scan_text(&source.text),
+                source,
+                findings,
+                suppressed: Vec::new(),
+            }),
+            error: None,
+        }
+    }
+
+    /// Whether the file could produce a vendor finding, so that failing to parse it
+    /// is worth an API003: it passes the literal scan (a Postman collection: it, or an
+    /// environment given with `--postman-env`, holds a vendor literal).
+    fn holds_vendor_signal(&self, source: &SourceFile) -> bool {
+        if self.prefilter.verdict(source.text.as_bytes()) == Verdict::Parse {
+            return true;
+        }
+        source.language == Language::Postman
+            && (self.prefilter.has_vendor_literal(source.text.as_bytes())
+                || self.config.postman_env.iter().any(|env| {
+                    std::fs::read(env).is_ok_and(|t| self.prefilter.has_vendor_literal(&t))
+                }))
     }
 
     /// Runs the front end and the rules on one file's text.
     pub fn check_source(&self, source: SourceFile) -> FileReport {
+        self.check_source_parsed(source).0
+    }
+
+    /// [`Checker::check_source`], and the file's syntax error if it has one. API003 is
+    /// kept only for a file that holds a vendor signal: a file that cannot produce a
+    /// finding never fails the gate for being unparseable.
+    fn check_source_parsed(&self, source: SourceFile) -> (FileReport, Option<String>) {
         let extraction = frontend::extract_with(&source, &self.config.postman_env);
-        let findings = engine::check_file(
+        let mut findings = engine::check_file(
             &self.rules,
             &self.selection,
             &self.config,
             &source,
             &extraction,
         );
+        let syntax_error = extraction.syntax_error.as_ref().map(|(_, m)| m.clone());
+        if syntax_error.is_some() && !self.holds_vendor_signal(&source) {
+            let file_rules: Vec<&str> = self
+                .rules
+                .rules
+                .iter()
+                .filter(|r| r.rule.matcher.target == Target::File)
+                .map(|r| r.rule.code.as_str())
+                .collect();
+            findings.retain(|f| !file_rules.contains(&f.code.as_str()));
+        }
         // Inline suppressions, then API900 for the ones that matched nothing (only when
         // the whole file was checked).
         let suppress::Applied {
@@ -285,12 +523,15 @@ impl Checker {
         }
         secrets.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
         secrets.dedup();
-        FileReport {
-            source,
-            findings,
-            suppressed,
-            secrets,
-        }
+        (
+            FileReport {
+                source,
+                findings,
+                suppressed,
+                secrets,
+            },
+            syntax_error,
+        )
     }
 
     /// With `--include-comments`: the findings of the calls in commented-out code,
@@ -330,9 +571,10 @@ impl Checker {
             return;
         };
         let range = first.start..last.end;
-        if !self
+        if self
             .prefilter
-            .is_match(&source.text.as_bytes()[range.clone()])
+            .verdict(&source.text.as_bytes()[range.clone()])
+            != Verdict::Parse
         {
             return;
         }

@@ -156,6 +156,9 @@ pub struct SourceFile {
     pub language: Language,
     /// The file started with a UTF-8 byte-order mark (stripped from `text`).
     pub bom: bool,
+    /// The file is UTF-16 (with a byte-order mark); `text` is its UTF-8 transcoding,
+    /// so offsets are not the file's and fixes are not written back.
+    pub utf16: bool,
     line_starts: Vec<usize>,
 }
 
@@ -168,6 +171,7 @@ impl SourceFile {
             text,
             language,
             bom: false,
+            utf16: false,
             line_starts,
         }
     }
@@ -193,6 +197,58 @@ impl SourceFile {
 
     pub fn display_path(&self) -> String {
         self.path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// A file's bytes read as text.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decoded {
+    /// UTF-8, with or without a byte-order mark (stripped).
+    Utf8 { text: String, bom: bool },
+    /// UTF-16 with a byte-order mark, transcoded.
+    Utf16 { text: String },
+    /// Not valid UTF-8: the text with replacement characters, and the first bad byte.
+    Invalid { lossy: String, at: usize },
+    /// A NUL byte in the first 8 KiB of a file without a UTF-16 byte-order mark.
+    Binary,
+}
+
+/// Reads a file's bytes as text: UTF-8 (an optional BOM is stripped), or UTF-16 when
+/// a UTF-16 byte-order mark says so; binary when a NUL byte shows early.
+pub fn decode(bytes: Vec<u8>) -> Decoded {
+    let utf16 = |rest: &[u8], be: bool| {
+        let units = rest.chunks(2).map(|c| match (c, be) {
+            ([a, b], true) => u16::from_be_bytes([*a, *b]),
+            ([a, b], false) => u16::from_le_bytes([*a, *b]),
+            _ => 0xFFFD,
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return Decoded::Utf16 {
+            text: utf16(rest, false),
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return Decoded::Utf16 {
+            text: utf16(rest, true),
+        };
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Decoded::Binary;
+    }
+    let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest.to_vec(), true),
+        None => (bytes, false),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded::Utf8 { text, bom },
+        Err(e) => Decoded::Invalid {
+            at: e.utf8_error().valid_up_to(),
+            lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        },
     }
 }
 
@@ -226,5 +282,32 @@ mod tests {
         // 'x' comes after two multi-byte characters: column 3.
         assert_eq!(f.position(3 + 2 + 3), Position { line: 2, column: 3 });
         assert_eq!(f.position(999), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_read() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("curl é".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(
+            decode(le),
+            Decoded::Utf16 {
+                text: "curl é".into()
+            }
+        );
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("x\n".encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
+        assert_eq!(decode(be), Decoded::Utf16 { text: "x\n".into() });
+        assert_eq!(decode(b"a\0b".to_vec()), Decoded::Binary);
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFok".to_vec()),
+            Decoded::Utf8 {
+                text: "ok".into(),
+                bom: true
+            }
+        );
     }
 }

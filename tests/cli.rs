@@ -68,6 +68,7 @@ fn json_output_has_the_spec_shape() {
         set(&[
             "files_scanned",
             "files_skipped",
+            "skipped",
             "findings",
             "fixable",
             "by_code",
@@ -76,6 +77,10 @@ fn json_output_has_the_spec_shape() {
         ])
     );
     assert_eq!(v["summary"]["files_scanned"], 1);
+    assert_eq!(
+        keys(&v["summary"]["skipped"]),
+        set(&["binary", "too_large", "generated"])
+    );
     assert_eq!(
         v["summary"]["findings"].as_u64().unwrap() as usize,
         findings.len()

@@ -154,7 +154,45 @@ fn line_spans(text: &str) -> Vec<Span> {
 }
 
 /// The document with everything but shell commands blanked out, and the block ranges.
+/// A fence that does not parse as shell (`cd <repo-root>`, a placeholder in angle
+/// brackets) is prose, not a script: it is blanked out too.
 fn masked(text: &str) -> (String, Vec<Span>) {
+    let (masked, ranges, _) = masked_with_prose(text);
+    (masked, ranges)
+}
+
+/// The shell fences of a document that do not parse as shell and are read as prose,
+/// each with the shell parser's complaint.
+pub fn prose_fences(text: &str) -> Vec<(Span, String)> {
+    masked_with_prose(text).2
+}
+
+fn masked_with_prose(text: &str) -> (String, Vec<Span>, Vec<(Span, String)>) {
+    let (all, ranges) = masked_all(text);
+    let mut bytes = all.into_bytes();
+    let mut kept = Vec::new();
+    let mut prose = Vec::new();
+    for r in ranges {
+        let as_text = std::str::from_utf8(&bytes).expect("still UTF-8");
+        match shell::words::parse_range(as_text, r.clone()).error {
+            Some((_, message)) => {
+                bytes[r.clone()]
+                    .iter_mut()
+                    .filter(|b| **b != b'\n')
+                    .for_each(|b| *b = b' ');
+                prose.push((r, message));
+            }
+            None => kept.push(r),
+        }
+    }
+    // Only whole blocks of characters were blanked, never part of one: whole ranges of
+    // the text between line starts.
+    let masked = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (masked, kept, prose)
+}
+
+fn masked_all(text: &str) -> (String, Vec<Span>) {
     let (blocks, _) = blocks(text);
     let mut keep = vec![false; text.len()];
     let mut ranges = Vec::new();
@@ -213,7 +251,8 @@ pub fn extract(text: &str) -> Extraction {
     ex
 }
 
-/// The first syntax error of the shell blocks.
+/// The first syntax error of the shell blocks. Blocks that do not parse are read as
+/// prose (see [`prose_fences`]), so a document has none.
 pub fn syntax_check(text: &str) -> Option<(Span, String)> {
     let (masked, ranges) = masked(text);
     ranges
@@ -257,6 +296,16 @@ pub fn render_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fences_that_do_not_parse_as_shell_are_prose() {
+        let text = "Clone it:\n\n```bash\ncd <repo-root>\n```\n\n```sh\ncurl -X DELETE https://community.khoros.com/api/2.0/users/7\n```\n";
+        assert_eq!(syntax_check(text), None);
+        let prose = prose_fences(text);
+        assert_eq!(prose.len(), 1);
+        assert!(text[prose[0].0.clone()].contains("<repo-root>"));
+        assert_eq!(extract(text).calls.len(), 1);
+    }
 
     #[test]
     fn curl_in_shell_fences_only() {

@@ -102,6 +102,7 @@ pub fn render(result: &ScanResult, opts: &HumanOptions) -> String {
     for e in &result.errors {
         let _ = writeln!(out, "error: {}: {}", e.path, e.message);
     }
+    out.push_str(&file_list(result));
     let s = Summary::of(result);
     if opts.statistics && s.findings > 0 {
         let _ = writeln!(out, "{:>6}  {:<8} name", "count", "code");
@@ -124,18 +125,52 @@ pub fn render(result: &ScanResult, opts: &HumanOptions) -> String {
     out
 }
 
+/// Every candidate file with its outcome (`--show-files`; empty otherwise).
+pub fn file_list(result: &ScanResult) -> String {
+    let mut out = String::new();
+    for e in &result.file_list {
+        let _ = write!(out, "{}: {}", e.path, e.status.label());
+        if let Some(d) = &e.detail {
+            let _ = write!(out, " ({d})");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// ` (3 skipped: 2 binary, 1 too large)` when files were skipped, else nothing.
+fn skipped_note(s: &Summary) -> String {
+    if s.files_skipped == 0 {
+        return String::new();
+    }
+    let reasons: Vec<String> = crate::scan::SKIP_REASONS
+        .iter()
+        .filter_map(|r| {
+            let n = s.skipped.get(*r).copied().unwrap_or(0);
+            let what = match *r {
+                "too_large" => "too large",
+                "generated" => "minified or generated",
+                other => other,
+            };
+            (n > 0).then(|| format!("{n} {what}"))
+        })
+        .collect();
+    format!(" ({} skipped: {})", s.files_skipped, reasons.join(", "))
+}
+
 fn summary_line(result: &ScanResult, s: &Summary) -> String {
     let count = |sev: Severity| result.findings().filter(|(_, f)| f.severity == sev).count();
     let files_with = result.files_with_findings().count();
     if s.findings == 0 {
         return format!(
-            "No findings in {} file{} scanned.",
+            "No findings in {} file{} scanned{}.",
             s.files_scanned,
-            plural(s.files_scanned)
+            plural(s.files_scanned),
+            skipped_note(s)
         );
     }
     format!(
-        "Found {} finding{} ({} error{}, {} warning{}, {} info) in {} of {} file{} scanned.",
+        "Found {} finding{} ({} error{}, {} warning{}, {} info) in {} of {} file{} scanned{}.",
         s.findings,
         plural(s.findings),
         count(Severity::Error),
@@ -146,6 +181,7 @@ fn summary_line(result: &ScanResult, s: &Summary) -> String {
         files_with,
         s.files_scanned,
         plural(s.files_scanned),
+        skipped_note(s),
     )
 }
 

@@ -56,6 +56,7 @@ struct JsonError<'a> {
 struct JsonSummary {
     files_scanned: usize,
     files_skipped: usize,
+    skipped: BTreeMap<String, usize>,
     findings: usize,
     fixable: usize,
     by_code: BTreeMap<String, usize>,
@@ -130,6 +131,7 @@ pub fn render(result: &ScanResult) -> String {
         summary: JsonSummary {
             files_scanned: s.files_scanned,
             files_skipped: s.files_skipped,
+            skipped: s.skipped,
             findings: s.findings,
             fixable: s.fixable,
             by_code: s.by_code,

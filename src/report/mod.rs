@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 pub struct Summary {
     pub files_scanned: usize,
     pub files_skipped: usize,
+    /// Skipped files by reason; every reason of [`crate::scan::SKIP_REASONS`] is present.
+    pub skipped: BTreeMap<String, usize>,
     pub findings: usize,
     pub fixable: usize,
     pub by_code: BTreeMap<String, usize>,
@@ -59,6 +61,10 @@ impl Summary {
             baselined,
             files_scanned: result.files_scanned,
             files_skipped: result.files_skipped,
+            skipped: crate::scan::SKIP_REASONS
+                .iter()
+                .map(|r| (r.to_string(), result.skipped.get(r).copied().unwrap_or(0)))
+                .collect(),
             findings,
             fixable,
             by_code,

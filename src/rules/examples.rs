@@ -7,6 +7,7 @@ use super::engine::Selection;
 use super::RuleSet;
 use crate::config::Config;
 use crate::fix::{fix_source, FixLevel};
+use crate::frontend::prefilter::Verdict;
 use crate::scan::Checker;
 use crate::source::{Language, SourceFile};
 use std::fmt;
@@ -204,6 +205,22 @@ pub fn run(rules: &RuleSet, packs: &[usize]) -> Outcome {
             let reports = reported.contains(&r.rule.code);
             failure.reported = reported;
             let must_report = expectation != Expectation::Silent;
+            // A file the literal scan skips is never parsed: an example the rule
+            // reports must pass it, or real code like it would go unreported.
+            if must_report
+                && reports
+                && lang != Language::Postman
+                && r.rule.matcher.target == super::model::Target::Call
+                && checker.verdict(code.as_bytes()) != Verdict::Parse
+            {
+                failure.error = Some(
+                    "the literal scan would skip this code: it needs a vendor signal's literal \
+                     and a literal of one of the rule's paths"
+                        .into(),
+                );
+                outcome.failures.push(failure);
+                continue;
+            }
             if reports != must_report {
                 // A `fixed` example that does not report its rule fails as `invalid`.
                 failure.expectation = if must_report {

@@ -1,0 +1,463 @@
+//! The literal scan that decides, before any parse, whether a file can produce a
+//! finding. It is one pass of an Aho-Corasick automaton over the file's text, in two
+//! stages, both derived from the loaded rule packs (built-in and user packs alike):
+//!
+//! 1. **Vendor literal.** Every vendor rule needs a signal of its vendor on the call
+//!    (a host, a header, a path fragment, a parameter, an RPC name, a client name), and
+//!    every signal is literal text in the file. A pack's configured hosts
+//!    (`aurora.hosts`, …) are signals too.
+//! 2. **Rule literal.** Every rule also needs its match: the most specific literal of one
+//!    of its path patterns (`markDeleted`, `entity.delete`, `AdminInterface`, or `api`
+//!    together with `/2.0` for `**/api/2.0/**`). Rules that match any call of a vendor
+//!    (`signal = "any"`: API001, API002, API004) need one of the vendors' call-level
+//!    literals instead: a host, a header, a path fragment or an RPC name.
+//!
+//! A file is parsed when, for some selected rule, both stages hold for the same vendor,
+//! or when it holds an `apimigrate:` suppression comment (API900 needs it checked).
+//! Literals are matched ASCII-case-insensitively, so the scan is a superset of what the
+//! rules compare exactly. A signal or pattern that yields no literal (a host glob of
+//! wildcards only, a path of captures only) makes its stage always hold: the scan
+//! then errs on the side of parsing.
+
+use crate::rules::engine::Selection;
+use crate::rules::model::{SignalRequirement, Target};
+use crate::rules::pattern::PatternSegment;
+use crate::rules::RuleSet;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Literals all of which must appear (indices into the automaton's patterns).
+type Group = Vec<usize>;
+
+/// A requirement: always true, or true when any group is complete.
+#[derive(Clone, Debug)]
+enum Need {
+    Always,
+    AnyOf(Vec<Group>),
+}
+
+impl Need {
+    fn holds(&self, found: &[bool]) -> bool {
+        match self {
+            Need::Always => true,
+            Need::AnyOf(groups) => groups.iter().any(|g| g.iter().all(|i| found[*i])),
+        }
+    }
+
+    fn or(&mut self, other: Need) {
+        match (&mut *self, other) {
+            (Need::Always, _) => {}
+            (_, Need::Always) => *self = Need::Always,
+            (Need::AnyOf(a), Need::AnyOf(b)) => a.extend(b),
+        }
+    }
+}
+
+/// Which vendor a rule needs a literal of.
+#[derive(Clone, Copy, Debug)]
+enum VendorNeed {
+    Pack(usize),
+    AnyPack,
+    Nothing,
+}
+
+/// What the literal scan says about a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Some selected rule has both its literals: parse the file.
+    Parse,
+    /// The text holds an `apimigrate:` comment and nothing else: parse it for its
+    /// suppressions only (no vendor finding, and no API003, can come of it).
+    SuppressionsOnly,
+    /// No vendor signal literal at all.
+    NoVendorLiteral,
+    /// A vendor literal, but no literal of any selected rule's match.
+    NoRuleLiteral,
+}
+
+/// The compiled literal scan of one rule set and selection.
+pub struct Prefilter {
+    automaton: AhoCorasick,
+    literals: Vec<String>,
+    /// Per pack: its vendor-signal literals.
+    vendor: Vec<Need>,
+    /// Per selected call rule: the vendor it needs, and its match literals.
+    rules: Vec<(VendorNeed, Need)>,
+    marker: usize,
+}
+
+/// The longest run of literal characters of a host glob (`*.lithium.com` → `lithium.com`).
+fn host_literal(glob: &str) -> Option<String> {
+    glob.split(['*', '?', '[', ']', '{', '}', ','])
+        .map(|x| x.trim_matches('.'))
+        .max_by_key(|x| x.len())
+        .filter(|x| x.len() >= 3)
+        .map(str::to_string)
+}
+
+/// Whether a literal path segment is specific enough to stand alone: it is camel-cased
+/// (`markDeleted`), holds a digit or punctuation (`entity.delete`, `2.0`), or is long.
+fn distinctive(segment: &str) -> bool {
+    let upper = segment.chars().any(|c| c.is_ascii_uppercase());
+    let lower = segment.chars().any(|c| c.is_ascii_lowercase());
+    (upper && lower)
+        || segment
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+        || segment.len() >= 12
+}
+
+/// The literals a path pattern's match must hold: its first distinctive literal
+/// segment; a short one (`2.0`, `v1`) with the literal segment before it, as two
+/// literals (`api` and `/2.0`) since a URL is often split there (`BASE + '/2.0/…'`).
+/// Without a distinctive segment, the longest literal segment. `None` when the pattern
+/// has no literal segment.
+pub fn path_literals(segments: &[PatternSegment]) -> Option<Vec<String>> {
+    fn literal(s: &PatternSegment) -> Option<&str> {
+        match s {
+            PatternSegment::Literal(l) => Some(l.as_str()),
+            _ => None,
+        }
+    }
+    for (i, seg) in segments.iter().enumerate() {
+        let Some(lit) = literal(seg) else { continue };
+        if !distinctive(lit) {
+            continue;
+        }
+        if lit.len() < 5 {
+            if let Some(prev) = i.checked_sub(1).and_then(|p| literal(&segments[p])) {
+                return Some(vec![prev.to_string(), format!("/{lit}")]);
+            }
+        }
+        return Some(vec![lit.to_string()]);
+    }
+    segments
+        .iter()
+        .filter_map(literal)
+        .max_by_key(|l| l.len())
+        .map(|l| vec![l.to_string()])
+}
+
+/// Builds the literal table while the requirements are put together.
+#[derive(Default)]
+struct Literals(Vec<String>);
+
+impl Literals {
+    fn id(&mut self, lit: &str) -> usize {
+        let lower = lit.to_ascii_lowercase();
+        match self.0.iter().position(|l| *l == lower) {
+            Some(i) => i,
+            None => {
+                self.0.push(lower);
+                self.0.len() - 1
+            }
+        }
+    }
+
+    fn group(&mut self, lits: &[String]) -> Group {
+        lits.iter().map(|l| self.id(l)).collect()
+    }
+}
+
+impl Prefilter {
+    pub fn new(rules: &RuleSet, selection: &Selection) -> Prefilter {
+        let mut lits = Literals::default();
+        let marker = lits.id(crate::suppress::MARKER);
+        let mut vendor = Vec::new();
+        // Call-level signals (not parameter or client names): what `signal = "any"`
+        // rules need.
+        let mut call_level = Need::AnyOf(Vec::new());
+        for p in &rules.packs {
+            let s = &p.pack.signals;
+            let mut need = Need::AnyOf(Vec::new());
+            let mut strong = Need::AnyOf(Vec::new());
+            for h in &s.hosts {
+                let n = match host_literal(h) {
+                    Some(l) => Need::AnyOf(vec![lits.group(&[l])]),
+                    None => Need::Always,
+                };
+                need.or(n.clone());
+                strong.or(n);
+            }
+            for l in s.headers.iter().chain(&s.path_contains).chain(&s.rpc) {
+                let n = match l.trim().is_empty() {
+                    true => Need::Always,
+                    false => Need::AnyOf(vec![lits.group(std::slice::from_ref(l))]),
+                };
+                need.or(n.clone());
+                strong.or(n);
+            }
+            for l in s.params_any.iter().chain(&s.identifiers) {
+                need.or(match l.trim().is_empty() {
+                    true => Need::Always,
+                    false => Need::AnyOf(vec![lits.group(std::slice::from_ref(l))]),
+                });
+            }
+            for g in s.params_all.iter().filter(|g| !g.is_empty()) {
+                need.or(Need::AnyOf(vec![lits.group(g)]));
+            }
+            vendor.push(need);
+            call_level.or(strong);
+        }
+        let mut per_rule = Vec::new();
+        for r in &rules.rules {
+            let m = &r.rule.matcher;
+            if m.target != Target::Call || !selection.enabled(&r.rule.code) {
+                continue;
+            }
+            let vendor_need = match m.signal {
+                SignalRequirement::Vendor => VendorNeed::Pack(r.pack),
+                SignalRequirement::Any => VendorNeed::AnyPack,
+                SignalRequirement::None => VendorNeed::Nothing,
+            };
+            let need = if r.paths.is_empty() {
+                match m.signal {
+                    SignalRequirement::None => Need::Always,
+                    _ => call_level.clone(),
+                }
+            } else {
+                let mut need = Need::AnyOf(Vec::new());
+                for p in &r.paths {
+                    need.or(match path_literals(&p.segments) {
+                        Some(l) => Need::AnyOf(vec![lits.group(&l)]),
+                        None => Need::Always,
+                    });
+                }
+                need
+            };
+            per_rule.push((vendor_need, need));
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&lits.0)
+            .expect("literals are plain strings");
+        Prefilter {
+            automaton,
+            literals: lits.0,
+            vendor,
+            rules: per_rule,
+            marker,
+        }
+    }
+
+    /// Every literal the scan looks for (lower-cased), for `--show-files` and tests.
+    pub fn literals(&self) -> &[String] {
+        &self.literals
+    }
+
+    /// Which of the literals `text` holds.
+    fn found(&self, text: &[u8]) -> Vec<bool> {
+        let mut found = vec![false; self.literals.len()];
+        let mut left = found.len();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let i = m.pattern().as_usize();
+            if !found[i] {
+                found[i] = true;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    /// The scan's verdict on a text.
+    pub fn verdict(&self, text: &[u8]) -> Verdict {
+        let found = self.found(text);
+        let vendor: Vec<bool> = self.vendor.iter().map(|n| n.holds(&found)).collect();
+        let any_vendor = vendor.iter().any(|v| *v);
+        let parse = self.rules.iter().any(|(v, need)| {
+            let vendor_ok = match v {
+                VendorNeed::Pack(p) => vendor[*p],
+                VendorNeed::AnyPack => any_vendor,
+                VendorNeed::Nothing => true,
+            };
+            vendor_ok && need.holds(&found)
+        });
+        if parse {
+            Verdict::Parse
+        } else if found[self.marker] {
+            Verdict::SuppressionsOnly
+        } else if any_vendor {
+            Verdict::NoRuleLiteral
+        } else {
+            Verdict::NoVendorLiteral
+        }
+    }
+
+    /// Whether the text holds a literal of some vendor's signals.
+    pub fn has_vendor_literal(&self, text: &[u8]) -> bool {
+        let found = self.found(text);
+        self.vendor.iter().any(|n| n.holds(&found))
+    }
+}
+
+/// Lines longer than this (in bytes) mark a file as minified.
+pub const MINIFIED_LINE_BYTES: usize = 4000;
+
+/// Why a file of code looks minified or generated, if it does: a `.min.js` name, a
+/// line longer than [`MINIFIED_LINE_BYTES`], a `sourceMappingURL` comment at its end,
+/// or a bundler's or generator's banner at its start. Such files are read with the
+/// literal scan only: what is worth migrating is their source, and parsing them is
+/// most of the cost of a scan of installed packages.
+pub fn generated(path: &std::path::Path, text: &[u8]) -> Option<String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if [".min.js", ".min.mjs", ".min.cjs", "-min.js"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
+        return Some("minified (by its name)".into());
+    }
+    let mut longest = 0;
+    let mut start = 0;
+    for nl in memchr_iter(text) {
+        longest = longest.max(nl - start);
+        start = nl + 1;
+    }
+    longest = longest.max(text.len() - start);
+    if longest > MINIFIED_LINE_BYTES {
+        return Some(format!("minified (a line of {longest} bytes)"));
+    }
+    let tail = &text[text.len().saturating_sub(512)..];
+    if contains(tail, b"sourceMappingURL=") {
+        return Some("generated (a sourceMappingURL comment)".into());
+    }
+    let head = &text[..text.len().min(512)];
+    const BANNERS: &[&[u8]] = &[
+        b"/*! For license information please see",
+        b"/******/",
+        b"webpackBootstrap",
+        b"// Generated by",
+        b"@generated",
+    ];
+    if BANNERS.iter().any(|b| contains(head, b)) {
+        return Some("generated (a bundler or generator banner)".into());
+    }
+    None
+}
+
+fn memchr_iter(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    text.iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::pattern::PathPattern;
+
+    fn lits(p: &str) -> Option<Vec<String>> {
+        path_literals(&PathPattern::parse(p).unwrap().segments)
+    }
+
+    #[test]
+    fn path_patterns_give_specific_literals() {
+        assert_eq!(
+            lits("**/api/2.0/users/{id}"),
+            Some(vec!["api".into(), "/2.0".into()])
+        );
+        assert_eq!(
+            lits("**/users/{user_id}/markDeleted"),
+            Some(vec!["markDeleted".into()])
+        );
+        assert_eq!(lits("**/entity.delete"), Some(vec!["entity.delete".into()]));
+        assert_eq!(
+            lits("**/AdminInterface/restapi/v1/users/{user_id}"),
+            Some(vec!["AdminInterface".into()])
+        );
+        assert_eq!(lits("**/users/{id}"), Some(vec!["users".into()]));
+        assert_eq!(lits("**/{a}/{b}"), None);
+    }
+
+    #[test]
+    fn no_anchor_is_an_everyday_word() {
+        let p = Prefilter::new(&RuleSet::embedded(), &Selection::default());
+        assert!(!p.literals().iter().any(|l| l == "t5"));
+        // `api`, `apiKey` and `company` only ever count together with another literal.
+        let v = |text: &str| p.verdict(text.as_bytes());
+        assert_eq!(
+            v("const company = 't5'; api(key)"),
+            Verdict::NoVendorLiteral
+        );
+        assert_eq!(v("x = `type` + '/t5'"), Verdict::NoVendorLiteral);
+        assert_eq!(v("fetch('/api/2.0/users/1')"), Verdict::NoVendorLiteral);
+    }
+
+    #[test]
+    fn both_stages_are_needed() {
+        let p = Prefilter::new(&RuleSet::embedded(), &Selection::default());
+        let v = |t: &str| p.verdict(t.as_bytes());
+        assert_eq!(v("// a lithium battery"), Verdict::NoRuleLiteral);
+        assert_eq!(
+            v("fetch(`https://community.khoros.com/api/2.0/users/${id}`)"),
+            Verdict::Parse
+        );
+        // A base URL split before the version still passes.
+        assert_eq!(
+            v("const B = 'https://acme.lithium.com/api'; fetch(B + '/2.0/users/1')"),
+            Verdict::Parse
+        );
+        assert_eq!(v("api/2.0 for bitbucket"), Verdict::NoVendorLiteral);
+        assert_eq!(
+            v("// apimigrate: ignore[AUR001] x"),
+            Verdict::SuppressionsOnly
+        );
+        // The 360Learning parameter pair is a vendor signal only as a pair.
+        assert_eq!(
+            v("get('/api/v1/users', { params: { company, apiKey } })"),
+            Verdict::Parse
+        );
+        assert_eq!(
+            v("get('/api/v1/users', { params: { company } })"),
+            Verdict::NoVendorLiteral
+        );
+        // A call-level literal satisfies the rules that match any vendor call.
+        assert_eq!(
+            v("fetch('https://x.access.securid.com/other', { body: '{bad' })"),
+            Verdict::Parse
+        );
+    }
+
+    #[test]
+    fn selection_narrows_the_scan() {
+        let sel = Selection {
+            select: vec!["RSA".into()],
+            ..Selection::default()
+        };
+        let p = Prefilter::new(&RuleSet::embedded(), &sel);
+        assert_eq!(
+            p.verdict(b"fetch(`https://community.khoros.com/api/2.0/users/${id}`)"),
+            Verdict::NoRuleLiteral
+        );
+    }
+}
+
+#[cfg(test)]
+mod generated_tests {
+    use super::generated;
+    use std::path::Path;
+
+    #[test]
+    fn minified_and_generated_files_are_recognised() {
+        let p = Path::new("a.js");
+        assert!(generated(Path::new("dist/x.min.js"), b"f()").is_some());
+        let long = format!("var a={};\n", "x".repeat(5000));
+        assert!(generated(p, long.as_bytes()).unwrap().contains("line of"));
+        assert!(generated(p, b"f();\n//# sourceMappingURL=a.js.map\n").is_some());
+        assert!(generated(p, b"/******/ (() => {\n})();\n").is_some());
+        assert_eq!(
+            generated(p, b"fetch('https://x.khoros.com/api/2.0/users/1');\n"),
+            None
+        );
+    }
+}
