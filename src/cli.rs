@@ -91,6 +91,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Seconds one file's analysis may take; a file that takes longer is reported as
+    /// an error and the run goes on.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub file_timeout: u64,
     /// Print only the summary (and errors).
     #[arg(long, short)]
     pub quiet: bool,
@@ -452,7 +456,9 @@ fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Resul
         ignore: config.ignore.iter().chain(&args.ignore).cloned().collect(),
         severity: config.severity.clone(),
     };
-    Ok(Checker::with_config(rules, selection, config))
+    let mut checker = Checker::with_config(rules, selection, config);
+    checker.deadline = std::time::Duration::from_secs(args.file_timeout);
+    Ok(checker)
 }
 
 fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
@@ -794,6 +800,10 @@ fn fix(args: FixArgs) -> ExitCode {
         files_skipped: result.files_skipped,
         ..ScanResult::default()
     };
+    let shared: Vec<std::sync::Arc<Checker>> = checkers
+        .iter()
+        .map(|(c, _)| std::sync::Arc::new(c.clone()))
+        .collect();
     let mut diff = String::new();
     let mut fixed_findings = 0;
     let mut changed_files = 0;
@@ -809,12 +819,30 @@ fn fix(args: FixArgs) -> ExitCode {
         }
         // The checker of the configuration that governs this file.
         let governing = config_file_for(common, &file.source.path, &mut cache);
-        let checker = checkers
+        let index = checkers
             .iter()
-            .find(|(c, _)| c.config.file == governing)
-            .map(|(c, _)| c)
-            .unwrap_or(&checkers[0].0);
-        let outcome = crate::fix::fix_source(checker, &file.source, level);
+            .position(|(c, _)| c.config.file == governing)
+            .unwrap_or(0);
+        let checker = &checkers[index].0;
+        // Fixing runs isolated like the scan: a panic or the deadline leaves the file
+        // as it is, reported as an error.
+        let mut copy = SourceFile::new(
+            file.source.path.clone(),
+            file.source.text.clone(),
+            file.source.language,
+        );
+        copy.bom = file.source.bom;
+        let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level) {
+            Ok(o) => o,
+            Err(failure) => {
+                errors.push(ScanError {
+                    path: file.source.display_path(),
+                    message: format!("not fixed: {failure}"),
+                });
+                remaining.files.push(file);
+                continue;
+            }
+        };
         let shown = file.source.display_path();
         for d in &outcome.dropped {
             errors.push(ScanError {

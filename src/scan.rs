@@ -14,6 +14,8 @@ use crate::suppress;
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Files larger than this are not scanned (minified bundles, generated code).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -59,10 +61,13 @@ pub trait Progress: Sync {
 }
 
 /// The rules and settings of a run.
+#[derive(Clone)]
 pub struct Checker {
     pub rules: RuleSet,
     pub selection: Selection,
     pub config: Config,
+    /// How long one file's analysis may take (see [`crate::isolate`]).
+    pub deadline: Duration,
     prefilter: AhoCorasick,
 }
 
@@ -92,6 +97,7 @@ impl Checker {
             rules,
             selection,
             config,
+            deadline: crate::isolate::DEFAULT_DEADLINE,
             prefilter,
         }
     }
@@ -135,10 +141,12 @@ impl Checker {
             .iter()
             .filter(|(p, _)| explicit.contains(p) || self.config.includes(p))
             .collect();
+        // Each file is analysed in isolation (its own stack, a deadline, panics caught).
+        let shared = Arc::new(self.clone());
         let outcomes: Vec<Outcome> = files
             .par_iter()
             .map(|(path, lang)| {
-                let outcome = self.scan_path(path, *lang);
+                let outcome = shared.scan_path_isolated(path, *lang);
                 if let Some(p) = progress {
                     p.advance();
                 }
@@ -159,6 +167,23 @@ impl Checker {
         }
         result.files_scanned -= result.files_skipped;
         result
+    }
+
+    /// [`Checker::scan_path`] under [`crate::isolate::run`]: a panic or the deadline
+    /// becomes an error entry for this file.
+    fn scan_path_isolated(self: &Arc<Self>, path: &Path, language: Language) -> Outcome {
+        let checker = self.clone();
+        let owned = path.to_path_buf();
+        crate::isolate::run(self.deadline, move || {
+            crate::isolate::debug_fault("check", &owned);
+            checker.scan_path(&owned, language)
+        })
+        .unwrap_or_else(|failure| {
+            Outcome::Error(ScanError {
+                path: display_path(path).to_string_lossy().into_owned(),
+                message: failure.to_string(),
+            })
+        })
     }
 
     fn scan_path(&self, path: &Path, language: Language) -> Outcome {

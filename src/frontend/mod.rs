@@ -232,6 +232,27 @@ fn render_javascript(
     javascript::render::render(&file.text, file.language, call, rewrite)
 }
 
+/// Parses `text` with a tree-sitter `parser`, giving up when the file's analysis has
+/// been abandoned (its deadline passed: see [`crate::isolate`]).
+pub(crate) fn parse_tree(
+    parser: &mut tree_sitter::Parser,
+    text: &str,
+) -> Option<tree_sitter::Tree> {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut cancel = |_: &tree_sitter::ParseState| crate::isolate::cancelled();
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
+    let tree = parser.parse_with_options(
+        &mut |i, _| (i < len).then(|| &bytes[i..]).unwrap_or_default(),
+        None,
+        Some(options),
+    );
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree
+}
+
 /// Which token of an ERROR node the message shows: JavaScript's parser usually stops
 /// at the last one; Python's ERROR nodes start where the broken statement does.
 #[derive(Clone, Copy)]

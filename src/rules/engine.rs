@@ -220,6 +220,7 @@ pub fn check_file(
     // file once for all of them.
     let mut pending: Vec<(usize, usize, rewrite::CallRewrite, &super::model::FixSpec)> = Vec::new();
     for (view_index, view) in views.iter().enumerate() {
+        crate::isolate::checkpoint();
         let cx = CallContext {
             view,
             config,
