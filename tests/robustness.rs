@@ -127,3 +127,36 @@ fn a_fix_past_its_deadline_is_reported_and_the_file_untouched() {
         SECURID
     );
 }
+
+/// One line of a minified bundle, under the size cap, with a finding past column
+/// 65,535 and a safe fix after it.
+fn minified_bundle() -> String {
+    let mut line = "var x=1;".repeat(9000);
+    line.push_str("fetch('https://community.khoros.com/api/2.0/users/'+id,{method:'DELETE'});");
+    line.push_str(&SECURID.replace('\n', " "));
+    line.push('\n');
+    line
+}
+
+#[test]
+fn a_finding_past_column_65535_is_reported_without_a_code_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bundle.js"), minified_bundle()).unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["check", "--no-config", "bundle.js"], &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("AUR001(rest-v2-user-delete)"), "{stdout}");
+    assert!(
+        stdout.contains("at bundle.js:1:72001 (a line of "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn fixing_a_minified_bundle_reports_what_remains_without_crashing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bundle.js"), minified_bundle()).unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["fix", "--no-config", "bundle.js"], &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("Fixed 1 finding in 1 file."), "{stdout}");
+    assert!(stdout.contains("AUR001(rest-v2-user-delete)"), "{stdout}");
+}
