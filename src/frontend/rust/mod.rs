@@ -87,6 +87,16 @@ pub(crate) fn release_spans() {
 
 /// Parses the text; the error carries its byte span.
 fn parse(text: &str) -> Result<syn::File, (Span, String)> {
+    // syn and the walks over its tree recurse once per level of nesting.
+    if let Some(at) = lex::too_deep(text, crate::isolate::MAX_NESTING) {
+        return Err((
+            at..at + 1,
+            format!(
+                "nested more than {} levels deep; not read",
+                crate::isolate::MAX_NESTING
+            ),
+        ));
+    }
     syn::parse_file(text).map_err(|e| {
         let src = Src::new(text);
         let span = src.span(e.span());
