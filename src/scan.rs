@@ -191,6 +191,13 @@ impl Checker {
         let shown_str = shown.to_string_lossy().into_owned();
         let bytes = match std::fs::metadata(path) {
             Ok(m) if m.len() > MAX_FILE_BYTES => return Outcome::Skipped,
+            // A link to a FIFO or a device would block the read forever.
+            Ok(m) if !m.is_file() => {
+                return Outcome::Error(ScanError {
+                    path: shown_str,
+                    message: "not a regular file; not read".into(),
+                })
+            }
             Ok(_) => match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {

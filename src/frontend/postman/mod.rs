@@ -53,12 +53,34 @@ struct Var {
 
 type Vars = HashMap<String, Var>;
 
+/// Reads an environment file: only a regular file (a FIFO or a device would block
+/// the run) no larger than the scan's size cap.
+fn read_env_file(path: &Path) -> Result<serde_json::Value, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > crate::scan::MAX_FILE_BYTES {
+        return Err("larger than 8 MiB".into());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("not valid JSON: {e}"))
+}
+
+/// Checks an environment file named by `--postman-env`: it must be a readable
+/// Postman environment (a JSON object with a `values` array), since a truncated or
+/// wrong file would otherwise leave every variable it defines unresolved in silence.
+pub fn check_env_file(path: &Path) -> Result<(), String> {
+    let v = read_env_file(path)?;
+    match v.get("values") {
+        Some(serde_json::Value::Array(_)) => Ok(()),
+        _ => Err("not a Postman environment (no `values` array)".into()),
+    }
+}
+
 fn read_env_vars(path: &Path, into: &mut Vars) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
-    else {
+    let Ok(v) = read_env_file(path) else {
         return;
     };
     let Some(values) = v.get("values").and_then(|v| v.as_array()) else {
