@@ -472,9 +472,11 @@ fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
 /// configs), runs one checker per configuration, and merges the results in path order.
 fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
     for env in &args.postman_env {
-        if !env.is_file() {
+        if !env.exists() {
             return Err(format!("--postman-env {}: no such file", env.display()));
         }
+        crate::frontend::postman::check_env_file(env)
+            .map_err(|e| format!("--postman-env {}: {e}", env.display()))?;
     }
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
@@ -860,8 +862,6 @@ fn fix(args: FixArgs) -> ExitCode {
             });
         }
         if outcome.changed() {
-            changed_files += 1;
-            fixed_findings += outcome.applied.len();
             if args.diff {
                 // The diff shows code around the changes: secrets are masked on both
                 // sides (the fixed text's are found by checking it).
@@ -882,11 +882,12 @@ fn fix(args: FixArgs) -> ExitCode {
                     expected.extend_from_slice(b"\xEF\xBB\xBF");
                 }
                 expected.extend_from_slice(outcome.original.as_bytes());
-                if let Err(e) = crate::fix::write::write_fixed(
+                if let Err(e) = crate::fix::write::write_fixed_with(
                     &file.source.path,
                     &expected,
                     &outcome.fixed,
                     file.source.bom,
+                    || crate::isolate::debug_fault("write", &file.source.path),
                 ) {
                     errors.push(ScanError {
                         path: shown.clone(),
@@ -896,6 +897,10 @@ fn fix(args: FixArgs) -> ExitCode {
                     continue;
                 }
             }
+            // Counted once written (or shown): a file that could not be written was
+            // not fixed.
+            changed_files += 1;
+            fixed_findings += outcome.applied.len();
         }
         let source = SourceFile::new(
             file.source.path.clone(),
@@ -926,7 +931,11 @@ fn fix(args: FixArgs) -> ExitCode {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
-        return ExitCode::from(if changed_files > 0 {
+        // A path that could not be read (or a file that could not be analysed) is an
+        // error, as under check and fix.
+        return ExitCode::from(if !remaining.errors.is_empty() {
+            EXIT_ERROR
+        } else if changed_files > 0 {
             EXIT_FINDINGS
         } else {
             EXIT_CLEAN

@@ -148,9 +148,10 @@ pub fn run<T: Send + 'static>(
 }
 
 /// Faults injected for the isolation tests, named in `APIMIGRATE_DEBUG_FAULT` as
-/// `panic:FILE` or `stall:FILE` (while checking FILE, a file name) or `fix-panic:FILE`
-/// and `fix-stall:FILE` (while fixing it). Compiled into debug builds only: a release
-/// build never reads the variable.
+/// `panic:FILE` or `stall:FILE` (while checking FILE, a file name), `fix-panic:FILE`
+/// and `fix-stall:FILE` (while fixing it), or `write-edit:FILE` (a line appended to
+/// FILE just before its fixed text replaces it, as a concurrent editor would).
+/// Compiled into debug builds only: a release build never reads the variable.
 #[cfg(debug_assertions)]
 pub fn debug_fault(stage: &str, path: &std::path::Path) {
     let Ok(spec) = std::env::var("APIMIGRATE_DEBUG_FAULT") else {
@@ -173,6 +174,14 @@ pub fn debug_fault(stage: &str, path: &std::path::Path) {
         };
         match kind {
             "panic" => panic!("injected fault"),
+            "edit" => {
+                use std::io::Write as _;
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(path)
+                    .expect("the file to edit exists");
+                f.write_all(b"// edited meanwhile\n").expect("appends");
+            }
             "stall" => loop {
                 checkpoint();
                 std::thread::sleep(Duration::from_millis(5));

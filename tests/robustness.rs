@@ -160,3 +160,229 @@ fn fixing_a_minified_bundle_reports_what_remains_without_crashing() {
     assert!(stdout.contains("Fixed 1 finding in 1 file."), "{stdout}");
     assert!(stdout.contains("AUR001(rest-v2-user-delete)"), "{stdout}");
 }
+
+fn nested_collection(depth: usize) -> String {
+    let leaf = r#"{"name":"drop","request":{"method":"DELETE","url":"https://community.khoros.com/api/2.0/users/1"}}"#;
+    format!(
+        r#"{{"info":{{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}{leaf}{}]}}"#,
+        r#"{"name":"f","item":["#.repeat(depth),
+        "]}".repeat(depth)
+    )
+}
+
+#[test]
+fn a_collection_nested_too_deeply_is_api003_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, depth) in [("deep", 5_000), ("deeper", 200_000)] {
+        std::fs::write(
+            dir.path().join(format!("{name}.postman_collection.json")),
+            nested_collection(depth),
+        )
+        .unwrap();
+    }
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "."],
+        &[],
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{stdout}");
+    for f in findings {
+        assert_eq!(f["code"], "API003");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("nested more than 1000 levels deep"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_collection_nested_within_the_limit_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.postman_collection.json"),
+        nested_collection(900),
+    )
+    .unwrap();
+    let (code, stdout, _) = run(dir.path(), &["check", "--no-config", "-q", "."], &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("Found 1 finding (1 error"), "{stdout}");
+}
+
+#[test]
+fn rust_with_deeply_nested_parentheses_is_read_or_api003_never_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |depth: usize| {
+        format!(
+            "fn main() {{\n    let url = \"https://community.khoros.com/api/2.0/users/1\";\n    let x = {}1{};\n    reqwest::blocking::Client::new().delete(url).send().unwrap();\n}}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        )
+    };
+    std::fs::write(dir.path().join("a.rs"), file(700)).unwrap();
+    std::fs::write(dir.path().join("b.rs"), file(100_000)).unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "."],
+        &[],
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let codes: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["code"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("a.rs".into(), "AUR001".into())),
+        "{stdout}"
+    );
+    assert!(
+        codes.contains(&("b.rs".into(), "API003".into())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_edit_saved_while_fix_writes_is_kept_reported_and_not_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.js"), SECURID).unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["fix", "--no-config", "a.js"],
+        &[("APIMIGRATE_DEBUG_FAULT", "write-edit:a.js")],
+    );
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("error: a.js: the file changed on disk since it was read; not overwritten"),
+        "{stdout}"
+    );
+    // The summary counts only what was written.
+    assert!(stdout.contains("Fixed 0 findings in 0 files."), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.js")).unwrap(),
+        format!("{SECURID}// edited meanwhile\n")
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_through_a_symlink_fixes_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    std::fs::write(dir.path().join("lib/real.js"), SECURID).unwrap();
+    std::os::unix::fs::symlink("lib/real.js", dir.path().join("link.js")).unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["fix", "--no-config", "link.js"], &[]);
+    assert!(code == 0 || code == 1, "{stdout}{stderr}");
+    assert!(stdout.contains("Fixed 1 finding in 1 file."), "{stdout}");
+    let link = std::fs::symlink_metadata(dir.path().join("link.js")).unwrap();
+    assert!(link.file_type().is_symlink());
+    let real = std::fs::read_to_string(dir.path().join("lib/real.js")).unwrap();
+    assert!(
+        real.contains("JSON.stringify({ markDeleted: true })"),
+        "{real}"
+    );
+}
+
+#[test]
+fn fix_diff_with_a_missing_path_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.js"), SECURID).unwrap();
+    for args in [
+        &["fix", "--diff", "--no-config", "missing.js"][..],
+        &["fix", "--diff", "--no-config", "a.js", "missing.js"][..],
+    ] {
+        let (code, stdout, stderr) = run(dir.path(), args, &[]);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains("missing.js"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.js")).unwrap(),
+        SECURID
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_an_environment_does_not_hang_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.postman_collection.json"),
+        nested_collection(1),
+    )
+    .unwrap();
+    let fifo = dir.path().join("x.postman_environment.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("x.postman_environment.json", dir.path().join("y.js")).unwrap();
+    let start = Instant::now();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["check", "--no-config", "--file-timeout", "30", "."],
+        &[],
+    );
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("AUR001"), "{stdout}");
+    // Named on the command line, it is an error, not a wait.
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--postman-env",
+            "x.postman_environment.json",
+            "c.postman_collection.json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}
+
+#[test]
+fn a_truncated_postman_env_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.postman_collection.json"),
+        nested_collection(1),
+    )
+    .unwrap();
+    let env = r#"{"name":"e","values":[{"key":"host","value":"https://community.khoros.com","enabled":true}]}"#;
+    std::fs::write(dir.path().join("good.json"), env).unwrap();
+    std::fs::write(dir.path().join("cut.json"), &env[..40]).unwrap();
+    std::fs::write(dir.path().join("shape.json"), r#"{"name":"e"}"#).unwrap();
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["check", "--no-config", "--postman-env", "good.json", "."],
+        &[],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    for (file, says) in [
+        ("cut.json", "not valid JSON: EOF while parsing"),
+        ("shape.json", "not a Postman environment"),
+    ] {
+        let (code, stdout, stderr) = run(
+            dir.path(),
+            &["check", "--no-config", "--postman-env", file, "."],
+            &[],
+        );
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(
+            stderr.contains(&format!("--postman-env {file}: {says}")),
+            "{stderr}"
+        );
+    }
+}

@@ -243,7 +243,7 @@ pub(crate) fn parse_tree(
     let mut cancel = |_: &tree_sitter::ParseState| crate::isolate::cancelled();
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
     let tree = parser.parse_with_options(
-        &mut |i, _| (i < len).then(|| &bytes[i..]).unwrap_or_default(),
+        &mut |i, _| if i < len { &bytes[i..] } else { &[] },
         None,
         Some(options),
     );
