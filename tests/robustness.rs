@@ -386,3 +386,62 @@ fn a_truncated_postman_env_is_an_error() {
         );
     }
 }
+
+#[test]
+fn files_their_language_rejects_are_api003_and_never_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &str); 4] = [
+        // `if` with no indented block.
+        (
+            "a.py",
+            "import requests\nBASE = \"https://community.khoros.com/api/2.0\"\ndef drop(uid):\n    if uid:\n    requests.delete(BASE + \"/users/\" + uid)\n",
+        ),
+        // A DEL byte inside a name.
+        (
+            "b.js",
+            "const API = 'https://community.khoros.com/api/2.0';\nasync function dr\u{7f}op(id) {\n  await fetch(`${API}/users/${id}`, { method: 'DELETE' });\n}\n",
+        ),
+        // A syntax error in one function's macro; the call is in another function.
+        (
+            "c.rs",
+            "fn a() {\n    let u = \"https://community.khoros.com/api/2.0/users/1\";\n    reqwest::blocking::Client::new().delete(u).send().unwrap();\n}\nfn b() {\n    println!(\"{}\", 1 +);\n}\n",
+        ),
+        // A syntax error in another function.
+        (
+            "d.rs",
+            "fn a() {\n    let u = \"https://community.khoros.com/api/2.0/users/1\";\n    reqwest::blocking::Client::new().delete(u).send().unwrap();\n}\nfn b() {\n    let x = ;\n}\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--no-config",
+            "--format",
+            "json",
+            ".",
+        ],
+        &[],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for (name, text) in files {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(name)).unwrap(),
+            text,
+            "{name} was rewritten"
+        );
+        assert!(
+            doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["path"] == name && f["code"] == "API003"),
+            "{name}: {stdout}"
+        );
+    }
+    assert!(stderr.contains("Fixed 0 findings in 0 files."), "{stderr}");
+}

@@ -269,7 +269,7 @@ pub(crate) fn tree_syntax_error(
     shown: ErrorToken,
 ) -> Option<(Span, String)> {
     if !root.has_error() {
-        return None;
+        return recovered_error(root, text);
     }
     let mut node = root;
     'descend: loop {
@@ -293,6 +293,53 @@ pub(crate) fn tree_syntax_error(
         }
         // The error flag is set but no child carries it: report the node itself.
         return Some((node.byte_range(), "syntax error".into()));
+    }
+}
+
+/// What tree-sitter accepts without an ERROR node but the language's own parser
+/// rejects: a Python block with no statement (`if x:` followed by a line that is not
+/// indented), a control character inside an identifier (a DEL byte in a JavaScript
+/// name). Such a file is unparseable for the purpose of `fix`.
+fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, String)> {
+    let python = root.kind() == "module";
+    let controls = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) || b == 0x7f)
+        || text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c));
+    if !python && !controls {
+        return None;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if python && node.kind() == "block" {
+            let mut c = node.walk();
+            let statements = node
+                .named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .count();
+            if statements == 0 {
+                let at = node.start_byte();
+                return Some((at..at, "syntax error: expected an indented block".into()));
+            }
+        }
+        if controls && node.child_count() == 0 && node.kind().contains("identifier") {
+            let name = &text[node.byte_range()];
+            if name.chars().any(char::is_control) {
+                return Some((
+                    node.byte_range(),
+                    "syntax error: control character in a name".into(),
+                ));
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
     }
 }
 
