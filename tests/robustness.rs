@@ -445,3 +445,62 @@ fn files_their_language_rejects_are_api003_and_never_fixed() {
     }
     assert!(stderr.contains("Fixed 0 findings in 0 files."), "{stderr}");
 }
+
+#[test]
+fn a_collection_with_raw_control_characters_is_api003_and_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = nested_collection(1).replace(r#""name":"drop""#, "\"name\":\"dr\u{1}op\"");
+    std::fs::write(dir.path().join("c.postman_collection.json"), &text).unwrap();
+    let (_, stdout, _) = run(
+        dir.path(),
+        &[
+            "fix",
+            "--unsafe-fixes",
+            "--no-config",
+            "--format",
+            "json",
+            ".",
+        ],
+        &[],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("c.postman_collection.json")).unwrap(),
+        text
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(f["code"], "API003", "{stdout}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("raw control character U+0001"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_collection_of_the_wrong_shape_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.postman_collection.json"),
+        r#"{"info":{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":3}"#,
+    )
+    .unwrap();
+    let (code, stdout, _) = run(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "."],
+        &[],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(f["code"], "API003", "{stdout}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a Postman collection: `item` is a number, expected an array"),
+        "{stdout}"
+    );
+}

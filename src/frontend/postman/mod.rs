@@ -164,6 +164,12 @@ pub fn extract(text: &str, path: &Path, env_files: &[PathBuf]) -> Extraction {
         }
         return ex.finish();
     }
+    if let Some(error) = shape_error(&root) {
+        return Extraction {
+            syntax_error: Some(error),
+            ..Extraction::default()
+        };
+    }
     let mut vars = environment_vars(path, env_files);
     // Collection variables are the weakest scope: environment values win.
     let mut coll = Vars::new();
@@ -175,6 +181,59 @@ pub fn extract(text: &str, path: &Path, env_files: &[PathBuf]) -> Extraction {
     ex.events(&root, &vars);
     ex.walk_items(&root, root.span(), &vars, auth);
     ex.finish()
+}
+
+/// Where a collection is valid JSON but not the shape of a Postman collection
+/// (`"item": 3`, an item that is not an object, a request that is neither an object
+/// nor a URL string): read as it is, its requests would be skipped in silence.
+fn shape_error(root: &J) -> Option<(Span, String)> {
+    fn kind(j: &J) -> &'static str {
+        match j {
+            J::Str { .. } => "a string",
+            J::Num { .. } => "a number",
+            J::Bool { .. } => "a boolean",
+            J::Null { .. } => "null",
+            J::Obj { .. } => "an object",
+            J::Arr { .. } => "an array",
+        }
+    }
+    let wrong = |j: &J, what: &str, expected: &str| {
+        Some((
+            j.span(),
+            format!(
+                "not a Postman collection: `{what}` is {}, expected {expected}",
+                kind(j)
+            ),
+        ))
+    };
+    if !matches!(root, J::Obj { .. }) {
+        return wrong(root, "the collection", "an object");
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if let Some(items) = node.get("item") {
+            if !matches!(items, J::Arr { .. }) {
+                return wrong(items, "item", "an array");
+            }
+            for item in items.items() {
+                if !matches!(item, J::Obj { .. }) {
+                    return wrong(item, "item[]", "an object");
+                }
+                stack.push(item);
+            }
+        }
+        if let Some(req) = node.get("request") {
+            if !matches!(req, J::Obj { .. } | J::Str { .. }) {
+                return wrong(req, "request", "an object or a URL string");
+            }
+            if let Some(url) = req.get("url") {
+                if !matches!(url, J::Obj { .. } | J::Str { .. }) {
+                    return wrong(url, "request.url", "an object or a string");
+                }
+            }
+        }
+    }
+    None
 }
 
 fn add_variables(node: &J, vars: &mut Vars) {
