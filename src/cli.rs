@@ -95,6 +95,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Seconds one file's analysis may take; a file that takes longer is reported as
+    /// an error and the run goes on.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub file_timeout: u64,
     /// Print only the summary (and errors).
     #[arg(long, short)]
     pub quiet: bool,
@@ -478,7 +482,9 @@ fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Resul
         ignore: config.ignore.iter().chain(&args.ignore).cloned().collect(),
         severity: config.severity.clone(),
     };
-    Ok(Checker::with_config(rules, selection, config))
+    let mut checker = Checker::with_config(rules, selection, config);
+    checker.deadline = std::time::Duration::from_secs(args.file_timeout);
+    Ok(checker)
 }
 
 fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
@@ -492,9 +498,11 @@ fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
 /// configs), runs one checker per configuration, and merges the results in path order.
 fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
     for env in &args.postman_env {
-        if !env.is_file() {
+        if !env.exists() {
             return Err(format!("--postman-env {}: no such file", env.display()));
         }
+        crate::frontend::postman::check_env_file(env)
+            .map_err(|e| format!("--postman-env {}: {e}", env.display()))?;
     }
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
@@ -901,6 +909,10 @@ fn fix(args: FixArgs) -> ExitCode {
         named_skipped: result.named_skipped.clone(),
         ..ScanResult::default()
     };
+    let shared: Vec<std::sync::Arc<Checker>> = checkers
+        .iter()
+        .map(|(c, _)| std::sync::Arc::new(c.clone()))
+        .collect();
     let mut diff = String::new();
     let mut fixed_findings = 0;
     let mut changed_files = 0;
@@ -926,12 +938,30 @@ fn fix(args: FixArgs) -> ExitCode {
         }
         // The checker of the configuration that governs this file.
         let governing = config_file_for(common, &file.source.path, &mut cache);
-        let checker = checkers
+        let index = checkers
             .iter()
-            .find(|(c, _)| c.config.file == governing)
-            .map(|(c, _)| c)
-            .unwrap_or(&checkers[0].0);
-        let outcome = crate::fix::fix_source(checker, &file.source, level);
+            .position(|(c, _)| c.config.file == governing)
+            .unwrap_or(0);
+        let checker = &checkers[index].0;
+        // Fixing runs isolated like the scan: a panic or the deadline leaves the file
+        // as it is, reported as an error.
+        let mut copy = SourceFile::new(
+            file.source.path.clone(),
+            file.source.text.clone(),
+            file.source.language,
+        );
+        copy.bom = file.source.bom;
+        let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level) {
+            Ok(o) => o,
+            Err(failure) => {
+                errors.push(ScanError {
+                    path: file.source.display_path(),
+                    message: format!("not fixed: {failure}"),
+                });
+                remaining.files.push(file);
+                continue;
+            }
+        };
         let shown = file.source.display_path();
         for d in &outcome.dropped {
             errors.push(ScanError {
@@ -949,8 +979,6 @@ fn fix(args: FixArgs) -> ExitCode {
             });
         }
         if outcome.changed() {
-            changed_files += 1;
-            fixed_findings += outcome.applied.len();
             if args.diff {
                 // The diff shows code around the changes: secrets are masked on both
                 // sides (the fixed text's are found by checking it, and keep what was
@@ -967,11 +995,12 @@ fn fix(args: FixArgs) -> ExitCode {
                     expected.extend_from_slice(b"\xEF\xBB\xBF");
                 }
                 expected.extend_from_slice(outcome.original.as_bytes());
-                if let Err(e) = crate::fix::write::write_fixed(
+                if let Err(e) = crate::fix::write::write_fixed_with(
                     &file.source.path,
                     &expected,
                     &outcome.fixed,
                     file.source.bom,
+                    || crate::isolate::debug_fault("write", &file.source.path),
                 ) {
                     errors.push(ScanError {
                         path: shown.clone(),
@@ -981,6 +1010,10 @@ fn fix(args: FixArgs) -> ExitCode {
                     continue;
                 }
             }
+            // Counted once written (or shown): a file that could not be written was
+            // not fixed.
+            changed_files += 1;
+            fixed_findings += outcome.applied.len();
         }
         let source = SourceFile::new(
             file.source.path.clone(),
@@ -1016,7 +1049,11 @@ fn fix(args: FixArgs) -> ExitCode {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
-        return ExitCode::from(if changed_files > 0 {
+        // A path that could not be read (or a file that could not be analysed) is an
+        // error, as under check and fix.
+        return ExitCode::from(if !remaining.errors.is_empty() {
+            EXIT_ERROR
+        } else if changed_files > 0 {
             EXIT_FINDINGS
         } else {
             EXIT_CLEAN

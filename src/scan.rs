@@ -17,6 +17,8 @@ use crate::suppress;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Files larger than this are not scanned (minified bundles, generated code).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -197,12 +199,15 @@ pub trait Progress: Sync {
 }
 
 /// The rules and settings of a run.
+#[derive(Clone)]
 pub struct Checker {
     pub rules: RuleSet,
     pub selection: Selection,
     pub config: Config,
     /// List every candidate file's outcome in the result (`--show-files`).
     pub show_files: bool,
+    /// How long one file's analysis may take (see [`crate::isolate`]).
+    pub deadline: Duration,
     prefilter: Prefilter,
 }
 
@@ -238,6 +243,7 @@ impl Checker {
             selection,
             config,
             show_files: false,
+            deadline: crate::isolate::DEFAULT_DEADLINE,
             prefilter,
         }
     }
@@ -321,13 +327,16 @@ impl Checker {
                 result.record(entry, true, false);
             }
         }
-        // Each worker keeps one file in flight; what outlives it is the report of a
+        // Each worker keeps one file in flight; its analysis (not the read and the
+        // literal scan) runs in isolation: its own stack, a deadline, panics caught.
+        let shared = Arc::new(self.clone());
+        // what outlives it is the report of a
         // file with findings, or a short outcome.
         let outcomes: Vec<(usize, Outcome)> = included
             .par_iter()
             .enumerate()
             .map(|(i, (path, lang))| {
-                let outcome = self.scan_path(path, *lang);
+                let outcome = shared.scan_path(path, *lang);
                 if let Some(p) = progress {
                     p.advance();
                 }
@@ -356,7 +365,7 @@ impl Checker {
         result
     }
 
-    fn scan_path(&self, path: &Path, language: Language) -> Outcome {
+    fn scan_path(self: &Arc<Self>, path: &Path, language: Language) -> Outcome {
         let shown = display_path(path);
         let shown_str = shown.to_string_lossy().into_owned();
         let cannot_read = |e: std::io::Error| Outcome {
@@ -372,6 +381,16 @@ impl Checker {
                     FileStatus::TooLarge,
                     Some(format!("{} bytes, more than {MAX_FILE_BYTES}", m.len())),
                 )
+            }
+            // A link to a FIFO or a device would block the read forever.
+            Ok(m) if !m.is_file() => {
+                return Outcome {
+                    error: Some(ScanError {
+                        path: shown_str,
+                        message: "not a regular file; not read".into(),
+                    }),
+                    ..Outcome::status(FileStatus::Error, None)
+                }
             }
             Ok(_) => match std::fs::read(path) {
                 Ok(b) => b,
@@ -412,7 +431,26 @@ impl Checker {
         } else {
             0
         };
-        let (report, syntax_error) = self.check_source_parsed(source);
+        // The analysis runs in isolation: a panic or the deadline becomes an error
+        // entry for this file, and the run goes on.
+        let checker = Arc::clone(self);
+        let owned = path.to_path_buf();
+        let analysed = crate::isolate::run(self.deadline, move || {
+            crate::isolate::debug_fault("check", &owned);
+            checker.check_source_parsed(source)
+        });
+        let (report, syntax_error) = match analysed {
+            Ok(done) => done,
+            Err(failure) => {
+                return Outcome {
+                    error: Some(ScanError {
+                        path: shown_str,
+                        message: failure.to_string(),
+                    }),
+                    ..Outcome::status(FileStatus::Error, None)
+                }
+            }
+        };
         let (status, detail) = match syntax_error {
             Some(message) => (FileStatus::Unparseable, Some(message)),
             None if prose > 0 => (

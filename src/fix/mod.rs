@@ -138,6 +138,7 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
         pass = MAX_PASSES + 1;
     }
     while pass <= MAX_PASSES {
+        crate::isolate::checkpoint();
         let current = SourceFile::new(source.path.clone(), text.clone(), source.language);
         let report = checker.check_source(current);
         let candidates: Vec<&Finding> = report
@@ -236,6 +237,20 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
         not_converged,
         remaining,
     }
+}
+
+/// [`fix_source`] under [`crate::isolate::run`] (its own stack, the checker's
+/// deadline, panics caught).
+pub fn fix_source_isolated(
+    checker: &std::sync::Arc<Checker>,
+    source: SourceFile,
+    level: FixLevel,
+) -> Result<FixOutcome, crate::isolate::Failure> {
+    let shared = checker.clone();
+    crate::isolate::run(checker.deadline, move || {
+        crate::isolate::debug_fault("fix", &source.path);
+        fix_source(&shared, &source, level)
+    })
 }
 
 /// A unified diff of one file's change, with `a/` and `b/` headers.

@@ -233,6 +233,27 @@ fn render_javascript(
     javascript::render::render(&file.text, file.language, call, rewrite)
 }
 
+/// Parses `text` with a tree-sitter `parser`, giving up when the file's analysis has
+/// been abandoned (its deadline passed: see [`crate::isolate`]).
+pub(crate) fn parse_tree(
+    parser: &mut tree_sitter::Parser,
+    text: &str,
+) -> Option<tree_sitter::Tree> {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut cancel = |_: &tree_sitter::ParseState| crate::isolate::cancelled();
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
+    let tree = parser.parse_with_options(
+        &mut |i, _| if i < len { &bytes[i..] } else { &[] },
+        None,
+        Some(options),
+    );
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree
+}
+
 /// Which token of an ERROR node the message shows: JavaScript's parser usually stops
 /// at the last one; Python's ERROR nodes start where the broken statement does.
 #[derive(Clone, Copy)]
@@ -249,7 +270,7 @@ pub(crate) fn tree_syntax_error(
     shown: ErrorToken,
 ) -> Option<(Span, String)> {
     if !root.has_error() {
-        return None;
+        return recovered_error(root, text);
     }
     let mut node = root;
     'descend: loop {
@@ -273,6 +294,53 @@ pub(crate) fn tree_syntax_error(
         }
         // The error flag is set but no child carries it: report the node itself.
         return Some((node.byte_range(), "syntax error".into()));
+    }
+}
+
+/// What tree-sitter accepts without an ERROR node but the language's own parser
+/// rejects: a Python block with no statement (`if x:` followed by a line that is not
+/// indented), a control character inside an identifier (a DEL byte in a JavaScript
+/// name). Such a file is unparseable for the purpose of `fix`.
+fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, String)> {
+    let python = root.kind() == "module";
+    let controls = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) || b == 0x7f)
+        || text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c));
+    if !python && !controls {
+        return None;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if python && node.kind() == "block" {
+            let mut c = node.walk();
+            let statements = node
+                .named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .count();
+            if statements == 0 {
+                let at = node.start_byte();
+                return Some((at..at, "syntax error: expected an indented block".into()));
+            }
+        }
+        if controls && node.child_count() == 0 && node.kind().contains("identifier") {
+            let name = &text[node.byte_range()];
+            if name.chars().any(char::is_control) {
+                return Some((
+                    node.byte_range(),
+                    "syntax error: control character in a name".into(),
+                ));
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
     }
 }
 

@@ -75,6 +75,7 @@ pub enum Verdict {
 }
 
 /// The compiled literal scan of one rule set and selection.
+#[derive(Clone)]
 pub struct Prefilter {
     automaton: AhoCorasick,
     literals: Vec<String>,

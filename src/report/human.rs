@@ -51,11 +51,16 @@ pub fn render_finding(
     opts: &HumanOptions,
 ) -> String {
     let src = &file.source;
-    let severity = match f.severity {
-        Severity::Error => miette::Severity::Error,
-        Severity::Warning => miette::Severity::Warning,
-        Severity::Info => miette::Severity::Advice,
-    };
+    let spans = std::iter::once(&f.span).chain(f.labels.iter().map(|l| &l.span));
+    let longest = spans
+        .map(|s| longest_line(&redacted.text, redacted.map_span(s)))
+        .max()
+        .unwrap_or(0);
+    if longest > MAX_FRAME_LINE {
+        // A code frame of a minified bundle's line would be unreadable (and miette
+        // cannot lay out columns past 65,535): the position is given in words.
+        return render_without_frame(file, f, redacted, opts, longest);
+    }
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(redacted.scrub(&src.text, &f.primary_label)),
         to_miette(redacted.map_span(&f.span)),
@@ -68,7 +73,7 @@ pub fn render_finding(
     }
     let mut diag = MietteDiagnostic::new(redacted.scrub(&src.text, &f.message))
         .with_code(format!("{}({})", f.code, f.name))
-        .with_severity(severity)
+        .with_severity(severity(f))
         .with_labels(labels);
     if let Some(help) = &f.help {
         diag = diag.with_help(redacted.scrub(&src.text, help));
@@ -79,6 +84,63 @@ pub fn render_finding(
     let mut out = String::new();
     handler(opts)
         .render_report(&mut out, report.as_ref())
+        .expect("rendering to a String cannot fail");
+    out
+}
+
+/// Lines longer than this (in characters) get no code frame.
+pub const MAX_FRAME_LINE: usize = 2000;
+
+fn severity(f: &Finding) -> miette::Severity {
+    match f.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+/// The length in characters of the longest line that `span` of `text` touches.
+fn longest_line(text: &str, span: std::ops::Range<usize>) -> usize {
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[span.end.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    text[start..end]
+        .split('\n')
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// A finding on a very long line: the diagnostic without a code frame, and its
+/// position as `path:line:column`.
+fn render_without_frame(
+    file: &FileReport,
+    f: &Finding,
+    redacted: &Redacted,
+    opts: &HumanOptions,
+    longest: usize,
+) -> String {
+    let src = &file.source;
+    let at = src.position(f.span.start);
+    let mut diag = MietteDiagnostic::new(redacted.scrub(&src.text, &f.message))
+        .with_code(format!("{}({})", f.code, f.name))
+        .with_severity(severity(f));
+    let mut help = format!(
+        "at {}:{}:{} (a line of {longest} characters: no code frame)",
+        src.display_path(),
+        at.line,
+        at.column
+    );
+    if let Some(h) = &f.help {
+        help = format!("{}\n{help}", redacted.scrub(&src.text, h));
+    }
+    diag = diag.with_help(help);
+    let mut out = String::new();
+    handler(opts)
+        .render_report(&mut out, &diag)
         .expect("rendering to a String cannot fail");
     out
 }

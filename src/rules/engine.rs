@@ -222,6 +222,7 @@ pub fn check_file(
     // Findings of rules about a literal credential, with the call that sends it.
     let mut about_literals: Vec<(usize, usize)> = Vec::new();
     for (view_index, view) in views.iter().enumerate() {
+        crate::isolate::checkpoint();
         let cx = CallContext {
             view,
             config,

@@ -120,13 +120,15 @@ fn parse(text: &str, language: Language) -> Option<Tree> {
         Language::Tsx => (2, tree_sitter_typescript::LANGUAGE_TSX.into()),
         _ => return None,
     };
-    PARSERS.with(|parsers| {
+    let tree = PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();
         if parsers[slot].is_none() {
             let mut p = Parser::new();
             p.set_language(&grammar).ok()?;
             parsers[slot] = Some(p);
         }
-        parsers[slot].as_mut()?.parse(text, None)
-    })
+        super::parse_tree(parsers[slot].as_mut()?, text)
+    });
+    crate::isolate::checkpoint();
+    tree
 }

@@ -78,6 +78,25 @@ impl J {
 
 /// Parses strict JSON. The error is the byte span and message of the first problem.
 pub fn parse(text: &str) -> Result<J, (Span, String)> {
+    // JSON forbids raw control characters in strings; the parser lets them through,
+    // and a rewrite would keep the file invalid.
+    if let Some(at) = raw_control_in_string(text) {
+        let c = text.as_bytes()[at];
+        return Err((
+            at..at + 1,
+            format!("invalid JSON: raw control character U+{c:04X} in a string"),
+        ));
+    }
+    // The parser and every reader of the tree recurse once per level.
+    if let Some(at) = too_deep(text, crate::isolate::MAX_NESTING) {
+        return Err((
+            at..at + 1,
+            format!(
+                "nested more than {} levels deep; not read",
+                crate::isolate::MAX_NESTING
+            ),
+        ));
+    }
     let opts = jsonc_parser::ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -94,6 +113,53 @@ pub fn parse(text: &str) -> Result<J, (Span, String)> {
         Some(v) => Ok(convert(&v)),
         None => Err((0..0, "invalid JSON: empty file".into())),
     }
+}
+
+/// The offset of the first raw control character (U+0000–U+001F) inside a string.
+pub fn raw_control_in_string(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'"' {
+            i += 1;
+            while i < b.len() && b[i] != b'"' {
+                if b[i] < 0x20 {
+                    return Some(i);
+                }
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offset of the first `[` or `{` that opens level `limit + 1` of `text`'s
+/// arrays and objects (strings skipped), if any.
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn convert(v: &ast::Value) -> J {
@@ -213,5 +279,26 @@ mod tests {
         assert_eq!(&text[map[1]..map[1] + 2], "\\\"");
         assert_eq!(&text[map[2]..map[2] + 1], "y");
         assert!(parse("{\"a\": 1,}").is_err());
+    }
+
+    #[test]
+    fn raw_control_characters_in_strings_are_rejected() {
+        assert_eq!(raw_control_in_string("{\"a\":\n\t\"b\\tc\"}"), None);
+        assert_eq!(raw_control_in_string("{\"a\": \"b\tc\"}"), Some(8));
+        let (span, message) = parse("{\"a\": \"b\u{1}c\"}").unwrap_err();
+        assert_eq!(span, 8..9);
+        assert!(message.contains("U+0001"), "{message}");
+    }
+
+    #[test]
+    fn nesting_is_counted_outside_strings() {
+        assert_eq!(too_deep("[[\"[[[\\\"[[\"]]", 2), None);
+        assert_eq!(too_deep("[{\"a\": [1]}]", 2), Some(7));
+        let (span, message) = parse(&"[".repeat(2000)).unwrap_err();
+        assert_eq!(span, 1000..1001);
+        assert!(
+            message.contains("nested more than 1000 levels"),
+            "{message}"
+        );
     }
 }

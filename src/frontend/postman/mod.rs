@@ -53,12 +53,34 @@ struct Var {
 
 type Vars = HashMap<String, Var>;
 
+/// Reads an environment file: only a regular file (a FIFO or a device would block
+/// the run) no larger than the scan's size cap.
+fn read_env_file(path: &Path) -> Result<serde_json::Value, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > crate::scan::MAX_FILE_BYTES {
+        return Err("larger than 8 MiB".into());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("not valid JSON: {e}"))
+}
+
+/// Checks an environment file named by `--postman-env`: it must be a readable
+/// Postman environment (a JSON object with a `values` array), since a truncated or
+/// wrong file would otherwise leave every variable it defines unresolved in silence.
+pub fn check_env_file(path: &Path) -> Result<(), String> {
+    let v = read_env_file(path)?;
+    match v.get("values") {
+        Some(serde_json::Value::Array(_)) => Ok(()),
+        _ => Err("not a Postman environment (no `values` array)".into()),
+    }
+}
+
 fn read_env_vars(path: &Path, into: &mut Vars) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
-    else {
+    let Ok(v) = read_env_file(path) else {
         return;
     };
     let Some(values) = v.get("values").and_then(|v| v.as_array()) else {
@@ -142,6 +164,12 @@ pub fn extract(text: &str, path: &Path, env_files: &[PathBuf]) -> Extraction {
         }
         return ex.finish();
     }
+    if let Some(error) = shape_error(&root) {
+        return Extraction {
+            syntax_error: Some(error),
+            ..Extraction::default()
+        };
+    }
     let mut vars = environment_vars(path, env_files);
     // Collection variables are the weakest scope: environment values win.
     let mut coll = Vars::new();
@@ -153,6 +181,59 @@ pub fn extract(text: &str, path: &Path, env_files: &[PathBuf]) -> Extraction {
     ex.events(&root, &vars);
     ex.walk_items(&root, root.span(), &vars, auth);
     ex.finish()
+}
+
+/// Where a collection is valid JSON but not the shape of a Postman collection
+/// (`"item": 3`, an item that is not an object, a request that is neither an object
+/// nor a URL string): read as it is, its requests would be skipped in silence.
+fn shape_error(root: &J) -> Option<(Span, String)> {
+    fn kind(j: &J) -> &'static str {
+        match j {
+            J::Str { .. } => "a string",
+            J::Num { .. } => "a number",
+            J::Bool { .. } => "a boolean",
+            J::Null { .. } => "null",
+            J::Obj { .. } => "an object",
+            J::Arr { .. } => "an array",
+        }
+    }
+    let wrong = |j: &J, what: &str, expected: &str| {
+        Some((
+            j.span(),
+            format!(
+                "not a Postman collection: `{what}` is {}, expected {expected}",
+                kind(j)
+            ),
+        ))
+    };
+    if !matches!(root, J::Obj { .. }) {
+        return wrong(root, "the collection", "an object");
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if let Some(items) = node.get("item") {
+            if !matches!(items, J::Arr { .. }) {
+                return wrong(items, "item", "an array");
+            }
+            for item in items.items() {
+                if !matches!(item, J::Obj { .. }) {
+                    return wrong(item, "item[]", "an object");
+                }
+                stack.push(item);
+            }
+        }
+        if let Some(req) = node.get("request") {
+            if !matches!(req, J::Obj { .. } | J::Str { .. }) {
+                return wrong(req, "request", "an object or a URL string");
+            }
+            if let Some(url) = req.get("url") {
+                if !matches!(url, J::Obj { .. } | J::Str { .. }) {
+                    return wrong(url, "request.url", "an object or a string");
+                }
+            }
+        }
+    }
+    None
 }
 
 fn add_variables(node: &J, vars: &mut Vars) {

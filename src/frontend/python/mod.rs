@@ -94,7 +94,7 @@ thread_local! {
 }
 
 pub(crate) fn parse(text: &str) -> Option<Tree> {
-    PARSER.with(|p| {
+    let tree = PARSER.with(|p| {
         let mut p = p.borrow_mut();
         if p.is_none() {
             let mut parser = Parser::new();
@@ -103,8 +103,10 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
                 .ok()?;
             *p = Some(parser);
         }
-        p.as_mut()?.parse(text, None)
-    })
+        super::parse_tree(p.as_mut()?, text)
+    });
+    crate::isolate::checkpoint();
+    tree
 }
 
 #[cfg(test)]

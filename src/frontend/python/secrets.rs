@@ -11,10 +11,12 @@ use tree_sitter::Node;
 
 pub fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
+    // Each node with its three nearest ancestors: `Node::parent` walks down from the
+    // root, so asking it for every string of a deep expression was quadratic.
+    let mut stack: Vec<(Node<'t>, Ancestors<'t>)> = vec![(root, [None; 3])];
+    while let Some((n, up)) = stack.pop() {
         if n.kind() == "string" {
-            let name = name_of(n, r);
+            let name = name_of(n, up, r);
             for chunk in r.chunks(n).unwrap_or_default() {
                 if let Chunk::Lit { text, span, exact } = chunk {
                     scan_literal(&text, &span, exact, name.as_deref(), &mut out);
@@ -22,21 +24,27 @@ pub fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Vec<Span> {
             }
             // Strings inside interpolations are scanned through the stack too.
         }
+        let below = [Some(n), up[0], up[1]];
         let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
+        stack.extend(n.named_children(&mut c).map(|child| (child, below)));
     }
     out.sort_by_key(|s| (s.start, s.end));
     out.dedup();
     out
 }
 
+/// A node's parent, grandparent and great-grandparent.
+type Ancestors<'t> = [Option<Node<'t>>; 3];
+
 /// The name a string literal is stored under, if any.
-fn name_of<'t>(string: Node<'t>, r: &Resolver<'_, 't>) -> Option<String> {
+fn name_of<'t>(string: Node<'t>, up: Ancestors<'t>, r: &Resolver<'_, 't>) -> Option<String> {
     let mut node = string;
-    let mut parent = node.parent()?;
+    let mut parent = up[0]?;
+    let mut grandparent = up[1];
     if parent.kind() == "concatenated_string" || parent.kind() == "parenthesized_expression" {
         node = parent;
-        parent = parent.parent()?;
+        parent = up[1]?;
+        grandparent = up[2];
     }
     let is = |field: &str| parent.child_by_field_name(field).map(|c| c.id()) == Some(node.id());
     match parent.kind() {
@@ -63,7 +71,7 @@ fn name_of<'t>(string: Node<'t>, r: &Resolver<'_, 't>) -> Option<String> {
         }
         // `auth=("user", "secret")`: the second item is a password.
         "tuple" => {
-            let holder = parent.parent()?;
+            let holder = grandparent?;
             let named_auth = holder.kind() == "keyword_argument"
                 && holder
                     .child_by_field_name("name")

@@ -5,8 +5,38 @@ use crate::call::Span;
 
 /// Whole comments, markers included. Block comments nest, as in Rust.
 pub fn comments(text: &str) -> Vec<Span> {
-    let b = text.as_bytes();
     let mut out = Vec::new();
+    scan(text, &mut out, |_, _| true);
+    out
+}
+
+/// The offset of the first bracket (`(`, `[`, `{`) that opens nesting level
+/// `limit + 1`, outside comments and literals, if any: syn and the walks over its
+/// tree recurse once per level.
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut found = None;
+    scan(text, &mut Vec::new(), |i, c| {
+        match c {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    found = Some(i);
+                    return false;
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        true
+    });
+    found
+}
+
+/// Reads `text` token by token, pushing comments to `out` and handing every other
+/// byte outside literals to `punct` (which returns `false` to stop).
+fn scan(text: &str, out: &mut Vec<Span>, mut punct: impl FnMut(usize, u8) -> bool) {
+    let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -57,10 +87,14 @@ pub fn comments(text: &str) -> Vec<Span> {
                     i = skip_char(b, i);
                 }
             }
-            _ => i += 1,
+            c => {
+                if !punct(i, c) {
+                    return;
+                }
+                i += 1;
+            }
         }
     }
-    out
 }
 
 fn is_ident(c: u8) -> bool {
@@ -131,5 +165,12 @@ let b = r#"/* no */"#; /* yes /* nested */ */
 let c = '"'; fn f<'a>(x: &'a str) {} // end"####;
         let found: Vec<&str> = comments(text).into_iter().map(|s| &text[s]).collect();
         assert_eq!(found, ["// yes", "/* yes /* nested */ */", "// end"]);
+    }
+
+    #[test]
+    fn nesting_is_counted_outside_literals_and_comments() {
+        let text = "fn f() { let c = '('; let s = \"((((\"; /* (((( */ (1) }";
+        assert_eq!(too_deep(text, 2), None);
+        assert_eq!(too_deep("fn f() { ((1)) }", 2), Some(10));
     }
 }

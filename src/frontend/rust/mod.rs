@@ -87,7 +87,17 @@ pub(crate) fn release_spans() {
 
 /// Parses the text; the error carries its byte span.
 fn parse(text: &str) -> Result<syn::File, (Span, String)> {
-    syn::parse_file(text).map_err(|e| {
+    // syn and the walks over its tree recurse once per level of nesting.
+    if let Some(at) = lex::too_deep(text, crate::isolate::MAX_NESTING) {
+        return Err((
+            at..at + 1,
+            format!(
+                "nested more than {} levels deep; not read",
+                crate::isolate::MAX_NESTING
+            ),
+        ));
+    }
+    let file = syn::parse_file(text).map_err(|e| {
         let src = Src::new(text);
         let span = src.span(e.span());
         let span = if span.start == span.end && span.end < text.len() {
@@ -103,7 +113,84 @@ fn parse(text: &str) -> Result<syn::File, (Span, String)> {
             message
         };
         (span, message)
-    })
+    })?;
+    // syn keeps macro bodies as tokens; rustc parses those of the standard
+    // expression macros, and so does the fix (it reads calls inside them).
+    let mut check = MacroBodies { error: None };
+    syn::visit::Visit::visit_file(&mut check, &file);
+    match check.error {
+        Some((at, whole, message)) => {
+            let src = Src::new(text);
+            let (at, whole) = (src.span(at), src.span(whole));
+            // An error at the end of the body has no place of its own: the macro's.
+            let span = if whole.start <= at.start && at.end <= whole.end && at.start < at.end {
+                at
+            } else {
+                whole
+            };
+            Err((span, message))
+        }
+        None => Ok(file),
+    }
+}
+
+/// Finds the first standard expression macro (`format!`, `println!`, `vec!`,
+/// `assert_eq!`, …) whose body is not a comma-separated list of expressions.
+struct MacroBodies {
+    /// Where the body went wrong, the whole macro call, and the message.
+    error: Option<(proc_macro2::Span, proc_macro2::Span, String)>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for MacroBodies {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        const EXPRESSION_MACROS: &[&str] = &[
+            "format",
+            "print",
+            "println",
+            "eprint",
+            "eprintln",
+            "write",
+            "writeln",
+            "panic",
+            "assert",
+            "assert_eq",
+            "assert_ne",
+            "debug_assert",
+            "debug_assert_eq",
+            "debug_assert_ne",
+            "format_args",
+            "unreachable",
+            "todo",
+            "unimplemented",
+            "dbg",
+        ];
+        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        let result = if EXPRESSION_MACROS.contains(&name.as_str()) {
+            syn::parse::Parser::parse2(parser, mac.tokens.clone()).map(|_| ())
+        } else if name == "vec" {
+            // `vec![x; n]` or a list.
+            let repeat = |input: syn::parse::ParseStream| {
+                input.parse::<syn::Expr>()?;
+                input.parse::<syn::Token![;]>()?;
+                input.parse::<syn::Expr>()?;
+                Ok(())
+            };
+            syn::parse::Parser::parse2(repeat, mac.tokens.clone())
+                .or_else(|_| syn::parse::Parser::parse2(parser, mac.tokens.clone()).map(|_| ()))
+        } else {
+            Ok(())
+        };
+        if let Err(e) = result {
+            let whole = syn::spanned::Spanned::span(mac);
+            self.error = Some((e.span(), whole, format!("in {name}!: {e}")));
+        }
+    }
 }
 
 /// Extracts the HTTP calls, secrets and first syntax error of a Rust file.
