@@ -151,7 +151,7 @@ impl<'a> CallView<'a> {
         self.param(name).is_some()
     }
 
-    fn has_signal(&self, pack: &CompiledPack) -> bool {
+    fn has_signal(&self, pack: &CompiledPack, file: &SourceFile) -> bool {
         let s = &pack.pack.signals;
         let call = self.call;
         if let Some(host) = &self.url.host {
@@ -178,7 +178,7 @@ impl<'a> CallView<'a> {
             return true;
         }
         if let Some(rpc) = &call.rpc {
-            if s.rpc.iter().any(|r| r == &rpc.name) {
+            if s.rpc.iter().any(|r| r == &rpc.name) && rpc_sdk_evidence(pack, rpc, file) {
                 return true;
             }
         }
@@ -200,6 +200,30 @@ impl<'a> CallView<'a> {
         }
         false
     }
+}
+
+/// Whether an RPC call of one of the pack's `rpc` names shows the vendor's SDK (see
+/// `Signals::rpc_sdk`): in the evidence its front end collected, or by a literal of one
+/// of the vendor's hosts anywhere in its file.
+fn rpc_sdk_evidence(pack: &CompiledPack, rpc: &crate::call::RpcName, file: &SourceFile) -> bool {
+    let sdk = &pack.pack.signals.rpc_sdk;
+    if sdk.is_empty() {
+        return true;
+    }
+    let shows = |text: &str| {
+        let lower = text.to_ascii_lowercase();
+        sdk.iter().any(|m| lower.contains(&m.to_ascii_lowercase()))
+    };
+    if rpc.evidence.iter().any(|e| shows(e)) {
+        return true;
+    }
+    let text = file.text.to_ascii_lowercase();
+    pack.pack
+        .signals
+        .hosts
+        .iter()
+        .filter_map(|h| super::host_literal(h))
+        .any(|lit| text.contains(&lit.to_ascii_lowercase()))
 }
 
 /// Runs the rules over one file.
@@ -226,7 +250,11 @@ pub fn check_file(
             file_calls: &views,
             matching: &matching,
         };
-        let signals: Vec<bool> = rules.packs.iter().map(|p| view.has_signal(p)).collect();
+        let signals: Vec<bool> = rules
+            .packs
+            .iter()
+            .map(|p| view.has_signal(p, file))
+            .collect();
         let any_signal = signals.iter().any(|s| *s);
         let mut reported: Vec<&str> = Vec::new();
         for rule in &rules.rules {
