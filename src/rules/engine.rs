@@ -577,11 +577,15 @@ fn url_label(view: &CallView, path_match: Option<&PathMatch>, file: &SourceFile)
     })
 }
 
-/// The URL as it resolved, with holes as `{expr}` and secrets in the query redacted.
+/// The URL as it resolved, with holes as `{expr}`, without its query (where secrets
+/// may be) and without credentials in the origin.
 fn display_url(view: &CallView) -> String {
+    if let Some(shown) = display_with_hole_host(view.call) {
+        return shown;
+    }
     let mut out = String::new();
     if let Some(origin) = &view.url.origin {
-        out.push_str(origin);
+        out.push_str(&without_userinfo(origin));
     }
     for (i, seg) in view.url.segments.iter().enumerate() {
         // A URL that starts with an unknown base reads `{BASE}/api/…`, not `/{BASE}/…`.
@@ -594,6 +598,61 @@ fn display_url(view: &CallView) -> String {
         out.push('/');
     }
     out
+}
+
+/// A URL whose host is not all literal (`https://${host}/api/2.0`,
+/// `https://acme-${env}.khoros.com/…`): its origin is not parsed, so it is shown as
+/// written, holes as `{expr}`, up to its query, with runs of `/` in the path made one
+/// (a base URL ending in `/` joined with a path starting with one).
+fn display_with_hole_host(call: &HttpCall) -> Option<String> {
+    use crate::call::Piece;
+    let pieces = &call.url.pieces;
+    let Some(Piece::Lit { text: first, .. }) = pieces.first() else {
+        return None;
+    };
+    let host_start = first.find("://")? + 3;
+    if pieces.len() < 2 || first[host_start..].contains(['/', '?', '#']) {
+        return None;
+    }
+    let mut written = String::new();
+    'pieces: for p in pieces {
+        match p {
+            Piece::Lit { text, .. } => {
+                for ch in text.chars() {
+                    if ch == '?' || ch == '#' {
+                        break 'pieces;
+                    }
+                    written.push(ch);
+                }
+            }
+            Piece::Hole { expr, .. } => {
+                written.push('{');
+                written.push_str(expr);
+                written.push('}');
+            }
+        }
+    }
+    let (scheme, rest) = written.split_at(host_start);
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    let mut out = format!("{scheme}{}", without_userinfo(&rest[..host_end]));
+    for ch in rest[host_end..].chars() {
+        if ch == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(ch);
+    }
+    Some(out)
+}
+
+/// An origin (or a host) without a `user:password@` part.
+fn without_userinfo(origin: &str) -> String {
+    match origin.rfind('@') {
+        Some(at) => {
+            let scheme_end = origin.find("://").map_or(0, |i| i + 3);
+            format!("{}{}", &origin[..scheme_end.min(at)], &origin[at + 1..])
+        }
+        None => origin.to_string(),
+    }
 }
 
 fn render_message(
