@@ -575,6 +575,11 @@ impl Body {
 pub struct RpcName {
     pub name: String,
     pub span: Span,
+    /// What may tell which SDK the call belongs to, as written: the callee (`apicall`,
+    /// `api.call`), how its receiver was made (`Api(CAPTURE_URL, defaults)`,
+    /// `require('./janrain-capture-client')(…)`, the module it is imported from) and
+    /// the modules the file imports. Rules look for their vendor's SDK names in it.
+    pub evidence: Vec<String>,
 }
 
 /// A property path read from a response or its parsed body: `data.closeUserAccount.result`

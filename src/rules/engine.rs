@@ -151,7 +151,7 @@ impl<'a> CallView<'a> {
         self.param(name).is_some()
     }
 
-    fn has_signal(&self, pack: &CompiledPack) -> bool {
+    fn has_signal(&self, pack: &CompiledPack, file: &SourceFile) -> bool {
         let s = &pack.pack.signals;
         let call = self.call;
         if let Some(host) = &self.url.host {
@@ -178,7 +178,7 @@ impl<'a> CallView<'a> {
             return true;
         }
         if let Some(rpc) = &call.rpc {
-            if s.rpc.iter().any(|r| r == &rpc.name) {
+            if s.rpc.iter().any(|r| r == &rpc.name) && rpc_sdk_evidence(pack, rpc, file) {
                 return true;
             }
         }
@@ -200,6 +200,30 @@ impl<'a> CallView<'a> {
         }
         false
     }
+}
+
+/// Whether an RPC call of one of the pack's `rpc` names shows the vendor's SDK (see
+/// `Signals::rpc_sdk`): in the evidence its front end collected, or by a literal of one
+/// of the vendor's hosts anywhere in its file.
+fn rpc_sdk_evidence(pack: &CompiledPack, rpc: &crate::call::RpcName, file: &SourceFile) -> bool {
+    let sdk = &pack.pack.signals.rpc_sdk;
+    if sdk.is_empty() {
+        return true;
+    }
+    let shows = |text: &str| {
+        let lower = text.to_ascii_lowercase();
+        sdk.iter().any(|m| lower.contains(&m.to_ascii_lowercase()))
+    };
+    if rpc.evidence.iter().any(|e| shows(e)) {
+        return true;
+    }
+    let text = file.text.to_ascii_lowercase();
+    pack.pack
+        .signals
+        .hosts
+        .iter()
+        .filter_map(|h| super::host_literal(h))
+        .any(|lit| text.contains(&lit.to_ascii_lowercase()))
 }
 
 /// Runs the rules over one file.
@@ -229,7 +253,11 @@ pub fn check_file(
             file_calls: &views,
             matching: &matching,
         };
-        let signals: Vec<bool> = rules.packs.iter().map(|p| view.has_signal(p)).collect();
+        let signals: Vec<bool> = rules
+            .packs
+            .iter()
+            .map(|p| view.has_signal(p, file))
+            .collect();
         let any_signal = signals.iter().any(|s| *s);
         let mut reported: Vec<&str> = Vec::new();
         for rule in &rules.rules {
@@ -669,11 +697,15 @@ fn url_label(view: &CallView, path_match: Option<&PathMatch>, file: &SourceFile)
     })
 }
 
-/// The URL as it resolved, with holes as `{expr}` and secrets in the query redacted.
+/// The URL as it resolved, with holes as `{expr}`, without its query (where secrets
+/// may be) and without credentials in the origin.
 fn display_url(view: &CallView) -> String {
+    if let Some(shown) = display_with_hole_host(view.call) {
+        return shown;
+    }
     let mut out = String::new();
     if let Some(origin) = &view.url.origin {
-        out.push_str(origin);
+        out.push_str(&without_userinfo(origin));
     }
     for (i, seg) in view.url.segments.iter().enumerate() {
         // A URL that starts with an unknown base reads `{BASE}/api/…`, not `/{BASE}/…`.
@@ -686,6 +718,61 @@ fn display_url(view: &CallView) -> String {
         out.push('/');
     }
     out
+}
+
+/// A URL whose host is not all literal (`https://${host}/api/2.0`,
+/// `https://acme-${env}.khoros.com/…`): its origin is not parsed, so it is shown as
+/// written, holes as `{expr}`, up to its query, with runs of `/` in the path made one
+/// (a base URL ending in `/` joined with a path starting with one).
+fn display_with_hole_host(call: &HttpCall) -> Option<String> {
+    use crate::call::Piece;
+    let pieces = &call.url.pieces;
+    let Some(Piece::Lit { text: first, .. }) = pieces.first() else {
+        return None;
+    };
+    let host_start = first.find("://")? + 3;
+    if pieces.len() < 2 || first[host_start..].contains(['/', '?', '#']) {
+        return None;
+    }
+    let mut written = String::new();
+    'pieces: for p in pieces {
+        match p {
+            Piece::Lit { text, .. } => {
+                for ch in text.chars() {
+                    if ch == '?' || ch == '#' {
+                        break 'pieces;
+                    }
+                    written.push(ch);
+                }
+            }
+            Piece::Hole { expr, .. } => {
+                written.push('{');
+                written.push_str(expr);
+                written.push('}');
+            }
+        }
+    }
+    let (scheme, rest) = written.split_at(host_start);
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    let mut out = format!("{scheme}{}", without_userinfo(&rest[..host_end]));
+    for ch in rest[host_end..].chars() {
+        if ch == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(ch);
+    }
+    Some(out)
+}
+
+/// An origin (or a host) without a `user:password@` part.
+fn without_userinfo(origin: &str) -> String {
+    match origin.rfind('@') {
+        Some(at) => {
+            let scheme_end = origin.find("://").map_or(0, |i| i + 3);
+            format!("{}{}", &origin[..scheme_end.min(at)], &origin[at + 1..])
+        }
+        None => origin.to_string(),
+    }
 }
 
 fn render_message(

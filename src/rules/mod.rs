@@ -349,18 +349,12 @@ impl RuleSet {
         let mut out: Vec<String> = Vec::new();
         for p in &self.packs {
             let s = &p.pack.signals;
-            for h in &s.hosts {
-                // The longest run of literal characters in the glob.
-                if let Some(lit) = h
-                    .split(['*', '?', '[', ']', '{', '}'])
-                    .map(|x| x.trim_matches('.'))
-                    .max_by_key(|x| x.len())
-                {
-                    if lit.len() >= 4 {
-                        out.push(lit.to_string());
-                    }
-                }
-            }
+            out.extend(
+                s.hosts
+                    .iter()
+                    .filter_map(|h| host_literal(h))
+                    .map(str::to_string),
+            );
             out.extend(s.headers.iter().cloned());
             out.extend(
                 s.path_contains
@@ -461,6 +455,15 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 fn find_line(text: &str, needle: &str) -> Option<usize> {
     text.find(needle).map(|i| line_of(text, i))
+}
+
+/// The longest run of literal characters in a host glob (`janraincapture.com` for
+/// `*.janraincapture.com`), when it is long enough to mean something.
+pub(crate) fn host_literal(glob: &str) -> Option<&str> {
+    glob.split(['*', '?', '[', ']', '{', '}'])
+        .map(|x| x.trim_matches('.'))
+        .max_by_key(|x| x.len())
+        .filter(|lit| lit.len() >= 4)
 }
 
 #[cfg(test)]

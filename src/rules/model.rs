@@ -62,6 +62,14 @@ pub struct Signals {
     /// RPC method names of the vendor's SDKs (`entity.delete`).
     #[serde(default)]
     pub rpc: Vec<String>,
+    /// Case-insensitive substrings that mark the vendor's SDK (`janrain`, `apicall`).
+    /// When given, an `rpc` name is a signal only with SDK evidence: one of them in the
+    /// callee (`apicall(…)`), in how the receiver was made (`Api("https://…")`,
+    /// `require('./janrain-client')(…)`) or in a module the file imports, or a literal
+    /// of one of `hosts` in the file. Without it `X.call('entity.delete', …)` would be
+    /// the vendor's for any `X` (a generic JSON-RPC client).
+    #[serde(default)]
+    pub rpc_sdk: Vec<String>,
     /// Case-insensitive substrings of the receiver, base-URL binding or URL hole
     /// expressions (`khoros` in `khoros.delete(…)` or `${KHOROS_BASE}`).
     #[serde(default)]

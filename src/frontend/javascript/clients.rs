@@ -1205,9 +1205,10 @@ impl<'a, 't> Resolver<'a, 't> {
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !plausible {
+        if !plausible || self.mock_expectation(call, target) {
             return None;
         }
+        let evidence = self.rpc_evidence(f, target, scope);
         let url = UrlOut {
             pieces: vec![
                 Piece::Hole {
@@ -1242,8 +1243,74 @@ impl<'a, 't> Resolver<'a, 't> {
             },
         };
         c.body = Some(Body::Form { fields });
-        c.rpc = Some(RpcName { name, span });
+        c.rpc = Some(RpcName {
+            name,
+            span,
+            evidence,
+        });
         Some(c)
+    }
+
+    /// Whether an RPC-shaped call only states what a test double should have seen:
+    /// made on a mock (`mockApi.call(…)`), or an argument of a matcher
+    /// (`expect(api.call).toHaveBeenCalledWith(…)`, sinon's `calledWith`/`withArgs`).
+    fn mock_expectation(&self, call: Node<'t>, target: Node<'t>) -> bool {
+        if self.text(target).to_ascii_lowercase().contains("mock") {
+            return true;
+        }
+        let mut at = call;
+        for _ in 0..8 {
+            let Some(parent) = at.parent() else {
+                return false;
+            };
+            if parent.kind() == "arguments" {
+                let matcher =
+                    parent
+                        .parent()
+                        .and_then(|c| self.callee(c))
+                        .map(|f| match f.kind() {
+                            "member_expression" => f
+                                .child_by_field_name("property")
+                                .map_or("", |p| self.text(p)),
+                            _ => self.text(f),
+                        });
+                if matcher.is_some_and(|m| {
+                    m.contains("CalledWith") || m.contains("calledWith") || m == "withArgs"
+                }) {
+                    return true;
+                }
+            }
+            at = parent;
+        }
+        false
+    }
+
+    /// What may tell which SDK an RPC call belongs to (see `RpcName::evidence`): the
+    /// callee, how the receiver was made (the expression its name is bound to, or the
+    /// module it is imported from), and the modules the file imports.
+    fn rpc_evidence(&self, callee: Node<'t>, target: Node<'t>, scope: ScopeId) -> Vec<String> {
+        let mut out = vec![self.text(callee).to_string()];
+        let mut root = target;
+        while root.kind() == "member_expression" {
+            match root.child_by_field_name("object") {
+                Some(o) => root = o,
+                None => break,
+            }
+        }
+        if root.kind() == "identifier" {
+            if let Some(b) = self.scopes.lookup(self.text(root), scope) {
+                let b = self.scopes.binding(b);
+                match (&b.kind, &b.value) {
+                    (BindKind::Import { module, .. }, _) => out.push(module.clone()),
+                    (_, BindValue::Expr(v)) | (_, BindValue::Member { object: v, .. }) => {
+                        out.push(self.text(*v).chars().take(300).collect())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.extend(self.modules().iter().cloned());
+        out
     }
 
     // ------------------------------------------------------------ superagent / supertest

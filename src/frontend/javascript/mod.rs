@@ -113,7 +113,138 @@ thread_local! {
     static PARSERS: RefCell<[Option<Parser>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
+/// Parses the text; for grammars with JSX, a tree whose errors come from a bare `&`
+/// in JSX text or an attribute string is replaced by the tree of the text with those
+/// `&` masked (see [`mask_jsx_ampersands`]). The tree's spans are the text's: masking
+/// keeps every byte offset.
 fn parse(text: &str, language: Language) -> Option<Tree> {
+    let tree = parse_plain(text, language)?;
+    if !tree.root_node().has_error() || language == Language::TypeScript {
+        return Some(tree);
+    }
+    Some(mask_jsx_ampersands(text, language, tree))
+}
+
+/// The grammars read `&` in JSX text and attribute strings as the start of an HTML
+/// character reference: JSX text stops at every `&`, and a string fragment at `&`
+/// followed by a letter or `#`, so that valid JSX such as
+/// `<img src="y.jpg?w=1&h=2" />` or `<p>Terms & Conditions</p>` parses with an ERROR
+/// node where no reference (`&amp;`, `&#38;`) follows. Such an `&` inside an ERROR node
+/// is masked with `\` (same length, so every offset stays), and the text parsed again.
+/// `\` is a plain character in JSX text and attribute strings but cannot stand between
+/// two operands in code: a mask that lands in an ERROR node of the new tree was code,
+/// and is taken back. So masks only remove the errors of JSX text, and a real syntax
+/// error stays one. A few rounds at most; the tree whose first error comes latest wins.
+fn mask_jsx_ampersands(text: &str, language: Language, tree: Tree) -> Tree {
+    const ROUNDS: usize = 6;
+    let bytes = text.as_bytes();
+    let mut masked = bytes.to_vec();
+    // `&` bytes known to be code: a mask there made an error.
+    let mut code: Vec<usize> = Vec::new();
+    let mut best_first = first_error(&tree);
+    let mut best = tree;
+    let mut current = best.clone();
+    for _ in 0..ROUNDS {
+        let mut changed = false;
+        error_ranges(current.root_node(), &mut |range| {
+            let around = range.start.saturating_sub(1)..(range.end + 1).min(bytes.len());
+            for at in around {
+                let is_candidate = range.contains(&at) && bytes[at] == b'&';
+                if masked[at] == b'\\' && bytes[at] == b'&' {
+                    masked[at] = b'&';
+                    code.push(at);
+                    changed = true;
+                } else if is_candidate
+                    && masked[at] == b'&'
+                    && !code.contains(&at)
+                    && bare_ampersand(bytes, at)
+                {
+                    masked[at] = b'\\';
+                    changed = true;
+                }
+            }
+        });
+        if !changed {
+            break;
+        }
+        // Only ASCII `&` bytes were replaced by ASCII `\`.
+        let masked_text = std::str::from_utf8(&masked).expect("still UTF-8");
+        let Some(tree) = parse_plain(masked_text, language) else {
+            break;
+        };
+        let first = first_error(&tree);
+        current = tree;
+        if first > best_first {
+            best_first = first;
+            best = current.clone();
+            if first == usize::MAX {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// Where the tree's first error starts (`usize::MAX` for none).
+fn first_error(tree: &Tree) -> usize {
+    let mut first = usize::MAX;
+    error_ranges(tree.root_node(), &mut |range| {
+        first = first.min(range.start)
+    });
+    first
+}
+
+/// Calls `f` with the byte range of every ERROR node (not descending into them) and of
+/// the token after every MISSING node.
+fn error_ranges(root: Node<'_>, f: &mut impl FnMut(std::ops::Range<usize>)) {
+    if !root.has_error() {
+        return;
+    }
+    let mut cursor = root.walk();
+    for child in root.children(&mut cursor) {
+        if child.is_error() {
+            f(child.byte_range());
+        } else if child.is_missing() {
+            f(child.start_byte()..child.start_byte());
+        } else if child.has_error() {
+            error_ranges(child, f);
+        }
+    }
+}
+
+/// An `&` that does not start an HTML character reference (`&amp;`, `&#38;`, `&#x26;`)
+/// and is not part of an operator (`&&`, `&=`).
+fn bare_ampersand(bytes: &[u8], at: usize) -> bool {
+    let next = bytes.get(at + 1).copied();
+    if matches!(next, Some(b'&' | b'=')) || (at > 0 && bytes[at - 1] == b'&') {
+        return false;
+    }
+    let rest = &bytes[at + 1..];
+    let reference = if let Some(num) = rest.strip_prefix(b"#") {
+        let (digits, max): (&[u8], usize) = match num.first() {
+            Some(b'x' | b'X') => (&num[1..], 6),
+            _ => (num, 5),
+        };
+        let hex = max == 6;
+        let n = digits
+            .iter()
+            .take_while(|b| {
+                if hex {
+                    b.is_ascii_hexdigit()
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+            .count();
+        (1..=max).contains(&n) && digits.get(n) == Some(&b';')
+    } else {
+        let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        (1..=30).contains(&n) && rest.get(n) == Some(&b';')
+    };
+    !reference
+}
+
+fn parse_plain(text: &str, language: Language) -> Option<Tree> {
     let (slot, grammar): (usize, tree_sitter::Language) = match language {
         Language::JavaScript | Language::Postman => (0, tree_sitter_javascript::LANGUAGE.into()),
         Language::TypeScript => (1, tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
@@ -131,4 +262,39 @@ fn parse(text: &str, language: Language) -> Option<Tree> {
     });
     crate::isolate::checkpoint();
     tree
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_line(text: &str, language: Language) -> Option<usize> {
+        syntax_check(text, language).map(|(span, _)| text[..span.start].lines().count())
+    }
+
+    #[test]
+    fn bare_ampersands_in_jsx_are_not_syntax_errors() {
+        for language in [Language::JavaScript, Language::Tsx] {
+            for text in [
+                r#"const a = <img src="https://x/y.jpg?w=1&h=2" />;"#,
+                "const a = <p title='Q & A &#z'>Terms & Conditions &copy</p>;",
+                "const a = <p>R&D {a & b} {c && d}</p>;\nconst b = x & y;",
+                "const a = <p>ok &amp; &#38; &#x26;</p>;",
+            ] {
+                assert_eq!(error_line(text, language), None, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn real_syntax_errors_next_to_jsx_ampersands_stay() {
+        let text = "const a = <p>Q & A</p>;\nconst b = x &y );\n";
+        assert_eq!(error_line(text, Language::Tsx), Some(2));
+        // An `&` in code is never masked into something that parses.
+        assert_eq!(
+            error_line("const b = x & & y;", Language::JavaScript),
+            Some(1)
+        );
+        assert_eq!(error_line("f(a &b c);", Language::JavaScript), Some(1));
+    }
 }

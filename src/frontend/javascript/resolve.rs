@@ -6,7 +6,7 @@
 //! to something known in this file becomes a `Piece::Hole` / `Value::Expr` showing the
 //! expression as written at the place it was met.
 
-use super::scope::{named_children, BindValue, ScopeId, Scopes};
+use super::scope::{named_children, BindKind, BindValue, ScopeId, Scopes};
 use crate::call::{Body, Field, Fields, Method, Piece, Span, Value};
 use std::cell::Cell;
 use tree_sitter::Node;
@@ -21,6 +21,8 @@ pub(super) struct Resolver<'a, 't> {
     work: Cell<usize>,
     /// How many resolutions are running (they nest: a body resolves its values).
     entered: Cell<usize>,
+    /// The modules the file imports or requires, found on first request.
+    modules: std::cell::OnceCell<Vec<String>>,
 }
 
 /// How much work one resolution may do. Bindings can double what they stand for at
@@ -259,7 +261,33 @@ impl<'a, 't> Resolver<'a, 't> {
             scopes,
             work: Cell::new(0),
             entered: Cell::new(0),
+            modules: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The modules the file imports (`import … from 'm'`) or requires (the text of a
+    /// binding's `require('m')…` expression, cut short).
+    pub fn modules(&self) -> &[String] {
+        self.modules.get_or_init(|| {
+            let mut out: Vec<String> = Vec::new();
+            for b in &self.scopes.bindings {
+                let text = match (&b.kind, &b.value) {
+                    (BindKind::Import { module, .. }, _) => module.clone(),
+                    (_, BindValue::Expr(v)) | (_, BindValue::Member { object: v, .. }) => {
+                        let t = self.text(*v);
+                        if !t.contains("require(") {
+                            continue;
+                        }
+                        t.chars().take(200).collect()
+                    }
+                    _ => continue,
+                };
+                if !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+            out
+        })
     }
 
     fn enter(&self) -> Entry<'_> {

@@ -740,9 +740,10 @@ impl<'t> Calls<'_, '_, 't> {
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !plausible {
+        if !plausible || self.mock_expectation(node, target) {
             return None;
         }
+        let evidence = self.rpc_evidence(f, target);
         let url = crate::call::UrlTemplate {
             pieces: vec![
                 Piece::Hole {
@@ -802,7 +803,11 @@ impl<'t> Calls<'_, '_, 't> {
             }
         }
         call.body = Some(Body::Form { fields });
-        call.rpc = Some(RpcName { name, span });
+        call.rpc = Some(RpcName {
+            name,
+            span,
+            evidence,
+        });
         call.response = self.response(node);
         call.scope = Some(scope_span(node));
         Some(Found {
@@ -814,6 +819,69 @@ impl<'t> Calls<'_, '_, 't> {
             joins: Vec::new(),
             wrapper: None,
         })
+    }
+
+    /// Whether an RPC-shaped call only states what a test double should have seen:
+    /// `mock.call(…)` / `unittest.mock.call(…)`, a call on a double named like a mock,
+    /// or an argument of a mock assertion (`assert_has_calls([…])`,
+    /// `assert_called_with(…)`, `assert_any_call(…)`).
+    fn mock_expectation(&self, node: Node<'t>, target: Node<'t>) -> bool {
+        let mut root = target;
+        while root.kind() == "attribute" {
+            match root.child_by_field_name("object") {
+                Some(o) => root = o,
+                None => break,
+            }
+        }
+        let mock_module = self.canonical(root).is_some_and(|c| {
+            c == "mock" || c.starts_with("mock.") || c.starts_with("unittest.mock")
+        });
+        if mock_module || self.t(target).to_ascii_lowercase().contains("mock") {
+            return true;
+        }
+        let mut at = node;
+        for _ in 0..8 {
+            let Some(parent) = at.parent() else {
+                return false;
+            };
+            if parent.kind() == "argument_list" {
+                let assertion = parent
+                    .parent()
+                    .and_then(|c| c.child_by_field_name("function"))
+                    .filter(|f| f.kind() == "attribute")
+                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .is_some_and(|a| self.t(a).starts_with("assert_"));
+                if assertion {
+                    return true;
+                }
+            }
+            at = parent;
+        }
+        false
+    }
+
+    /// What may tell which SDK an RPC call belongs to (see `RpcName::evidence`): the
+    /// callee and its imported name, how the receiver was made (`Api(URL, defaults)`
+    /// with the constructor's imported name), and the modules the file imports.
+    fn rpc_evidence(&self, callee: Node<'t>, target: Node<'t>) -> Vec<String> {
+        let mut out = vec![self.t(callee).to_string()];
+        out.extend(self.canonical(callee));
+        out.extend(self.canonical(target));
+        if let Some(Bound::Value(v) | Bound::With(v)) = self.r.bound(target) {
+            out.push(self.t(v).chars().take(300).collect());
+            let ctor = match v.kind() {
+                "await" => v.named_child(0).unwrap_or(v),
+                _ => v,
+            };
+            if ctor.kind() == "call" {
+                out.extend(
+                    ctor.child_by_field_name("function")
+                        .and_then(|f| self.canonical(f)),
+                );
+            }
+        }
+        out.extend(self.r.scopes.imports.values().cloned());
+        out
     }
 
     // ------------------------------------------------------------------ responses
