@@ -105,12 +105,18 @@ pub fn fingerprints_with(file: &FileReport, redacted: &Redacted) -> Vec<String> 
     // Findings are reported in source order; count occurrences in that order whatever
     // order the list is in.
     let mut order: Vec<usize> = (0..file.findings.len()).collect();
-    order.sort_by_key(|&i| (file.findings[i].span.start, file.findings[i].span.end));
+    // A finding at one of a call's values is fingerprinted by the call, as it was
+    // before findings moved to their values: existing baselines keep matching.
+    let anchor = |f: &crate::finding::Finding| f.call_span.clone().unwrap_or(f.span.clone());
+    order.sort_by_key(|&i| {
+        let a = anchor(&file.findings[i]);
+        (a.start, a.end)
+    });
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut out = vec![String::new(); file.findings.len()];
     for i in order {
         let f = &file.findings[i];
-        let span = redacted.map_span(&f.span);
+        let span = redacted.map_span(&anchor(f));
         let text = redacted.text.get(span).unwrap_or("");
         let norm = normalise(text);
         let n = seen.entry((f.code.clone(), norm.clone())).or_insert(0);

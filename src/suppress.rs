@@ -230,9 +230,11 @@ pub fn apply(
     let mut kept = Vec::with_capacity(findings.len());
     for f in findings {
         let line = source.position(f.span.start).line;
+        // A finding at one of a call's values is also suppressed on the call's line.
+        let call_line = f.call_span.as_ref().map(|c| source.position(c.start).line);
         let mut suppressed = false;
         for (d, used) in directives.iter().zip(used.iter_mut()) {
-            if !d.covers(line) {
+            if !d.covers(line) && !call_line.is_some_and(|l| d.covers(l)) {
                 continue;
             }
             for ((code, _), u) in d.codes.iter().zip(used.iter_mut()) {
@@ -323,6 +325,7 @@ fn base_finding(
         severity: selection.severity_of(&rule.rule.code, rule.rule.severity),
         message,
         span: d.span.clone(),
+        call_span: None,
         primary_label: rule
             .rule
             .label

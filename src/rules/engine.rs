@@ -319,6 +319,7 @@ pub fn unparseable(
                 severity: selection.severity_of(&r.rule.code, r.rule.severity),
                 message: format!("{}: {message}", r.rule.message),
                 span: span.clone(),
+                call_span: None,
                 primary_label: message.to_string(),
                 labels: Vec::new(),
                 help: None,
@@ -435,12 +436,39 @@ fn evaluate(
         return None;
     }
     let mut labels = Vec::new();
+    // The label of the first condition about one value: where the finding starts.
+    let mut value_label: Option<usize> = None;
     for cond in &m.when {
-        labels.extend(condition(cond, cx, path_match.as_ref())?);
+        let found = condition(cond, cx, path_match.as_ref())?;
+        if value_label.is_none() && cond.is_about_one_value() && found.len() == 1 {
+            value_label = Some(labels.len());
+        }
+        labels.extend(found);
     }
+    let rule_label = rule
+        .rule
+        .label
+        .clone()
+        .unwrap_or_else(|| rule.rule.summary.clone());
+    let at_value = value_label
+        .filter(|&i| !labels[i].span.is_empty() && labels[i].span != call.span)
+        .map(|i| labels.remove(i));
     if let Some(label) = url_label(view, path_match.as_ref(), file) {
         labels.insert(0, label);
     }
+    let (span, primary_label, call_span) = match at_value {
+        Some(value) => {
+            labels.insert(
+                0,
+                Label {
+                    span: call.span.clone(),
+                    message: rule_label,
+                },
+            );
+            (value.span, value.message, Some(call.span.clone()))
+        }
+        None => (call.span.clone(), rule_label, None),
+    };
     let vendor = rules.vendor_of(rule);
     let message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
     let (fix, to_render) = match rule.rule.fix.as_ref() {
@@ -457,12 +485,9 @@ fn evaluate(
         vendor: vendor.id.clone(),
         severity: selection.severity_of(&rule.rule.code, rule.rule.severity),
         message,
-        span: call.span.clone(),
-        primary_label: rule
-            .rule
-            .label
-            .clone()
-            .unwrap_or_else(|| rule.rule.summary.clone()),
+        span,
+        call_span,
+        primary_label,
         labels,
         help,
         fix,

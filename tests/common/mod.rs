@@ -55,7 +55,9 @@ pub fn sidecar(path: &Path) -> PathBuf {
 }
 
 /// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture (for `.json`
-/// fixtures: every `line CODE` line of the `.expect` sidecar).
+/// fixtures: every `line CODE` line of the `.expect` sidecar). `expect(+N): CODE`
+/// expects the codes N lines further down, for lines that cannot hold a comment (the
+/// body of an `.http` request); one line may hold both forms.
 pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
     if path.extension().is_some_and(|e| e == "json") {
         let side = sidecar(path);
@@ -77,16 +79,23 @@ pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let mut out = BTreeSet::new();
+    let marker = regex::Regex::new(r"expect(?:\(\+(\d+)\))?:").unwrap();
     for (i, line) in text.lines().enumerate() {
-        if let Some(at) = line.find("expect:") {
-            for code in line[at + "expect:".len()..].split(',') {
+        let marks: Vec<regex::Captures> = marker.captures_iter(line).collect();
+        for (k, m) in marks.iter().enumerate() {
+            let whole = m.get(0).unwrap();
+            let below: usize = m.get(1).map_or(0, |n| n.as_str().parse().unwrap());
+            let end = marks
+                .get(k + 1)
+                .map_or(line.len(), |next| next.get(0).unwrap().start());
+            for code in line[whole.end()..end].split(',') {
                 let code: String = code
                     .trim()
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric())
                     .collect();
                 if !code.is_empty() {
-                    out.insert((i + 1, code));
+                    out.insert((i + 1 + below, code));
                 }
             }
         }
