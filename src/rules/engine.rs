@@ -605,7 +605,7 @@ fn url_label(view: &CallView, path_match: Option<&PathMatch>, file: &SourceFile)
 /// The URL as it resolved, with holes as `{expr}`, without its query (where secrets
 /// may be) and without credentials in the origin.
 fn display_url(view: &CallView) -> String {
-    if let Some(shown) = display_with_hole_host(view.call) {
+    if let Some(shown) = display_with_hole_host(view) {
         return shown;
     }
     let mut out = String::new();
@@ -625,18 +625,21 @@ fn display_url(view: &CallView) -> String {
     out
 }
 
-/// A URL whose host is not all literal (`https://${host}/api/2.0`,
-/// `https://acme-${env}.khoros.com/…`): its origin is not parsed, so it is shown as
-/// written, holes as `{expr}`, up to its query, with runs of `/` in the path made one
-/// (a base URL ending in `/` joined with a path starting with one).
-fn display_with_hole_host(call: &HttpCall) -> Option<String> {
+/// A URL whose scheme or host is not all literal (`https://${host}/api/2.0`,
+/// `https://acme-${env}.khoros.com/…`, `${proto}://${host}/…`): its origin is not
+/// parsed, so it is shown as written, holes as `{expr}`, up to its query, with runs of
+/// `/` in the path made one (a base URL ending in `/` joined with a path starting with
+/// one).
+fn display_with_hole_host(view: &CallView) -> Option<String> {
     use crate::call::Piece;
-    let pieces = &call.url.pieces;
-    let Some(Piece::Lit { text: first, .. }) = pieces.first() else {
-        return None;
+    let pieces = &view.call.url.pieces;
+    let literal_origin = match pieces.first() {
+        Some(Piece::Lit { text, .. }) => text
+            .find("://")
+            .is_some_and(|i| text[i + 3..].contains(['/', '?', '#'])),
+        _ => false,
     };
-    let host_start = first.find("://")? + 3;
-    if pieces.len() < 2 || first[host_start..].contains(['/', '?', '#']) {
+    if view.url.origin.is_some() && (literal_origin || pieces.len() < 2) {
         return None;
     }
     let mut written = String::new();
@@ -657,7 +660,11 @@ fn display_with_hole_host(call: &HttpCall) -> Option<String> {
             }
         }
     }
-    let (scheme, rest) = written.split_at(host_start);
+    let scheme_end = written.find("://")? + 3;
+    if written[..scheme_end - 3].contains('/') {
+        return None;
+    }
+    let (scheme, rest) = written.split_at(scheme_end);
     let host_end = rest.find('/').unwrap_or(rest.len());
     let mut out = format!("{scheme}{}", without_userinfo(&rest[..host_end]));
     for ch in rest[host_end..].chars() {
