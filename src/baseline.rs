@@ -122,13 +122,19 @@ pub fn all_fingerprints(file: &FileReport, redacted: &Redacted) -> (Vec<String>,
         .iter()
         .chain(file.suppressed.iter().map(|s| &s.finding))
         .collect();
+    // A finding at one of a call's values is fingerprinted by the call, as it was
+    // before findings moved to their values: existing baselines keep matching.
+    let anchor = |f: &crate::finding::Finding| f.call_span.clone().unwrap_or(f.span.clone());
     let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by_key(|&i| (all[i].span.start, all[i].span.end));
+    order.sort_by_key(|&i| {
+        let a = anchor(all[i]);
+        (a.start, a.end)
+    });
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut out = vec![String::new(); all.len()];
     for i in order {
         let f = all[i];
-        let span = redacted.map_span(&f.span);
+        let span = redacted.map_span(&anchor(f));
         let mut text = redacted.text.get(span.clone()).unwrap_or("");
         if text.trim_matches(['"', '\'', '`']) == crate::redact::MASK {
             let start = redacted.text[..span.start].rfind('\n').map_or(0, |i| i + 1);

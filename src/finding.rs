@@ -96,8 +96,14 @@ pub struct Finding {
     pub vendor: String,
     pub severity: Severity,
     pub message: String,
-    /// The primary span (the call, or the offending literal for file-level rules).
+    /// The primary span: the call, or the value a finding is about (a parameter's
+    /// value, a body) so that an annotation lands on the line to change, or the
+    /// offending literal for file-level rules.
     pub span: Span,
+    /// The whole call, when the primary span is one of its values rather than the call
+    /// (then the call is also a secondary label). Suppression comments on the call's
+    /// line and baseline fingerprints (taken from the call's text) keep matching.
+    pub call_span: Option<Span>,
     /// Text for the primary label.
     pub primary_label: String,
     pub labels: Vec<Label>,

@@ -263,9 +263,11 @@ pub fn apply(
     let mut silenced = Vec::new();
     for f in findings {
         let line = source.position(f.span.start).line;
+        // A finding at one of a call's values is also suppressed on the call's line.
+        let call_line = f.call_span.as_ref().map(|c| source.position(c.start).line);
         let mut by = None;
         for (d, used) in directives.iter().zip(used.iter_mut()) {
-            if !d.covers(line) {
+            if !d.covers(line) && !call_line.is_some_and(|l| d.covers(l)) {
                 continue;
             }
             for ((code, _), u) in d.codes.iter().zip(used.iter_mut()) {
@@ -372,6 +374,7 @@ fn base_finding(
         severity: selection.severity_of(&rule.rule.code, rule.rule.severity),
         message,
         span: d.span.clone(),
+        call_span: None,
         primary_label: rule
             .rule
             .label

@@ -588,3 +588,29 @@ fn an_inline_suppression_does_not_shift_other_fingerprints() {
     assert_eq!(suppressed, [plain[0].clone()]);
     assert_eq!(reported, plain[1..]);
 }
+
+/// A finding about one value of a call (RSA001 on `markDeleted: 'true'`) is reported at
+/// the value but fingerprinted by the whole call, as before findings moved to their
+/// values: baselines written then keep matching.
+#[test]
+fn findings_at_a_value_are_fingerprinted_by_their_call() {
+    let call = "axios.put(`https://acme.access.securid.com/AdminInterface/restapi/v1/users/${id}/markDeleted`, {\n    markDeleted: 'true',\n  })";
+    let text = project(&[call]);
+    let report = common::checker().check_source(SourceFile::new(
+        "src/a.js".into(),
+        text.clone(),
+        Language::JavaScript,
+    ));
+    let prints = baseline::fingerprints(&report);
+    let (i, f) = report
+        .findings
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.code == "RSA001")
+        .expect("RSA001 is reported");
+    assert_eq!(&text[f.span.clone()], "true", "reported at the value");
+    assert_eq!(
+        prints[i],
+        baseline::fingerprint("RSA001", "src/a.js", &baseline::normalise(call), 0)
+    );
+}

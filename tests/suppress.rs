@@ -406,3 +406,27 @@ fn a_credential_is_suppressed_at_its_definition() {
         ["LRN004", "LRN004"]
     );
 }
+
+/// A finding about one value of a call starts at that value; a suppression on the
+/// value's line or on the call's line (where it was written before findings moved to
+/// their values) suppresses it.
+#[test]
+fn a_finding_at_a_value_is_suppressed_on_its_line_or_the_calls() {
+    let call = |comment_on_call: &str, comment_on_value: &str| {
+        format!(
+            "axios.put(`https://acme.access.securid.com/AdminInterface/restapi/v1/users/${{id}}/markDeleted`, {{{comment_on_call}\n  markDeleted: 'true',{comment_on_value}\n}});\n"
+        )
+    };
+    let found = check(&call("", ""));
+    assert!(found.contains(&(2, "RSA001".to_string())), "{found:?}");
+    for text in [
+        call(" // apimigrate: ignore[RSA001] checked", ""),
+        call("", " // apimigrate: ignore[RSA001] checked"),
+    ] {
+        let found = check(&text);
+        assert!(
+            !found.iter().any(|(_, c)| c == "RSA001" || c == "API900"),
+            "{text}\n{found:?}"
+        );
+    }
+}

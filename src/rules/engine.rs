@@ -439,6 +439,7 @@ pub fn unparseable(
                 severity: selection.severity_of(&r.rule.code, r.rule.severity),
                 message: format!("{}: {message}", r.rule.message),
                 span: span.clone(),
+                call_span: None,
                 primary_label: message.to_string(),
                 labels: Vec::new(),
                 help: None,
@@ -555,12 +556,39 @@ fn evaluate(
         return None;
     }
     let mut labels = Vec::new();
+    // The label of the first condition about one value: where the finding starts.
+    let mut value_label: Option<usize> = None;
     for cond in &m.when {
-        labels.extend(condition(cond, cx, path_match.as_ref())?);
+        let found = condition(cond, cx, path_match.as_ref())?;
+        if value_label.is_none() && cond.is_about_one_value() && found.len() == 1 {
+            value_label = Some(labels.len());
+        }
+        labels.extend(found);
     }
+    let rule_label = rule
+        .rule
+        .label
+        .clone()
+        .unwrap_or_else(|| rule.rule.summary.clone());
+    let at_value = value_label
+        .filter(|&i| !labels[i].span.is_empty() && labels[i].span != call.span)
+        .map(|i| labels.remove(i));
     if let Some(label) = url_label(view, path_match.as_ref(), file) {
         labels.insert(0, label);
     }
+    let (span, primary_label, call_span) = match at_value {
+        Some(value) => {
+            labels.insert(
+                0,
+                Label {
+                    span: call.span.clone(),
+                    message: rule_label,
+                },
+            );
+            (value.span, value.message, Some(call.span.clone()))
+        }
+        None => (call.span.clone(), rule_label, None),
+    };
     let vendor = rules.vendor_of(rule);
     let message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
     let (fix, to_render) = match rule.rule.fix.as_ref() {
@@ -577,12 +605,9 @@ fn evaluate(
         vendor: vendor.id.clone(),
         severity: selection.severity_of(&rule.rule.code, rule.rule.severity),
         message,
-        span: call.span.clone(),
-        primary_label: rule
-            .rule
-            .label
-            .clone()
-            .unwrap_or_else(|| rule.rule.summary.clone()),
+        span,
+        call_span,
+        primary_label,
         labels,
         help,
         fix,
@@ -700,7 +725,7 @@ fn url_label(view: &CallView, path_match: Option<&PathMatch>, file: &SourceFile)
 /// The URL as it resolved, with holes as `{expr}`, without its query (where secrets
 /// may be) and without credentials in the origin.
 fn display_url(view: &CallView) -> String {
-    if let Some(shown) = display_with_hole_host(view.call) {
+    if let Some(shown) = display_with_hole_host(view) {
         return shown;
     }
     let mut out = String::new();
@@ -720,18 +745,21 @@ fn display_url(view: &CallView) -> String {
     out
 }
 
-/// A URL whose host is not all literal (`https://${host}/api/2.0`,
-/// `https://acme-${env}.khoros.com/…`): its origin is not parsed, so it is shown as
-/// written, holes as `{expr}`, up to its query, with runs of `/` in the path made one
-/// (a base URL ending in `/` joined with a path starting with one).
-fn display_with_hole_host(call: &HttpCall) -> Option<String> {
+/// A URL whose scheme or host is not all literal (`https://${host}/api/2.0`,
+/// `https://acme-${env}.khoros.com/…`, `${proto}://${host}/…`): its origin is not
+/// parsed, so it is shown as written, holes as `{expr}`, up to its query, with runs of
+/// `/` in the path made one (a base URL ending in `/` joined with a path starting with
+/// one).
+fn display_with_hole_host(view: &CallView) -> Option<String> {
     use crate::call::Piece;
-    let pieces = &call.url.pieces;
-    let Some(Piece::Lit { text: first, .. }) = pieces.first() else {
-        return None;
+    let pieces = &view.call.url.pieces;
+    let literal_origin = match pieces.first() {
+        Some(Piece::Lit { text, .. }) => text
+            .find("://")
+            .is_some_and(|i| text[i + 3..].contains(['/', '?', '#'])),
+        _ => false,
     };
-    let host_start = first.find("://")? + 3;
-    if pieces.len() < 2 || first[host_start..].contains(['/', '?', '#']) {
+    if view.url.origin.is_some() && (literal_origin || pieces.len() < 2) {
         return None;
     }
     let mut written = String::new();
@@ -752,7 +780,11 @@ fn display_with_hole_host(call: &HttpCall) -> Option<String> {
             }
         }
     }
-    let (scheme, rest) = written.split_at(host_start);
+    let scheme_end = written.find("://")? + 3;
+    if written[..scheme_end - 3].contains('/') {
+        return None;
+    }
+    let (scheme, rest) = written.split_at(scheme_end);
     let host_end = rest.find('/').unwrap_or(rest.len());
     let mut out = format!("{scheme}{}", without_userinfo(&rest[..host_end]));
     for ch in rest[host_end..].chars() {

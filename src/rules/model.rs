@@ -311,6 +311,24 @@ pub enum Condition {
     AnyOf { any: Vec<Condition> },
 }
 
+impl Condition {
+    /// Whether the condition is about the value of one parameter or the body (a
+    /// string `markDeleted`, a bare `key_value`, a body that is not JSON): a finding it
+    /// holds for is reported at that value, the call being a secondary label.
+    pub fn is_about_one_value(&self) -> bool {
+        matches!(
+            self,
+            Condition::ParamTruthy { .. }
+                | Condition::ParamNotLiteral { .. }
+                | Condition::ParamLiteralLacks { .. }
+                | Condition::ParamLiteralInvalid { .. }
+                | Condition::ParamNotInSchema { .. }
+                | Condition::JsonFieldType { .. }
+                | Condition::BodyInvalidJson { .. }
+        )
+    }
+}
+
 /// Path patterns inside conditions are parsed when the rule file is loaded, so that a
 /// bad one is reported with its file and line.
 impl<'de> Deserialize<'de> for PathPattern {

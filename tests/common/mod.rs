@@ -54,9 +54,11 @@ pub fn sidecar(path: &Path) -> PathBuf {
     path.with_extension("expect")
 }
 
-/// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture (and every
-/// `expect-next-line: CODE` for the line after it; for `.json`
-/// fixtures: every `line CODE` line of the `.expect` sidecar).
+/// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture (for `.json`
+/// fixtures: every `line CODE` line of the `.expect` sidecar). `expect(+N): CODE`
+/// expects the codes N lines further down, for lines that cannot hold a comment (the
+/// body or a header of an `.http` request); `expect-next-line:` is `expect(+1):`. One
+/// line may hold several forms.
 pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
     if path.extension().is_some_and(|e| e == "json") {
         let side = sidecar(path);
@@ -78,20 +80,27 @@ pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let mut out = BTreeSet::new();
+    let marker = regex::Regex::new(r"expect(?:\(\+(\d+)\)|(-next-line))?:").unwrap();
     for (i, line) in text.lines().enumerate() {
-        // `expect-next-line:` is for lines that cannot hold a comment (an .http header).
-        for (marker, at_line) in [("expect:", i + 1), ("expect-next-line:", i + 2)] {
-            let Some(at) = line.find(marker) else {
-                continue;
+        let marks: Vec<regex::Captures> = marker.captures_iter(line).collect();
+        for (k, m) in marks.iter().enumerate() {
+            let whole = m.get(0).unwrap();
+            let below: usize = match (m.get(1), m.get(2)) {
+                (Some(n), _) => n.as_str().parse().unwrap(),
+                (None, Some(_)) => 1,
+                (None, None) => 0,
             };
-            for code in line[at + marker.len()..].split(',') {
+            let end = marks
+                .get(k + 1)
+                .map_or(line.len(), |next| next.get(0).unwrap().start());
+            for code in line[whole.end()..end].split(',') {
                 let code: String = code
                     .trim()
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric())
                     .collect();
                 if !code.is_empty() {
-                    out.insert((at_line, code));
+                    out.insert((i + 1 + below, code));
                 }
             }
         }

@@ -1303,7 +1303,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 match (&b.kind, &b.value) {
                     (BindKind::Import { module, .. }, _) => out.push(module.clone()),
                     (_, BindValue::Expr(v)) | (_, BindValue::Member { object: v, .. }) => {
-                        out.push(self.text(*v).chars().take(300).collect())
+                        out.push(self.text(self.maker(*v)).chars().take(300).collect())
                     }
                     _ => {}
                 }
@@ -1311,6 +1311,28 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         out.extend(self.modules().iter().cloned());
         out
+    }
+
+    /// What made a value: the callee of a call (`createCaptureApi` in
+    /// `createCaptureApi({…})`, `require('./janrain-client')` in
+    /// `require('./janrain-client')(opts)`), the class of a `new`, otherwise the value
+    /// itself; arguments are left out, so that a word in them proves nothing.
+    fn maker(&self, value: Node<'t>) -> Node<'t> {
+        let mut v = self.unwrap(value);
+        loop {
+            let next = match v.kind() {
+                "await_expression" => v.named_child(0),
+                "call_expression" => self
+                    .callee(v)
+                    .filter(|f| !(f.kind() == "identifier" && self.text(*f) == "require")),
+                "new_expression" => v.child_by_field_name("constructor"),
+                _ => None,
+            };
+            match next {
+                Some(n) => v = self.unwrap(n),
+                None => return v,
+            }
+        }
     }
 
     // ------------------------------------------------------------ superagent / supertest

@@ -134,9 +134,15 @@ fn parse(text: &str, language: Language) -> Option<Tree> {
 /// `\` is a plain character in JSX text and attribute strings but cannot stand between
 /// two operands in code: a mask that lands in an ERROR node of the new tree was code,
 /// and is taken back. So masks only remove the errors of JSX text, and a real syntax
-/// error stays one. A few rounds at most; the tree whose first error comes latest wins.
+/// error stays one. A few rounds at most (fewer when they stop helping, none for a
+/// text over 2 MiB); the tree whose first error comes latest wins.
 fn mask_jsx_ampersands(text: &str, language: Language, tree: Tree) -> Tree {
     const ROUNDS: usize = 6;
+    // A large broken file is a bundle, not JSX: each round is a full parse.
+    const MAX_BYTES: usize = 2 << 20;
+    if text.len() > MAX_BYTES {
+        return tree;
+    }
     let bytes = text.as_bytes();
     let mut masked = bytes.to_vec();
     // `&` bytes known to be code: a mask there made an error.
@@ -144,6 +150,8 @@ fn mask_jsx_ampersands(text: &str, language: Language, tree: Tree) -> Tree {
     let mut best_first = first_error(&tree);
     let mut best = tree;
     let mut current = best.clone();
+    // Rounds in a row that did not move the first error.
+    let mut stale = 0;
     for _ in 0..ROUNDS {
         let mut changed = false;
         error_ranges(current.root_node(), &mut |range| {
@@ -177,7 +185,13 @@ fn mask_jsx_ampersands(text: &str, language: Language, tree: Tree) -> Tree {
         if first > best_first {
             best_first = first;
             best = current.clone();
+            stale = 0;
             if first == usize::MAX {
+                break;
+            }
+        } else {
+            stale += 1;
+            if stale == 2 {
                 break;
             }
         }

@@ -265,8 +265,8 @@ impl<'a, 't> Resolver<'a, 't> {
         }
     }
 
-    /// The modules the file imports (`import … from 'm'`) or requires (the text of a
-    /// binding's `require('m')…` expression, cut short).
+    /// The modules the file imports (`import … from 'm'`) or requires (`require('m')`,
+    /// also as the start of a binding's expression: `require('m')(opts).client`).
     pub fn modules(&self) -> &[String] {
         self.modules.get_or_init(|| {
             let mut out: Vec<String> = Vec::new();
@@ -274,11 +274,10 @@ impl<'a, 't> Resolver<'a, 't> {
                 let text = match (&b.kind, &b.value) {
                     (BindKind::Import { module, .. }, _) => module.clone(),
                     (_, BindValue::Expr(v)) | (_, BindValue::Member { object: v, .. }) => {
-                        let t = self.text(*v);
-                        if !t.contains("require(") {
-                            continue;
+                        match required_module(self.text(*v)) {
+                            Some(m) => m.to_string(),
+                            None => continue,
                         }
-                        t.chars().take(200).collect()
                     }
                     _ => continue,
                 };
@@ -1264,4 +1263,15 @@ pub(super) fn query_fields(text: &str, span: &Span, exact: bool) -> Fields {
         });
     }
     fields
+}
+
+/// The module of the first `require('m')` in an expression's text.
+fn required_module(text: &str) -> Option<&str> {
+    let rest = text[text.find("require(")? + "require(".len()..].trim_start();
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+    let rest = &rest[1..];
+    Some(&rest[..rest.find(quote)?])
 }

@@ -861,24 +861,25 @@ impl<'t> Calls<'_, '_, 't> {
     }
 
     /// What may tell which SDK an RPC call belongs to (see `RpcName::evidence`): the
-    /// callee and its imported name, how the receiver was made (`Api(URL, defaults)`
-    /// with the constructor's imported name), and the modules the file imports.
+    /// callee and its imported name, what made the receiver (`Api` of
+    /// `Api(URL, defaults)`, with its imported name), and the modules the file imports.
     fn rpc_evidence(&self, callee: Node<'t>, target: Node<'t>) -> Vec<String> {
         let mut out = vec![self.t(callee).to_string()];
         out.extend(self.canonical(callee));
         out.extend(self.canonical(target));
         if let Some(Bound::Value(v) | Bound::With(v)) = self.r.bound(target) {
-            out.push(self.t(v).chars().take(300).collect());
-            let ctor = match v.kind() {
+            let v = match v.kind() {
                 "await" => v.named_child(0).unwrap_or(v),
                 _ => v,
             };
-            if ctor.kind() == "call" {
-                out.extend(
-                    ctor.child_by_field_name("function")
-                        .and_then(|f| self.canonical(f)),
-                );
-            }
+            // What made the receiver, without the arguments (a word in them proves
+            // nothing): `Api` and its imported name for `Api(URL, defaults)`.
+            let maker = match v.kind() {
+                "call" => v.child_by_field_name("function").unwrap_or(v),
+                _ => v,
+            };
+            out.push(self.t(maker).chars().take(300).collect());
+            out.extend(self.canonical(maker));
         }
         out.extend(self.r.scopes.imports.values().cloned());
         out
