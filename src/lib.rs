@@ -14,6 +14,7 @@ pub mod discover;
 pub mod finding;
 pub mod fix;
 pub mod frontend;
+pub mod learning360;
 pub mod redact;
 pub mod report;
 pub mod rules;
