@@ -11,6 +11,11 @@
 # Outputs go to $GITHUB_OUTPUT and DIR/bin to $GITHUB_PATH when those are set.
 set -euo pipefail
 
+# sha256sum on Linux and Windows runners, shasum on macOS.
+sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi
+}
+
 version_of() {
   sed -n 's/^version *= *"\(.*\)"/\1/p' "$1/Cargo.toml" | head -n 1
 }
@@ -20,7 +25,7 @@ case "${1:-}" in
     src=$2
     version=$(version_of "$src")
     hash=$(cd "$src" && find Cargo.toml Cargo.lock src rules -type f -print0 | LC_ALL=C sort -z \
-      | xargs -0 sha256sum | sha256sum | cut -c1-16)
+      | while IFS= read -r -d '' f; do sha256 "$f"; done | sha256 | cut -c1-16)
     out=${GITHUB_OUTPUT:-/dev/stdout}
     echo "version=$version" >> "$out"
     echo "key=apimigrate-$version-$hash" >> "$out"

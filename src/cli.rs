@@ -48,11 +48,44 @@ pub enum Command {
     /// Run the inline examples of rule files: `invalid` must report, `valid` must not,
     /// `fixed` must match the fixed code.
     TestRules(TestRulesArgs),
+    /// 360Learning tools: `users` writes the e-mail → user id map `learning360.user_ids` reads.
+    #[command(subcommand)]
+    Learning360(Learning360Command),
     /// Print a shell completion script (`apimigrate completions bash > /etc/bash_completion.d/apimigrate`).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Learning360Command {
+    /// List the users of the 360Learning API v2 and write the e-mail → `_id` map that
+    /// `learning360.user_ids` reads (OAuth2 client credentials from the environment
+    /// variables the configuration names; LEARNING360_CLIENT_ID and
+    /// LEARNING360_CLIENT_SECRET by default).
+    Users(UsersArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UsersArgs {
+    /// Where to write the map (replaced atomically, and only when every request succeeded).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The platform: `eu` (app.360learning.com), `us` (app.us.360learning.com) or a URL.
+    #[arg(long, default_value = "eu", value_name = "eu|us|URL")]
+    pub host: String,
+    /// Only these addresses (one `mail[eq]` lookup each), updating the entries of an
+    /// existing map and keeping the others.
+    #[arg(long, num_args = 1.., value_name = "EMAIL")]
+    pub only: Vec<String>,
+    /// Take the credential variables from this configuration file instead of the
+    /// nearest apimigrate.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every apimigrate.toml (use the default variable names).
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Args, Debug)]
@@ -292,6 +325,7 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(EXIT_CLEAN)
         }
         Command::TestRules(args) => test_rules(&args),
+        Command::Learning360(Learning360Command::Users(args)) => learning360_users(&args),
         Command::Explain { code, packs } => {
             let rules = match project_rules(&packs) {
                 Ok(r) => r,
@@ -1448,4 +1482,68 @@ fn fixed_secrets(
         fixed,
     ));
     secrets
+}
+
+/// `apimigrate learning360 users`: exit 0 when the map is written, 1 when some
+/// `--only` address matches no user (the others are written), 2 on any error (the
+/// existing map is left as it was).
+fn learning360_users(args: &UsersArgs) -> ExitCode {
+    let run = || -> Result<crate::learning360::UsersOutcome, String> {
+        let base = crate::learning360::base_url(&args.host)?;
+        let config = if args.no_config {
+            None
+        } else {
+            args.config
+                .clone()
+                .or_else(|| Config::find_upward(Path::new(".")))
+        };
+        let (id_var, secret_var) = match &config {
+            Some(f) => Config::learning360_credentials(f).map_err(|e| e.to_string())?,
+            None => {
+                let d = Config::default().learning360;
+                (d.client_id, d.client_secret)
+            }
+        };
+        let read = |var: &str| {
+            std::env::var(var).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
+                format!(
+                    "the environment variable {var} is not set: it holds the 360Learning OAuth2 client {} (named by [learning360] in {})",
+                    if var == id_var.env { "id" } else { "secret" },
+                    config
+                        .as_ref()
+                        .map_or("the default configuration".to_string(), |f| f.display().to_string())
+                )
+            })
+        };
+        let request = crate::learning360::UsersRequest {
+            base,
+            out: args.out.clone(),
+            only: args.only.clone(),
+            client_id: read(&id_var.env)?,
+            client_secret: read(&secret_var.env)?,
+        };
+        crate::learning360::users(&request)
+    };
+    match run() {
+        Ok(outcome) => {
+            for mail in &outcome.not_found {
+                eprintln!("warning: no 360Learning user has the e-mail {mail}");
+            }
+            eprintln!(
+                "Wrote {} user{} to {}.",
+                outcome.written,
+                if outcome.written == 1 { "" } else { "s" },
+                args.out.display()
+            );
+            ExitCode::from(if outcome.not_found.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            })
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
 }

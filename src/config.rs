@@ -293,10 +293,30 @@ impl Config {
         Config::parse(file, &text)
     }
 
+    /// The environment variables that hold the 360Learning client id and secret, read
+    /// from `file` (and the files it `extend`s) without loading the rest: the
+    /// `learning360.user_ids` map it names may not exist yet, since
+    /// `apimigrate learning360 users` is what writes it.
+    pub fn learning360_credentials(file: &Path) -> Result<(EnvSource, EnvSource), ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+            file: file.to_path_buf(),
+            line: None,
+            message: format!("cannot read configuration: {e}"),
+        })?;
+        let raw = Config::raw_chain(file, &text, &mut vec![file.to_path_buf()], false)?;
+        let defaults = Config::default().learning360;
+        Ok((
+            raw.learning360.client_id.unwrap_or(defaults.client_id),
+            raw.learning360
+                .client_secret
+                .unwrap_or(defaults.client_secret),
+        ))
+    }
+
     /// Validates configuration text; relative paths in it are relative to `file`'s folder.
     pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         let mut chain = vec![file.to_path_buf()];
-        let raw = Config::raw_chain(file, text, &mut chain)?;
+        let raw = Config::raw_chain(file, text, &mut chain, true)?;
         let root = folder_of(file);
         let err = |message: String| ConfigError {
             file: file.to_path_buf(),
@@ -358,11 +378,13 @@ impl Config {
     }
 
     /// Parses and validates one file, resolves its relative paths against its folder,
-    /// and merges it over the file it extends.
+    /// and merges it over the file it extends. With `check_files`, the files it names
+    /// (`learning360.user_ids`, `janrain.schema`) must read too.
     fn raw_chain(
         file: &Path,
         text: &str,
         seen: &mut Vec<PathBuf>,
+        check_files: bool,
     ) -> Result<RawConfig, ConfigError> {
         let err = |line: Option<usize>, message: String| ConfigError {
             file: file.to_path_buf(),
@@ -433,11 +455,11 @@ impl Config {
         let resolve = |p: String| dir.join(p).to_string_lossy().into_owned();
         raw.rule_paths = raw.rule_paths.map(|l| l.into_iter().map(resolve).collect());
         raw.learning360.user_ids = raw.learning360.user_ids.map(resolve);
-        if let Some(u) = &raw.learning360.user_ids {
+        if let Some(u) = raw.learning360.user_ids.as_ref().filter(|_| check_files) {
             load_user_ids(Path::new(u)).map_err(|m| err(line_of("user_ids"), m))?;
         }
         raw.janrain.schema = raw.janrain.schema.map(resolve);
-        if let Some(sch) = &raw.janrain.schema {
+        if let Some(sch) = raw.janrain.schema.as_ref().filter(|_| check_files) {
             load_schema_paths(Path::new(sch)).map_err(|m| err(line_of("schema"), m))?;
         }
         let Some(base) = raw.extend.take() else {
@@ -472,7 +494,7 @@ impl Config {
                 ),
             )
         })?;
-        let base_raw = Config::raw_chain(&base_file, &base_text, seen)?;
+        let base_raw = Config::raw_chain(&base_file, &base_text, seen, check_files)?;
         Ok(merge(base_raw, raw))
     }
 

@@ -2,7 +2,7 @@
 //! `reviewdog -f=rdjson`. Each finding is a diagnostic with its range, severity
 //! (`ERROR`, `WARNING`, `INFO`) and code (the rule code and, when the rule's references
 //! have one, a URL); every edit of a safe or unsafe fix is a `suggestions` entry, which
-//! reviewdog's GitHub and GitLab reporters turn into suggested changes that a reviewer
+//! reviewdog's pull-request reporter turns into suggested changes that a reviewer
 //! applies from the pull request.
 //!
 //! Positions follow reviewdog's definition: lines are 1-based, and columns are 1-based

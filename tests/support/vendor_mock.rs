@@ -166,6 +166,12 @@ struct State {
     learning360_users: Vec<Learning360User>,
     learning360_tokens: HashSet<String>,
     learning360_page_size: usize,
+    /// The next this many `GET /api/v2/users` answer 429 tooManyRequests.
+    learning360_rate_limited: usize,
+    /// `Retry-After` seconds on those 429s (none: no header).
+    learning360_retry_after: Option<u64>,
+    /// This page of the unfiltered list answers 200 with a truncated body.
+    learning360_malformed_page: Option<usize>,
     rsa_disabled: HashSet<String>,
     rsa_marked_deleted: HashSet<String>,
 }
@@ -262,6 +268,21 @@ impl VendorMock {
     /// Page size of `GET /api/v2/users` without a filter (default 500, as the real API).
     pub fn set_360_page_size(&self, size: usize) {
         self.shared.state().learning360_page_size = size.max(1);
+    }
+
+    /// The next `count` requests to `GET /api/v2/users` answer 429 `tooManyRequests`,
+    /// with `Retry-After: retry_after` seconds when given, as the real API does under
+    /// its rate limit.
+    pub fn set_360_rate_limit(&self, count: usize, retry_after: Option<u64>) {
+        let mut state = self.shared.state();
+        state.learning360_rate_limited = count;
+        state.learning360_retry_after = retry_after;
+    }
+
+    /// Page `page` (1-based) of the unfiltered `GET /api/v2/users` answers 200 with a
+    /// body cut off in the middle, like a connection dropped by a proxy.
+    pub fn set_360_malformed_page(&self, page: usize) {
+        self.shared.state().learning360_malformed_page = Some(page);
     }
 
     /// Marks an RSA SecurID user as already disabled (so markDeleted is allowed).
@@ -931,7 +952,15 @@ fn learning360_token(req: &RecordedRequest, state: &mut State) -> Response {
     )
 }
 
-fn learning360_list_users(req: &RecordedRequest, state: &State) -> Response {
+fn learning360_list_users(req: &RecordedRequest, state: &mut State) -> Response {
+    if state.learning360_rate_limited > 0 {
+        state.learning360_rate_limited -= 1;
+        let mut r = learning360_error(429, "tooManyRequests", "rate limit exceeded; retry later");
+        if let Some(s) = state.learning360_retry_after {
+            r = r.with_header("Retry-After", s.to_string());
+        }
+        return r;
+    }
     let as_json = |u: &Learning360User| {
         let local = u.mail.split('@').next().unwrap_or("");
         let (first, last) = local.split_once('.').unwrap_or((local, ""));
@@ -958,6 +987,13 @@ fn learning360_list_users(req: &RecordedRequest, state: &State) -> Response {
     let end = (start + size).min(users.len());
     let body = Value::Array(users[start..end].iter().map(as_json).collect());
     let mut response = Response::json(200, body);
+    if state.learning360_malformed_page == Some(page) {
+        let mut cut = response.body.len() / 2;
+        while !response.body.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        response.body.truncate(cut);
+    }
     if end < users.len() {
         let host = req.header("host").unwrap_or("127.0.0.1");
         response = response.with_header(
