@@ -1304,6 +1304,19 @@ fn credential_spans(view: &CallView) -> Vec<(Span, &'static str)> {
     for (f, _) in view.all_params() {
         walk(f, &mut out);
     }
+    // The password of URL userinfo (`https://svc:P4ss@host/…`).
+    for piece in &call.url.pieces {
+        if let crate::call::Piece::Lit {
+            text,
+            span,
+            exact: true,
+        } = piece
+        {
+            if let Some(range) = crate::secrets::userinfo_password(text) {
+                out.push((exact_sub(span, text, range), "password"));
+            }
+        }
+    }
     if call.client == Client::BaseUrl {
         return Vec::new();
     }
