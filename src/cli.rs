@@ -1476,6 +1476,7 @@ fn fixed_secrets(
         file.source.language,
     );
     let mut secrets = checker.check_source(source).secrets;
+    secrets.extend(crate::secrets::scan_text(fixed));
     secrets.extend(crate::secrets::occurrences(
         &file.source.text,
         &file.secrets,

@@ -550,14 +550,17 @@ impl Checker {
             findings,
             extraction.syntax_error.is_none(),
         );
-        // What the front end knows by name, plus what the text shows by shape.
         let mut secrets = engine::secret_spans(&extraction);
-        secrets.extend(crate::secrets::scan_text(&source.text));
         if self.config.include_comments {
             let (more, more_secrets) = self.check_comments(&source);
             findings.extend(more);
             findings.sort_by_key(|f| (f.span.start, f.span.end));
             secrets.extend(more_secrets);
+        }
+        // What the front end knows by name, plus what the text shows by shape (only
+        // read when something will be shown).
+        if !findings.is_empty() || !suppressed.is_empty() {
+            secrets.extend(crate::secrets::scan_text(&source.text));
         }
         secrets.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
         secrets.dedup();

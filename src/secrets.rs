@@ -347,6 +347,21 @@ fn userinfo_re() -> &'static Regex {
     })
 }
 
+/// The passwords of the URLs' userinfo in `text` (not template holes).
+fn userinfo_passwords(text: &str) -> impl Iterator<Item = Span> + '_ {
+    userinfo_re().captures_iter(text).filter_map(|cap| {
+        let pass = cap.get(1).expect("group 1");
+        (!is_placeholder(pass.as_str()) && !pass.as_str().contains(['{', '$', '"']))
+            .then(|| pass.range())
+    })
+}
+
+/// The password of a URL's userinfo (`https://svc:P4ss@host/…` → `P4ss`), as a byte
+/// range of `url`.
+pub fn userinfo_password(url: &str) -> Option<Span> {
+    userinfo_passwords(url).next()
+}
+
 /// `Bearer xyz` / `Basic xyz` anywhere.
 fn scheme_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -415,12 +430,7 @@ pub fn scan_text(text: &str) -> Vec<Span> {
     for m in token_re().find_iter(text) {
         out.push(m.range());
     }
-    for cap in userinfo_re().captures_iter(text) {
-        let pass = cap.get(1).expect("group 1");
-        if !is_placeholder(pass.as_str()) && !pass.as_str().contains(['{', '$', '"']) {
-            out.push(pass.range());
-        }
-    }
+    out.extend(userinfo_passwords(text));
     for cap in scheme_re().captures_iter(text) {
         let token = cap.get(1).expect("group 1");
         let v = token.as_str().trim_end_matches(['.', ',', '-']);

@@ -1386,7 +1386,27 @@ fn credential_spans(view: &CallView) -> Vec<(Span, &'static str)> {
             };
             out.push((exact_sub(span, value, range), what));
         } else if checks::is_secret_name(&h.key) && !checks::is_placeholder(value) {
-            out.push((span.clone(), "credential"));
+            let what = if h.key.eq_ignore_ascii_case("authorization") {
+                "credential"
+            } else {
+                kind_of(&h.key)
+            };
+            out.push((span.clone(), what));
+        }
+    }
+    /// What a secret name holds, for the label.
+    fn kind_of(key: &str) -> &'static str {
+        let key = key.to_ascii_lowercase();
+        if key.contains("pass") || key == "pwd" {
+            "password"
+        } else if key.contains("secret") {
+            "client secret"
+        } else if key.contains("session") {
+            "session key"
+        } else if key.contains("token") {
+            "token"
+        } else {
+            "API key"
         }
     }
     fn walk(f: &Field, out: &mut Vec<(Span, &'static str)>) {
@@ -1394,17 +1414,7 @@ fn credential_spans(view: &CallView) -> Vec<(Span, &'static str)> {
             Value::Str { value, span }
                 if checks::is_secret_name(&f.key) && !checks::is_placeholder(value) =>
             {
-                let key = f.key.to_ascii_lowercase();
-                let what = if key.contains("pass") || key == "pwd" {
-                    "password"
-                } else if key.contains("secret") {
-                    "client secret"
-                } else if key.contains("token") {
-                    "token"
-                } else {
-                    "API key"
-                };
-                out.push((span.clone(), what));
+                out.push((span.clone(), kind_of(&f.key)));
             }
             // Nested JSON (`variables: { password: '…' }`).
             Value::Object(fields) => fields.entries.iter().for_each(|e| walk(e, out)),
@@ -1413,6 +1423,19 @@ fn credential_spans(view: &CallView) -> Vec<(Span, &'static str)> {
     }
     for (f, _) in view.all_params() {
         walk(f, &mut out);
+    }
+    // The password of URL userinfo (`https://svc:P4ss@host/…`).
+    for piece in &call.url.pieces {
+        if let crate::call::Piece::Lit {
+            text,
+            span,
+            exact: true,
+        } = piece
+        {
+            if let Some(range) = crate::secrets::userinfo_password(text) {
+                out.push((exact_sub(span, text, range), "password"));
+            }
+        }
     }
     if call.client == Client::BaseUrl {
         return Vec::new();
