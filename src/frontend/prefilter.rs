@@ -25,8 +25,9 @@ use crate::rules::pattern::PatternSegment;
 use crate::rules::RuleSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-/// Literals all of which must appear (indices into the automaton's patterns).
-type Group = Vec<usize>;
+/// Literals all of which must appear, each as any of its spellings (indices into the
+/// automaton's patterns).
+type Group = Vec<Vec<usize>>;
 
 /// A requirement: always true, or true when any group is complete.
 #[derive(Clone, Debug)]
@@ -39,7 +40,17 @@ impl Need {
     fn holds(&self, found: &[bool]) -> bool {
         match self {
             Need::Always => true,
-            Need::AnyOf(groups) => groups.iter().any(|g| g.iter().all(|i| found[*i])),
+            Need::AnyOf(groups) => groups
+                .iter()
+                .any(|g| g.iter().all(|alts| alts.iter().any(|i| found[*i]))),
+        }
+    }
+
+    /// Every literal the requirement looks at, or `None` when it always holds.
+    fn literal_ids(&self) -> Option<Vec<usize>> {
+        match self {
+            Need::Always => None,
+            Need::AnyOf(groups) => Some(groups.iter().flatten().flatten().copied().collect()),
         }
     }
 
@@ -77,6 +88,11 @@ pub enum Verdict {
 /// The compiled literal scan of one rule set and selection.
 #[derive(Clone)]
 pub struct Prefilter {
+    /// The vendor literals and the suppression marker, searched for first with a
+    /// non-overlapping automaton (which can use SIMD prefilters): most files of a
+    /// tree hold none of them and are done after this pass. `None` when some rule
+    /// needs no vendor literal.
+    quick: Option<AhoCorasick>,
     automaton: AhoCorasick,
     literals: Vec<String>,
     /// Per pack: its vendor-signal literals.
@@ -155,7 +171,25 @@ impl Literals {
     }
 
     fn group(&mut self, lits: &[String]) -> Group {
-        lits.iter().map(|l| self.id(l)).collect()
+        lits.iter().map(|l| vec![self.id(l)]).collect()
+    }
+
+    /// [`Literals::group`] for literals that are written inside a string: a path
+    /// segment follows a `/` or opens a string (`'markDeleted'` in a list of segments,
+    /// `"entity.delete"` as an RPC name), or follows `=` (a shell variable). Requiring
+    /// that character keeps `this.entity.delete(…)` and `rapid` out.
+    fn quoted_group(&mut self, lits: &[String]) -> Group {
+        lits.iter()
+            .map(|l| {
+                if l.starts_with('/') {
+                    return vec![self.id(l)];
+                }
+                ["/", "'", "\"", "`", "="]
+                    .iter()
+                    .map(|q| self.id(&format!("{q}{l}")))
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -179,10 +213,19 @@ impl Prefilter {
                 need.or(n.clone());
                 strong.or(n);
             }
-            for l in s.headers.iter().chain(&s.path_contains).chain(&s.rpc) {
+            for l in s.headers.iter().chain(&s.path_contains) {
                 let n = match l.trim().is_empty() {
                     true => Need::Always,
                     false => Need::AnyOf(vec![lits.group(std::slice::from_ref(l))]),
+                };
+                need.or(n.clone());
+                strong.or(n);
+            }
+            // An RPC name is a string (`api.call('entity.delete', …)`) or a URL segment.
+            for l in &s.rpc {
+                let n = match l.trim().is_empty() {
+                    true => Need::Always,
+                    false => Need::AnyOf(vec![lits.quoted_group(std::slice::from_ref(l))]),
                 };
                 need.or(n.clone());
                 strong.or(n);
@@ -219,7 +262,7 @@ impl Prefilter {
                 let mut need = Need::AnyOf(Vec::new());
                 for p in &r.paths {
                     need.or(match path_literals(&p.segments) {
-                        Some(l) => Need::AnyOf(vec![lits.group(&l)]),
+                        Some(l) => Need::AnyOf(vec![lits.quoted_group(&l)]),
                         None => Need::Always,
                     });
                 }
@@ -232,7 +275,28 @@ impl Prefilter {
             .match_kind(MatchKind::Standard)
             .build(&lits.0)
             .expect("literals are plain strings");
+        let vendor_ids: Option<Vec<usize>> = vendor
+            .iter()
+            .map(Need::literal_ids)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.concat());
+        let every_rule_needs_a_vendor = per_rule
+            .iter()
+            .all(|(v, _)| !matches!(v, VendorNeed::Nothing));
+        let quick = vendor_ids
+            .filter(|_| every_rule_needs_a_vendor)
+            .map(|mut ids| {
+                ids.push(marker);
+                ids.sort();
+                ids.dedup();
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(ids.iter().map(|i| &lits.0[*i]))
+                    .expect("literals are plain strings")
+            });
         Prefilter {
+            quick,
             automaton,
             literals: lits.0,
             vendor,
@@ -265,6 +329,9 @@ impl Prefilter {
 
     /// The scan's verdict on a text.
     pub fn verdict(&self, text: &[u8]) -> Verdict {
+        if self.quick.as_ref().is_some_and(|q| !q.is_match(text)) {
+            return Verdict::NoVendorLiteral;
+        }
         let found = self.found(text);
         let vendor: Vec<bool> = self.vendor.iter().map(|n| n.holds(&found)).collect();
         let any_vendor = vendor.iter().any(|v| *v);
@@ -289,6 +356,9 @@ impl Prefilter {
 
     /// Whether the text holds a literal of some vendor's signals.
     pub fn has_vendor_literal(&self, text: &[u8]) -> bool {
+        if self.quick.as_ref().is_some_and(|q| !q.is_match(text)) {
+            return false;
+        }
         let found = self.found(text);
         self.vendor.iter().any(|n| n.holds(&found))
     }
@@ -299,7 +369,7 @@ pub const MINIFIED_LINE_BYTES: usize = 4000;
 
 /// Why a file of code looks minified or generated, if it does: a `.min.js` name, a
 /// line longer than [`MINIFIED_LINE_BYTES`], a `sourceMappingURL` comment at its end,
-/// or a bundler's or generator's banner at its start. Such files are read with the
+/// or a bundler's prelude or generator's banner in its first KiB. Such files are read with the
 /// literal scan only: what is worth migrating is their source, and parsing them is
 /// most of the cost of a scan of installed packages.
 pub fn generated(path: &std::path::Path, text: &[u8]) -> Option<String> {
@@ -327,11 +397,14 @@ pub fn generated(path: &std::path::Path, text: &[u8]) -> Option<String> {
     if contains(tail, b"sourceMappingURL=") {
         return Some("generated (a sourceMappingURL comment)".into());
     }
-    let head = &text[..text.len().min(512)];
+    let head = &text[..text.len().min(1024)];
     const BANNERS: &[&[u8]] = &[
         b"/*! For license information please see",
         b"/******/",
         b"webpackBootstrap",
+        b"__webpack_require__",
+        // The browserify prelude.
+        b"MODULE_NOT_FOUND",
         b"// Generated by",
         b"@generated",
     ];
@@ -409,6 +482,10 @@ mod tests {
             Verdict::Parse
         );
         assert_eq!(v("api/2.0 for bitbucket"), Verdict::NoVendorLiteral);
+        // An RPC name is a string or a URL segment, not a member chain.
+        assert_eq!(v("this.entity.delete(x)"), Verdict::NoVendorLiteral);
+        assert_eq!(v("api.call('entity.delete', { uuid })"), Verdict::Parse);
+        assert_eq!(v("fetch(`${CAPTURE}/entity.delete`)"), Verdict::Parse);
         assert_eq!(
             v("// apimigrate: ignore[AUR001] x"),
             Verdict::SuppressionsOnly
