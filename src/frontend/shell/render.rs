@@ -212,8 +212,9 @@ fn render_one(
         edits: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),
-        multiline: text[cmd.span.clone()].contains("\\\n")
-            || text[cmd.span.clone()].contains("\\\r\n"),
+        // New options of a CRLF script go on the command's last line: a `\` that
+        // CRLF follows is no continuation for bash.
+        multiline: text[cmd.span.clone()].contains("\\\n") && !text.contains("\r\n"),
         newline: if text[cmd.span.clone()].contains("\r\n") {
             "\r\n"
         } else {
@@ -258,6 +259,11 @@ fn render_one(
         if w[1].span.start < w[0].span.end {
             return Err("the changes to this command overlap".into());
         }
+    }
+    // A CRLF script gets CRLF in new lines too, and bash reads the carriage return
+    // as part of the line: a `\` continuation or a `{` function head then breaks.
+    if script_file && text.contains("\r\n") && edits.iter().any(|e| e.content.contains('\n')) {
+        return Err("the script has CRLF line endings, which bash would read into the lines this rewrite adds; convert it to LF line endings first".into());
     }
     Ok(edits)
 }
@@ -1003,6 +1009,9 @@ fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
         "\n"
     };
     let mut content = format!("{before}{}\n{after}", blocks.join("\n\n"));
+    if crate::fix::tab_indented(text) {
+        content = crate::fix::tabify(&content, 2);
+    }
     if text.contains("\r\n") {
         content = content.replace('\n', "\r\n");
     }
