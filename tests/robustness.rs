@@ -504,3 +504,85 @@ fn a_collection_of_the_wrong_shape_says_so() {
         "{stdout}"
     );
 }
+
+/// The lines a fix added to `name` in `dir` (compared with `before`).
+fn added_lines(before: &str, after: &str) -> Vec<String> {
+    let old: std::collections::HashSet<&str> = before.lines().collect();
+    after
+        .lines()
+        .filter(|l| !old.contains(l))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn helpers_inserted_into_tab_indented_files_are_indented_with_tabs() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "a.py",
+            "import requests\n\nBASE = \"https://acme.360learning.com\"\n\n\ndef drop(group_id, user_id):\n\tif user_id:\n\t\trequests.delete(BASE + \"/api/v1/groups/\" + group_id + \"/users/\" + user_id, params={\"company\": \"c\", \"apiKey\": \"k\"})\n",
+        ),
+        (
+            "b.sh",
+            "#!/bin/bash\nset -e\nBASE=https://acme.360learning.com\ndrop() {\n\tcurl -X DELETE \"$BASE/api/v1/groups/$1/users/$2?company=c&apiKey=$KEY\"\n}\n",
+        ),
+        (
+            "c.rs",
+            "const BASE: &str = \"https://acme.360learning.com\";\n\nfn drop(group: &str, user: &str) -> Result<(), reqwest::Error> {\n\tlet client = reqwest::blocking::Client::new();\n\tclient\n\t\t.delete(format!(\"{BASE}/api/v1/groups/{group}/users/{user}?company=c&apiKey=k\"))\n\t\t.send()?;\n\tOk(())\n}\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &["fix", "--unsafe-fixes", "--no-config", "."],
+        &[],
+    );
+    assert!(
+        stdout.contains("Fixed 3 findings in 3 files."),
+        "{stdout}{stderr}"
+    );
+    for (name, before) in files {
+        let after = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let added = added_lines(before, &after);
+        assert!(
+            added.iter().any(|l| l.contains("learning360_token")),
+            "{name}: {after}"
+        );
+        for line in added {
+            assert!(
+                !line.starts_with(' '),
+                "{name}: space-indented {line:?}\n{after}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_crlf_shell_script_gets_no_crlf_continuations_or_function_heads() {
+    let dir = tempfile::tempdir().unwrap();
+    let khoros = "#!/bin/bash\r\nset -e\r\nBASE=https://community.khoros.com\r\ncurl -X DELETE \"$BASE/api/2.0/users/$1\" -H \"li-api-session-key: $KEY\"\r\n";
+    let learning = "#!/bin/bash\r\nBASE=https://acme.360learning.com\r\ncurl -X DELETE \"$BASE/api/v1/groups/$1/users/$2?company=c&apiKey=$KEY\"\r\n";
+    std::fs::write(dir.path().join("a.sh"), khoros).unwrap();
+    std::fs::write(dir.path().join("b.sh"), learning).unwrap();
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &["fix", "--unsafe-fixes", "--no-config", "."],
+        &[],
+    );
+    for (name, before) in [("a.sh", khoros), ("b.sh", learning)] {
+        let after = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert!(!after.contains("\\\r\n"), "{name}: {after:?}");
+        assert!(!after.contains("{\r\n"), "{name}: {after:?}");
+        // What bash reads the same way is still fixed (a one-line rewrite).
+        if name == "b.sh" {
+            assert_eq!(after, before, "{name}: {stdout}{stderr}");
+        }
+    }
+    assert!(
+        stdout.contains("the script has CRLF line endings"),
+        "{stdout}"
+    );
+}

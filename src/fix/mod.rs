@@ -116,6 +116,38 @@ pub fn uses_crlf(text: &str) -> bool {
     crlf > lf
 }
 
+/// Whether the file indents with tabs: more of its indented lines start with a tab
+/// than with a space. Code inserted into it (helper functions) is indented with tabs
+/// too.
+pub fn tab_indented(text: &str) -> bool {
+    let (mut tabs, mut spaces) = (0usize, 0usize);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match line.as_bytes()[0] {
+            b'\t' => tabs += 1,
+            b' ' => spaces += 1,
+            _ => {}
+        }
+    }
+    tabs > spaces
+}
+
+/// `block` with each line's leading spaces turned into tabs, one tab per `unit`
+/// spaces (a remainder stays spaces).
+pub fn tabify(block: &str, unit: usize) -> String {
+    block
+        .split_inclusive('\n')
+        .map(|line| {
+            let n = line.len() - line.trim_start_matches(' ').len();
+            format!(
+                "{}{}{}",
+                "\t".repeat(n / unit),
+                " ".repeat(n % unit),
+                &line[n..]
+            )
+        })
+        .collect()
+}
+
 /// Whether `text` parses (a parse only: the next pass extracts the calls anyway).
 fn parses(source: &SourceFile, text: &str) -> bool {
     let probe = SourceFile::new(source.path.clone(), text.to_string(), source.language);
@@ -291,6 +323,16 @@ mod tests {
         assert!(!overlaps(&e(0, 2), &e(2, 4)));
         assert!(overlaps(&e(2, 2), &e(2, 2)));
         assert!(overlaps(&e(3, 3), &e(2, 4)));
+    }
+
+    #[test]
+    fn tab_indentation_is_detected_and_applied() {
+        assert!(tab_indented("def f():\n\tx = 1\n\ty = 2\n  # note\n"));
+        assert!(!tab_indented("def f():\n    x = 1\n"));
+        assert_eq!(
+            tabify("f() {\n  a\n    b \\\n   c\n}", 2),
+            "f() {\n\ta\n\t\tb \\\n\t c\n}"
+        );
     }
 
     #[test]

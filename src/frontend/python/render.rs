@@ -108,6 +108,11 @@ impl<'t> File<'t> {
             })
             .min()
             .map_or("    ".to_string(), |n| " ".repeat(n.min(8)));
+        let unit = if crate::fix::tab_indented(text) {
+            "\t".to_string()
+        } else {
+            unit
+        };
         let mut modules = Vec::new();
         let mut c = root.walk();
         for stmt in root.named_children(&mut c) {

@@ -1016,7 +1016,10 @@ impl<'a> Renderer<'a> {
         }
         let end = self.text.len();
         let lead = if self.text.ends_with('\n') { "" } else { "\n" };
-        let content: String = blocks.iter().map(|b| format!("\n{b}")).collect();
+        let mut content: String = blocks.iter().map(|b| format!("\n{b}")).collect();
+        if crate::fix::tab_indented(self.text) {
+            content = crate::fix::tabify(&content, 4);
+        }
         self.insert(end, &format!("{lead}{content}"));
     }
 

@@ -79,6 +79,7 @@ pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
         if out.syntax_error.is_none() {
             out.syntax_error = script.error.clone();
         }
+        let pipelines = Pipelines::new(script);
         for cmd in &script.commands {
             vars.secrets(cmd, &mut out.secrets);
             if lowered.contains(&cmd.span) {
@@ -87,7 +88,7 @@ pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
             if let Some((site, at, w)) = sites.iter().find(|(c, _, _)| std::ptr::eq(*c, cmd)) {
                 if let Some(mut call) = lower_wrapped(site, *at, w, &vars) {
                     call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
-                    call.response.body_reads = body_reads(script, cmd, &call.span);
+                    call.response.body_reads = body_reads(script, &pipelines, cmd, &call.span);
                     call_secrets(&call, &mut out.secrets);
                     out.calls.push(call);
                 }
@@ -111,7 +112,7 @@ pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
             };
             for mut call in calls {
                 call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
-                call.response.body_reads = body_reads(script, cmd, &call.span);
+                call.response.body_reads = body_reads(script, &pipelines, cmd, &call.span);
                 call_secrets(&call, &mut out.secrets);
                 out.calls.push(call);
             }
@@ -921,25 +922,65 @@ fn lower_httpie(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> 
 /// Reads of the response in the commands after the call in its pipeline (`| jq
 /// .stat`, `| grep '"result":true'`), or of the variable it is assigned to
 /// (`resp=$(curl …)`, then `"$resp"` in a later command).
-fn body_reads(script: &Script, cmd: &Command, call_span: &Span) -> Vec<BodyRead> {
-    let mut readers: Vec<&Command> = script
-        .commands
-        .iter()
-        .filter(|c| {
-            c.pipeline == cmd.pipeline && c.subst == cmd.subst && c.span.start > cmd.span.end
-        })
-        .collect();
-    if let Some(subst) = &cmd.subst {
-        let var = script.commands.iter().find_map(|c| {
-            c.words.iter().find_map(|w| {
-                let has = w.parts.iter().any(|p| p.span() == subst);
-                let WordPart::Lit { text, .. } = w.parts.first()? else {
-                    return None;
+/// A script's commands grouped by pipeline, and the variables command
+/// substitutions are assigned to, found once per script (looking them up for each
+/// call made a script of 32,000 commands quadratic).
+struct Pipelines<'s> {
+    groups: HashMap<(usize, Option<Span>), Vec<&'s Command>>,
+    /// `var=$(…)`: the substitution's span → `var`.
+    captured: HashMap<Span, String>,
+}
+
+impl<'s> Pipelines<'s> {
+    fn new(script: &'s Script) -> Pipelines<'s> {
+        let mut groups: HashMap<(usize, Option<Span>), Vec<&Command>> = HashMap::new();
+        let mut captured = HashMap::new();
+        for c in &script.commands {
+            groups
+                .entry((c.pipeline, c.subst.clone()))
+                .or_default()
+                .push(c);
+            for w in &c.words {
+                let Some(WordPart::Lit { text, .. }) = w.parts.first() else {
+                    continue;
                 };
-                let name = text.split_once('=')?.0;
-                (has && !name.is_empty()).then(|| name.to_string())
-            })
-        });
+                let Some((name, _)) = text.split_once('=') else {
+                    continue;
+                };
+                if name.is_empty() {
+                    continue;
+                }
+                for p in &w.parts {
+                    captured
+                        .entry(p.span().clone())
+                        .or_insert_with(|| name.to_string());
+                }
+            }
+        }
+        Pipelines { groups, captured }
+    }
+
+    /// The commands after `cmd` in its pipeline.
+    fn after(&self, cmd: &Command) -> impl Iterator<Item = &'s Command> + '_ {
+        let end = cmd.span.end;
+        self.groups
+            .get(&(cmd.pipeline, cmd.subst.clone()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |c| c.span.start > end)
+    }
+}
+
+fn body_reads(
+    script: &Script,
+    pipelines: &Pipelines,
+    cmd: &Command,
+    call_span: &Span,
+) -> Vec<BodyRead> {
+    let mut readers: Vec<&Command> = pipelines.after(cmd).collect();
+    if let Some(subst) = &cmd.subst {
+        let var = pipelines.captured.get(subst).cloned();
         if let Some(var) = var {
             let refs = [format!("${var}"), format!("${{{var}}}")];
             let users: Vec<&Command> = script
@@ -955,9 +996,7 @@ fn body_reads(script: &Script, cmd: &Command, call_span: &Span) -> Vec<BodyRead>
                 .collect();
             for u in users {
                 readers.push(u);
-                readers.extend(script.commands.iter().filter(|c| {
-                    c.pipeline == u.pipeline && c.subst == u.subst && c.span.start > u.span.end
-                }));
+                readers.extend(pipelines.after(u));
             }
         }
     }
@@ -1055,20 +1094,6 @@ fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
         }
         _ => {}
     }
-}
-
-/// The call of `calls` written at `span`, with its command line read again.
-pub(crate) fn find_command<'s>(script: &'s Script, span: &Span) -> Option<(&'s Command, usize)> {
-    // Only the commands around the call are read again: reading every command for
-    // every call made large scripts quadratic.
-    script
-        .commands
-        .iter()
-        .filter(|c| c.span.start <= span.start && span.start < c.span.end.max(c.span.start + 1))
-        .find_map(|c| {
-            let p = curl::program_index(c)?;
-            (c.words[p].span.start == span.start).then_some((c, p))
-        })
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
 use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
 
+use std::collections::HashMap;
+
 type R<T> = Result<T, String>;
 
 /// The edits of each rewrite of a shell script, or why it cannot be rendered.
@@ -25,10 +27,89 @@ pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Ve
     let scripts = vec![words::parse(text)];
     let wrappers = wrapper::wrappers(text, &scripts);
     let sites = wrapper_sites(&scripts, &wrappers);
+    let facts = Facts::new(text, &scripts);
     items
         .iter()
-        .map(|(call, rw)| render_one(text, text, &scripts, &sites, call, rw, true))
+        .map(|(call, rw)| render_one(text, text, &facts, &sites, call, rw, true))
         .collect()
+}
+
+/// What every rewrite of a file asks about it, computed once per file (asking for
+/// each command made a script of 32,000 commands quadratic).
+struct Facts<'a> {
+    scripts: &'a [Script],
+    /// Per script: how many commands each (pipeline, command substitution) holds.
+    groups: Vec<HashMap<(usize, Option<Span>), usize>>,
+    /// Where each line of the layout starts.
+    line_starts: Vec<usize>,
+    /// `(start, script, command)` of every command, by start.
+    by_start: Vec<(usize, usize, usize)>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(layout: &str, scripts: &'a [Script]) -> Facts<'a> {
+        let groups = scripts
+            .iter()
+            .map(|s| {
+                let mut m = HashMap::new();
+                for c in &s.commands {
+                    *m.entry((c.pipeline, c.subst.clone())).or_insert(0) += 1;
+                }
+                m
+            })
+            .collect();
+        let mut line_starts = vec![0];
+        line_starts.extend(layout.match_indices('\n').map(|(i, _)| i + 1));
+        let mut by_start: Vec<(usize, usize, usize)> = scripts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| {
+                s.commands
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, c)| (c.span.start, i, j))
+            })
+            .collect();
+        by_start.sort_unstable();
+        Facts {
+            scripts,
+            groups,
+            line_starts,
+            by_start,
+        }
+    }
+
+    /// The command whose curl program word starts at `span.start`, nearest first.
+    fn command_at(&self, span: &Span) -> Option<(&'a Script, &'a Command, usize)> {
+        let end = self
+            .by_start
+            .partition_point(|(start, _, _)| *start <= span.start);
+        self.by_start[..end].iter().rev().find_map(|&(_, i, j)| {
+            let s = &self.scripts[i];
+            let c = &s.commands[j];
+            (span.start < c.span.end.max(c.span.start + 1))
+                .then(|| curl::program_index(c))
+                .flatten()
+                .filter(|p| c.words[*p].span.start == span.start)
+                .map(|p| (s, c, p))
+        })
+    }
+
+    /// Whether `cmd` of `script` is the only command of its pipeline.
+    fn alone(&self, script: &Script, cmd: &Command) -> bool {
+        let Some(i) = self.scripts.iter().position(|s| std::ptr::eq(s, script)) else {
+            return false;
+        };
+        self.groups[i]
+            .get(&(cmd.pipeline, cmd.subst.clone()))
+            .is_some_and(|n| *n == 1)
+    }
+
+    /// The start of the line holding `offset`.
+    fn line_start(&self, offset: usize) -> usize {
+        let i = self.line_starts.partition_point(|s| *s <= offset);
+        self.line_starts[i.saturating_sub(1)]
+    }
 }
 
 /// Every call of a curl wrapper in the scripts, found once per file (looking them up
@@ -60,9 +141,10 @@ pub fn render_document(
         .collect();
     let wrappers = wrapper::wrappers(masked, &scripts);
     let sites = wrapper_sites(&scripts, &wrappers);
+    let facts = Facts::new(masked, &scripts);
     items
         .iter()
-        .map(|(call, rw)| render_one(text, masked, &scripts, &sites, call, rw, false))
+        .map(|(call, rw)| render_one(text, masked, &facts, &sites, call, rw, false))
         .collect()
 }
 
@@ -70,7 +152,7 @@ pub fn render_document(
 fn render_one(
     text: &str,
     layout: &str,
-    scripts: &[Script],
+    facts: &Facts,
     sites: &[Site],
     call: &HttpCall,
     rw: &CallRewrite,
@@ -97,7 +179,8 @@ fn render_one(
                 // The body passes the remaining arguments on (`"$@"`): options can
                 // be added at the call.
                 pass_through: w.passes_rest(),
-                alone: scripts
+                alone: facts
+                    .scripts
                     .iter()
                     .filter(|x| x.functions.contains(&w.span))
                     .flat_map(|x| x.commands.iter())
@@ -108,9 +191,8 @@ fn render_one(
             });
             (s, &synth, p)
         }
-        None => scripts
-            .iter()
-            .find_map(|s| super::find_command(s, &call.span).map(|(c, p)| (s, c, p)))
+        None => facts
+            .command_at(&call.span)
             .ok_or("a request after `--next` is not rewritten automatically; give it a `curl` command of its own")?,
     };
     if !rw.helpers.is_empty() && !script_file {
@@ -121,6 +203,7 @@ fn render_one(
         return Err("the URL uses curl's globbing (`[1-3]`, `{a,b}`), so the command sends one request per match; write one command per user first".into());
     }
     let mut r = Renderer {
+        facts,
         wrapped: wrapped.as_ref(),
         text,
         layout,
@@ -129,8 +212,9 @@ fn render_one(
         edits: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),
-        multiline: text[cmd.span.clone()].contains("\\\n")
-            || text[cmd.span.clone()].contains("\\\r\n"),
+        // New options of a CRLF script go on the command's last line: a `\` that
+        // CRLF follows is no continuation for bash.
+        multiline: text[cmd.span.clone()].contains("\\\n") && !text.contains("\r\n"),
         newline: if text[cmd.span.clone()].contains("\r\n") {
             "\r\n"
         } else {
@@ -176,6 +260,11 @@ fn render_one(
             return Err("the changes to this command overlap".into());
         }
     }
+    // A CRLF script gets CRLF in new lines too, and bash reads the carriage return
+    // as part of the line: a `\` continuation or a `{` function head then breaks.
+    if script_file && text.contains("\r\n") && edits.iter().any(|e| e.content.contains('\n')) {
+        return Err("the script has CRLF line endings, which bash would read into the lines this rewrite adds; convert it to LF line endings first".into());
+    }
     Ok(edits)
 }
 
@@ -191,6 +280,7 @@ struct Wrapped<'a> {
 }
 
 struct Renderer<'a> {
+    facts: &'a Facts<'a>,
     wrapped: Option<&'a Wrapped<'a>>,
     text: &'a str,
     /// The text as the shell sees it: a Markdown document's masked copy.
@@ -602,10 +692,7 @@ impl Renderer<'_> {
     /// Pipes the response into a check of CloseUserAccount's `result`.
     fn result_check(&mut self, script: &Script, program: usize, script_file: bool) -> R<()> {
         let cmd = self.cmd;
-        let alone = !script
-            .commands
-            .iter()
-            .any(|c| c.pipeline == cmd.pipeline && c.subst == cmd.subst && c.span != cmd.span);
+        let alone = self.facts.alone(script, cmd);
         let after = self.text[cmd.span.end..]
             .trim_start_matches([' ', '\t'])
             .chars()
@@ -681,12 +768,7 @@ impl Renderer<'_> {
         let src = &self.layout[self.cmd.span.clone()];
         let (line_start, own) = match src.find('\n') {
             Some(nl) => (self.cmd.span.start + nl + 1, false),
-            None => (
-                self.layout[..self.cmd.span.start]
-                    .rfind('\n')
-                    .map_or(0, |i| i + 1),
-                true,
-            ),
+            None => (self.facts.line_start(self.cmd.span.start), true),
         };
         let len = self.layout[line_start..]
             .bytes()
@@ -708,7 +790,10 @@ impl Renderer<'_> {
 
 /// Whether the URL's literal text has a curl glob: a range `[1-3]` or a list `{a,b}`.
 fn url_globs(call: &HttpCall) -> bool {
-    let glob = regex::Regex::new(r"\[[^\]/]*-[^\]/]*\]|\{[^{}/]*,[^{}]*\}").expect("valid");
+    static GLOB: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\[[^\]/]*-[^\]/]*\]|\{[^{}/]*,[^{}]*\}").expect("valid")
+    });
+    let glob = &*GLOB;
     call.url.pieces.iter().any(|p| match p {
         Piece::Lit { text, .. } => glob.is_match(text),
         Piece::Hole { .. } => false,
@@ -924,6 +1009,9 @@ fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
         "\n"
     };
     let mut content = format!("{before}{}\n{after}", blocks.join("\n\n"));
+    if crate::fix::tab_indented(text) {
+        content = crate::fix::tabify(&content, 2);
+    }
     if text.contains("\r\n") {
         content = content.replace('\n', "\r\n");
     }
