@@ -4,7 +4,8 @@
 //! that only looks secret until a fix removes the parameter it was sent as) into a
 //! deprecated call in every language, and asserts that no part of them appears in any
 //! format (human, json, sarif, github, junit, each also as an `--output` file, with
-//! `--include-comments`) nor in `fix --diff`.
+//! `--include-comments`), in a written baseline, in `fix --diff` nor in the report of
+//! the fixed files.
 
 use proptest::prelude::*;
 use std::path::Path;
@@ -363,6 +364,21 @@ fn outputs(s: &Secrets) -> Vec<(String, String)> {
         "fix --diff changes something:\n{stdout}{stderr}"
     );
     out.push(("fix --diff".to_string(), stdout + &stderr));
+    let (_, stdout, stderr) = run_in(dir.path(), &["check", "--write-baseline", "b.json", "."]);
+    let baseline = std::fs::read_to_string(dir.path().join("b.json")).unwrap();
+    out.push((
+        "check --write-baseline".to_string(),
+        baseline + &stdout + &stderr,
+    ));
+    // Last: it rewrites the files. What remains is reported on the fixed text.
+    let (_, stdout, stderr) = run_in(
+        dir.path(),
+        &["fix", "--unsafe-fixes", "--format", "json", "."],
+    );
+    out.push((
+        "fix (report of the fixed files)".to_string(),
+        stdout + &stderr,
+    ));
     out
 }
 
