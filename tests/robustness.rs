@@ -128,34 +128,65 @@ fn a_fix_past_its_deadline_is_reported_and_the_file_untouched() {
     );
 }
 
-/// One line of a minified bundle, under the size cap, with a finding past column
-/// 65,535 and a safe fix after it.
-fn minified_bundle() -> String {
-    let mut line = "var x=1;".repeat(9000);
-    line.push_str("fetch('https://community.khoros.com/api/2.0/users/'+id,{method:'DELETE'});");
-    line.push_str(&SECURID.replace('\n', " "));
-    line.push('\n');
-    line
+/// A Postman collection exported on one line (under the size cap), with a finding past
+/// column 65,535 and a safe fix after it. Minified JavaScript is never parsed (it is read
+/// with the literal scan only), but one-line JSON exports are ordinary collections.
+fn one_line_collection() -> String {
+    let filler: Vec<String> = (0..900)
+        .map(|i| format!(r#"{{"name":"health {i:03}","request":{{"method":"GET","url":"https://status.example.com/ping/{i:03}?padding=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}}}"#))
+        .collect();
+    format!(
+        r#"{{"info":{{"name":"ops","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{},{},{}]}}"#,
+        filler.join(","),
+        r#"{"name":"drop","request":{"method":"DELETE","url":"https://community.khoros.com/api/2.0/users/42"}}"#,
+        r#"{"name":"mark","request":{"method":"PUT","header":[{"key":"Content-Type","value":"application/json"}],"body":{"mode":"raw","raw":"{\"markDeleted\": \"true\"}"},"url":"https://acme.access.securid.com/AdminInterface/restapi/v1/users/8f3a/markDeleted"}}"#
+    )
 }
 
 #[test]
 fn a_finding_past_column_65535_is_reported_without_a_code_frame() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bundle.js"), minified_bundle()).unwrap();
-    let (code, stdout, stderr) = run(dir.path(), &["check", "--no-config", "bundle.js"], &[]);
+    let text = one_line_collection();
+    let column = text.find("https://community.khoros.com").unwrap();
+    assert!(column > 65_535);
+    std::fs::write(dir.path().join("ops.postman_collection.json"), &text).unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["check", "--no-config", "ops.postman_collection.json"],
+        &[],
+    );
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("AUR001(rest-v2-user-delete)"), "{stdout}");
+    // The position is given in words, past column 65,535 and near the call.
+    let at = stdout
+        .split("at ops.postman_collection.json:1:")
+        .nth(1)
+        .expect("a position in words")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse::<usize>()
+        .unwrap();
     assert!(
-        stdout.contains("at bundle.js:1:72001 (a line of "),
-        "{stdout}"
+        at > 65_535 && at.abs_diff(column) < 200,
+        "{at} {column}\n{stdout}"
     );
+    assert!(stdout.contains(" (a line of "), "{stdout}");
 }
 
 #[test]
-fn fixing_a_minified_bundle_reports_what_remains_without_crashing() {
+fn fixing_a_one_line_collection_reports_what_remains_without_crashing() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bundle.js"), minified_bundle()).unwrap();
-    let (code, stdout, stderr) = run(dir.path(), &["fix", "--no-config", "bundle.js"], &[]);
+    std::fs::write(
+        dir.path().join("ops.postman_collection.json"),
+        one_line_collection(),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["fix", "--no-config", "ops.postman_collection.json"],
+        &[],
+    );
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("Fixed 1 finding in 1 file."), "{stdout}");
     assert!(stdout.contains("AUR001(rest-v2-user-delete)"), "{stdout}");
@@ -220,8 +251,8 @@ fn rust_with_deeply_nested_parentheses_is_read_or_api003_never_a_crash() {
     let file = |depth: usize| {
         format!(
             "fn main() {{\n    let url = \"https://community.khoros.com/api/2.0/users/1\";\n    let x = {}1{};\n    reqwest::blocking::Client::new().delete(url).send().unwrap();\n}}\n",
-            "(".repeat(depth),
-            ")".repeat(depth)
+            "(\n".repeat(depth),
+            ")\n".repeat(depth)
         )
     };
     std::fs::write(dir.path().join("a.rs"), file(700)).unwrap();
@@ -484,7 +515,7 @@ fn a_collection_of_the_wrong_shape_says_so() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("c.postman_collection.json"),
-        r#"{"info":{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":3}"#,
+        r#"{"info":{"name":"c","description":"Khoros cleanup: https://community.khoros.com/api/2.0/users","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":3}"#,
     )
     .unwrap();
     let (code, stdout, _) = run(
