@@ -207,7 +207,7 @@ fn mutated_fixtures_never_panic_or_hang() {
         let name = path.file_name().unwrap();
         let target = dir.path().join(name);
         std::fs::write(&target, &mutated).unwrap();
-        let result = checker.scan(&[target.clone()], &WalkOptions::default());
+        let result = checker.scan(std::slice::from_ref(&target), &WalkOptions::default());
         assert!(
             result
                 .errors
