@@ -411,22 +411,42 @@ fn trailing_comma_style(root: Node, text: &str) -> bool {
 /// Leading whitespace of the line holding `pos`.
 fn line_indent(text: &str, pos: usize) -> String {
     let start = line_start(text, pos);
+    if start > 0 && text.as_bytes()[start - 1] != b'\n' {
+        // Inside a very long line: its indentation is out of sight, and irrelevant.
+        return String::new();
+    }
     text[start..]
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect()
 }
 
+/// How far the line helpers look for a line's start or end. A minified bundle is
+/// one line of megabytes: searching it whole for each call was quadratic, and its
+/// layout is no concern beyond this distance.
+const LINE_WINDOW: usize = 8192;
+
+/// The start of the line holding `pos`, or a point `LINE_WINDOW` bytes back on a
+/// longer line.
 fn line_start(text: &str, pos: usize) -> usize {
-    text[..pos].rfind('\n').map(|i| i + 1).unwrap_or(0)
+    let mut from = pos.saturating_sub(LINE_WINDOW);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    match text[from..pos].rfind('\n') {
+        Some(i) => from + i + 1,
+        None => from,
+    }
 }
 
-/// The end of the line holding `pos` (before its `\r\n` or `\n`).
+/// The end of the line holding `pos` (before its `\r\n` or `\n`), or a point
+/// `LINE_WINDOW` bytes on along a longer line.
 fn line_end(text: &str, pos: usize) -> usize {
-    let end = text[pos..]
-        .find('\n')
-        .map(|i| pos + i)
-        .unwrap_or(text.len());
+    let mut to = (pos + LINE_WINDOW).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let end = text[pos..to].find('\n').map_or(to, |i| pos + i);
     if end > pos && text[..end].ends_with('\r') {
         end - 1
     } else {

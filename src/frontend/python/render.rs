@@ -93,7 +93,12 @@ struct File<'t> {
     insertion: (usize, bool),
     /// The end of the last top-level standard-library import.
     stdlib_import_end: Option<usize>,
+    /// Every word of the text, once asked for.
+    words: std::cell::OnceCell<std::collections::HashSet<&'t str>>,
 }
+
+/// How far back a line's start is looked for (see [`File::line_start`]).
+const LINE_WINDOW: usize = 8192;
 
 impl<'t> File<'t> {
     fn new(text: &'t str, root: Node<'t>) -> Self {
@@ -168,6 +173,7 @@ impl<'t> File<'t> {
             assignments,
             insertion: insertion_point(root, text),
             stdlib_import_end: last_stdlib_import(root, text),
+            words: std::cell::OnceCell::new(),
         }
     }
 
@@ -183,15 +189,44 @@ impl<'t> File<'t> {
             .map(|(l, _)| l.as_str())
     }
 
+    /// The start of the line holding `pos`, or a point [`LINE_WINDOW`] bytes back on
+    /// a longer line (a minified one-line file: searching it whole for each call
+    /// was quadratic, and its layout is no concern that far away).
+    fn line_start(&self, pos: usize) -> usize {
+        let mut from = pos.saturating_sub(LINE_WINDOW);
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        self.text[from..pos]
+            .rfind('\n')
+            .map_or(from, |i| from + i + 1)
+    }
+
     fn column(&self, pos: usize) -> usize {
-        let start = self.text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let start = self.line_start(pos);
         self.text[start..pos].chars().count()
     }
 
     fn indent_at(&self, pos: usize) -> &'t str {
-        let start = self.text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let start = self.line_start(pos);
+        if start > 0 && self.text.as_bytes()[start - 1] != b'\n' {
+            return "";
+        }
         let line = &self.text[start..];
         &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+    }
+
+    /// Whether `word` appears as a whole word anywhere in the file (the words are
+    /// collected once: looking for them for each call was quadratic).
+    fn has_word(&self, word: &str) -> bool {
+        self.words
+            .get_or_init(|| {
+                self.text
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .contains(word)
     }
 }
 
@@ -808,9 +843,7 @@ impl<'t> Renderer<'_, 't> {
         if multiline {
             return Ok(self.arg_indent()?.len());
         }
-        let line_start = self.f.text[..self.node.start_byte()]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+        let line_start = self.f.line_start(self.node.start_byte());
         let end = args.last().map_or(self.node.end_byte(), |a| a.end_byte());
         let line = &self.f.text[line_start..end];
         Ok(line.rsplit('\n').next().unwrap_or(line).chars().count() + 2)
@@ -1244,10 +1277,13 @@ impl<'t> Renderer<'_, 't> {
             }
             "expression_statement" | "return_statement" => {
                 let function = super::scope::function_of(parent);
-                let scope_text = function.map_or(self.f.text, |f| self.t(f));
+                let taken = |v: &str| match function {
+                    Some(f) => contains_word(self.t(f), v),
+                    None => self.f.has_word(v),
+                };
                 let var = ["response", "aurora_response", "close_response"]
                     .into_iter()
-                    .find(|v| !contains_word(scope_text, v))
+                    .find(|v| !taken(v))
                     .ok_or("no free name for the response")?;
                 let indent = self.f.indent_at(parent.start_byte()).to_string();
                 let start = parent.start_byte();
@@ -1324,7 +1360,11 @@ impl<'t> Renderer<'_, 't> {
     /// `pos`, or the end of its line when only a comment follows it there.
     fn after_trailing_comment(&self, pos: usize) -> usize {
         let text = self.f.text;
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let mut to = (pos + LINE_WINDOW).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let end = text[pos..to].find('\n').map_or(to, |i| pos + i);
         let rest = text[pos..end].trim();
         if rest.starts_with('#') {
             end - (text[pos..end].len() - text[pos..end].trim_end().len())

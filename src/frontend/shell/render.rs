@@ -44,6 +44,8 @@ struct Facts<'a> {
     line_starts: Vec<usize>,
     /// `(start, script, command)` of every command, by start.
     by_start: Vec<(usize, usize, usize)>,
+    /// The text has CRLF line endings.
+    crlf: bool,
 }
 
 impl<'a> Facts<'a> {
@@ -76,6 +78,7 @@ impl<'a> Facts<'a> {
             groups,
             line_starts,
             by_start,
+            crlf: layout.contains("\r\n"),
         }
     }
 
@@ -214,7 +217,7 @@ fn render_one(
         removed: Vec::new(),
         // New options of a CRLF script go on the command's last line: a `\` that
         // CRLF follows is no continuation for bash.
-        multiline: text[cmd.span.clone()].contains("\\\n") && !text.contains("\r\n"),
+        multiline: text[cmd.span.clone()].contains("\\\n") && !facts.crlf,
         newline: if text[cmd.span.clone()].contains("\r\n") {
             "\r\n"
         } else {
@@ -262,7 +265,7 @@ fn render_one(
     }
     // A CRLF script gets CRLF in new lines too, and bash reads the carriage return
     // as part of the line: a `\` continuation or a `{` function head then breaks.
-    if script_file && text.contains("\r\n") && edits.iter().any(|e| e.content.contains('\n')) {
+    if script_file && facts.crlf && edits.iter().any(|e| e.content.contains('\n')) {
         return Err("the script has CRLF line endings, which bash would read into the lines this rewrite adds; convert it to LF line endings first".into());
     }
     Ok(edits)
