@@ -708,7 +708,10 @@ impl Renderer<'_> {
 
 /// Whether the URL's literal text has a curl glob: a range `[1-3]` or a list `{a,b}`.
 fn url_globs(call: &HttpCall) -> bool {
-    let glob = regex::Regex::new(r"\[[^\]/]*-[^\]/]*\]|\{[^{}/]*,[^{}]*\}").expect("valid");
+    static GLOB: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let glob = GLOB.get_or_init(|| {
+        regex::Regex::new(r"\[[^\]/]*-[^\]/]*\]|\{[^{}/]*,[^{}]*\}").expect("valid")
+    });
     call.url.pieces.iter().any(|p| match p {
         Piece::Lit { text, .. } => glob.is_match(text),
         Piece::Hole { .. } => false,
