@@ -237,3 +237,33 @@ fn configured_hosts_and_user_packs_are_anchors() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("AUR001"), "{out}");
 }
+
+#[test]
+fn every_format_counts_skipped_files_by_reason() {
+    let dir = tree(&[("a.js", KHOROS_DELETE), ("d.js", b"x\0y")]);
+    let run = |format: &str| {
+        apimigrate(
+            dir.path(),
+            &["check", ".", "--no-config", "--format", format],
+        )
+        .1
+    };
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["properties"]["filesSkipped"]["binary"],
+        1
+    );
+    let github = run("github");
+    assert!(
+        github.contains("::notice title=apimigrate%3A files not checked::1 skipped: 1 binary"),
+        "{github}"
+    );
+    let junit = run("junit");
+    assert!(
+        junit.contains("<testcase name=\"1 file binary\" classname=\"apimigrate\">\n      <skipped message=\"skipped: binary\"/>"),
+        "{junit}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["summary"]["skipped"]["binary"], 1);
+    assert!(run("human").contains("(1 skipped: 1 binary)."));
+}

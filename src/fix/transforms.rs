@@ -105,11 +105,24 @@ fn raw_body_edit(text: &str, span: &Span, raw: &str, new: &str) -> Result<Edit, 
 
 /// `"field": "true"` (or `1`) inside a literal JSON string body, fixed as text.
 fn raw_json_boolean(text: &str, span: &Span, raw: &str, field: &str) -> Result<Vec<Edit>, String> {
-    let re = regex::Regex::new(&format!(
-        r#""{}"\s*:\s*("(?i:true|false|1|0|yes|no)"|[01])(?:\s*[,}}\n\r])"#,
-        regex::escape(field)
-    ))
-    .expect("valid regex");
+    // One pattern per field name, compiled once per run: the fix is planned for
+    // every matching call.
+    static CACHE: std::sync::Mutex<Vec<(String, regex::Regex)>> = std::sync::Mutex::new(Vec::new());
+    let re = {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        match cache.iter().find(|(f, _)| f == field) {
+            Some((_, re)) => re.clone(),
+            None => {
+                let re = regex::Regex::new(&format!(
+                    r#""{}"\s*:\s*("(?i:true|false|1|0|yes|no)"|[01])(?:\s*[,}}\n\r])"#,
+                    regex::escape(field)
+                ))
+                .expect("valid regex");
+                cache.push((field.to_string(), re.clone()));
+                re
+            }
+        }
+    };
     let m = re
         .captures(raw)
         .and_then(|c| c.get(1))

@@ -73,6 +73,14 @@ pub fn render(result: &ScanResult) -> String {
             escape_data(&e.message),
         );
     }
+    if let Some(skipped) = super::skipped_text(result) {
+        let _ = writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property("apimigrate: files not checked"),
+            escape_data(&skipped),
+        );
+    }
     out
 }
 

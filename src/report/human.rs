@@ -201,23 +201,10 @@ pub fn file_list(result: &ScanResult) -> String {
 }
 
 /// ` (3 skipped: 2 binary, 1 too large)` when files were skipped, else nothing.
-fn skipped_note(s: &Summary) -> String {
-    if s.files_skipped == 0 {
-        return String::new();
-    }
-    let reasons: Vec<String> = crate::scan::SKIP_REASONS
-        .iter()
-        .filter_map(|r| {
-            let n = s.skipped.get(*r).copied().unwrap_or(0);
-            let what = match *r {
-                "too_large" => "too large",
-                "generated" => "minified or generated",
-                other => other,
-            };
-            (n > 0).then(|| format!("{n} {what}"))
-        })
-        .collect();
-    format!(" ({} skipped: {})", s.files_skipped, reasons.join(", "))
+fn skipped_note(result: &ScanResult) -> String {
+    super::skipped_text(result)
+        .map(|t| format!(" ({t})"))
+        .unwrap_or_default()
 }
 
 fn summary_line(result: &ScanResult, s: &Summary) -> String {
@@ -228,7 +215,7 @@ fn summary_line(result: &ScanResult, s: &Summary) -> String {
             "No findings in {} file{} scanned{}.",
             s.files_scanned,
             plural(s.files_scanned),
-            skipped_note(s)
+            skipped_note(result)
         );
     }
     format!(
@@ -243,7 +230,7 @@ fn summary_line(result: &ScanResult, s: &Summary) -> String {
         files_with,
         s.files_scanned,
         plural(s.files_scanned),
-        skipped_note(s),
+        skipped_note(result),
     )
 }
 

@@ -39,11 +39,37 @@ pub fn render(result: &ScanResult) -> String {
     let errors = result.errors.len();
     let clean = findings == 0 && errors == 0;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    // Skipped files: one skipped test case per reason (only when files were skipped).
+    let reasons: Vec<(&str, usize)> = super::skipped_by_reason(result)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let skipped_attr = if reasons.is_empty() {
+        String::new()
+    } else {
+        format!(" skipped=\"{}\"", reasons.len())
+    };
     let _ = writeln!(
         out,
-        "<testsuites name=\"apimigrate\" tests=\"{}\" failures=\"{findings}\" errors=\"{errors}\">",
-        if clean { 1 } else { findings + errors }
+        "<testsuites name=\"apimigrate\" tests=\"{}\" failures=\"{findings}\" errors=\"{errors}\"{skipped_attr}>",
+        if clean { 1 } else { findings + errors } + reasons.len()
     );
+    if !reasons.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"apimigrate: files not checked\" tests=\"{n}\" failures=\"0\" errors=\"0\" skipped=\"{n}\">",
+            n = reasons.len()
+        );
+        for (reason, n) in &reasons {
+            let what = super::reason_text(reason);
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"{n} file{} {what}\" classname=\"apimigrate\">\n      <skipped message=\"skipped: {what}\"/>\n    </testcase>",
+                if *n == 1 { "" } else { "s" }
+            );
+        }
+        out.push_str("  </testsuite>\n");
+    }
     for file in result.files_with_findings() {
         let src = &file.source;
         let redacted = Redacted::new(&src.text, &file.secrets);

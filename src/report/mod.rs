@@ -71,3 +71,38 @@ impl Summary {
         }
     }
 }
+
+/// `2 files skipped: 1 binary, 1 minified or generated`, or `None` when no file was
+/// skipped. Every format says it (human, JSON, SARIF, GitHub, JUnit).
+pub fn skipped_text(result: &ScanResult) -> Option<String> {
+    if result.files_skipped == 0 {
+        return None;
+    }
+    let reasons: Vec<String> = skipped_by_reason(result)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| format!("{n} {}", reason_text(r)))
+        .collect();
+    Some(format!(
+        "{} skipped: {}",
+        result.files_skipped,
+        reasons.join(", ")
+    ))
+}
+
+/// Every skip reason with its count, in [`crate::scan::SKIP_REASONS`] order.
+pub fn skipped_by_reason(result: &ScanResult) -> Vec<(&'static str, usize)> {
+    crate::scan::SKIP_REASONS
+        .iter()
+        .map(|r| (*r, result.skipped.get(r).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// A skip reason in words.
+pub fn reason_text(reason: &str) -> &str {
+    match reason {
+        "too_large" => "too large",
+        "generated" => "minified or generated",
+        other => other,
+    }
+}

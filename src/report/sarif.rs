@@ -413,6 +413,20 @@ pub fn render(result: &ScanResult, rules: &RuleSet) -> String {
     if !notifications.is_empty() {
         invocation.tool_execution_notifications = Some(notifications);
     }
+    // Files not checked, by reason (only when some were skipped).
+    if result.files_skipped > 0 {
+        let by_reason: serde_json::Map<String, serde_json::Value> =
+            super::skipped_by_reason(result)
+                .into_iter()
+                .map(|(r, n)| (r.to_string(), serde_json::Value::from(n)))
+                .collect();
+        let mut props = BTreeMap::new();
+        props.insert(
+            "filesSkipped".to_string(),
+            serde_json::Value::Object(by_reason),
+        );
+        invocation.properties = Some(PropertyBag::builder().additional_properties(props).build());
+    }
     let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
