@@ -17,6 +17,7 @@ pub mod frontend;
 pub mod isolate;
 pub mod redact;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod scan;
 pub mod secrets;

@@ -380,6 +380,7 @@ fn base_finding(
         labels: Vec::new(),
         help: None,
         fix: None,
+        related: Vec::new(),
     }
 }
 
