@@ -332,7 +332,7 @@ pub fn resolve_specifier(from: &Path, spec: &str) -> Option<PathBuf> {
     let known_ext = base
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| JS_EXTENSIONS.contains(&e) || e == "json");
+        .is_some_and(|e| JS_EXTENSIONS.contains(&e));
     if known_ext && is_file(&base) {
         return Some(base);
     }
@@ -401,6 +401,16 @@ mod tests {
     fn normalise_keeps_relative_paths_relative() {
         assert_eq!(normalise(Path::new("a/./b/../c")), PathBuf::from("a/c"));
         assert_eq!(normalise(Path::new("a/../../c")), PathBuf::from("../c"));
+    }
+
+    #[test]
+    fn relative_specifiers_are_found_after_from_import_and_require() {
+        let text = "import a from './a';\nimport './side.js';\nconst b = require(\"../b\");\n\
+                    export * from './c';\nimport x from 'axios';\nconst s = 'from the ./ docs';";
+        assert_eq!(
+            relative_specifiers(text),
+            ["./a", "./c", "./side.js", "../b"]
+        );
     }
 
     #[test]
