@@ -251,3 +251,40 @@ fn a_fix_of_an_importing_file_leaves_the_imported_module_alone() {
         std::fs::read_to_string("fixtures/projects/js_esm/src/settings.js").unwrap()
     );
 }
+
+#[test]
+fn a_huge_or_broken_module_costs_only_its_own_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Over the module size cap: not read.
+    let mut huge = String::from("export const BASE = 'https://community.khoros.com/api/2.0';\n");
+    huge.push_str(
+        &"export const PAD = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';\n".repeat(25_000),
+    );
+    std::fs::write(d.join("huge.js"), huge).unwrap();
+    std::fs::write(
+        d.join("broken.js"),
+        "export const = ((( 'https://community.khoros.com/api/2.0';\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("good.js"),
+        "export const V2 = 'https://community.khoros.com/api/2.0';\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("main.js"),
+        "import { BASE } from './huge';\nimport { BROKEN } from './broken';\nimport { V2 } from './good';\n\
+         export const a = (id) => fetch(`${BASE}/users/${id}`, { method: 'DELETE' });\n\
+         export const b = (id) => fetch(`${BROKEN}/users/${id}`, { method: 'DELETE' });\n\
+         export const c = (id) => fetch(`${V2}/users/${id}`, { method: 'DELETE' });\n",
+    )
+    .unwrap();
+    let result = common::scan(&[d.join("main.js")]);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(file, f)| file.source.position(f.span.start).line)
+        .collect();
+    assert_eq!(lines, [6], "{}", common::render(&result));
+}

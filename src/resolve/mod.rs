@@ -170,7 +170,13 @@ impl ProjectIndex {
             lower(self, path, &text, depth + 1)
         }));
         let partial = LOADING.with(|l| l.borrow_mut().pop().is_some_and(|(_, c)| c));
-        let exports = Arc::new(lowered.unwrap_or_default());
+        let exports = match lowered {
+            Ok(exports) => Arc::new(exports),
+            // The importing file's work was abandoned (its deadline): end it too.
+            Err(payload) if crate::isolate::cancelled() => std::panic::resume_unwind(payload),
+            // A bug in lowering this module costs only its own values.
+            Err(_) => Arc::new(ModuleExports::default()),
+        };
         if partial {
             return Some(exports);
         }
