@@ -661,6 +661,30 @@ pub struct HttpCall {
     /// `{name}` placeholders left in plain (non-interpolating) string literals of the
     /// URL, where an f-string, template literal or `format!` was meant (API004).
     pub unformatted: Vec<Placeholder>,
+    /// Parts of the call defined in other files (an imported base-URL constant): the
+    /// call's pieces carry the span of the name at the call site, this says where the
+    /// value is written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A place in another file that a call (or finding) depends on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// The other file's path, as displayed (relative to the current directory when the
+    /// scanned file's path is).
+    pub path: std::path::PathBuf,
+    /// Byte span in that file.
+    pub span: Span,
+    /// Where `span` starts and ends in that file.
+    pub start: crate::source::Position,
+    pub end: crate::source::Position,
+    /// The expression at the call site that stands for the value (`BASE`, `cfg.url`).
+    pub expr: String,
+    /// Span of that expression in the scanned file.
+    pub local: Span,
+    /// What is there (`` `BASE` is defined here: https://…/api/2.0 ``).
+    pub message: String,
 }
 
 /// A `{name}` (or `${name}`) written in a plain string literal of a URL.
@@ -736,6 +760,7 @@ impl HttpCall {
             scope: None,
             vias: Vec::new(),
             unformatted: Vec::new(),
+            related: Vec::new(),
         }
     }
 }

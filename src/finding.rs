@@ -110,6 +110,8 @@ pub struct Finding {
     /// One line naming the fix (`help:` in human output).
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// Definitions in other files that the finding depends on (an imported base URL).
+    pub related: Vec<crate::call::Related>,
 }
 
 /// Why a finding is not reported although a rule found it.

@@ -18,6 +18,7 @@ pub mod isolate;
 pub mod learning360;
 pub mod redact;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod scan;
 pub mod secrets;

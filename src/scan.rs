@@ -209,6 +209,8 @@ pub struct Checker {
     /// How long one file's analysis may take (see [`crate::isolate`]).
     pub deadline: Duration,
     prefilter: Prefilter,
+    /// The modules of the scanned tree that candidate files import, lowered on demand.
+    project: Arc<crate::resolve::ProjectIndex>,
 }
 
 /// One file's scan: its outcome, and its report or error.
@@ -245,6 +247,7 @@ impl Checker {
             show_files: false,
             deadline: crate::isolate::DEFAULT_DEADLINE,
             prefilter,
+            project: Arc::new(crate::resolve::ProjectIndex::new()),
         }
     }
 
@@ -409,7 +412,7 @@ impl Checker {
         // A collection's vendor hosts may live in its environment: always read it.
         let mut suppressions_only = false;
         if language != Language::Postman {
-            match self.prefilter.verdict(text.as_bytes()) {
+            match self.verdict_with_imports(path, &text, language) {
                 Verdict::NoVendorLiteral => {
                     return Outcome::status(FileStatus::NoVendorLiteral, None)
                 }
@@ -471,6 +474,43 @@ impl Checker {
         }
     }
 
+    /// The literal scan's verdict on a file, counting the literals of the relative
+    /// modules a JavaScript/TypeScript file imports (two modules deep): a base URL
+    /// defined in a settings module makes the file that imports it a candidate. Each
+    /// imported module is read and scanned once per run.
+    fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
+        let own = self.prefilter.found_literals(text.as_bytes());
+        let verdict = self.prefilter.verdict_of(&own);
+        if !matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral)
+            || !matches!(
+                language,
+                Language::JavaScript | Language::TypeScript | Language::Tsx
+            )
+        {
+            return verdict;
+        }
+        let specs = crate::resolve::relative_specifiers(text);
+        if specs.is_empty() {
+            return verdict;
+        }
+        let summarise = |t: &str| {
+            (
+                crate::resolve::relative_specifiers(t),
+                self.prefilter.found_literals(t.as_bytes()),
+            )
+        };
+        let mut all = own;
+        for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
+            for (a, b) in all.iter_mut().zip(&summary.1) {
+                *a |= *b;
+            }
+        }
+        match self.prefilter.verdict_of(&all) {
+            Verdict::Parse => Verdict::Parse,
+            _ => verdict,
+        }
+    }
+
     /// A file that is not valid UTF-8: API003 when it would have been parsed.
     fn invalid_utf8(&self, source: SourceFile, at: usize) -> Outcome {
         let pos = source.position(at);
@@ -519,7 +559,8 @@ impl Checker {
     /// kept only for a file that holds a vendor signal: a file that cannot produce a
     /// finding never fails the gate for being unparseable.
     fn check_source_parsed(&self, source: SourceFile) -> (FileReport, Option<String>) {
-        let extraction = frontend::extract_with(&source, &self.config.postman_env);
+        let extraction =
+            frontend::extract_in_project(&source, &self.config.postman_env, Some(&self.project));
         let mut findings = engine::check_file(
             &self.rules,
             &self.selection,

@@ -383,6 +383,7 @@ fn base_finding(
         labels: Vec::new(),
         help: None,
         fix: None,
+        related: Vec::new(),
     }
 }
 

@@ -163,10 +163,22 @@ fn blank_markers(bytes: &mut [u8], comment: &str) {
 /// [`extract`] with the run's Postman environment files (`--postman-env`), which
 /// resolve `{{variables}}` in every collection.
 pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Extraction {
+    extract_in_project(file, postman_env, None)
+}
+
+/// [`extract_with`] inside the run's project index: values imported from other modules
+/// of the scanned tree are resolved (JavaScript and TypeScript).
+pub fn extract_in_project(
+    file: &SourceFile,
+    postman_env: &[std::path::PathBuf],
+    project: Option<&crate::resolve::ProjectIndex>,
+) -> Extraction {
     match file.language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            javascript::extract(&file.text, file.language)
-        }
+        Language::JavaScript | Language::TypeScript | Language::Tsx => javascript::extract_in(
+            &file.text,
+            file.language,
+            project.map(|p| (p, file.path.as_path())),
+        ),
         Language::Postman => postman::extract(&file.text, &file.path, postman_env),
         Language::Python => python::extract(&file.text),
         Language::Rust => rust::extract(&file.text),

@@ -332,8 +332,18 @@ impl Prefilter {
         if self.quick.as_ref().is_some_and(|q| !q.is_match(text)) {
             return Verdict::NoVendorLiteral;
         }
-        let found = self.found(text);
-        let vendor: Vec<bool> = self.vendor.iter().map(|n| n.holds(&found)).collect();
+        self.verdict_of(&self.found(text))
+    }
+
+    /// Which of the literals `text` holds, to be combined (or-ed) with those of other
+    /// texts and judged with [`Prefilter::verdict_of`]: a file and the modules it imports.
+    pub fn found_literals(&self, text: &[u8]) -> Vec<bool> {
+        self.found(text)
+    }
+
+    /// The verdict on what [`Prefilter::found_literals`] found.
+    pub fn verdict_of(&self, found: &[bool]) -> Verdict {
+        let vendor: Vec<bool> = self.vendor.iter().map(|n| n.holds(found)).collect();
         let any_vendor = vendor.iter().any(|v| *v);
         let parse = self.rules.iter().any(|(v, need)| {
             let vendor_ok = match v {
@@ -341,7 +351,7 @@ impl Prefilter {
                 VendorNeed::AnyPack => any_vendor,
                 VendorNeed::Nothing => true,
             };
-            vendor_ok && need.holds(&found)
+            vendor_ok && need.holds(found)
         });
         if parse {
             Verdict::Parse

@@ -30,6 +30,17 @@ pub(super) struct JsonFinding<'a> {
     fix: Option<JsonFix>,
     /// The baseline fingerprint (see `crate::baseline`).
     fingerprint: String,
+    /// Definitions in other files the finding depends on (an imported base URL).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated {
+    path: String,
+    start: Position,
+    end: Position,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -100,6 +111,16 @@ pub(super) fn finding<'a>(
                 .collect(),
         }),
         fingerprint,
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                path: r.path.to_string_lossy().replace('\\', "/"),
+                start: r.start,
+                end: r.end,
+                message: redacted.scrub(&src.text, &r.message),
+            })
+            .collect(),
     }
 }
 

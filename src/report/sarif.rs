@@ -284,6 +284,26 @@ fn sarif_result(
                 .message(text(scrub(&l.message)))
                 .build()
         })
+        .chain(f.related.iter().enumerate().map(|(i, r)| {
+            // The definition in the other file, with its own URI.
+            Location::builder()
+                .id((f.labels.len() + i) as i64)
+                .physical_location(
+                    PhysicalLocation::builder()
+                        .artifact_location(artifact(&r.path.to_string_lossy()))
+                        .region(
+                            Region::builder()
+                                .start_line(r.start.line as i64)
+                                .start_column(r.start.column as i64)
+                                .end_line(r.end.line as i64)
+                                .end_column(r.end.column as i64)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .message(text(scrub(&r.message)))
+                .build()
+        }))
         .collect();
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(baseline::SARIF_KEY.to_string(), fingerprint.to_string());

@@ -444,6 +444,7 @@ pub fn unparseable(
                 labels: Vec::new(),
                 help: None,
                 fix: None,
+                related: Vec::new(),
             }
         })
         .collect()
@@ -589,10 +590,41 @@ fn evaluate(
         }
         None => (call.span.clone(), rule_label, None),
     };
+    // Where the parts imported from other files are defined (one frame shows one
+    // file: the other file's place is named in the label).
+    for r in &call.related {
+        labels.push(Label {
+            span: r.local.clone(),
+            message: format!(
+                "defined in {}:{}",
+                r.path.to_string_lossy().replace('\\', "/"),
+                r.start.line
+            ),
+        });
+    }
     let vendor = rules.vendor_of(rule);
     let message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
     let (fix, to_render) = match rule.rule.fix.as_ref() {
         None => (None, None),
+        // Part of the request is written in another file: an edit here could only
+        // spell the value at the call site, and the definition may feed other calls.
+        // A transform whose edits stay clear of the imported names edits only what is
+        // written here (`B + '/api/2.0'` with `B` imported), and is kept.
+        Some(spec) if !call.related.is_empty() => {
+            match plan_fix(spec, view, path_match.as_ref(), file, config) {
+                FixPlan::Done(Some(Ok(edits)))
+                    if !edits.is_empty()
+                        && edits.iter().all(|e| {
+                            call.related
+                                .iter()
+                                .all(|r| e.span.end <= r.local.start || e.span.start >= r.local.end)
+                        }) =>
+                {
+                    (Some(finish_fix(spec, Some(Ok(edits)))), None)
+                }
+                _ => (Some(defined_elsewhere(spec, call)), None),
+            }
+        }
         Some(spec) => match plan_fix(spec, view, path_match.as_ref(), file, config) {
             FixPlan::Done(built) => (Some(finish_fix(spec, built)), None),
             FixPlan::Render(rw) => (None, Some(*rw)),
@@ -611,8 +643,35 @@ fn evaluate(
         labels,
         help,
         fix,
+        related: call.related.clone(),
     };
     Some((finding, to_render))
+}
+
+/// The manual fix of a call whose URL is partly defined in another file: it names
+/// where, so that the change is made once, at the definition.
+fn defined_elsewhere(spec: &super::model::FixSpec, call: &HttpCall) -> Fix {
+    let places: Vec<String> = call
+        .related
+        .iter()
+        .map(|r| {
+            format!(
+                "`{}` is defined in {}:{}",
+                r.expr,
+                r.path.to_string_lossy().replace('\\', "/"),
+                r.start.line
+            )
+        })
+        .collect();
+    Fix {
+        title: format!(
+            "{} — not automated here: {}; change it there",
+            spec.title,
+            places.join(", ")
+        ),
+        applicability: Applicability::Manual,
+        edits: Vec::new(),
+    }
 }
 
 fn help_of(fix: &Fix) -> String {

@@ -343,6 +343,7 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         let vias = url.vias;
         let unformatted = url.unformatted;
+        let related = url.related;
         let mut c = HttpCall::new(
             client,
             method,
@@ -356,6 +357,7 @@ impl<'a, 't> Resolver<'a, 't> {
         c.query = query;
         c.vias = vias;
         c.unformatted = unformatted;
+        c.related = related;
         c
     }
 
@@ -982,6 +984,7 @@ impl<'a, 't> Resolver<'a, 't> {
         if let Some((n, s)) = opts.get("path").found() {
             let path = self.url(n, s);
             out.vias.extend(path.vias);
+            out.related.extend(path.related);
             out.pieces.extend(path.pieces);
             out.query.extend(path.query);
             out.query_open |= path.query_open;
@@ -1544,6 +1547,7 @@ fn join(mut base: UrlOut, url: UrlOut) -> UrlOut {
         base.pieces.push(synthetic_slash(at));
     }
     base.vias.extend(url.vias);
+    base.related.extend(url.related);
     base.unformatted.extend(url.unformatted);
     base.pieces.extend(url.pieces);
     base.query.extend(url.query);

@@ -14,6 +14,7 @@
 //! `Value::Expr` showing the expression as written.
 
 mod clients;
+mod modules;
 pub(crate) mod render;
 mod resolve;
 mod scope;
@@ -28,12 +29,27 @@ use tree_sitter::{Node, Parser, Tree};
 /// Extracts the HTTP calls, secrets and first syntax error of a JavaScript,
 /// TypeScript or TSX file.
 pub fn extract(text: &str, language: Language) -> Extraction {
+    extract_in(text, language, None)
+}
+
+/// [`extract`] for a file at `path` of the run's project: URL parts imported from
+/// relative modules are resolved through `index` (see [`crate::resolve`]).
+pub fn extract_in(
+    text: &str,
+    language: Language,
+    project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+) -> Extraction {
     let Some(tree) = parse(text, language) else {
         return Extraction::default();
     };
     let root = tree.root_node();
     let scopes = scope::collect(root, text);
-    let resolver = resolve::Resolver::new(text, &scopes);
+    let mut resolver = resolve::Resolver::new(text, &scopes);
+    resolver.project = project.map(|(index, path)| resolve::Project {
+        index,
+        path,
+        depth: 0,
+    });
     let found = walk::collect(root, &resolver);
     let syntax_error = super::tree_syntax_error(root, text, super::ErrorToken::Last);
     Extraction {

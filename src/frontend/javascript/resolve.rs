@@ -23,6 +23,19 @@ pub(super) struct Resolver<'a, 't> {
     entered: Cell<usize>,
     /// The modules the file imports or requires, found on first request.
     modules: std::cell::OnceCell<Vec<String>>,
+    /// The project the file belongs to: values imported from relative modules are
+    /// looked up there.
+    pub project: Option<Project<'a>>,
+}
+
+/// The file being resolved, inside the run's project index.
+#[derive(Clone, Copy)]
+pub(crate) struct Project<'a> {
+    pub index: &'a crate::resolve::ProjectIndex,
+    /// The file's path (as displayed; relative specifiers resolve against it).
+    pub path: &'a std::path::Path,
+    /// How many modules deep this file is in the import chain being followed.
+    pub depth: usize,
 }
 
 /// How much work one resolution may do. Bindings can double what they stand for at
@@ -50,6 +63,8 @@ pub(super) struct UrlOut {
     pub vias: Vec<crate::call::Via>,
     /// `${name}` written in a quoted (not template) string (API004).
     pub unformatted: Vec<crate::call::Placeholder>,
+    /// Parts imported from other modules, with where they are defined.
+    pub related: Vec<crate::call::Related>,
 }
 
 /// One entry of a flattened option object.
@@ -262,7 +277,124 @@ impl<'a, 't> Resolver<'a, 't> {
             work: Cell::new(0),
             entered: Cell::new(0),
             modules: std::cell::OnceCell::new(),
+            project: None,
         }
+    }
+
+    /// What a name imported from a relative module (`BASE`, `cfg.khoros.baseUrl`,
+    /// `require('./s').BASE`) stands for, when that module exports a text with literal
+    /// parts: its pieces, spelled at `n` (the call site keeps its own spans), and where
+    /// the value is defined. `false` when the name is not imported or not known there.
+    fn foreign(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut) -> bool {
+        use crate::resolve::{Shape, TextPiece};
+        let Some(project) = self.project else {
+            return false;
+        };
+        let Some((spec, mut path)) = self.import_path(n, scope, 0) else {
+            return false;
+        };
+        let name = if path.is_empty() {
+            "default".to_string()
+        } else {
+            path.remove(0)
+        };
+        let Some(value) = project.index.lookup(
+            project.path,
+            &spec,
+            &name,
+            &path,
+            project.depth,
+            super::modules::lower,
+        ) else {
+            return false;
+        };
+        let Shape::Text(pieces) = &value.shape else {
+            return false;
+        };
+        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
+            return false;
+        }
+        let span = n.byte_range();
+        for p in pieces {
+            out.pieces.push(match p {
+                TextPiece::Lit(text) => Piece::Lit {
+                    text: text.clone(),
+                    span: span.clone(),
+                    exact: false,
+                },
+                TextPiece::Hole(expr) => Piece::Hole {
+                    expr: expr.clone(),
+                    span: span.clone(),
+                },
+            });
+        }
+        let expr = self.text(n).to_string();
+        out.related.push(crate::call::Related {
+            path: value.path.clone(),
+            span: value.span.clone(),
+            start: value.start,
+            end: value.end,
+            message: format!("`{expr}` is defined here"),
+            expr,
+            local: span,
+        });
+        true
+    }
+
+    /// The relative module an expression reads from and the property path read from
+    /// its exports: `import { A } from './m'` + `A.b` → (`./m`, [A, b]); a default
+    /// import starts the path with `default`; `import * as m`, `require('./m')` start
+    /// it with the first property read.
+    fn import_path(
+        &self,
+        n: Node<'t>,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<(String, Vec<String>)> {
+        if depth > 4 {
+            return None;
+        }
+        let mut keys = Vec::new();
+        let mut cur = self.unwrap(n);
+        while matches!(cur.kind(), "member_expression" | "subscript_expression") {
+            keys.push(self.member_key(cur)?);
+            cur = self.unwrap(cur.child_by_field_name("object")?);
+        }
+        keys.reverse();
+        let (spec, mut path) = match cur.kind() {
+            "identifier" | "shorthand_property_identifier" => {
+                let b = self
+                    .scopes
+                    .binding(self.scopes.lookup(self.text(cur), scope)?);
+                match &b.kind {
+                    BindKind::Import { module, imported } => {
+                        (module.clone(), imported.iter().cloned().collect())
+                    }
+                    _ => match b.fixed_value()? {
+                        BindValue::Expr(v) => self.import_path(*v, b.scope, depth + 1)?,
+                        BindValue::Member { object, key } => {
+                            let (spec, mut path) = self.import_path(*object, b.scope, depth + 1)?;
+                            path.push(key.clone());
+                            (spec, path)
+                        }
+                        BindValue::None => return None,
+                    },
+                }
+            }
+            "call_expression" if self.callee(cur).is_some_and(|f| self.text(f) == "require") => {
+                let args = self.args(cur);
+                let [arg] = args.as_slice() else {
+                    return None;
+                };
+                (self.string_lit(*arg)?.0, Vec::new())
+            }
+            _ => return None,
+        };
+        if !spec.starts_with('.') {
+            return None;
+        }
+        path.extend(keys);
+        Some((spec, path))
     }
 
     /// The modules the file imports (`import … from 'm'`) or requires (`require('m')`,
@@ -934,6 +1066,9 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
                 let (o, os) = self.follow(n, scope);
                 if o.id() == n.id() {
+                    if self.foreign(n, scope, out) {
+                        return;
+                    }
                     return self.hole(n, out);
                 }
                 // Substitute the bound expression only when it has literal text;
@@ -951,6 +1086,7 @@ impl<'a, 't> Resolver<'a, 't> {
                         });
                     }
                     out.vias.extend(inner.vias);
+                    out.related.extend(inner.related);
                     out.pieces.extend(inner.pieces);
                     out.query.extend(inner.query);
                     out.query_open |= inner.query_open;
@@ -1204,6 +1340,7 @@ fn push_lit(out: &mut UrlOut, text: String, span: Span, exact: bool) {
 
 fn merge_url(out: &mut UrlOut, other: UrlOut) {
     out.vias.extend(other.vias);
+    out.related.extend(other.related);
     out.pieces.extend(other.pieces);
     out.query.extend(other.query);
     out.query_open |= other.query_open;

@@ -624,6 +624,7 @@ impl<'t> Walker<'_, '_, 't> {
                 span,
             );
             c.receiver = Some(cand.path);
+            c.related = url.related;
             self.calls.push(c);
         }
     }

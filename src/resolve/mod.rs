@@ -1,0 +1,427 @@
+//! The project index: what other modules of the scanned tree export, loaded on demand.
+//!
+//! A front end that meets a name imported from a relative module (`import { BASE }
+//! from './settings'`, `require('./config').khoros.baseUrl`) asks the index for that
+//! module's exports. The index finds the file, has the module's front end lower it
+//! once (a [`Lower`] function, so this room never imports a front end), and keeps the
+//! result for the rest of the run, shared by every worker thread.
+//!
+//! Bounded: an import chain is followed at most [`MAX_DEPTH`] modules deep, a module
+//! being loaded on this thread is not loaded again (cycles end there), files larger
+//! than [`MAX_MODULE_BYTES`] are not read, and a module that is missing or does not
+//! parse simply exports nothing. Two threads may lower the same module at once; the
+//! first result stored wins (no lock is held while lowering, so cycles across threads
+//! cannot deadlock).
+//!
+//! Not for: evaluating values (front ends do that with their own resolvers), or
+//! modules outside the scanned file's directory tree given by a package name.
+
+use crate::call::Span;
+use crate::source::Position;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// How many modules deep an import chain is followed (the importing file not counted).
+pub const MAX_DEPTH: usize = 4;
+
+/// Modules larger than this are not read (huge generated modules).
+pub const MAX_MODULE_BYTES: u64 = 1 << 20;
+
+/// A piece of an exported text value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextPiece {
+    Lit(String),
+    /// Unknown where the module defines it: the expression as written there.
+    Hole(String),
+}
+
+/// What an exported value is, as far as its module says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A string built of literal parts and holes.
+    Text(Vec<TextPiece>),
+    /// An object literal: its keys and their values (later keys win).
+    Object(Vec<(String, Exported)>),
+}
+
+/// One exported value and where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exported {
+    pub shape: Shape,
+    /// The module's path (as the importing file's path is displayed).
+    pub path: PathBuf,
+    /// The defining expression's span in that module.
+    pub span: Span,
+    /// Where `span` starts and ends in that module.
+    pub start: Position,
+    pub end: Position,
+}
+
+impl Exported {
+    /// The value at `keys` inside this one (`config.khoros.baseUrl`).
+    pub fn at(&self, keys: &[String]) -> Option<&Exported> {
+        let mut here = self;
+        for key in keys {
+            match &here.shape {
+                Shape::Object(fields) => {
+                    here = fields
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v)?
+                }
+                Shape::Text(_) => return None,
+            }
+        }
+        Some(here)
+    }
+}
+
+/// An export of a module: its own value, or a name re-exported from another module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Export {
+    Value(Exported),
+    /// `export { name as alias } from 'from'`.
+    From {
+        from: String,
+        name: String,
+    },
+}
+
+/// What a module exports (`default` for `export default` / `module.exports = …`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleExports {
+    pub names: HashMap<String, Export>,
+    /// `export * from 'm'` and `module.exports = require('m')`.
+    pub star: Vec<String>,
+}
+
+/// A module's relative specifiers and a front end's summary of its text.
+pub type Summary = (Vec<String>, Vec<bool>);
+
+/// Lowers a module's text into its exports: `(index, path, text, depth)`.
+pub type Lower = fn(&ProjectIndex, &Path, &str, usize) -> ModuleExports;
+
+/// The per-run cache of lowered modules.
+#[derive(Default)]
+pub struct ProjectIndex {
+    /// Each module with the length and modification time of the file it was read from:
+    /// a module rewritten during the run (by `fix`) is lowered again.
+    modules: Mutex<HashMap<PathBuf, (Stamp, Arc<ModuleExports>)>>,
+    /// Per module: the relative specifiers it imports, and a front end's summary of its
+    /// text (the literal scan's findings), for deciding whether an importer is parsed.
+    scanned: Mutex<HashMap<PathBuf, Arc<Summary>>>,
+}
+
+/// A file's length and modification time.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MODULE_BYTES {
+        return None;
+    }
+    Some((meta.len(), meta.modified().ok()))
+}
+
+thread_local! {
+    /// The modules being lowered on this thread, innermost last, each with whether its
+    /// lowering met a cycle (then its exports depend on where the chain started, and
+    /// are not cached).
+    static LOADING: RefCell<Vec<(PathBuf, bool)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl ProjectIndex {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The exports of the module at `path` (lowered by `lower` on first request);
+    /// `None` when it cannot be read, is too large, is being lowered on this thread
+    /// (a cycle), or the chain is deeper than [`MAX_DEPTH`].
+    pub fn module(&self, path: &Path, depth: usize, lower: Lower) -> Option<Arc<ModuleExports>> {
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        let stamp = stamp(path)?;
+        if let Some((s, m)) = self.modules.lock().ok()?.get(path) {
+            if *s == stamp {
+                return Some(Arc::clone(m));
+            }
+        }
+        let cycle = LOADING.with(|l| {
+            let mut l = l.borrow_mut();
+            let Some(at) = l.iter().position(|(p, _)| p == path) else {
+                return false;
+            };
+            for entry in &mut l[at..] {
+                entry.1 = true;
+            }
+            true
+        });
+        if cycle {
+            return None;
+        }
+        let text = read_module(path)?;
+        LOADING.with(|l| l.borrow_mut().push((path.to_path_buf(), false)));
+        let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lower(self, path, &text, depth + 1)
+        }));
+        let partial = LOADING.with(|l| l.borrow_mut().pop().is_some_and(|(_, c)| c));
+        let exports = match lowered {
+            Ok(exports) => Arc::new(exports),
+            // The importing file's work was abandoned (its deadline): end it too.
+            Err(payload) if crate::isolate::cancelled() => std::panic::resume_unwind(payload),
+            // A bug in lowering this module costs only its own values.
+            Err(_) => Arc::new(ModuleExports::default()),
+        };
+        if partial {
+            return Some(exports);
+        }
+        let mut modules = self.modules.lock().ok()?;
+        let entry = modules
+            .entry(path.to_path_buf())
+            .or_insert_with(|| (stamp, Arc::clone(&exports)));
+        if entry.0 != stamp {
+            *entry = (stamp, exports);
+        }
+        Some(Arc::clone(&entry.1))
+    }
+
+    /// The value `name` (then `keys` inside it) that the module `spec`, imported by the
+    /// file `from`, exports: through re-exports and `export *`, bounded.
+    pub fn lookup(
+        &self,
+        from: &Path,
+        spec: &str,
+        name: &str,
+        keys: &[String],
+        depth: usize,
+        lower: Lower,
+    ) -> Option<Exported> {
+        let path = resolve_specifier(from, spec)?;
+        let module = self.module(&path, depth, lower)?;
+        match module.names.get(name) {
+            Some(Export::Value(v)) => return v.at(keys).cloned(),
+            Some(Export::From { from: f, name: n }) => {
+                return self.lookup(&path, f, n, keys, depth + 1, lower)
+            }
+            None => {}
+        }
+        for star in &module.star {
+            if let Some(v) = self.lookup(&path, star, name, keys, depth + 1, lower) {
+                return Some(v);
+            }
+        }
+        // A CommonJS module read by name: `module.exports = { name: … }`.
+        if name != "default" {
+            if let Some(Export::Value(v)) = module.names.get("default") {
+                let mut all = vec![name.to_string()];
+                all.extend_from_slice(keys);
+                return v.at(&all).cloned();
+            }
+        }
+        None
+    }
+
+    /// The literal-scan summary of the modules the text at `path` imports (relative
+    /// specifiers only), `depth` modules deep, each module read once per run:
+    /// `summarise` gives a text's relative specifiers and its scan findings.
+    pub fn imported_summaries(
+        &self,
+        path: &Path,
+        specs: &[String],
+        depth: usize,
+        summarise: &dyn Fn(&str) -> Summary,
+    ) -> Vec<Arc<Summary>> {
+        let mut out = Vec::new();
+        let mut seen: Vec<PathBuf> = vec![path.to_path_buf()];
+        let mut frontier: Vec<(PathBuf, Vec<String>)> = vec![(path.to_path_buf(), specs.to_vec())];
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for (from, specs) in frontier {
+                for spec in specs {
+                    let Some(target) = resolve_specifier(&from, &spec) else {
+                        continue;
+                    };
+                    if seen.contains(&target) {
+                        continue;
+                    }
+                    seen.push(target.clone());
+                    let cached = self
+                        .scanned
+                        .lock()
+                        .ok()
+                        .and_then(|m| m.get(&target).cloned());
+                    let summary = match cached {
+                        Some(s) => s,
+                        None => {
+                            let Some(text) = read_module(&target) else {
+                                continue;
+                            };
+                            let s = Arc::new(summarise(&text));
+                            if let Ok(mut m) = self.scanned.lock() {
+                                m.entry(target.clone()).or_insert_with(|| Arc::clone(&s));
+                            }
+                            s
+                        }
+                    };
+                    next.push((target, summary.0.clone()));
+                    out.push(summary);
+                }
+            }
+            frontier = next;
+        }
+        out
+    }
+}
+
+/// The relative module specifiers a JavaScript/TypeScript text names after `from`,
+/// `import` or `require(` (a text scan, so commented-out imports count too: it only
+/// decides what is read, never what is found).
+pub fn relative_specifiers(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for keyword in ["from", "import", "require("] {
+        let mut at = 0;
+        while let Some(i) = text[at..].find(keyword) {
+            let after = at + i + keyword.len();
+            at = after;
+            let rest = text[after..].trim_start_matches([' ', '\t', '(']);
+            let Some(quote) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '\'' | '"' | '`'))
+            else {
+                continue;
+            };
+            let body = &rest[1..];
+            let Some(end) = body.find(quote) else {
+                continue;
+            };
+            let spec = &body[..end];
+            if spec.starts_with('.')
+                && spec.len() < 300
+                && !spec.contains('\n')
+                && !out.iter().any(|s| s == spec)
+            {
+                out.push(spec.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn read_module(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MODULE_BYTES {
+        return None;
+    }
+    String::from_utf8(std::fs::read(path).ok()?).ok()
+}
+
+/// The extensions a JavaScript/TypeScript module specifier may leave out, in the order
+/// they are tried.
+const JS_EXTENSIONS: [&str; 6] = ["js", "ts", "mjs", "cjs", "tsx", "jsx"];
+
+/// The file a relative module specifier names, seen from the file `from`: the path
+/// itself, with one of the extensions added, or its `index.*`; a `.js` specifier may
+/// name the `.ts` file it compiles from. `None` for package names and missing files.
+pub fn resolve_specifier(from: &Path, spec: &str) -> Option<PathBuf> {
+    if !(spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == "..") {
+        return None;
+    }
+    let dir = from.parent().unwrap_or(Path::new(""));
+    let base = normalise(&dir.join(spec));
+    let is_file = |p: &Path| p.is_file();
+    let known_ext = base
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| JS_EXTENSIONS.contains(&e));
+    if known_ext && is_file(&base) {
+        return Some(base);
+    }
+    if base.extension().and_then(|e| e.to_str()) == Some("js") {
+        for ext in ["ts", "tsx"] {
+            let p = base.with_extension(ext);
+            if is_file(&p) {
+                return Some(p);
+            }
+        }
+    }
+    let name = base.file_name()?.to_string_lossy().into_owned();
+    for ext in JS_EXTENSIONS {
+        let p = base.with_file_name(format!("{name}.{ext}"));
+        if is_file(&p) {
+            return Some(p);
+        }
+    }
+    for ext in JS_EXTENSIONS {
+        let p = base.join(format!("index.{ext}"));
+        if is_file(&p) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// `a/./b/../c` → `a/c` (lexically; the path stays relative when it was).
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The 1-based position of a byte offset (as [`crate::source::SourceFile::position`]).
+pub fn position_of(text: &str, at: usize) -> Position {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    Position {
+        line: text[..at].matches('\n').count() + 1,
+        column: text[line_start..at].chars().count() + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_keeps_relative_paths_relative() {
+        assert_eq!(normalise(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalise(Path::new("a/../../c")), PathBuf::from("../c"));
+    }
+
+    #[test]
+    fn relative_specifiers_are_found_after_from_import_and_require() {
+        let text = "import a from './a';\nimport './side.js';\nconst b = require(\"../b\");\n\
+                    export * from './c';\nimport x from 'axios';\nconst s = 'from the ./ docs';";
+        assert_eq!(
+            relative_specifiers(text),
+            ["./a", "./c", "./side.js", "../b"]
+        );
+    }
+
+    #[test]
+    fn package_names_are_not_resolved() {
+        assert_eq!(resolve_specifier(Path::new("src/a.js"), "axios"), None);
+        assert_eq!(resolve_specifier(Path::new("src/a.js"), "@scope/x"), None);
+    }
+}

@@ -1,0 +1,290 @@
+//! Multi-file projects under `fixtures/projects/<name>/`: values imported from other
+//! modules (ES modules, CommonJS, TypeScript index re-exports, import cycles) are
+//! resolved, findings stay at the call site with the definition as related location,
+//! and look-alike projects (`lookalike_*`) stay silent.
+
+mod common;
+
+use apimigrate::finding::Applicability;
+use apimigrate::frontend::prefilter::Verdict;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn projects() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir("fixtures/projects")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    assert!(out.len() >= 6, "project fixtures are missing");
+    out
+}
+
+/// `(path, line, code)` of every finding of a scan.
+fn found(result: &apimigrate::scan::ScanResult) -> BTreeSet<(String, usize, String)> {
+    result
+        .findings()
+        .map(|(file, f)| {
+            (
+                file.source.display_path(),
+                file.source.position(f.span.start).line,
+                f.code.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn project_findings_match_annotations() {
+    let mut failures = Vec::new();
+    for dir in projects() {
+        let result = common::scan(std::slice::from_ref(&dir));
+        assert!(
+            result.errors.is_empty(),
+            "{}: {:?}",
+            dir.display(),
+            result.errors
+        );
+        let found = found(&result);
+        let mut expected = BTreeSet::new();
+        for file in common::files_under(&dir) {
+            for (line, code) in common::expected(&file) {
+                expected.insert((file.to_string_lossy().replace('\\', "/"), line, code));
+            }
+        }
+        if found != expected {
+            failures.push(format!(
+                "{}:\n  expected but not reported: {:?}\n  reported but not expected: {:?}",
+                dir.display(),
+                expected.difference(&found).collect::<Vec<_>>(),
+                found.difference(&expected).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn lookalike_projects_stay_silent() {
+    let mut n = 0;
+    for dir in projects() {
+        if dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("lookalike")
+        {
+            n += 1;
+            let result = common::scan(std::slice::from_ref(&dir));
+            assert_eq!(
+                result.findings().count(),
+                0,
+                "{} must produce no finding:\n{}",
+                dir.display(),
+                common::render(&result)
+            );
+        }
+    }
+    assert!(n >= 2, "look-alike projects are missing");
+}
+
+#[test]
+fn project_findings_json() {
+    for dir in projects() {
+        let result = common::scan(std::slice::from_ref(&dir));
+        let name = format!("project_{}", dir.file_name().unwrap().to_string_lossy());
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, apimigrate::report::json::render(&result));
+        });
+    }
+}
+
+#[test]
+fn imported_definitions_are_labelled_with_their_file_and_line() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/js_esm")]);
+    let human = common::render(&result);
+    assert!(
+        human.contains("defined in fixtures/projects/js_esm/src/settings.js:2"),
+        "{human}"
+    );
+    let sarif = apimigrate::report::sarif::render(&result, &apimigrate::rules::RuleSet::embedded());
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let uris: Vec<String> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["relatedLocations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|l| {
+            l["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        uris.iter()
+            .any(|u| u == "fixtures/projects/js_esm/src/settings.js"),
+        "{uris:?}"
+    );
+}
+
+#[test]
+fn a_fix_never_edits_a_call_whose_url_is_defined_in_another_file() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/js_esm/src/users.js")]);
+    let findings: Vec<_> = result.findings().collect();
+    assert_eq!(findings.len(), 4);
+    for (_, f) in findings {
+        let fix = f.fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, Applicability::Manual);
+        assert!(fix.edits.is_empty());
+        assert!(
+            fix.title
+                .contains("is defined in fixtures/projects/js_esm/src/settings.js:"),
+            "{}",
+            fix.title
+        );
+    }
+}
+
+#[test]
+fn a_file_whose_vendor_literals_are_imported_is_parsed() {
+    let offboard = Path::new("fixtures/projects/js_esm/src/offboard.js");
+    let text = std::fs::read(offboard).unwrap();
+    // On its own text, the literal scan would skip the file.
+    assert_eq!(common::checker().verdict(&text), Verdict::NoVendorLiteral);
+    let result = common::scan(&[offboard.to_path_buf()]);
+    assert_eq!(result.findings().count(), 1, "{}", common::render(&result));
+}
+
+#[test]
+fn import_cycles_and_missing_modules_end_and_give_the_same_answer_every_time() {
+    let dir = PathBuf::from("fixtures/projects/js_cycle");
+    let first = found(&common::scan(std::slice::from_ref(&dir)));
+    for _ in 0..3 {
+        assert_eq!(found(&common::scan(std::slice::from_ref(&dir))), first);
+    }
+    // The file alone, then the whole project: the cycle broken at a different module
+    // gives the same findings for it.
+    let main = found(&common::scan(&[dir.join("main.js")]));
+    assert!(main.is_subset(&first), "{main:?} / {first:?}");
+}
+
+/// Copies a project fixture into a temporary directory.
+fn copy_project(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new("fixtures/projects").join(name);
+    for file in common::files_under(&from) {
+        let to = dir.path().join(file.strip_prefix(&from).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&file, &to).unwrap();
+    }
+    dir
+}
+
+fn fix(dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_apimigrate"))
+        .args(["fix", "--unsafe-fixes", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn fixes_edit_only_the_file_that_writes_the_deprecated_part_and_converge() {
+    let dir = copy_project("js_cycle");
+    let before: Vec<(PathBuf, String)> = common::files_under(dir.path())
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    fix(dir.path());
+    for (path, old) in &before {
+        let new = std::fs::read_to_string(path).unwrap();
+        if path.ends_with("a.js") {
+            // `B + '/api/2.0'`: the version is written here, the host imported.
+            assert!(new.contains("B + '/t5/s/api/2.1'"), "{new}");
+        } else {
+            assert_eq!(&new, old, "{} must not be edited", path.display());
+        }
+    }
+    let after: Vec<String> = common::files_under(dir.path())
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let second = fix(dir.path());
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+    let again: Vec<String> = common::files_under(dir.path())
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(after, again, "a second fix changes nothing");
+}
+
+#[test]
+fn a_fix_of_an_importing_file_leaves_the_imported_module_alone() {
+    let dir = copy_project("js_esm");
+    let settings = dir.path().join("src/settings.js");
+    let users = dir.path().join("src/users.js");
+    let old_users = std::fs::read_to_string(&users).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apimigrate"))
+        .args(["fix", "--unsafe-fixes", "src/users.js", "src/offboard.js"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("is defined in src/settings.js:"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&users).unwrap(), old_users);
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        std::fs::read_to_string("fixtures/projects/js_esm/src/settings.js").unwrap()
+    );
+}
+
+#[test]
+fn a_huge_or_broken_module_costs_only_its_own_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Over the module size cap: not read.
+    let mut huge = String::from("export const BASE = 'https://community.khoros.com/api/2.0';\n");
+    huge.push_str(
+        &"export const PAD = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';\n".repeat(25_000),
+    );
+    std::fs::write(d.join("huge.js"), huge).unwrap();
+    std::fs::write(
+        d.join("broken.js"),
+        "export const = ((( 'https://community.khoros.com/api/2.0';\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("good.js"),
+        "export const V2 = 'https://community.khoros.com/api/2.0';\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("main.js"),
+        "import { BASE } from './huge';\nimport { BROKEN } from './broken';\nimport { V2 } from './good';\n\
+         export const a = (id) => fetch(`${BASE}/users/${id}`, { method: 'DELETE' });\n\
+         export const b = (id) => fetch(`${BROKEN}/users/${id}`, { method: 'DELETE' });\n\
+         export const c = (id) => fetch(`${V2}/users/${id}`, { method: 'DELETE' });\n",
+    )
+    .unwrap();
+    let result = common::scan(&[d.join("main.js")]);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(file, f)| file.source.position(f.span.start).line)
+        .collect();
+    assert_eq!(lines, [6], "{}", common::render(&result));
+}
