@@ -20,5 +20,6 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod secrets;
+pub mod server;
 pub mod source;
 pub mod suppress;
