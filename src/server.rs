@@ -851,7 +851,7 @@ mod tests {
     #[test]
     fn fix_all_edit_replaces_only_what_changed() {
         let (span, text) = changed_part("a(1); b(2);", "a(1); c(3);");
-        assert_eq!(span, 6..10);
+        assert_eq!(span, 6..9);
         assert_eq!(text, "c(3");
         let (span, text) = changed_part("same", "same");
         assert_eq!(span, 4..4);

@@ -419,3 +419,39 @@ fn server_reads_a_postman_collection_by_its_path() {
     );
     client.shutdown();
 }
+
+#[test]
+fn server_shows_a_broken_configuration_once_and_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("apimigrate.toml"), "select = [\"NOPE9\"]\n").unwrap();
+    let mut client = Client::start(dir.path());
+    client.initialize(&[], dir.path());
+    let uri = file_uri(&dir.path().join("mark.js"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "javascript", "version": 1, "text": JS}}),
+    );
+    let shown = loop {
+        let msg = client.next();
+        if msg["method"] == "window/showMessage" {
+            break msg;
+        }
+    };
+    assert_eq!(shown["params"]["type"], 1);
+    let text = shown["params"]["message"].as_str().unwrap();
+    assert!(text.contains("NOPE9"), "{text}");
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    // Fixed and saved: the document is checked again with the new configuration.
+    std::fs::write(
+        dir.path().join("apimigrate.toml"),
+        "select = [\"RSA001\"]\n",
+    )
+    .unwrap();
+    let config = file_uri(&dir.path().join("apimigrate.toml"));
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config}}),
+    );
+    assert_eq!(codes(&client.diagnostics(&uri)), ["RSA001"]);
+    client.shutdown();
+}
