@@ -82,6 +82,21 @@ impl Client {
         }
     }
 
+    /// Sends a request; returns the notifications received before its answer.
+    fn notifications_until_answer(&mut self, method: &str, params: Value) -> Vec<Value> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let mut seen = Vec::new();
+        loop {
+            let msg = self.next();
+            if msg["id"] == json!(id) {
+                return seen;
+            }
+            seen.push(msg);
+        }
+    }
+
     fn next(&mut self) -> Value {
         self.messages
             .recv_timeout(Duration::from_secs(60))
@@ -453,5 +468,41 @@ fn server_shows_a_broken_configuration_once_and_keeps_serving() {
         json!({"textDocument": {"uri": config}}),
     );
     assert_eq!(codes(&client.diagnostics(&uri)), ["RSA001"]);
+    client.shutdown();
+}
+
+#[test]
+fn server_checks_again_only_the_document_that_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(dir.path());
+    client.initialize(&[], dir.path());
+    let a = file_uri(&dir.path().join("a.js"));
+    let b = file_uri(&dir.path().join("b.js"));
+    for uri in [&a, &b] {
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "javascript", "version": 1, "text": JS}}),
+        );
+        assert_eq!(client.diagnostics(uri).len(), 2);
+    }
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": a, "version": 2}, "contentChanges": [{"text": "// nothing here\n"}]}),
+    );
+    let seen = client.notifications_until_answer(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": b}, "position": {"line": 0, "character": 0}}),
+    );
+    let published: Vec<(&str, usize)> = seen
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .map(|m| {
+            (
+                m["params"]["uri"].as_str().unwrap(),
+                m["params"]["diagnostics"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(published, [(a.as_str(), 0)]);
     client.shutdown();
 }
