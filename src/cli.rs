@@ -51,6 +51,9 @@ pub enum Command {
     /// 360Learning tools: `users` writes the e-mail → user id map `learning360.user_ids` reads.
     #[command(subcommand)]
     Learning360(Learning360Command),
+    /// Serve diagnostics, fixes and rule documentation to an editor: the Language
+    /// Server Protocol over standard input and output.
+    Server,
     /// Print a shell completion script (`apimigrate completions bash > /etc/bash_completion.d/apimigrate`).
     Completions {
         #[arg(value_enum)]
@@ -326,6 +329,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::TestRules(args) => test_rules(&args),
         Command::Learning360(Learning360Command::Users(args)) => learning360_users(&args),
+        Command::Server => crate::server::run(),
         Command::Explain { code, packs } => {
             let rules = match project_rules(&packs) {
                 Ok(r) => r,
@@ -1294,14 +1298,7 @@ fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), String> {
         )
     })?;
     let name = args.stdin_filename.clone();
-    let language = name
-        .as_deref()
-        .and_then(crate::source::Language::of_path)
-        .or_else(|| {
-            crate::frontend::postman::sniff(&text).then_some(crate::source::Language::Postman)
-        })
-        .or_else(|| crate::source::Language::of_shebang(&text));
-    let Some(language) = language else {
+    let Some(language) = language_of(name.as_deref(), &text) else {
         return Err(match &name {
             Some(n) => format!(
                 "--stdin-filename {}: not a kind of file apimigrate scans",
@@ -1314,15 +1311,35 @@ fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), String> {
         .as_deref()
         .map(crate::discover::display_path)
         .unwrap_or_else(|| PathBuf::from("-"));
-    let base = base_rules(&args.rules)?;
-    let config = match &name {
-        Some(n) => config_file_for(args, n, &mut ConfigCache::new()),
-        None => config_file_for(args, Path::new("."), &mut ConfigCache::new()),
-    };
-    let checker = build_checker(args, &base, config.as_deref())?;
+    let config = named_config(args, name.as_deref());
+    let checker = named_checker(args, config.as_deref())?;
     let mut source = SourceFile::new(shown, text, language);
     source.bom = bom;
     Ok((source, vec![(checker, args.paths.clone())]))
+}
+
+/// The language of a text named `name` (standard input, an editor's document): by the
+/// name, else a Postman collection by its shape, else by its shebang.
+pub(crate) fn language_of(name: Option<&Path>, text: &str) -> Option<crate::source::Language> {
+    name.and_then(crate::source::Language::of_path)
+        .or_else(|| {
+            crate::frontend::postman::sniff(text).then_some(crate::source::Language::Postman)
+        })
+        .or_else(|| crate::source::Language::of_shebang(text))
+}
+
+/// The configuration file that governs a text named `name` (or the current folder).
+pub(crate) fn named_config(args: &CheckArgs, name: Option<&Path>) -> Option<PathBuf> {
+    config_file_for(
+        args,
+        name.unwrap_or(Path::new(".")),
+        &mut ConfigCache::new(),
+    )
+}
+
+/// The checker for texts governed by the configuration file `config`.
+pub(crate) fn named_checker(args: &CheckArgs, config: Option<&Path>) -> Result<Checker, String> {
+    build_checker(args, &base_rules(&args.rules)?, config)
 }
 
 /// A scan result holding one checked text.

@@ -22,5 +22,6 @@ pub mod resolve;
 pub mod rules;
 pub mod scan;
 pub mod secrets;
+pub mod server;
 pub mod source;
 pub mod suppress;
