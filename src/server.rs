@@ -657,12 +657,15 @@ impl<'a> Server<'a> {
             position.character = position.character.saturating_sub(a.bom);
         }
         let offset = a.index.offset(text, position);
-        let under: Vec<&Finding> = a
+        // The most specific finding first: a finding about one value (RSA001 at
+        // `'true'`) inside a finding about its whole call (RSA006).
+        let mut under: Vec<&Finding> = a
             .report
             .findings
             .iter()
             .filter(|f| f.span.start <= offset && offset <= f.span.end)
             .collect();
+        under.sort_by_key(|f| f.span.end - f.span.start);
         let first = under.first()?;
         let mut codes: Vec<&str> = Vec::new();
         for f in &under {
