@@ -149,3 +149,24 @@ fn notebook_positions_point_into_the_json() {
         line.find("requests.delete(\\\"https").unwrap() + 1
     );
 }
+
+#[test]
+fn inline_suppressions_work_in_workflows_and_notebooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let wf = write(
+        dir.path(),
+        ".github/workflows/x.yml",
+        "jobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      # apimigrate: ignore[AUR001] closed by hand\n      - run: curl -X DELETE https://community.khoros.com/api/2.0/users/1\n      - run: |\n          curl -X DELETE https://community.khoros.com/api/2.0/users/2 # apimigrate: ignore[AUR001] retired\n",
+    );
+    let result = common::scan(std::slice::from_ref(&wf));
+    assert_eq!(result.findings().count(), 0, "{}", common::render(&result));
+    assert_eq!(result.suppressed().count(), 2);
+    let nb = write(
+        dir.path(),
+        "x.ipynb",
+        "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"import requests\\n\", \"requests.delete('https://community.khoros.com/api/2.0/users/1')  # apimigrate: ignore[AUR001] retired\"]}]}",
+    );
+    let result = common::scan(std::slice::from_ref(&nb));
+    assert_eq!(result.findings().count(), 0, "{}", common::render(&result));
+    assert_eq!(result.suppressed().count(), 1);
+}
