@@ -284,9 +284,12 @@ fn plain_len(s: &str) -> usize {
     s[..cut].trim_end().len()
 }
 
-/// The file with everything but the shell scalars blanked out, the scalars' ranges,
-/// and the scalars that do not parse as shell (blanked too), with the complaint.
-fn masked(text: &str) -> (String, Vec<(Span, Style, usize)>, Vec<(Span, String)>) {
+/// A shell scalar's range, style and block indentation.
+type Scalar = (Span, Style, usize);
+
+/// The file with everything but the shell scalars blanked out, and the scalars'
+/// ranges. Scalars that do not parse as shell are blanked too (read as prose).
+fn masked(text: &str) -> (String, Vec<Scalar>) {
     let blocks = blocks(text);
     let mut keep = vec![false; text.len()];
     for b in &blocks {
@@ -306,16 +309,14 @@ fn masked(text: &str) -> (String, Vec<(Span, Style, usize)>, Vec<(Span, String)>
         }
     }
     let mut kept = Vec::new();
-    let mut bad = Vec::new();
     for b in blocks {
         let as_text = std::str::from_utf8(&bytes).expect("only ASCII bytes were replaced");
         match shell::words::parse_range(as_text, b.content.clone()).error {
-            Some((_, message)) => {
+            Some(_) => {
                 bytes[b.content.clone()]
                     .iter_mut()
                     .filter(|c| **c != b'\n')
                     .for_each(|c| *c = b' ');
-                bad.push((b.content, message));
             }
             None => kept.push((b.content, b.style, b.indent)),
         }
@@ -323,7 +324,6 @@ fn masked(text: &str) -> (String, Vec<(Span, Style, usize)>, Vec<(Span, String)>
     (
         String::from_utf8(bytes).expect("only ASCII bytes were replaced"),
         kept,
-        bad,
     )
 }
 
@@ -336,7 +336,7 @@ pub fn extract(text: &str) -> Extraction {
             ..Extraction::default()
         };
     }
-    let (masked, blocks, _) = masked(text);
+    let (masked, blocks) = masked(text);
     let ranges: Vec<Span> = blocks.iter().map(|b| b.0.clone()).collect();
     let mut ex = shell::extract_ranges(&masked, &ranges);
     for c in &mut ex.calls {
@@ -374,7 +374,7 @@ pub fn syntax_check(text: &str) -> Option<(Span, String)> {
 
 /// YAML comment lines outside the shell scalars, and `#` comments in them.
 pub fn comments(text: &str) -> Vec<Span> {
-    let (masked, blocks, _) = masked(text);
+    let (masked, blocks) = masked(text);
     let mut out = Vec::new();
     for line in line_spans(text) {
         if blocks
@@ -402,7 +402,7 @@ pub fn render_batch(
     text: &str,
     items: &[(&HttpCall, &CallRewrite)],
 ) -> Vec<Result<Vec<Edit>, String>> {
-    let (masked, blocks, _) = masked(text);
+    let (masked, blocks) = masked(text);
     let ranges: Vec<Span> = blocks.iter().map(|b| b.0.clone()).collect();
     let rendered = shell::render::render_document(text, &masked, &ranges, items);
     rendered
