@@ -70,7 +70,8 @@ pub fn discover_all(roots: &[PathBuf], opts: &WalkOptions) -> Discovered {
             .git_global(!opts.no_ignore)
             .ignore(!opts.no_ignore)
             .parents(!opts.no_ignore)
-            .hidden(true)
+            .hidden(false)
+            .filter_entry(|e| e.depth() == 0 || !skipped_hidden(e))
             .threads(opts.threads);
         builder.build_parallel().run(|| {
             Box::new(|entry| {
@@ -107,6 +108,25 @@ pub fn discover_all(roots: &[PathBuf], opts: &WalkOptions) -> Discovered {
         errors,
         others,
     }
+}
+
+/// Hidden files and folders are skipped, except the way to GitHub workflows
+/// (`.github/workflows`, and nothing else under `.github`) and `.gitlab-ci.yml`.
+fn skipped_hidden(entry: &ignore::DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    let dir = entry.file_type().is_some_and(|t| t.is_dir());
+    let parent = entry
+        .path()
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|p| p == ".github");
+    if parent {
+        return !(dir && name == "workflows");
+    }
+    if !name.starts_with('.') {
+        return false;
+    }
+    !((dir && name == ".github") || (!dir && name.starts_with(".gitlab-ci.y")))
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -28,6 +28,11 @@ pub enum Language {
     Markdown,
     /// HTTP request files (`.http .rest`; VS Code REST Client and JetBrains dialects).
     Http,
+    /// CI workflows: GitHub Actions (`.github/workflows/*.yml`) and GitLab CI
+    /// (`.gitlab-ci.yml`); the shell of their `run:`/`script:` values.
+    CiWorkflow,
+    /// Jupyter notebooks (`.ipynb`): the code cells of a Python notebook.
+    Notebook,
 }
 
 impl Language {
@@ -35,6 +40,9 @@ impl Language {
     pub fn of_path(path: &Path) -> Option<Language> {
         if crate::frontend::postman::is_postman_name(path) {
             return Some(Language::Postman);
+        }
+        if is_ci_workflow(path) {
+            return Some(Language::CiWorkflow);
         }
         let ext = path.extension()?.to_str()?;
         Language::of_extension(ext)
@@ -114,6 +122,7 @@ impl Language {
             "sh" | "bash" | "zsh" => Some(Language::Shell),
             "md" | "markdown" => Some(Language::Markdown),
             "http" | "rest" => Some(Language::Http),
+            "ipynb" => Some(Language::Notebook),
             _ => None,
         }
     }
@@ -146,6 +155,19 @@ impl Language {
                 | Language::Rust
         )
     }
+}
+
+/// Whether a path is a CI workflow: `.gitlab-ci.yml`, or a YAML file directly in a
+/// `.github/workflows` folder.
+pub fn is_ci_workflow(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml" {
+        return true;
+    }
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let mut dirs = path.parent().into_iter().flat_map(|p| p.components().rev());
+    let workflows = dirs.next().is_some_and(|c| c.as_os_str() == "workflows");
+    yaml && workflows && dirs.next().is_some_and(|c| c.as_os_str() == ".github")
 }
 
 /// A file's path (as shown to the user) and text.

@@ -189,3 +189,119 @@ fn postman_fix_fixtures() {
     }
     assert!(n >= 2, "only {n} Postman fix fixtures");
 }
+
+/// CI workflow fix fixtures (`fixtures/fix/ci/.github/workflows/*.yml`): besides the
+/// guarantees of every fix fixture, the fixed file loads as YAML and the fixed `run:`
+/// blocks are still shell that `bash -n` accepts.
+#[test]
+fn ci_workflow_fix_fixtures() {
+    let dir = Path::new("fixtures/fix/ci/.github/workflows");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && Language::detect(p) == Some(Language::CiWorkflow))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        let snap = fix_and_verify(path);
+        let name = format!(
+            "fix_ci_{}",
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace('.', "_")
+        );
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, snap);
+        });
+        let checker = checker_for(dir);
+        let text = std::fs::read_to_string(path).unwrap();
+        let source = SourceFile::new(path.clone(), text, Language::CiWorkflow);
+        let fixed = fix_source(&checker, &source, FixLevel::Unsafe).fixed;
+        let docs = yaml_rust2::YamlLoader::load_from_str(&fixed)
+            .unwrap_or_else(|e| panic!("{}: the fixed file is not YAML: {e}", path.display()));
+        let mut scripts = Vec::new();
+        for job in docs[0]["jobs"].as_hash().unwrap().values() {
+            for step in job["steps"].as_vec().unwrap() {
+                if let Some(run) = step["run"].as_str() {
+                    scripts.push(run.to_string());
+                }
+            }
+        }
+        assert!(!scripts.is_empty(), "{}: no run step", path.display());
+        for script in scripts {
+            let checked = std::process::Command::new("bash")
+                .args(["-n", "-c", &script])
+                .output();
+            if let Ok(out) = checked {
+                assert!(
+                    out.status.success(),
+                    "{}: a fixed run block is not shell:\n{script}\n{}",
+                    path.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    assert!(!paths.is_empty(), "no CI workflow fix fixture");
+}
+
+/// Notebook fix fixtures (`fixtures/fix/notebook/*.ipynb`): the fixed notebook loads
+/// as JSON, its outputs and metadata are untouched, and its code cells compile.
+#[test]
+fn notebook_fix_fixtures() {
+    language_fix_fixtures("notebook", &[Language::Notebook], 1);
+    let dir = Path::new("fixtures/fix/notebook");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if Language::of_path(&path) != Some(Language::Notebook) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let source = SourceFile::new(path.clone(), text.clone(), Language::Notebook);
+        let fixed = fix_source(&checker_for(dir), &source, FixLevel::Unsafe).fixed;
+        assert_ne!(fixed, text, "{}: nothing was fixed", path.display());
+        let before: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let after: serde_json::Value = serde_json::from_str(&fixed)
+            .unwrap_or_else(|e| panic!("{}: the fixed notebook is not JSON: {e}", path.display()));
+        assert_eq!(before["metadata"], after["metadata"]);
+        let cells = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+            v["cells"].as_array().unwrap().clone()
+        };
+        let mut module = String::new();
+        for (a, b) in cells(&before).iter().zip(cells(&after).iter()) {
+            assert_eq!(
+                a["outputs"],
+                b["outputs"],
+                "{}: outputs changed",
+                path.display()
+            );
+            assert_eq!(a["metadata"], b["metadata"]);
+            if b["cell_type"] == "code" {
+                match &b["source"] {
+                    serde_json::Value::String(s) => module.push_str(s),
+                    serde_json::Value::Array(lines) => lines
+                        .iter()
+                        .for_each(|l| module.push_str(l.as_str().unwrap())),
+                    other => panic!("bad source {other}"),
+                }
+                module.push('\n');
+            }
+        }
+        let compiled = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys; compile(sys.argv[1], 'nb', 'exec')",
+                &module,
+            ])
+            .output();
+        if let Ok(out) = compiled {
+            assert!(
+                out.status.success(),
+                "{}: the fixed cells do not compile:\n{module}\n{}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

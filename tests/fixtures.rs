@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const FIXTURE_DIRS: [&str; 8] = [
+const FIXTURE_DIRS: [&str; 10] = [
     "fixtures/js",
     "fixtures/ts",
     "fixtures/postman",
@@ -17,6 +17,8 @@ const FIXTURE_DIRS: [&str; 8] = [
     "fixtures/shell",
     "fixtures/markdown",
     "fixtures/http",
+    "fixtures/ci",
+    "fixtures/notebook",
 ];
 
 /// Every front end has its fixtures, look-alikes (SPEC §7) included.

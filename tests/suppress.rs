@@ -25,6 +25,8 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Shell => "a.sh",
         Language::Markdown => "a.md",
         Language::Http => "a.http",
+        Language::CiWorkflow => ".gitlab-ci.yml",
+        Language::Notebook => "a.ipynb",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

@@ -6,11 +6,13 @@ pub mod credentials;
 pub mod http;
 pub mod javascript;
 pub mod markdown;
+pub mod notebook;
 pub mod postman;
 pub mod prefilter;
 pub mod python;
 pub mod rust;
 pub mod shell;
+pub mod yaml_ci;
 
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
@@ -48,6 +50,8 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Shell => shell::syntax_check(&file.text),
         Language::Markdown => markdown::syntax_check(&file.text),
         Language::Http => http::syntax_check(&file.text),
+        Language::CiWorkflow => yaml_ci::syntax_check(&file.text),
+        Language::Notebook => notebook::syntax_check(&file.text),
     }
 }
 
@@ -64,6 +68,8 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Shell => shell::comments(&file.text),
         Language::Markdown => markdown::comments(&file.text),
         Language::Http => http::comments(&file.text),
+        Language::CiWorkflow => yaml_ci::comments(&file.text),
+        Language::Notebook => notebook::comments(&file.text),
     }
 }
 
@@ -185,6 +191,8 @@ pub fn extract_in_project(
         Language::Shell => shell::extract(&file.text),
         Language::Markdown => markdown::extract(&file.text),
         Language::Http => http::extract(&file.text),
+        Language::CiWorkflow => yaml_ci::extract(&file.text),
+        Language::Notebook => notebook::extract(&file.text),
     }
 }
 
@@ -234,6 +242,8 @@ pub fn render_batch(
         Language::Shell => shell::render::render_batch(&file.text, items),
         Language::Markdown => markdown::render_batch(&file.text, items),
         Language::Http => http::render::render_batch(&file.text, items),
+        Language::CiWorkflow => yaml_ci::render_batch(&file.text, items),
+        Language::Notebook => notebook::render_batch(&file.text, items),
     }
 }
 

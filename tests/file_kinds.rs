@@ -1,0 +1,172 @@
+//! CI workflows and Jupyter notebooks: which files are read, bad input, and speed.
+
+mod common;
+
+use apimigrate::discover::{discover, WalkOptions};
+use apimigrate::source::Language;
+use std::path::{Path, PathBuf};
+
+fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn codes(paths: &[PathBuf]) -> Vec<String> {
+    common::scan(paths)
+        .findings()
+        .map(|(_, f)| f.code.clone())
+        .collect()
+}
+
+const RUN: &str = "jobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -X DELETE https://community.khoros.com/api/2.0/users/1\n";
+
+#[test]
+fn the_walk_enters_github_workflows_and_no_other_hidden_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, ".github/workflows/offboard.yml", RUN);
+    write(root, ".github/workflows/nested/deeper.yml", RUN);
+    write(root, ".github/actions/close/action.yml", RUN);
+    write(
+        root,
+        ".github/scripts/close.sh",
+        "curl https://community.khoros.com/api/2.0/users/1\n",
+    );
+    write(
+        root,
+        ".hidden/close.sh",
+        "curl https://community.khoros.com/api/2.0/users/1\n",
+    );
+    write(root, "ci/.gitlab-ci.yml", "job:\n  script:\n    - echo\n");
+    write(root, "workflows/not-ci.yml", RUN);
+    let (files, errors) = discover(&[root.to_path_buf()], &WalkOptions::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    let found: Vec<(String, Language)> = files
+        .into_iter()
+        .map(|(p, l)| {
+            (
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                l,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                ".github/workflows/offboard.yml".to_string(),
+                Language::CiWorkflow
+            ),
+            ("ci/.gitlab-ci.yml".to_string(), Language::CiWorkflow),
+        ]
+    );
+}
+
+#[test]
+fn malformed_workflows_and_notebooks_are_api003_only_with_a_vendor_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let vendor = write(
+        root,
+        ".github/workflows/broken.yml",
+        "jobs:\n  x:\n    runs-on: ubuntu-latest\n    steps: [\n      - run: curl -X DELETE https://community.khoros.com/api/2.0/users/1\n",
+    );
+    let quiet = write(
+        root,
+        ".github/workflows/broken_quiet.yml",
+        "jobs:\n  x:\n    steps: [\n      - run: curl https://example.com/users/1\n",
+    );
+    let nb_vendor = write(
+        root,
+        "broken.ipynb",
+        "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"requests.delete('https://community.khoros.com/api/2.0/users/1')\"]}",
+    );
+    let nb_quiet = write(root, "quiet.ipynb", "{\"cells\": [");
+    let nb_python = write(
+        root,
+        "bad_python.ipynb",
+        "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"import requests\\n\", \"requests.delete('https://community.khoros.com/api/2.0/users/1'\"]}]}",
+    );
+    assert_eq!(codes(&[vendor]), ["API003"]);
+    assert!(codes(&[quiet]).is_empty());
+    assert_eq!(codes(&[nb_vendor]), ["API003"]);
+    assert!(codes(&[nb_quiet]).is_empty());
+    assert_eq!(codes(&[nb_python]), ["API003"]);
+}
+
+#[test]
+fn anchors_aliases_and_several_documents_are_read_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "variables: &vars\n  BASE: https://community.khoros.com\n.close: &close\n  - curl -X DELETE \"$BASE/api/2.0/users/$ID\"\njob:\n  variables: *vars\n  script: *close\n---\nother:\n  script:\n    - &del curl -X DELETE https://community.khoros.com/api/2.0/users/2\n    - *del\n...\n";
+    let p = write(dir.path(), ".gitlab-ci.yml", text);
+    let result = common::scan(std::slice::from_ref(&p));
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    // The aliases are skipped, the literal command of the second document is read.
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(f, x)| f.source.position(x.span.start).line)
+        .collect();
+    assert_eq!(lines, [11]);
+}
+
+#[test]
+fn huge_notebook_outputs_do_not_slow_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "\"https://community.khoros.com/api/2.0/users/1 {\\\"x\\\": [1, 2]}\\n\",\n";
+    let output: String = line.repeat(100_000);
+    let text = format!(
+        "{{\"cells\": [{{\"cell_type\": \"code\", \"outputs\": [{{\"output_type\": \"stream\", \"text\": [{output}\"\"]}}], \"source\": [\"import requests\\n\", \"requests.delete('https://community.khoros.com/api/2.0/users/1')\"]}}], \"metadata\": {{}}}}"
+    );
+    assert!(text.len() > 6_000_000);
+    let p = write(dir.path(), "big.ipynb", &text);
+    let started = std::time::Instant::now();
+    assert_eq!(codes(&[p]), ["AUR001"]);
+    let took = started.elapsed();
+    assert!(took.as_secs() < 10, "took {took:?}");
+    eprintln!("{} bytes of output: {took:?}", text.len());
+}
+
+#[test]
+fn notebook_positions_point_into_the_json() {
+    let path = PathBuf::from("fixtures/notebook/offboarding.ipynb");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let result = common::scan(std::slice::from_ref(&path));
+    let (file, f) = result
+        .findings()
+        .find(|(_, f)| f.code == "LRN004")
+        .expect("the one-string cell is read");
+    // The call in a cell written as one string, after escaped quotes and a tab.
+    assert!(text[f.span.clone()].starts_with("requests.delete(\\\"https://app.360learning.com"));
+    let pos = file.source.position(f.span.start);
+    let line = text.lines().nth(pos.line - 1).unwrap();
+    assert_eq!(
+        pos.column,
+        line.find("requests.delete(\\\"https").unwrap() + 1
+    );
+}
+
+#[test]
+fn inline_suppressions_work_in_workflows_and_notebooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let wf = write(
+        dir.path(),
+        ".github/workflows/x.yml",
+        "jobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      # apimigrate: ignore[AUR001] closed by hand\n      - run: curl -X DELETE https://community.khoros.com/api/2.0/users/1\n      - run: |\n          curl -X DELETE https://community.khoros.com/api/2.0/users/2 # apimigrate: ignore[AUR001] retired\n",
+    );
+    let result = common::scan(std::slice::from_ref(&wf));
+    assert_eq!(result.findings().count(), 0, "{}", common::render(&result));
+    assert_eq!(result.suppressed().count(), 2);
+    let nb = write(
+        dir.path(),
+        "x.ipynb",
+        "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"import requests\\n\", \"requests.delete('https://community.khoros.com/api/2.0/users/1')  # apimigrate: ignore[AUR001] retired\"]}]}",
+    );
+    let result = common::scan(std::slice::from_ref(&nb));
+    assert_eq!(result.findings().count(), 0, "{}", common::render(&result));
+    assert_eq!(result.suppressed().count(), 1);
+}
