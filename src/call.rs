@@ -745,6 +745,89 @@ pub fn find_placeholders(text: &str, span: &Span, exact: bool, dollar: bool) -> 
 }
 
 impl HttpCall {
+    /// Applies `f` to every span of the call (method, URL pieces, fields, body, RPC
+    /// name, response uses, scope, vias, placeholders, the local side of related
+    /// definitions): a front end that reads code embedded in another file (a script
+    /// in a collection, a notebook cell) moves the call's positions into that file.
+    pub fn map_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        fn fields(x: &mut Fields, f: &mut dyn FnMut(&mut Span)) {
+            f(&mut x.span);
+            for e in x.entries.iter_mut() {
+                f(&mut e.key_span);
+                value(&mut e.value, f);
+            }
+        }
+        fn value(v: &mut Value, f: &mut dyn FnMut(&mut Span)) {
+            match v {
+                Value::Str { span, .. }
+                | Value::Num { span, .. }
+                | Value::Bool { span, .. }
+                | Value::Null { span }
+                | Value::Expr { span, .. } => f(span),
+                Value::Array { items, span } => {
+                    f(span);
+                    for i in items {
+                        value(i, f);
+                    }
+                }
+                Value::Object(x) => fields(x, f),
+            }
+        }
+        if let Some(s) = self.method.span.as_mut() {
+            f(s);
+        }
+        for p in self.url.pieces.iter_mut() {
+            match p {
+                Piece::Lit { text, span, exact } => {
+                    f(span);
+                    *exact = *exact && span.len() == text.len();
+                }
+                Piece::Hole { span, .. } => f(span),
+            }
+        }
+        f(&mut self.url.span);
+        fields(&mut self.query, f);
+        fields(&mut self.headers, f);
+        if let Some(b) = self.body.as_mut() {
+            match b {
+                Body::Json { value: v } => value(v, f),
+                Body::Form { fields: x } => fields(x, f),
+                Body::Raw { span, .. } | Body::Expr { span, .. } => f(span),
+                Body::GraphQl {
+                    span, variables, ..
+                } => {
+                    f(span);
+                    if let Some(v) = variables.as_mut() {
+                        value(v, f);
+                    }
+                }
+            }
+        }
+        if let Some(r) = self.rpc.as_mut() {
+            f(&mut r.span);
+        }
+        f(&mut self.span);
+        self.response.status_checks.iter_mut().for_each(&mut *f);
+        for r in self.response.body_reads.iter_mut() {
+            f(&mut r.span);
+        }
+        if let Some(s) = self.response.awaited.as_mut() {
+            f(s);
+        }
+        if let Some(s) = self.scope.as_mut() {
+            f(s);
+        }
+        for v in self.vias.iter_mut() {
+            f(&mut v.literal);
+        }
+        for p in self.unformatted.iter_mut() {
+            f(&mut p.span);
+        }
+        for r in self.related.iter_mut() {
+            f(&mut r.local);
+        }
+    }
+
     pub fn new(client: Client, method: Method, url: UrlTemplate, span: Span) -> Self {
         HttpCall {
             client,

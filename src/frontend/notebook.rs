@@ -14,7 +14,7 @@
 use super::postman::json::{self, J};
 use super::python;
 use super::Extraction;
-use crate::call::{Body, Fields, HttpCall, Piece, Span, Value};
+use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
 use crate::fix::rewrite::CallRewrite;
 
@@ -163,7 +163,7 @@ pub fn extract(text: &str) -> Extraction {
     };
     let mut ex = python::extract(&code.text);
     for c in &mut ex.calls {
-        map_call(c, &code);
+        c.map_spans(&mut |s: &mut Span| *s = code.span(s));
     }
     for s in &mut ex.secrets {
         *s = code.span(s);
@@ -217,7 +217,7 @@ pub fn render_batch(
                 .iter()
                 .find(|c| {
                     let mut moved = (*c).clone();
-                    map_call(&mut moved, &code);
+                    moved.map_spans(&mut |s: &mut Span| *s = code.span(s));
                     moved.span == call.span && moved.url.span == call.url.span
                 })
                 .cloned()
@@ -269,86 +269,6 @@ fn move_edit(text: &str, code: &Code, e: Edit) -> Result<Edit, String> {
         }
     }
     Ok(Edit { span, content })
-}
-
-/// Moves every span of a call found in the module into the notebook.
-fn map_call(call: &mut HttpCall, code: &Code) {
-    let m = |s: &mut Span| *s = code.span(s);
-    if let Some(s) = call.method.span.as_mut() {
-        m(s);
-    }
-    for p in call.url.pieces.iter_mut() {
-        match p {
-            Piece::Lit { text, span, exact } => {
-                m(span);
-                *exact = *exact && span.len() == text.len();
-            }
-            Piece::Hole { span, .. } => m(span),
-        }
-    }
-    m(&mut call.url.span);
-    map_fields(&mut call.query, code);
-    map_fields(&mut call.headers, code);
-    if let Some(b) = call.body.as_mut() {
-        match b {
-            Body::Json { value } => map_value(value, code),
-            Body::Form { fields } => map_fields(fields, code),
-            Body::Raw { span, .. } | Body::Expr { span, .. } => m(span),
-            Body::GraphQl {
-                span, variables, ..
-            } => {
-                m(span);
-                if let Some(v) = variables.as_mut() {
-                    map_value(v, code);
-                }
-            }
-        }
-    }
-    if let Some(r) = call.rpc.as_mut() {
-        m(&mut r.span);
-    }
-    m(&mut call.span);
-    call.response.status_checks.iter_mut().for_each(m);
-    for r in call.response.body_reads.iter_mut() {
-        m(&mut r.span);
-    }
-    if let Some(s) = call.response.awaited.as_mut() {
-        m(s);
-    }
-    if let Some(s) = call.scope.as_mut() {
-        m(s);
-    }
-    for v in call.vias.iter_mut() {
-        m(&mut v.literal);
-    }
-    for p in call.unformatted.iter_mut() {
-        m(&mut p.span);
-    }
-}
-
-fn map_fields(f: &mut Fields, code: &Code) {
-    f.span = code.span(&f.span);
-    for e in f.entries.iter_mut() {
-        e.key_span = code.span(&e.key_span);
-        map_value(&mut e.value, code);
-    }
-}
-
-fn map_value(v: &mut Value, code: &Code) {
-    match v {
-        Value::Str { span, .. }
-        | Value::Num { span, .. }
-        | Value::Bool { span, .. }
-        | Value::Null { span }
-        | Value::Expr { span, .. } => *span = code.span(span),
-        Value::Array { items, span } => {
-            *span = code.span(span);
-            for i in items {
-                map_value(i, code);
-            }
-        }
-        Value::Object(f) => map_fields(f, code),
-    }
 }
 
 #[cfg(test)]

@@ -848,7 +848,7 @@ impl<'t> Extractor<'t> {
             let found = super::javascript::extract(&script, Language::JavaScript);
             let at = |o: usize| map[o.min(map.len() - 1)];
             for mut call in found.calls {
-                map_call(&mut call, &at);
+                call.map_spans(&mut |s: &mut Span| *s = at(s.start)..at(s.end));
                 self.calls.push(call);
             }
             for s in found.secrets {
@@ -928,84 +928,5 @@ fn serde_value(v: &serde_json::Value, span: &Span) -> Value {
             open: false,
             span: span.clone(),
         }),
-    }
-}
-
-/// Moves every span of a call found in a script into the collection file.
-fn map_call(call: &mut HttpCall, at: &dyn Fn(usize) -> usize) {
-    let m = |s: &mut Span| *s = at(s.start)..at(s.end);
-    if let Some(s) = call.method.span.as_mut() {
-        m(s);
-    }
-    for p in call.url.pieces.iter_mut() {
-        match p {
-            Piece::Lit { text, span, exact } => {
-                m(span);
-                *exact = *exact && span.len() == text.len();
-            }
-            Piece::Hole { span, .. } => m(span),
-        }
-    }
-    m(&mut call.url.span);
-    map_fields(&mut call.query, at);
-    map_fields(&mut call.headers, at);
-    if let Some(b) = call.body.as_mut() {
-        match b {
-            Body::Json { value } => map_value(value, at),
-            Body::Form { fields } => map_fields(fields, at),
-            Body::Raw { span, .. } | Body::Expr { span, .. } => m(span),
-            Body::GraphQl {
-                span, variables, ..
-            } => {
-                m(span);
-                if let Some(v) = variables.as_mut() {
-                    map_value(v, at);
-                }
-            }
-        }
-    }
-    if let Some(r) = call.rpc.as_mut() {
-        m(&mut r.span);
-    }
-    m(&mut call.span);
-    for s in call.response.status_checks.iter_mut() {
-        m(s);
-    }
-    for r in call.response.body_reads.iter_mut() {
-        m(&mut r.span);
-    }
-    if let Some(s) = call.response.awaited.as_mut() {
-        m(s);
-    }
-    if let Some(s) = call.scope.as_mut() {
-        m(s);
-    }
-    for v in call.vias.iter_mut() {
-        m(&mut v.literal);
-    }
-}
-
-fn map_fields(f: &mut Fields, at: &dyn Fn(usize) -> usize) {
-    f.span = at(f.span.start)..at(f.span.end);
-    for e in f.entries.iter_mut() {
-        e.key_span = at(e.key_span.start)..at(e.key_span.end);
-        map_value(&mut e.value, at);
-    }
-}
-
-fn map_value(v: &mut Value, at: &dyn Fn(usize) -> usize) {
-    match v {
-        Value::Str { span, .. }
-        | Value::Num { span, .. }
-        | Value::Bool { span, .. }
-        | Value::Null { span }
-        | Value::Expr { span, .. } => *span = at(span.start)..at(span.end),
-        Value::Array { items, span } => {
-            *span = at(span.start)..at(span.end);
-            for i in items {
-                map_value(i, at);
-            }
-        }
-        Value::Object(f) => map_fields(f, at),
     }
 }
