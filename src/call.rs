@@ -946,3 +946,18 @@ mod tests {
         assert_eq!(p.segments[0].display(), "{BASE}");
     }
 }
+
+/// What a front end found in one file: the calls, the secrets, the first syntax error
+/// and the syntax tree (for rendering rewrites without parsing the same text again).
+#[derive(Debug, Default)]
+pub struct Extraction {
+    pub calls: Vec<HttpCall>,
+    /// Spans of secret-looking literals anywhere in the file (API keys, passwords,
+    /// tokens, Basic/Bearer credentials). Every output replaces them with `***`.
+    pub secrets: Vec<Span>,
+    /// The first syntax error, when the file does not parse cleanly.
+    pub syntax_error: Option<(Span, String)>,
+    /// The syntax tree of the text (tree-sitter front ends), for rendering rewrites
+    /// without parsing the same text again.
+    pub tree: Option<tree_sitter::Tree>,
+}

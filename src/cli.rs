@@ -397,7 +397,7 @@ fn test_rules(args: &TestRulesArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let outcome = crate::rules::examples::run(&rules, &tested);
+    let outcome = crate::rule_examples::run(&rules, &tested);
     let mut out = String::new();
     for f in &outcome.failures {
         out.push_str(&format!(

@@ -19,6 +19,7 @@ pub mod learning360;
 pub mod redact;
 pub mod report;
 pub mod resolve;
+pub mod rule_examples;
 pub mod rules;
 pub mod scan;
 pub mod secrets;

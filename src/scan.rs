@@ -567,6 +567,7 @@ impl Checker {
             &self.config,
             &source,
             &extraction,
+            &frontend::render_batch,
         );
         let syntax_error = extraction.syntax_error.as_ref().map(|(_, m)| m.clone());
         if syntax_error.is_some() && !self.holds_vendor_signal(&source) {
@@ -671,6 +672,7 @@ impl Checker {
             &self.config,
             &live,
             &extraction,
+            &frontend::render_batch,
         );
         findings.extend(
             found

@@ -3,7 +3,8 @@
 //! and a `fixed` one must match the fixed code. Also checks that every rule is
 //! documented.
 
-use apimigrate::rules::{examples, RuleSet};
+use apimigrate::rule_examples as examples;
+use apimigrate::rules::RuleSet;
 
 #[test]
 fn examples_report_exactly_their_rule() {

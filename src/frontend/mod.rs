@@ -19,19 +19,7 @@ use crate::finding::Edit;
 use crate::fix::rewrite::CallRewrite;
 use crate::source::{Language, SourceFile};
 
-/// What a front end found in one file.
-#[derive(Debug, Default)]
-pub struct Extraction {
-    pub calls: Vec<HttpCall>,
-    /// Spans of secret-looking literals anywhere in the file (API keys, passwords,
-    /// tokens, Basic/Bearer credentials). Every output replaces them with `***`.
-    pub secrets: Vec<Span>,
-    /// The first syntax error, when the file does not parse cleanly.
-    pub syntax_error: Option<(Span, String)>,
-    /// The syntax tree of the text (tree-sitter front ends), for rendering rewrites
-    /// without parsing the same text again.
-    pub tree: Option<tree_sitter::Tree>,
-}
+pub use crate::call::Extraction;
 
 /// Runs the front end for the file's language.
 pub fn extract(file: &SourceFile) -> Extraction {

@@ -8,12 +8,11 @@ use super::checks;
 use super::model::{Condition, Format, IdentifierKind, JsonType, SignalRequirement, Target};
 use super::pattern::PathMatch;
 use super::{CompiledPack, CompiledRule, RuleSet};
+use crate::call::Extraction;
 use crate::call::{Body, Client, Field, HttpCall, ParsedUrl, Span, Value};
 use crate::config::Config;
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
 use crate::fix::{rewrite, transforms};
-use crate::frontend;
-use crate::frontend::Extraction;
 use crate::source::SourceFile;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -226,13 +225,22 @@ fn rpc_sdk_evidence(pack: &CompiledPack, rpc: &crate::call::RpcName, file: &Sour
         .any(|lit| text.contains(&lit.to_ascii_lowercase()))
 }
 
-/// Runs the rules over one file.
+/// Spells rewrites of a file's calls as edits, all at once: the front end of the file's
+/// language, handed in by the caller so that the rules never reach into front ends.
+pub type RenderBatch = dyn Fn(
+    &SourceFile,
+    &Extraction,
+    &[(&HttpCall, &rewrite::CallRewrite)],
+) -> Vec<Result<Vec<crate::finding::Edit>, String>>;
+
+/// Runs the rules over one file; `render` spells the rewrites of its fixes.
 pub fn check_file(
     rules: &RuleSet,
     selection: &Selection,
     config: &Config,
     file: &SourceFile,
     extraction: &Extraction,
+    render: &RenderBatch,
 ) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     if let Some((span, message)) = &extraction.syntax_error {
@@ -291,7 +299,7 @@ pub fn check_file(
             .iter()
             .map(|(_, v, rw, _)| (views[*v].call, rw))
             .collect();
-        let results = frontend::render_batch(file, extraction, &items);
+        let results = render(file, extraction, &items);
         for ((index, _, _, spec), result) in pending.iter().zip(results) {
             let fix = finish_fix(spec, Some(result));
             findings[*index].help = Some(help_of(&fix));

@@ -1,12 +1,11 @@
 //! Rules: the vendor packs (data, `rules/*.toml`, and user packs from `--rules` and
 //! `rule_paths`), loaded and validated into a [`RuleSet`], the engine that runs them
-//! over a file's `HttpCall`s, and the runner of their inline examples.
+//! over a file's `HttpCall`s.
 //!
 //! Not for: language work (front ends) or rendering (reporters).
 
 pub mod checks;
 pub mod engine;
-pub mod examples;
 pub mod model;
 pub mod pattern;
 

@@ -1,13 +1,14 @@
 //! Runs the inline examples of rule files (`apimigrate test-rules` and the test
 //! suite): an `invalid` example must report its rule, a `valid` one must not, and an
 //! `invalid` example with `fixed` must become that text (compared trimmed) once its
-//! safe and unsafe fixes are applied.
+//! safe and unsafe fixes are applied. It runs the whole checker and fix loop, so it
+//! sits above `rules`, beside the scan.
 
-use super::engine::Selection;
-use super::RuleSet;
 use crate::config::Config;
 use crate::fix::{fix_source, FixLevel};
 use crate::frontend::prefilter::Verdict;
+use crate::rules::engine::Selection;
+use crate::rules::RuleSet;
 use crate::scan::Checker;
 use crate::source::{Language, SourceFile};
 use std::fmt;
@@ -210,7 +211,7 @@ pub fn run(rules: &RuleSet, packs: &[usize]) -> Outcome {
             if must_report
                 && reports
                 && lang != Language::Postman
-                && r.rule.matcher.target == super::model::Target::Call
+                && r.rule.matcher.target == crate::rules::model::Target::Call
                 && checker.verdict(code.as_bytes()) != Verdict::Parse
             {
                 failure.error = Some(
