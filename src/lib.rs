@@ -16,6 +16,7 @@ pub mod fix;
 pub mod frontend;
 pub mod isolate;
 pub mod learning360;
+pub mod model;
 pub mod redact;
 pub mod report;
 pub mod resolve;

@@ -6,7 +6,6 @@
 //! reported, and the text stays as it was without it. Passes repeat until nothing
 //! changes, up to [`MAX_PASSES`].
 
-pub mod rewrite;
 pub mod transforms;
 pub mod write;
 
@@ -14,6 +13,8 @@ use crate::finding::{Applicability, Edit, Finding, Fix};
 use crate::frontend;
 use crate::scan::Checker;
 use crate::source::SourceFile;
+
+pub use crate::model::text::{apply_edits, tab_indented, tabify, uses_crlf};
 
 /// Passes before giving up on convergence.
 pub const MAX_PASSES: usize = 10;
@@ -64,19 +65,6 @@ impl FixOutcome {
     }
 }
 
-/// Applies `edits` (sorted, non-overlapping) to `text`.
-pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for e in edits {
-        out.push_str(&text[at..e.span.start]);
-        out.push_str(&e.content);
-        at = e.span.end;
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
 fn overlaps(a: &Edit, b: &Edit) -> bool {
     // Two insertions at the same point conflict too: their order would be arbitrary.
     a.span.start < b.span.end && b.span.start < a.span.end
@@ -107,45 +95,6 @@ fn normalised_edits(fix: &Fix, text: &str, crlf: bool) -> Option<Vec<Edit>> {
         }
     }
     Some(edits)
-}
-
-/// Whether the file's dominant line ending is CRLF.
-pub fn uses_crlf(text: &str) -> bool {
-    let crlf = text.matches("\r\n").count();
-    let lf = text.matches('\n').count() - crlf;
-    crlf > lf
-}
-
-/// Whether the file indents with tabs: more of its indented lines start with a tab
-/// than with a space. Code inserted into it (helper functions) is indented with tabs
-/// too.
-pub fn tab_indented(text: &str) -> bool {
-    let (mut tabs, mut spaces) = (0usize, 0usize);
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        match line.as_bytes()[0] {
-            b'\t' => tabs += 1,
-            b' ' => spaces += 1,
-            _ => {}
-        }
-    }
-    tabs > spaces
-}
-
-/// `block` with each line's leading spaces turned into tabs, one tab per `unit`
-/// spaces (a remainder stays spaces).
-pub fn tabify(block: &str, unit: usize) -> String {
-    block
-        .split_inclusive('\n')
-        .map(|line| {
-            let n = line.len() - line.trim_start_matches(' ').len();
-            format!(
-                "{}{}{}",
-                "\t".repeat(n / unit),
-                " ".repeat(n % unit),
-                &line[n..]
-            )
-        })
-        .collect()
 }
 
 /// Whether `text` parses (a parse only: the next pass extracts the calls anyway).

@@ -13,7 +13,7 @@ use super::shell;
 use super::Extraction;
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::CallRewrite;
+use crate::model::plan::RewritePlan;
 
 const SHELL_INFO: &[&str] = &[
     "sh",
@@ -287,7 +287,7 @@ pub fn comments(text: &str) -> Vec<Span> {
 /// masked document, without helper functions (a document is not a script).
 pub fn render_batch(
     text: &str,
-    items: &[(&HttpCall, &CallRewrite)],
+    items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<Edit>, String>> {
     let (masked, ranges) = masked(text);
     shell::render::render_document(text, &masked, &ranges, items)

@@ -16,7 +16,7 @@ pub mod yaml_ci;
 
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::CallRewrite;
+use crate::model::plan::RewritePlan;
 use crate::source::{Language, SourceFile};
 
 pub use crate::call::Extraction;
@@ -188,7 +188,7 @@ pub fn extract_in_project(
 pub fn render(
     file: &SourceFile,
     call: &HttpCall,
-    rewrite: &CallRewrite,
+    rewrite: &RewritePlan,
 ) -> Result<Vec<Edit>, String> {
     match file.language {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
@@ -208,7 +208,7 @@ pub fn render(
 pub fn render_batch(
     file: &SourceFile,
     extraction: &Extraction,
-    items: &[(&HttpCall, &CallRewrite)],
+    items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<Edit>, String>> {
     match file.language {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
@@ -238,7 +238,7 @@ pub fn render_batch(
 fn render_javascript(
     file: &SourceFile,
     call: &HttpCall,
-    rewrite: &CallRewrite,
+    rewrite: &RewritePlan,
 ) -> Result<Vec<Edit>, String> {
     javascript::render::render(&file.text, file.language, call, rewrite)
 }

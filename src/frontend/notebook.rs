@@ -16,7 +16,7 @@ use super::python;
 use super::Extraction;
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::CallRewrite;
+use crate::model::plan::RewritePlan;
 
 /// The code of a notebook as Python text, and where each byte came from.
 struct Code {
@@ -200,7 +200,7 @@ pub fn comments(text: &str) -> Vec<Span> {
 /// The edits of each rewrite: the Python renderer's, moved into the cells' JSON.
 pub fn render_batch(
     text: &str,
-    items: &[(&HttpCall, &CallRewrite)],
+    items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<Edit>, String>> {
     let Ok(Some(code)) = code(text) else {
         return items
@@ -223,7 +223,7 @@ pub fn render_batch(
                 .cloned()
         })
         .collect();
-    let found: Vec<(&HttpCall, &CallRewrite)> = inner
+    let found: Vec<(&HttpCall, &RewritePlan)> = inner
         .iter()
         .zip(items)
         .filter_map(|(c, (_, rw))| c.as_ref().map(|c| (c, *rw)))

@@ -15,7 +15,7 @@ use super::shell;
 use super::Extraction;
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::CallRewrite;
+use crate::model::plan::RewritePlan;
 
 /// Keys whose value is a shell script: GitHub Actions' `run`, GitLab's scripts. In a
 /// GitHub workflow a `script:` is JavaScript (`actions/github-script`), not shell.
@@ -400,7 +400,7 @@ pub fn comments(text: &str) -> Vec<Span> {
 /// literal blocks. Lines the renderer adds get the block's indentation.
 pub fn render_batch(
     text: &str,
-    items: &[(&HttpCall, &CallRewrite)],
+    items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<Edit>, String>> {
     let (masked, blocks) = masked(text);
     let ranges: Vec<Span> = blocks.iter().map(|b| b.0.clone()).collect();

@@ -12,7 +12,8 @@ use crate::call::Extraction;
 use crate::call::{Body, Client, Field, HttpCall, ParsedUrl, Span, Value};
 use crate::config::Config;
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
-use crate::fix::{rewrite, transforms};
+use crate::fix::transforms;
+use crate::model::plan::RewritePlan;
 use crate::source::SourceFile;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -230,7 +231,7 @@ fn rpc_sdk_evidence(pack: &CompiledPack, rpc: &crate::call::RpcName, file: &Sour
 pub type RenderBatch = dyn Fn(
     &SourceFile,
     &Extraction,
-    &[(&HttpCall, &rewrite::CallRewrite)],
+    &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<crate::finding::Edit>, String>>;
 
 /// Runs the rules over one file; `render` spells the rewrites of its fixes.
@@ -250,7 +251,7 @@ pub fn check_file(
     let matching = RefCell::new(HashMap::new());
     // Rewrites are rendered together after the rules ran: the front end then reads the
     // file once for all of them.
-    let mut pending: Vec<(usize, usize, rewrite::CallRewrite, &super::model::FixSpec)> = Vec::new();
+    let mut pending: Vec<(usize, usize, RewritePlan, &super::model::FixSpec)> = Vec::new();
     // Findings of rules about a literal credential, with the call that sends it.
     let mut about_literals: Vec<(usize, usize)> = Vec::new();
     for (view_index, view) in views.iter().enumerate() {
@@ -295,7 +296,7 @@ pub fn check_file(
         }
     }
     if !pending.is_empty() {
-        let items: Vec<(&HttpCall, &rewrite::CallRewrite)> = pending
+        let items: Vec<(&HttpCall, &RewritePlan)> = pending
             .iter()
             .map(|(_, v, rw, _)| (views[*v].call, rw))
             .collect();
@@ -540,7 +541,7 @@ fn evaluate(
     cx: &CallContext,
     reported: &[&str],
     file: &SourceFile,
-) -> Option<(Finding, Option<rewrite::CallRewrite>)> {
+) -> Option<(Finding, Option<RewritePlan>)> {
     let m = &rule.rule.matcher;
     let view = cx.view;
     let call = view.call;
@@ -619,7 +620,14 @@ fn evaluate(
         // A transform whose edits stay clear of the imported names edits only what is
         // written here (`B + '/api/2.0'` with `B` imported), and is kept.
         Some(spec) if !call.related.is_empty() => {
-            match plan_fix(spec, view, path_match.as_ref(), file, config) {
+            match plan_fix(
+                spec,
+                &rules.packs[rule.pack].pack,
+                view,
+                path_match.as_ref(),
+                file,
+                config,
+            ) {
                 FixPlan::Done(Some(Ok(edits)))
                     if !edits.is_empty()
                         && edits.iter().all(|e| {
@@ -633,7 +641,14 @@ fn evaluate(
                 _ => (Some(defined_elsewhere(spec, call)), None),
             }
         }
-        Some(spec) => match plan_fix(spec, view, path_match.as_ref(), file, config) {
+        Some(spec) => match plan_fix(
+            spec,
+            &rules.packs[rule.pack].pack,
+            view,
+            path_match.as_ref(),
+            file,
+            config,
+        ) {
             FixPlan::Done(built) => (Some(finish_fix(spec, built)), None),
             FixPlan::Render(rw) => (None, Some(*rw)),
         },
@@ -694,13 +709,14 @@ enum FixPlan {
     /// Built already (a transform), or not buildable, or advice only.
     Done(Option<Result<Vec<crate::finding::Edit>, String>>),
     /// A rewrite for the file's front end to render.
-    Render(Box<rewrite::CallRewrite>),
+    Render(Box<RewritePlan>),
 }
 
 /// The rule's fix for this call: edits from its transform or its rewrite (rendered by
 /// the file's front end), or advice only when the fix is manual or cannot be built here.
 fn plan_fix(
     spec: &super::model::FixSpec,
+    pack: &super::model::RulePack,
     view: &CallView,
     path_match: Option<&PathMatch>,
     file: &SourceFile,
@@ -724,7 +740,11 @@ fn plan_fix(
     let empty = PathMatch::default();
     let m = path_match.unwrap_or(&empty);
     let start = m.literal_start.unwrap_or(0);
-    match rewrite::resolve(r, view.call, &view.url.segments, start, m, config) {
+    let pack = super::plan::PackData {
+        vendor: &pack.vendor.id,
+        functions: &pack.functions,
+    };
+    match super::plan::resolve(r, view.call, &view.url.segments, start, m, config, pack) {
         Ok(rw) => FixPlan::Render(Box::new(rw)),
         Err(e) => FixPlan::Done(Some(Err(e))),
     }

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod engine;
 pub mod model;
 pub mod pattern;
+pub mod plan;
 
 use crate::finding::Severity;
 use globset::{GlobBuilder, GlobMatcher};

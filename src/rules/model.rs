@@ -22,6 +22,77 @@ pub struct RulePack {
     pub signals: Signals,
     #[serde(rename = "rule", default)]
     pub rules: Vec<Rule>,
+    /// Small requests the pack's rewrites call as functions inserted once per file (a
+    /// token fetch, a lookup), named in templates as `{{call:NAME}}`.
+    #[serde(rename = "function", default)]
+    pub functions: Vec<FunctionSpec>,
+}
+
+/// A function a rewrite needs in the file: one JSON request whose response gives the
+/// value. Strings are templates: `{{param:NAME}}` (a parameter), `{{env:SETTING}}`,
+/// `{{call:NAME}}` (another function of the pack, called with the same origin).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionSpec {
+    /// In snake_case (`acme_token`); each language adapts the case.
+    pub name: String,
+    /// A one-line description, written above the function (no final period).
+    pub doc: String,
+    /// Parameter names; the first is the API's origin (the URL starts with it).
+    pub params: Vec<String>,
+    pub method: String,
+    /// The path after the origin (`/oauth/token`).
+    pub path: String,
+    /// Query parameters (`{ name = "mail[eq]", value = "{{param:email}}" }`).
+    #[serde(default)]
+    pub query: Vec<HeaderSpec>,
+    #[serde(default)]
+    pub headers: Vec<HeaderSpec>,
+    /// A JSON object sent as the body (string leaves are templates).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
+    pub body: Option<toml::Table>,
+    /// What the function returns from the JSON response.
+    pub returns: ReturnsSpec,
+    /// Keep the result per origin until it expires.
+    #[serde(default)]
+    pub cache: Option<CacheSpec>,
+    /// What the request is, in an error message (`"Acme token request"`).
+    pub what: String,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnsSpec {
+    /// The field of the response object (or of its first item, with `first_item`).
+    pub field: String,
+    /// The response is a list: return the field of its first item.
+    #[serde(default)]
+    pub first_item: bool,
+    /// With `first_item`: the error message when the list is empty (a template).
+    #[serde(default)]
+    pub missing: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSpec {
+    /// The response field giving the lifetime in seconds (`expires_in`).
+    pub expires_in: String,
+    /// The lifetime when the response does not give one.
+    #[serde(default = "default_lifetime")]
+    pub default_seconds: u64,
+    /// Seconds before expiry from which the value is fetched again.
+    #[serde(default = "default_margin")]
+    pub margin_seconds: u64,
+}
+
+fn default_lifetime() -> u64 {
+    3600
+}
+
+fn default_margin() -> u64 {
+    60
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -400,9 +471,10 @@ pub enum Transform {
 /// A rewrite of the request. Strings are templates: `{{capture.NAME}}` (a path
 /// segment of the original URL, as its source expression), `{{config.learning360.role}}`,
 /// `{{env:aurora.password}}` (read from the configured environment variable at run
-/// time), `{{user_id:capture.NAME}}` (an internal 360Learning id: from
-/// `learning360.user_ids`, or resolved at run time by an inserted helper),
-/// `{{token:learning360}}` (an OAuth2 bearer token fetched by an inserted helper).
+/// time), `{{call:NAME}}` (the result of the pack's function NAME, called with the
+/// call's origin), `{{id_of:capture.NAME|FUNCTION}}` (the segment, or when it is an
+/// e-mail the id configured for it in the vendor's `user_ids`, else FUNCTION(origin,
+/// e-mail) at run time), `{{const:NAME}}` (a constant of `constants`).
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RewriteSpec {
@@ -427,6 +499,40 @@ pub struct RewriteSpec {
     pub drop_query: bool,
     #[serde(default)]
     pub body: Option<BodySpec>,
+    /// How the response must be judged when its status alone does not say.
+    #[serde(default)]
+    pub check: Option<CheckSpec>,
+    /// Values the rewritten code keeps in module-level constants; templates name them
+    /// as `{{const:NAME}}`.
+    #[serde(default)]
+    pub constants: Vec<ConstantSpec>,
+}
+
+/// A check of the rewritten call's JSON response.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    /// The field, as keys joined by dots (`data.closeUserAccount.result`).
+    pub path: String,
+    /// The value it must hold.
+    #[schemars(with = "serde_json::Value")]
+    pub equals: toml::Value,
+    /// The operation, in messages (`"<operation> failed"`).
+    pub operation: String,
+    /// Why the check is there, written above it.
+    pub why: String,
+    /// What a passing check means, where a check is named (a test's title).
+    pub passed: String,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConstantSpec {
+    /// In SCREAMING_SNAKE_CASE.
+    pub name: String,
+    pub value: String,
+    /// A one-line description, written above the constant.
+    pub doc: String,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

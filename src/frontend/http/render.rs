@@ -1,4 +1,4 @@
-//! Renders a [`CallRewrite`] as format-preserving edits of a request in a `.http` /
+//! Renders a [`RewritePlan`] as format-preserving edits of a request in a `.http` /
 //! `.rest` file. Only the parts that change are edited: the method word of the request
 //! line (inserted when the method was implied), the URL word (kept as written up to the
 //! rewrite's cut, so `{{base}}` prefixes stay), query continuation lines (`?a=b`,
@@ -10,33 +10,27 @@
 //! A request file holds no code, so run-time values are written as variables of the
 //! file's dialect: an environment variable is `{{$processEnv NAME}}` (VS Code REST
 //! Client; `{{$env.NAME}}` when the file is written for the JetBrains HTTP Client,
-//! recognised by its `> {% … %}` handlers or `{{$env.…}}` variables). A 360Learning
-//! token and an e-mail → id lookup become named requests inserted once per file before
-//! the first request (`# @name learning360Token`, `# @name learning360User_…`) whose
-//! responses the rewritten request references: `{{learning360Token.response.body.
-//! access_token}}` (REST Client request variables) or, for JetBrains, globals set by
-//! the inserted requests' response handlers (`{{learning360_token}}`). Those requests
-//! must be sent first. A CloseUserAccount rewrite in a JetBrains file gets a response
-//! handler asserting `data.closeUserAccount.result` (Aurora answers 200 on failure);
-//! REST Client has no assertions, so there the result must be read by eye.
+//! recognised by its `> {% … %}` handlers or `{{$env.…}}` variables). Each function
+//! of the plan becomes a named request inserted once per file before the first request
+//! (`# @name acmeToken`, `# @name acmeUserId_email`), whose response the rewritten
+//! request references: `{{acmeToken.response.body.access_token}}` (REST Client request
+//! variables) or, for JetBrains, globals set by the inserted requests' response
+//! handlers (`{{acme_token}}`). Those requests must be sent first. A plan's response
+//! check becomes, in a JetBrains file, a response handler asserting the field; REST
+//! Client has no assertions, so there the result must be read by eye.
 
 use super::{layout, Layout, Request};
 use crate::call::{Client, HttpCall, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::{CallRewrite, Learning360Credentials, NewBody, Part, RValue};
+use crate::model::plan::{
+    camel_case, FunctionPlan, NewBody, Part, RValue, ResultCheck, Returns, RewritePlan,
+};
 use serde_json::Value as JV;
 
 type R<T> = Result<T, String>;
 
-/// The name of the inserted token request.
-pub const TOKEN_REQUEST: &str = "learning360Token";
-/// The prefix of the name of an inserted e-mail → id lookup request.
-pub const USER_REQUEST: &str = "learning360User_";
-/// The JetBrains global the token request's handler sets.
-pub const TOKEN_GLOBAL: &str = "learning360_token";
-
 /// The edits of each rewrite, or why it cannot be rendered.
-pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
+pub fn render_batch(text: &str, items: &[(&HttpCall, &RewritePlan)]) -> Vec<R<Vec<Edit>>> {
     // File-wide facts, read once (per rewrite, they made long files quadratic).
     let lay = layout(text);
     let nl = newline(text);
@@ -71,36 +65,37 @@ impl Dialect {
         }
     }
 
-    fn token(self) -> String {
-        match self {
-            Dialect::RestClient => format!("{{{{{TOKEN_REQUEST}.response.body.access_token}}}}"),
-            Dialect::JetBrains => format!("{{{{{TOKEN_GLOBAL}}}}}"),
-        }
-    }
-
-    fn user_id(self, request: &str) -> String {
-        match self {
-            Dialect::RestClient => format!("{{{{{request}.response.body.$[0]._id}}}}"),
-            Dialect::JetBrains => format!("{{{{{}}}}}", user_global(request)),
+    /// Where a later request reads the value a function's request gets.
+    fn reference(self, f: &FunctionPlan, request: &str) -> String {
+        let field = f.returns.field();
+        let first = matches!(f.returns, Returns::FirstItemField { .. });
+        match (self, first) {
+            (Dialect::RestClient, false) => format!("{{{{{request}.response.body.{field}}}}}"),
+            (Dialect::RestClient, true) => format!("{{{{{request}.response.body.$[0].{field}}}}}"),
+            (Dialect::JetBrains, _) => format!("{{{{{}}}}}", global(f, request)),
         }
     }
 }
 
-/// An e-mail → id lookup the rewrite needs.
+/// A request inserted for one of the plan's functions, with its arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Lookup {
+struct Needed {
+    function: String,
+    /// The request's `@name`.
     name: String,
-    email: String,
-    origin: String,
+    /// The arguments as written in the file, the origin first.
+    args: Vec<String>,
 }
 
-struct Ctx {
+struct Ctx<'p> {
     dialect: Dialect,
-    token_origin: Option<String>,
-    lookups: Vec<Lookup>,
+    plan: &'p RewritePlan,
+    /// The origin every inserted request talks to.
+    origin: Option<String>,
+    needed: Vec<Needed>,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     fn parts(&mut self, parts: &[Part]) -> R<String> {
         let mut out = String::new();
         for p in parts {
@@ -114,65 +109,113 @@ impl Ctx {
             Part::Lit(s) => s.clone(),
             Part::Source { text, .. } => text.clone(),
             Part::Env(name) => self.dialect.env(name),
-            Part::Token { origin } => {
+            Part::Param(name) => return Err(format!("`{name}` is no value here")),
+            Part::Call { function, args } => {
+                let (origin, rest) = args
+                    .split_first()
+                    .ok_or("a function is called without the API's origin")?;
                 let origin = self.origin(origin)?;
-                self.need_token(origin)?;
-                self.dialect.token()
-            }
-            Part::UserId { email, origin } => {
-                let origin = self.origin(origin)?;
-                self.need_token(origin.clone())?;
-                let email = self.parts(email)?;
-                let name = lookup_name(&email);
-                let lookup = Lookup {
-                    name: name.clone(),
-                    email,
-                    origin,
-                };
-                if !self.lookups.contains(&lookup) {
-                    self.lookups.push(lookup);
-                }
-                self.dialect.user_id(&name)
+                let rest = rest.iter().map(|a| self.parts(a)).collect::<R<Vec<_>>>()?;
+                self.need(function, origin, rest)?
             }
         })
     }
 
-    fn origin(&mut self, origin: &[Part]) -> R<String> {
-        if origin.is_empty() {
-            return Err("the 360Learning origin of the request is not known".into());
+    /// Registers the request for `function(origin, rest…)` (after the requests it
+    /// reads) and returns where its value is read.
+    fn need(&mut self, function: &str, origin: String, rest: Vec<String>) -> R<String> {
+        let plan = self.plan;
+        let f = plan
+            .function(function)
+            .ok_or_else(|| format!("the plan has no function `{function}`"))?;
+        for dep in f.calls() {
+            self.need(dep, origin.clone(), Vec::new())?;
         }
-        let o = self.parts(origin)?;
-        Ok(o.trim_end_matches('/').to_string())
+        let name = request_name(f, &rest);
+        let mut args = vec![origin];
+        args.extend(rest);
+        let needed = Needed {
+            function: f.name.clone(),
+            name: name.clone(),
+            args,
+        };
+        if !self.needed.contains(&needed) {
+            self.needed.push(needed);
+        }
+        Ok(self.dialect.reference(f, &name))
     }
 
-    fn need_token(&mut self, origin: String) -> R<()> {
-        match &self.token_origin {
-            Some(o) if *o != origin => {
-                Err("the rewrite talks to two different 360Learning origins".into())
-            }
+    fn origin(&mut self, origin: &[Part]) -> R<String> {
+        if origin.is_empty() {
+            return Err("the API's origin of the request is not known".into());
+        }
+        let o = self.parts(origin)?;
+        let o = o.trim_end_matches('/').to_string();
+        match &self.origin {
+            Some(known) if *known != o => Err("the rewrite talks to two different origins".into()),
             _ => {
-                self.token_origin = Some(origin);
-                Ok(())
+                self.origin = Some(o.clone());
+                Ok(o)
             }
         }
+    }
+
+    /// Text of an inserted request: parameters are its arguments, calls read the
+    /// requests they need.
+    fn function_parts(
+        &mut self,
+        parts: &[Part],
+        f: &FunctionPlan,
+        args: &[String],
+        encode: bool,
+    ) -> R<String> {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                Part::Param(n) => {
+                    let i = f
+                        .params
+                        .iter()
+                        .position(|x| x == n)
+                        .ok_or_else(|| format!("`{n}` is no parameter of `{}`", f.name))?;
+                    let v = args.get(i).cloned().unwrap_or_default();
+                    out.push_str(&if encode { form_encode(&v) } else { v });
+                }
+                Part::Call { function, .. } => {
+                    let origin = args.first().cloned().unwrap_or_default();
+                    out.push_str(&self.need(function, origin, Vec::new())?);
+                }
+                other => out.push_str(&self.part(other)?),
+            }
+        }
+        Ok(out)
     }
 }
 
-/// The JetBrains global holding the id a lookup request found: named after a hash of
-/// the request's name, because a name with `email` in it reads as an e-mail (LRN002).
-fn user_global(request: &str) -> String {
+/// The JetBrains global holding the value a request found: the function's name, with
+/// a hash of the request's name when it takes arguments beyond the origin (hashed,
+/// because a name with `email` in it reads as an e-mail, LRN002).
+fn global(f: &FunctionPlan, request: &str) -> String {
+    if f.params.len() <= 1 {
+        return f.name.clone();
+    }
     let mut h: u32 = 0x811c_9dc5;
     for b in request.bytes() {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    format!("learning360_user_id_{h:08x}")
+    format!("{}_{h:08x}", f.name)
 }
 
-/// `learning360User_` and the e-mail's letters and digits (`{{email}}` → `email`).
-fn lookup_name(email: &str) -> String {
+/// The function's name in camelCase, then the letters and digits of its arguments
+/// beyond the origin (`{{email}}` → `acmeUserId_email`).
+fn request_name(f: &FunctionPlan, rest: &[String]) -> String {
+    let name = camel_case(&f.name);
+    if rest.is_empty() {
+        return name;
+    }
     let mut s = String::new();
-    for c in email.chars() {
+    for c in rest.join("_").chars() {
         if c.is_ascii_alphanumeric() {
             s.push(c);
         } else if !s.is_empty() && !s.ends_with('_') {
@@ -180,7 +223,7 @@ fn lookup_name(email: &str) -> String {
         }
     }
     let s = s.trim_end_matches('_');
-    format!("{USER_REQUEST}{}", if s.is_empty() { "user" } else { s })
+    format!("{name}_{}", if s.is_empty() { "value" } else { s })
 }
 
 /// The end of the line holding `at` (before its `\r\n` or `\n`).
@@ -221,7 +264,7 @@ fn remove_line(text: &str, at: usize) -> Span {
 }
 
 fn newline(text: &str) -> &'static str {
-    if crate::fix::uses_crlf(text) {
+    if crate::model::text::uses_crlf(text) {
         "\r\n"
     } else {
         "\n"
@@ -239,7 +282,7 @@ fn render_one(
     nl: &'static str,
     dialect: Dialect,
     call: &HttpCall,
-    rw: &CallRewrite,
+    rw: &RewritePlan,
 ) -> R<Vec<Edit>> {
     if call.client != Client::HttpFile {
         return Err("not a request of a request file".into());
@@ -251,8 +294,9 @@ fn render_one(
         .ok_or("the request was not found in the file")?;
     let mut ctx = Ctx {
         dialect,
-        token_origin: None,
-        lookups: Vec::new(),
+        plan: rw,
+        origin: None,
+        needed: Vec::new(),
     };
     let mut edits = Vec::new();
     // Text added after the last header line (new headers, then a new body).
@@ -341,10 +385,11 @@ fn render_one(
     }
 
     // Body.
-    let close_account = is_close_user_account(rw)
-        && ctx.dialect == Dialect::JetBrains
-        && req.handler.is_none()
-        && !call.response.reads("closeUserAccount.result");
+    let check = rw.check.as_ref().filter(|c| {
+        ctx.dialect == Dialect::JetBrains
+            && req.handler.is_none()
+            && !call.response.reads(&c.read_path())
+    });
     let mut new_body: Option<String> = None;
     match &rw.body {
         None => {}
@@ -382,8 +427,8 @@ fn render_one(
         }
     }
     if let Some(body) = &mut new_body {
-        if close_account {
-            body.push_str(&result_check(nl));
+        if let Some(check) = check {
+            body.push_str(&result_check(check, nl));
         }
     }
     match new_body {
@@ -412,8 +457,8 @@ fn render_one(
         None => {}
     }
 
-    // Named requests for the token and the lookups, once per file.
-    if let Some(e) = helpers_edit(text, lay, &ctx, rw.learning360.as_ref(), nl)? {
+    // Named requests for the plan's functions, once per file.
+    if let Some(e) = helpers_edit(text, lay, &mut ctx, nl)? {
         edits.push(e);
     }
 
@@ -426,23 +471,43 @@ fn render_one(
     Ok(edits)
 }
 
-fn is_close_user_account(rw: &CallRewrite) -> bool {
-    matches!(&rw.body, Some(NewBody::Json(RValue::Object(entries)))
-        if entries.iter().any(|(k, v)| k == "operationName"
-            && matches!(v, RValue::Str(p) if p == &[Part::Lit("CloseUserAccount".into())])))
-}
-
-/// A JetBrains response handler that fails when the account was not closed.
-fn result_check(nl: &str) -> String {
+/// A JetBrains response handler that fails unless the plan's field holds the
+/// expected value.
+fn result_check(check: &ResultCheck, nl: &str) -> String {
+    let mut holder = vec!["response.body".to_string()];
+    for k in &check.path[..check.path.len().saturating_sub(1)] {
+        let last = holder.last().cloned().unwrap_or_default();
+        holder.push(format!("{last}.{k}"));
+    }
+    let holder = holder[1..].join(" && ");
+    let holder = if holder.is_empty() {
+        "response.body".to_string()
+    } else {
+        holder
+    };
+    let expected = match &check.expected {
+        RValue::Bool(b) => b.to_string(),
+        RValue::Num(n) => n.clone(),
+        RValue::Str(p) => match p.as_slice() {
+            [Part::Lit(t)] => JV::String(t.clone()).to_string(),
+            _ => "null".into(),
+        },
+        _ => "null".into(),
+    };
+    let passed = JV::String(check.passed.clone()).to_string();
+    let failure = JV::String(format!("{}: ", check.failure())).to_string();
     [
-        "",
-        "",
-        "> {%",
-        "    client.test(\"CloseUserAccount closed the account\", function () {",
-        "        const r = response.body.data && response.body.data.closeUserAccount;",
-        "        client.assert(r && r.result === true, \"CloseUserAccount failed: \" + JSON.stringify(r ? r.errors : response.body.errors));",
-        "    });",
-        "%}",
+        String::new(),
+        String::new(),
+        "> {%".to_string(),
+        format!("    client.test({passed}, function () {{"),
+        format!("        const r = {holder};"),
+        format!(
+            "        client.assert(r && r.{} === {expected}, {failure} + JSON.stringify(r ? r.errors : response.body.errors));",
+            check.field()
+        ),
+        "    });".to_string(),
+        "%}".to_string(),
     ]
     .join(nl)
 }
@@ -484,7 +549,7 @@ fn form_pairs(text: &str, req: &Request) -> Vec<String> {
         .collect()
 }
 
-fn url_edits(text: &str, req: &Request, rw: &CallRewrite, ctx: &mut Ctx) -> R<Vec<Edit>> {
+fn url_edits(text: &str, req: &Request, rw: &RewritePlan, ctx: &mut Ctx) -> R<Vec<Edit>> {
     let u0 = req.url[0].clone();
     let word = &text[u0.clone()];
     if word.contains('#') {
@@ -570,8 +635,8 @@ fn call_vias(req: &Request, text: &str) -> Vec<(String, Span)> {
 }
 
 /// A cut inside a file variable's value: the variable is kept when the new path
-/// begins with the rest of its value (`{{securid}}` = `…/restapi/v1`, new path
-/// `/AdminInterface/restapi/v1/users/…` → `{{securid}}/users/…`); the value itself is
+/// begins with the rest of its value (`{{api}}` = `…/restapi/v1`, new path
+/// `/Admin/restapi/v1/users/…` → `{{api}}/users/…`); the value itself is
 /// never edited, since other requests may share it.
 fn in_variable(
     text: &str,
@@ -613,7 +678,7 @@ fn rvalue(v: &RValue, ctx: &mut Ctx) -> R<JV> {
     })
 }
 
-/// A short value on one line (`{"markDeleted": true}`), a longer one pretty-printed.
+/// A short value on one line (`{"deleted": true}`), a longer one pretty-printed.
 fn json_text(v: &JV, nl: &str) -> String {
     let compact = serde_json::to_string(v)
         .expect("values serialise")
@@ -698,7 +763,7 @@ fn named_request<'a>(text: &'a str, lay: &Layout, name: &str) -> Option<&'a str>
 /// Where inserted requests go: before the first request that is not one of them, at
 /// its `###` separator (or, with no separator, before the comments just above it).
 /// Whether a separator must follow the inserted text.
-fn insertion_point(text: &str, lay: &Layout) -> Option<(usize, bool)> {
+fn insertion_point(text: &str, lay: &Layout, plan: &RewritePlan) -> Option<(usize, bool)> {
     let is_helper = |i: usize| {
         let from = if i == 0 {
             0
@@ -706,8 +771,9 @@ fn insertion_point(text: &str, lay: &Layout) -> Option<(usize, bool)> {
             lay.requests[i - 1].span.end
         };
         let before = &text[from.min(lay.requests[i].line.start)..lay.requests[i].line.start];
-        before.contains(&format!("@name {TOKEN_REQUEST}"))
-            || before.contains(&format!("@name {USER_REQUEST}"))
+        plan.functions
+            .iter()
+            .any(|f| before.contains(&format!("@name {}", camel_case(&f.name))))
     };
     let first = &lay.requests[(0..lay.requests.len()).find(|i| !is_helper(*i))?];
     let mut at = line_start(text, first.line.start);
@@ -728,68 +794,76 @@ fn insertion_point(text: &str, lay: &Layout) -> Option<(usize, bool)> {
     }
 }
 
-fn helpers_edit(
-    text: &str,
-    lay: &Layout,
-    ctx: &Ctx,
-    creds: Option<&Learning360Credentials>,
-    nl: &str,
-) -> R<Option<Edit>> {
-    let Some(origin) = &ctx.token_origin else {
-        return Ok(None);
-    };
-    let creds = creds.ok_or("the 360Learning credentials are not configured")?;
+fn helpers_edit(text: &str, lay: &Layout, ctx: &mut Ctx, nl: &str) -> R<Option<Edit>> {
     let d = ctx.dialect;
     let mut blocks: Vec<Vec<String>> = Vec::new();
-    let token_url = format!("{origin}/api/v2/oauth2/token");
-    match named_request(text, lay, TOKEN_REQUEST) {
-        Some(url) if url == token_url => {}
-        Some(url) => {
-            return Err(format!(
-                "the file's `{TOKEN_REQUEST}` request asks `{url}`, not this request's origin"
-            ))
+    let mut done = 0;
+    // Writing a request may need further ones (its headers read another's value).
+    while done < ctx.needed.len() {
+        let n = ctx.needed[done].clone();
+        done += 1;
+        let plan = ctx.plan;
+        let f = plan
+            .function(&n.function)
+            .ok_or_else(|| format!("the plan has no function `{}`", n.function))?;
+        let origin = n.args.first().cloned().unwrap_or_default();
+        let mut url = format!("{origin}{}", f.path);
+        for (i, (k, v)) in f.query.iter().enumerate() {
+            let v = ctx.function_parts(v, f, &n.args, true)?;
+            url.push_str(&format!("{}{k}={v}", if i == 0 { '?' } else { '&' }));
         }
-        None => {
-            let mut b = vec![
-                "### 360Learning API v2: an OAuth2 token (send this request first)".to_string(),
-                format!("# @name {TOKEN_REQUEST}"),
-                format!("POST {token_url}"),
-                "Content-Type: application/json".into(),
-                String::new(),
-                format!(
-                    "{{\"grant_type\": \"client_credentials\", \"client_id\": \"{}\", \"client_secret\": \"{}\"}}",
-                    d.env(&creds.client_id_env),
-                    d.env(&creds.client_secret_env)
-                ),
-            ];
-            if d == Dialect::JetBrains {
-                b.push(String::new());
-                b.push(format!(
-                    "> {{% client.global.set(\"{TOKEN_GLOBAL}\", response.body.access_token); %}}"
-                ));
+        match named_request(text, lay, &n.name) {
+            Some(u) if u == url || n.args.len() > 1 => continue,
+            Some(u) => {
+                return Err(format!(
+                    "the file's `{}` request asks `{u}`, not this request's origin",
+                    n.name
+                ))
             }
-            blocks.push(b);
+            None => {}
         }
-    }
-    for l in &ctx.lookups {
-        if named_request(text, lay, &l.name).is_some() {
-            continue;
-        }
-        let mut b = vec![
+        let title = if f.calls().is_empty() {
+            format!("### {}: send this request first", f.doc)
+        } else {
+            let after: Vec<String> = f.calls().iter().map(|c| camel_case(c)).collect();
             format!(
-                "### 360Learning API v2: the internal id of the user {} (send after the token request)",
-                l.email
-            ),
-            format!("# @name {}", l.name),
-            format!("GET {}/api/v2/users?mail[eq]={}", l.origin, form_encode(&l.email)),
-            format!("Authorization: Bearer {}", d.token()),
-            "360-api-version: v2.0".into(),
+                "### {} ({}): send it after the {} request",
+                f.doc,
+                n.args[1..].join(", "),
+                after.join(", ")
+            )
+        };
+        let mut b = vec![
+            title,
+            format!("# @name {}", n.name),
+            format!("{} {url}", f.method),
         ];
+        for (k, v) in &f.headers {
+            let v = ctx.function_parts(v, f, &n.args, false)?;
+            b.push(format!("{k}: {v}"));
+        }
+        if !f.body.is_empty() {
+            b.push("Content-Type: application/json".into());
+            b.push(String::new());
+            let mut fields = Vec::new();
+            for (k, v) in &f.body {
+                let v = match v {
+                    RValue::Str(p) => JV::String(ctx.function_parts(p, f, &n.args, false)?),
+                    other => rvalue(other, ctx)?,
+                };
+                fields.push(format!("{}: {v}", JV::String(k.clone())));
+            }
+            b.push(format!("{{{}}}", fields.join(", ")));
+        }
         if d == Dialect::JetBrains {
+            let read = match &f.returns {
+                Returns::Field(field) => format!("response.body.{field}"),
+                Returns::FirstItemField { field, .. } => format!("response.body[0].{field}"),
+            };
             b.push(String::new());
             b.push(format!(
-                "> {{% client.global.set(\"{}\", response.body[0]._id); %}}",
-                user_global(&l.name)
+                "> {{% client.global.set(\"{}\", {read}); %}}",
+                global(f, &n.name)
             ));
         }
         blocks.push(b);
@@ -797,8 +871,8 @@ fn helpers_edit(
     if blocks.is_empty() {
         return Ok(None);
     }
-    let (at, separator) =
-        insertion_point(text, lay).ok_or("no request to insert the 360Learning requests before")?;
+    let (at, separator) = insertion_point(text, lay, ctx.plan)
+        .ok_or("no request to insert the plan's requests before")?;
     let mut content = String::new();
     for b in blocks {
         content.push_str(&b.join(nl));
@@ -819,8 +893,8 @@ fn helpers_edit(
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::fix::rewrite::NewUrl;
     use crate::fix::{fix_source, FixLevel};
+    use crate::model::plan::NewUrl;
     use crate::rules::engine::Selection;
     use crate::rules::RuleSet;
     use crate::scan::Checker;
@@ -842,7 +916,7 @@ mod tests {
         (out.fixed, out.applied.into_iter().map(|(c, _)| c).collect())
     }
 
-    fn render(text: &str, rw: &CallRewrite) -> Vec<Edit> {
+    fn render(text: &str, rw: &RewritePlan) -> Vec<Edit> {
         let ex = super::super::extract(text);
         render_batch(text, &[(&ex.calls[0], rw)])
             .pop()
@@ -853,7 +927,7 @@ mod tests {
     #[test]
     fn crlf_file_keeps_its_line_endings() {
         let text = "@securid = https://acme.access.securid.com/AdminInterface/restapi/v1\r\n\r\n### Mark deleted\r\nPUT {{securid}}/users/{{userId}}/markDeleted\r\nAuthorization: Bearer {{$processEnv SECURID_TOKEN}}\r\n\r\n### Next\r\nGET https://example.com/\r\n";
-        let rw = CallRewrite {
+        let rw = RewritePlan {
             set_headers: vec![(
                 "Content-Type".into(),
                 vec![Part::Lit("application/json".into())],
@@ -862,7 +936,7 @@ mod tests {
                 "markDeleted".into(),
                 RValue::Bool(true),
             )]))),
-            ..CallRewrite::default()
+            ..RewritePlan::default()
         };
         let edits = render(text, &rw);
         assert_eq!(edits.len(), 1);
@@ -906,26 +980,26 @@ mod tests {
         assert_eq!(applied.len(), 2, "{fixed}");
         assert_eq!(fixed.matches("# @name learning360Token").count(), 1);
         assert_eq!(
-            fixed.matches("# @name learning360User_userEmail").count(),
+            fixed.matches("# @name learning360UserId_userEmail").count(),
             1
         );
         let token = fixed.find("# @name learning360Token").unwrap();
-        let lookup = fixed.find("# @name learning360User_userEmail").unwrap();
-        let first = fixed.find("### Remove Jane from the group\n# @name removeJane\nDELETE {{learning}}/api/v2/groups/{{groupId}}/learner/{{learning360User_userEmail.response.body.$[0]._id}}\n").unwrap();
+        let lookup = fixed.find("# @name learning360UserId_userEmail").unwrap();
+        let first = fixed.find("### Remove Jane from the group\n# @name removeJane\nDELETE {{learning}}/api/v2/groups/{{groupId}}/learner/{{learning360UserId_userEmail.response.body.$[0]._id}}\n").unwrap();
         assert!(token < lookup && lookup < first, "{fixed}");
-        assert!(fixed.contains("### Delete Jane\nDELETE {{learning}}/api/v2/users/{{learning360User_userEmail.response.body.$[0]._id}}\n360-api-version: v2.0\nAuthorization: Bearer {{learning360Token.response.body.access_token}}\n"), "{fixed}");
+        assert!(fixed.contains("### Delete Jane\nDELETE {{learning}}/api/v2/users/{{learning360UserId_userEmail.response.body.$[0]._id}}\n360-api-version: v2.0\nAuthorization: Bearer {{learning360Token.response.body.access_token}}\n"), "{fixed}");
         assert!(fixed.contains("\"client_id\": \"{{$processEnv LEARNING360_CLIENT_ID}}\""));
     }
 
     #[test]
     fn dropped_query_lines_leave_a_query_that_starts_with_a_question_mark() {
         let text = "GET https://app.360learning.com/api/v1/x\n    ?company=acme\n    &apiKey=k\n    &limit=5\nAccept: */*\n";
-        let rw = CallRewrite {
+        let rw = RewritePlan {
             drop_params: vec!["company".into(), "apiKey".into()],
-            ..CallRewrite::default()
+            ..RewritePlan::default()
         };
         let edits = render(text, &rw);
-        let fixed = crate::fix::apply_edits(text, &edits);
+        let fixed = crate::model::text::apply_edits(text, &edits);
         assert_eq!(
             fixed,
             "GET https://app.360learning.com/api/v1/x\n    ?limit=5\nAccept: */*\n"
@@ -936,13 +1010,13 @@ mod tests {
     fn a_path_cut_inside_a_file_variable_is_refused() {
         let text = "@base = https://app.360learning.com/api/v1\n\nDELETE {{base}}/users/x\n";
         let ex = super::super::extract(text);
-        let rw = CallRewrite {
+        let rw = RewritePlan {
             url: Some(NewUrl {
                 prefix: Vec::new(),
                 cut: Some(text.find("/api").unwrap()),
                 path: vec![Part::Lit("/api/v2/users/x".into())],
             }),
-            ..CallRewrite::default()
+            ..RewritePlan::default()
         };
         let r = render_batch(text, &[(&ex.calls[0], &rw)]).pop().unwrap();
         assert!(r.unwrap_err().contains("file variable"));
@@ -951,11 +1025,11 @@ mod tests {
     #[test]
     fn implied_get_gets_a_method_word() {
         let text = "https://acme.janraincapture.com/entity.delete?type_name=user&uuid=1\n";
-        let rw = CallRewrite {
+        let rw = RewritePlan {
             method: Some("POST".into()),
-            ..CallRewrite::default()
+            ..RewritePlan::default()
         };
-        let fixed = crate::fix::apply_edits(text, &render(text, &rw));
+        let fixed = crate::model::text::apply_edits(text, &render(text, &rw));
         assert!(fixed.starts_with("POST https://"));
     }
 }

@@ -1,4 +1,4 @@
-//! Renders a [`CallRewrite`] as edits of a JavaScript/TypeScript file.
+//! Renders a [`RewritePlan`] as edits of a JavaScript/TypeScript file.
 //!
 //! The file is parsed again and the call is found by its exact span; every change is a
 //! small edit of the call's own syntax (a method string, a property of the options
@@ -14,7 +14,9 @@
 use super::scope::{self, Scopes};
 use crate::call::{Client, HttpCall, Piece, Span, Value};
 use crate::finding::Edit;
-use crate::fix::rewrite::{CallRewrite, Helper, NewBody, NewUrl, Part, RValue};
+use crate::model::plan::{
+    camel_case, FunctionPlan, NewBody, NewUrl, Part, RValue, Returns, RewritePlan,
+};
 use crate::source::Language;
 use tree_sitter::{Node, Tree};
 
@@ -28,7 +30,7 @@ pub fn render(
     text: &str,
     language: Language,
     call: &HttpCall,
-    rewrite: &CallRewrite,
+    rewrite: &RewritePlan,
 ) -> R<Vec<Edit>> {
     render_batch(text, language, None, &[(call, rewrite)])
         .pop()
@@ -42,7 +44,7 @@ pub fn render_batch(
     text: &str,
     language: Language,
     parsed: Option<&Tree>,
-    items: &[(&HttpCall, &CallRewrite)],
+    items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<R<Vec<Edit>>> {
     let fresh;
     let tree = match parsed {
@@ -65,7 +67,7 @@ pub fn render_batch(
     let style = FileStyle {
         quote: file_quote_style(root, text),
         trailing_commas: trailing_comma_style(root, text),
-        insert_at: insertion_point(root, text),
+        insert_at: insertion_point(root, text, &function_heads(items)),
     };
     let declarators = top_level_declarators(root);
     // Everything a rendering borrows lives here, as long as the tree and the scopes.
@@ -110,7 +112,7 @@ fn render_in<'a>(
     unit: &'static str,
     style: FileStyle,
     call: &'a HttpCall,
-    rewrite: &'a CallRewrite,
+    rewrite: &'a RewritePlan,
     node: Node<'a>,
     hoisted: Option<&'a Hoisted>,
 ) -> R<Vec<Edit>> {
@@ -156,11 +158,11 @@ fn render_in<'a>(
     Ok(edits)
 }
 
-/// A long GraphQL document of a JSON body, written once as a module constant
-/// (`CLOSE_USER_ACCOUNT`) rather than in every call.
+/// A body value the plan keeps in a constant (a GraphQL document), written once at
+/// module level rather than in every call.
 struct Hoisted {
     /// The rewrite with the body's `query` written as the constant's name.
-    rewrite: CallRewrite,
+    rewrite: RewritePlan,
     name: String,
     query: String,
     /// The constant is not in the file yet.
@@ -168,7 +170,7 @@ struct Hoisted {
 }
 
 fn hoist_graphql_query(
-    rewrite: &CallRewrite,
+    rewrite: &RewritePlan,
     declarators: &[Node],
     text: &str,
     scopes: &Scopes,
@@ -177,22 +179,16 @@ fn hoist_graphql_query(
     let Some(NewBody::Json(RValue::Object(entries))) = &rewrite.body else {
         return None;
     };
-    let lit = |k: &str| {
-        entries.iter().find_map(|(key, v)| match v {
-            RValue::Str(p) if key == k => match p.as_slice() {
-                [Part::Lit(t)] => Some(t.clone()),
-                _ => None,
-            },
+    // A body field whose value the plan keeps in a constant.
+    let (field, constant) = entries.iter().find_map(|(key, v)| match v {
+        RValue::Str(p) => match p.as_slice() {
+            [Part::Lit(t)] => rewrite.constant_for(t).map(|c| (key.clone(), c)),
             _ => None,
-        })
-    };
-    let query = lit("query").filter(|q| q.len() > 60)?;
-    let name = match lit("operationName") {
-        Some(op) if op.chars().all(|c| c.is_ascii_alphanumeric()) && !op.is_empty() => {
-            screaming_snake(&op)
-        }
-        _ => "GRAPHQL_QUERY".to_string(),
-    };
+        },
+        _ => None,
+    })?;
+    let name = constant.name.clone();
+    let query = constant.value.clone();
     // The name may already hold this document at top level; it must not mean something
     // else at the call.
     let mut existing = None;
@@ -222,7 +218,7 @@ fn hoist_graphql_query(
     let mut rw = rewrite.clone();
     if let Some(NewBody::Json(RValue::Object(entries))) = &mut rw.body {
         for (k, v) in entries.iter_mut() {
-            if k == "query" {
+            if *k == field {
                 *v = RValue::Str(vec![Part::Source {
                     text: name.clone(),
                     span: node.start_byte()..node.start_byte(),
@@ -236,20 +232,6 @@ fn hoist_graphql_query(
         query,
         insert: existing.is_none(),
     })
-}
-
-/// `CloseUserAccount` → `CLOSE_USER_ACCOUNT`.
-fn screaming_snake(s: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            out.push('_');
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        out.push(c.to_ascii_uppercase());
-    }
-    out
 }
 
 /// The smallest node spanning exactly `span` (a call, `new` expression or chain).
@@ -483,7 +465,7 @@ struct Renderer<'a> {
     style: FileStyle,
     root: Node<'a>,
     call: &'a HttpCall,
-    rw: &'a CallRewrite,
+    rw: &'a RewritePlan,
     edits: Vec<Edit>,
     quote: char,
     unit: &'static str,
@@ -572,7 +554,7 @@ impl<'a> Renderer<'a> {
                 client_name(self.call.client)
             )),
         }?;
-        if self.needs_close_account_check() {
+        if self.rw.check.is_some() {
             self.close_account_check(node);
         }
         if self.uses_await() && !self.await_allowed(node) {
@@ -2320,7 +2302,7 @@ impl<'a> Renderer<'a> {
         // The kept prefix is written outside the call (a constant): rebuild the URL.
         let mut text = String::from("`");
         // When the new URL still starts with what the leading name holds, keep the name:
-        // `${RSA_BASE}/users/${id}/markDeleted`.
+        // `${API_BASE}/users/${id}/deactivate`.
         let prefix_lit: Option<String> = new
             .prefix
             .iter()
@@ -2511,12 +2493,12 @@ impl<'a> Renderer<'a> {
             for p in parts {
                 match p {
                     Part::Source { text, span } => out.push((text.clone(), span.clone())),
-                    Part::UserId { email, origin } => {
-                        from_parts(email, out);
-                        from_parts(origin, out);
+                    Part::Call { args, .. } => {
+                        for a in args.iter().rev() {
+                            from_parts(a, out);
+                        }
                     }
-                    Part::Token { origin } => from_parts(origin, out),
-                    Part::Lit(_) | Part::Env(_) => {}
+                    Part::Lit(_) | Part::Env(_) | Part::Param(_) => {}
                 }
             }
         }
@@ -2686,15 +2668,20 @@ impl<'a> Renderer<'a> {
             Part::Lit(t) => self.string(t),
             Part::Source { text, .. } => text.clone(),
             Part::Env(name) => format!("process.env.{name}"),
-            Part::UserId { email, origin } => {
-                format!(
-                    "await learning360UserId({}, {})",
-                    self.origin_expr(origin),
-                    self.parts(email)
-                )
-            }
-            Part::Token { origin } => {
-                format!("await learning360Token({})", self.origin_expr(origin))
+            Part::Param(name) => camel_case(name),
+            Part::Call { function, args } => {
+                let args: Vec<String> = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        if i == 0 {
+                            self.origin_expr(a)
+                        } else {
+                            self.parts(a)
+                        }
+                    })
+                    .collect();
+                format!("await {}({})", camel_case(function), args.join(", "))
             }
         }
     }
@@ -2838,14 +2825,10 @@ impl<'a> Renderer<'a> {
         out
     }
 
-    // ----- await and the CloseUserAccount check ---------------------------------------
+    // ----- await and the response check ----------------------------------------------
 
     fn uses_await(&self) -> bool {
-        let in_parts = |parts: &[Part]| {
-            parts
-                .iter()
-                .any(|p| matches!(p, Part::UserId { .. } | Part::Token { .. }))
-        };
+        let in_parts = |parts: &[Part]| parts.iter().any(|p| matches!(p, Part::Call { .. }));
         fn in_value(v: &RValue, f: &dyn Fn(&[Part]) -> bool) -> bool {
             match v {
                 RValue::Str(p) => f(p),
@@ -2890,23 +2873,30 @@ impl<'a> Renderer<'a> {
         false
     }
 
-    fn needs_close_account_check(&self) -> bool {
-        let Some(NewBody::Json(RValue::Object(entries))) = &self.rw.body else {
-            return false;
-        };
-        entries.iter().any(|(k, v)| {
-            k == "operationName"
-                && matches!(v, RValue::Str(p) if p == &vec![Part::Lit("CloseUserAccount".into())])
-        })
-    }
-
-    /// Aurora answers HTTP 200 when the account is not closed: judge the result.
+    /// The plan's check of the response body: a request can succeed at the HTTP level
+    /// and still not have done its work.
     fn close_account_check(&mut self, node: Node<'a>) {
         let unit = self.unit;
+        let Some(check) = self.rw.check.as_ref() else {
+            return;
+        };
+        let field: String = check
+            .path
+            .iter()
+            .map(|k| {
+                if self.key_text(k) == *k {
+                    format!("?.{k}")
+                } else {
+                    format!("?.[{}]", self.string(k))
+                }
+            })
+            .collect();
+        let expected = self.value(&check.expected, "");
+        let failure = escape_template(&check.failure());
         let judge = |body: &str, result: &str| {
             vec![
-                format!("if ({result}?.data?.closeUserAccount?.result !== true) {{"),
-                format!("{unit}throw new Error(`CloseUserAccount failed: ${{JSON.stringify({body})}}`);"),
+                format!("if ({result}{field} !== {expected}) {{"),
+                format!("{unit}throw new Error(`{failure}: ${{JSON.stringify({body})}}`);"),
                 "}".to_string(),
             ]
         };
@@ -3039,90 +3029,198 @@ impl<'a> Renderer<'a> {
 // ----- helpers inserted once per file ---------------------------------------------------
 
 impl Renderer<'_> {
-    /// The helper functions the rewrite needs that the file does not have yet.
+    /// The functions the plan calls that the file does not have yet.
     fn helper_blocks(&self) -> Vec<String> {
-        let Some(creds) = self.rw.learning360.as_ref() else {
-            return Vec::new();
-        };
-        if self.rw.helpers.is_empty() {
-            return Vec::new();
-        }
-        let text = self.text;
-        let ts = matches!(self.language, Language::TypeScript | Language::Tsx);
-        let need_token = self.rw.helpers.contains(&Helper::Learning360Token)
-            && !text.contains("function learning360Token");
-        let need_user = self.rw.helpers.contains(&Helper::Learning360UserId)
-            && !text.contains("function learning360UserId");
-        if !need_token && !need_user {
+        let missing: Vec<&FunctionPlan> = self
+            .rw
+            .functions
+            .iter()
+            .filter(|f| {
+                !self
+                    .text
+                    .contains(&format!("function {}", camel_case(&f.name)))
+            })
+            .collect();
+        if missing.is_empty() {
             return Vec::new();
         }
         // The file's own axios when it has one, else fetch.
-        let axios = axios_binding(self.root, text);
+        let axios = axios_binding(self.root, self.text);
+        missing
+            .into_iter()
+            .map(|f| self.function_block(f, axios.as_deref()))
+            .collect()
+    }
+
+    /// A function plan as an async function: one request, its JSON response, the
+    /// value it returns (cached per origin when the plan says so).
+    fn function_block(&self, f: &FunctionPlan, axios: Option<&str>) -> String {
+        let ts = matches!(self.language, Language::TypeScript | Language::Tsx);
         let u = self.unit;
-        let q = |s: &str| self.string(s);
-        let (b, e, s) = if ts {
-            (": string", ": string", ": Promise<string>")
-        } else {
-            ("", "", "")
+        let name = camel_case(&f.name);
+        let params: Vec<String> = f.params.iter().map(|p| camel_case(p)).collect();
+        let base = params.first().cloned().unwrap_or_default();
+        let signature = params
+            .iter()
+            .map(|p| {
+                if ts {
+                    format!("{p}: string")
+                } else {
+                    p.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let ret = if ts { ": Promise<string>" } else { "" };
+        let url = format!("`${{{base}}}{}`", escape_template(&f.path));
+        let field = f.returns.field();
+        let first = matches!(f.returns, Returns::FirstItemField { .. });
+        let item_type = format!("Array<{{ {field}: string }}>");
+        let headers = |lead: &str| -> Option<String> {
+            let mut all: Vec<String> = Vec::new();
+            if !f.body.is_empty() && axios.is_none() {
+                all.push(format!(
+                    "{}: {}",
+                    self.key_text("Content-Type"),
+                    self.string("application/json")
+                ));
+            }
+            for (k, v) in &f.headers {
+                all.push(format!("{}: {}", self.key_text(k), self.parts(v)));
+            }
+            (!all.is_empty()).then(|| format!("{lead}headers: {{ {} }},\n", all.join(", ")))
         };
-        let mut blocks: Vec<String> = Vec::new();
-        if need_token {
-            let map = if ts {
-                "new Map<string, { token: string; expires: number }>()"
-            } else {
-                "new Map()"
-            };
-            let request = match &axios {
-                Some(ax) => format!(
-                    "{u}const {{ data }} = await {ax}.post(`${{base}}/api/v2/oauth2/token`, {{\n{u}{u}grant_type: {cc},\n{u}{u}client_id: process.env.{id},\n{u}{u}client_secret: process.env.{secret},\n{u}}});\n{u}const token{annotation} = data.access_token;\n",
-                    annotation = if ts { ": string" } else { "" },
-                    cc = q("client_credentials"),
-                    id = creds.client_id_env,
-                    secret = creds.client_secret_env
-                ),
-                None => format!(
-                    "{u}const res = await fetch(`${{base}}/api/v2/oauth2/token`, {{\n{u}{u}method: {post},\n{u}{u}headers: {{ {ct}: {json} }},\n{u}{u}body: JSON.stringify({{\n{u}{u}{u}grant_type: {cc},\n{u}{u}{u}client_id: process.env.{id},\n{u}{u}{u}client_secret: process.env.{secret},\n{u}{u}}}),\n{u}}});\n{u}if (!res.ok) throw new Error(`360Learning token request failed: ${{res.status}}`);\n{u}const data = {cast};\n{u}const token = data.access_token;\n",
-                    post = q("POST"),
-                    ct = q("Content-Type"),
-                    json = q("application/json"),
-                    cc = q("client_credentials"),
-                    id = creds.client_id_env,
-                    secret = creds.client_secret_env,
-                    cast = if ts {
-                        "(await res.json()) as { access_token: string; expires_in: number }"
-                    } else {
-                        "await res.json()"
+        let fields = |lead: &str| -> String {
+            f.body
+                .iter()
+                .map(|(k, v)| format!("{lead}{}: {},\n", self.key_text(k), self.value(v, lead)))
+                .collect()
+        };
+        let what = escape_template(&f.what);
+        let mut request = String::new();
+        let list = match axios {
+            Some(ax) => {
+                let method = f.method.to_ascii_lowercase();
+                let generic = if ts && first {
+                    format!("<{item_type}>")
+                } else {
+                    String::new()
+                };
+                request.push_str(&format!(
+                    "{u}const {{ data }} = await {ax}.{method}{generic}({url}, {{\n"
+                ));
+                if !f.body.is_empty() {
+                    request.push_str(&fields(&format!("{u}{u}")));
+                } else {
+                    if !f.query.is_empty() {
+                        let q: Vec<String> = f
+                            .query
+                            .iter()
+                            .map(|(k, v)| format!("{}: {}", self.key_text(k), self.parts(v)))
+                            .collect();
+                        request.push_str(&format!("{u}{u}params: {{ {} }},\n", q.join(", ")));
                     }
-                ),
-            };
-            blocks.push(format!(
-                "// 360Learning API v2: OAuth2 client-credentials token, cached until shortly before it expires.\nconst learning360Tokens = {map};\nasync function learning360Token(base{b}){s} {{\n{u}const cached = learning360Tokens.get(base);\n{u}if (cached && cached.expires > Date.now()) return cached.token;\n{request}{u}learning360Tokens.set(base, {{ token, expires: Date.now() + (Number(data.expires_in) - 60) * 1000 }});\n{u}return token;\n}}"
-            ));
-        }
-        if need_user {
-            let version = format!("{}: {}", q("360-api-version"), q("v2.0"));
-            let (request, list) = match &axios {
-                Some(ax) => (
-                    format!(
-                        "{u}const {{ data }} = await {ax}.get{generic}(`${{base}}/api/v2/users`, {{\n{u}{u}params: {{ {mail}: email }},\n{u}{u}headers: {{ Authorization: `Bearer ${{await learning360Token(base)}}`, {version} }},\n{u}}});\n",
-                        generic = if ts { "<Array<{ _id: string }>>" } else { "" },
-                        mail = q("mail[eq]"),
+                    request.extend(headers(&format!("{u}{u}")));
+                }
+                request.push_str(&format!("{u}}});\n"));
+                "data"
+            }
+            None => {
+                let mut url = url;
+                if !f.query.is_empty() {
+                    let q: Vec<String> = f
+                        .query
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = match v.as_slice() {
+                                [Part::Lit(t)] => escape_template(t),
+                                _ => format!("${{encodeURIComponent({})}}", self.parts(v)),
+                            };
+                            format!("{}={v}", escape_template(k))
+                        })
+                        .collect();
+                    url.pop();
+                    url = format!("{url}?{}`", q.join("&"));
+                }
+                request.push_str(&format!("{u}const res = await fetch({url}, {{\n"));
+                if f.method != "GET" {
+                    request.push_str(&format!("{u}{u}method: {},\n", self.string(&f.method)));
+                }
+                request.extend(headers(&format!("{u}{u}")));
+                if !f.body.is_empty() {
+                    request.push_str(&format!(
+                        "{u}{u}body: JSON.stringify({{\n{}{u}{u}}}),\n",
+                        fields(&format!("{u}{u}{u}"))
+                    ));
+                }
+                request.push_str(&format!(
+                    "{u}}});\n{u}if (!res.ok) throw new Error(`{what} failed: ${{res.status}}`);\n"
+                ));
+                let var = if first { "users" } else { "data" };
+                let cast = match (ts, first, &f.cache) {
+                    (false, _, _) => "await res.json()".to_string(),
+                    (true, true, _) => format!("(await res.json()) as {item_type}"),
+                    (true, false, Some(c)) => format!(
+                        "(await res.json()) as {{ {field}: string; {}: number }}",
+                        c.expires_in
                     ),
-                    "data",
-                ),
-                None => (
-                    format!(
-                        "{u}const res = await fetch(`${{base}}/api/v2/users?mail[eq]=${{encodeURIComponent(email)}}`, {{\n{u}{u}headers: {{ Authorization: `Bearer ${{await learning360Token(base)}}`, {version} }},\n{u}}});\n{u}if (!res.ok) throw new Error(`360Learning user lookup failed: ${{res.status}}`);\n{u}const users = {cast};\n",
-                        cast = if ts { "(await res.json()) as Array<{ _id: string }>" } else { "await res.json()" }
-                    ),
-                    "users",
-                ),
-            };
-            blocks.push(format!(
-                "// 360Learning API v2 identifies users by their internal id, not by e-mail.\nasync function learning360UserId(base{b}, email{e}){s} {{\n{request}{u}const user = {list}[0];\n{u}if (!user) throw new Error(`no 360Learning user with e-mail ${{email}}`);\n{u}return user._id;\n}}"
-            ));
+                    (true, false, None) => format!("(await res.json()) as {{ {field}: string }}"),
+                };
+                request.push_str(&format!("{u}const {var} = {cast};\n"));
+                var
+            }
+        };
+        let mut body = String::new();
+        match &f.returns {
+            Returns::FirstItemField { missing, .. } => {
+                body.push_str(&request);
+                body.push_str(&format!(
+                    "{u}const user = {list}[0];\n{u}if (!user) throw new Error({});\n{u}return user.{field};\n",
+                    self.parts(missing)
+                ));
+            }
+            Returns::Field(_) => {
+                let annotation = if ts && axios.is_some() {
+                    ": string"
+                } else {
+                    ""
+                };
+                request.push_str(&format!("{u}const token{annotation} = {list}.{field};\n"));
+                match &f.cache {
+                    Some(c) => {
+                        let cache = format!("{name}s");
+                        body.push_str(&format!(
+                            "{u}const cached = {cache}.get({base});\n{u}if (cached && cached.expires > Date.now()) return cached.token;\n{request}{u}{cache}.set({base}, {{ token, expires: Date.now() + (Number({list}.{}) - {}) * 1000 }});\n{u}return token;\n",
+                            c.expires_in, c.margin_seconds
+                        ));
+                    }
+                    None => {
+                        body.push_str(&request);
+                        body.push_str(&format!("{u}return token;\n"));
+                    }
+                }
+            }
         }
-        blocks
+        let cache = match &f.cache {
+            Some(_) => {
+                let map = if ts {
+                    "new Map<string, { token: string; expires: number }>()"
+                } else {
+                    "new Map()"
+                };
+                format!("const {name}s = {map};\n")
+            }
+            None => String::new(),
+        };
+        let cached = if f.cache.is_some() {
+            ", cached until shortly before it expires"
+        } else {
+            ""
+        };
+        format!(
+            "// {}{cached}.\n{cache}async function {name}({signature}){ret} {{\n{body}}}",
+            f.doc
+        )
     }
 
     /// Inserts module-level code after the file's imports (or helpers), with one blank
@@ -3156,7 +3254,7 @@ impl Renderer<'_> {
 
 /// After helpers already in the file, else after the last top-level import or
 /// `require`, else after directives, a shebang and the file's opening comments.
-fn insertion_point(root: Node, text: &str) -> usize {
+fn insertion_point(root: Node, text: &str, heads: &[String]) -> usize {
     let mut c = root.walk();
     let children: Vec<Node> = root.children(&mut c).collect();
     let end_of_line = |at: usize| -> usize {
@@ -3168,13 +3266,7 @@ fn insertion_point(root: Node, text: &str) -> usize {
     };
     let helper = |n: &Node| {
         let src = &text[n.start_byte()..n.end_byte()];
-        [
-            "const learning360Tokens",
-            "async function learning360Token(",
-            "async function learning360UserId(",
-        ]
-        .iter()
-        .any(|h| src.starts_with(h))
+        heads.iter().any(|h| src.starts_with(h.as_str()))
     };
     if let Some(last) = children.iter().rfind(|n| helper(n)) {
         return end_of_line(last.end_byte());
@@ -3194,6 +3286,21 @@ fn insertion_point(root: Node, text: &str) -> usize {
         }
     }
     at
+}
+
+/// How the functions the plans insert begin (their cache, their declaration).
+fn function_heads(items: &[(&HttpCall, &RewritePlan)]) -> Vec<String> {
+    let mut heads = Vec::new();
+    for (_, plan) in items {
+        for f in &plan.functions {
+            let name = camel_case(&f.name);
+            if f.cache.is_some() {
+                heads.push(format!("const {name}s"));
+            }
+            heads.push(format!("async function {name}("));
+        }
+    }
+    heads
 }
 
 /// `import …`, `const x = require('m')` (also `require('m').y`, `require('m')(opts)`).

@@ -1,27 +1,43 @@
-//! Renders a `CallRewrite` as format-preserving edits of a Postman collection: only the
+//! Renders a `RewritePlan` as format-preserving edits of a Postman collection: only the
 //! values that change are replaced (method, `url.raw` with the split `path`/`query`/
 //! `variable` fields kept consistent, header entries, the body); indentation, key
 //! order and unknown fields stay byte-identical. The file is never re-serialised.
 //!
-//! A static collection cannot look anything up at run time: a user id that needs the
-//! e-mail → id resolver is written as the variable `{{learning360_user_id}}` (a
-//! `:email` path variable becomes `:userId`), a 360Learning token as
-//! `{{learning360_token}}`, an environment variable `NAME` as `{{NAME}}`.
+//! A static collection cannot call anything at run time: a value that the plan gets
+//! from one of its functions is written as the variable named after the function
+//! (`{{acme_token}}`; a path variable it replaces, `:email`, is renamed after the
+//! function, `:userId` for `acme_user_id`), an environment variable `NAME` as `{{NAME}}`.
 
 use super::json::{self, Prop, J};
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::{CallRewrite, NewBody, Part, RValue};
+use crate::model::plan::{camel_case, NewBody, Part, RValue, RewritePlan};
 use serde_json::Value as JV;
 
 type R<T> = Result<T, String>;
 
-/// The variable a run-time user-id lookup is written as.
-pub const USER_ID_VAR: &str = "learning360_user_id";
-/// The variable a run-time 360Learning token is written as.
-pub const TOKEN_VAR: &str = "learning360_token";
+/// A path variable a function's value replaces (`:email` → `:userId`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renamed {
+    /// The variable's key before (`email`).
+    from: String,
+    /// The function whose value it holds now.
+    function: String,
+}
 
-pub fn render(text: &str, call: &HttpCall, rw: &CallRewrite) -> R<Vec<Edit>> {
+impl Renamed {
+    /// The new key: the function's name without its first word, in camelCase
+    /// (`acme_user_id` → `userId`).
+    fn key(&self) -> String {
+        let rest = self
+            .function
+            .split_once('_')
+            .map_or(self.function.as_str(), |(_, r)| r);
+        camel_case(rest)
+    }
+}
+
+pub fn render(text: &str, call: &HttpCall, rw: &RewritePlan) -> R<Vec<Edit>> {
     let root = json::parse(text).map_err(|(_, m)| m)?;
     let req =
         find_request(&root, &call.span).ok_or("the request was not found in the collection")?;
@@ -33,7 +49,7 @@ pub fn render(text: &str, call: &HttpCall, rw: &CallRewrite) -> R<Vec<Edit>> {
         unit: indent_unit(text),
     };
     let mut edits = Vec::new();
-    let mut renamed: Option<String> = None;
+    let mut renamed: Option<Renamed> = None;
     // Method.
     if let Some(m) = &rw.method {
         match req.get("method") {
@@ -109,7 +125,7 @@ fn line_indent(text: &str, at: usize) -> String {
         .collect()
 }
 
-fn part_text(p: &Part, in_path: bool, renamed: &mut Option<String>) -> R<String> {
+fn part_text(p: &Part, in_path: bool, renamed: &mut Option<Renamed>) -> R<String> {
     Ok(match p {
         Part::Lit(s) => s.clone(),
         Part::Source { text, .. } => {
@@ -127,18 +143,23 @@ fn part_text(p: &Part, in_path: bool, renamed: &mut Option<String>) -> R<String>
             text.clone()
         }
         Part::Env(name) => format!("{{{{{name}}}}}"),
-        Part::UserId { email, .. } => match email.as_slice() {
-            [Part::Source { text, .. }] if in_path && text.starts_with(':') => {
-                *renamed = Some(text[1..].to_string());
-                ":userId".into()
+        Part::Call { function, args } => match args.get(1).map(Vec::as_slice) {
+            Some([Part::Source { text, .. }]) if in_path && text.starts_with(':') => {
+                let r = Renamed {
+                    from: text[1..].to_string(),
+                    function: function.clone(),
+                };
+                let key = format!(":{}", r.key());
+                *renamed = Some(r);
+                key
             }
-            _ => format!("{{{{{USER_ID_VAR}}}}}"),
+            _ => format!("{{{{{function}}}}}"),
         },
-        Part::Token { .. } => format!("{{{{{TOKEN_VAR}}}}}"),
+        Part::Param(name) => return Err(format!("`{name}` is no value here")),
     })
 }
 
-fn parts_text(parts: &[Part], in_path: bool, renamed: &mut Option<String>) -> R<String> {
+fn parts_text(parts: &[Part], in_path: bool, renamed: &mut Option<Renamed>) -> R<String> {
     let mut out = String::new();
     for p in parts {
         out.push_str(&part_text(p, in_path, renamed)?);
@@ -283,7 +304,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn url(&self, req: &J, rw: &CallRewrite, renamed: &mut Option<String>) -> R<Vec<Edit>> {
+    fn url(&self, req: &J, rw: &RewritePlan, renamed: &mut Option<Renamed>) -> R<Vec<Edit>> {
         let url = req.get("url").ok_or("the request has no URL")?;
         let raw = match url {
             J::Str { .. } => url,
@@ -339,7 +360,7 @@ impl Renderer<'_> {
             });
         }
         if let J::Obj { .. } = url {
-            edits.extend(self.split_url(url, &new_raw, rw, renamed.as_deref())?);
+            edits.extend(self.split_url(url, &new_raw, rw, renamed.as_ref())?);
         }
         Ok(edits)
     }
@@ -349,8 +370,8 @@ impl Renderer<'_> {
         &self,
         url: &J,
         new_raw: &str,
-        rw: &CallRewrite,
-        renamed: Option<&str>,
+        rw: &RewritePlan,
+        renamed: Option<&Renamed>,
     ) -> R<Vec<Edit>> {
         let mut edits = Vec::new();
         let path = raw_path(new_raw);
@@ -383,17 +404,17 @@ impl Renderer<'_> {
             for e in items {
                 let k = e.get("key").and_then(J::str).unwrap_or("");
                 let used = path.iter().any(|s| s.strip_prefix(':') == Some(k));
-                if renamed == Some(k) {
+                if let Some(renamed) = renamed.filter(|r| r.from == k) {
                     changed = true;
                     let mut t = self.text[e.span()].to_string();
                     let base = e.span().start;
                     // Rename the key and point the value at the looked-up id.
                     let mut inner_edits: Vec<(Span, String)> = Vec::new();
                     if let Some(key) = e.get("key") {
-                        inner_edits.push((key.inner(), "userId".into()));
+                        inner_edits.push((key.inner(), renamed.key()));
                     }
                     if let Some(val @ J::Str { .. }) = e.get("value") {
-                        inner_edits.push((val.inner(), format!("{{{{{USER_ID_VAR}}}}}")));
+                        inner_edits.push((val.inner(), format!("{{{{{}}}}}", renamed.function)));
                     }
                     inner_edits.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));
                     for (s, c) in inner_edits {
@@ -448,7 +469,7 @@ impl Renderer<'_> {
         None
     }
 
-    fn headers(&self, req: &J, rw: &CallRewrite) -> R<Vec<Edit>> {
+    fn headers(&self, req: &J, rw: &RewritePlan) -> R<Vec<Edit>> {
         let mut none = None;
         let mut set: Vec<(String, String, bool)> = Vec::new();
         for (name, parts) in &rw.set_headers {
@@ -609,7 +630,7 @@ pub fn sync_split_urls(original: &str, fixed: &str) -> String {
         }
     });
     edits.sort_by_key(|e| e.span.start);
-    crate::fix::apply_edits(fixed, &edits)
+    crate::model::text::apply_edits(fixed, &edits)
 }
 
 fn collect_urls<'a>(node: &'a J, f: &mut dyn FnMut(&'a J)) {

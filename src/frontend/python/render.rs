@@ -1,14 +1,12 @@
-//! Renders a [`CallRewrite`] as edits of a Python file.
+//! Renders a [`RewritePlan`] as edits of a Python file.
 //!
 //! The call is found in the tree by its exact span, and every change is a small edit of
 //! the call's own syntax: the method name (`requests.delete` → `requests.post`, or the
 //! method string of `request("DELETE", …)`), the URL argument, keyword arguments
 //! (`params=`, `headers=`, `data=`, `json=`) edited in place when they are dict literals
-//! and added, replaced or removed otherwise. Module-level code the rewrite needs (the
-//! `CLOSE_USER_ACCOUNT` document, the 360Learning token and user-id helpers, `import os`)
-//! is inserted once, after the file's imports. An AUR001 rewrite also gets a check of
-//! `data.closeUserAccount.result` after the statement that makes the call, because
-//! Aurora answers 200 when the account is not closed.
+//! and added, replaced or removed otherwise. Module-level code the plan needs (its
+//! constants, its functions, `import os`) is inserted once, after the file's imports.
+//! A plan with a response check gets it after the statement that makes the call.
 //!
 //! When a change cannot be made without guessing (a call whose response is not bound to
 //! a name, a URL whose path starts in a client's `base_url`, a helper for a file that
@@ -17,7 +15,7 @@
 use super::clients::Found;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
+use crate::model::plan::{FunctionPlan, NewBody, Part, RValue, Returns, RewritePlan};
 use std::collections::BTreeSet;
 use tree_sitter::{Node, Tree};
 
@@ -30,7 +28,7 @@ const MAX_WIDTH: usize = 100;
 pub fn render_batch(
     text: &str,
     tree: Option<&Tree>,
-    items: &[(&HttpCall, &CallRewrite)],
+    items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<Edit>, String>> {
     let fresh;
     let tree = match tree {
@@ -113,7 +111,7 @@ impl<'t> File<'t> {
             })
             .min()
             .map_or("    ".to_string(), |n| " ".repeat(n.min(8)));
-        let unit = if crate::fix::tab_indented(text) {
+        let unit = if crate::model::text::tab_indented(text) {
             "\t".to_string()
         } else {
             unit
@@ -237,19 +235,17 @@ enum Seg {
     /// A Python expression, written as is.
     Expr(String),
     Env(String),
-    UserId {
-        email: Vec<Seg>,
-        origin: Vec<Seg>,
-    },
-    Token {
-        origin: Vec<Seg>,
+    /// A call of one of the plan's functions.
+    Call {
+        function: String,
+        args: Vec<Vec<Seg>>,
     },
 }
 
 struct Renderer<'a, 't> {
     f: &'a File<'t>,
     call: &'a HttpCall,
-    rw: &'a CallRewrite,
+    rw: &'a RewritePlan,
     meta: &'a Found,
     node: Node<'t>,
     edits: Vec<Edit>,
@@ -470,7 +466,7 @@ impl<'t> Renderer<'_, 't> {
         Ok(())
     }
 
-    /// A URL that starts with the whole value of a name the call used (`RSA_BASE`)
+    /// A URL that starts with the whole value of a name the call used (`API_BASE`)
     /// is written with that name again.
     fn fold_names(&self, segs: Vec<Seg>) -> Vec<Seg> {
         let mut merged: Vec<Seg> = Vec::new();
@@ -559,12 +555,13 @@ impl<'t> Renderer<'_, 't> {
                 Seg::Expr(text.clone())
             }
             Part::Env(n) => Seg::Env(n.clone()),
-            Part::UserId { email, origin } => Seg::UserId {
-                email: email.iter().map(|p| self.part_seg(p)).collect(),
-                origin: origin.iter().map(|p| self.part_seg(p)).collect(),
-            },
-            Part::Token { origin } => Seg::Token {
-                origin: origin.iter().map(|p| self.part_seg(p)).collect(),
+            Part::Param(n) => Seg::Expr(n.clone()),
+            Part::Call { function, args } => Seg::Call {
+                function: function.clone(),
+                args: args
+                    .iter()
+                    .map(|a| a.iter().map(|p| self.part_seg(p)).collect())
+                    .collect(),
             },
         }
     }
@@ -644,14 +641,12 @@ impl<'t> Renderer<'_, 't> {
                 self.imports.insert("os");
                 format!("os.environ[{}]", py_string(n, quote, false))
             }
-            Seg::UserId { email, origin } => {
-                let o = self.segs_expr(origin, outer)?;
-                let e = self.segs_expr(email, outer)?;
-                format!("learning360_user_id({o}, {e})")
-            }
-            Seg::Token { origin } => {
-                let o = self.segs_expr(origin, outer)?;
-                format!("learning360_token({o})")
+            Seg::Call { function, args } => {
+                let args = args
+                    .iter()
+                    .map(|a| self.segs_expr(a, outer))
+                    .collect::<R<Vec<_>>>()?;
+                format!("{function}({})", args.join(", "))
             }
         })
     }
@@ -849,29 +844,23 @@ impl<'t> Renderer<'_, 't> {
         Ok(line.rsplit('\n').next().unwrap_or(line).chars().count() + 2)
     }
 
-    /// A long GraphQL document becomes a module constant (`CLOSE_USER_ACCOUNT`).
+    /// A body value the plan keeps in a constant becomes a module constant.
     fn hoist_query(&mut self, v: &RValue) -> RValue {
         let RValue::Object(entries) = v else {
             return v.clone();
         };
-        let lit = |k: &str| {
-            entries.iter().find_map(|(key, v)| match v {
-                RValue::Str(p) if key == k => match p.as_slice() {
-                    [Part::Lit(t)] => Some(t.clone()),
-                    _ => None,
-                },
+        // A body field whose value the plan keeps in a constant.
+        let Some((field, constant)) = entries.iter().find_map(|(key, v)| match v {
+            RValue::Str(p) => match p.as_slice() {
+                [Part::Lit(t)] => self.rw.constant_for(t).map(|c| (key.clone(), c)),
                 _ => None,
-            })
-        };
-        let Some(query) = lit("query").filter(|q| q.len() > 60) else {
+            },
+            _ => None,
+        }) else {
             return v.clone();
         };
-        let name = match lit("operationName") {
-            Some(op) if !op.is_empty() && op.chars().all(|c| c.is_ascii_alphanumeric()) => {
-                screaming_snake(&op)
-            }
-            _ => "GRAPHQL_QUERY".to_string(),
-        };
+        let name = constant.name.clone();
+        let query = constant.value.clone();
         match self.top_level_string(&name) {
             Some(Some(existing)) if existing == query => {}
             // The name means something else here: keep the document inline.
@@ -889,7 +878,7 @@ impl<'t> Renderer<'_, 't> {
         let entries = entries
             .iter()
             .map(|(k, v)| {
-                if k == "query" {
+                if *k == field {
                     (
                         k.clone(),
                         RValue::Str(vec![Part::Source {
@@ -979,7 +968,7 @@ impl<'t> Renderer<'_, 't> {
                 continue;
             }
             if let Some(have) = self.call.headers.get_ci(name) {
-                if crate::fix::rewrite::is_all_literal(parts)
+                if crate::model::plan::is_all_literal(parts)
                     && have.value.as_str().is_some_and(|v| {
                         parts
                             .iter()
@@ -1105,23 +1094,17 @@ impl<'t> Renderer<'_, 't> {
     // ------------------------------------------------------------------ helpers
 
     fn helpers(&mut self) -> R<()> {
-        if self.rw.helpers.is_empty() {
-            return Ok(());
-        }
-        let creds = self
-            .rw
-            .learning360
-            .clone()
-            .ok_or("the 360Learning client credentials are not configured")?;
         let text = self.f.text;
-        let need_token = self.rw.helpers.contains(&Helper::Learning360Token)
-            && !text.contains("def learning360_token(");
-        let need_user = self.rw.helpers.contains(&Helper::Learning360UserId)
-            && !text.contains("def learning360_user_id(");
-        if !need_token && !need_user {
+        let rw = self.rw;
+        let missing: Vec<&FunctionPlan> = rw
+            .functions
+            .iter()
+            .filter(|f| !text.contains(&format!("def {}(", f.name)))
+            .collect();
+        if missing.is_empty() {
             return Ok(());
         }
-        // The helpers are written with the file's own synchronous client.
+        // The functions are written with the file's own synchronous client.
         let local = match (
             self.call.client,
             self.f.module("requests"),
@@ -1139,91 +1122,162 @@ impl<'t> Renderer<'_, 't> {
             }
             (_, Some(r), _) => r.to_string(),
             (_, _, Some(h)) => h.to_string(),
-            _ => return Err(
-                "the 360Learning helpers need requests or httpx, which this file does not import"
-                    .into(),
-            ),
+            _ => {
+                return Err(format!(
+                    "the inserted function `{}` needs requests or httpx, which this file does not import",
+                    missing[0].name
+                ))
+            }
         };
-        let u = self.f.unit.clone();
-        let quote = self.f.quote;
-        let q = |s: &str| py_string(s, quote, false);
         self.imports.insert("os");
-        if need_token {
-            self.imports.insert("time");
-            self.blocks.push(format!(
-                "# 360Learning API v2: OAuth2 client-credentials token, cached until shortly before it expires.\n\
-                 _learning360_tokens = {{}}\n\n\n\
-                 def learning360_token(base):\n\
-                 {u}cached = _learning360_tokens.get(base)\n\
-                 {u}if cached and cached[1] > time.time():\n\
-                 {u}{u}return cached[0]\n\
-                 {u}r = {local}.post(\n\
-                 {u}{u}f{qq}{{base}}/api/v2/oauth2/token{qq},\n\
-                 {u}{u}json={{\n\
-                 {u}{u}{u}{gt}: {cc},\n\
-                 {u}{u}{u}{ci}: os.environ[{id}],\n\
-                 {u}{u}{u}{cs}: os.environ[{secret}],\n\
-                 {u}{u}}},\n\
-                 {u})\n\
-                 {u}r.raise_for_status()\n\
-                 {u}data = r.json()\n\
-                 {u}_learning360_tokens[base] = (data[{at}], time.time() + int(data.get({ei}, 3600)) - 60)\n\
-                 {u}return data[{at}]",
-                qq = self.f.quote,
-                gt = q("grant_type"),
-                cc = q("client_credentials"),
-                ci = q("client_id"),
-                cs = q("client_secret"),
-                id = q(&creds.client_id_env),
-                secret = q(&creds.client_secret_env),
-                at = q("access_token"),
-                ei = q("expires_in"),
-            ));
-        }
-        if need_user {
-            self.blocks.push(format!(
-                "# 360Learning API v2 identifies users by their internal id, not by e-mail.\n\
-                 def learning360_user_id(base, email):\n\
-                 {u}r = {local}.get(\n\
-                 {u}{u}f{qq}{{base}}/api/v2/users{qq},\n\
-                 {u}{u}params={{{mail}: email}},\n\
-                 {u}{u}headers={{{auth}: f{qq}Bearer {{learning360_token(base)}}{qq}, {version}: {v2}}},\n\
-                 {u})\n\
-                 {u}r.raise_for_status()\n\
-                 {u}users = r.json()\n\
-                 {u}if not users:\n\
-                 {u}{u}raise RuntimeError(f{qq}no 360Learning user with e-mail {{email}}{qq})\n\
-                 {u}return users[0][{id}]",
-                qq = self.f.quote,
-                mail = q("mail[eq]"),
-                auth = q("Authorization"),
-                version = q("360-api-version"),
-                v2 = q("v2.0"),
-                id = q("_id"),
-            ));
+        for f in missing {
+            let block = self.function_block(f, &local);
+            self.blocks.push(block);
         }
         Ok(())
     }
 
+    /// A function plan as a function: one request, its JSON response, the value it
+    /// returns (cached per origin when the plan says so).
+    fn function_block(&mut self, f: &FunctionPlan, local: &str) -> String {
+        let u = self.f.unit.clone();
+        let qq = self.f.quote;
+        let q = |s: &str| py_string(s, qq, false);
+        // A string the function builds: literal, a name, or an f-string.
+        let expr = |parts: &[Part]| -> String {
+            match parts {
+                [Part::Lit(t)] => q(t),
+                [Part::Param(p)] => p.clone(),
+                [Part::Env(e)] => format!("os.environ[{}]", q(e)),
+                _ => {
+                    let mut out = format!("f{qq}");
+                    for p in parts {
+                        match p {
+                            Part::Lit(t) => out.push_str(&escape(t, qq, true)),
+                            Part::Param(n) => out.push_str(&format!("{{{n}}}")),
+                            Part::Call { function, args } => {
+                                let args: Vec<String> = args
+                                    .iter()
+                                    .map(|a| match a.as_slice() {
+                                        [Part::Param(n)] => n.clone(),
+                                        _ => String::new(),
+                                    })
+                                    .collect();
+                                out.push_str(&format!("{{{function}({})}}", args.join(", ")));
+                            }
+                            Part::Env(e) => {
+                                let other = if qq == '"' { '\'' } else { '"' };
+                                out.push_str(&format!(
+                                    "{{os.environ[{}]}}",
+                                    py_string(e, other, false)
+                                ));
+                            }
+                            Part::Source { text, .. } => out.push_str(&format!("{{{text}}}")),
+                        }
+                    }
+                    out.push(qq);
+                    out
+                }
+            }
+        };
+        let base = f.params.first().cloned().unwrap_or_default();
+        let field = q(f.returns.field());
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(c) = &f.cache {
+            self.imports.insert("time");
+            lines.push(format!("{u}cached = _{}s.get({base})", f.name));
+            lines.push(format!("{u}if cached and cached[1] > time.time():"));
+            lines.push(format!("{u}{u}return cached[0]"));
+            let _ = c;
+        }
+        lines.push(format!("{u}r = {local}.{}(", f.method.to_ascii_lowercase()));
+        lines.push(format!(
+            "{u}{u}f{qq}{{{base}}}{}{qq},",
+            escape(&f.path, qq, true)
+        ));
+        if !f.body.is_empty() {
+            lines.push(format!("{u}{u}json={{"));
+            for (k, v) in &f.body {
+                let v = match v {
+                    RValue::Str(p) => expr(p),
+                    RValue::Bool(b) => {
+                        if *b {
+                            "True".into()
+                        } else {
+                            "False".into()
+                        }
+                    }
+                    RValue::Num(n) => n.clone(),
+                    _ => "None".into(),
+                };
+                lines.push(format!("{u}{u}{u}{}: {v},", q(k)));
+            }
+            lines.push(format!("{u}{u}}},"));
+        }
+        let pairs = |list: &[(String, Vec<Part>)]| -> String {
+            list.iter()
+                .map(|(k, v)| format!("{}: {}", q(k), expr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !f.query.is_empty() {
+            lines.push(format!("{u}{u}params={{{}}},", pairs(&f.query)));
+        }
+        if !f.headers.is_empty() {
+            lines.push(format!("{u}{u}headers={{{}}},", pairs(&f.headers)));
+        }
+        lines.push(format!("{u})"));
+        lines.push(format!("{u}r.raise_for_status()"));
+        match &f.returns {
+            Returns::Field(_) => {
+                lines.push(format!("{u}data = r.json()"));
+                if let Some(c) = &f.cache {
+                    lines.push(format!(
+                        "{u}_{}s[{base}] = (data[{field}], time.time() + int(data.get({}, {})) - {})",
+                        f.name,
+                        q(&c.expires_in),
+                        c.default_seconds,
+                        c.margin_seconds
+                    ));
+                }
+                lines.push(format!("{u}return data[{field}]"));
+            }
+            Returns::FirstItemField { missing, .. } => {
+                lines.push(format!("{u}users = r.json()"));
+                lines.push(format!("{u}if not users:"));
+                lines.push(format!("{u}{u}raise RuntimeError({})", expr(missing)));
+                lines.push(format!("{u}return users[0][{field}]"));
+            }
+        }
+        let (cache, cached) = match &f.cache {
+            Some(_) => (
+                format!("_{}s = {{}}\n\n\n", f.name),
+                ", cached until shortly before it expires",
+            ),
+            None => (String::new(), ""),
+        };
+        format!(
+            "# {}{cached}.\n{cache}def {}({}):\n{}",
+            f.doc,
+            f.name,
+            f.params.join(", "),
+            lines.join("\n")
+        )
+    }
+
     // ------------------------------------------------------------------ AUR001 check
 
-    /// Aurora answers 200 when CloseUserAccount fails: the rewritten call checks the
-    /// mutation's result after the statement that makes it.
+    /// The plan's check of the response body, after the statement that makes the call:
+    /// a request can succeed at the HTTP level and still not have done its work.
     fn result_check(&mut self) -> R<()> {
-        let Some(NewBody::Json(RValue::Object(entries))) = &self.rw.body else {
+        let Some(rc) = self.rw.check.as_ref() else {
             return Ok(());
         };
-        let closes = entries.iter().any(|(k, v)| {
-            k == "operationName"
-                && matches!(v, RValue::Str(p) if matches!(p.as_slice(), [Part::Lit(t)] if t == "CloseUserAccount"))
-        });
-        if !closes {
-            return Ok(());
-        }
         if self.call.client == Client::Urllib {
-            return Err(
-                "add the CloseUserAccount result check to the urlopen() call by hand".into(),
-            );
+            return Err(format!(
+                "add the {} result check to the urlopen() call by hand",
+                rc.operation
+            ));
         }
         let aio = self.call.client == Client::Aiohttp;
         if self.meta.is_async && aio {
@@ -1233,6 +1287,20 @@ impl<'t> Renderer<'_, 't> {
                 return Err("the result check needs `await` outside an async function".into());
             }
         }
+        let operation = rc.operation.clone();
+        let why = rc.why.clone();
+        let failure = rc.failure();
+        let path = rc.path.clone();
+        let expected = match &rc.expected {
+            RValue::Bool(true) => "is not True".to_string(),
+            RValue::Bool(false) => "is not False".to_string(),
+            RValue::Num(n) => format!("!= {n}"),
+            RValue::Str(p) => match p.as_slice() {
+                [Part::Lit(t)] => format!("!= {}", py_string(t, self.f.quote, false)),
+                _ => "is None".to_string(),
+            },
+            _ => "is not None".to_string(),
+        };
         let check = |var: &str, indent: &str, unit: &str, q: char| -> String {
             let body = if aio {
                 format!("(await {var}.json())")
@@ -1244,10 +1312,20 @@ impl<'t> Renderer<'_, 't> {
             } else {
                 format!("{var}.text")
             };
+            let mut field = body;
+            for (i, k) in path.iter().enumerate() {
+                let k = py_string(k, q, false);
+                field = if i + 1 < path.len() {
+                    format!("({field}.get({k}) or {{}})")
+                } else {
+                    format!("{field}.get({k})")
+                };
+            }
             format!(
-                "# Aurora answers 200 also when the account is not closed: check the result.\n\
-                 {indent}if (({body}.get({q}data{q}) or {{}}).get({q}closeUserAccount{q}) or {{}}).get({q}result{q}) is not True:\n\
-                 {indent}{unit}raise RuntimeError(f{q}CloseUserAccount failed: {{{text}}}{q})"
+                "# {why}: check the result.\n\
+                 {indent}if {field} {expected}:\n\
+                 {indent}{unit}raise RuntimeError(f{q}{}: {{{text}}}{q})",
+                escape(&failure, q, true)
             )
         };
         let q = self.f.quote;
@@ -1273,7 +1351,10 @@ impl<'t> Renderer<'_, 't> {
                 // HTTPError instead of failing on a body that is not JSON.
                 let stmt = self.raise_for_status_after(stmt, &var).unwrap_or(stmt);
                 let at = self.after_trailing_comment(stmt.end_byte());
-                self.edit(at..at, format!("\n{indent}{}", check(&var, &indent, &unit, q)));
+                self.edit(
+                    at..at,
+                    format!("\n{indent}{}", check(&var, &indent, &unit, q)),
+                );
             }
             "expression_statement" | "return_statement" => {
                 let function = super::scope::function_of(parent);
@@ -1281,7 +1362,8 @@ impl<'t> Renderer<'_, 't> {
                     Some(f) => contains_word(self.t(f), v),
                     None => self.f.has_word(v),
                 };
-                let var = ["response", "aurora_response", "close_response"]
+                let named = format!("{}_response", snake_case(&operation));
+                let var = ["response", named.as_str(), "checked_response"]
                     .into_iter()
                     .find(|v| !taken(v))
                     .ok_or("no free name for the response")?;
@@ -1329,17 +1411,22 @@ impl<'t> Renderer<'_, 't> {
                     && self.t(block).trim() == format!("{var}.raise_for_status()")
                 {
                     let at = self.after_trailing_comment(block.end_byte());
-                    self.edit(at..at, format!("\n{indent}{}", check(&var, &indent, &unit, q)));
+                    self.edit(
+                        at..at,
+                        format!("\n{indent}{}", check(&var, &indent, &unit, q)),
+                    );
                 } else {
                     let at = block.start_byte();
-                    self.edit(at..at, format!("{}\n{indent}", check(&var, &indent, &unit, q)));
+                    self.edit(
+                        at..at,
+                        format!("{}\n{indent}", check(&var, &indent, &unit, q)),
+                    );
                 }
             }
             _ => {
-                return Err(
-                    "the response is not assigned to a name; add the CloseUserAccount result check by hand"
-                        .into(),
-                )
+                return Err(format!(
+                "the response is not assigned to a name; add the {operation} result check by hand"
+            ))
             }
         }
         Ok(())
@@ -1618,14 +1705,14 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// `CloseUserAccount` → `CLOSE_USER_ACCOUNT`.
-fn screaming_snake(s: &str) -> String {
+/// `OperationName` → `operation_name`.
+fn snake_case(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 {
             out.push('_');
         }
-        out.push(c.to_ascii_uppercase());
+        out.push(c.to_ascii_lowercase());
     }
     out
 }

@@ -1,4 +1,4 @@
-//! Renders a `CallRewrite` as edits of a Rust file, keeping the builder-chain style.
+//! Renders a `RewritePlan` as edits of a Rust file, keeping the builder-chain style.
 //!
 //! The file is parsed again and each call is found by its exact span among the request
 //! chains ([`super::clients`]); every change is an edit of one link of the chain: the
@@ -7,28 +7,26 @@
 //! there) rewritten as a `format!` that keeps named constants, `.header(..)` links set,
 //! added or removed, `.query(..)` links dropped, and the body link replaced
 //! (`.json(&serde_json::json!({…}))`, `.form(&[…])`; ureq's `send_json`/`send_form`).
-//! 360Learning token and e-mail → id helpers are appended to the file once, in the
-//! file's client (reqwest async or blocking, ureq 2 or 3).
+//! The plan's functions are appended to the file once, in the file's client (reqwest
+//! async or blocking, ureq 2 or 3), and so are its constants.
 //!
-//! The Aurora CloseUserAccount rewrite posts the mutation (a `CLOSE_USER_ACCOUNT`
-//! constant appended once) and, because Aurora answers 200 when the account is not
-//! closed, reads the body and checks `data.closeUserAccount.result` right after the
+//! A plan with a response check reads the body and checks the field right after the
 //! call: only for a chain that is a statement of its own and yields the response.
 //!
-//! Not rendered (returned as an error, so the fix is shown as manual): CloseUserAccount
-//! calls whose response is used further, query parameters built elsewhere.
+//! Not rendered (returned as an error, so the fix is shown as manual): checked calls
+//! whose response is used further, query parameters built elsewhere.
 
 use super::clients::{self, ChainInfo, Found, Link};
 use super::Src;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
+use crate::model::plan::{FunctionPlan, NewBody, Part, RValue, ResultCheck, Returns, RewritePlan};
 use std::collections::BTreeMap;
 
 type R<T> = Result<T, String>;
 
 /// The edits of each rewrite, or why it cannot be rendered.
-pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
+pub fn render_batch(text: &str, items: &[(&HttpCall, &RewritePlan)]) -> Vec<R<Vec<Edit>>> {
     let Ok(file) = syn::parse_file(text) else {
         super::release_spans();
         return items
@@ -69,7 +67,7 @@ struct Renderer<'a> {
     text: &'a str,
     call: &'a HttpCall,
     info: &'a ChainInfo,
-    rw: &'a CallRewrite,
+    rw: &'a RewritePlan,
     flavor: Flavor,
     /// Replacements and removals.
     edits: Vec<Edit>,
@@ -83,7 +81,7 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(text: &'a str, f: &'a Found, rw: &'a CallRewrite, json_imported: bool) -> Self {
+    fn new(text: &'a str, f: &'a Found, rw: &'a RewritePlan, json_imported: bool) -> Self {
         let info = &f.info;
         let awaits = info.links.iter().any(|l| l.name == "await");
         let flavor = match (f.call.client, info.ureq) {
@@ -113,8 +111,9 @@ impl<'a> Renderer<'a> {
         if self.call.client == Client::BaseUrl {
             return Err("a base URL constant is not a request".into());
         }
-        if self.closes_account() {
-            self.close_account_check()?;
+        if let Some(check) = self.rw.check.as_ref() {
+            self.result_check(check)?;
+            self.constants();
         }
         self.method()?;
         self.url()?;
@@ -236,7 +235,7 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// `drop_query` with the parameters in the URL itself (`…/entity.delete?uuid={uuid}`,
+    /// `drop_query` with the parameters in the URL itself (`…/users.remove?uuid={uuid}`,
     /// whose values become the form body): the URL up to its `?`.
     fn url_without_query(&mut self) -> R<()> {
         if !self.rw.drop_query || !self.call.url.literal_text().contains('?') {
@@ -286,8 +285,8 @@ impl<'a> Renderer<'a> {
         self.replace(arg, content);
     }
 
-    /// A kept prefix that ends inside a named constant (`SECURID_BASE` =
-    /// `https://host/AdminInterface/restapi/v1`, cut after the host) is written as the
+    /// A kept prefix that ends inside a named constant (`API_BASE` =
+    /// `https://host/Admin/restapi/v1`, cut after the host) is written as the
     /// constant again when the new path starts with the rest of its value.
     fn refold_constant(&self, prefix: &[Piece], parts: &mut Vec<Chunk>) {
         let Some(Piece::Lit { span, .. }) = prefix.last() else {
@@ -327,8 +326,8 @@ impl<'a> Renderer<'a> {
                 "std::env::var({}).unwrap_or_default()",
                 rust_string(name)
             )),
-            Part::Token { origin } => Chunk::Expr(self.token_expr(origin)?),
-            Part::UserId { email, origin } => Chunk::Expr(self.user_id_expr(email, origin)?),
+            Part::Call { function, args } => Chunk::Expr(self.call_expr(function, args)?),
+            Part::Param(name) => Chunk::Expr(name.clone()),
         })
     }
 
@@ -666,14 +665,17 @@ impl<'a> Renderer<'a> {
     fn rvalue(&self, v: &RValue) -> R<String> {
         Ok(match v {
             RValue::Str(p)
-                if self.closes_account()
-                    && Some(p)
-                        == self
-                            .close_account_query()
-                            .map(|q| vec![Part::Lit(q)])
-                            .as_ref() =>
+                if self.rw.check.is_some()
+                    && matches!(p.as_slice(), [Part::Lit(t)] if self.rw.constant_for(t).is_some()) =>
             {
-                "CLOSE_USER_ACCOUNT".into()
+                match p.as_slice() {
+                    [Part::Lit(t)] => self
+                        .rw
+                        .constant_for(t)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                }
             }
             RValue::Str(parts) => match parts.as_slice() {
                 // `std::env::var(..).unwrap_or_default()` is a String already.
@@ -832,23 +834,22 @@ impl<'a> Renderer<'a> {
         out
     }
 
-    // ----- CloseUserAccount ---------------------------------------------------------------
+    // ----- response check and constants ---------------------------------------------------
 
-    fn closes_account(&self) -> bool {
-        matches!(&self.rw.body, Some(NewBody::Json(RValue::Object(e)))
-            if e.iter().any(|(k, v)| k == "operationName"
-                && matches!(v, RValue::Str(p) if p == &vec![Part::Lit("CloseUserAccount".into())])))
-    }
-
-    /// Reads the response body and fails unless `data.closeUserAccount.result` is true.
-    fn close_account_check(&mut self) -> R<()> {
-        let manual = "the call's response is used further: check data.closeUserAccount.result (Aurora answers 200 when the account is not closed) by hand";
+    /// Reads the response body and fails unless the plan's field holds the expected
+    /// value.
+    fn result_check(&mut self, check: &ResultCheck) -> R<()> {
+        let manual = format!(
+            "the call's response is used further: check {} ({}) by hand",
+            check.dotted(),
+            check.why
+        );
         let span = self.call.span.clone();
         let before = self.text[..span.start].trim_end();
         let after = self.text[span.end..].trim_start();
         let statement = (before.ends_with(';') || before.ends_with('{') || before.ends_with('}'))
             && after.starts_with(';');
-        let sender = self.sender_index().ok_or(manual)?;
+        let sender = self.sender_index().ok_or(manual.clone())?;
         let tail = &self.info.links[sender + 1..];
         let yields_response = tail
             .last()
@@ -860,9 +861,15 @@ impl<'a> Renderer<'a> {
                 )
             });
         if !statement || !yields_response {
-            return Err(manual.into());
+            return Err(manual);
         }
-        let propagate = self.propagate_to_caller();
+        let propagate = match self.propagate() {
+            Some(p) => p.to_string(),
+            None => format!(
+                ".expect({})",
+                rust_string(&format!("{} response", check.operation))
+            ),
+        };
         let links: Vec<String> = match self.flavor {
             Flavor::ReqwestAsync => vec![".json()".into(), format!(".await{propagate}")],
             Flavor::ReqwestBlocking => vec![format!(".json(){propagate}")],
@@ -878,17 +885,32 @@ impl<'a> Renderer<'a> {
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
         let ret = &self.info.fn_ret;
+        let message = rust_string(&format!("{}: {{closed}}", check.failure()));
         // `String` converts into a boxed error but not into anyhow's or eyre's.
         let fail = if ret.contains("anyhow") {
-            "return Err(anyhow::anyhow!(\"CloseUserAccount failed: {closed}\"));"
+            format!("return Err(anyhow::anyhow!({message}));")
         } else if ret.contains("color_eyre") {
-            "return Err(color_eyre::eyre::eyre!(\"CloseUserAccount failed: {closed}\"));"
+            format!("return Err(color_eyre::eyre::eyre!({message}));")
         } else if ret.contains("eyre") {
-            "return Err(eyre::eyre!(\"CloseUserAccount failed: {closed}\"));"
+            format!("return Err(eyre::eyre!({message}));")
         } else if ret.contains("Box<dyn") {
-            "return Err(format!(\"CloseUserAccount failed: {closed}\").into());"
+            format!("return Err(format!({message}).into());")
         } else {
-            "panic!(\"CloseUserAccount failed: {closed}\");"
+            format!("panic!({message});")
+        };
+        let field: String = check
+            .path
+            .iter()
+            .map(|k| format!("[{}]", rust_string(k)))
+            .collect();
+        let expected = match &check.expected {
+            RValue::Str(p) => match p.as_slice() {
+                [Part::Lit(t)] => rust_string(t),
+                _ => return Err("the check compares with a value that is not literal".into()),
+            },
+            RValue::Bool(b) => b.to_string(),
+            RValue::Num(n) => n.clone(),
+            _ => "serde_json::Value::Null".into(),
         };
         self.insert(span.start, "let closed: serde_json::Value = ");
         self.insert(span.end, &read);
@@ -896,55 +918,57 @@ impl<'a> Renderer<'a> {
         self.insert(
             after_semi,
             &format!(
-                "\n{indent}// Aurora answers 200 also when the account is not closed.\n{indent}if closed[\"data\"][\"closeUserAccount\"][\"result\"] != true {{\n{indent}    {fail}\n{indent}}}"
+                "\n{indent}// {}.\n{indent}if closed{field} != {expected} {{\n{indent}    {fail}\n{indent}}}",
+                check.why
             ),
         );
-        if !self.text.contains("const CLOSE_USER_ACCOUNT: &str") {
-            let end = self.text.len();
-            let lead = if self.text.ends_with('\n') { "" } else { "\n" };
-            let query = self.close_account_query().unwrap_or_default();
-            self.insert(
-                end,
-                &format!("{lead}\n/// Aurora's CloseUserAccount mutation (Khoros Community API 2.1, GraphQL).\nconst CLOSE_USER_ACCOUNT: &str = {};\n", rust_string(&query)),
-            );
-        }
         Ok(())
     }
 
-    fn close_account_query(&self) -> Option<String> {
+    /// The plan's constants the body uses, appended once.
+    fn constants(&mut self) {
         let Some(NewBody::Json(RValue::Object(e))) = &self.rw.body else {
-            return None;
+            return;
         };
-        e.iter().find_map(|(k, v)| match (k.as_str(), v) {
-            ("query", RValue::Str(p)) => match p.as_slice() {
-                [Part::Lit(q)] => Some(q.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
+        for (_, v) in e {
+            let RValue::Str(p) = v else { continue };
+            let [Part::Lit(t)] = p.as_slice() else {
+                continue;
+            };
+            let Some(c) = self.rw.constant_for(t) else {
+                continue;
+            };
+            if self.text.contains(&format!("const {}: &str", c.name)) {
+                continue;
+            }
+            let end = self.text.len();
+            let lead = if self.text.ends_with('\n') { "" } else { "\n" };
+            self.insert(
+                end,
+                &format!(
+                    "{lead}\n/// {}\nconst {}: &str = {};\n",
+                    c.doc,
+                    c.name,
+                    rust_string(&c.value)
+                ),
+            );
+        }
+    }
+
+    // ----- functions of the plan -----------------------------------------------------------
+
+    /// A plan function's name in this file's client (`_blocking`, `_ureq`).
+    fn function_name(&self, name: &str) -> String {
+        match self.flavor {
+            Flavor::ReqwestAsync => name.to_string(),
+            Flavor::ReqwestBlocking => format!("{name}_blocking"),
+            Flavor::Ureq2 | Flavor::Ureq3 => format!("{name}_ureq"),
+        }
     }
 
     /// `?` when the enclosing function returns the client's error (or a boxed or
-    /// anyhow error), else `.expect(…)`.
-    fn propagate_to_caller(&self) -> &'static str {
-        match self.propagate() {
-            "?" => "?",
-            _ => ".expect(\"CloseUserAccount response\")",
-        }
-    }
-
-    // ----- 360Learning token helper -------------------------------------------------------
-
-    fn helper_name(&self) -> &'static str {
-        match self.flavor {
-            Flavor::ReqwestAsync => "learning360_token",
-            Flavor::ReqwestBlocking => "learning360_token_blocking",
-            Flavor::Ureq2 | Flavor::Ureq3 => "learning360_token_ureq",
-        }
-    }
-
-    /// How the enclosing function passes the helper's error on.
-    fn propagate(&self) -> &'static str {
+    /// anyhow error); `None` when it does not.
+    fn propagate(&self) -> Option<&'static str> {
         let ret = &self.info.fn_ret;
         let error_type_fits = match self.flavor {
             Flavor::ReqwestAsync | Flavor::ReqwestBlocking => {
@@ -952,15 +976,11 @@ impl<'a> Renderer<'a> {
             }
             Flavor::Ureq2 | Flavor::Ureq3 => ret.contains("ureq::Error"),
         };
-        if error_type_fits
+        (error_type_fits
             || ret.contains("Box<dyn")
             || ret.contains("anyhow")
-            || ret.contains("eyre")
-        {
-            "?"
-        } else {
-            ".expect(\"360Learning token request failed\")"
-        }
+            || ret.contains("eyre"))
+        .then_some("?")
     }
 
     fn origin_arg(&self, origin: &[Part]) -> R<String> {
@@ -979,115 +999,14 @@ impl<'a> Renderer<'a> {
                     format!("&({text})")
                 }
             }
-            _ => return Err("the 360Learning origin is not known here".into()),
+            _ => return Err("the API's origin is not known here".into()),
         })
     }
 
-    fn token_expr(&self, origin: &[Part]) -> R<String> {
-        let origin = self.origin_arg(origin)?;
-        let wait = if self.flavor == Flavor::ReqwestAsync {
-            ".await"
-        } else {
-            ""
-        };
-        Ok(format!(
-            "{}({origin}){wait}{}",
-            self.helper_name(),
-            self.propagate()
-        ))
-    }
-
-    fn helper(&mut self) {
-        let token = self.helper_name();
-        let user = self.user_helper_name();
-        let need_token = self.rw.helpers.contains(&Helper::Learning360Token)
-            && !self.text.contains(&format!("fn {token}("));
-        let need_user = self.rw.helpers.contains(&Helper::Learning360UserId)
-            && !self.text.contains(&format!("fn {user}("));
-        let mut blocks = Vec::new();
-        if need_token {
-            blocks.push(self.token_helper(token));
-        }
-        if need_user {
-            blocks.push(self.user_helper(user, token));
-        }
-        if blocks.is_empty() {
-            return;
-        }
-        let end = self.text.len();
-        let lead = if self.text.ends_with('\n') { "" } else { "\n" };
-        let mut content: String = blocks.iter().map(|b| format!("\n{b}")).collect();
-        if crate::fix::tab_indented(self.text) {
-            content = crate::fix::tabify(&content, 4);
-        }
-        self.insert(end, &format!("{lead}{content}"));
-    }
-
-    fn error_type(&self) -> &'static str {
-        match self.flavor {
-            Flavor::ReqwestAsync | Flavor::ReqwestBlocking => "reqwest::Error",
-            Flavor::Ureq2 | Flavor::Ureq3 => "ureq::Error",
-        }
-    }
-
-    fn token_helper(&self, name: &str) -> String {
-        let creds = self.rw.learning360.clone().unwrap_or_else(|| {
-            crate::fix::rewrite::Learning360Credentials {
-                client_id_env: "LEARNING360_CLIENT_ID".into(),
-                client_secret_env: "LEARNING360_CLIENT_SECRET".into(),
-            }
-        });
-        let json = format!(
-            "serde_json::json!({{\n            \"grant_type\": \"client_credentials\",\n            \"client_id\": std::env::var({}).unwrap_or_default(),\n            \"client_secret\": std::env::var({}).unwrap_or_default(),\n        }})",
-            rust_string(&creds.client_id_env),
-            rust_string(&creds.client_secret_env)
-        );
-        let request = match self.flavor {
-            Flavor::ReqwestAsync => format!("reqwest::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()\n        .await?\n        .error_for_status()?\n        .json()\n        .await?"),
-            Flavor::ReqwestBlocking => format!("reqwest::blocking::Client::new()\n        .post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .json(&{json})\n        .send()?\n        .error_for_status()?\n        .json()?"),
-            Flavor::Ureq2 => format!("ureq::post(&format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .into_json()?"),
-            Flavor::Ureq3 => format!("ureq::post(format!(\"{{base}}/api/v2/oauth2/token\"))\n        .send_json({json})?\n        .body_mut()\n        .read_json()?"),
-        };
-        let asyncness = if self.flavor == Flavor::ReqwestAsync {
-            "async "
-        } else {
-            ""
-        };
-        format!(
-            "/// 360Learning API v2: an OAuth2 access token (client credentials, `POST /api/v2/oauth2/token`).\n{asyncness}fn {name}(base: &str) -> Result<String, {}> {{\n    let body: serde_json::Value = {request};\n    Ok(body[\"access_token\"].as_str().unwrap_or_default().to_string())\n}}\n",
-            self.error_type()
-        )
-    }
-
-    fn user_helper(&self, name: &str, token: &str) -> String {
-        let request = match self.flavor {
-            Flavor::ReqwestAsync => format!("reqwest::Client::new()\n        .get(format!(\"{{base}}/api/v2/users\"))\n        .query(&[(\"mail[eq]\", email)])\n        .bearer_auth({token}(base).await?)\n        .header(\"360-api-version\", \"v2.0\")\n        .send()\n        .await?\n        .error_for_status()?\n        .json()\n        .await?"),
-            Flavor::ReqwestBlocking => format!("reqwest::blocking::Client::new()\n        .get(format!(\"{{base}}/api/v2/users\"))\n        .query(&[(\"mail[eq]\", email)])\n        .bearer_auth({token}(base)?)\n        .header(\"360-api-version\", \"v2.0\")\n        .send()?\n        .error_for_status()?\n        .json()?"),
-            Flavor::Ureq2 => format!("ureq::get(&format!(\"{{base}}/api/v2/users\"))\n        .query(\"mail[eq]\", email)\n        .set(\"Authorization\", &format!(\"Bearer {{}}\", {token}(base)?))\n        .set(\"360-api-version\", \"v2.0\")\n        .call()?\n        .into_json()?"),
-            Flavor::Ureq3 => format!("ureq::get(format!(\"{{base}}/api/v2/users\"))\n        .query(\"mail[eq]\", email)\n        .header(\"Authorization\", format!(\"Bearer {{}}\", {token}(base)?))\n        .header(\"360-api-version\", \"v2.0\")\n        .call()?\n        .body_mut()\n        .read_json()?"),
-        };
-        let asyncness = if self.flavor == Flavor::ReqwestAsync {
-            "async "
-        } else {
-            ""
-        };
-        format!(
-            "/// 360Learning API v2 identifies users by their internal id, not by e-mail\n/// (`GET /api/v2/users?mail[eq]=`). An unknown e-mail stops here rather than\n/// sending a request for the wrong user.\n{asyncness}fn {name}(base: &str, email: &str) -> Result<String, {}> {{\n    let users: serde_json::Value = {request};\n    match users[0][\"_id\"].as_str() {{\n        Some(id) => Ok(id.to_string()),\n        None => panic!(\"no 360Learning user with e-mail {{email}}\"),\n    }}\n}}\n",
-            self.error_type()
-        )
-    }
-
-    fn user_helper_name(&self) -> &'static str {
-        match self.flavor {
-            Flavor::ReqwestAsync => "learning360_user_id",
-            Flavor::ReqwestBlocking => "learning360_user_id_blocking",
-            Flavor::Ureq2 | Flavor::Ureq3 => "learning360_user_id_ureq",
-        }
-    }
-
-    fn user_id_expr(&self, email: &[Part], origin: &[Part]) -> R<String> {
-        let chunks: Vec<Chunk> = email.iter().map(|p| self.part(p)).collect::<R<_>>()?;
-        let email = match chunks.as_slice() {
+    /// A string argument of a plan function.
+    fn string_arg(&self, parts: &[Part]) -> R<String> {
+        let chunks: Vec<Chunk> = parts.iter().map(|p| self.part(p)).collect::<R<_>>()?;
+        Ok(match chunks.as_slice() {
             [Chunk::Expr(e)] => {
                 let e = e.trim_start_matches('&');
                 if is_path(e) {
@@ -1104,18 +1023,274 @@ impl<'a> Renderer<'a> {
                     s
                 }
             }
-        };
+        })
+    }
+
+    /// A call of a plan function at the rewritten call.
+    fn call_expr(&self, function: &str, args: &[Vec<Part>]) -> R<String> {
+        let f = self
+            .rw
+            .function(function)
+            .ok_or_else(|| format!("the plan has no function `{function}`"))?;
+        let mut list = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            list.push(if i == 0 {
+                self.origin_arg(a)?
+            } else {
+                self.string_arg(a)?
+            });
+        }
         let wait = if self.flavor == Flavor::ReqwestAsync {
             ".await"
         } else {
             ""
         };
+        let propagate = match self.propagate() {
+            Some(p) => p.to_string(),
+            None => format!(".expect({})", rust_string(&format!("{} failed", f.what))),
+        };
         Ok(format!(
-            "{}({}, {email}){wait}{}",
-            self.user_helper_name(),
-            self.origin_arg(origin)?,
-            self.propagate()
+            "{}({}){wait}{propagate}",
+            self.function_name(function),
+            list.join(", ")
         ))
+    }
+
+    fn helper(&mut self) {
+        let blocks: Vec<String> = self
+            .rw
+            .functions
+            .iter()
+            .filter(|f| {
+                !self
+                    .text
+                    .contains(&format!("fn {}(", self.function_name(&f.name)))
+            })
+            .map(|f| self.function_block(f))
+            .collect();
+        if blocks.is_empty() {
+            return;
+        }
+        let end = self.text.len();
+        let lead = if self.text.ends_with('\n') { "" } else { "\n" };
+        let mut content: String = blocks.iter().map(|b| format!("\n{b}")).collect();
+        if crate::model::text::tab_indented(self.text) {
+            content = crate::model::text::tabify(&content, 4);
+        }
+        self.insert(end, &format!("{lead}{content}"));
+    }
+
+    fn error_type(&self) -> &'static str {
+        match self.flavor {
+            Flavor::ReqwestAsync | Flavor::ReqwestBlocking => "reqwest::Error",
+            Flavor::Ureq2 | Flavor::Ureq3 => "ureq::Error",
+        }
+    }
+
+    /// A format string and its arguments for parts inside a plan function.
+    fn function_format(&self, parts: &[Part]) -> (String, Vec<String>) {
+        let mut fmt = String::new();
+        let mut args = Vec::new();
+        for p in parts {
+            match p {
+                Part::Lit(t) => fmt.push_str(&t.replace('{', "{{").replace('}', "}}")),
+                Part::Param(n) => fmt.push_str(&format!("{{{n}}}")),
+                Part::Env(e) => {
+                    fmt.push_str("{}");
+                    args.push(format!(
+                        "std::env::var({}).unwrap_or_default()",
+                        rust_string(e)
+                    ));
+                }
+                Part::Call { function, args: a } => {
+                    fmt.push_str("{}");
+                    args.push(self.inner_call(function, a));
+                }
+                Part::Source { text, .. } => {
+                    fmt.push_str("{}");
+                    args.push(text.clone());
+                }
+            }
+        }
+        (fmt, args)
+    }
+
+    /// A call of a plan function inside another one (its error passes on with `?`).
+    fn inner_call(&self, function: &str, args: &[Vec<Part>]) -> String {
+        let list: Vec<String> = args
+            .iter()
+            .map(|a| match a.as_slice() {
+                [Part::Param(n)] => n.clone(),
+                other => rust_string(
+                    &other
+                        .iter()
+                        .map(|p| match p {
+                            Part::Lit(t) => t.as_str(),
+                            _ => "",
+                        })
+                        .collect::<String>(),
+                ),
+            })
+            .collect();
+        let wait = if self.flavor == Flavor::ReqwestAsync {
+            ".await"
+        } else {
+            ""
+        };
+        format!(
+            "{}({}){wait}?",
+            self.function_name(function),
+            list.join(", ")
+        )
+    }
+
+    /// A string value inside a plan function: a literal, a parameter, or `format!`.
+    fn function_string(&self, parts: &[Part]) -> String {
+        match parts {
+            [Part::Lit(t)] => rust_string(t),
+            [Part::Param(n)] => n.clone(),
+            [Part::Env(e)] => format!("std::env::var({}).unwrap_or_default()", rust_string(e)),
+            [Part::Call { function, args }] => self.inner_call(function, args),
+            _ => {
+                let (fmt, args) = self.function_format(parts);
+                let mut out = format!("format!({}", rust_string(&fmt));
+                for a in args {
+                    out.push_str(&format!(", {a}"));
+                }
+                out.push(')');
+                out
+            }
+        }
+    }
+
+    /// A function plan as a function in the file's client: one request, its JSON
+    /// response, the value it returns.
+    fn function_block(&self, f: &FunctionPlan) -> String {
+        let name = self.function_name(&f.name);
+        let base = f.params.first().cloned().unwrap_or_default();
+        let url = format!(
+            "format!({})",
+            rust_string(&format!(
+                "{{{base}}}{}",
+                f.path.replace('{', "{{").replace('}', "}}")
+            ))
+        );
+        let method = f.method.to_ascii_lowercase();
+        let l = "\n        ";
+        let mut chain = match self.flavor {
+            Flavor::ReqwestAsync => format!("reqwest::Client::new(){l}.{method}({url})"),
+            Flavor::ReqwestBlocking => {
+                format!("reqwest::blocking::Client::new(){l}.{method}({url})")
+            }
+            Flavor::Ureq2 => format!("ureq::{method}(&{url})"),
+            Flavor::Ureq3 => format!("ureq::{method}({url})"),
+        };
+        if !f.query.is_empty() {
+            if self.ureq() {
+                for (k, v) in &f.query {
+                    chain.push_str(&format!(
+                        "{l}.query({}, {})",
+                        rust_string(k),
+                        self.function_string(v)
+                    ));
+                }
+            } else {
+                let pairs: Vec<String> = f
+                    .query
+                    .iter()
+                    .map(|(k, v)| format!("({}, {})", rust_string(k), self.function_string(v)))
+                    .collect();
+                chain.push_str(&format!("{l}.query(&[{}])", pairs.join(", ")));
+            }
+        }
+        for (k, v) in &f.headers {
+            let bearer = match v.as_slice() {
+                [Part::Lit(b), rest @ ..]
+                    if b == "Bearer "
+                        && k.eq_ignore_ascii_case("authorization")
+                        && !rest.is_empty() =>
+                {
+                    Some(rest)
+                }
+                _ => None,
+            };
+            let literal = matches!(v.as_slice(), [Part::Lit(_)]);
+            let value = self.function_string(v);
+            chain.push_str(&match self.flavor {
+                Flavor::ReqwestAsync | Flavor::ReqwestBlocking => match bearer {
+                    Some(rest) => format!("{l}.bearer_auth({})", self.function_string(rest)),
+                    None => format!("{l}.header({}, {value})", rust_string(k)),
+                },
+                Flavor::Ureq2 if literal => format!("{l}.set({}, {value})", rust_string(k)),
+                Flavor::Ureq2 => format!("{l}.set({}, &{value})", rust_string(k)),
+                Flavor::Ureq3 => format!("{l}.header({}, {value})", rust_string(k)),
+            });
+        }
+        let json = (!f.body.is_empty()).then(|| {
+            let fields: String = f
+                .body
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        RValue::Str(p) => self.function_string(p),
+                        RValue::Bool(b) => b.to_string(),
+                        RValue::Num(n) => n.clone(),
+                        _ => "null".into(),
+                    };
+                    format!("\n            {}: {v},", rust_string(k))
+                })
+                .collect();
+            format!("serde_json::json!({{{fields}\n        }})")
+        });
+        chain.push_str(&match (self.flavor, &json) {
+            (Flavor::ReqwestAsync, Some(j)) => format!(
+                "{l}.json(&{j}){l}.send(){l}.await?{l}.error_for_status()?{l}.json(){l}.await?"
+            ),
+            (Flavor::ReqwestAsync, None) => {
+                format!("{l}.send(){l}.await?{l}.error_for_status()?{l}.json(){l}.await?")
+            }
+            (Flavor::ReqwestBlocking, Some(j)) => {
+                format!("{l}.json(&{j}){l}.send()?{l}.error_for_status()?{l}.json()?")
+            }
+            (Flavor::ReqwestBlocking, None) => {
+                format!("{l}.send()?{l}.error_for_status()?{l}.json()?")
+            }
+            (Flavor::Ureq2, Some(j)) => format!("{l}.send_json({j})?{l}.into_json()?"),
+            (Flavor::Ureq2, None) => format!("{l}.call()?{l}.into_json()?"),
+            (Flavor::Ureq3, Some(j)) => {
+                format!("{l}.send_json({j})?{l}.body_mut(){l}.read_json()?")
+            }
+            (Flavor::Ureq3, None) => format!("{l}.call()?{l}.body_mut(){l}.read_json()?"),
+        });
+        let asyncness = if self.flavor == Flavor::ReqwestAsync {
+            "async "
+        } else {
+            ""
+        };
+        let params: Vec<String> = f.params.iter().map(|p| format!("{p}: &str")).collect();
+        let field = rust_string(f.returns.field());
+        let (var, result) = match &f.returns {
+            Returns::Field(_) => (
+                "body",
+                format!("    Ok(body[{field}].as_str().unwrap_or_default().to_string())\n"),
+            ),
+            Returns::FirstItemField { missing, .. } => {
+                let (fmt, _) = self.function_format(missing);
+                (
+                    "users",
+                    format!(
+                        "    match users[0][{field}].as_str() {{\n        Some(id) => Ok(id.to_string()),\n        None => panic!({}),\n    }}\n",
+                        rust_string(&fmt)
+                    ),
+                )
+            }
+        };
+        format!(
+            "/// {}.\n{asyncness}fn {name}({}) -> Result<String, {}> {{\n    let {var}: serde_json::Value = {chain};\n{result}}}\n",
+            f.doc,
+            params.join(", "),
+            self.error_type()
+        )
     }
 }
 

@@ -1,4 +1,4 @@
-//! Renders a [`CallRewrite`] as edits of a curl command line.
+//! Renders a [`RewritePlan`] as edits of a curl command line.
 //!
 //! The command is read again with the same tokenizer and every change is an edit of
 //! its own words: the method argument (`-X PUT`, added when the method was implied),
@@ -6,24 +6,24 @@
 //! the kept query), `-H` options replaced in place or added, data options removed or
 //! replaced. New options go on their own `\` continuation line when the command is
 //! written over several lines. A JSON body with run-time values is written with
-//! alternating quotes (`'{"id": "'"$ID"'"}'`). CloseUserAccount gets a check of
-//! `"result": true` in the response (Aurora answers 200 on failure); 360Learning
-//! tokens and e-mail lookups call shell functions inserted once at the top of the
-//! script. What cannot be written safely is an error (the fix is shown as manual).
+//! alternating quotes (`'{"id": "'"$ID"'"}'`). A plan's response check pipes the
+//! response into `grep` for the field (`"result": true`); the plan's functions are
+//! shell functions inserted once at the top of the script. What cannot be written
+//! safely is an error (the fix is shown as manual).
 
 use super::curl::{self, CurlLine};
 use super::words::{self, Command, Script, WordPart};
 use super::wrapper;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
-use crate::fix::rewrite::{CallRewrite, Helper, NewBody, Part, RValue};
+use crate::model::plan::{FunctionPlan, NewBody, Part, RValue, ResultCheck, Returns, RewritePlan};
 
 use std::collections::HashMap;
 
 type R<T> = Result<T, String>;
 
 /// The edits of each rewrite of a shell script, or why it cannot be rendered.
-pub fn render_batch(text: &str, items: &[(&HttpCall, &CallRewrite)]) -> Vec<R<Vec<Edit>>> {
+pub fn render_batch(text: &str, items: &[(&HttpCall, &RewritePlan)]) -> Vec<R<Vec<Edit>>> {
     let scripts = vec![words::parse(text)];
     let wrappers = wrapper::wrappers(text, &scripts);
     let sites = wrapper_sites(&scripts, &wrappers);
@@ -136,7 +136,7 @@ pub fn render_document(
     text: &str,
     masked: &str,
     ranges: &[Span],
-    items: &[(&HttpCall, &CallRewrite)],
+    items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<R<Vec<Edit>>> {
     let scripts: Vec<Script> = ranges
         .iter()
@@ -158,7 +158,7 @@ fn render_one(
     facts: &Facts,
     sites: &[Site],
     call: &HttpCall,
-    rw: &CallRewrite,
+    rw: &RewritePlan,
     script_file: bool,
 ) -> R<Vec<Edit>> {
     if call.client != Client::Curl {
@@ -198,8 +198,12 @@ fn render_one(
             .command_at(&call.span)
             .ok_or("a request after `--next` is not rewritten automatically; give it a `curl` command of its own")?,
     };
-    if !rw.helpers.is_empty() && !script_file {
-        return Err("the rewrite needs helper functions (360Learning token and e-mail lookup), which a document cannot hold; use the internal user id (`learning360.user_ids`) and a token".into());
+    if !rw.functions.is_empty() && !script_file {
+        let names: Vec<&str> = rw.functions.iter().map(|f| f.name.as_str()).collect();
+        return Err(format!(
+            "the rewrite needs functions ({}), which a document cannot hold; give the values they compute literally",
+            names.join(", ")
+        ));
     }
     let line = curl::read(cmd, program);
     if rw.url.is_some() && !line.has("globoff") && url_globs(call) {
@@ -235,11 +239,21 @@ fn render_one(
             .as_ref()
             .map_or(e.clone(), |w| format!("{} ({e})", outside(w))));
     }
-    if is_close_user_account(rw) && !call.response.reads("closeUserAccount.result") {
+    if let Some(check) = rw
+        .check
+        .as_ref()
+        .filter(|c| !call.response.reads(&c.read_path()))
+    {
         match &wrapped {
-            Some(w) if !w.alone => return Err(format!("the function `{}` reads the response itself; check `data.closeUserAccount.result` there", w.name)),
-            Some(w) => r.result_check(script, w.at, script_file)?,
-            None => r.result_check(script, program, script_file)?,
+            Some(w) if !w.alone => {
+                return Err(format!(
+                    "the function `{}` reads the response itself; check `{}` there",
+                    w.name,
+                    check.dotted()
+                ))
+            }
+            Some(w) => r.result_check(check, script, w.at, script_file)?,
+            None => r.result_check(check, script, program, script_file)?,
         }
     }
     let mut edits = r.finish();
@@ -301,7 +315,7 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    fn run(&mut self, call: &HttpCall, rw: &CallRewrite) -> R<()> {
+    fn run(&mut self, call: &HttpCall, rw: &RewritePlan) -> R<()> {
         let get = self.line.opts.iter().find(|o| o.name == "get");
         let form_from_query = matches!(rw.body, Some(NewBody::Form(_)));
         // -G sends the data as the query: a form body must lose it.
@@ -554,7 +568,7 @@ impl Renderer<'_> {
     }
 
     /// The new URL word: the kept prefix as written, the new path, the kept query.
-    fn url_text(&self, w: &words::Word, rw: &CallRewrite) -> R<String> {
+    fn url_text(&self, w: &words::Word, rw: &RewritePlan) -> R<String> {
         let (path_parts, query) = match curl::split_once(&w.parts, '?') {
             Some((a, b)) => (a, Some(b)),
             None => (w.parts.clone(), None),
@@ -692,8 +706,14 @@ impl Renderer<'_> {
         self.remove(o.flag, to);
     }
 
-    /// Pipes the response into a check of CloseUserAccount's `result`.
-    fn result_check(&mut self, script: &Script, program: usize, script_file: bool) -> R<()> {
+    /// Pipes the response into the plan's check of a field of the body.
+    fn result_check(
+        &mut self,
+        check: &ResultCheck,
+        script: &Script,
+        program: usize,
+        script_file: bool,
+    ) -> R<()> {
         let cmd = self.cmd;
         let alone = self.facts.alone(script, cmd);
         let after = self.text[cmd.span.end..]
@@ -708,14 +728,32 @@ impl Renderer<'_> {
             || self.line.next.is_some()
             || self.line.opts.iter().any(|o| o.name == "output")
         {
-            return Err("Aurora answers CloseUserAccount with 200 on failure and the response is not checked here; check `data.closeUserAccount.result` by hand".into());
+            return Err(format!(
+                "{} and the response is not checked here; check `{}` by hand",
+                check.why,
+                check.dotted()
+            ));
         }
+        let expected = match &check.expected {
+            RValue::Bool(b) => b.to_string(),
+            RValue::Num(n) => n.clone(),
+            RValue::Str(p) => match p.as_slice() {
+                [Part::Lit(t)] => format!("\"{}\"", grep_escape(t)),
+                _ => return Err("the check compares with a value that is not literal".into()),
+            },
+            _ => return Err("the check compares with a value that is not literal".into()),
+        };
+        let grep = format!(
+            "| grep -Eq '\"{}\"[[:space:]]*:[[:space:]]*{expected}'",
+            grep_escape(check.field())
+        );
+        let failure = check.failure().replace('\'', "'\\''");
         // A script stops on failure; a command copied from a document into an
         // interactive shell must not close that shell, so it only says so.
         let check = if script_file {
-            "| grep -Eq '\"result\"[[:space:]]*:[[:space:]]*true' || { echo 'CloseUserAccount failed' >&2; exit 1; }"
+            format!("{grep} || {{ echo '{failure}' >&2; exit 1; }}")
         } else {
-            "| grep -Eq '\"result\"[[:space:]]*:[[:space:]]*true' || echo 'CloseUserAccount failed' >&2"
+            format!("{grep} || echo '{failure}' >&2")
         };
         self.added.push(format!("\u{0}{check}"));
         Ok(())
@@ -864,15 +902,14 @@ fn render_parts(parts: &[Part], dq: bool) -> R<String> {
                 }
             }
             Part::Env(name) => out.push_str(&format!("${{{name}}}")),
-            Part::Token { origin } => out.push_str(&format!(
-                "$(learning360_token \"{}\")",
-                render_parts(origin, true)?
-            )),
-            Part::UserId { email, origin } => out.push_str(&format!(
-                "$(learning360_user_id \"{}\" \"{}\")",
-                render_parts(origin, true)?,
-                render_parts(email, true)?
-            )),
+            Part::Call { function, args } => {
+                out.push_str(&format!("$({function}"));
+                for a in args {
+                    out.push_str(&format!(" \"{}\"", render_parts(a, true)?));
+                }
+                out.push(')');
+            }
+            Part::Param(name) => return Err(format!("`{name}` is no name here")),
         }
     }
     Ok(out)
@@ -970,34 +1007,19 @@ fn json_word(v: &RValue) -> R<String> {
     Ok(out)
 }
 
-fn is_close_user_account(rw: &CallRewrite) -> bool {
-    matches!(&rw.body, Some(NewBody::Json(RValue::Object(entries)))
-        if entries.iter().any(|(k, v)| k == "operationName"
-            && matches!(v, RValue::Str(p) if p.iter().any(|x| matches!(x, Part::Lit(t) if t == "CloseUserAccount")))))
-}
-
-/// The 360Learning helper functions, once per script, after its opening lines.
-fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
-    let creds = rw.learning360.as_ref()?;
-    let need_token =
-        rw.helpers.contains(&Helper::Learning360Token) && !text.contains("learning360_token()");
-    let need_user =
-        rw.helpers.contains(&Helper::Learning360UserId) && !text.contains("learning360_user_id()");
-    if !need_token && !need_user {
+/// The plan's functions the script does not define yet, once per script, after its
+/// opening lines.
+fn helpers_edit(text: &str, rw: &RewritePlan) -> Option<Edit> {
+    let blocks: Vec<String> = rw
+        .functions
+        .iter()
+        .filter(|f| !text.contains(&format!("{}()", f.name)))
+        .map(function_block)
+        .collect::<Option<_>>()?;
+    if blocks.is_empty() {
         return None;
     }
-    let mut blocks = Vec::new();
-    if need_token {
-        blocks.push(format!(
-            "# 360Learning API v2: an OAuth2 client-credentials token for the API at $1.\nlearning360_token() {{\n  curl -sS --fail-with-body -X POST \"$1/api/v2/oauth2/token\" \\\n    -H 'Content-Type: application/json' \\\n    -d '{{\"grant_type\": \"client_credentials\", \"client_id\": \"'\"${id}\"'\", \"client_secret\": \"'\"${secret}\"'\"}}' \\\n    | sed -n 's/.*\"access_token\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p'\n}}",
-            id = creds.client_id_env,
-            secret = creds.client_secret_env
-        ));
-    }
-    if need_user {
-        blocks.push("# 360Learning API v2 identifies users by their internal id: the id of the user with e-mail $2.\nlearning360_user_id() {\n  curl -sS --fail-with-body -G \"$1/api/v2/users\" --data-urlencode \"mail[eq]=$2\" \\\n    -H \"Authorization: Bearer $(learning360_token \"$1\")\" \\\n    -H '360-api-version: v2.0' \\\n    | grep -o '\"_id\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' | sed -n '1s/.*\"\\([^\"]*\\)\"$/\\1/p'\n}".to_string());
-    }
-    let at = insertion_point(text);
+    let at = insertion_point(text, &rw.functions);
     // One blank line between the helpers and what is around them; none added at the
     // very top of a file.
     let before = if text[..at].trim().is_empty() {
@@ -1012,8 +1034,8 @@ fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
         "\n"
     };
     let mut content = format!("{before}{}\n{after}", blocks.join("\n\n"));
-    if crate::fix::tab_indented(text) {
-        content = crate::fix::tabify(&content, 2);
+    if crate::model::text::tab_indented(text) {
+        content = crate::model::text::tabify(&content, 2);
     }
     if text.contains("\r\n") {
         content = content.replace('\n', "\r\n");
@@ -1024,15 +1046,174 @@ fn helpers_edit(text: &str, rw: &CallRewrite) -> Option<Edit> {
     })
 }
 
+/// A function plan as a shell function around one curl command; its parameters are
+/// the positional arguments, its value what it prints.
+fn function_block(f: &FunctionPlan) -> Option<String> {
+    // Parameters are `$1`, `$2`, … in a double-quoted word.
+    let dq = |parts: &[Part]| -> Option<String> {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                Part::Lit(t) => out.push_str(&dq_escape(t)),
+                Part::Param(n) => {
+                    out.push_str(&format!("${}", f.params.iter().position(|x| x == n)? + 1))
+                }
+                Part::Env(e) => out.push_str(&format!("${{{e}}}")),
+                Part::Call { function, args } => {
+                    out.push_str(&format!("$({function}"));
+                    for a in args {
+                        let inner: Option<String> = a
+                            .iter()
+                            .map(|p| match p {
+                                Part::Param(n) => {
+                                    Some(format!("${}", f.params.iter().position(|x| x == n)? + 1))
+                                }
+                                Part::Lit(t) => Some(dq_escape(t)),
+                                _ => None,
+                            })
+                            .collect();
+                        out.push_str(&format!(" \"{}\"", inner?));
+                    }
+                    out.push(')');
+                }
+                Part::Source { .. } => return None,
+            }
+        }
+        Some(out)
+    };
+    let mut lines = Vec::new();
+    let url = format!("\"$1{}\"", dq_escape(&f.path));
+    if f.method == "GET" && !f.query.is_empty() {
+        let mut line = format!("  curl -sS --fail-with-body -G {url}");
+        for (k, v) in &f.query {
+            line.push_str(&format!(
+                " --data-urlencode \"{}={}\"",
+                dq_escape(k),
+                dq(v)?
+            ));
+        }
+        lines.push(line);
+    } else if f.method == "GET" {
+        lines.push(format!("  curl -sS --fail-with-body {url}"));
+    } else {
+        lines.push(format!("  curl -sS --fail-with-body -X {} {url}", f.method));
+    }
+    if !f.body.is_empty() {
+        lines.push("    -H 'Content-Type: application/json'".to_string());
+    }
+    for (k, v) in &f.headers {
+        let line = match v.as_slice() {
+            [Part::Lit(t)] if !t.contains('\'') => format!("    -H '{k}: {t}'"),
+            _ => format!("    -H \"{}: {}\"", dq_escape(k), dq(v)?),
+        };
+        lines.push(line);
+    }
+    if !f.body.is_empty() {
+        // `'{"a": "'"${X}"'"}'`: the JSON in single quotes, variables spliced in.
+        let mut json = String::from("{");
+        for (i, (k, v)) in f.body.iter().enumerate() {
+            if i > 0 {
+                json.push_str(", ");
+            }
+            json.push_str(&format!("\"{k}\": "));
+            match v {
+                RValue::Str(parts) => {
+                    json.push('"');
+                    for p in parts {
+                        match p {
+                            Part::Lit(t) => json.push_str(&t.replace('\'', "'\\''")),
+                            Part::Env(e) => json.push_str(&format!("'\"${e}\"'")),
+                            Part::Param(n) => json.push_str(&format!(
+                                "'\"${}\"'",
+                                f.params.iter().position(|x| x == n)? + 1
+                            )),
+                            _ => return None,
+                        }
+                    }
+                    json.push('"');
+                }
+                RValue::Bool(b) => json.push_str(&b.to_string()),
+                RValue::Num(n) => json.push_str(n),
+                RValue::Null => json.push_str("null"),
+                _ => return None,
+            }
+        }
+        json.push('}');
+        lines.push(format!("    -d '{json}'"));
+    }
+    let field = grep_escape(f.returns.field());
+    lines.push(match &f.returns {
+        Returns::Field(_) => format!(
+            "    | sed -n 's/.*\"{field}\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p'"
+        ),
+        Returns::FirstItemField { .. } => format!(
+            "    | grep -o '\"{field}\"[[:space:]]*:[[:space:]]*\"[^\"]*\"' | sed -n '1s/.*\"\\([^\"]*\\)\"$/\\1/p'"
+        ),
+    });
+    Some(format!(
+        "# {}.\n{}() {{\n{}\n}}",
+        f.doc,
+        f.name,
+        lines.join(" \\\n")
+    ))
+}
+
+/// Text inside a double-quoted word.
+fn dq_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text matched literally by `grep -E` and `sed` (in single quotes).
+fn grep_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if matches!(
+            c,
+            '.' | '['
+                | ']'
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | '?'
+                | '{'
+                | '}'
+                | '|'
+                | '^'
+                | '$'
+                | '\\'
+                | '/'
+        ) {
+            out.push('\\');
+        }
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// After the helpers already there, else after the shebang, the opening comments and
 /// `set` lines.
-fn insertion_point(text: &str) -> usize {
+fn insertion_point(text: &str, functions: &[FunctionPlan]) -> usize {
     let mut after_helper = None;
     let mut at = 0;
     let mut inside = false;
     for line in text.split_inclusive('\n') {
         at += line.len();
-        if line.starts_with("learning360_token()") || line.starts_with("learning360_user_id()") {
+        if functions
+            .iter()
+            .any(|f| line.starts_with(&format!("{}()", f.name)))
+        {
             inside = true;
         }
         if inside && line.trim_end() == "}" {

@@ -1,92 +1,15 @@
-//! `CallRewrite`: a rule's `rewrite` spec resolved against one call and the
-//! configuration — what the new request is, in language-neutral terms. Each front end
-//! renders it as edits in its own language (`frontend::<lang>::render`).
+//! Turns a rule's `rewrite` spec, a matched call and the configuration into a
+//! [`RewritePlan`]: what the new request is, in language-neutral terms, with the
+//! functions, response check and constants it needs taken from the pack. Each front
+//! end spells the plan in its own language.
 
-use crate::call::{HttpCall, Piece, Segment, Span};
+use super::model::{BodySpec, CheckSpec, FunctionSpec, RewriteSpec};
+use super::pattern::PathMatch;
+use crate::call::{HttpCall, Piece, Segment};
 use crate::config::Config;
-use crate::rules::model::{BodySpec, RewriteSpec};
-use crate::rules::pattern::PathMatch;
-
-/// A piece of a string the rewritten code builds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Part {
-    Lit(String),
-    /// An expression of the original source, reused as written (`user.id`).
-    Source {
-        text: String,
-        span: Span,
-    },
-    /// Read from this environment variable at run time.
-    Env(String),
-    /// The 360Learning internal id of the user with this e-mail, looked up at run time
-    /// through the inserted resolver (`GET /api/v2/users?mail[eq]=`).
-    UserId {
-        email: Vec<Part>,
-        origin: Vec<Part>,
-    },
-    /// A 360Learning OAuth2 bearer token, fetched at run time by the inserted helper.
-    Token {
-        origin: Vec<Part>,
-    },
-}
-
-/// A value the rewritten code sends.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RValue {
-    Str(Vec<Part>),
-    Bool(bool),
-    Num(String),
-    Null,
-    Array(Vec<RValue>),
-    Object(Vec<(String, RValue)>),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NewBody {
-    None,
-    Json(RValue),
-    Form(Vec<(String, RValue)>),
-}
-
-/// The new URL: the original URL up to `cut` (kept as written), then `path`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewUrl {
-    /// The original pieces that are kept, the last one possibly truncated.
-    pub prefix: Vec<Piece>,
-    /// Byte offset in the file where the kept prefix ends, when it is inside a literal
-    /// written with no escapes (so a front end can edit in place).
-    pub cut: Option<usize>,
-    pub path: Vec<Part>,
-}
-
-/// Helper functions a rewrite needs in the file (inserted once per file).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Helper {
-    /// `learning360Token(origin)`: OAuth2 client credentials.
-    Learning360Token,
-    /// `learning360UserId(origin, email)`: e-mail → internal id.
-    Learning360UserId,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Learning360Credentials {
-    pub client_id_env: String,
-    pub client_secret_env: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct CallRewrite {
-    pub method: Option<String>,
-    pub url: Option<NewUrl>,
-    pub set_headers: Vec<(String, Vec<Part>)>,
-    pub remove_headers: Vec<String>,
-    pub drop_params: Vec<String>,
-    /// Remove the URL's query string and any query option (`params`, `qs`, …).
-    pub drop_query: bool,
-    pub body: Option<NewBody>,
-    pub helpers: Vec<Helper>,
-    pub learning360: Option<Learning360Credentials>,
-}
+use crate::model::plan::{
+    Cache, Constant, FunctionPlan, NewBody, NewUrl, Part, RValue, ResultCheck, Returns, RewritePlan,
+};
 
 /// Why a rewrite cannot be built for a call (the fix is then shown as manual).
 pub type RewriteError = String;
@@ -95,8 +18,23 @@ struct Ctx<'a> {
     vias: &'a [crate::call::Via],
     captures: &'a PathMatch<'a>,
     config: &'a Config,
+    /// The pack's vendor id (whose configured `user_ids` an `id_of` reads).
+    vendor: &'a str,
+    /// The pack's functions, and the names of those the plan calls.
+    functions: &'a [FunctionSpec],
+    called: Vec<String>,
+    constants: &'a [super::model::ConstantSpec],
+    /// What a function is called with as the API's origin.
     origin: Vec<Part>,
-    helpers: Vec<Helper>,
+    /// The parameters of the function whose templates are read, if any.
+    params: &'a [String],
+}
+
+/// What a rewrite reads besides its own spec: the pack it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct PackData<'a> {
+    pub vendor: &'a str,
+    pub functions: &'a [FunctionSpec],
 }
 
 /// Resolves `spec` for one call. `segments` are the call's parsed path segments and
@@ -109,7 +47,8 @@ pub fn resolve(
     matched_from: usize,
     captures: &PathMatch,
     config: &Config,
-) -> Result<CallRewrite, RewriteError> {
+    pack: PackData,
+) -> Result<RewritePlan, RewriteError> {
     let url = match &spec.path {
         Some(_) => Some(cut_url(
             call,
@@ -127,15 +66,19 @@ pub fn resolve(
         vias: &call.vias,
         captures,
         config,
+        vendor: pack.vendor,
+        functions: pack.functions,
+        called: Vec::new(),
+        constants: &spec.constants,
         origin,
-        helpers: Vec::new(),
+        params: &[],
     };
-    let mut out = CallRewrite {
+    let mut out = RewritePlan {
         method: spec.method.as_ref().map(|m| m.to_ascii_uppercase()),
         remove_headers: spec.remove_headers.clone(),
         drop_params: spec.drop_params.clone(),
         drop_query: spec.drop_query,
-        ..CallRewrite::default()
+        ..RewritePlan::default()
     };
     if let (Some(path), Some(mut url)) = (&spec.path, url) {
         url.path = ctx.template(path)?;
@@ -151,16 +94,39 @@ pub fn resolve(
         Some(BodySpec::Json { value }) => Some(NewBody::Json(ctx.value(value)?)),
         Some(BodySpec::FormFromParams) => Some(NewBody::Form(form_from_params(call))),
     };
-    ctx.helpers.sort();
-    ctx.helpers.dedup();
-    if !ctx.helpers.is_empty() {
-        out.learning360 = Some(Learning360Credentials {
-            client_id_env: config.learning360.client_id.env.clone(),
-            client_secret_env: config.learning360.client_secret.env.clone(),
-        });
-    }
-    out.helpers = ctx.helpers;
+    out.check = spec.check.as_ref().map(result_check).transpose()?;
+    out.constants = spec
+        .constants
+        .iter()
+        .map(|c| Constant {
+            name: c.name.clone(),
+            value: c.value.clone(),
+            doc: c.doc.clone(),
+        })
+        .collect();
+    out.functions = ctx.function_plans()?;
     Ok(out)
+}
+
+fn result_check(spec: &CheckSpec) -> Result<ResultCheck, RewriteError> {
+    let path: Vec<String> = spec.path.split('.').map(str::to_string).collect();
+    if path.iter().any(String::is_empty) {
+        return Err(format!("the check's path `{}` has an empty key", spec.path));
+    }
+    let expected = match &spec.equals {
+        toml::Value::String(s) => RValue::Str(vec![Part::Lit(s.clone())]),
+        toml::Value::Integer(i) => RValue::Num(i.to_string()),
+        toml::Value::Float(f) => RValue::Num(f.to_string()),
+        toml::Value::Boolean(b) => RValue::Bool(*b),
+        _ => return Err("a check compares with a string, a number or a boolean".into()),
+    };
+    Ok(ResultCheck {
+        path,
+        expected,
+        operation: spec.operation.clone(),
+        why: spec.why.clone(),
+        passed: spec.passed.clone(),
+    })
 }
 
 /// Index of the first path segment (the origin, or a leading hole standing for a base
@@ -322,7 +288,7 @@ fn value_of(v: &crate::call::Value) -> RValue {
     }
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn value(&mut self, v: &toml::Value) -> Result<RValue, RewriteError> {
         Ok(match v {
             toml::Value::String(s) => RValue::Str(self.template(s)?),
@@ -380,9 +346,31 @@ impl Ctx<'_> {
         if let Some(name) = key.strip_prefix("capture.") {
             return Ok(segment_parts_via(self.capture(name)?, self.vias));
         }
-        if let Some(name) = key.strip_prefix("user_id:capture.") {
-            let seg = self.capture(name)?.clone();
-            return Ok(self.user_id(&seg));
+        if let Some(rest) = key.strip_prefix("id_of:capture.") {
+            let (name, function) = rest
+                .split_once('|')
+                .ok_or_else(|| format!("`{{{{id_of:capture.{rest}}}}}` names no function"))?;
+            let seg = self.capture(name.trim())?.clone();
+            return self.id_of(&seg, function.trim());
+        }
+        if let Some(name) = key.strip_prefix("param:") {
+            return match self.params.iter().find(|p| *p == name) {
+                Some(p) => Ok(vec![Part::Param(p.clone())]),
+                None => Err(format!("the function has no parameter `{name}`")),
+            };
+        }
+        if let Some(name) = key.strip_prefix("call:") {
+            let function = self.use_function(name)?;
+            return Ok(vec![Part::Call {
+                function,
+                args: vec![self.origin.clone()],
+            }]);
+        }
+        if let Some(name) = key.strip_prefix("const:") {
+            return match self.constants.iter().find(|c| c.name == name) {
+                Some(c) => Ok(vec![Part::Lit(c.value.clone())]),
+                None => Err(format!("the rewrite has no constant `{name}`")),
+            };
         }
         if let Some(setting) = key.strip_prefix("env:") {
             let env = match setting {
@@ -398,52 +386,135 @@ impl Ctx<'_> {
             "config.aurora.graphql_path" => {
                 Ok(vec![Part::Lit(self.config.aurora.graphql_path.clone())])
             }
-            "token:learning360" => {
-                self.helpers.push(Helper::Learning360Token);
-                Ok(vec![Part::Token {
-                    origin: self.origin.clone(),
-                }])
-            }
             other => Err(format!("unknown placeholder `{{{{{other}}}}}`")),
         }
     }
 
-    /// An internal 360Learning id for a user segment.
-    fn user_id(&mut self, seg: &Segment) -> Vec<Part> {
-        if let Some(lit) = seg.literal() {
-            if crate::rules::checks::looks_like_email(&lit) {
-                if let Some(id) = self
-                    .config
-                    .learning360
-                    .user_ids
-                    .get(&lit.to_ascii_lowercase())
-                {
-                    return vec![Part::Lit(id.clone())];
-                }
-                self.helpers.push(Helper::Learning360Token);
-                self.helpers.push(Helper::Learning360UserId);
-                return vec![Part::UserId {
-                    email: segment_parts_via(seg, self.vias),
-                    origin: self.origin.clone(),
-                }];
-            }
-            return segment_parts_via(seg, self.vias);
+    /// Records that the plan calls the pack's function `name` (and what it calls).
+    fn use_function(&mut self, name: &str) -> Result<String, RewriteError> {
+        let Some(f) = self.functions.iter().find(|f| f.name == name) else {
+            return Err(format!("the pack has no function `{name}`"));
+        };
+        if !self.called.iter().any(|c| c == name) {
+            self.called.push(name.to_string());
         }
-        let names_email = seg.holes().any(crate::rules::checks::names_email);
-        if names_email
-            || seg
+        Ok(f.name.clone())
+    }
+
+    /// The ids the configuration maps e-mails to, for this pack's vendor.
+    fn known_ids(&self) -> Option<&std::collections::HashMap<String, String>> {
+        match self.vendor {
+            "learning360" => Some(&self.config.learning360.user_ids),
+            _ => None,
+        }
+    }
+
+    /// The id of the user a segment names: the segment itself unless it is (or is
+    /// built from) an e-mail; a literal e-mail with a configured id is that id; any
+    /// other e-mail is looked up at run time by `function(origin, email)`.
+    fn id_of(&mut self, seg: &Segment, function: &str) -> Result<Vec<Part>, RewriteError> {
+        let email = if let Some(lit) = seg.literal() {
+            if !crate::rules::checks::looks_like_email(&lit) {
+                return Ok(segment_parts_via(seg, self.vias));
+            }
+            if let Some(id) = self
+                .known_ids()
+                .and_then(|ids| ids.get(&lit.to_ascii_lowercase()))
+            {
+                return Ok(vec![Part::Lit(id.clone())]);
+            }
+            segment_parts_via(seg, self.vias)
+        } else {
+            let names_email = seg.holes().any(crate::rules::checks::names_email);
+            let has_at = seg
                 .pieces
                 .iter()
-                .any(|p| matches!(p, Piece::Lit { text, .. } if text.contains('@')))
-        {
-            self.helpers.push(Helper::Learning360Token);
-            self.helpers.push(Helper::Learning360UserId);
-            return vec![Part::UserId {
-                email: segment_parts(seg),
-                origin: self.origin.clone(),
-            }];
+                .any(|p| matches!(p, Piece::Lit { text, .. } if text.contains('@')));
+            if !names_email && !has_at {
+                return Ok(segment_parts(seg));
+            }
+            segment_parts(seg)
+        };
+        let function = self.use_function(function)?;
+        Ok(vec![Part::Call {
+            function,
+            args: vec![self.origin.clone(), email],
+        }])
+    }
+
+    /// The plans of the functions called, each after the ones it calls (in the order
+    /// the pack declares them).
+    fn function_plans(&mut self) -> Result<Vec<FunctionPlan>, RewriteError> {
+        let mut plans: Vec<FunctionPlan> = Vec::new();
+        let mut seen = 0;
+        // Reading a function may call more of them; stop once no new one appears.
+        while seen < self.called.len() {
+            seen = self.called.len();
+            plans.clear();
+            for spec in self.functions {
+                if self.called.contains(&spec.name) {
+                    plans.push(self.function_plan(spec)?);
+                }
+            }
         }
-        segment_parts(seg)
+        Ok(plans)
+    }
+
+    fn function_plan(&mut self, spec: &'a FunctionSpec) -> Result<FunctionPlan, RewriteError> {
+        let Some(base) = spec.params.first() else {
+            return Err(format!(
+                "the function `{}` has no origin parameter",
+                spec.name
+            ));
+        };
+        let saved_origin = std::mem::replace(&mut self.origin, vec![Part::Param(base.clone())]);
+        let saved_params = std::mem::replace(&mut self.params, &spec.params);
+        let plan = self.function_plan_inner(spec);
+        self.origin = saved_origin;
+        self.params = saved_params;
+        plan
+    }
+
+    fn function_plan_inner(&mut self, spec: &FunctionSpec) -> Result<FunctionPlan, RewriteError> {
+        let pairs = |ctx: &mut Self, list: &[super::model::HeaderSpec]| {
+            list.iter()
+                .map(|h| Ok((h.name.clone(), ctx.template(&h.value)?)))
+                .collect::<Result<Vec<_>, RewriteError>>()
+        };
+        let query = pairs(self, &spec.query)?;
+        let headers = pairs(self, &spec.headers)?;
+        let mut body = Vec::new();
+        for (k, v) in spec.body.iter().flatten() {
+            body.push((k.clone(), self.value(v)?));
+        }
+        let returns = if spec.returns.first_item {
+            Returns::FirstItemField {
+                field: spec.returns.field.clone(),
+                missing: match &spec.returns.missing {
+                    Some(m) => self.template(m)?,
+                    None => vec![Part::Lit(format!("{} found nothing", spec.what))],
+                },
+            }
+        } else {
+            Returns::Field(spec.returns.field.clone())
+        };
+        Ok(FunctionPlan {
+            name: spec.name.clone(),
+            doc: spec.doc.clone(),
+            params: spec.params.clone(),
+            method: spec.method.to_ascii_uppercase(),
+            path: spec.path.clone(),
+            query,
+            headers,
+            body,
+            returns,
+            cache: spec.cache.as_ref().map(|c| Cache {
+                expires_in: c.expires_in.clone(),
+                default_seconds: c.default_seconds,
+                margin_seconds: c.margin_seconds,
+            }),
+            what: spec.what.clone(),
+        })
     }
 }
 
@@ -453,11 +524,6 @@ fn push_lit(out: &mut Vec<Part>, text: &str) {
     } else {
         out.push(Part::Lit(text.to_string()));
     }
-}
-
-/// Quick access for `_call` users that only need to know whether a value is literal.
-pub fn is_all_literal(parts: &[Part]) -> bool {
-    parts.iter().all(|p| matches!(p, Part::Lit(_)))
 }
 
 #[cfg(test)]
@@ -478,8 +544,25 @@ mod tests {
         )
     }
 
+    /// The functions of the embedded 360Learning pack.
+    fn learning360_functions() -> Vec<FunctionSpec> {
+        crate::rules::RuleSet::embedded()
+            .packs
+            .iter()
+            .find(|p| p.pack.vendor.id == "learning360")
+            .map(|p| p.pack.functions.clone())
+            .unwrap()
+    }
+
+    fn pack(functions: &[FunctionSpec]) -> PackData<'_> {
+        PackData {
+            vendor: "learning360",
+            functions,
+        }
+    }
+
     #[test]
-    fn learning360_rewrite_resolves_email_through_helper() {
+    fn learning360_rewrite_resolves_email_through_a_function() {
         let url = "https://app.360learning.com/api/v1/groups/";
         let c = call(vec![
             Piece::Lit {
@@ -507,14 +590,24 @@ mod tests {
         let spec: RewriteSpec = toml::from_str(
             r#"
 method = "DELETE"
-path = "/api/v2/groups/{{capture.group_id}}/{{config.learning360.role}}/{{user_id:capture.user}}"
-set_headers = [{ name = "360-api-version", value = "v2.0" }, { name = "Authorization", value = "Bearer {{token:learning360}}" }]
+path = "/api/v2/groups/{{capture.group_id}}/{{config.learning360.role}}/{{id_of:capture.user|learning360_user_id}}"
+set_headers = [{ name = "360-api-version", value = "v2.0" }, { name = "Authorization", value = "Bearer {{call:learning360_token}}" }]
 drop_params = ["company", "apiKey"]
 body = { kind = "none" }
 "#,
         )
         .unwrap();
-        let r = resolve(&spec, &c, &parsed.segments, 0, &m, &Config::default()).unwrap();
+        let functions = learning360_functions();
+        let r = resolve(
+            &spec,
+            &c,
+            &parsed.segments,
+            0,
+            &m,
+            &Config::default(),
+            pack(&functions),
+        )
+        .unwrap();
         let url = r.url.unwrap();
         // The origin is kept as written; the path is replaced from its first `/`.
         assert_eq!(url.cut, Some(10 + "https://app.360learning.com".len()));
@@ -528,14 +621,23 @@ body = { kind = "none" }
         );
         assert_eq!(url.path[2], Part::Lit("/learner/".into()));
         assert!(
-            matches!(&url.path[3], Part::UserId { email, .. } if email[0] == Part::Source { text: "user.email".into(), span: 77..87 })
+            matches!(&url.path[3], Part::Call { function, args } if function == "learning360_user_id" && args[1][0] == Part::Source { text: "user.email".into(), span: 77..87 })
         );
-        assert_eq!(
-            r.helpers,
-            vec![Helper::Learning360Token, Helper::Learning360UserId]
-        );
+        // The lookup needs the token: both functions, the token first.
+        let names: Vec<&str> = r.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["learning360_token", "learning360_user_id"]);
+        let lookup = &r.functions[1];
+        assert_eq!(lookup.query[0].1, vec![Part::Param("email".into())]);
+        assert!(matches!(
+            lookup.header("Authorization"),
+            Some([Part::Lit(b), Part::Call { args, .. }]) if b == "Bearer " && args[0] == [Part::Param("base".into())]
+        ));
+        assert!(matches!(
+            &r.functions[0].body[1].1,
+            RValue::Str(p) if p == &[Part::Env("LEARNING360_CLIENT_ID".into())]
+        ));
         assert_eq!(r.set_headers[1].1[0], Part::Lit("Bearer ".into()));
-        assert!(matches!(r.set_headers[1].1[1], Part::Token { .. }));
+        assert!(matches!(r.set_headers[1].1[1], Part::Call { .. }));
         assert_eq!(r.body, Some(NewBody::None));
     }
 
@@ -556,14 +658,24 @@ body = { kind = "none" }
         let pat = PathPattern::parse("**/api/v1/users/{user}").unwrap();
         let m = pat.matches(&parsed.segments).unwrap();
         let spec = RewriteSpec {
-            path: Some("/api/v2/users/{{user_id:capture.user}}".into()),
+            path: Some("/api/v2/users/{{id_of:capture.user|learning360_user_id}}".into()),
             ..RewriteSpec::default()
         };
-        let r = resolve(&spec, &c, &parsed.segments, 0, &m, &config).unwrap();
+        let functions = learning360_functions();
+        let r = resolve(
+            &spec,
+            &c,
+            &parsed.segments,
+            0,
+            &m,
+            &config,
+            pack(&functions),
+        )
+        .unwrap();
         assert_eq!(
             r.url.unwrap().path,
             vec![Part::Lit("/api/v2/users/507f1f77bcf86cd799439011".into())]
         );
-        assert!(r.helpers.is_empty());
+        assert!(r.functions.is_empty());
     }
 }
