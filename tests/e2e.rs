@@ -36,7 +36,15 @@ scenarios!("js":
     rsa_delete_user,
     janrain_key_value,
     janrain_delete_get,
+    quorvex_deactivate_fetch,
 );
+
+/// The response check a pack's fix inserts stops the script when the service answers
+/// 200 without doing the work (Quorvex is a made-up vendor: tests/packs/quorvex.toml).
+#[test]
+fn fixed_quorvex_deactivate_fetch_fails_on_an_account_that_stays_active() {
+    scenarios::run_fixed_quorvex_on_a_protected_account("quorvex_deactivate_fetch", "js");
+}
 
 // --- the mock itself, over raw HTTP/1.1 ----------------------------------------------
 

@@ -25,4 +25,12 @@ scenarios!("py":
     rsa_delete_user_httpx,
     janrain_key_value_requests,
     janrain_delete_get_requests,
+    quorvex_deactivate_requests,
 );
+
+/// The response check a pack's fix inserts stops the script when the service answers
+/// 200 without doing the work (Quorvex is a made-up vendor: tests/packs/quorvex.toml).
+#[test]
+fn fixed_quorvex_deactivate_requests_fails_on_an_account_that_stays_active() {
+    scenarios::run_fixed_quorvex_on_a_protected_account("quorvex_deactivate_requests", "py");
+}

@@ -29,7 +29,8 @@ pub struct RulePack {
 }
 
 /// A function a rewrite needs in the file: one JSON request whose response gives the
-/// value. Strings are templates: `{{param:NAME}}` (a parameter), `{{env:SETTING}}`,
+/// value. Strings are templates: `{{param:NAME}}` (a parameter), `{{env:SETTING}}` or
+/// `{{env:VARIABLE}}` (an environment variable named directly, `ACME_CLIENT_ID`),
 /// `{{call:NAME}}` (another function of the pack, called with the same origin).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -471,7 +472,7 @@ pub enum Transform {
 /// A rewrite of the request. Strings are templates: `{{capture.NAME}}` (a path
 /// segment of the original URL, as its source expression), `{{config.learning360.role}}`,
 /// `{{env:aurora.password}}` (read from the configured environment variable at run
-/// time), `{{call:NAME}}` (the result of the pack's function NAME, called with the
+/// time; `{{env:ACME_TOKEN}}` names the variable itself), `{{call:NAME}}` (the result of the pack's function NAME, called with the
 /// call's origin), `{{id_of:capture.NAME|FUNCTION}}` (the segment, or when it is an
 /// e-mail the id configured for it in the vendor's `user_ids`, else FUNCTION(origin,
 /// e-mail) at run time), `{{const:NAME}}` (a constant of `constants`).

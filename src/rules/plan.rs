@@ -373,13 +373,15 @@ impl<'a> Ctx<'a> {
             };
         }
         if let Some(setting) = key.strip_prefix("env:") {
-            let env = match setting {
+            let env: &str = match setting {
                 "aurora.password" => &self.config.aurora.password.env,
                 "learning360.client_id" => &self.config.learning360.client_id.env,
                 "learning360.client_secret" => &self.config.learning360.client_secret.env,
+                // A variable named directly (`ACME_CLIENT_ID`).
+                name if is_env_name(name) => name,
                 other => return Err(format!("unknown environment setting `{other}`")),
             };
-            return Ok(vec![Part::Env(env.clone())]);
+            return Ok(vec![Part::Env(env.to_string())]);
         }
         match key {
             "config.learning360.role" => Ok(vec![Part::Lit(self.config.learning360.role.clone())]),
@@ -516,6 +518,15 @@ impl<'a> Ctx<'a> {
             what: spec.what.clone(),
         })
     }
+}
+
+/// `ACME_CLIENT_ID`: upper-case letters, digits and `_`, not starting with a digit.
+fn is_env_name(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn push_lit(out: &mut Vec<Part>, text: &str) {

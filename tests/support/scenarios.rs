@@ -32,6 +32,10 @@ const JANE_ID: &str = "64b7f0c2a1e4d3b2c1a09f87";
 const SECURID_TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtb2NrIn0.c2lnbmF0dXJl";
 const SECURID_USER_ID: &str = "eb2e12ae-1112-451b-98e1-dfe4e6afd60d";
 
+/// A Quorvex (made-up vendor) account, and one that deactivation leaves active.
+const QUORVEX_ACCOUNT_ID: &str = "acct-2291";
+const QUORVEX_PROTECTED_ID: &str = "acct-0001";
+
 const JANRAIN_BASIC_AUTH: &str = "bW9jay1jbGllbnQ6bW9jay1zZWNyZXQ=";
 const JANRAIN_UUID: &str = "c1b6e517-9930-47dd-9fd5-d692053151ce";
 /// The literal key_value in `janrain_key_value.js`.
@@ -61,7 +65,14 @@ fn script_env(mock: &VendorMock) -> Vec<(&'static str, String)> {
         ("SECURID_BASE", base.clone()),
         ("SECURID_TOKEN", SECURID_TOKEN.into()),
         ("SECURID_USER_ID", SECURID_USER_ID.into()),
-        ("JANRAIN_BASE", base),
+        ("JANRAIN_BASE", base.clone()),
+        ("QUORVEX_BASE", base),
+        ("QUORVEX_CLIENT_ID", vendor_mock::QUORVEX_CLIENT_ID.into()),
+        (
+            "QUORVEX_CLIENT_SECRET",
+            vendor_mock::QUORVEX_CLIENT_SECRET.into(),
+        ),
+        ("QUORVEX_ACCOUNT_ID", QUORVEX_ACCOUNT_ID.into()),
         ("JANRAIN_BASIC_AUTH", JANRAIN_BASIC_AUTH.into()),
         ("JANRAIN_UUID", JANRAIN_UUID.into()),
     ]
@@ -86,6 +97,8 @@ struct Scenario {
     /// Files written next to the fixed script; when there are any, `apimigrate` reads
     /// the `apimigrate.toml` among them instead of running with `--no-config`.
     config: &'static [(&'static str, &'static str)],
+    /// A rule pack the fix loads with `--rules` (a path in the crate).
+    rules: Option<&'static str>,
 }
 
 fn scenario(name: &str) -> Scenario {
@@ -94,6 +107,7 @@ fn scenario(name: &str) -> Scenario {
         check,
         original,
         config: &[],
+        rules: None,
     };
     // Scenarios are named `<contract>_<client>`: the contract is found by prefix, so a
     // script in another language joins by its name alone.
@@ -106,6 +120,7 @@ fn scenario(name: &str) -> Scenario {
             check: check_group_removal_by_email,
             original: Original::Refused,
             config: &[],
+            rules: None,
         }
     } else if contract("learning360_delete_user_literal_email") {
         Scenario {
@@ -122,6 +137,7 @@ fn scenario(name: &str) -> Scenario {
                     "{\"jane.doe@acme.com\": \"64b7f0c2a1e4d3b2c1a09f87\"}\n",
                 ),
             ],
+            rules: None,
         }
     } else if contract("rsa_mark_deleted_string") {
         Scenario {
@@ -129,9 +145,19 @@ fn scenario(name: &str) -> Scenario {
             check: check_mark_deleted,
             original: Original::Refused,
             config: &[],
+            rules: None,
         }
     } else if contract("rsa_delete_user") {
         plain(check_disable_then_mark_deleted, Original::BreaksContract)
+    } else if contract("quorvex_deactivate_") {
+        // A made-up vendor whose migration is one pack file, loaded with `--rules`.
+        Scenario {
+            seed: |mock| mock.seed_quorvex_protected(QUORVEX_PROTECTED_ID),
+            check: check_quorvex_deactivation,
+            original: Original::Refused,
+            config: &[],
+            rules: Some("tests/packs/quorvex.toml"),
+        }
     } else if contract("janrain_key_value") {
         plain(check_janrain_delete_by_key, Original::Refused)
     } else if contract("janrain_delete_get") {
@@ -454,6 +480,45 @@ fn check_janrain_delete_by_key(requests: &[RecordedRequest]) -> Result<(), Strin
     Ok(())
 }
 
+/// Quorvex v2: a token from the client credentials, then one deactivation with it,
+/// answered `status.deactivated: true`.
+fn check_quorvex_deactivation(requests: &[RecordedRequest]) -> Result<(), String> {
+    all_accepted(requests)?;
+    let tokens = to(requests, "/quorvex/v2/token");
+    ensure!(
+        !tokens.is_empty(),
+        "no token was requested (POST /quorvex/v2/token)"
+    );
+    for t in &tokens {
+        let body = t.json().unwrap_or(Value::Null);
+        ensure!(
+            body["client_id"] == vendor_mock::QUORVEX_CLIENT_ID
+                && body["client_secret"] == vendor_mock::QUORVEX_CLIENT_SECRET,
+            "the token request must send QUORVEX_CLIENT_ID/SECRET: {t}"
+        );
+    }
+    let r = exactly_one(
+        requests,
+        &format!("/quorvex/v2/accounts/{QUORVEX_ACCOUNT_ID}/deactivate"),
+    )?;
+    ensure!(
+        r.method == "POST",
+        "the deactivation must be a POST, was {}",
+        r.method
+    );
+    ensure!(
+        r.bearer().is_some(),
+        "the deactivation lacks `Authorization: Bearer`"
+    );
+    let answer: Value = serde_json::from_str(&r.response_body).unwrap_or(Value::Null);
+    ensure!(
+        answer["status"]["deactivated"] == true,
+        "the account was not deactivated: {}",
+        r.response_body
+    );
+    Ok(())
+}
+
 fn check_janrain_delete_by_uuid(requests: &[RecordedRequest]) -> Result<(), String> {
     let r = check_janrain_form_post(requests)?;
     ensure!(
@@ -549,8 +614,9 @@ pub fn run_deprecated(name: &str, ext: &str) {
     assert_original_goes_wrong(name, &e2e_fixtures().join(format!("{name}.{ext}")));
 }
 
-pub fn run_fixed(name: &str, ext: &str) {
-    let scenario = scenario(name);
+/// The original script, copied to a temp dir and fixed by the binary: the dir, the
+/// script's path in it, and a report of the fix for failure messages.
+fn fix_copy(name: &str, ext: &str, scenario: &Scenario) -> (tempfile::TempDir, PathBuf, String) {
     let original = std::fs::read_to_string(e2e_fixtures().join(format!("{name}.{ext}")))
         .expect("read the fixture");
     let dir = tempfile::tempdir().expect("temp dir");
@@ -572,6 +638,11 @@ pub fn run_fixed(name: &str, ext: &str) {
     if scenario.config.is_empty() {
         command.arg("--no-config");
     }
+    if let Some(pack) = scenario.rules {
+        command
+            .arg("--rules")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(pack));
+    }
     command.arg(&file_name);
     let shown_command = format!("{command:?}");
     let (status, stdout, stderr) = node::run_with_timeout(&mut command, Duration::from_secs(60));
@@ -591,7 +662,12 @@ pub fn run_fixed(name: &str, ext: &str) {
         fixed != original,
         "\n{name}: `apimigrate fix --unsafe-fixes` changed nothing\n{fix_report}"
     );
+    (dir, script, fix_report)
+}
 
+pub fn run_fixed(name: &str, ext: &str) {
+    let scenario = scenario(name);
+    let (_dir, script, fix_report) = fix_copy(name, ext, &scenario);
     let (mock, output) = run_against_mock(&script, &scenario);
     if let Err(why) = verdict(&scenario, &mock, &output) {
         panic!(
@@ -599,6 +675,38 @@ pub fn run_fixed(name: &str, ext: &str) {
             report(&mock, &output)
         );
     }
+}
+
+/// The fixed Quorvex script stops when the service answers 200 but leaves the account
+/// active: the response check the pack asks for is in the fixed code, and it works.
+pub fn run_fixed_quorvex_on_a_protected_account(name: &str, ext: &str) {
+    let scenario = scenario(name);
+    let (_dir, script, fix_report) = fix_copy(name, ext, &scenario);
+    let mock = VendorMock::start();
+    (scenario.seed)(&mock);
+    let mut env = script_env(&mock);
+    for (k, v) in &mut env {
+        if *k == "QUORVEX_ACCOUNT_ID" {
+            *v = QUORVEX_PROTECTED_ID.into();
+        }
+    }
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let output = run_script(&script, &env);
+    let deactivations: Vec<_> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/deactivate"))
+        .collect();
+    assert!(
+        deactivations.len() == 1 && deactivations[0].status == 200,
+        "\n{name}: expected one deactivation answered 200\n{fix_report}{}",
+        report(&mock, &output)
+    );
+    assert!(
+        !output.status.success(),
+        "\n{name}: the fixed script exited 0 although the account stayed active\n{fix_report}{}",
+        report(&mock, &output)
+    );
 }
 
 /// One test module per stage, one test per scenario, for the scripts of one language

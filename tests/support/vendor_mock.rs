@@ -28,6 +28,9 @@ pub const CLOSE_USER_ACCOUNT: &str = "mutation CloseUserAccount($id: ID!, $passw
 pub const AURORA_GRAPHQL_PATH: &str = "/t5/s/api/2.1/graphql";
 /// Client credentials the mock's 360Learning token endpoint accepts.
 pub const LEARNING360_CLIENT_ID: &str = "mock-360-client-id";
+/// Quorvex is a made-up vendor (its pack is `tests/packs/quorvex.toml`).
+pub const QUORVEX_CLIENT_ID: &str = "mock-quorvex-client-id";
+pub const QUORVEX_CLIENT_SECRET: &str = "mock-quorvex-client-secret";
 pub const LEARNING360_CLIENT_SECRET: &str = "mock-360-client-secret";
 /// The role names of `/api/v2/groups/{groupId}/{role}/{userId}`.
 pub const LEARNING360_ROLES: &[&str] = &[
@@ -174,6 +177,9 @@ struct State {
     learning360_malformed_page: Option<usize>,
     rsa_disabled: HashSet<String>,
     rsa_marked_deleted: HashSet<String>,
+    quorvex_tokens: HashSet<String>,
+    /// Quorvex accounts that stay active when deactivated (answered 200 all the same).
+    quorvex_protected: HashSet<String>,
 }
 
 struct Shared {
@@ -292,6 +298,11 @@ impl VendorMock {
 
     pub fn rsa_is_marked_deleted(&self, id: &str) -> bool {
         self.shared.state().rsa_marked_deleted.contains(id)
+    }
+
+    /// A Quorvex account that deactivation leaves active (the answer is still 200).
+    pub fn seed_quorvex_protected(&self, id: &str) {
+        self.shared.state().quorvex_protected.insert(id.to_string());
     }
 
     /// The recorded requests, one per line, for failure messages.
@@ -667,6 +678,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        410 => "Gone",
         409 => "Conflict",
         413 => "Payload Too Large",
         415 => "Unsupported Media Type",
@@ -723,6 +735,9 @@ fn route(req: &RecordedRequest, state: &mut State) -> Response {
             "unauthorized",
             "API v1 credentials are not accepted: use OAuth2 client credentials and API v2",
         );
+    }
+    if let Some(rest) = path.strip_prefix("/quorvex/") {
+        return quorvex(req, rest, state);
     }
     if path == "/entity.delete" {
         return janrain_entity_delete(req);
@@ -811,6 +826,57 @@ fn aurora_graphql(req: &RecordedRequest) -> Response {
 }
 
 // --- 360Learning v2 --------------------------------------------------------
+
+// --- Quorvex (a made-up vendor, see tests/packs/quorvex.toml) --------------------------
+
+/// v1 is retired (410). v2: `POST token` (OAuth2 client credentials) and
+/// `POST accounts/{id}/deactivate` with the token, answered 200 with
+/// `{"status": {"deactivated": …}}` whether or not the account was deactivated.
+fn quorvex(req: &RecordedRequest, rest: &str, state: &mut State) -> Response {
+    let error = |status: u16, message: &str| Response::json(status, json!({ "error": message }));
+    if rest.starts_with("v1/") {
+        return error(
+            410,
+            "Quorvex v1 is retired: use POST /quorvex/v2/accounts/{id}/deactivate",
+        );
+    }
+    let segments: Vec<&str> = rest.split('/').collect();
+    match (req.method.as_str(), segments.as_slice()) {
+        ("POST", ["v2", "token"]) => {
+            let body = req.json().unwrap_or(Value::Null);
+            if body["grant_type"] != "client_credentials" {
+                return error(400, "grant_type must be client_credentials");
+            }
+            if body["client_id"] != QUORVEX_CLIENT_ID
+                || body["client_secret"] != QUORVEX_CLIENT_SECRET
+            {
+                return error(401, "unknown client_id or wrong client_secret");
+            }
+            let token = random_token();
+            state.quorvex_tokens.insert(token.clone());
+            Response::json(200, json!({ "access_token": token, "expires_in": 900 }))
+        }
+        ("POST", ["v2", "accounts", id, "deactivate"]) => {
+            if !req
+                .bearer()
+                .is_some_and(|t| state.quorvex_tokens.contains(t))
+            {
+                return error(
+                    401,
+                    "a Bearer token from POST /quorvex/v2/token is required",
+                );
+            }
+            if state.quorvex_protected.contains(*id) {
+                return Response::json(
+                    200,
+                    json!({ "status": { "deactivated": false, "reason": "the account is protected" } }),
+                );
+            }
+            Response::json(200, json!({ "status": { "deactivated": true } }))
+        }
+        _ => error(404, "no such Quorvex resource"),
+    }
+}
 
 fn learning360_error(status: u16, code: &str, message: &str) -> Response {
     Response::json(
