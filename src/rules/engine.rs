@@ -618,7 +618,8 @@ fn evaluate(
         // spell the value at the call site, and the definition may feed other calls.
         // A transform whose edits stay clear of the imported names edits only what is
         // written here (`B + '/api/2.0'` with `B` imported), and is kept.
-        Some(spec) if !call.related.is_empty() => {
+        // (Advice that edits nothing is the same wherever the values are written.)
+        Some(spec) if !call.related.is_empty() && spec.applicability != Applicability::Manual => {
             match plan_fix(spec, view, path_match.as_ref(), file, config) {
                 FixPlan::Done(Some(Ok(edits)))
                     if !edits.is_empty()
