@@ -600,8 +600,11 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
     if let Some(b) = &bar {
         b.start(total);
     }
-    for (checker, files) in &checkers {
-        let r = checker.scan_files(files, &args.paths, bar.as_ref().map(|b| b as &dyn Progress));
+    for (checker, files) in &mut checkers {
+        let mut r =
+            checker.scan_files(files, &args.paths, bar.as_ref().map(|b| b as &dyn Progress));
+        // `fix` checks the files again: with the hosts the scan learned.
+        checker.learn(&std::mem::take(&mut r.learned));
         result.merge(r);
     }
     if let Some((checker, _)) = checkers.first() {

@@ -66,6 +66,8 @@ struct RawConfig {
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     rule_paths: Option<Vec<String>>,
+    /// Whether hosts learned from the scanned tree are vendor signals (default true).
+    learn_hosts: Option<bool>,
     severity: Option<BTreeMap<String, Severity>>,
     #[serde(default)]
     aurora: AuroraRaw,
@@ -120,6 +122,7 @@ fn merge(base: RawConfig, over: RawConfig) -> RawConfig {
         select: over.select.or(base.select),
         ignore: over.ignore.or(base.ignore),
         rule_paths: over.rule_paths.or(base.rule_paths),
+        learn_hosts: over.learn_hosts.or(base.learn_hosts),
         severity: (had_severity || !severity.is_empty()).then_some(severity),
         aurora: AuroraRaw {
             hosts: over.aurora.hosts.or(base.aurora.hosts),
@@ -220,6 +223,9 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub rule_paths: Vec<PathBuf>,
     pub severity: HashMap<String, Severity>,
+    /// Hosts that a call of the scanned tree shows to be a vendor's are that vendor's
+    /// signal for every call (`learn_hosts`, default true; see [`crate::learn`]).
+    pub learn_hosts: bool,
     pub aurora: AuroraSettings,
     pub learning360: LearningSettings,
     pub janrain: JanrainSettings,
@@ -241,6 +247,7 @@ impl Default for Config {
             ignore: Vec::new(),
             rule_paths: Vec::new(),
             severity: HashMap::new(),
+            learn_hosts: true,
             aurora: AuroraSettings {
                 hosts: Vec::new(),
                 graphql_path: "/t5/s/api/2.1/graphql".into(),
@@ -346,6 +353,7 @@ impl Config {
                 .map(PathBuf::from)
                 .collect(),
             severity: raw.severity.unwrap_or_default().into_iter().collect(),
+            learn_hosts: raw.learn_hosts.unwrap_or(true),
             root,
             ..Config::default()
         };
@@ -525,6 +533,11 @@ impl Config {
             _ => &[],
         }
     }
+}
+
+/// Whether the configuration has a `<vendor>.hosts` setting for a vendor id.
+pub fn has_hosts_setting(vendor: &str) -> bool {
+    matches!(vendor, "aurora" | "learning360" | "janrain" | "rsa")
 }
 
 /// `{"jane@example.com": "507f1f77bcf86cd799439011", ...}`, or a list of user objects

@@ -15,6 +15,7 @@ pub mod finding;
 pub mod fix;
 pub mod frontend;
 pub mod isolate;
+pub mod learn;
 pub mod learning360;
 pub mod model;
 pub mod redact;

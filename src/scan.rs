@@ -131,6 +131,11 @@ pub struct ScanResult {
     pub file_list: Vec<FileEntry>,
     /// Files named on the command line that were skipped or not read as a scanned kind.
     pub named_skipped: Vec<FileEntry>,
+    /// Per vendor: URLs of its deprecated API on hosts with no signal (the summary's note).
+    pub unknown_hosts: Vec<crate::learn::UnknownHosts>,
+    /// The hosts this scan learned (pack index, host), for the checker that fixes the
+    /// files afterwards (see [`Checker::learn`]).
+    pub learned: Vec<(usize, crate::rules::LearnedHost)>,
 }
 
 impl ScanResult {
@@ -164,6 +169,17 @@ impl ScanResult {
         }
         self.file_list.extend(other.file_list);
         self.named_skipped.extend(other.named_skipped);
+        for note in other.unknown_hosts {
+            match self
+                .unknown_hosts
+                .iter_mut()
+                .find(|n| n.vendor == note.vendor)
+            {
+                Some(n) => n.merge(note),
+                None => self.unknown_hosts.push(note),
+            }
+        }
+        self.unknown_hosts.sort_by(|a, b| a.vendor.cmp(&b.vendor));
     }
 
     /// Records one file's outcome in the counts (and the list, when `list`).
@@ -209,6 +225,8 @@ pub struct Checker {
     /// How long one file's analysis may take (see [`crate::isolate`]).
     pub deadline: Duration,
     prefilter: Prefilter,
+    /// The rule paths whose URLs on unknown hosts the summary counts.
+    markers: Arc<crate::learn::Markers>,
     /// The modules of the scanned tree that candidate files import, lowered on demand.
     project: Arc<crate::resolve::ProjectIndex>,
 }
@@ -219,6 +237,8 @@ struct Outcome {
     detail: Option<String>,
     report: Option<FileReport>,
     error: Option<ScanError>,
+    /// What the file showed about hosts.
+    hosts: crate::learn::FileHosts,
 }
 
 impl Outcome {
@@ -228,7 +248,29 @@ impl Outcome {
             detail,
             report: None,
             error: None,
+            hosts: crate::learn::FileHosts::default(),
         }
+    }
+
+    fn with_hosts(mut self, hosts: crate::learn::FileHosts) -> Outcome {
+        self.hosts = hosts;
+        self
+    }
+
+    /// Whether hosts learned elsewhere may change what the file reports: the literal
+    /// scan left it out although it holds a rule's path, or a call of it matches a rule
+    /// on a learned host without a signal of its own.
+    fn worth_second_look(&self, learned: &[(usize, crate::rules::LearnedHost)]) -> bool {
+        let skipped = matches!(
+            self.status,
+            FileStatus::NoVendorLiteral | FileStatus::NoRuleLiteral
+        );
+        (skipped && self.hosts.marked)
+            || self
+                .hosts
+                .unsignalled
+                .iter()
+                .any(|(p, h, _)| learned.iter().any(|(q, l)| q == p && l.host == *h))
     }
 }
 
@@ -240,6 +282,7 @@ impl Checker {
     /// A checker for files governed by `config` (its hosts already added to `rules`).
     pub fn with_config(rules: RuleSet, selection: Selection, config: Config) -> Checker {
         let prefilter = Prefilter::new(&rules, &selection);
+        let markers = Arc::new(crate::learn::Markers::new(&rules, &selection));
         Checker {
             rules,
             selection,
@@ -247,8 +290,18 @@ impl Checker {
             show_files: false,
             deadline: crate::isolate::DEFAULT_DEADLINE,
             prefilter,
+            markers,
             project: Arc::new(crate::resolve::ProjectIndex::new()),
         }
+    }
+
+    /// Adds hosts learned from the tree (by an earlier scan) to the vendors' signals.
+    pub fn learn(&mut self, learned: &[(usize, crate::rules::LearnedHost)]) {
+        if learned.is_empty() {
+            return;
+        }
+        self.rules = self.rules.clone().with_learned_hosts(learned);
+        self.prefilter = Prefilter::new(&self.rules, &self.selection);
     }
 
     /// The literal scan's verdict on a text (see [`crate::frontend::prefilter`]).
@@ -335,7 +388,7 @@ impl Checker {
         let shared = Arc::new(self.clone());
         // what outlives it is the report of a
         // file with findings, or a short outcome.
-        let outcomes: Vec<(usize, Outcome)> = included
+        let mut outcomes: Vec<(usize, Outcome)> = included
             .par_iter()
             .enumerate()
             .map(|(i, (path, lang))| {
@@ -346,6 +399,36 @@ impl Checker {
                 (i, outcome)
             })
             .collect();
+        // Hosts learned from the tree: the files they may change are judged again.
+        let mut rules = &self.rules;
+        let second;
+        if self.config.learn_hosts {
+            let learned = crate::learn::learned_hosts(outcomes.iter().map(|(_, o)| &o.hosts));
+            if !learned.is_empty() {
+                let mut checker = self.clone();
+                checker.learn(&learned);
+                second = Arc::new(checker);
+                let again: Vec<(usize, Outcome)> = outcomes
+                    .par_iter()
+                    .enumerate()
+                    .filter(|(_, (_, o))| o.worth_second_look(&learned))
+                    .map(|(k, (i, _))| {
+                        let (path, lang) = included[*i];
+                        (k, second.scan_path(path, *lang))
+                    })
+                    .collect();
+                for (k, o) in again {
+                    outcomes[k].1 = o;
+                }
+                rules = &second.rules;
+                result.learned = learned;
+            }
+        }
+        result.unknown_hosts = crate::learn::unknown_hosts(
+            rules,
+            &self.markers,
+            outcomes.iter().map(|(_, o)| &o.hosts),
+        );
         for (i, outcome) in outcomes {
             let path = &included[i].0;
             let shown = display_path(path).to_string_lossy().into_owned();
@@ -409,14 +492,34 @@ impl Checker {
                 return self.invalid_utf8(SourceFile::new(shown, lossy, language), at)
             }
         };
+        // URLs of a deprecated API, counted in the summary when their host stays unknown.
+        let mut hosts = crate::learn::FileHosts::default();
+        // Minified and generated files are not worth migrating: they are not counted.
+        if let Some(urls) = self.markers.urls(&text) {
+            if !(language.is_code() || language == Language::Shell)
+                || generated(path, text.as_bytes()).is_none()
+            {
+                hosts.marked = true;
+                hosts.urls = urls;
+            }
+        }
         // A collection's vendor hosts may live in its environment: always read it.
         let mut suppressions_only = false;
         if language != Language::Postman {
             match self.verdict_with_imports(path, &text, language) {
                 Verdict::NoVendorLiteral => {
-                    return Outcome::status(FileStatus::NoVendorLiteral, None)
+                    return Outcome::status(FileStatus::NoVendorLiteral, None).with_hosts(hosts)
                 }
-                Verdict::NoRuleLiteral => return Outcome::status(FileStatus::NoRuleLiteral, None),
+                Verdict::NoRuleLiteral => {
+                    // No rule can report on it, but its calls may teach hosts.
+                    if self.config.learn_hosts && self.prefilter.teaches_hosts(text.as_bytes()) {
+                        let source = SourceFile::new(shown, text, language);
+                        let facts = self.facts_only(source, path);
+                        hosts.learned = facts.learned;
+                        hosts.signalled = facts.signalled;
+                    }
+                    return Outcome::status(FileStatus::NoRuleLiteral, None).with_hosts(hosts);
+                }
                 Verdict::Parse if language.is_code() || language == Language::Shell => {
                     if let Some(why) = generated(path, text.as_bytes()) {
                         return Outcome::status(FileStatus::Generated, Some(why));
@@ -440,9 +543,9 @@ impl Checker {
         let owned = path.to_path_buf();
         let analysed = crate::isolate::run(self.deadline, move || {
             crate::isolate::debug_fault("check", &owned);
-            checker.check_source_parsed(source)
+            checker.check_source_hosts(source)
         });
-        let (report, syntax_error) = match analysed {
+        let (report, syntax_error, facts) = match analysed {
             Ok(done) => done,
             Err(failure) => {
                 return Outcome {
@@ -466,12 +569,36 @@ impl Checker {
             None if suppressions_only => (FileStatus::SuppressionsOnly, None),
             None => (FileStatus::Scanned, None),
         };
+        let facts = file_hosts(&report.source, facts);
+        hosts.signalled = facts.signalled;
+        hosts.unsignalled = facts.unsignalled;
+        hosts.learned = facts.learned;
         Outcome {
             status,
             detail,
             report: (!report.is_empty()).then_some(report),
             error: None,
+            hosts,
         }
+    }
+
+    /// What a file that no rule can report on teaches about hosts: its calls, read in
+    /// isolation like a scanned file's (a failure teaches nothing).
+    fn facts_only(self: &Arc<Self>, source: SourceFile, path: &Path) -> crate::learn::FileHosts {
+        let checker = Arc::clone(self);
+        let owned = path.to_path_buf();
+        crate::isolate::run(self.deadline, move || {
+            crate::isolate::debug_fault("check", &owned);
+            let extraction = frontend::extract_in_project(
+                &source,
+                &checker.config.postman_env,
+                Some(&checker.project),
+            );
+            let facts =
+                engine::host_facts(&checker.rules, &checker.selection, &source, &extraction);
+            file_hosts(&source, facts)
+        })
+        .unwrap_or_default()
     }
 
     /// The literal scan's verdict on a file, counting the literals of the relative
@@ -533,6 +660,7 @@ impl Checker {
                 suppressed: Vec::new(),
             }),
             error: None,
+            hosts: crate::learn::FileHosts::default(),
         }
     }
 
@@ -552,15 +680,19 @@ impl Checker {
 
     /// Runs the front end and the rules on one file's text.
     pub fn check_source(&self, source: SourceFile) -> FileReport {
-        self.check_source_parsed(source).0
+        self.check_source_hosts(source).0
     }
 
     /// [`Checker::check_source`], and the file's syntax error if it has one. API003 is
     /// kept only for a file that holds a vendor signal: a file that cannot produce a
     /// finding never fails the gate for being unparseable.
-    fn check_source_parsed(&self, source: SourceFile) -> (FileReport, Option<String>) {
+    fn check_source_hosts(
+        &self,
+        source: SourceFile,
+    ) -> (FileReport, Option<String>, engine::HostFacts) {
         let extraction =
             frontend::extract_in_project(&source, &self.config.postman_env, Some(&self.project));
+        let facts = engine::host_facts(&self.rules, &self.selection, &source, &extraction);
         let mut findings = engine::check_file(
             &self.rules,
             &self.selection,
@@ -614,6 +746,7 @@ impl Checker {
                 secrets,
             },
             syntax_error,
+            facts,
         )
     }
 
@@ -695,5 +828,30 @@ impl Checker {
                 .into_iter()
                 .filter(|s| inside(s)),
         );
+    }
+}
+
+/// A file's host facts, with the places of its learned hosts.
+fn file_hosts(source: &SourceFile, facts: engine::HostFacts) -> crate::learn::FileHosts {
+    crate::learn::FileHosts {
+        learned: facts
+            .learned
+            .into_iter()
+            .filter(|(_, host, _, _)| !crate::learn::loopback_host(host))
+            .map(|(pack, host, span, signal)| {
+                let learned = crate::rules::LearnedHost {
+                    host,
+                    path: source.path.clone(),
+                    start: source.position(span.start),
+                    end: source.position(span.end),
+                    span,
+                    signal,
+                };
+                (pack, learned)
+            })
+            .collect(),
+        signalled: facts.signalled,
+        unsignalled: facts.unsignalled,
+        ..crate::learn::FileHosts::default()
     }
 }

@@ -176,7 +176,7 @@ pub fn extract_in_project(
         Language::Postman => postman::extract(&file.text, &file.path, postman_env),
         Language::Python => python::extract(&file.text),
         Language::Rust => rust::extract(&file.text),
-        Language::Shell => shell::extract(&file.text),
+        Language::Shell => shell::extract_at(&file.text, &file.path),
         Language::Markdown => markdown::extract(&file.text),
         Language::Http => http::extract(&file.text),
         Language::CiWorkflow => yaml_ci::extract(&file.text),

@@ -97,6 +97,9 @@ pub struct Prefilter {
     literals: Vec<String>,
     /// Per pack: its vendor-signal literals.
     vendor: Vec<Need>,
+    /// Per pack: the literals of the signals that teach a host (headers, URL
+    /// fragments, parameter pairs; see [`crate::learn`]).
+    teach: Vec<Need>,
     /// Per selected call rule: the vendor it needs, and its match literals.
     rules: Vec<(VendorNeed, Need)>,
     marker: usize,
@@ -198,6 +201,7 @@ impl Prefilter {
         let mut lits = Literals::default();
         let marker = lits.id(crate::suppress::MARKER);
         let mut vendor = Vec::new();
+        let mut teach = Vec::new();
         // Call-level signals (not parameter or client names): what `signal = "any"`
         // rules need.
         let mut call_level = Need::AnyOf(Vec::new());
@@ -210,6 +214,12 @@ impl Prefilter {
                     Some(l) => Need::AnyOf(vec![lits.group(&[l])]),
                     None => Need::Always,
                 };
+                need.or(n.clone());
+                strong.or(n);
+            }
+            // Hosts learned from the tree are written literally in the files that call them.
+            for l in &p.learned {
+                let n = Need::AnyOf(vec![lits.group(std::slice::from_ref(&l.host))]);
                 need.or(n.clone());
                 strong.or(n);
             }
@@ -230,6 +240,16 @@ impl Prefilter {
                 need.or(n.clone());
                 strong.or(n);
             }
+            let mut teaches = Need::AnyOf(Vec::new());
+            for l in s.headers.iter().chain(&s.path_contains) {
+                if !l.trim().is_empty() {
+                    teaches.or(Need::AnyOf(vec![lits.group(std::slice::from_ref(l))]));
+                }
+            }
+            for g in s.params_all.iter().filter(|g| !g.is_empty()) {
+                teaches.or(Need::AnyOf(vec![lits.group(g)]));
+            }
+            teach.push(teaches);
             for l in s.params_any.iter().chain(&s.identifiers) {
                 need.or(match l.trim().is_empty() {
                     true => Need::Always,
@@ -300,6 +320,7 @@ impl Prefilter {
             automaton,
             literals: lits.0,
             vendor,
+            teach,
             rules: per_rule,
             marker,
         }
@@ -362,6 +383,13 @@ impl Prefilter {
         } else {
             Verdict::NoVendorLiteral
         }
+    }
+
+    /// Whether the text holds a literal of a signal that teaches a host: a vendor
+    /// header, URL fragment or parameter pair.
+    pub fn teaches_hosts(&self, text: &[u8]) -> bool {
+        let found = self.found(text);
+        self.teach.iter().any(|n| n.holds(&found))
     }
 
     /// Whether the text holds a literal of some vendor's signals.

@@ -184,6 +184,9 @@ pub fn render(result: &ScanResult, opts: &HumanOptions) -> String {
         }
     }
     let _ = writeln!(out, "{}", summary_line(result, &s));
+    for note in &result.unknown_hosts {
+        let _ = writeln!(out, "note: {}", note.message());
+    }
     out
 }
 

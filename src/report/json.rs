@@ -14,7 +14,7 @@ struct Output<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
-    summary: JsonSummary,
+    summary: JsonSummary<'a>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +64,7 @@ struct JsonError<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonSummary {
+struct JsonSummary<'a> {
     files_scanned: usize,
     files_skipped: usize,
     skipped: BTreeMap<String, usize>,
@@ -79,6 +79,10 @@ struct JsonSummary {
     /// `findings`).
     #[serde(skip_serializing_if = "Option::is_none")]
     unchanged: Option<usize>,
+    /// Per vendor: URLs of its deprecated API on hosts with no vendor signal, which no
+    /// rule judged (never findings), and the setting that would make them signals.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unknown_hosts: &'a [crate::learn::UnknownHosts],
 }
 
 pub(super) fn finding<'a>(
@@ -159,6 +163,7 @@ pub fn render(result: &ScanResult) -> String {
             suppressed: s.suppressed,
             baselined: s.baselined,
             unchanged: result.diff_base.is_some().then_some(s.unchanged),
+            unknown_hosts: &result.unknown_hosts,
         },
     };
     let mut text = serde_json::to_string_pretty(&out).expect("JSON output serialises");

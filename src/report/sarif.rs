@@ -430,6 +430,16 @@ pub fn render(result: &ScanResult, rules: &RuleSet) -> String {
     let mut invocation = Invocation::builder()
         .execution_successful(result.errors.is_empty())
         .build();
+    // URLs on hosts no vendor signal covers: a note, never a result.
+    let notifications: Vec<Notification> = notifications
+        .into_iter()
+        .chain(result.unknown_hosts.iter().map(|n| {
+            Notification::builder()
+                .message(text(n.message()))
+                .level(level_value(Severity::Info))
+                .build()
+        }))
+        .collect();
     if !notifications.is_empty() {
         invocation.tool_execution_notifications = Some(notifications);
     }
@@ -445,6 +455,16 @@ pub fn render(result: &ScanResult, rules: &RuleSet) -> String {
             "filesSkipped".to_string(),
             serde_json::Value::Object(by_reason),
         );
+        invocation.properties = Some(PropertyBag::builder().additional_properties(props).build());
+    }
+    if !result.unknown_hosts.is_empty() {
+        let notes = serde_json::to_value(&result.unknown_hosts).expect("notes serialise");
+        let mut props = invocation
+            .properties
+            .take()
+            .map(|p| p.additional_properties)
+            .unwrap_or_default();
+        props.insert("unknownHosts".to_string(), notes);
         invocation.properties = Some(PropertyBag::builder().additional_properties(props).build());
     }
     let mut run = Run::builder()

@@ -7,7 +7,7 @@
 use super::checks;
 use super::model::{Condition, Format, IdentifierKind, JsonType, SignalRequirement, Target};
 use super::pattern::PathMatch;
-use super::{CompiledPack, CompiledRule, RuleSet};
+use super::{CompiledPack, CompiledRule, LearnedHost, RuleSet};
 use crate::call::Extraction;
 use crate::call::{Body, Client, Field, HttpCall, ParsedUrl, Span, Value};
 use crate::config::Config;
@@ -202,6 +202,197 @@ impl<'a> CallView<'a> {
     }
 }
 
+/// How a call carries a vendor's signal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Signal {
+    None,
+    /// A signal of its own (a host, a header, a URL fragment, …).
+    Direct,
+    /// Only its host, learned from another call of the tree (index into the pack's
+    /// `learned`).
+    Learned(usize),
+}
+
+impl CallView<'_> {
+    fn signal(&self, pack: &CompiledPack, file: &SourceFile) -> Signal {
+        if self.has_signal(pack, file) {
+            return Signal::Direct;
+        }
+        self.url
+            .host
+            .as_ref()
+            .and_then(|h| pack.learned.iter().position(|l| l.host == *h))
+            .map_or(Signal::None, Signal::Learned)
+    }
+
+    /// A signal of the pack that shows its host to be the vendor's: a header, a URL
+    /// fragment or a parameter pair (not a host glob, an identifier or an RPC name).
+    fn host_teaching_signal(&self, pack: &CompiledPack) -> Option<String> {
+        let s = &pack.pack.signals;
+        if let Some(h) = s
+            .headers
+            .iter()
+            .find(|h| self.call.headers.get_ci(h).is_some())
+        {
+            return Some(format!("the `{h}` header"));
+        }
+        let text = self.call.url.literal_text();
+        if let Some(p) = s.path_contains.iter().find(|p| text.contains(p.as_str())) {
+            return Some(format!("a URL with `{p}`"));
+        }
+        s.params_all
+            .iter()
+            .find(|g| !g.is_empty() && g.iter().all(|p| self.has_param(p)))
+            .map(|g| {
+                let names: Vec<String> = g.iter().map(|p| format!("`{p}`")).collect();
+                format!("the {} parameters", names.join(" and "))
+            })
+    }
+
+    /// Whether the URL belongs to a service that only looks like a vendor's.
+    fn lookalike(&self, rules: &RuleSet) -> bool {
+        let text = self.call.url.literal_text();
+        rules.packs.iter().any(|p| {
+            self.url
+                .host
+                .as_deref()
+                .is_some_and(|h| p.lookalike_host(h))
+                || p.pack
+                    .signals
+                    .lookalike_paths
+                    .iter()
+                    .any(|l| text.contains(l.as_str()))
+        })
+    }
+}
+
+/// What one file's calls tell about hosts (see [`crate::learn`]).
+#[derive(Clone, Debug, Default)]
+pub struct HostFacts {
+    /// Hosts no pack knows that a call shows to be a pack's: pack index, host, the
+    /// call's span, and the signal it carries.
+    pub learned: Vec<(usize, String, Span, String)>,
+    /// Where the URLs of calls that carry a signal of some pack are written (their
+    /// literal pieces): judged, so never counted as URLs on an unknown host.
+    pub signalled: Vec<Span>,
+    /// Calls that match a selected rule of a pack but carry no signal of any pack:
+    /// pack index, host, and the URL's literal text.
+    pub unsignalled: Vec<(usize, String, String)>,
+}
+
+/// The hosts a file's calls teach, carry signals on, or call without any signal.
+pub fn host_facts(
+    rules: &RuleSet,
+    selection: &Selection,
+    file: &SourceFile,
+    extraction: &Extraction,
+) -> HostFacts {
+    let mut facts = HostFacts::default();
+    for call in &extraction.calls {
+        let view = CallView::new(call);
+        let signalled = rules.packs.iter().any(|p| view.has_signal(p, file));
+        if signalled {
+            facts
+                .signalled
+                .extend(call.url.pieces.iter().filter_map(|p| match p {
+                    crate::call::Piece::Lit { span, .. } => Some(span.clone()),
+                    crate::call::Piece::Hole { .. } => None,
+                }));
+        }
+        let Some(host) = view.url.host.clone() else {
+            continue;
+        };
+        if view.lookalike(rules) {
+            continue;
+        }
+        for (i, pack) in rules.packs.iter().enumerate() {
+            if rules.packs.iter().any(|p| p.known_host(&host)) {
+                break;
+            }
+            if let Some(signal) = view.host_teaching_signal(pack) {
+                facts
+                    .learned
+                    .push((i, host.clone(), call.span.clone(), signal));
+            }
+        }
+        if signalled {
+            continue;
+        }
+        for rule in &rules.rules {
+            let m = &rule.rule.matcher;
+            if m.target != Target::Call
+                || m.signal != SignalRequirement::Vendor
+                || rule.paths.is_empty()
+                || !selection.enabled(&rule.rule.code)
+                || facts.unsignalled.iter().any(|(p, _, _)| *p == rule.pack)
+            {
+                continue;
+            }
+            if !m.methods.is_empty() && !m.methods.iter().any(|x| call.method.is(x)) {
+                continue;
+            }
+            if rule
+                .paths
+                .iter()
+                .any(|p| p.matches(&view.url.segments).is_some())
+            {
+                facts
+                    .unsignalled
+                    .push((rule.pack, host.clone(), call.url.literal_text()));
+            }
+        }
+    }
+    facts
+}
+
+/// Labels a finding whose call carries its vendor's signal only by its host, learned
+/// from another call: where, and by which signal.
+fn note_learned(finding: &mut Finding, call: &HttpCall, learned: &LearnedHost, file: &SourceFile) {
+    let span = host_span(call, &learned.host);
+    let shown = learned.path.to_string_lossy().replace('\\', "/");
+    finding.labels.push(Label {
+        span: span.clone(),
+        message: format!(
+            "host `{}` learned from {shown}:{}, where a call sends {}",
+            learned.host, learned.start.line, learned.signal
+        ),
+    });
+    if learned.path != file.path {
+        finding.related.push(crate::call::Related {
+            path: learned.path.clone(),
+            span: learned.span.clone(),
+            start: learned.start,
+            end: learned.end,
+            expr: learned.host.clone(),
+            local: span,
+            message: format!(
+                "`{}` is learned here: this call sends {}",
+                learned.host, learned.signal
+            ),
+        });
+    }
+}
+
+/// Where a call's URL writes its host: the part of the literal that holds it, or the
+/// URL, or the call.
+fn host_span(call: &HttpCall, host: &str) -> Span {
+    for p in &call.url.pieces {
+        if let crate::call::Piece::Lit { text, span, exact } = p {
+            if let Some(at) = text.to_ascii_lowercase().find(host) {
+                if *exact && span.len() == text.len() {
+                    return (span.start + at)..(span.start + at + host.len());
+                }
+                return span.clone();
+            }
+        }
+    }
+    if call.url.span.is_empty() {
+        call.span.clone()
+    } else {
+        call.url.span.clone()
+    }
+}
+
 /// Whether an RPC call of one of the pack's `rpc` names shows the vendor's SDK (see
 /// `Signals::rpc_sdk`): in the evidence its front end collected, or by a literal of one
 /// of the vendor's hosts anywhere in its file.
@@ -262,28 +453,41 @@ pub fn check_file(
             file_calls: &views,
             matching: &matching,
         };
-        let signals: Vec<bool> = rules
-            .packs
-            .iter()
-            .map(|p| view.has_signal(p, file))
-            .collect();
-        let any_signal = signals.iter().any(|s| *s);
+        let signals: Vec<Signal> = rules.packs.iter().map(|p| view.signal(p, file)).collect();
+        let any_signal = signals.iter().any(|s| *s != Signal::None);
+        // The host learned from elsewhere that a finding owes its signal to.
+        let learned = |rule: &CompiledRule| -> Option<&LearnedHost> {
+            let from = |pack: usize| match signals[pack] {
+                Signal::Learned(i) => rules.packs[pack].learned.get(i),
+                _ => None,
+            };
+            match rule.rule.matcher.signal {
+                SignalRequirement::Vendor => from(rule.pack),
+                SignalRequirement::Any if !signals.contains(&Signal::Direct) => {
+                    (0..signals.len()).find_map(from)
+                }
+                _ => None,
+            }
+        };
         let mut reported: Vec<&str> = Vec::new();
         for rule in &rules.rules {
             if rule.rule.matcher.target != Target::Call || !selection.enabled(&rule.rule.code) {
                 continue;
             }
             let signal_ok = match rule.rule.matcher.signal {
-                SignalRequirement::Vendor => signals[rule.pack],
+                SignalRequirement::Vendor => signals[rule.pack] != Signal::None,
                 SignalRequirement::Any => any_signal,
                 SignalRequirement::None => true,
             };
             if !signal_ok {
                 continue;
             }
-            if let Some((finding, rw)) =
+            if let Some((mut finding, rw)) =
                 evaluate(rules, rule, selection, config, &cx, &reported, file)
             {
+                if let Some(l) = learned(rule) {
+                    note_learned(&mut finding, view.call, l, file);
+                }
                 if let (Some(rw), Some(spec)) = (rw, rule.rule.fix.as_ref()) {
                     pending.push((findings.len(), view_index, rw, spec));
                 }
@@ -619,7 +823,8 @@ fn evaluate(
         // spell the value at the call site, and the definition may feed other calls.
         // A transform whose edits stay clear of the imported names edits only what is
         // written here (`B + '/api/2.0'` with `B` imported), and is kept.
-        Some(spec) if !call.related.is_empty() => {
+        // (Advice that edits nothing is the same wherever the values are written.)
+        Some(spec) if !call.related.is_empty() && spec.applicability != Applicability::Manual => {
             match plan_fix(
                 spec,
                 &rules.packs[rule.pack].pack,

@@ -60,6 +60,40 @@ pub struct CompiledPack {
     pub file: Option<PathBuf>,
     pub pack: RulePack,
     pub hosts: Vec<GlobMatcher>,
+    /// `signals.lookalike_hosts`, compiled.
+    pub lookalike_hosts: Vec<GlobMatcher>,
+    /// Hosts learned from the scanned tree: a call to one of them carries this vendor's
+    /// signal (see [`crate::learn`]).
+    pub learned: Vec<LearnedHost>,
+}
+
+impl CompiledPack {
+    /// Whether a host (lower case) is one of the pack's signal hosts (built-in or
+    /// configured; not learned).
+    pub fn known_host(&self, host: &str) -> bool {
+        self.hosts.iter().any(|g| g.is_match(host))
+    }
+
+    /// Whether a host belongs to a service whose API only looks like the vendor's.
+    pub fn lookalike_host(&self, host: &str) -> bool {
+        self.lookalike_hosts.iter().any(|g| g.is_match(host))
+    }
+}
+
+/// A host that a call in the scanned tree showed to be a vendor's: the call carries
+/// one of the vendor's own signals (a header, a URL fragment, a parameter pair).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LearnedHost {
+    /// Lower case, without port.
+    pub host: String,
+    /// The file of the call it was learned from, as displayed.
+    pub path: PathBuf,
+    /// The call's span in that file, and where it starts and ends.
+    pub span: crate::call::Span,
+    pub start: crate::source::Position,
+    pub end: crate::source::Position,
+    /// The signal the call carries (`` the `li-api-session-key` header ``).
+    pub signal: String,
 }
 
 /// A rule with its path patterns compiled, and the index of its pack.
@@ -160,6 +194,14 @@ impl RuleSet {
                 .build()
                 .map_err(|e| err(find_line(text, h), format!("bad host glob `{h}`: {e}")))?;
             hosts.push(glob.compile_matcher());
+        }
+        let mut lookalike_hosts = Vec::new();
+        for h in &pack.signals.lookalike_hosts {
+            let glob = GlobBuilder::new(&h.to_ascii_lowercase())
+                .literal_separator(false)
+                .build()
+                .map_err(|e| err(find_line(text, h), format!("bad host glob `{h}`: {e}")))?;
+            lookalike_hosts.push(glob.compile_matcher());
         }
         let pack_index = self.packs.len();
         let mut added: Vec<CompiledRule> = Vec::new();
@@ -274,6 +316,8 @@ impl RuleSet {
             file: None,
             pack,
             hosts,
+            lookalike_hosts,
+            learned: Vec::new(),
         });
         Ok(())
     }
@@ -330,6 +374,18 @@ impl RuleSet {
             }
         }
         Ok(self)
+    }
+
+    /// Adds hosts learned from the scanned tree to the vendors' signals, by pack index.
+    pub fn with_learned_hosts(mut self, learned: &[(usize, LearnedHost)]) -> RuleSet {
+        for (pack, host) in learned {
+            if let Some(p) = self.packs.get_mut(*pack) {
+                if !p.learned.iter().any(|l| l.host == host.host) {
+                    p.learned.push(host.clone());
+                }
+            }
+        }
+        self
     }
 
     pub fn find(&self, code: &str) -> Option<&CompiledRule> {

@@ -146,6 +146,20 @@ pub struct Signals {
     /// expressions (`khoros` in `khoros.delete(…)` or `${KHOROS_BASE}`).
     #[serde(default)]
     pub identifiers: Vec<String>,
+    /// Host globs of other services whose APIs have the same paths (Bitbucket's
+    /// `/api/2.0/users`, Okta's `/api/v1/users`): a call to one of them never teaches
+    /// the vendor a host, and the run's summary never names them as unknown hosts.
+    #[serde(default)]
+    pub lookalike_hosts: Vec<String>,
+    /// Substrings of the URL of such services on any host (`/MAAS/`).
+    #[serde(default)]
+    pub lookalike_paths: Vec<String>,
+    /// Path prefixes of the deprecated API (`/api/2.0`): URLs with one of them on a host
+    /// with no signal of any vendor are counted in the run's summary, which names the
+    /// hosts and the `<vendor>.hosts` setting that would make them signals. Never a
+    /// finding.
+    #[serde(default)]
+    pub unknown_host_paths: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

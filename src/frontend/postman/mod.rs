@@ -7,7 +7,8 @@
 //! folders, and the body (`raw`, `urlencoded`, `formdata`, `graphql`). `{{var}}`
 //! references resolve from collection and folder `variable` entries and from
 //! environments (`--postman-env`, or a `*.postman_environment.json` beside the
-//! collection); what does not resolve is a `Piece::Hole`. A request's `scope` is its
+//! collection); what does not resolve is a `Piece::Hole`, and so is a variable whose
+//! initial value is empty (a script sets it at run time). A request's `scope` is its
 //! folder, so rules that look at the calls before a call stay inside the folder.
 //! Pre-request and test scripts go through the JavaScript front end, with every span
 //! mapped back into the collection file.
@@ -94,6 +95,10 @@ fn read_env_vars(path: &Path, into: &mut Vars) {
             e.get("key").and_then(|k| k.as_str()),
             e.get("value").and_then(|k| k.as_str()),
         ) {
+            // An empty initial value is set by a script at run time: unknown here.
+            if val.is_empty() {
+                continue;
+            }
             into.insert(
                 k.to_string(),
                 Var {
@@ -248,7 +253,12 @@ fn add_variables(node: &J, vars: &mut Vars) {
             Some(J::Bool { value, .. }) => value.to_string(),
             _ => continue,
         };
-        if let Some(k) = key {
+        let Some(k) = key else { continue };
+        // An empty initial value is set by a script at run time (`pm.collectionVariables
+        // .set(…)`): a hole, not an empty string, and it hides an outer scope's value.
+        if value.is_empty() {
+            vars.remove(k);
+        } else {
             vars.insert(k.to_string(), Var { value });
         }
     }

@@ -5,6 +5,47 @@
 use super::words::{Command, Quote, Word, WordPart};
 use crate::call::Span;
 
+/// The largest request body read from a file (`-d @body.json`).
+pub const MAX_BODY_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The file a data option reads its body from (`-d @body.json`, `--data-binary @x`,
+/// `--json @x`): a literal relative path, not `@-` (standard input). `--data-raw`
+/// sends the `@` itself, and `--data-urlencode` encodes what it reads.
+pub fn data_file(opt: &Opt) -> Option<String> {
+    if !matches!(opt.name, "data" | "data-ascii" | "data-binary" | "json") {
+        return None;
+    }
+    let lit = opt.arg.as_ref()?.literal()?;
+    let name = lit.strip_prefix('@')?;
+    let relative = !name.is_empty()
+        && name != "-"
+        && !name.starts_with(['/', '\\', '~'])
+        && !name.contains(':');
+    relative.then(|| name.to_string())
+}
+
+/// The text of a body file beside `dir`, when it is a regular UTF-8 file no larger
+/// than [`MAX_BODY_FILE_BYTES`]. `-d` strips carriage returns and newlines, as curl does.
+pub fn read_data_file(
+    dir: &std::path::Path,
+    name: &str,
+    strip_newlines: bool,
+) -> Option<(std::path::PathBuf, String)> {
+    let path = dir.join(name);
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_BODY_FILE_BYTES {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let text = text.trim_start_matches('\u{feff}');
+    let text = if strip_newlines {
+        text.replace(['\r', '\n'], "")
+    } else {
+        text.to_string()
+    };
+    Some((path, text))
+}
+
 /// Long options that take an argument (curl's `--opt value`); anything else is a flag.
 const WITH_ARG: &[&str] = &[
     "request",

@@ -28,6 +28,13 @@ pub fn extract(text: &str) -> Extraction {
     extract_ranges(text, std::slice::from_ref(&(0..text.len())))
 }
 
+/// [`extract`] for a script at `path`: a body read from a file (`curl -d @body.json`)
+/// is read from the script's folder, when it exists.
+pub fn extract_at(text: &str, path: &std::path::Path) -> Extraction {
+    let dir = path.parent().unwrap_or(std::path::Path::new(""));
+    extract_in(text, std::slice::from_ref(&(0..text.len())), Some(dir))
+}
+
 /// The first syntax error of the text.
 pub fn syntax_check(text: &str) -> Option<(Span, String)> {
     words::parse(text).error
@@ -41,11 +48,16 @@ pub fn comments(text: &str) -> Vec<Span> {
 /// The calls of the shell code in `ranges` of `text` (each range tokenized on its
 /// own; variables assigned in one are known in the others). Spans are offsets in `text`.
 pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
+    extract_in(text, ranges, None)
+}
+
+fn extract_in(text: &str, ranges: &[Span], dir: Option<&std::path::Path>) -> Extraction {
     let scripts: Vec<Script> = ranges
         .iter()
         .map(|r| words::parse_range(text, r.clone()))
         .collect();
-    let vars = Vars::collect(&scripts);
+    let mut vars = Vars::collect(&scripts);
+    vars.dir = dir.map(std::path::Path::to_path_buf);
     let mut wrappers = wrapper::wrappers(text, &scripts);
     // A function named `curl` that does not run curl: `curl …` calls it (`command
     // curl` does not).
@@ -183,6 +195,8 @@ fn lower_wrapped(site: &Command, at: usize, w: &wrapper::Wrapper, vars: &Vars) -
 /// Variables assigned exactly once, to a literal.
 struct Vars {
     known: HashMap<String, (String, Span, bool)>,
+    /// The script's folder, where `-d @file` bodies are read from.
+    dir: Option<std::path::PathBuf>,
 }
 
 impl Vars {
@@ -211,6 +225,7 @@ impl Vars {
                 .into_iter()
                 .filter_map(|(k, v)| v.map(|v| (k, v)))
                 .collect(),
+            dir: None,
         }
     }
 
@@ -492,6 +507,9 @@ fn lower_curl(cmd: &Command, line: &curl::CurlLine, vars: &Vars) -> Option<HttpC
         }
     } else if !data.is_empty() {
         call.body = Some(curl_body(cmd, &data, json_type));
+        if let ([only], Some(dir)) = (data.as_slice(), &vars.dir) {
+            file_body(only, dir, &mut call);
+        }
     }
     for o in &line.opts {
         match o.name {
@@ -515,6 +533,34 @@ fn lower_curl(cmd: &Command, line: &curl::CurlLine, vars: &Vars) -> Option<HttpC
 /// The index of the `curl` word of a command, given one of its requests.
 fn program_of(cmd: &Command, line: &curl::CurlLine) -> usize {
     curl::program_index(cmd).unwrap_or(line.program)
+}
+
+/// A JSON body read from a file (`-d @body.json`): its values all point at the
+/// `@body.json` argument, and the file is the call's related place, so a finding about
+/// the body lands on the argument, names the file, and its fix is made in the file.
+fn file_body(opt: &curl::Opt, dir: &std::path::Path, call: &mut HttpCall) {
+    let (Some(name), Some(arg)) = (curl::data_file(opt), opt.arg.as_ref()) else {
+        return;
+    };
+    let Some((path, text)) = curl::read_data_file(dir, &name, opt.name != "data-binary") else {
+        return;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    let source = crate::source::SourceFile::new(path.clone(), text, crate::source::Language::Http);
+    call.body = Some(Body::Json {
+        value: json_value(&v, &arg.span),
+    });
+    call.related.push(crate::call::Related {
+        start: source.position(0),
+        end: source.position(source.text.len()),
+        span: 0..source.text.len(),
+        path,
+        expr: format!("@{name}"),
+        local: arg.span.clone(),
+        message: format!("the request body is read from {name}"),
+    });
 }
 
 /// The fields a data option adds (`-d a=1&b=2`, `--data-urlencode name=value`, `-F k=v`).
