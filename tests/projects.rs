@@ -288,3 +288,144 @@ fn a_huge_or_broken_module_costs_only_its_own_values() {
         .collect();
     assert_eq!(lines, [6], "{}", common::render(&result));
 }
+
+#[test]
+fn a_python_file_whose_vendor_literals_are_imported_is_parsed() {
+    let offboard = Path::new("fixtures/projects/py_package/offboard.py");
+    let text = std::fs::read(offboard).unwrap();
+    assert_eq!(common::checker().verdict(&text), Verdict::NoVendorLiteral);
+    let result = common::scan(&[offboard.to_path_buf()]);
+    assert_eq!(result.findings().count(), 2, "{}", common::render(&result));
+}
+
+#[test]
+fn python_import_cycles_and_missing_modules_end_and_give_the_same_answer_every_time() {
+    let dir = PathBuf::from("fixtures/projects/py_cycle");
+    let first = found(&common::scan(std::slice::from_ref(&dir)));
+    assert_eq!(first.len(), 1, "{first:?}");
+    for _ in 0..3 {
+        assert_eq!(found(&common::scan(std::slice::from_ref(&dir))), first);
+    }
+    let main = found(&common::scan(&[dir.join("main.py")]));
+    assert_eq!(main, first);
+}
+
+/// Runs `fix` twice on a copy of a project: files the first run leaves alone are
+/// listed in `untouched`; every Python file re-parses; the second run changes nothing.
+fn fix_converges(name: &str, untouched: &[&str]) -> tempfile::TempDir {
+    let dir = copy_project(name);
+    let before: Vec<(PathBuf, String)> = common::files_under(dir.path())
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    let first = fix(dir.path());
+    assert!(
+        first.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    for (path, old) in &before {
+        let new = std::fs::read_to_string(path).unwrap();
+        let rel = path
+            .strip_prefix(dir.path())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if untouched.contains(&rel.as_str()) {
+            assert_eq!(&new, old, "{rel} must not be edited");
+        }
+        if rel.ends_with(".py") {
+            assert_eq!(
+                apimigrate::frontend::python::syntax_check(&new),
+                None,
+                "{rel}:\n{new}"
+            );
+        }
+    }
+    let after: Vec<String> = before
+        .iter()
+        .map(|(p, _)| std::fs::read_to_string(p).unwrap())
+        .collect();
+    fix(dir.path());
+    let again: Vec<String> = before
+        .iter()
+        .map(|(p, _)| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(after, again, "a second fix changes nothing");
+    dir
+}
+
+#[test]
+fn python_fixes_never_edit_a_value_defined_in_another_module_and_name_it() {
+    fix_converges(
+        "py_package",
+        &[
+            "community_sync/settings.py",
+            "community_sync/__init__.py",
+            "community_sync/users.py",
+            "offboard.py",
+        ],
+    );
+    let result = common::scan(&[PathBuf::from("fixtures/projects/py_settings_object")]);
+    for (_, f) in result.findings() {
+        let fix = f.fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, Applicability::Manual);
+        assert!(
+            fix.title.contains(
+                "is defined in fixtures/projects/py_settings_object/khoros_client/core.py:6"
+            ),
+            "{}",
+            fix.title
+        );
+    }
+}
+
+#[test]
+fn a_huge_or_broken_python_module_costs_only_its_own_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut huge = String::from("BASE = 'https://community.khoros.com/api/2.0'\n");
+    huge.push_str(
+        &"PAD = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n".repeat(20_000),
+    );
+    std::fs::write(d.join("huge.py"), huge).unwrap();
+    std::fs::write(
+        d.join("broken.py"),
+        "BROKEN = ((( 'https://community.khoros.com/api/2.0'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("good.py"),
+        "V2 = 'https://community.khoros.com/api/2.0'\n",
+    )
+    .unwrap();
+    // A chain deeper than the index follows: each module re-exports the next.
+    for i in 0..8 {
+        std::fs::write(
+            d.join(format!("deep{i}.py")),
+            format!("from deep{} import DEEP\n", i + 1),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        d.join("deep8.py"),
+        "DEEP = 'https://community.khoros.com/api/2.0'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("main.py"),
+        "import requests\nfrom huge import BASE\nfrom broken import BROKEN\nfrom good import V2\nfrom deep0 import DEEP\n\
+         def a(i):\n    requests.delete(f'{BASE}/users/{i}')\n\
+         def b(i):\n    requests.delete(f'{BROKEN}/users/{i}')\n\
+         def c(i):\n    requests.delete(f'{V2}/users/{i}')\n\
+         def d(i):\n    requests.delete(f'{DEEP}/users/{i}')\n",
+    )
+    .unwrap();
+    let result = common::scan(&[d.join("main.py")]);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(file, f)| file.source.position(f.span.start).line)
+        .collect();
+    assert_eq!(lines, [11], "{}", common::render(&result));
+}

@@ -504,10 +504,7 @@ impl<'t> Calls<'_, '_, 't> {
                 }
                 base_pieces = b.pieces.len();
                 b.pieces.append(&mut url.pieces);
-                b.vias.append(&mut url.vias);
-                b.unformatted.append(&mut url.unformatted);
-                b.defaults.append(&mut url.defaults);
-                b.joins.append(&mut url.joins);
+                b.absorb(&mut url);
                 url = b;
             }
         }
@@ -517,6 +514,7 @@ impl<'t> Calls<'_, '_, 't> {
             unformatted,
             defaults,
             joins,
+            related,
         } = url;
         let mut call = HttpCall::new(
             client,
@@ -530,6 +528,7 @@ impl<'t> Calls<'_, '_, 't> {
         call.receiver = receiver;
         call.vias = vias;
         call.unformatted = unformatted;
+        call.related = related;
         let spread = has_spread(args);
         call.query = match kw("params") {
             Some(p) => self.r.fields(p, 0),
@@ -673,6 +672,7 @@ impl<'t> Calls<'_, '_, 't> {
             unformatted,
             defaults,
             joins,
+            related,
         } = self.r.url(url_node);
         let mut call = HttpCall::new(
             Client::Urllib,
@@ -685,6 +685,7 @@ impl<'t> Calls<'_, '_, 't> {
         );
         call.vias = vias;
         call.unformatted = unformatted;
+        call.related = related;
         let headers = if request {
             kw("headers").or_else(|| positional.get(2).copied())
         } else {

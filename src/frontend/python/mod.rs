@@ -12,6 +12,7 @@
 //! `Value::Expr` showing the expression as written.
 
 mod clients;
+mod modules;
 pub mod render;
 mod resolve;
 mod scope;
@@ -26,10 +27,19 @@ pub(crate) use clients::Found;
 
 /// Extracts the HTTP calls, secrets and first syntax error of a Python file.
 pub fn extract(text: &str) -> Extraction {
+    extract_in(text, None)
+}
+
+/// [`extract`] for a file at `path` of the run's project: names imported from the
+/// project's other modules are resolved through `index` (see [`crate::resolve`]).
+pub fn extract_in(
+    text: &str,
+    project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+) -> Extraction {
     let Some(tree) = parse(text) else {
         return Extraction::default();
     };
-    let (found, secrets) = analyse(text, &tree);
+    let (found, secrets) = analyse_in(text, &tree, project);
     Extraction {
         calls: found.into_iter().map(|f| f.call).collect(),
         secrets,
@@ -40,9 +50,23 @@ pub fn extract(text: &str) -> Extraction {
 
 /// The calls of a parsed file (with what the renderer needs) and its secrets.
 pub(crate) fn analyse(text: &str, tree: &Tree) -> (Vec<Found>, Vec<Span>) {
+    analyse_in(text, tree, None)
+}
+
+/// [`analyse`] inside the run's project index.
+fn analyse_in(
+    text: &str,
+    tree: &Tree,
+    project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+) -> (Vec<Found>, Vec<Span>) {
     let root = tree.root_node();
     let scopes = scope::Scopes::collect(root, text);
-    let resolver = resolve::Resolver::new(text, &scopes);
+    let mut resolver = resolve::Resolver::new(text, &scopes);
+    resolver.project = project.map(|(index, path)| resolve::Project {
+        index,
+        path,
+        depth: 0,
+    });
     let calls = clients::Calls { r: &resolver };
     let mut found = Vec::new();
     let mut stack = vec![root];

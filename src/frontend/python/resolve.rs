@@ -36,16 +36,197 @@ pub struct Url {
     /// `urljoin(base, path)` with a base not known here: the base's span and the path
     /// argument's span. Only the path can be rewritten: urljoin keeps the base's origin.
     pub joins: Vec<(Span, Span)>,
+    /// Parts imported from other modules, with where they are defined.
+    pub related: Vec<crate::call::Related>,
+}
+
+impl Url {
+    /// Takes over what `other` collected besides its pieces.
+    pub fn absorb(&mut self, other: &mut Url) {
+        self.vias.append(&mut other.vias);
+        self.unformatted.append(&mut other.unformatted);
+        self.defaults.append(&mut other.defaults);
+        self.joins.append(&mut other.joins);
+        self.related.append(&mut other.related);
+    }
 }
 
 pub struct Resolver<'a, 't> {
     pub text: &'t str,
     pub scopes: &'a Scopes<'t>,
+    /// The project the file belongs to: names imported from its other modules are
+    /// looked up there.
+    pub project: Option<Project<'a>>,
+}
+
+/// The file being resolved, inside the run's project index.
+#[derive(Clone, Copy)]
+pub struct Project<'a> {
+    pub index: &'a crate::resolve::ProjectIndex,
+    /// The file's path (as displayed; imports resolve against it).
+    pub path: &'a std::path::Path,
+    /// How many modules deep this file is in the import chain being followed.
+    pub depth: usize,
 }
 
 impl<'a, 't> Resolver<'a, 't> {
     pub fn new(text: &'t str, scopes: &'a Scopes<'t>) -> Self {
-        Resolver { text, scopes }
+        Resolver {
+            text,
+            scopes,
+            project: None,
+        }
+    }
+
+    /// The root name and the attribute names / string keys read from it:
+    /// `settings.KHOROS["base"]` → (`settings`, [KHOROS, base]).
+    fn chain(&self, node: Node<'t>) -> Option<(Node<'t>, Vec<String>)> {
+        let mut keys = Vec::new();
+        let mut cur = node;
+        for _ in 0..8 {
+            match cur.kind() {
+                "identifier" => {
+                    keys.reverse();
+                    return Some((cur, keys));
+                }
+                "attribute" => {
+                    keys.push(self.t(cur.child_by_field_name("attribute")?).to_string());
+                    cur = cur.child_by_field_name("object")?;
+                }
+                "subscript" => {
+                    let key = cur.child_by_field_name("subscript")?;
+                    keys.push(self.plain_string(key)?.0);
+                    cur = cur.child_by_field_name("value")?;
+                }
+                "parenthesized_expression" => cur = cur.named_child(0)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The value that a name imported from another module of the project stands for
+    /// (`BASE`, `settings.BASE`, `config.KHOROS["base"]`, `Urls.USERS`), with its
+    /// module's path and span.
+    pub fn imported(&self, node: Node<'t>) -> Option<crate::resolve::Exported> {
+        self.project?;
+        let (root, keys) = self.chain(node)?;
+        let import = match self.scopes.import_of(root, self.t(root)) {
+            Some(i) => i,
+            // An instance of a class imported from another module: `client.settings[…]`
+            // with `client = Khoros(…)` or `client: Khoros`.
+            None => self.imported_class_of(root)?,
+        };
+        self.lookup_import(import, &keys)
+    }
+
+    /// The class imported from another module that the name `root` is an instance of:
+    /// bound once to a call of it, or a parameter annotated with it.
+    fn imported_class_of(&self, root: Node<'t>) -> Option<&super::scope::Import> {
+        let name = self.t(root);
+        let class = match self.scopes.lookup(root, name)? {
+            Bound::Value(v) if v.kind() == "call" => {
+                let f = v.child_by_field_name("function")?;
+                (f.kind() == "identifier").then(|| self.t(f).to_string())?
+            }
+            Bound::Unknown => super::scope::parameter_type(root, name, self.text)?,
+            _ => return None,
+        };
+        let import = self.scopes.import_of(root, &class)?;
+        matches!(import, super::scope::Import::Name { .. }).then_some(import)
+    }
+
+    /// The value `keys` read from what `import` binds, looked up in the project.
+    fn lookup_import(
+        &self,
+        import: &super::scope::Import,
+        keys: &[String],
+    ) -> Option<crate::resolve::Exported> {
+        use super::scope::Import;
+        use crate::resolve::PY;
+        let project = self.project?;
+        let lookup = |module: &str, name: &str, keys: &[String]| {
+            project.index.lookup(
+                project.path,
+                &format!("{PY}{module}"),
+                name,
+                keys,
+                project.depth,
+                super::modules::lower,
+            )
+        };
+        let join = |m: &str, n: &str| {
+            if m.ends_with('.') {
+                format!("{m}{n}")
+            } else {
+                format!("{m}.{n}")
+            }
+        };
+        match import {
+            Import::Name { module, name } => {
+                if let Some(v) = lookup(module, name, keys) {
+                    return Some(v);
+                }
+                // `from pkg import settings` of a submodule.
+                let (first, rest) = keys.split_first()?;
+                lookup(&join(module, name), first, rest)
+            }
+            Import::Module(module) => {
+                // `import pkg` + `pkg.settings.BASE`: the longest module path wins
+                // (`pkg.settings`, then `pkg` re-exporting `settings`).
+                for k in (0..keys.len()).rev() {
+                    let mut m = module.clone();
+                    for part in &keys[..k] {
+                        m = join(&m, part);
+                    }
+                    if let Some(v) = lookup(&m, &keys[k], &keys[k + 1..]) {
+                        return Some(v);
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// Pushes the text value of an imported name (see [`Resolver::imported`]), spelled
+    /// at `node` (the call site keeps its own spans), and where it is defined. `false`
+    /// when the name is not imported or has no literal part there.
+    fn foreign(&self, node: Node<'t>, out: &mut Url) -> bool {
+        use crate::resolve::{Shape, TextPiece};
+        let Some(value) = self.imported(node) else {
+            return false;
+        };
+        let Shape::Text(pieces) = &value.shape else {
+            return false;
+        };
+        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
+            return false;
+        }
+        let span = node.byte_range();
+        for p in pieces {
+            out.pieces.push(match p {
+                TextPiece::Lit(text) => Piece::Lit {
+                    text: text.clone(),
+                    span: span.clone(),
+                    exact: false,
+                },
+                TextPiece::Hole(expr) => Piece::Hole {
+                    expr: expr.clone(),
+                    span: span.clone(),
+                },
+            });
+        }
+        let expr = self.t(node).to_string();
+        out.related.push(crate::call::Related {
+            path: value.path.clone(),
+            span: value.span.clone(),
+            start: value.start,
+            end: value.end,
+            message: format!("`{expr}` is defined here"),
+            expr,
+            local: span,
+        });
+        true
     }
 
     pub fn t(&self, n: Node<'t>) -> &'t str {
@@ -435,9 +616,73 @@ impl<'a, 't> Resolver<'a, 't> {
                         }
                     }
                 }
-                _ => self.hole(node, out),
+                _ => {
+                    if !self.foreign(node, out) {
+                        self.hole(node, out)
+                    }
+                }
             },
+            "subscript" => {
+                if !self.local_item(node, depth, out) && !self.foreign(node, out) {
+                    self.hole(node, out)
+                }
+            }
             _ => self.hole(node, out),
+        }
+    }
+
+    /// `CONFIG["base"]` with `CONFIG` a dict of this file (a literal, and items set on
+    /// it in the same scope): the item's value.
+    fn local_item(&self, node: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let (Some(value), Some(key)) = (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("subscript"),
+        ) else {
+            return false;
+        };
+        let Some((key, _, _)) = self.plain_string(key) else {
+            return false;
+        };
+        let Some(item) = self.dict_item(value, &key, 0) else {
+            return false;
+        };
+        self.pieces(item, depth + 1, out);
+        true
+    }
+
+    /// The value of the item `key` of the dict `node` stands for, when this file says.
+    fn dict_item(&self, node: Node<'t>, key: &str, depth: usize) -> Option<Node<'t>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let items: &[(Node<'t>, Node<'t>)] = match node.kind() {
+            "identifier" => self.scopes.items(node, self.t(node)),
+            _ => &[],
+        };
+        if let Some((_, v)) = items
+            .iter()
+            .rev()
+            .find(|(k, _)| self.plain_string(*k).is_some_and(|(s, _, _)| s == key))
+        {
+            return Some(*v);
+        }
+        match node.kind() {
+            "dictionary" => {
+                let mut c = node.walk();
+                let pairs: Vec<_> = node.named_children(&mut c).collect();
+                pairs.into_iter().rev().find_map(|pair| {
+                    let k = pair.child_by_field_name("key")?;
+                    (self.plain_string(k)?.0 == key)
+                        .then(|| pair.child_by_field_name("value"))
+                        .flatten()
+                })
+            }
+            "identifier" | "attribute" => match self.bound(node)? {
+                Bound::Value(v) => self.dict_item(v, key, depth + 1),
+                _ => None,
+            },
+            "parenthesized_expression" => self.dict_item(node.named_child(0)?, key, depth + 1),
+            _ => None,
         }
     }
 
@@ -458,6 +703,7 @@ impl<'a, 't> Resolver<'a, 't> {
             return None;
         }
         out.vias.extend(scratch.vias);
+        out.related.extend(scratch.related);
         Some(scratch.pieces)
     }
 
@@ -476,10 +722,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let eval = |n: Node<'t>, out: &mut Url| {
             let mut u = Url::default();
             self.pieces(n, depth + 1, &mut u);
-            out.vias.extend(u.vias);
-            out.unformatted.extend(u.unformatted);
-            out.defaults.extend(u.defaults);
-            out.joins.extend(u.joins);
+            out.absorb(&mut u);
             u.pieces
         };
         // A `/` that the function adds: no text of the file stands for it.
