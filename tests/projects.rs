@@ -429,3 +429,53 @@ fn a_huge_or_broken_python_module_costs_only_its_own_values() {
         .collect();
     assert_eq!(lines, [11], "{}", common::render(&result));
 }
+
+#[test]
+fn python_wrapper_calls_are_fixed_where_the_url_is_written_and_converge() {
+    let dir = fix_converges("py_wrappers", &["sdk/api.py", "sdk/__init__.py"]);
+    let users = std::fs::read_to_string(dir.path().join("sdk/users.py")).unwrap();
+    assert!(
+        users.contains("f\"{COMMUNITY}/t5/s/api/2.1/users\""),
+        "{users}"
+    );
+    // The deletes go through wrappers: their fixes are manual and name the wrapper.
+    assert!(
+        users.contains("_delete(f\"/api/2.0/users/{uid}\", key)"),
+        "{users}"
+    );
+    let result = common::scan(&[PathBuf::from("fixtures/projects/py_wrappers/sdk/users.py")]);
+    let titles: Vec<String> = result
+        .findings()
+        .filter(|(_, f)| f.code == "AUR001")
+        .map(|(_, f)| f.fix.as_ref().unwrap().title.clone())
+        .collect();
+    assert_eq!(titles.len(), 5);
+    assert!(
+        titles.iter().any(|t| t
+            .contains("`api.delete` is defined in fixtures/projects/py_wrappers/sdk/api.py:10")),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn recursive_and_deep_python_wrappers_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut chain = String::from("import requests\nBASE = 'https://community.khoros.com'\n");
+    chain.push_str("def w0(path):\n    return requests.delete(BASE + path)\n");
+    for i in 1..10 {
+        chain.push_str(&format!("def w{i}(path):\n    return w{}(path)\n", i - 1));
+    }
+    // Recursion, direct and mutual.
+    chain.push_str("def r(path):\n    return r(path)\ndef m1(path):\n    return m2(path)\ndef m2(path):\n    return m1(path)\n");
+    chain.push_str("def go(i):\n    w1('/api/2.0/users/' + i)\n    w9('/api/2.0/users/' + i)\n    r('/api/2.0/users/' + i)\n    m1('/api/2.0/users/' + i)\n");
+    std::fs::write(d.join("chain.py"), chain).unwrap();
+    let result = common::scan(&[d.join("chain.py")]);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(file, f)| file.source.position(f.span.start).line)
+        .collect();
+    // `w1` is two wrappers deep; `w9` is past the bound; the recursions make no request.
+    assert_eq!(lines, [30], "{}", common::render(&result));
+}

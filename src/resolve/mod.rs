@@ -44,6 +44,26 @@ pub enum Shape {
     Text(Vec<TextPiece>),
     /// An object literal: its keys and their values (later keys win).
     Object(Vec<(String, Exported)>),
+    /// A function that makes a request from its parameters (a wrapper).
+    Request(Box<RequestShape>),
+}
+
+/// What a wrapper function's request is made of. Holes whose expression is one of
+/// `params` stand for that parameter: a call of the wrapper fills them with its
+/// arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestShape {
+    /// The function's name and its parameters in order (`self` left out).
+    pub name: String,
+    pub params: Vec<String>,
+    pub client: crate::call::Client,
+    /// The method: a name, or a hole (a parameter).
+    pub method: TextPiece,
+    pub url: Vec<TextPiece>,
+    /// Headers the request sets: key and value.
+    pub headers: Vec<(String, TextPiece)>,
+    /// The parameter the request's headers are passed in, if any.
+    pub headers_param: Option<String>,
 }
 
 /// One exported value and where it is written.
@@ -72,7 +92,7 @@ impl Exported {
                         .find(|(k, _)| k == key)
                         .map(|(_, v)| v)?
                 }
-                Shape::Text(_) => return None,
+                Shape::Text(_) | Shape::Request(_) => return None,
             }
         }
         Some(here)

@@ -17,6 +17,7 @@ pub mod render;
 mod resolve;
 mod scope;
 mod secrets;
+mod wrappers;
 
 use super::Extraction;
 use crate::call::Span;
@@ -67,7 +68,7 @@ fn analyse_in(
         path,
         depth: 0,
     });
-    let calls = clients::Calls { r: &resolver };
+    let calls = clients::Calls::new(&resolver);
     let mut found = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {

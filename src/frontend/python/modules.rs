@@ -9,6 +9,7 @@
 //! module's constants may be built from its own bindings and from its own imports.
 //! Functions and values with no literal part are not exported here.
 
+use super::clients::Calls;
 use super::resolve::{Project, Resolver};
 use super::scope::{Import, Scopes};
 use crate::call::Piece;
@@ -33,13 +34,25 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     let scopes = Scopes::collect(root, text);
     let mut resolver = Resolver::new(text, &scopes);
     resolver.project = Some(Project { index, path, depth });
-    let l = Lowering { r: &resolver, path };
+    let calls = Calls::new(&resolver);
+    let l = Lowering {
+        r: &resolver,
+        calls: &calls,
+        path,
+    };
     let mut out = ModuleExports::default();
     let mut values = scopes.module_values(root);
     values.sort_by_key(|(_, v)| v.start_byte());
     for (name, value) in values.into_iter().take(MAX_EXPORTS) {
         // Items set on a module-level dict after it is built (`CONFIG["k"] = v`).
         if let Some(v) = l.value_with(value, scopes.items(value, name), 0) {
+            out.names.insert(name.to_string(), Export::Value(v));
+        }
+    }
+    let mut functions = scopes.module_functions(root);
+    functions.sort_by_key(|(_, f)| f.start_byte());
+    for (name, def) in functions.into_iter().take(MAX_EXPORTS) {
+        if let Some(v) = l.function(def) {
             out.names.insert(name.to_string(), Export::Value(v));
         }
     }
@@ -83,6 +96,7 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
 
 struct Lowering<'r, 'a, 't> {
     r: &'r Resolver<'a, 't>,
+    calls: &'r Calls<'a, 'r, 't>,
     path: &'r Path,
 }
 
@@ -97,11 +111,35 @@ impl<'t> Lowering<'_, '_, 't> {
         }
     }
 
-    /// A class as an object of its attributes.
+    /// A function as what it is for a caller: a wrapper of a request (see
+    /// [`super::wrappers`]), or the dict it returns (a helper that builds headers).
+    fn function(&self, def: Node<'t>) -> Option<Exported> {
+        if let Some((shape, inner)) = self.calls.summarise(def) {
+            return Some(self.at(inner, Shape::Request(Box::new(shape))));
+        }
+        let returned = self.r.returned_dict(def)?;
+        self.value(returned, 1)
+    }
+
+    /// A class as an object of its attributes and wrapper methods.
     fn class(&self, class: Node<'t>) -> Option<Exported> {
         let mut attrs = self.r.scopes.class_values(class);
         attrs.sort_by_key(|(_, v)| v.start_byte());
         let mut fields = Vec::new();
+        for (name, def) in self
+            .r
+            .scopes
+            .class_methods(class)
+            .into_iter()
+            .take(MAX_FIELDS)
+        {
+            if let Some((shape, inner)) = self.calls.summarise(def) {
+                fields.push((
+                    name.to_string(),
+                    self.at(inner, Shape::Request(Box::new(shape))),
+                ));
+            }
+        }
         for (name, value) in attrs.into_iter().take(MAX_FIELDS) {
             let items = self.r.scopes.attribute_items(class, name);
             if let Some(v) = self.value_with(value, items, 1) {

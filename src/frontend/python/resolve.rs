@@ -188,6 +188,83 @@ impl<'a, 't> Resolver<'a, 't> {
         }
     }
 
+    /// The dict a function returns: its one `return` of a dict (or of a name bound to
+    /// one), outside nested functions.
+    pub fn returned_dict(&self, def: Node<'t>) -> Option<Node<'t>> {
+        let body = def.child_by_field_name("body")?;
+        let mut stack = vec![body];
+        let mut found = None;
+        let mut seen = 0usize;
+        while let Some(n) = stack.pop() {
+            seen += 1;
+            if seen > 5_000 {
+                return None;
+            }
+            match n.kind() {
+                "function_definition" | "class_definition" | "lambda" => continue,
+                "return_statement" => {
+                    if found.is_some() {
+                        return None;
+                    }
+                    found = Some(n.named_child(0)?);
+                    continue;
+                }
+                _ => {}
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        let value = self.follow(found?, 0);
+        (value.kind() == "dictionary" || self.is_dict_call(value)).then_some(value)
+    }
+
+    /// The fields of a dict that a call returns: a helper of this file
+    /// (`headers(key)` with `def headers(key): return {…}`) or of another module.
+    fn returned_fields(&self, call: Node<'t>, depth: usize) -> Option<Fields> {
+        use crate::resolve::{Shape, TextPiece};
+        let f = call.child_by_field_name("function")?;
+        if f.kind() == "identifier" {
+            if let Some(def) = self.scopes.function(f, self.t(f)) {
+                let dict = self.returned_dict(def)?;
+                return Some(self.fields(dict, depth + 1));
+            }
+        }
+        let value = self.imported(f)?;
+        let Shape::Object(entries) = &value.shape else {
+            return None;
+        };
+        let here = call.byte_range();
+        let mut out = Fields {
+            entries: Vec::new(),
+            open: false,
+            span: here.clone(),
+        };
+        for (key, v) in entries {
+            let value = match &v.shape {
+                Shape::Text(pieces) => match pieces.as_slice() {
+                    [TextPiece::Lit(s)] => Value::Str {
+                        value: s.clone(),
+                        span: here.clone(),
+                    },
+                    _ => Value::Expr {
+                        text: self.t(call).to_string(),
+                        span: here.clone(),
+                    },
+                },
+                _ => Value::Expr {
+                    text: self.t(call).to_string(),
+                    span: here.clone(),
+                },
+            };
+            out.entries.push(Field {
+                key: key.clone(),
+                key_span: here.clone(),
+                value,
+            });
+        }
+        Some(out)
+    }
+
     /// Pushes the text value of an imported name (see [`Resolver::imported`]), spelled
     /// at `node` (the call site keeps its own spans), and where it is defined. `false`
     /// when the name is not imported or has no literal part there.
@@ -403,7 +480,11 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The class of this file that `node` is an instance of, with the constructor call
     /// when it is known here: `Settings()`, a name bound to one, a parameter annotated
     /// with the class, an attribute set on `self` to one of those.
-    fn instance_class(&self, node: Node<'t>, depth: usize) -> Option<(Node<'t>, Option<Node<'t>>)> {
+    pub fn instance_class(
+        &self,
+        node: Node<'t>,
+        depth: usize,
+    ) -> Option<(Node<'t>, Option<Node<'t>>)> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -1234,6 +1315,10 @@ impl<'a, 't> Resolver<'a, 't> {
                     return f;
                 }
                 _ => out.open = true,
+            },
+            "call" => match self.returned_fields(node, depth) {
+                Some(f) => return f,
+                None => out.open = true,
             },
             _ => out.open = true,
         }

@@ -35,6 +35,8 @@ pub struct Scopes<'t> {
     classes: HashMap<String, Node<'t>>,
     /// Local name → dotted module path (`hx` → `httpx`, `Session` → `requests.Session`).
     pub imports: HashMap<String, String>,
+    /// Functions and methods defined, by the scope they are in and their name.
+    functions: HashMap<(usize, String), Node<'t>>,
     /// What each import binds, by the scope it is in and the local name.
     imported: HashMap<(usize, String), Import>,
 }
@@ -114,6 +116,8 @@ impl<'t> Scopes<'t> {
             "function_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     self.bind(scope, t(name), Bound::Unknown);
+                    self.functions
+                        .insert((scope.id(), t(name).to_string()), node);
                 }
                 if let Some(params) = node.child_by_field_name("parameters") {
                     let mut c = params.walk();
@@ -399,6 +403,68 @@ impl<'t> Scopes<'t> {
             }
         }
         None
+    }
+
+    /// The function `name` used at `at` stands for: the nearest scope binding the name
+    /// binds it once, to a `def`.
+    pub fn function(&self, at: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let mut first = true;
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            let kind = p.kind();
+            if !is_scope(kind) {
+                continue;
+            }
+            if kind == "class_definition" && !first {
+                continue;
+            }
+            first = false;
+            let key = (p.id(), name.to_string());
+            if let Some(b) = self.names.get(&key) {
+                return match b.len() {
+                    1 => self.functions.get(&key).copied(),
+                    _ => None,
+                };
+            }
+        }
+        None
+    }
+
+    /// The method `name` of `class` (defined once in its body).
+    pub fn method(&self, class: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let key = (class.id(), name.to_string());
+        match self.names.get(&key).map(|b| b.len()) {
+            Some(1) => self.functions.get(&key).copied(),
+            _ => None,
+        }
+    }
+
+    /// The functions of the module's top level.
+    pub fn module_functions(&self, module: Node<'t>) -> Vec<(&str, Node<'t>)> {
+        self.functions
+            .iter()
+            .filter(|((scope, _), _)| *scope == module.id())
+            .map(|((_, name), f)| (name.as_str(), *f))
+            .collect()
+    }
+
+    /// The methods a class defines once, in source order.
+    pub fn class_methods(&self, class: Node<'t>) -> Vec<(&str, Node<'t>)> {
+        let mut out: Vec<(&str, Node<'t>)> = self
+            .functions
+            .iter()
+            .filter(|((scope, name), _)| {
+                *scope == class.id()
+                    && self
+                        .names
+                        .get(&(*scope, name.clone()))
+                        .is_some_and(|b| b.len() == 1)
+            })
+            .map(|((_, name), f)| (name.as_str(), *f))
+            .collect();
+        out.sort_by_key(|(_, f)| f.start_byte());
+        out
     }
 
     /// The imports of the module's top level, in no particular order.
