@@ -479,3 +479,81 @@ fn recursive_and_deep_python_wrappers_end() {
     // `w1` is two wrappers deep; `w9` is past the bound; the recursions make no request.
     assert_eq!(lines, [30], "{}", common::render(&result));
 }
+
+#[test]
+fn scripts_and_crates_whose_vendor_literals_are_sourced_or_used_are_parsed() {
+    for (file, n) in [
+        ("fixtures/projects/sh_source/offboard.sh", 3),
+        ("fixtures/projects/rs_crate/src/khoros/users.rs", 4),
+    ] {
+        let path = Path::new(file);
+        let text = std::fs::read(path).unwrap();
+        assert_eq!(
+            common::checker().verdict(&text),
+            Verdict::NoVendorLiteral,
+            "{file}"
+        );
+        let result = common::scan(&[path.to_path_buf()]);
+        assert_eq!(result.findings().count(), n, "{}", common::render(&result));
+    }
+}
+
+#[test]
+fn sourcing_cycles_missing_files_and_missing_modules_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("a.sh"),
+        "source ./b.sh\nHOST=https://community.khoros.com\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("b.sh"), ". ./a.sh\nAPI=\"$HOST/api/2.0\"\n").unwrap();
+    std::fs::write(
+        d.join("main.sh"),
+        "source ./a.sh\nsource ./missing.sh\nsource /etc/profile\n\
+         curl -X DELETE \"$API/users/$1\"\ncurl -X DELETE \"$HOST/api/2.0/users/$1\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.join("src")).unwrap();
+    std::fs::write(
+        d.join("src/main.rs"),
+        "mod gone;\nmod urls;\nfn main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("src/urls.rs"),
+        "use crate::urls::LOOP;\npub const LOOP: &str = self::LOOP;\npub const HOST: &str = \"https://community.khoros.com\";\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("src/users.rs"),
+        "use crate::gone::BASE;\nuse crate::urls::{HOST, LOOP};\n\
+         async fn a(c: &reqwest::Client, id: u64) { c.delete(format!(\"{BASE}/users/{id}\")).send().await; }\n\
+         async fn b(c: &reqwest::Client, id: u64) { c.delete(format!(\"{LOOP}/users/{id}\")).send().await; }\n\
+         async fn d(c: &reqwest::Client, id: u64) { c.delete(format!(\"{HOST}/api/2.0/users/{id}\")).send().await; }\n",
+    )
+    .unwrap();
+    let first = found(&common::scan(&[d.to_path_buf()]));
+    for _ in 0..2 {
+        assert_eq!(found(&common::scan(&[d.to_path_buf()])), first);
+    }
+    let lines: Vec<(String, usize)> = first
+        .iter()
+        .map(|(p, l, _)| {
+            (
+                Path::new(p)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                *l,
+            )
+        })
+        .collect();
+    // `$API` is read back through the cycle (`b.sh` sees no `HOST`): no vendor signal.
+    assert_eq!(
+        lines,
+        [("main.sh".to_string(), 5), ("users.rs".to_string(), 5)],
+        "{first:?}"
+    );
+}

@@ -177,8 +177,8 @@ pub fn extract_in_project(
         Language::Python => {
             python::extract_in(&file.text, project.map(|p| (p, file.path.as_path())))
         }
-        Language::Rust => rust::extract(&file.text),
-        Language::Shell => shell::extract(&file.text),
+        Language::Rust => rust::extract_in(&file.text, project.map(|p| (p, file.path.as_path()))),
+        Language::Shell => shell::extract_in(&file.text, project.map(|p| (p, file.path.as_path()))),
         Language::Markdown => markdown::extract(&file.text),
         Language::Http => http::extract(&file.text),
         Language::CiWorkflow => yaml_ci::extract(&file.text),

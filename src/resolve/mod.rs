@@ -651,6 +651,16 @@ fn rust_module(from: &Path, path: &str) -> Option<PathBuf> {
         dir = parent;
         rest = tail;
     }
+    if rest.is_empty() {
+        // `super`, `self` or `crate` itself: the file of that module.
+        let candidates = [
+            dir.join("mod.rs"),
+            dir.with_extension("rs"),
+            dir.join("lib.rs"),
+            dir.join("main.rs"),
+        ];
+        return candidates.into_iter().find(|p| p.is_file() && p != from);
+    }
     let mut file = None;
     for seg in rest {
         if !seg.chars().all(|c| c.is_alphanumeric() || c == '_') {
