@@ -557,3 +557,16 @@ fn sourcing_cycles_missing_files_and_missing_modules_end() {
         "{first:?}"
     );
 }
+
+#[test]
+fn every_alternative_is_checked_and_the_message_says_which() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/py_alternatives")]);
+    let messages: Vec<String> = result.findings().map(|(_, f)| f.message.clone()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages[0].ends_with("(when `url` is f\"{COMMUNITY}/api/2.0/users/{uid}\" and `os.environ.get(\"KHOROS_URL\", \"https://community.khoros.com\")` is \"https://community.khoros.com\")"),
+        "{messages:?}"
+    );
+    assert!(messages[2].contains("is \"api/2.0\")"), "{messages:?}");
+    fix_converges("py_alternatives", &[]);
+}

@@ -13,6 +13,16 @@ use tree_sitter::Node;
 /// How deep names are followed (`A = B`, `B = f"{C}/x"`, …).
 const MAX_DEPTH: usize = 8;
 
+/// An expression's text for a message: one line, at most 60 characters.
+fn short(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    let mut out: String = line.chars().take(60).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// A piece of a string literal: literal text or an f-string interpolation.
 pub enum Chunk<'t> {
     Lit {
@@ -51,9 +61,25 @@ impl Url {
     }
 }
 
+/// How many alternatives a value may have, and how many places with alternatives one
+/// URL records.
+const MAX_ALTERNATIVES: usize = 4;
+const MAX_BRANCHES: usize = 4;
+
+/// A place where a URL has alternatives: the node, and a label per alternative.
+#[derive(Clone, Debug)]
+pub struct Branch {
+    pub id: usize,
+    pub labels: Vec<String>,
+}
+
 pub struct Resolver<'a, 't> {
     pub text: &'t str,
     pub scopes: &'a Scopes<'t>,
+    /// The alternative taken at each branch (by node id; the first when absent).
+    choices: std::cell::RefCell<std::collections::HashMap<usize, usize>>,
+    /// The branches met since [`Resolver::reset_branches`].
+    branches: std::cell::RefCell<Vec<Branch>>,
     /// The project the file belongs to: names imported from its other modules are
     /// looked up there.
     pub project: Option<Project<'a>>,
@@ -74,8 +100,95 @@ impl<'a, 't> Resolver<'a, 't> {
         Resolver {
             text,
             scopes,
+            choices: Default::default(),
+            branches: Default::default(),
             project: None,
         }
+    }
+
+    /// Forgets the branches met and the choices made.
+    pub fn reset_branches(&self) {
+        self.branches.borrow_mut().clear();
+        self.choices.borrow_mut().clear();
+    }
+
+    /// The branches met since the last reset.
+    pub fn branches(&self) -> Vec<Branch> {
+        self.branches.borrow().clone()
+    }
+
+    /// Takes alternative `k` at the branch `id` from now on.
+    pub fn choose(&self, id: usize, k: usize) {
+        self.choices.borrow_mut().insert(id, k);
+    }
+
+    /// The alternatives of a value: the values of a name assigned in both arms of an
+    /// `if` (or reassigned), `a if c else b`, `x or 'https://…'`, and
+    /// `os.environ.get(K, 'https://…')` / `os.getenv(K, …)` (the variable's value, a
+    /// hole, or the default). `None` for a value without alternatives.
+    fn alternatives(&self, node: Node<'t>) -> Option<Vec<Option<Node<'t>>>> {
+        match node.kind() {
+            "identifier" => {
+                let values = self
+                    .scopes
+                    .assignments(node, self.t(node), MAX_ALTERNATIVES)?;
+                Some(values.into_iter().map(Some).collect())
+            }
+            "conditional_expression" => Some(vec![node.named_child(0), node.named_child(2)]),
+            "boolean_operator" => {
+                let op = node.child_by_field_name("operator")?;
+                if self.t(op) != "or" {
+                    return None;
+                }
+                Some(vec![
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ])
+            }
+            "call" => {
+                let f = node.child_by_field_name("function")?;
+                let name = self.canonical(f)?;
+                if !matches!(name.as_str(), "os.environ.get" | "os.getenv") {
+                    return None;
+                }
+                let (positional, named) = self.arguments(node.child_by_field_name("arguments")?);
+                let default = positional
+                    .get(1)
+                    .copied()
+                    .or_else(|| named.iter().find(|(k, _)| k == "default").map(|(_, v)| *v))?;
+                Some(vec![Some(default), None])
+            }
+            _ => None,
+        }
+    }
+
+    /// The pieces of the alternative taken at `node`, recording the branch; `false`
+    /// when `node` has no alternatives.
+    fn branch(&self, node: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let Some(alts) = self.alternatives(node) else {
+            return false;
+        };
+        let id = node.id();
+        let chosen = self.choices.borrow().get(&id).copied().unwrap_or(0);
+        {
+            let mut branches = self.branches.borrow_mut();
+            if !branches.iter().any(|b| b.id == id) && branches.len() < MAX_BRANCHES {
+                let name = self.t(node);
+                let labels = alts
+                    .iter()
+                    .map(|a| match a {
+                        Some(v) => format!("`{}` is {}", short(name), short(self.t(*v))),
+                        None => format!("`{}` is set at run time", short(name)),
+                    })
+                    .collect();
+                branches.push(Branch { id, labels });
+            }
+        }
+        match alts.get(chosen).copied().flatten() {
+            Some(v) => self.pieces(v, depth + 1, out),
+            None => self.hole(node, out),
+        }
+        true
     }
 
     /// The root name and the attribute names / string keys read from it:
@@ -576,6 +689,9 @@ impl<'a, 't> Resolver<'a, 't> {
     pub fn pieces(&self, node: Node<'t>, depth: usize, out: &mut Url) {
         if depth > MAX_DEPTH {
             return self.hole(node, out);
+        }
+        if self.branch(node, depth, out) {
+            return;
         }
         match node.kind() {
             "string" | "concatenated_string" => {

@@ -379,6 +379,39 @@ impl<'t> Scopes<'t> {
         None
     }
 
+    /// Every value `name` is assigned in the nearest scope around `at` that binds it,
+    /// when it is assigned more than once (each arm of an `if`, a reassignment) and
+    /// at most `max` times; `None` for an unknown binding among them (a parameter).
+    pub fn assignments(&self, at: Node<'t>, name: &str, max: usize) -> Option<Vec<Node<'t>>> {
+        let mut first = true;
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            let kind = p.kind();
+            if !is_scope(kind) {
+                continue;
+            }
+            if kind == "class_definition" && !first {
+                continue;
+            }
+            first = false;
+            let key = (p.id(), name.to_string());
+            if let Some(b) = self.names.get(&key) {
+                if b.len() < 2 || b.len() > max {
+                    return None;
+                }
+                return b
+                    .iter()
+                    .map(|b| match b {
+                        Bound::Value(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect();
+            }
+        }
+        None
+    }
+
     /// What import binds `name` where it is used at `at`: `None` when the nearest scope
     /// that binds it binds it otherwise (a parameter, an assignment) or more than once.
     pub fn import_of(&self, at: Node<'t>, name: &str) -> Option<&Import> {

@@ -334,6 +334,15 @@ impl<'t> Calls<'_, '_, 't> {
     }
 }
 
+/// How many path segments a URL prefix has (`https://h/api/` → 1, `/a/b/` → 2).
+fn path_segments(prefix: &str) -> usize {
+    let path = match prefix.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p),
+        None => prefix,
+    };
+    path.split('/').filter(|s| !s.is_empty()).count()
+}
+
 /// The summary of a request made inside the function `name` with `params`, when its
 /// URL, method or headers take one of them.
 fn shape_of(name: &str, params: &[String], call: &HttpCall, text: &str) -> Option<RequestShape> {
@@ -370,12 +379,24 @@ fn shape_of(name: &str, params: &[String], call: &HttpCall, text: &str) -> Optio
             Some((h.key.clone(), v))
         })
         .collect();
-    let takes = url
-        .iter()
-        .chain(std::iter::once(&method))
-        .chain(headers.iter().map(|(_, v)| v))
-        .any(|p| matches!(p, TextPiece::Hole(e) if is_param(e)))
-        || headers_param.is_some();
+    // The URL is the caller's when a parameter gives its start, its base or its path
+    // (`requests.delete(url)`, `BASE + path`). A parameter that only fills an id at
+    // the end of a path written here (`f"{BASE}/api/2.0/users/{uid}"`) leaves the
+    // request whole in the function: it is found there, not at every call.
+    let mut prefix = String::new();
+    let mut url_takes = false;
+    for p in &url {
+        match p {
+            TextPiece::Lit(t) => prefix.push_str(t),
+            TextPiece::Hole(e) if is_param(e) => {
+                url_takes = path_segments(&prefix) < 2;
+                break;
+            }
+            TextPiece::Hole(_) => {}
+        }
+    }
+    let method_takes = matches!(&method, TextPiece::Hole(e) if is_param(e));
+    let takes = url_takes || method_takes;
     takes.then(|| RequestShape {
         name: name.to_string(),
         params: params.to_vec(),
