@@ -46,6 +46,10 @@ pub struct Calls<'a, 'r, 't> {
     pub r: &'r Resolver<'a, 't>,
     /// How many wrapper summaries are being made (they nest: a wrapper may call one).
     pub wrapping: std::cell::Cell<usize>,
+    /// Each function's summary, made once (by the `def` node's id).
+    pub summaries: std::cell::RefCell<
+        std::collections::HashMap<usize, Option<(crate::resolve::RequestShape, Span)>>,
+    >,
 }
 
 impl<'a, 'r, 't> Calls<'a, 'r, 't> {
@@ -53,6 +57,7 @@ impl<'a, 'r, 't> Calls<'a, 'r, 't> {
         Calls {
             r,
             wrapping: std::cell::Cell::new(0),
+            summaries: Default::default(),
         }
     }
 }

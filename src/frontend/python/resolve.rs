@@ -112,6 +112,20 @@ impl<'a, 't> Resolver<'a, 't> {
         self.choices.borrow_mut().clear();
     }
 
+    /// Sets the branches and choices aside (see [`Resolver::restore_branches`]).
+    pub fn save_branches(&self) -> (Vec<Branch>, std::collections::HashMap<usize, usize>) {
+        (
+            std::mem::take(&mut *self.branches.borrow_mut()),
+            std::mem::take(&mut *self.choices.borrow_mut()),
+        )
+    }
+
+    /// Puts back what [`Resolver::save_branches`] set aside.
+    pub fn restore_branches(&self, saved: (Vec<Branch>, std::collections::HashMap<usize, usize>)) {
+        *self.branches.borrow_mut() = saved.0;
+        *self.choices.borrow_mut() = saved.1;
+    }
+
     /// The branches met since the last reset.
     pub fn branches(&self) -> Vec<Branch> {
         self.branches.borrow().clone()

@@ -136,9 +136,28 @@ impl<'t> Calls<'_, '_, 't> {
     /// first call in its body (not in nested functions) that is a request whose URL,
     /// method or headers take a parameter.
     pub(super) fn summarise(&self, def: Node<'t>) -> Option<(RequestShape, Span)> {
+        if let Some(done) = self.summaries.borrow().get(&def.id()) {
+            return done.clone();
+        }
         if self.wrapping.get() >= MAX_WRAPPING {
             return None;
         }
+        // The wrapper's own alternatives are not the call site's: its first ones are
+        // taken.
+        let branches = self.r.save_branches();
+        let summary = self.summarise_body(def);
+        self.r.restore_branches(branches);
+        // A summary cut short by the nesting bound is not kept: from a shallower call
+        // it may find more.
+        if self.wrapping.get() == 0 {
+            self.summaries
+                .borrow_mut()
+                .insert(def.id(), summary.clone());
+        }
+        summary
+    }
+
+    fn summarise_body(&self, def: Node<'t>) -> Option<(RequestShape, Span)> {
         self.wrapping.set(self.wrapping.get() + 1);
         let _guard = Wrapping(&self.wrapping);
         let name = self.t(def.child_by_field_name("name")?).to_string();
