@@ -666,6 +666,11 @@ pub struct HttpCall {
     /// value is written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// Which alternative of the URL this call is, when the URL has several (a name
+    /// assigned in both arms of an `if`, `a if c else b`, `x or 'https://…'`): the
+    /// same call is lowered once per alternative, each saying which it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<String>,
 }
 
 /// A place in another file that a call (or finding) depends on.
@@ -844,6 +849,7 @@ impl HttpCall {
             vias: Vec::new(),
             unformatted: Vec::new(),
             related: Vec::new(),
+            alternative: None,
         }
     }
 }

@@ -608,21 +608,16 @@ impl Checker {
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
         let own = self.prefilter.found_literals(text.as_bytes());
         let verdict = self.prefilter.verdict_of(&own);
-        if !matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral)
-            || !matches!(
-                language,
-                Language::JavaScript | Language::TypeScript | Language::Tsx
-            )
-        {
+        if !matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral) {
             return verdict;
         }
-        let specs = crate::resolve::relative_specifiers(text);
+        let specs = crate::resolve::specifiers(language, text);
         if specs.is_empty() {
             return verdict;
         }
         let summarise = |t: &str| {
             (
-                crate::resolve::relative_specifiers(t),
+                crate::resolve::specifiers(language, t),
                 self.prefilter.found_literals(t.as_bytes()),
             )
         };

@@ -288,3 +288,291 @@ fn a_huge_or_broken_module_costs_only_its_own_values() {
         .collect();
     assert_eq!(lines, [6], "{}", common::render(&result));
 }
+
+#[test]
+fn a_python_file_whose_vendor_literals_are_imported_is_parsed() {
+    let offboard = Path::new("fixtures/projects/py_package/offboard.py");
+    let text = std::fs::read(offboard).unwrap();
+    assert_eq!(common::checker().verdict(&text), Verdict::NoVendorLiteral);
+    let result = common::scan(&[offboard.to_path_buf()]);
+    assert_eq!(result.findings().count(), 2, "{}", common::render(&result));
+}
+
+#[test]
+fn python_import_cycles_and_missing_modules_end_and_give_the_same_answer_every_time() {
+    let dir = PathBuf::from("fixtures/projects/py_cycle");
+    let first = found(&common::scan(std::slice::from_ref(&dir)));
+    assert_eq!(first.len(), 1, "{first:?}");
+    for _ in 0..3 {
+        assert_eq!(found(&common::scan(std::slice::from_ref(&dir))), first);
+    }
+    let main = found(&common::scan(&[dir.join("main.py")]));
+    assert_eq!(main, first);
+}
+
+/// Runs `fix` twice on a copy of a project: files the first run leaves alone are
+/// listed in `untouched`; every Python file re-parses; the second run changes nothing.
+fn fix_converges(name: &str, untouched: &[&str]) -> tempfile::TempDir {
+    let dir = copy_project(name);
+    let before: Vec<(PathBuf, String)> = common::files_under(dir.path())
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    let first = fix(dir.path());
+    assert!(
+        first.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    for (path, old) in &before {
+        let new = std::fs::read_to_string(path).unwrap();
+        let rel = path
+            .strip_prefix(dir.path())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if untouched.contains(&rel.as_str()) {
+            assert_eq!(&new, old, "{rel} must not be edited");
+        }
+        if rel.ends_with(".py") {
+            assert_eq!(
+                apimigrate::frontend::python::syntax_check(&new),
+                None,
+                "{rel}:\n{new}"
+            );
+        }
+    }
+    let after: Vec<String> = before
+        .iter()
+        .map(|(p, _)| std::fs::read_to_string(p).unwrap())
+        .collect();
+    fix(dir.path());
+    let again: Vec<String> = before
+        .iter()
+        .map(|(p, _)| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(after, again, "a second fix changes nothing");
+    dir
+}
+
+#[test]
+fn python_fixes_never_edit_a_value_defined_in_another_module_and_name_it() {
+    fix_converges(
+        "py_package",
+        &[
+            "community_sync/settings.py",
+            "community_sync/__init__.py",
+            "community_sync/users.py",
+            "offboard.py",
+        ],
+    );
+    let result = common::scan(&[PathBuf::from("fixtures/projects/py_settings_object")]);
+    for (_, f) in result.findings() {
+        let fix = f.fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, Applicability::Manual);
+        assert!(
+            fix.title.contains(
+                "is defined in fixtures/projects/py_settings_object/khoros_client/core.py:6"
+            ),
+            "{}",
+            fix.title
+        );
+    }
+}
+
+#[test]
+fn a_huge_or_broken_python_module_costs_only_its_own_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut huge = String::from("BASE = 'https://community.khoros.com/api/2.0'\n");
+    huge.push_str(
+        &"PAD = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n".repeat(20_000),
+    );
+    std::fs::write(d.join("huge.py"), huge).unwrap();
+    std::fs::write(
+        d.join("broken.py"),
+        "BROKEN = ((( 'https://community.khoros.com/api/2.0'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("good.py"),
+        "V2 = 'https://community.khoros.com/api/2.0'\n",
+    )
+    .unwrap();
+    // A chain deeper than the index follows: each module re-exports the next.
+    for i in 0..8 {
+        std::fs::write(
+            d.join(format!("deep{i}.py")),
+            format!("from deep{} import DEEP\n", i + 1),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        d.join("deep8.py"),
+        "DEEP = 'https://community.khoros.com/api/2.0'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("main.py"),
+        "import requests\nfrom huge import BASE\nfrom broken import BROKEN\nfrom good import V2\nfrom deep0 import DEEP\n\
+         def a(i):\n    requests.delete(f'{BASE}/users/{i}')\n\
+         def b(i):\n    requests.delete(f'{BROKEN}/users/{i}')\n\
+         def c(i):\n    requests.delete(f'{V2}/users/{i}')\n\
+         def d(i):\n    requests.delete(f'{DEEP}/users/{i}')\n",
+    )
+    .unwrap();
+    let result = common::scan(&[d.join("main.py")]);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(file, f)| file.source.position(f.span.start).line)
+        .collect();
+    assert_eq!(lines, [11], "{}", common::render(&result));
+}
+
+#[test]
+fn python_wrapper_calls_are_fixed_where_the_url_is_written_and_converge() {
+    let dir = fix_converges("py_wrappers", &["sdk/api.py", "sdk/__init__.py"]);
+    let users = std::fs::read_to_string(dir.path().join("sdk/users.py")).unwrap();
+    assert!(
+        users.contains("f\"{COMMUNITY}/t5/s/api/2.1/users\""),
+        "{users}"
+    );
+    // The deletes go through wrappers: their fixes are manual and name the wrapper.
+    assert!(
+        users.contains("_delete(f\"/api/2.0/users/{uid}\", key)"),
+        "{users}"
+    );
+    let result = common::scan(&[PathBuf::from("fixtures/projects/py_wrappers/sdk/users.py")]);
+    let titles: Vec<String> = result
+        .findings()
+        .filter(|(_, f)| f.code == "AUR001")
+        .map(|(_, f)| f.fix.as_ref().unwrap().title.clone())
+        .collect();
+    assert_eq!(titles.len(), 5);
+    assert!(
+        titles.iter().any(|t| t
+            .contains("`api.delete` is defined in fixtures/projects/py_wrappers/sdk/api.py:10")),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn recursive_and_deep_python_wrappers_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut chain = String::from("import requests\nBASE = 'https://community.khoros.com'\n");
+    chain.push_str("def w0(path):\n    return requests.delete(BASE + path)\n");
+    for i in 1..10 {
+        chain.push_str(&format!("def w{i}(path):\n    return w{}(path)\n", i - 1));
+    }
+    // Recursion, direct and mutual.
+    chain.push_str("def r(path):\n    return r(path)\ndef m1(path):\n    return m2(path)\ndef m2(path):\n    return m1(path)\n");
+    chain.push_str("def go(i):\n    w1('/api/2.0/users/' + i)\n    w9('/api/2.0/users/' + i)\n    r('/api/2.0/users/' + i)\n    m1('/api/2.0/users/' + i)\n");
+    std::fs::write(d.join("chain.py"), chain).unwrap();
+    let result = common::scan(&[d.join("chain.py")]);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(file, f)| file.source.position(f.span.start).line)
+        .collect();
+    // `w1` is two wrappers deep; the recursions make no request; `w9` is past the bound
+    // of one summary (it may still be found through summaries made for other calls).
+    assert_eq!(lines.first(), Some(&30), "{}", common::render(&result));
+    assert!(
+        lines.iter().all(|l| [30, 31].contains(l)),
+        "{}",
+        common::render(&result)
+    );
+}
+
+#[test]
+fn scripts_and_crates_whose_vendor_literals_are_sourced_or_used_are_parsed() {
+    for (file, n) in [
+        ("fixtures/projects/sh_source/offboard.sh", 3),
+        ("fixtures/projects/rs_crate/src/khoros/users.rs", 4),
+    ] {
+        let path = Path::new(file);
+        let text = std::fs::read(path).unwrap();
+        assert_eq!(
+            common::checker().verdict(&text),
+            Verdict::NoVendorLiteral,
+            "{file}"
+        );
+        let result = common::scan(&[path.to_path_buf()]);
+        assert_eq!(result.findings().count(), n, "{}", common::render(&result));
+    }
+}
+
+#[test]
+fn sourcing_cycles_missing_files_and_missing_modules_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("a.sh"),
+        "source ./b.sh\nHOST=https://community.khoros.com\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("b.sh"), ". ./a.sh\nAPI=\"$HOST/api/2.0\"\n").unwrap();
+    std::fs::write(
+        d.join("main.sh"),
+        "source ./a.sh\nsource ./missing.sh\nsource /etc/profile\n\
+         curl -X DELETE \"$API/users/$1\"\ncurl -X DELETE \"$HOST/api/2.0/users/$1\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.join("src")).unwrap();
+    std::fs::write(
+        d.join("src/main.rs"),
+        "mod gone;\nmod urls;\nfn main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("src/urls.rs"),
+        "use crate::urls::LOOP;\npub const LOOP: &str = self::LOOP;\npub const HOST: &str = \"https://community.khoros.com\";\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("src/users.rs"),
+        "use crate::gone::BASE;\nuse crate::urls::{HOST, LOOP};\n\
+         async fn a(c: &reqwest::Client, id: u64) { c.delete(format!(\"{BASE}/users/{id}\")).send().await; }\n\
+         async fn b(c: &reqwest::Client, id: u64) { c.delete(format!(\"{LOOP}/users/{id}\")).send().await; }\n\
+         async fn d(c: &reqwest::Client, id: u64) { c.delete(format!(\"{HOST}/api/2.0/users/{id}\")).send().await; }\n",
+    )
+    .unwrap();
+    let first = found(&common::scan(&[d.to_path_buf()]));
+    for _ in 0..2 {
+        assert_eq!(found(&common::scan(&[d.to_path_buf()])), first);
+    }
+    let lines: Vec<(String, usize)> = first
+        .iter()
+        .map(|(p, l, _)| {
+            (
+                Path::new(p)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                *l,
+            )
+        })
+        .collect();
+    // `$API` is read back through the cycle (`b.sh` sees no `HOST`): no vendor signal.
+    assert_eq!(
+        lines,
+        [("main.sh".to_string(), 5), ("users.rs".to_string(), 5)],
+        "{first:?}"
+    );
+}
+
+#[test]
+fn every_alternative_is_checked_and_the_message_says_which() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/py_alternatives")]);
+    let messages: Vec<String> = result.findings().map(|(_, f)| f.message.clone()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages[0].ends_with("(when `url` is f\"{COMMUNITY}/api/2.0/users/{uid}\" and `os.environ.get(\"KHOROS_URL\", \"https://community.khoros.com\")` is \"https://community.khoros.com\")"),
+        "{messages:?}"
+    );
+    assert!(messages[2].contains("is \"api/2.0\")"), "{messages:?}");
+    fix_converges("py_alternatives", &[]);
+}

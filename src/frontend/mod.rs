@@ -161,7 +161,7 @@ pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Ex
 }
 
 /// [`extract_with`] inside the run's project index: values imported from other modules
-/// of the scanned tree are resolved (JavaScript and TypeScript).
+/// of the scanned tree are resolved (JavaScript, TypeScript, Python, Rust, shell).
 pub fn extract_in_project(
     file: &SourceFile,
     postman_env: &[std::path::PathBuf],
@@ -174,9 +174,11 @@ pub fn extract_in_project(
             project.map(|p| (p, file.path.as_path())),
         ),
         Language::Postman => postman::extract(&file.text, &file.path, postman_env),
-        Language::Python => python::extract(&file.text),
-        Language::Rust => rust::extract(&file.text),
-        Language::Shell => shell::extract_at(&file.text, &file.path),
+        Language::Python => {
+            python::extract_in(&file.text, project.map(|p| (p, file.path.as_path())))
+        }
+        Language::Rust => rust::extract_in(&file.text, project.map(|p| (p, file.path.as_path()))),
+        Language::Shell => shell::extract_in(&file.text, &file.path, project),
         Language::Markdown => markdown::extract(&file.text),
         Language::Http => http::extract(&file.text),
         Language::CiWorkflow => yaml_ci::extract(&file.text),

@@ -44,6 +44,26 @@ pub enum Shape {
     Text(Vec<TextPiece>),
     /// An object literal: its keys and their values (later keys win).
     Object(Vec<(String, Exported)>),
+    /// A function that makes a request from its parameters (a wrapper).
+    Request(Box<RequestShape>),
+}
+
+/// What a wrapper function's request is made of. Holes whose expression is one of
+/// `params` stand for that parameter: a call of the wrapper fills them with its
+/// arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestShape {
+    /// The function's name and its parameters in order (`self` left out).
+    pub name: String,
+    pub params: Vec<String>,
+    pub client: crate::call::Client,
+    /// The method: a name, or a hole (a parameter).
+    pub method: TextPiece,
+    pub url: Vec<TextPiece>,
+    /// Headers the request sets: key and value.
+    pub headers: Vec<(String, TextPiece)>,
+    /// The parameter the request's headers are passed in, if any.
+    pub headers_param: Option<String>,
 }
 
 /// One exported value and where it is written.
@@ -72,7 +92,7 @@ impl Exported {
                         .find(|(k, _)| k == key)
                         .map(|(_, v)| v)?
                 }
-                Shape::Text(_) => return None,
+                Shape::Text(_) | Shape::Request(_) => return None,
             }
         }
         Some(here)
@@ -313,6 +333,147 @@ pub fn relative_specifiers(text: &str) -> Vec<String> {
     out
 }
 
+/// The module specifiers of a text in `language`, as [`resolve_specifier`] takes them:
+/// relative JavaScript modules, Python `import`s, Rust `mod`/`use` paths, shell
+/// `source`s. A text scan: it only decides what is read, never what is found.
+pub fn specifiers(language: crate::source::Language, text: &str) -> Vec<String> {
+    use crate::source::Language;
+    match language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => relative_specifiers(text),
+        Language::Python => python_specifiers(text),
+        Language::Rust => rust_specifiers(text),
+        Language::Shell => shell_specifiers(text),
+        _ => Vec::new(),
+    }
+}
+
+/// Most specifiers one text contributes to the literal scan's import walk.
+const MAX_SPECIFIERS: usize = 64;
+
+fn push_spec(out: &mut Vec<String>, spec: String) {
+    if out.len() < MAX_SPECIFIERS && !out.contains(&spec) {
+        out.push(spec);
+    }
+}
+
+/// `from m import a, b` (each `m.a` too: it may be a submodule) and `import m`.
+fn python_specifiers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let name = |s: &str| -> Option<String> {
+        let s = s.trim();
+        let s = s.split_whitespace().next()?;
+        (!s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+        .then(|| s.to_string())
+    };
+    for line in text.lines() {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("from ") {
+            let Some((module, names)) = rest.split_once(" import ") else {
+                continue;
+            };
+            let Some(module) = name(module) else {
+                continue;
+            };
+            push_spec(&mut out, format!("{PY}{module}"));
+            for n in names.trim_matches(['(', ')', ' ', '\\']).split(',') {
+                if let Some(n) = name(n) {
+                    let sep = if module.ends_with('.') { "" } else { "." };
+                    push_spec(&mut out, format!("{PY}{module}{sep}{n}"));
+                }
+            }
+        } else if let Some(rest) = line.strip_prefix("import ") {
+            for n in rest.split(',') {
+                if let Some(n) = name(n) {
+                    push_spec(&mut out, format!("{PY}{n}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `mod x;` and the module part of `use crate::a::B;` / `use super::a::{B, C};`.
+fn rust_specifiers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        let line = line.strip_prefix("pub ").unwrap_or(line);
+        if let Some(rest) = line.strip_prefix("mod ") {
+            if let Some(m) = rest.strip_suffix(';') {
+                if m.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    push_spec(&mut out, format!("{RS}{m}"));
+                }
+            }
+        } else if let Some(rest) = line.strip_prefix("use ") {
+            let path = rest.split(['{', ';', ' ']).next().unwrap_or("");
+            let module = path.trim_end_matches(':');
+            let module = match module.rsplit_once("::") {
+                Some((m, _)) if !path.ends_with("::") => m,
+                _ => module,
+            };
+            if !module.is_empty() {
+                push_spec(&mut out, format!("{RS}{module}"));
+            }
+        }
+    }
+    out
+}
+
+/// `source f` and `. f`, with the usual spellings of the script's own directory
+/// (`$(dirname "$0")/`, `${BASH_SOURCE%/*}/`, `$DIR/`) taken as `./`.
+fn shell_specifiers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if let Some(file) = shell_source_target(line) {
+            push_spec(&mut out, format!("{SH}{file}"));
+        }
+    }
+    out
+}
+
+/// The file a shell line sources, relative to the script's directory, when it is a
+/// `source`/`.` command of a literal path.
+pub fn shell_source_target(line: &str) -> Option<String> {
+    let line = line.trim_start();
+    let rest = line
+        .strip_prefix("source ")
+        .or_else(|| line.strip_prefix(". "))?;
+    let word = rest.trim_start();
+    let word = word.split([';', '#']).next()?.trim_end();
+    let word = word.trim_matches(['"', '\'']);
+    let mut path = word;
+    for prefix in [
+        "$(dirname \"$0\")/",
+        "$(dirname $0)/",
+        "$(dirname \"${BASH_SOURCE[0]}\")/",
+        "$(dirname \"$BASH_SOURCE\")/",
+        "${BASH_SOURCE%/*}/",
+        "$(cd \"$(dirname \"$0\")\" && pwd)/",
+        "$SCRIPT_DIR/",
+        "${SCRIPT_DIR}/",
+        "$DIR/",
+        "${DIR}/",
+        "$HERE/",
+        "${HERE}/",
+    ] {
+        if let Some(p) = word.strip_prefix(prefix) {
+            path = p;
+            break;
+        }
+    }
+    let path = path.trim_matches(['"', '\'']);
+    if path.is_empty()
+        || path.contains(['$', '`', ' ', '*', '?', '('])
+        || path.starts_with('/')
+        || path.starts_with('~')
+    {
+        return None;
+    }
+    Some(path.to_string())
+}
+
 fn read_module(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_MODULE_BYTES {
@@ -325,10 +486,21 @@ fn read_module(path: &Path) -> Option<String> {
 /// they are tried.
 const JS_EXTENSIONS: [&str; 6] = ["js", "ts", "mjs", "cjs", "tsx", "jsx"];
 
-/// The file a relative module specifier names, seen from the file `from`: the path
-/// itself, with one of the extensions added, or its `index.*`; a `.js` specifier may
-/// name the `.ts` file it compiles from. `None` for package names and missing files.
+/// The file a module specifier names, seen from the file `from`. A specifier of
+/// another language carries its prefix ([`PY`], [`RS`], [`SH`]); a JavaScript one is a
+/// relative path: the path itself, with one of the extensions added, or its `index.*`;
+/// a `.js` specifier may name the `.ts` file it compiles from. `None` for package
+/// names and missing files.
 pub fn resolve_specifier(from: &Path, spec: &str) -> Option<PathBuf> {
+    if let Some(module) = spec.strip_prefix(PY) {
+        return python_module(from, module);
+    }
+    if let Some(path) = spec.strip_prefix(RS) {
+        return rust_module(from, path);
+    }
+    if let Some(file) = spec.strip_prefix(SH) {
+        return shell_file(from, file);
+    }
     if !(spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == "..") {
         return None;
     }
@@ -364,6 +536,160 @@ pub fn resolve_specifier(from: &Path, spec: &str) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The prefix of a Python module specifier (`py:.settings`, `py:pkg.config`).
+pub const PY: &str = "py:";
+/// The prefix of a Rust module path (`rs:crate::config`, `rs:super::urls`).
+pub const RS: &str = "rs:";
+/// The prefix of a file a shell script sources (`sh:./env.sh`).
+pub const SH: &str = "sh:";
+
+/// How many directories up a package root or crate root is looked for.
+const MAX_ROOT_DEPTH: usize = 12;
+
+/// The file of a Python module named as in `from <module> import …` / `import <module>`
+/// by the file `from`: relative (`.x`, `..pkg.x`) from the file's package, absolute
+/// (`pkg.x`) from the file's directory or from the directory that holds its top
+/// package (the nearest parent without an `__init__.py`): `x.py` or `x/__init__.py`.
+fn python_module(from: &Path, module: &str) -> Option<PathBuf> {
+    let dots = module.chars().take_while(|c| *c == '.').count();
+    let rest = &module[dots..];
+    if rest.len() > 300
+        || !rest
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
+        return None;
+    }
+    let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
+    let dir = from.parent().unwrap_or(Path::new(""));
+    let find = |base: &Path| -> Option<PathBuf> {
+        if parts.is_empty() {
+            let init = base.join("__init__.py");
+            return init.is_file().then_some(init);
+        }
+        let mut p = base.to_path_buf();
+        for part in &parts {
+            p.push(part);
+        }
+        let file = p.with_extension("py");
+        if file.is_file() {
+            return Some(file);
+        }
+        let init = p.join("__init__.py");
+        init.is_file().then_some(init)
+    };
+    if dots > 0 {
+        let mut base = dir.to_path_buf();
+        for _ in 1..dots {
+            base = normalise(&base.join(".."));
+        }
+        return find(&base).filter(|p| p != from);
+    }
+    let mut top = dir.to_path_buf();
+    for _ in 0..MAX_ROOT_DEPTH {
+        if !top.join("__init__.py").is_file() {
+            break;
+        }
+        top = normalise(&top.join(".."));
+    }
+    [dir.to_path_buf(), top]
+        .iter()
+        .find_map(|base| find(base))
+        .filter(|p| p != from)
+}
+
+/// The directory that holds the child modules of the Rust file `file`: its own
+/// directory for `lib.rs`, `main.rs` and `mod.rs`, else `dir/<stem>/`.
+fn rust_children(file: &Path) -> PathBuf {
+    let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+    match file.file_name().and_then(|n| n.to_str()) {
+        Some("lib.rs" | "main.rs" | "mod.rs") => dir,
+        _ => match file.file_stem() {
+            Some(stem) => dir.join(stem),
+            None => dir,
+        },
+    }
+}
+
+/// The file of the Rust module `path` (`crate::a::b`, `super::c`, `self::d`, `d`) seen
+/// from the file `from`: `x.rs` or `x/mod.rs` segment by segment; the crate root is the
+/// nearest parent directory holding `lib.rs` or `main.rs`.
+fn rust_module(from: &Path, path: &str) -> Option<PathBuf> {
+    let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() || segments.len() > 8 {
+        return None;
+    }
+    let mut dir = rust_children(from);
+    let mut rest = &segments[..];
+    match segments[0] {
+        "crate" => {
+            let mut d = from.parent()?.to_path_buf();
+            let mut found = false;
+            for _ in 0..MAX_ROOT_DEPTH {
+                if d.join("lib.rs").is_file() || d.join("main.rs").is_file() {
+                    found = true;
+                    break;
+                }
+                match d.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => d = p.to_path_buf(),
+                    _ => break,
+                }
+            }
+            if !found {
+                return None;
+            }
+            dir = d;
+            rest = &segments[1..];
+        }
+        "self" => rest = &segments[1..],
+        _ => {}
+    }
+    while let Some(("super", tail)) = rest.split_first().map(|(h, t)| (*h, t)) {
+        let parent = dir.parent()?.to_path_buf();
+        dir = parent;
+        rest = tail;
+    }
+    if rest.is_empty() {
+        // `super`, `self` or `crate` itself: the file of that module.
+        let candidates = [
+            dir.join("mod.rs"),
+            dir.with_extension("rs"),
+            dir.join("lib.rs"),
+            dir.join("main.rs"),
+        ];
+        return candidates.into_iter().find(|p| p.is_file() && p != from);
+    }
+    let mut file = None;
+    for seg in rest {
+        if !seg.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let f = dir.join(format!("{seg}.rs"));
+        let m = dir.join(seg).join("mod.rs");
+        let found = if f.is_file() {
+            f
+        } else if m.is_file() {
+            m
+        } else {
+            return None;
+        };
+        dir = rust_children(&found);
+        file = Some(found);
+    }
+    file.filter(|f| f != from)
+}
+
+/// The file a shell script sources (`./env.sh`, `lib/env.sh`), relative to the
+/// script's directory.
+fn shell_file(from: &Path, file: &str) -> Option<PathBuf> {
+    if file.is_empty() || file.starts_with('/') || file.len() > 300 {
+        return None;
+    }
+    let dir = from.parent().unwrap_or(Path::new(""));
+    let p = normalise(&dir.join(file));
+    (p.is_file() && p != from).then_some(p)
 }
 
 /// `a/./b/../c` → `a/c` (lexically; the path stays relative when it was).

@@ -816,7 +816,11 @@ fn evaluate(
         });
     }
     let vendor = rules.vendor_of(rule);
-    let message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
+    let mut message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
+    // One alternative of several: the message says which.
+    if let Some(alt) = &call.alternative {
+        message = format!("{message} (when {alt})");
+    }
     let (fix, to_render) = match rule.rule.fix.as_ref() {
         None => (None, None),
         // Part of the request is written in another file: an edit here could only
@@ -844,6 +848,31 @@ fn evaluate(
                     (Some(finish_fix(spec, Some(Ok(edits)))), None)
                 }
                 _ => (Some(defined_elsewhere(spec, call)), None),
+            }
+        }
+        // One alternative of several: an edit of its own literal is kept; a rewrite of
+        // the whole call would have to serve every alternative.
+        Some(spec) if call.alternative.is_some() => {
+            match plan_fix(
+                spec,
+                &rules.packs[rule.pack].pack,
+                view,
+                path_match.as_ref(),
+                file,
+                config,
+            ) {
+                FixPlan::Done(built) => (Some(finish_fix(spec, built)), None),
+                FixPlan::Render(_) => (
+                    Some(Fix {
+                        title: format!(
+                            "{} — not automated here: the URL has several alternatives; rewrite the call by hand",
+                            spec.title
+                        ),
+                        applicability: Applicability::Manual,
+                        edits: Vec::new(),
+                    }),
+                    None,
+                ),
             }
         }
         Some(spec) => match plan_fix(

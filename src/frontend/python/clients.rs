@@ -14,7 +14,7 @@ use crate::call::{
 };
 use tree_sitter::Node;
 
-const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+pub(super) const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 
 /// One call found, with what the renderer needs to know about its syntax.
 pub struct Found {
@@ -44,10 +44,26 @@ struct ClientObj<'t> {
 
 pub struct Calls<'a, 'r, 't> {
     pub r: &'r Resolver<'a, 't>,
+    /// How many wrapper summaries are being made (they nest: a wrapper may call one).
+    pub wrapping: std::cell::Cell<usize>,
+    /// Each function's summary, made once (by the `def` node's id).
+    pub summaries: std::cell::RefCell<
+        std::collections::HashMap<usize, Option<(crate::resolve::RequestShape, Span)>>,
+    >,
+}
+
+impl<'a, 'r, 't> Calls<'a, 'r, 't> {
+    pub fn new(r: &'r Resolver<'a, 't>) -> Self {
+        Calls {
+            r,
+            wrapping: std::cell::Cell::new(0),
+            summaries: Default::default(),
+        }
+    }
 }
 
 impl<'t> Calls<'_, '_, 't> {
-    fn t(&self, n: Node<'t>) -> &'t str {
+    pub(super) fn t(&self, n: Node<'t>) -> &'t str {
         self.r.t(n)
     }
 
@@ -126,6 +142,20 @@ impl<'t> Calls<'_, '_, 't> {
             let obj = f.child_by_field_name("object")?;
             let method = self.t(f.child_by_field_name("attribute")?);
             if METHODS.contains(&method) || method == "request" {
+                // `super().request(method, self.base + url, …)` in a `requests.Session`
+                // subclass.
+                if self.is_session_super(obj) {
+                    return self.request(
+                        node,
+                        f,
+                        args,
+                        method,
+                        Client::Requests,
+                        Some(self.t(obj).to_string()),
+                        None,
+                        false,
+                    );
+                }
                 if let Some(c) = self.client_of(obj, 0) {
                     return self.request(
                         node,
@@ -137,6 +167,10 @@ impl<'t> Calls<'_, '_, 't> {
                         Some(c.ctor),
                         c.is_async,
                     );
+                }
+                // A wrapper method or an imported module's wrapper (`api.delete(url)`).
+                if let Some(found) = self.wrapped(node, f, args) {
+                    return Some(found);
                 }
                 // A session or client made elsewhere (a parameter, an attribute set in
                 // another module): a request when its URL argument looks like one, and
@@ -163,7 +197,45 @@ impl<'t> Calls<'_, '_, 't> {
         if let Some(found) = self.partial(node, f, args) {
             return Some(found);
         }
+        if let Some(found) = self.wrapped(node, f, args) {
+            return Some(found);
+        }
         self.rpc(node, f, args)
+    }
+
+    /// `super()` in a method of a class of this file that derives from
+    /// `requests.Session`.
+    fn is_session_super(&self, obj: Node<'t>) -> bool {
+        if obj.kind() != "call"
+            || obj
+                .child_by_field_name("function")
+                .is_none_or(|f| self.t(f) != "super")
+        {
+            return false;
+        }
+        let mut n = obj.parent();
+        while let Some(p) = n {
+            if p.kind() == "class_definition" {
+                return self.is_session_class(p);
+            }
+            n = p.parent();
+        }
+        false
+    }
+
+    /// Whether a class of this file derives from `requests.Session`.
+    pub(super) fn is_session_class(&self, class: Node<'t>) -> bool {
+        let Some(bases) = class.child_by_field_name("superclasses") else {
+            return false;
+        };
+        let mut c = bases.walk();
+        let found = bases.named_children(&mut c).any(|b| {
+            matches!(
+                self.canonical(b).as_deref(),
+                Some("requests.Session" | "requests.sessions.Session")
+            )
+        });
+        found
     }
 
     /// `delete = functools.partial(requests.delete, headers=H)` … `delete(url)`: a
@@ -504,10 +576,7 @@ impl<'t> Calls<'_, '_, 't> {
                 }
                 base_pieces = b.pieces.len();
                 b.pieces.append(&mut url.pieces);
-                b.vias.append(&mut url.vias);
-                b.unformatted.append(&mut url.unformatted);
-                b.defaults.append(&mut url.defaults);
-                b.joins.append(&mut url.joins);
+                b.absorb(&mut url);
                 url = b;
             }
         }
@@ -517,6 +586,7 @@ impl<'t> Calls<'_, '_, 't> {
             unformatted,
             defaults,
             joins,
+            related,
         } = url;
         let mut call = HttpCall::new(
             client,
@@ -530,6 +600,7 @@ impl<'t> Calls<'_, '_, 't> {
         call.receiver = receiver;
         call.vias = vias;
         call.unformatted = unformatted;
+        call.related = related;
         let spread = has_spread(args);
         call.query = match kw("params") {
             Some(p) => self.r.fields(p, 0),
@@ -673,6 +744,7 @@ impl<'t> Calls<'_, '_, 't> {
             unformatted,
             defaults,
             joins,
+            related,
         } = self.r.url(url_node);
         let mut call = HttpCall::new(
             Client::Urllib,
@@ -685,6 +757,7 @@ impl<'t> Calls<'_, '_, 't> {
         );
         call.vias = vias;
         call.unformatted = unformatted;
+        call.related = related;
         let headers = if request {
             kw("headers").or_else(|| positional.get(2).copied())
         } else {
@@ -888,7 +961,7 @@ impl<'t> Calls<'_, '_, 't> {
     // ------------------------------------------------------------------ responses
 
     /// How the code around the call uses its response (same function, cheap forms).
-    fn response(&self, call: Node<'t>) -> ResponseUse {
+    pub(super) fn response(&self, call: Node<'t>) -> ResponseUse {
         let mut out = ResponseUse::default();
         let mut expr = call;
         if let Some(p) = call.parent().filter(|p| p.kind() == "await") {
@@ -1088,7 +1161,7 @@ fn empty(args: Node<'_>, spread: bool) -> Fields {
     }
 }
 
-fn scope_span(node: Node<'_>) -> Span {
+pub(super) fn scope_span(node: Node<'_>) -> Span {
     match function_of(node) {
         Some(f) => f.byte_range(),
         None => {

@@ -12,10 +12,12 @@
 //! `Value::Expr` showing the expression as written.
 
 mod clients;
+mod modules;
 pub mod render;
 mod resolve;
 mod scope;
 mod secrets;
+mod wrappers;
 
 use super::Extraction;
 use crate::call::Span;
@@ -26,10 +28,19 @@ pub(crate) use clients::Found;
 
 /// Extracts the HTTP calls, secrets and first syntax error of a Python file.
 pub fn extract(text: &str) -> Extraction {
+    extract_in(text, None)
+}
+
+/// [`extract`] for a file at `path` of the run's project: names imported from the
+/// project's other modules are resolved through `index` (see [`crate::resolve`]).
+pub fn extract_in(
+    text: &str,
+    project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+) -> Extraction {
     let Some(tree) = parse(text) else {
         return Extraction::default();
     };
-    let (found, secrets) = analyse(text, &tree);
+    let (found, secrets) = analyse_in(text, &tree, project);
     Extraction {
         calls: found.into_iter().map(|f| f.call).collect(),
         secrets,
@@ -40,16 +51,50 @@ pub fn extract(text: &str) -> Extraction {
 
 /// The calls of a parsed file (with what the renderer needs) and its secrets.
 pub(crate) fn analyse(text: &str, tree: &Tree) -> (Vec<Found>, Vec<Span>) {
+    analyse_in(text, tree, None)
+}
+
+/// [`analyse`] inside the run's project index.
+fn analyse_in(
+    text: &str,
+    tree: &Tree,
+    project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+) -> (Vec<Found>, Vec<Span>) {
     let root = tree.root_node();
     let scopes = scope::Scopes::collect(root, text);
-    let resolver = resolve::Resolver::new(text, &scopes);
-    let calls = clients::Calls { r: &resolver };
+    let mut resolver = resolve::Resolver::new(text, &scopes);
+    resolver.project = project.map(|(index, path)| resolve::Project {
+        index,
+        path,
+        depth: 0,
+    });
+    let calls = clients::Calls::new(&resolver);
     let mut found = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.kind() == "call" {
-            if let Some(f) = calls.call(n) {
-                found.push(f);
+            resolver.reset_branches();
+            if let Some(mut f) = calls.call(n) {
+                // A URL with alternatives: one request per combination of the
+                // alternatives met (at most MAX_COMBINATIONS), each saying which it is.
+                let branches = resolver.branches();
+                if branches.is_empty() {
+                    found.push(f);
+                } else {
+                    let combos = combinations(&branches);
+                    f.call.alternative = Some(label(&branches, &combos[0]));
+                    found.push(f);
+                    for combo in &combos[1..] {
+                        for (b, k) in branches.iter().zip(combo) {
+                            resolver.choose(b.id, *k);
+                        }
+                        if let Some(mut g) = calls.call(n) {
+                            g.call.alternative = Some(label(&branches, combo));
+                            found.push(g);
+                        }
+                    }
+                    resolver.reset_branches();
+                }
             }
         }
         let mut c = n.walk();
@@ -58,6 +103,39 @@ pub(crate) fn analyse(text: &str, tree: &Tree) -> (Vec<Found>, Vec<Span>) {
     found.sort_by_key(|f| (f.call.span.start, f.call.span.end));
     let secrets = secrets::collect(root, &resolver);
     (found, secrets)
+}
+
+/// How many combinations of alternatives one call is lowered for.
+const MAX_COMBINATIONS: usize = 8;
+
+/// The choices of each combination of the branches' alternatives, first choices first.
+fn combinations(branches: &[resolve::Branch]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+    for b in branches {
+        let mut next = Vec::new();
+        for combo in &out {
+            for k in 0..b.labels.len() {
+                if next.len() >= MAX_COMBINATIONS {
+                    break;
+                }
+                let mut c = combo.clone();
+                c.push(k);
+                next.push(c);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// What a combination of alternatives is, for a message.
+fn label(branches: &[resolve::Branch], combo: &[usize]) -> String {
+    branches
+        .iter()
+        .zip(combo)
+        .filter_map(|(b, k)| b.labels.get(*k).cloned())
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// The first syntax error of a Python text: a parse only.
@@ -159,7 +237,7 @@ def f(uid, gid):
     }
 
     #[test]
-    fn reassigned_names_are_holes_and_vias_name_literals() {
+    fn reassigned_names_are_alternatives_and_vias_name_literals() {
         let src = r#"
 import requests
 BASE = "https://acme.lithium.com"
@@ -170,11 +248,43 @@ def f(uid):
     requests.delete(BASE + "/api/2.0/users/" + uid)
 "#;
         let calls = extract(src).calls;
-        assert_eq!(calls[0].url.display(), "{url}");
-        assert_eq!(calls[1].vias.len(), 1);
-        assert_eq!(calls[1].vias[0].expr, "BASE");
-        let lit = &calls[1].vias[0].literal;
+        // One call per value `url` is assigned, each saying which it is.
+        assert_eq!(calls[0].url.display(), "https://a.com/x");
+        assert_eq!(calls[1].url.display(), "https://b.com/y");
+        assert_eq!(
+            calls[1].alternative.as_deref(),
+            Some("`url` is \"https://b.com/y\"")
+        );
+        assert_eq!(calls[2].alternative, None);
+        assert_eq!(calls[2].vias.len(), 1);
+        assert_eq!(calls[2].vias[0].expr, "BASE");
+        let lit = &calls[2].vias[0].literal;
         assert_eq!(&src[lit.clone()], "https://acme.lithium.com");
+    }
+
+    #[test]
+    fn conditional_or_and_environment_defaults_are_alternatives() {
+        let src = r#"
+import os
+import requests
+B = os.getenv("B", "https://x.com")
+def f(c, u):
+    requests.get(("https://a.com" if c else "https://b.com") + "/v")
+    requests.get((u or "https://d.com") + "/w")
+    requests.get(B + "/z")
+"#;
+        let urls: Vec<String> = extract(src).calls.iter().map(|c| c.url.display()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://a.com/v",
+                "https://b.com/v",
+                "{u}/w",
+                "https://d.com/w",
+                "https://x.com/z",
+                "{os.getenv(\"B\", \"https://x.com\")}/z"
+            ]
+        );
     }
 
     #[test]

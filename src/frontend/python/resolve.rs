@@ -13,6 +13,16 @@ use tree_sitter::Node;
 /// How deep names are followed (`A = B`, `B = f"{C}/x"`, …).
 const MAX_DEPTH: usize = 8;
 
+/// An expression's text for a message: one line, at most 60 characters.
+fn short(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    let mut out: String = line.chars().take(60).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// A piece of a string literal: literal text or an f-string interpolation.
 pub enum Chunk<'t> {
     Lit {
@@ -36,16 +46,391 @@ pub struct Url {
     /// `urljoin(base, path)` with a base not known here: the base's span and the path
     /// argument's span. Only the path can be rewritten: urljoin keeps the base's origin.
     pub joins: Vec<(Span, Span)>,
+    /// Parts imported from other modules, with where they are defined.
+    pub related: Vec<crate::call::Related>,
+}
+
+impl Url {
+    /// Takes over what `other` collected besides its pieces.
+    pub fn absorb(&mut self, other: &mut Url) {
+        self.vias.append(&mut other.vias);
+        self.unformatted.append(&mut other.unformatted);
+        self.defaults.append(&mut other.defaults);
+        self.joins.append(&mut other.joins);
+        self.related.append(&mut other.related);
+    }
+}
+
+/// How many alternatives a value may have, and how many places with alternatives one
+/// URL records.
+const MAX_ALTERNATIVES: usize = 4;
+const MAX_BRANCHES: usize = 4;
+
+/// A place where a URL has alternatives: the node, and a label per alternative.
+#[derive(Clone, Debug)]
+pub struct Branch {
+    pub id: usize,
+    pub labels: Vec<String>,
 }
 
 pub struct Resolver<'a, 't> {
     pub text: &'t str,
     pub scopes: &'a Scopes<'t>,
+    /// The alternative taken at each branch (by node id; the first when absent).
+    choices: std::cell::RefCell<std::collections::HashMap<usize, usize>>,
+    /// The branches met since [`Resolver::reset_branches`].
+    branches: std::cell::RefCell<Vec<Branch>>,
+    /// The project the file belongs to: names imported from its other modules are
+    /// looked up there.
+    pub project: Option<Project<'a>>,
+}
+
+/// The file being resolved, inside the run's project index.
+#[derive(Clone, Copy)]
+pub struct Project<'a> {
+    pub index: &'a crate::resolve::ProjectIndex,
+    /// The file's path (as displayed; imports resolve against it).
+    pub path: &'a std::path::Path,
+    /// How many modules deep this file is in the import chain being followed.
+    pub depth: usize,
 }
 
 impl<'a, 't> Resolver<'a, 't> {
     pub fn new(text: &'t str, scopes: &'a Scopes<'t>) -> Self {
-        Resolver { text, scopes }
+        Resolver {
+            text,
+            scopes,
+            choices: Default::default(),
+            branches: Default::default(),
+            project: None,
+        }
+    }
+
+    /// Forgets the branches met and the choices made.
+    pub fn reset_branches(&self) {
+        self.branches.borrow_mut().clear();
+        self.choices.borrow_mut().clear();
+    }
+
+    /// Sets the branches and choices aside (see [`Resolver::restore_branches`]).
+    pub fn save_branches(&self) -> (Vec<Branch>, std::collections::HashMap<usize, usize>) {
+        (
+            std::mem::take(&mut *self.branches.borrow_mut()),
+            std::mem::take(&mut *self.choices.borrow_mut()),
+        )
+    }
+
+    /// Puts back what [`Resolver::save_branches`] set aside.
+    pub fn restore_branches(&self, saved: (Vec<Branch>, std::collections::HashMap<usize, usize>)) {
+        *self.branches.borrow_mut() = saved.0;
+        *self.choices.borrow_mut() = saved.1;
+    }
+
+    /// The branches met since the last reset.
+    pub fn branches(&self) -> Vec<Branch> {
+        self.branches.borrow().clone()
+    }
+
+    /// Takes alternative `k` at the branch `id` from now on.
+    pub fn choose(&self, id: usize, k: usize) {
+        self.choices.borrow_mut().insert(id, k);
+    }
+
+    /// The alternatives of a value: the values of a name assigned in both arms of an
+    /// `if` (or reassigned), `a if c else b`, `x or 'https://…'`, and
+    /// `os.environ.get(K, 'https://…')` / `os.getenv(K, …)` (the variable's value, a
+    /// hole, or the default). `None` for a value without alternatives.
+    fn alternatives(&self, node: Node<'t>) -> Option<Vec<Option<Node<'t>>>> {
+        match node.kind() {
+            "identifier" => {
+                let values = self
+                    .scopes
+                    .assignments(node, self.t(node), MAX_ALTERNATIVES)?;
+                Some(values.into_iter().map(Some).collect())
+            }
+            "conditional_expression" => Some(vec![node.named_child(0), node.named_child(2)]),
+            "boolean_operator" => {
+                let op = node.child_by_field_name("operator")?;
+                if self.t(op) != "or" {
+                    return None;
+                }
+                Some(vec![
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ])
+            }
+            "call" => {
+                let f = node.child_by_field_name("function")?;
+                let name = self.canonical(f)?;
+                if !matches!(name.as_str(), "os.environ.get" | "os.getenv") {
+                    return None;
+                }
+                let (positional, named) = self.arguments(node.child_by_field_name("arguments")?);
+                let default = positional
+                    .get(1)
+                    .copied()
+                    .or_else(|| named.iter().find(|(k, _)| k == "default").map(|(_, v)| *v))?;
+                Some(vec![Some(default), None])
+            }
+            _ => None,
+        }
+    }
+
+    /// The pieces of the alternative taken at `node`, recording the branch; `false`
+    /// when `node` has no alternatives.
+    fn branch(&self, node: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let Some(alts) = self.alternatives(node) else {
+            return false;
+        };
+        let id = node.id();
+        let chosen = self.choices.borrow().get(&id).copied().unwrap_or(0);
+        {
+            let mut branches = self.branches.borrow_mut();
+            if !branches.iter().any(|b| b.id == id) && branches.len() < MAX_BRANCHES {
+                let name = self.t(node);
+                let labels = alts
+                    .iter()
+                    .map(|a| match a {
+                        Some(v) => format!("`{}` is {}", short(name), short(self.t(*v))),
+                        None => format!("`{}` is set at run time", short(name)),
+                    })
+                    .collect();
+                branches.push(Branch { id, labels });
+            }
+        }
+        match alts.get(chosen).copied().flatten() {
+            Some(v) => self.pieces(v, depth + 1, out),
+            None => self.hole(node, out),
+        }
+        true
+    }
+
+    /// The root name and the attribute names / string keys read from it:
+    /// `settings.KHOROS["base"]` → (`settings`, [KHOROS, base]).
+    fn chain(&self, node: Node<'t>) -> Option<(Node<'t>, Vec<String>)> {
+        let mut keys = Vec::new();
+        let mut cur = node;
+        for _ in 0..8 {
+            match cur.kind() {
+                "identifier" => {
+                    keys.reverse();
+                    return Some((cur, keys));
+                }
+                "attribute" => {
+                    keys.push(self.t(cur.child_by_field_name("attribute")?).to_string());
+                    cur = cur.child_by_field_name("object")?;
+                }
+                "subscript" => {
+                    let key = cur.child_by_field_name("subscript")?;
+                    keys.push(self.plain_string(key)?.0);
+                    cur = cur.child_by_field_name("value")?;
+                }
+                "parenthesized_expression" => cur = cur.named_child(0)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The value that a name imported from another module of the project stands for
+    /// (`BASE`, `settings.BASE`, `config.KHOROS["base"]`, `Urls.USERS`), with its
+    /// module's path and span.
+    pub fn imported(&self, node: Node<'t>) -> Option<crate::resolve::Exported> {
+        self.project?;
+        let (root, keys) = self.chain(node)?;
+        let import = match self.scopes.import_of(root, self.t(root)) {
+            Some(i) => i,
+            // An instance of a class imported from another module: `client.settings[…]`
+            // with `client = Khoros(…)` or `client: Khoros`.
+            None => self.imported_class_of(root)?,
+        };
+        self.lookup_import(import, &keys)
+    }
+
+    /// The class imported from another module that the name `root` is an instance of:
+    /// bound once to a call of it, or a parameter annotated with it.
+    fn imported_class_of(&self, root: Node<'t>) -> Option<&super::scope::Import> {
+        let name = self.t(root);
+        let class = match self.scopes.lookup(root, name)? {
+            Bound::Value(v) if v.kind() == "call" => {
+                let f = v.child_by_field_name("function")?;
+                (f.kind() == "identifier").then(|| self.t(f).to_string())?
+            }
+            Bound::Unknown => super::scope::parameter_type(root, name, self.text)?,
+            _ => return None,
+        };
+        let import = self.scopes.import_of(root, &class)?;
+        matches!(import, super::scope::Import::Name { .. }).then_some(import)
+    }
+
+    /// The value `keys` read from what `import` binds, looked up in the project.
+    fn lookup_import(
+        &self,
+        import: &super::scope::Import,
+        keys: &[String],
+    ) -> Option<crate::resolve::Exported> {
+        use super::scope::Import;
+        use crate::resolve::PY;
+        let project = self.project?;
+        let lookup = |module: &str, name: &str, keys: &[String]| {
+            project.index.lookup(
+                project.path,
+                &format!("{PY}{module}"),
+                name,
+                keys,
+                project.depth,
+                super::modules::lower,
+            )
+        };
+        let join = |m: &str, n: &str| {
+            if m.ends_with('.') {
+                format!("{m}{n}")
+            } else {
+                format!("{m}.{n}")
+            }
+        };
+        match import {
+            Import::Name { module, name } => {
+                if let Some(v) = lookup(module, name, keys) {
+                    return Some(v);
+                }
+                // `from pkg import settings` of a submodule.
+                let (first, rest) = keys.split_first()?;
+                lookup(&join(module, name), first, rest)
+            }
+            Import::Module(module) => {
+                // `import pkg` + `pkg.settings.BASE`: the longest module path wins
+                // (`pkg.settings`, then `pkg` re-exporting `settings`).
+                for k in (0..keys.len()).rev() {
+                    let mut m = module.clone();
+                    for part in &keys[..k] {
+                        m = join(&m, part);
+                    }
+                    if let Some(v) = lookup(&m, &keys[k], &keys[k + 1..]) {
+                        return Some(v);
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// The dict a function returns: its one `return` of a dict (or of a name bound to
+    /// one), outside nested functions.
+    pub fn returned_dict(&self, def: Node<'t>) -> Option<Node<'t>> {
+        let body = def.child_by_field_name("body")?;
+        let mut stack = vec![body];
+        let mut found = None;
+        let mut seen = 0usize;
+        while let Some(n) = stack.pop() {
+            seen += 1;
+            if seen > 5_000 {
+                return None;
+            }
+            match n.kind() {
+                "function_definition" | "class_definition" | "lambda" => continue,
+                "return_statement" => {
+                    if found.is_some() {
+                        return None;
+                    }
+                    found = Some(n.named_child(0)?);
+                    continue;
+                }
+                _ => {}
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        let value = self.follow(found?, 0);
+        (value.kind() == "dictionary" || self.is_dict_call(value)).then_some(value)
+    }
+
+    /// The fields of a dict that a call returns: a helper of this file
+    /// (`headers(key)` with `def headers(key): return {…}`) or of another module.
+    fn returned_fields(&self, call: Node<'t>, depth: usize) -> Option<Fields> {
+        use crate::resolve::{Shape, TextPiece};
+        let f = call.child_by_field_name("function")?;
+        if f.kind() == "identifier" {
+            if let Some(def) = self.scopes.function(f, self.t(f)) {
+                let dict = self.returned_dict(def)?;
+                return Some(self.fields(dict, depth + 1));
+            }
+        }
+        let value = self.imported(f)?;
+        let Shape::Object(entries) = &value.shape else {
+            return None;
+        };
+        let here = call.byte_range();
+        let mut out = Fields {
+            entries: Vec::new(),
+            open: false,
+            span: here.clone(),
+        };
+        for (key, v) in entries {
+            let value = match &v.shape {
+                Shape::Text(pieces) => match pieces.as_slice() {
+                    [TextPiece::Lit(s)] => Value::Str {
+                        value: s.clone(),
+                        span: here.clone(),
+                    },
+                    _ => Value::Expr {
+                        text: self.t(call).to_string(),
+                        span: here.clone(),
+                    },
+                },
+                _ => Value::Expr {
+                    text: self.t(call).to_string(),
+                    span: here.clone(),
+                },
+            };
+            out.entries.push(Field {
+                key: key.clone(),
+                key_span: here.clone(),
+                value,
+            });
+        }
+        Some(out)
+    }
+
+    /// Pushes the text value of an imported name (see [`Resolver::imported`]), spelled
+    /// at `node` (the call site keeps its own spans), and where it is defined. `false`
+    /// when the name is not imported or has no literal part there.
+    fn foreign(&self, node: Node<'t>, out: &mut Url) -> bool {
+        use crate::resolve::{Shape, TextPiece};
+        let Some(value) = self.imported(node) else {
+            return false;
+        };
+        let Shape::Text(pieces) = &value.shape else {
+            return false;
+        };
+        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
+            return false;
+        }
+        let span = node.byte_range();
+        for p in pieces {
+            out.pieces.push(match p {
+                TextPiece::Lit(text) => Piece::Lit {
+                    text: text.clone(),
+                    span: span.clone(),
+                    exact: false,
+                },
+                TextPiece::Hole(expr) => Piece::Hole {
+                    expr: expr.clone(),
+                    span: span.clone(),
+                },
+            });
+        }
+        let expr = self.t(node).to_string();
+        out.related.push(crate::call::Related {
+            path: value.path.clone(),
+            span: value.span.clone(),
+            start: value.start,
+            end: value.end,
+            message: format!("`{expr}` is defined here"),
+            expr,
+            local: span,
+        });
+        true
     }
 
     pub fn t(&self, n: Node<'t>) -> &'t str {
@@ -222,7 +607,11 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The class of this file that `node` is an instance of, with the constructor call
     /// when it is known here: `Settings()`, a name bound to one, a parameter annotated
     /// with the class, an attribute set on `self` to one of those.
-    fn instance_class(&self, node: Node<'t>, depth: usize) -> Option<(Node<'t>, Option<Node<'t>>)> {
+    pub fn instance_class(
+        &self,
+        node: Node<'t>,
+        depth: usize,
+    ) -> Option<(Node<'t>, Option<Node<'t>>)> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -314,6 +703,9 @@ impl<'a, 't> Resolver<'a, 't> {
     pub fn pieces(&self, node: Node<'t>, depth: usize, out: &mut Url) {
         if depth > MAX_DEPTH {
             return self.hole(node, out);
+        }
+        if self.branch(node, depth, out) {
+            return;
         }
         match node.kind() {
             "string" | "concatenated_string" => {
@@ -435,9 +827,73 @@ impl<'a, 't> Resolver<'a, 't> {
                         }
                     }
                 }
-                _ => self.hole(node, out),
+                _ => {
+                    if !self.foreign(node, out) {
+                        self.hole(node, out)
+                    }
+                }
             },
+            "subscript" => {
+                if !self.local_item(node, depth, out) && !self.foreign(node, out) {
+                    self.hole(node, out)
+                }
+            }
             _ => self.hole(node, out),
+        }
+    }
+
+    /// `CONFIG["base"]` with `CONFIG` a dict of this file (a literal, and items set on
+    /// it in the same scope): the item's value.
+    fn local_item(&self, node: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let (Some(value), Some(key)) = (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("subscript"),
+        ) else {
+            return false;
+        };
+        let Some((key, _, _)) = self.plain_string(key) else {
+            return false;
+        };
+        let Some(item) = self.dict_item(value, &key, 0) else {
+            return false;
+        };
+        self.pieces(item, depth + 1, out);
+        true
+    }
+
+    /// The value of the item `key` of the dict `node` stands for, when this file says.
+    fn dict_item(&self, node: Node<'t>, key: &str, depth: usize) -> Option<Node<'t>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let items: &[(Node<'t>, Node<'t>)] = match node.kind() {
+            "identifier" => self.scopes.items(node, self.t(node)),
+            _ => &[],
+        };
+        if let Some((_, v)) = items
+            .iter()
+            .rev()
+            .find(|(k, _)| self.plain_string(*k).is_some_and(|(s, _, _)| s == key))
+        {
+            return Some(*v);
+        }
+        match node.kind() {
+            "dictionary" => {
+                let mut c = node.walk();
+                let pairs: Vec<_> = node.named_children(&mut c).collect();
+                pairs.into_iter().rev().find_map(|pair| {
+                    let k = pair.child_by_field_name("key")?;
+                    (self.plain_string(k)?.0 == key)
+                        .then(|| pair.child_by_field_name("value"))
+                        .flatten()
+                })
+            }
+            "identifier" | "attribute" => match self.bound(node)? {
+                Bound::Value(v) => self.dict_item(v, key, depth + 1),
+                _ => None,
+            },
+            "parenthesized_expression" => self.dict_item(node.named_child(0)?, key, depth + 1),
+            _ => None,
         }
     }
 
@@ -458,6 +914,7 @@ impl<'a, 't> Resolver<'a, 't> {
             return None;
         }
         out.vias.extend(scratch.vias);
+        out.related.extend(scratch.related);
         Some(scratch.pieces)
     }
 
@@ -476,10 +933,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let eval = |n: Node<'t>, out: &mut Url| {
             let mut u = Url::default();
             self.pieces(n, depth + 1, &mut u);
-            out.vias.extend(u.vias);
-            out.unformatted.extend(u.unformatted);
-            out.defaults.extend(u.defaults);
-            out.joins.extend(u.joins);
+            out.absorb(&mut u);
             u.pieces
         };
         // A `/` that the function adds: no text of the file stands for it.
@@ -991,6 +1445,10 @@ impl<'a, 't> Resolver<'a, 't> {
                     return f;
                 }
                 _ => out.open = true,
+            },
+            "call" => match self.returned_fields(node, depth) {
+                Some(f) => return f,
+                None => out.open = true,
             },
             _ => out.open = true,
         }

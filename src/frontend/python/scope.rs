@@ -24,6 +24,9 @@ pub struct Scopes<'t> {
     names: HashMap<(usize, String), Vec<Bound<'t>>>,
     items: HashMap<(usize, String), Vec<(Node<'t>, Node<'t>)>>,
     attrs: HashMap<(usize, String), Vec<Bound<'t>>>,
+    /// Items set on a dict attribute of `self` in a class's methods, by class and
+    /// attribute (`self.settings["v2_base"] = …`).
+    attr_items: HashMap<(usize, String), Vec<(Node<'t>, Node<'t>)>>,
     /// Method calls on a name (`payload.update(…)`), by the scope the call is in.
     methods: HashMap<(usize, String), Vec<Node<'t>>>,
     /// Statements that set headers on an object (`X.headers.update(…)`,
@@ -32,6 +35,19 @@ pub struct Scopes<'t> {
     classes: HashMap<String, Node<'t>>,
     /// Local name → dotted module path (`hx` → `httpx`, `Session` → `requests.Session`).
     pub imports: HashMap<String, String>,
+    /// Functions and methods defined, by the scope they are in and their name.
+    functions: HashMap<(usize, String), Node<'t>>,
+    /// What each import binds, by the scope it is in and the local name.
+    imported: HashMap<(usize, String), Import>,
+}
+
+/// What an import statement binds a local name to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Import {
+    /// `import a.b` (binds `a`: the module `a`), `import a.b as m` (the module `a.b`).
+    Module(String),
+    /// `from m import name [as alias]` (`m` as written: `.settings`, `pkg.config`, `.`).
+    Name { module: String, name: String },
 }
 
 /// `X.headers` → the text of `X`.
@@ -100,6 +116,8 @@ impl<'t> Scopes<'t> {
             "function_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     self.bind(scope, t(name), Bound::Unknown);
+                    self.functions
+                        .insert((scope.id(), t(name).to_string()), node);
                 }
                 if let Some(params) = node.child_by_field_name("parameters") {
                     let mut c = params.walk();
@@ -262,6 +280,19 @@ impl<'t> Scopes<'t> {
                 ) else {
                     return;
                 };
+                // `self.settings["v2_base"] = …` in a method: an item of the attribute.
+                if value.kind() == "attribute" {
+                    let obj = value.child_by_field_name("object");
+                    let attr = value.child_by_field_name("attribute");
+                    if let (Some(obj), Some(attr), Some(class)) = (obj, attr, class) {
+                        if matches!(t(obj), "self" | "cls") {
+                            self.attr_items
+                                .entry((class.id(), t(attr).to_string()))
+                                .or_default()
+                                .push((key, rhs));
+                        }
+                    }
+                }
                 if value.kind() == "identifier" {
                     self.items
                         .entry((scope.id(), t(value).to_string()))
@@ -308,6 +339,14 @@ impl<'t> Scopes<'t> {
                     (full, alias)
                 }
             };
+            let import = match module {
+                Some(m) => Import::Name {
+                    module: m.to_string(),
+                    name: full.clone(),
+                },
+                None => Import::Module(full.clone()),
+            };
+            self.imported.insert((scope.id(), alias.clone()), import);
             let full = match module {
                 Some(m) => format!("{m}.{full}"),
                 None => full,
@@ -338,6 +377,180 @@ impl<'t> Scopes<'t> {
             }
         }
         None
+    }
+
+    /// Every value `name` is assigned in the nearest scope around `at` that binds it,
+    /// when it is assigned more than once (each arm of an `if`, a reassignment) and
+    /// at most `max` times; `None` for an unknown binding among them (a parameter).
+    pub fn assignments(&self, at: Node<'t>, name: &str, max: usize) -> Option<Vec<Node<'t>>> {
+        let mut first = true;
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            let kind = p.kind();
+            if !is_scope(kind) {
+                continue;
+            }
+            if kind == "class_definition" && !first {
+                continue;
+            }
+            first = false;
+            let key = (p.id(), name.to_string());
+            if let Some(b) = self.names.get(&key) {
+                if b.len() < 2 || b.len() > max {
+                    return None;
+                }
+                return b
+                    .iter()
+                    .map(|b| match b {
+                        Bound::Value(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect();
+            }
+        }
+        None
+    }
+
+    /// What import binds `name` where it is used at `at`: `None` when the nearest scope
+    /// that binds it binds it otherwise (a parameter, an assignment) or more than once.
+    pub fn import_of(&self, at: Node<'t>, name: &str) -> Option<&Import> {
+        let mut first = true;
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            let kind = p.kind();
+            if !is_scope(kind) {
+                continue;
+            }
+            if kind == "class_definition" && !first {
+                continue;
+            }
+            first = false;
+            let key = (p.id(), name.to_string());
+            if let Some(b) = self.names.get(&key) {
+                return match b.len() {
+                    1 => self.imported.get(&key),
+                    _ => None,
+                };
+            }
+        }
+        None
+    }
+
+    /// The function `name` used at `at` stands for: the nearest scope binding the name
+    /// binds it once, to a `def`.
+    pub fn function(&self, at: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let mut first = true;
+        let mut n = at;
+        while let Some(p) = n.parent() {
+            n = p;
+            let kind = p.kind();
+            if !is_scope(kind) {
+                continue;
+            }
+            if kind == "class_definition" && !first {
+                continue;
+            }
+            first = false;
+            let key = (p.id(), name.to_string());
+            if let Some(b) = self.names.get(&key) {
+                return match b.len() {
+                    1 => self.functions.get(&key).copied(),
+                    _ => None,
+                };
+            }
+        }
+        None
+    }
+
+    /// The method `name` of `class` (defined once in its body).
+    pub fn method(&self, class: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let key = (class.id(), name.to_string());
+        match self.names.get(&key).map(|b| b.len()) {
+            Some(1) => self.functions.get(&key).copied(),
+            _ => None,
+        }
+    }
+
+    /// The functions of the module's top level.
+    pub fn module_functions(&self, module: Node<'t>) -> Vec<(&str, Node<'t>)> {
+        self.functions
+            .iter()
+            .filter(|((scope, _), _)| *scope == module.id())
+            .map(|((_, name), f)| (name.as_str(), *f))
+            .collect()
+    }
+
+    /// The methods a class defines once, in source order.
+    pub fn class_methods(&self, class: Node<'t>) -> Vec<(&str, Node<'t>)> {
+        let mut out: Vec<(&str, Node<'t>)> = self
+            .functions
+            .iter()
+            .filter(|((scope, name), _)| {
+                *scope == class.id()
+                    && self
+                        .names
+                        .get(&(*scope, name.clone()))
+                        .is_some_and(|b| b.len() == 1)
+            })
+            .map(|((_, name), f)| (name.as_str(), *f))
+            .collect();
+        out.sort_by_key(|(_, f)| f.start_byte());
+        out
+    }
+
+    /// The imports of the module's top level, in no particular order.
+    pub fn module_imports(&self, module: Node<'t>) -> Vec<(&str, &Import)> {
+        self.imported
+            .iter()
+            .filter(|((scope, _), _)| *scope == module.id())
+            .map(|((_, name), import)| (name.as_str(), import))
+            .collect()
+    }
+
+    /// What the module's top level binds once to a value, in no particular order.
+    pub fn module_values(&self, module: Node<'t>) -> Vec<(&str, Node<'t>)> {
+        self.names
+            .iter()
+            .filter(|((scope, _), _)| *scope == module.id())
+            .filter_map(|((_, name), b)| match one(b) {
+                Bound::Value(v) => Some((name.as_str(), v)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The classes of the module's top level.
+    pub fn module_classes(&self) -> Vec<(&str, Node<'t>)> {
+        self.classes.iter().map(|(n, c)| (n.as_str(), *c)).collect()
+    }
+
+    /// What a class binds once in its body or on `self` (its attributes).
+    pub fn class_values(&self, class: Node<'t>) -> Vec<(&str, Node<'t>)> {
+        let mut out: Vec<(&str, Node<'t>)> = Vec::new();
+        for ((scope, name), _) in self.names.iter().filter(|((s, _), _)| *s == class.id()) {
+            let _ = scope;
+            if let Some(Bound::Value(v)) = self.class_attribute(class, name) {
+                out.push((name.as_str(), v));
+            }
+        }
+        for ((_, name), _) in self.attrs.iter().filter(|((s, _), _)| *s == class.id()) {
+            if out.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            if let Some(Bound::Value(v)) = self.class_attribute(class, name) {
+                out.push((name.as_str(), v));
+            }
+        }
+        out
+    }
+
+    /// The items set on the dict attribute `attr` of instances of `class`.
+    pub fn attribute_items(&self, class: Node<'t>, attr: &str) -> &[(Node<'t>, Node<'t>)] {
+        self.attr_items
+            .get(&(class.id(), attr.to_string()))
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// The items assigned to a dict named `name` in the scope around `at` (`kw["k"] = v`).
@@ -414,28 +627,34 @@ impl<'t> Scopes<'t> {
     /// The class named by the annotation of the parameter `name` of the function
     /// around `at` (`def f(settings: Settings)`, `settings: "Settings"`).
     pub fn parameter_class(&self, at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-        let t = |n: Node<'_>| text[n.byte_range()].to_string();
-        let mut n = at;
-        while let Some(f) = function_of(n) {
-            n = f;
-            let params = f.child_by_field_name("parameters")?;
-            let mut c = params.walk();
-            for p in params.named_children(&mut c) {
-                let id = match p.kind() {
-                    "identifier" => Some(p),
-                    "typed_parameter" => p.named_child(0),
-                    _ => p.child_by_field_name("name"),
-                };
-                if id.map(t).as_deref() != Some(name) {
-                    continue;
-                }
-                // An untyped parameter of that name: nothing known.
-                let ty = t(p.child_by_field_name("type")?);
-                return self.class(ty.trim_matches(['"', '\'']));
-            }
-        }
-        None
+        self.class(&parameter_type(at, name, text)?)
     }
+}
+
+/// The type name the parameter `name` of the function around `at` is annotated with
+/// (`def f(settings: Settings)`, `settings: "Settings"`).
+pub fn parameter_type(at: Node<'_>, name: &str, text: &str) -> Option<String> {
+    let t = |n: Node<'_>| text[n.byte_range()].to_string();
+    let mut n = at;
+    while let Some(f) = function_of(n) {
+        n = f;
+        let params = f.child_by_field_name("parameters")?;
+        let mut c = params.walk();
+        for p in params.named_children(&mut c) {
+            let id = match p.kind() {
+                "identifier" => Some(p),
+                "typed_parameter" => p.named_child(0),
+                _ => p.child_by_field_name("name"),
+            };
+            if id.map(t).as_deref() != Some(name) {
+                continue;
+            }
+            // An untyped parameter of that name: nothing known.
+            let ty = t(p.child_by_field_name("type")?);
+            return Some(ty.trim_matches(['"', '\'']).to_string());
+        }
+    }
+    None
 }
 
 fn one<'t>(b: &[Bound<'t>]) -> Bound<'t> {

@@ -88,6 +88,12 @@ pub struct Found {
 
 /// Every request chain of the file, plus unused absolute URL constants (`BaseUrl`).
 pub fn collect(src: &Src, file: &syn::File) -> Vec<Found> {
+    collect_in(src, file, None)
+}
+
+/// [`collect`] for a file of the run's project: constants `use`d from the crate's
+/// other modules are resolved through the project index.
+pub fn collect_in(src: &Src, file: &syn::File, project: Option<Project<'_>>) -> Vec<Found> {
     let names = walk::collect(src, file);
     let mut v = Calls {
         r: Resolver {
@@ -95,6 +101,8 @@ pub fn collect(src: &Src, file: &syn::File) -> Vec<Found> {
             names: &names,
             vias: RefCell::new(Vec::new()),
             plain: RefCell::new(Vec::new()),
+            project,
+            related: RefCell::new(Vec::new()),
         },
         uses_ureq: src.text.contains("ureq"),
         uses_reqwest: src.text.contains("reqwest"),
@@ -330,6 +338,7 @@ impl<'s, 'f> Calls<'s, 'f> {
         let mut call = HttpCall::new(client, method, url.0, start..call_end);
         call.vias = url.1;
         call.unformatted = url.2;
+        call.related = self.r.take_related();
         call.receiver = receiver_text.or_else(|| root_fn.clone());
         call.scope = Some(func.map_or(0..src.text.len(), |f| f.span.clone()));
 
@@ -773,6 +782,19 @@ pub struct Resolver<'s, 'f> {
     vias: RefCell<Vec<Via>>,
     /// Plain (non-format) literals of the URL being resolved, for API004.
     plain: RefCell<Vec<(String, Span, bool)>>,
+    /// The project the file belongs to: constants `use`d from other modules of the
+    /// crate are looked up there.
+    pub project: Option<Project<'s>>,
+    /// Parts of the URL being resolved that other modules define.
+    related: RefCell<Vec<crate::call::Related>>,
+}
+
+/// The file being resolved, inside the run's project index.
+#[derive(Clone, Copy)]
+pub struct Project<'a> {
+    pub index: &'a crate::resolve::ProjectIndex,
+    pub path: &'a std::path::Path,
+    pub depth: usize,
 }
 
 const DEPTH: usize = 8;
@@ -782,6 +804,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
     pub fn url(&self, e: &Expr) -> (UrlTemplate, Vec<Via>, Vec<crate::call::Placeholder>) {
         self.vias.borrow_mut().clear();
         self.plain.borrow_mut().clear();
+        self.related.borrow_mut().clear();
         let at = self.src.of(e).start;
         let pieces = merge(self.pieces(e, at, DEPTH, false));
         let vias = std::mem::take(&mut *self.vias.borrow_mut());
@@ -799,6 +822,101 @@ impl<'s, 'f> Resolver<'s, 'f> {
             vias,
             unformatted,
         )
+    }
+
+    /// A resolver of a module lowered for the project index.
+    pub fn with_project(src: &'s Src<'s>, names: &'s Names<'f>, project: Project<'s>) -> Self {
+        Resolver {
+            src,
+            names,
+            vias: RefCell::new(Vec::new()),
+            plain: RefCell::new(Vec::new()),
+            project: Some(project),
+            related: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The parts of the last resolved URL that other modules define.
+    pub fn take_related(&self) -> Vec<crate::call::Related> {
+        std::mem::take(&mut *self.related.borrow_mut())
+    }
+
+    /// The module path and item name a path expression names in the crate: through
+    /// the file's `use`s (`BASE` with `use crate::config::BASE`, `config::BASE` with
+    /// `use crate::config`), or as written (`crate::config::BASE`, `config::BASE` of a
+    /// `mod config;`).
+    fn crate_item(&self, segments: &[String]) -> Vec<(String, String)> {
+        let (first, rest) = match segments.split_first() {
+            Some(x) => x,
+            None => return Vec::new(),
+        };
+        let mut full: Vec<String> = match self.names.uses.get(first) {
+            Some(path) => path.split("::").map(str::to_string).collect(),
+            None => vec![first.clone()],
+        };
+        full.extend(rest.iter().cloned());
+        let mut out = Vec::new();
+        if full.len() >= 2 {
+            let (name, module) = full.split_last().unwrap_or((first, &[]));
+            out.push((module.join("::"), name.clone()));
+        } else {
+            // A name of a glob-imported module.
+            for (glob, _) in &self.names.globs {
+                out.push((glob.clone(), first.clone()));
+            }
+        }
+        out
+    }
+
+    /// The pieces of a constant that another module of the crate defines, spelled at
+    /// `e` (the call site keeps its own spans), and where it is defined.
+    fn foreign(&self, segments: &[String], span: Span) -> Option<Vec<Piece>> {
+        use crate::resolve::{Shape, TextPiece, RS};
+        let project = self.project?;
+        let value = self
+            .crate_item(segments)
+            .into_iter()
+            .find_map(|(module, name)| {
+                project.index.lookup(
+                    project.path,
+                    &format!("{RS}{module}"),
+                    &name,
+                    &[],
+                    project.depth,
+                    super::modules::lower,
+                )
+            })?;
+        let Shape::Text(pieces) = &value.shape else {
+            return None;
+        };
+        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
+            return None;
+        }
+        let out = pieces
+            .iter()
+            .map(|p| match p {
+                TextPiece::Lit(text) => Piece::Lit {
+                    text: text.clone(),
+                    span: span.clone(),
+                    exact: false,
+                },
+                TextPiece::Hole(expr) => Piece::Hole {
+                    expr: expr.clone(),
+                    span: span.clone(),
+                },
+            })
+            .collect();
+        let expr = segments.join("::");
+        self.related.borrow_mut().push(crate::call::Related {
+            path: value.path.clone(),
+            span: value.span.clone(),
+            start: value.start,
+            end: value.end,
+            message: format!("`{expr}` is defined here"),
+            expr,
+            local: span,
+        });
+        Some(out)
     }
 
     fn hole(&self, e: &Expr) -> Vec<Piece> {
@@ -915,7 +1033,15 @@ impl<'s, 'f> Resolver<'s, 'f> {
                         .map(|c| (*c, Vec::new(), src.of(*c).start))
                 };
                 let Some((init, appended, def_at)) = found else {
-                    return self.hole(e);
+                    let segments: Vec<String> = p
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
+                    return self
+                        .foreign(&segments, src.of(e))
+                        .unwrap_or_else(|| self.hole(e));
                 };
                 let mut out = self.pieces(init, def_at, depth - 1, in_format);
                 for a in appended {
@@ -1057,10 +1183,15 @@ impl<'s, 'f> Resolver<'s, 'f> {
                                             }
                                             out.extend(v)
                                         }
-                                        None => out.push(Piece::Hole {
-                                            expr: n.clone(),
-                                            span,
-                                        }),
+                                        None => match self
+                                            .foreign(std::slice::from_ref(n), span.clone())
+                                        {
+                                            Some(v) => out.extend(v),
+                                            None => out.push(Piece::Hole {
+                                                expr: n.clone(),
+                                                span,
+                                            }),
+                                        },
                                     }
                                 }
                                 (None, _) => return None,

@@ -18,6 +18,7 @@
 mod clients;
 mod lex;
 mod macros;
+mod modules;
 pub mod render;
 mod secrets;
 mod walk;
@@ -195,10 +196,24 @@ impl<'ast> syn::visit::Visit<'ast> for MacroBodies {
 
 /// Extracts the HTTP calls, secrets and first syntax error of a Rust file.
 pub fn extract(text: &str) -> Extraction {
+    extract_in(text, None)
+}
+
+/// [`extract`] for a file at `path` of the run's project: constants `use`d from the
+/// crate's other modules are resolved through `index` (see [`crate::resolve`]).
+pub fn extract_in(
+    text: &str,
+    project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+) -> Extraction {
     let out = match parse(text) {
         Ok(file) => {
             let src = Src::new(text);
-            let found = clients::collect(&src, &file);
+            let project = project.map(|(index, path)| clients::Project {
+                index,
+                path,
+                depth: 0,
+            });
+            let found = clients::collect_in(&src, &file, project);
             Extraction {
                 calls: found.into_iter().map(|c| c.call).collect(),
                 secrets: secrets::collect(text),

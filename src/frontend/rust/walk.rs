@@ -41,6 +41,12 @@ pub struct Names<'f> {
     /// Every initialiser of a named field in a struct literal (`Self { base_url: … }`),
     /// by field name: what `self.base_url` holds when there is only one.
     pub fields: HashMap<String, Vec<&'f Expr>>,
+    /// What `use` brings in: local name → path (`BASE` → `crate::config::BASE`).
+    pub uses: HashMap<String, String>,
+    /// `use m::*` modules, and whether each is `pub` (a re-export).
+    pub globs: Vec<(String, bool)>,
+    /// `pub use` names (re-exports), by local name.
+    pub reexports: Vec<String>,
 }
 
 impl<'f> Names<'f> {
@@ -80,6 +86,9 @@ pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
             consts: HashMap::new(),
             functions: Vec::new(),
             fields: HashMap::new(),
+            uses: HashMap::new(),
+            globs: Vec::new(),
+            reexports: Vec::new(),
         },
         stack: Vec::new(),
     };
@@ -137,7 +146,58 @@ impl<'s, 'f> Collector<'s, 'f> {
     }
 }
 
+impl Collector<'_, '_> {
+    fn use_tree(&mut self, prefix: &str, tree: &syn::UseTree, public: bool, depth: usize) {
+        if depth > 16 || self.names.uses.len() > 1_000 {
+            return;
+        }
+        let join = |name: &str| {
+            if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}::{name}")
+            }
+        };
+        match tree {
+            syn::UseTree::Path(p) => {
+                self.use_tree(&join(&p.ident.to_string()), &p.tree, public, depth + 1)
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                if name == "self" {
+                    if let Some(last) = prefix.rsplit("::").next() {
+                        self.names.uses.insert(last.to_string(), prefix.to_string());
+                    }
+                    return;
+                }
+                if public {
+                    self.names.reexports.push(name.clone());
+                }
+                self.names.uses.insert(name.clone(), join(&name));
+            }
+            syn::UseTree::Rename(r) => {
+                let alias = r.rename.to_string();
+                if public {
+                    self.names.reexports.push(alias.clone());
+                }
+                self.names.uses.insert(alias, join(&r.ident.to_string()));
+            }
+            syn::UseTree::Glob(_) => self.names.globs.push((prefix.to_string(), public)),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(prefix, t, public, depth + 1);
+                }
+            }
+        }
+    }
+}
+
 impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
+    fn visit_item_use(&mut self, node: &'f syn::ItemUse) {
+        let public = matches!(node.vis, syn::Visibility::Public(_));
+        self.use_tree("", &node.tree, public, 0);
+    }
+
     fn visit_item_const(&mut self, node: &'f syn::ItemConst) {
         self.names
             .consts

@@ -28,11 +28,21 @@ pub fn extract(text: &str) -> Extraction {
     extract_ranges(text, std::slice::from_ref(&(0..text.len())))
 }
 
-/// [`extract`] for a script at `path`: a body read from a file (`curl -d @body.json`)
-/// is read from the script's folder, when it exists.
-pub fn extract_at(text: &str, path: &std::path::Path) -> Extraction {
-    let dir = path.parent().unwrap_or(std::path::Path::new(""));
-    extract_in(text, std::slice::from_ref(&(0..text.len())), Some(dir))
+/// [`extract`] for a script at `path`, in the run's project when there is one: a body
+/// read from a file (`curl -d @body.json`) is read from the script's folder, and the
+/// variables set by the files it sources (`source ./env.sh`, `. "$(dirname "$0")/env.sh"`)
+/// are known.
+pub fn extract_in(
+    text: &str,
+    path: &std::path::Path,
+    project: Option<&crate::resolve::ProjectIndex>,
+) -> Extraction {
+    extract_ranges_in(
+        text,
+        std::slice::from_ref(&(0..text.len())),
+        Some(path),
+        project,
+    )
 }
 
 /// The first syntax error of the text.
@@ -48,16 +58,26 @@ pub fn comments(text: &str) -> Vec<Span> {
 /// The calls of the shell code in `ranges` of `text` (each range tokenized on its
 /// own; variables assigned in one are known in the others). Spans are offsets in `text`.
 pub fn extract_ranges(text: &str, ranges: &[Span]) -> Extraction {
-    extract_in(text, ranges, None)
+    extract_ranges_in(text, ranges, None, None)
 }
 
-fn extract_in(text: &str, ranges: &[Span], dir: Option<&std::path::Path>) -> Extraction {
+fn extract_ranges_in(
+    text: &str,
+    ranges: &[Span],
+    path: Option<&std::path::Path>,
+    project: Option<&crate::resolve::ProjectIndex>,
+) -> Extraction {
     let scripts: Vec<Script> = ranges
         .iter()
         .map(|r| words::parse_range(text, r.clone()))
         .collect();
     let mut vars = Vars::collect(&scripts);
-    vars.dir = dir.map(std::path::Path::to_path_buf);
+    vars.dir = path
+        .and_then(std::path::Path::parent)
+        .map(std::path::Path::to_path_buf);
+    if let (Some(index), Some(path)) = (project, path) {
+        vars.source(index, path, text, &scripts, 0);
+    }
     let mut wrappers = wrapper::wrappers(text, &scripts);
     // A function named `curl` that does not run curl: `curl …` calls it (`command
     // curl` does not).
@@ -97,8 +117,10 @@ fn extract_in(text: &str, ranges: &[Span], dir: Option<&std::path::Path>) -> Ext
             if lowered.contains(&cmd.span) {
                 continue;
             }
+            vars.related.borrow_mut().clear();
             if let Some((site, at, w)) = sites.iter().find(|(c, _, _)| std::ptr::eq(*c, cmd)) {
                 if let Some(mut call) = lower_wrapped(site, *at, w, &vars) {
+                    call.related = vars.related.borrow().clone();
                     call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
                     call.response.body_reads = body_reads(script, &pipelines, cmd, &call.span);
                     call_secrets(&call, &mut out.secrets);
@@ -123,6 +145,7 @@ fn extract_in(text: &str, ranges: &[Span], dir: Option<&std::path::Path>) -> Ext
                 _ => Vec::new(),
             };
             for mut call in calls {
+                call.related = vars.related.borrow().clone();
                 call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
                 call.response.body_reads = body_reads(script, &pipelines, cmd, &call.span);
                 call_secrets(&call, &mut out.secrets);
@@ -192,14 +215,91 @@ fn lower_wrapped(site: &Command, at: usize, w: &wrapper::Wrapper, vars: &Vars) -
     Some(call)
 }
 
-/// Variables assigned exactly once, to a literal.
+/// Variables assigned exactly once, to a literal; and those set by sourced files.
 struct Vars {
     known: HashMap<String, (String, Span, bool)>,
     /// The script's folder, where `-d @file` bodies are read from.
     dir: Option<std::path::PathBuf>,
+    /// Names the script assigns itself (any number of times).
+    assigned: std::collections::HashSet<String>,
+    /// Variables the sourced files set, the script not assigning them itself.
+    sourced: HashMap<String, crate::resolve::Exported>,
+    /// Where the sourced parts of the command being lowered are defined.
+    related: std::cell::RefCell<Vec<crate::call::Related>>,
 }
 
 impl Vars {
+    /// Learns the variables of the files the script sources (each looked up in the
+    /// project index, and the files those source, [`crate::resolve::MAX_DEPTH`] deep).
+    fn source(
+        &mut self,
+        index: &crate::resolve::ProjectIndex,
+        path: &std::path::Path,
+        text: &str,
+        scripts: &[Script],
+        depth: usize,
+    ) {
+        use crate::resolve::{Export, SH};
+        for script in scripts {
+            for cmd in &script.commands {
+                let Some(target) = crate::resolve::shell_source_target(&text[cmd.span.clone()])
+                else {
+                    continue;
+                };
+                let Some(file) = crate::resolve::resolve_specifier(path, &format!("{SH}{target}"))
+                else {
+                    continue;
+                };
+                let Some(module) = index.module(&file, depth, lower_sourced) else {
+                    continue;
+                };
+                for (name, export) in &module.names {
+                    if self.assigned.contains(name) {
+                        continue;
+                    }
+                    if let Export::Value(v) = export {
+                        self.sourced.insert(name.clone(), v.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// A variable a sourced file sets, as pieces spelled at `span` (recording where
+    /// it is defined).
+    fn sourced_pieces(&self, expr: &str, span: &Span) -> Option<Vec<Piece>> {
+        use crate::resolve::{Shape, TextPiece};
+        let name = var_name(expr)?;
+        let value = self.sourced.get(name)?;
+        let Shape::Text(pieces) = &value.shape else {
+            return None;
+        };
+        let out = pieces
+            .iter()
+            .map(|p| match p {
+                TextPiece::Lit(text) => Piece::Lit {
+                    text: text.clone(),
+                    span: span.clone(),
+                    exact: false,
+                },
+                TextPiece::Hole(e) => Piece::Hole {
+                    expr: e.clone(),
+                    span: span.clone(),
+                },
+            })
+            .collect();
+        self.related.borrow_mut().push(crate::call::Related {
+            path: value.path.clone(),
+            span: value.span.clone(),
+            start: value.start,
+            end: value.end,
+            message: format!("`{expr}` is set here"),
+            expr: expr.to_string(),
+            local: span.clone(),
+        });
+        Some(out)
+    }
+
     fn collect(scripts: &[Script]) -> Vars {
         let mut seen: HashMap<String, Option<(String, Span, bool)>> = HashMap::new();
         for script in scripts {
@@ -221,24 +321,19 @@ impl Vars {
             }
         }
         Vars {
+            assigned: seen.keys().cloned().collect(),
             known: seen
                 .into_iter()
                 .filter_map(|(k, v)| v.map(|v| (k, v)))
                 .collect(),
             dir: None,
+            sourced: HashMap::new(),
+            related: std::cell::RefCell::new(Vec::new()),
         }
     }
 
     fn get(&self, expr: &str) -> Option<&(String, Span, bool)> {
-        let name = expr.strip_prefix('$')?;
-        let name = name
-            .strip_prefix('{')
-            .and_then(|n| n.strip_suffix('}'))
-            .unwrap_or(name);
-        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return None;
-        }
-        self.known.get(name)
+        self.known.get(var_name(expr)?)
     }
 
     /// Secret-looking literals assigned to secret-looking names (`API_KEY='…'`).
@@ -264,6 +359,80 @@ impl Vars {
             }
         }
     }
+}
+
+/// The variable name of a simple expansion (`$X`, `${X}`).
+fn var_name(expr: &str) -> Option<&str> {
+    let name = expr.strip_prefix('$')?;
+    let name = name
+        .strip_prefix('{')
+        .and_then(|n| n.strip_suffix('}'))
+        .unwrap_or(name);
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        .then_some(name)
+}
+
+/// What a sourced file sets, for the project index (a [`crate::resolve::Lower`]): the
+/// variables it assigns once, built of literals, of its own variables and of those of
+/// the files it sources in turn.
+fn lower_sourced(
+    index: &crate::resolve::ProjectIndex,
+    path: &std::path::Path,
+    text: &str,
+    depth: usize,
+) -> crate::resolve::ModuleExports {
+    use crate::resolve::{position_of, Export, Exported, ModuleExports, Shape, TextPiece};
+    let scripts = vec![words::parse(text)];
+    let mut vars = Vars::collect(&scripts);
+    vars.source(index, path, text, &scripts, depth);
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for cmd in &scripts[0].commands {
+        for (name, _) in assignments(cmd) {
+            *count.entry(name).or_default() += 1;
+        }
+    }
+    let mut out = ModuleExports::default();
+    // What the sourced files set is set here too.
+    for (name, v) in &vars.sourced {
+        out.names.insert(name.clone(), Export::Value(v.clone()));
+    }
+    for cmd in &scripts[0].commands {
+        for (name, value) in assignments(cmd) {
+            if count.get(&name) != Some(&1) || out.names.len() >= 500 {
+                continue;
+            }
+            let Some(span) = span_of(&value) else {
+                continue;
+            };
+            vars.related.borrow_mut().clear();
+            let mut vias = Vec::new();
+            let pieces = pieces(&value, &vars, &mut vias);
+            if !pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+                continue;
+            }
+            let shape = Shape::Text(
+                pieces
+                    .into_iter()
+                    .map(|p| match p {
+                        Piece::Lit { text, .. } => TextPiece::Lit(text),
+                        Piece::Hole { expr, .. } => TextPiece::Hole(expr),
+                    })
+                    .collect(),
+            );
+            out.names.insert(
+                name,
+                Export::Value(Exported {
+                    shape,
+                    path: path.to_path_buf(),
+                    start: position_of(text, span.start),
+                    end: position_of(text, span.end),
+                    span,
+                }),
+            );
+        }
+    }
+    out
 }
 
 /// `NAME=value` words of an assignment command (also after `export`, `local`, …).
@@ -330,30 +499,33 @@ fn span_of(parts: &[WordPart]) -> Option<Span> {
 fn pieces(parts: &[WordPart], vars: &Vars, vias: &mut Vec<Via>) -> Vec<Piece> {
     parts
         .iter()
-        .map(|p| match p {
+        .flat_map(|p| match p {
             WordPart::Lit {
                 text, span, exact, ..
-            } => Piece::Lit {
+            } => vec![Piece::Lit {
                 text: text.clone(),
                 span: span.clone(),
                 exact: *exact,
-            },
+            }],
             WordPart::Expansion { expr, span, .. } => match vars.get(expr) {
                 Some((text, lit, exact)) => {
                     vias.push(Via {
                         literal: lit.clone(),
                         expr: expr.clone(),
                     });
-                    Piece::Lit {
+                    vec![Piece::Lit {
                         text: text.clone(),
                         span: lit.clone(),
                         exact: *exact,
-                    }
+                    }]
                 }
-                None => Piece::Hole {
-                    expr: expr.clone(),
-                    span: span.clone(),
-                },
+                // A variable a sourced file sets.
+                None => vars.sourced_pieces(expr, span).unwrap_or_else(|| {
+                    vec![Piece::Hole {
+                        expr: expr.clone(),
+                        span: span.clone(),
+                    }]
+                }),
             },
         })
         .collect()

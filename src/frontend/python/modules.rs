@@ -1,0 +1,225 @@
+//! Lowering a Python module into what it exports, for the project index
+//! ([`crate::resolve`]): names the module's top level binds once (strings, f-strings,
+//! `+`/`%`/`.format` built texts, dicts with the items set on them later), classes
+//! (their class attributes and the attributes their methods set on `self`, with items
+//! set on a dict attribute: `self.settings["v2_base"] = …`), and the names a package's
+//! `__init__` re-exports (`from .settings import BASE`, `from .urls import *`).
+//!
+//! Each value is resolved with the same [`Resolver`] the file's own calls use, so a
+//! module's constants may be built from its own bindings and from its own imports.
+//! Functions and values with no literal part are not exported here.
+
+use super::clients::Calls;
+use super::resolve::{Project, Resolver};
+use super::scope::{Import, Scopes};
+use crate::call::Piece;
+use crate::resolve::{
+    position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece, PY,
+};
+use std::path::Path;
+use tree_sitter::Node;
+
+/// How many exports of one module are lowered, and fields of one dict or class.
+const MAX_EXPORTS: usize = 500;
+const MAX_FIELDS: usize = 200;
+/// How deep nested dicts are lowered.
+const MAX_OBJECT_DEPTH: usize = 4;
+
+/// The exports of the module at `path` whose text is `text` (a [`crate::resolve::Lower`]).
+pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize) -> ModuleExports {
+    let Some(tree) = super::parse(text) else {
+        return ModuleExports::default();
+    };
+    let root = tree.root_node();
+    let scopes = Scopes::collect(root, text);
+    let mut resolver = Resolver::new(text, &scopes);
+    resolver.project = Some(Project { index, path, depth });
+    let calls = Calls::new(&resolver);
+    let l = Lowering {
+        r: &resolver,
+        calls: &calls,
+        path,
+    };
+    let mut out = ModuleExports::default();
+    let mut values = scopes.module_values(root);
+    values.sort_by_key(|(_, v)| v.start_byte());
+    for (name, value) in values.into_iter().take(MAX_EXPORTS) {
+        // Items set on a module-level dict after it is built (`CONFIG["k"] = v`).
+        if let Some(v) = l.value_with(value, scopes.items(value, name), 0) {
+            out.names.insert(name.to_string(), Export::Value(v));
+        }
+    }
+    let mut functions = scopes.module_functions(root);
+    functions.sort_by_key(|(_, f)| f.start_byte());
+    for (name, def) in functions.into_iter().take(MAX_EXPORTS) {
+        if let Some(v) = l.function(def) {
+            out.names.insert(name.to_string(), Export::Value(v));
+        }
+    }
+    let mut classes = scopes.module_classes();
+    classes.sort_by_key(|(_, c)| c.start_byte());
+    for (name, class) in classes.into_iter().take(MAX_EXPORTS) {
+        if let Some(v) = l.class(class) {
+            out.names.insert(name.to_string(), Export::Value(v));
+        }
+    }
+    for (name, import) in scopes.module_imports(root) {
+        if out.names.len() >= MAX_EXPORTS {
+            break;
+        }
+        if let Import::Name { module, name: from } = import {
+            out.names.insert(
+                name.to_string(),
+                Export::From {
+                    from: format!("{PY}{module}"),
+                    name: from.clone(),
+                },
+            );
+        }
+    }
+    // `from .urls import *`.
+    let mut c = root.walk();
+    for stmt in root.named_children(&mut c) {
+        if stmt.kind() != "import_from_statement" {
+            continue;
+        }
+        let mut sc = stmt.walk();
+        let wildcard = stmt
+            .named_children(&mut sc)
+            .any(|n| n.kind() == "wildcard_import");
+        if let (true, Some(m)) = (wildcard, stmt.child_by_field_name("module_name")) {
+            out.star.push(format!("{PY}{}", resolver.t(m)));
+        }
+    }
+    out
+}
+
+struct Lowering<'r, 'a, 't> {
+    r: &'r Resolver<'a, 't>,
+    calls: &'r Calls<'a, 'r, 't>,
+    path: &'r Path,
+}
+
+impl<'t> Lowering<'_, '_, 't> {
+    fn at(&self, span: std::ops::Range<usize>, shape: Shape) -> Exported {
+        Exported {
+            shape,
+            path: self.path.to_path_buf(),
+            start: position_of(self.r.text, span.start),
+            end: position_of(self.r.text, span.end),
+            span,
+        }
+    }
+
+    /// A function as what it is for a caller: a wrapper of a request (see
+    /// [`super::wrappers`]), or the dict it returns (a helper that builds headers).
+    fn function(&self, def: Node<'t>) -> Option<Exported> {
+        if let Some((shape, inner)) = self.calls.summarise(def) {
+            return Some(self.at(inner, Shape::Request(Box::new(shape))));
+        }
+        let returned = self.r.returned_dict(def)?;
+        self.value(returned, 1)
+    }
+
+    /// A class as an object of its attributes and wrapper methods.
+    fn class(&self, class: Node<'t>) -> Option<Exported> {
+        let mut attrs = self.r.scopes.class_values(class);
+        attrs.sort_by_key(|(_, v)| v.start_byte());
+        let mut fields = Vec::new();
+        for (name, def) in self
+            .r
+            .scopes
+            .class_methods(class)
+            .into_iter()
+            .take(MAX_FIELDS)
+        {
+            if let Some((shape, inner)) = self.calls.summarise(def) {
+                fields.push((
+                    name.to_string(),
+                    self.at(inner, Shape::Request(Box::new(shape))),
+                ));
+            }
+        }
+        for (name, value) in attrs.into_iter().take(MAX_FIELDS) {
+            let items = self.r.scopes.attribute_items(class, name);
+            if let Some(v) = self.value_with(value, items, 1) {
+                fields.push((name.to_string(), v));
+            }
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        let name = class.child_by_field_name("name").unwrap_or(class);
+        Some(self.at(name.byte_range(), Shape::Object(fields)))
+    }
+
+    fn value(&self, n: Node<'t>, depth: usize) -> Option<Exported> {
+        self.value_with(n, &[], depth)
+    }
+
+    /// The value of an expression of the module, with `items` set on it when it is a
+    /// dict.
+    fn value_with(
+        &self,
+        n: Node<'t>,
+        items: &[(Node<'t>, Node<'t>)],
+        depth: usize,
+    ) -> Option<Exported> {
+        let r = self.r;
+        let o = r.follow(n, 0);
+        if o.kind() == "dictionary" {
+            if depth >= MAX_OBJECT_DEPTH {
+                return None;
+            }
+            let mut fields = Vec::new();
+            let mut c = o.walk();
+            let pairs: Vec<_> = o.named_children(&mut c).collect();
+            let mut kv: Vec<(Node<'t>, Node<'t>)> = pairs
+                .into_iter()
+                .filter(|p| p.kind() == "pair")
+                .filter_map(|p| {
+                    Some((
+                        p.child_by_field_name("key")?,
+                        p.child_by_field_name("value")?,
+                    ))
+                })
+                .collect();
+            kv.extend_from_slice(items);
+            for (k, v) in kv.into_iter().take(MAX_FIELDS) {
+                let Some((key, _, _)) = r.plain_string(k) else {
+                    continue;
+                };
+                if let Some(v) = self.value(v, depth + 1) {
+                    fields.push((key, v));
+                }
+            }
+            return Some(self.at(o.byte_range(), Shape::Object(fields)));
+        }
+        let url = r.url(o);
+        if !url.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+            return None;
+        }
+        let pieces = url
+            .pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
+                Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
+            })
+            .collect();
+        // A value that is wholly another module's (`BASE = settings.BASE`): it is
+        // defined there.
+        if let [related] = url.related.as_slice() {
+            if related.local == o.byte_range() {
+                return Some(Exported {
+                    shape: Shape::Text(pieces),
+                    path: related.path.clone(),
+                    span: related.span.clone(),
+                    start: related.start,
+                    end: related.end,
+                });
+            }
+        }
+        Some(self.at(o.byte_range(), Shape::Text(pieces)))
+    }
+}
