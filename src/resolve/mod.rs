@@ -16,6 +16,8 @@
 //! Not for: evaluating values (front ends do that with their own resolvers), or
 //! modules outside the scanned file's directory tree given by a package name.
 
+pub mod wrapper;
+
 use crate::call::Span;
 use crate::source::Position;
 use std::cell::RefCell;
@@ -42,8 +44,12 @@ pub enum TextPiece {
 pub enum Shape {
     /// A string built of literal parts and holes.
     Text(Vec<TextPiece>),
-    /// An object literal: its keys and their values (later keys win).
+    /// An object literal: its keys and their values (later keys win). Also a class or
+    /// an instance of one: its methods.
     Object(Vec<(String, Exported)>),
+    /// A function, with the requests it sends on behalf of its callers (none when no
+    /// parameter flows into a request).
+    Function(Vec<wrapper::Wrapper>),
 }
 
 /// One exported value and where it is written.
@@ -72,7 +78,7 @@ impl Exported {
                         .find(|(k, _)| k == key)
                         .map(|(_, v)| v)?
                 }
-                Shape::Text(_) => return None,
+                Shape::Text(_) | Shape::Function(_) => return None,
             }
         }
         Some(here)

@@ -287,25 +287,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// the value is defined. `false` when the name is not imported or not known there.
     fn foreign(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut) -> bool {
         use crate::resolve::{Shape, TextPiece};
-        let Some(project) = self.project else {
-            return false;
-        };
-        let Some((spec, mut path)) = self.import_path(n, scope, 0) else {
-            return false;
-        };
-        let name = if path.is_empty() {
-            "default".to_string()
-        } else {
-            path.remove(0)
-        };
-        let Some(value) = project.index.lookup(
-            project.path,
-            &spec,
-            &name,
-            &path,
-            project.depth,
-            super::modules::lower,
-        ) else {
+        let Some(value) = self.imported(n, scope, &[]) else {
             return false;
         };
         let Shape::Text(pieces) = &value.shape else {
@@ -339,6 +321,32 @@ impl<'a, 't> Resolver<'a, 't> {
             local: span,
         });
         true
+    }
+
+    /// What another module of the project exports under the name an expression reads
+    /// (then `more` keys inside it).
+    pub fn imported(
+        &self,
+        n: Node<'t>,
+        scope: ScopeId,
+        more: &[String],
+    ) -> Option<crate::resolve::Exported> {
+        let project = self.project?;
+        let (spec, mut path) = self.import_path(n, scope, 0)?;
+        let name = if path.is_empty() {
+            "default".to_string()
+        } else {
+            path.remove(0)
+        };
+        path.extend_from_slice(more);
+        project.index.lookup(
+            project.path,
+            &spec,
+            &name,
+            &path,
+            project.depth,
+            super::modules::lower,
+        )
     }
 
     /// The relative module an expression reads from and the property path read from
