@@ -47,9 +47,16 @@ pub enum Shape {
     /// An object literal: its keys and their values (later keys win). Also a class or
     /// an instance of one: its methods.
     Object(Vec<(String, Exported)>),
-    /// A function, with the requests it sends on behalf of its callers (none when no
-    /// parameter flows into a request).
-    Function(Vec<wrapper::Wrapper>),
+    /// A function: the requests it sends on behalf of its callers (none when no
+    /// parameter flows into a request), and what it returns when that is known (a
+    /// text, an object of headers).
+    Function {
+        sends: Vec<wrapper::Wrapper>,
+        returns: Option<Box<Exported>>,
+    },
+    /// An HTTP client instance with defaults (`axios.create({ baseURL, headers })`):
+    /// a request whose URL is its base URL and whose headers are its headers.
+    Client(Box<crate::call::HttpCall>),
 }
 
 /// One exported value and where it is written.
@@ -78,7 +85,7 @@ impl Exported {
                         .find(|(k, _)| k == key)
                         .map(|(_, v)| v)?
                 }
-                Shape::Text(_) | Shape::Function(_) => return None,
+                Shape::Text(_) | Shape::Function { .. } | Shape::Client(_) => return None,
             }
         }
         Some(here)

@@ -170,6 +170,49 @@ pub fn instantiate(
     c
 }
 
+/// A request sent through a client instance defined elsewhere (`khoros.delete(path)`
+/// with `khoros = axios.create({ baseURL, headers })` in another module): the
+/// instance's base URL goes before a relative URL and its headers under the call's
+/// own, spelled at `receiver`; `created` says where the instance is made.
+pub fn through_client(defaults: &HttpCall, created: Related, call: &mut HttpCall) {
+    let receiver = created.local.clone();
+    let mut d = defaults.clone();
+    d.map_spans(&mut |s| *s = receiver.clone());
+    let relative = match call.url.pieces.first() {
+        Some(Piece::Lit { text, .. }) => !text.contains("://") && !text.starts_with("//"),
+        Some(Piece::Hole { .. }) => false,
+        None => true,
+    };
+    if relative && !d.url.pieces.is_empty() {
+        let base_slash =
+            matches!(d.url.pieces.last(), Some(Piece::Lit { text, .. }) if text.ends_with('/'));
+        let path_slash = matches!(call.url.pieces.first(), Some(Piece::Lit { text, .. }) if text.starts_with('/'));
+        if base_slash && path_slash {
+            if let Some(Piece::Lit { text, exact, .. }) = d.url.pieces.last_mut() {
+                text.pop();
+                *exact = false;
+            }
+        } else if !base_slash && !path_slash && !call.url.pieces.is_empty() {
+            d.url.pieces.push(Piece::Lit {
+                text: "/".into(),
+                span: receiver.start..receiver.start,
+                exact: false,
+            });
+        }
+        d.url.pieces.append(&mut call.url.pieces);
+        call.url.pieces = d.url.pieces;
+        call.related.extend(d.related);
+    }
+    for e in d.headers.entries {
+        if call.headers.get_ci(&e.key).is_none() {
+            call.headers.entries.push(e);
+        }
+    }
+    call.headers.open |= d.headers.open;
+    call.client = d.client;
+    call.related.push(created);
+}
+
 /// What the call site gives the parameter an expression names.
 fn arg_for<'a>(params: &[String], args: &'a [Option<Arg>], text: &str) -> Option<&'a Arg> {
     let i = params.iter().position(|p| p == param_name(text))?;

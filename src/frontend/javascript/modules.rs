@@ -189,10 +189,17 @@ impl<'t> Lowering<'_, '_, 't> {
     }
 
     /// A function (its summaries), a class or an instance of one (its methods).
-    fn callable(&self, o: Node<'t>, scope: ScopeId) -> Option<Shape> {
+    fn callable(&self, o: Node<'t>, scope: ScopeId, depth: usize) -> Option<Shape> {
         let r = self.r;
-        let function =
-            |f: Node<'t>| Shape::Function(self.summaries.get(&f.id()).cloned().unwrap_or_default());
+        let function = |f: Node<'t>| Shape::Function {
+            sends: self.summaries.get(&f.id()).cloned().unwrap_or_default(),
+            returns: r
+                .returned_by(f)
+                .filter(|_| depth < MAX_OBJECT_DEPTH)
+                .and_then(|(e, es)| self.value(e, es, depth + 1))
+                .filter(|e| matches!(e.shape, Shape::Text(_) | Shape::Object(_)))
+                .map(Box::new),
+        };
         if super::walk::is_function(o.kind()) {
             return Some(function(o));
         }
@@ -244,8 +251,16 @@ impl<'t> Lowering<'_, '_, 't> {
             end: position_of(r.text, span.end),
             span,
         };
-        if let Some(shape) = self.callable(o, os) {
+        if let Some(shape) = self.callable(o, os, depth) {
             return Some(at(o.byte_range(), shape));
+        }
+        if matches!(o.kind(), "call_expression" | "new_expression") {
+            if let Some(c) = r
+                .classify(o, os)
+                .and_then(|recv| r.instance_defaults(&recv, o))
+            {
+                return Some(at(o.byte_range(), Shape::Client(Box::new(c))));
+            }
         }
         if o.kind() == "object" {
             if depth >= MAX_OBJECT_DEPTH {
@@ -277,9 +292,15 @@ impl<'t> Lowering<'_, '_, 't> {
                     },
                     _ => continue,
                 };
-                if let Some(v) = self.value(value, os, depth + 1) {
-                    fields.push((key, v));
-                }
+                // A field whose value is not known there is still a field (a header
+                // named by its key is a signal whatever its value).
+                let v = self.value(value, os, depth + 1).unwrap_or_else(|| {
+                    at(
+                        value.byte_range(),
+                        Shape::Text(vec![TextPiece::Hole(r.text(value).to_string())]),
+                    )
+                });
+                fields.push((key, v));
             }
             return Some(at(o.byte_range(), Shape::Object(fields)));
         }

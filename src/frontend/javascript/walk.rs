@@ -10,7 +10,7 @@
 mod response;
 mod wrappers;
 
-pub(super) use wrappers::{is_function, methods};
+pub(super) use wrappers::{is_function, method_of, methods};
 
 use super::clients::{is_fetch_name, Lib};
 use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};

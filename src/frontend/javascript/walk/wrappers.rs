@@ -11,8 +11,8 @@
 //! [`MAX_CHAIN`] wrappers deep, with at most [`MAX_SYNTHESISED`] requests per file.
 
 use super::super::resolve::Resolver;
-use super::super::scope::{named_children, BindValue, ScopeId};
-use crate::call::{HttpCall, Method};
+use super::super::scope::{named_children, ScopeId};
+use crate::call::{HttpCall, Method, Related};
 use crate::resolve::wrapper::{instantiate, Arg, Wrapper, MAX_CHAIN};
 use crate::resolve::Shape;
 use std::collections::{HashMap, HashSet};
@@ -36,6 +36,8 @@ enum Target<'t> {
     Local(Node<'t>),
     /// A function of another module, with its summaries.
     Foreign(Vec<Wrapper>),
+    /// A client instance of another module (its defaults), and where it is made.
+    Client(Box<HttpCall>, Related),
 }
 
 /// The calls' list with each call's node and wrapper depth, as the walk keeps them.
@@ -53,6 +55,12 @@ pub(super) fn expand<'t>(
 ) -> HashMap<usize, Vec<Wrapper>> {
     let mut summaries: HashMap<usize, Vec<Wrapper>> = HashMap::new();
     let targets: Vec<Option<Target<'t>>> = pending.iter().map(|p| target(r, p)).collect();
+    // Requests through an instance made in another module: its base URL and headers.
+    for (p, t) in pending.iter().zip(&targets) {
+        if let (Some(g), Some(Target::Client(defaults, created))) = (p.generic, t) {
+            crate::resolve::wrapper::through_client(defaults, created.clone(), &mut out.calls[g]);
+        }
+    }
     // Generic calls whose callee is a function known here: its summaries say what it
     // sends; they are not summarised themselves.
     let held: HashSet<usize> = pending
@@ -106,7 +114,7 @@ pub(super) fn expand<'t>(
                     summaries.get(&f.id()).map(Vec::as_slice).unwrap_or(&[]),
                 ),
                 Some(Target::Foreign(ws)) => (usize::MAX, ws.as_slice()),
-                None => continue,
+                Some(Target::Client(..)) | None => continue,
             };
             let mut new = Vec::new();
             for (wi, w) in ws.iter().enumerate() {
@@ -205,30 +213,40 @@ fn target<'t>(r: &Resolver<'_, 't>, p: &Pending<'t>) -> Option<Target<'t>> {
     let foreign = |n: Node<'t>, more: &[String]| {
         let v = r.imported(n, scope, more)?;
         match v.shape {
-            Shape::Function(ws) => Some(Target::Foreign(ws)),
+            Shape::Function { sends, .. } => Some(Target::Foreign(sends)),
             _ => None,
         }
     };
     match callee.kind() {
-        "identifier" => {
-            let b = r.scopes.lookup(r.text(callee), scope)?;
-            if let Some(d) = r.scopes.declaration(b).filter(|d| is_function(d.kind())) {
-                return Some(Target::Local(d));
-            }
-            function_value(r, callee, scope)
-                .map(Target::Local)
-                .or_else(|| foreign(callee, &[]))
-        }
+        "identifier" => r
+            .local_function(callee, scope)
+            .map(Target::Local)
+            .or_else(|| foreign(callee, &[])),
         "member_expression" => {
             let key = r.member_key(callee)?;
             let object = r.unwrap(callee.child_by_field_name("object")?);
             if object.kind() == "this" {
-                return method_of(r, r.scopes.class_of(scope)?, &key).map(Target::Local);
+                return r.local_function(callee, scope).map(Target::Local);
             }
             if let Some(t) = foreign(callee, &[]) {
                 return Some(t);
             }
-            if let Some(f) = function_value(r, callee, scope) {
+            if let Some(v) = r.imported(object, scope, &[]) {
+                if let Shape::Client(defaults) = v.shape {
+                    let expr = r.text(object).to_string();
+                    let created = Related {
+                        path: v.path,
+                        span: v.span,
+                        start: v.start,
+                        end: v.end,
+                        message: format!("`{expr}` is created here"),
+                        expr,
+                        local: object.byte_range(),
+                    };
+                    return Some(Target::Client(defaults, created));
+                }
+            }
+            if let Some(f) = r.local_function(callee, scope) {
                 return Some(Target::Local(f));
             }
             // `new K(…).m()`, `k.m()` with `k = new K(…)`, `K.m()` (static).
@@ -249,22 +267,6 @@ fn target<'t>(r: &Resolver<'_, 't>, p: &Pending<'t>) -> Option<Target<'t>> {
         }
         _ => None,
     }
-}
-
-/// A function expression a name or member stands for (`const f = (x) => …`,
-/// `{ remove(id) { … } }.remove`).
-fn function_value<'t>(r: &Resolver<'_, 't>, n: Node<'t>, scope: ScopeId) -> Option<Node<'t>> {
-    let (o, os) = r.follow(n, scope);
-    if is_function(o.kind()) {
-        return Some(o);
-    }
-    if o.kind() == "identifier" {
-        let b = r.scopes.lookup(r.text(o), os)?;
-        if let BindValue::None = r.scopes.binding(b).value {
-            return r.scopes.declaration(b).filter(|d| is_function(d.kind()));
-        }
-    }
-    None
 }
 
 /// The method `name` of a class node (a method definition, or a field holding an
