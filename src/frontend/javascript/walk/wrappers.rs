@@ -76,6 +76,9 @@ pub(super) fn expand<'t>(
     let mut done: HashSet<(usize, usize, usize)> = HashSet::new();
     let mut summarised = 0;
     let mut added_total = 0;
+    // The same request reached twice at one call (through mutual recursion, or two
+    // summaries that say the same) is reported once.
+    let mut seen: HashSet<(usize, usize, String, Option<String>)> = HashSet::new();
     for _round in 0..=MAX_CHAIN {
         for i in summarised..out.calls.len() {
             if held.contains(&i) {
@@ -109,6 +112,8 @@ pub(super) fn expand<'t>(
         let mut added = false;
         for (pi, (p, t)) in pending.iter().zip(&targets).enumerate() {
             let (key, ws): (usize, &[Wrapper]) = match t {
+                // A function calling itself adds nothing it does not already send.
+                Some(Target::Local(f)) if f.byte_range().contains(&p.node.start_byte()) => continue,
                 Some(Target::Local(f)) => (
                     f.id(),
                     summaries.get(&f.id()).map(Vec::as_slice).unwrap_or(&[]),
@@ -125,7 +130,15 @@ pub(super) fn expand<'t>(
                     break;
                 }
                 added_total += 1;
-                new.push((call_of(r, p, w), w.chain + 1));
+                let c = call_of(r, p, w);
+                if seen.insert((
+                    c.span.start,
+                    c.span.end,
+                    c.url.display(),
+                    c.method.name.clone(),
+                )) {
+                    new.push((c, w.chain + 1));
+                }
             }
             if !new.is_empty() {
                 added = true;
