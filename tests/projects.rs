@@ -576,3 +576,77 @@ fn every_alternative_is_checked_and_the_message_says_which() {
     assert!(messages[2].contains("is \"api/2.0\")"), "{messages:?}");
     fix_converges("py_alternatives", &[]);
 }
+
+#[test]
+fn wrapper_chains_are_bounded_and_recursion_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = "const BASE = 'https://community.khoros.com/api/2.0';\n";
+    // w0 sends the request; w1 … w9 each call the one before: a call of w1 is three
+    // wrappers deep at most, a call of w9 is beyond the bound.
+    let mut chain = format!(
+        "import axios from 'axios';\n{base}\
+         function w0(id) {{ return axios.delete(`${{BASE}}/users/${{id}}`); }}\n"
+    );
+    for i in 1..10 {
+        chain.push_str(&format!("function w{i}(id) {{ return w{}(id); }}\n", i - 1));
+    }
+    chain.push_str("export const near = () => w1(7);\nexport const far = () => w9(9);\n");
+    // Direct and mutual recursion, across two modules that import each other.
+    chain.push_str("export function r(id) { return id > 0 ? r(id - 1) : w0(id); }\nr(3);\n");
+    std::fs::write(d.join("chain.js"), chain).unwrap();
+    std::fs::write(
+        d.join("a.js"),
+        format!(
+            "import axios from 'axios';\nimport {{ b }} from './b';\n{base}\
+             export function a(id) {{ if (id) return b(id); return axios.delete(BASE + '/users/' + id); }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("b.js"),
+        "import { a } from './a';\nexport function b(id) { return a(id); }\nb(1);\n",
+    )
+    .unwrap();
+    let result = common::scan(&[d.to_path_buf()]);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines: BTreeSet<(String, usize)> = result
+        .findings()
+        .filter(|(_, f)| f.code == "AUR001")
+        .map(|(file, f)| {
+            (
+                file.source
+                    .path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                file.source.position(f.span.start).line,
+            )
+        })
+        .collect();
+    // chain.js: w0 (line 3) and w1 … w4 (lines 4-7) are within the bound, w5 … w9
+    // are not; so `near` (line 13) is reported and `far` (line 14) is not. The
+    // recursive `r` ends, and its call (line 16) is reported.
+    for line in [3, 4, 7, 13, 16] {
+        assert!(lines.contains(&("chain.js".into(), line)), "{lines:?}");
+    }
+    for line in [8, 12, 14] {
+        assert!(!lines.contains(&("chain.js".into(), line)), "{lines:?}");
+    }
+    assert!(lines.contains(&("b.js".into(), 3)), "{lines:?}");
+    // Each call is reported once, however many ways it is reached.
+    let all: Vec<_> = result
+        .findings()
+        .map(|(file, f)| {
+            (
+                file.source.display_path(),
+                f.span.start,
+                f.span.end,
+                f.code.clone(),
+            )
+        })
+        .collect();
+    let unique: BTreeSet<_> = all.iter().cloned().collect();
+    assert_eq!(all.len(), unique.len());
+}

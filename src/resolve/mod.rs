@@ -16,6 +16,8 @@
 //! Not for: evaluating values (front ends do that with their own resolvers), or
 //! modules outside the scanned file's directory tree given by a package name.
 
+pub mod wrapper;
+
 use crate::call::Span;
 use crate::source::Position;
 use std::cell::RefCell;
@@ -42,10 +44,21 @@ pub enum TextPiece {
 pub enum Shape {
     /// A string built of literal parts and holes.
     Text(Vec<TextPiece>),
-    /// An object literal: its keys and their values (later keys win).
+    /// An object literal: its keys and their values (later keys win). Also a class or
+    /// an instance of one: its methods.
     Object(Vec<(String, Exported)>),
     /// A function that makes a request from its parameters (a wrapper).
     Request(Box<RequestShape>),
+    /// A function: the requests it sends on behalf of its callers (none when no
+    /// parameter flows into a request), and what it returns when that is known (a
+    /// text, an object of headers).
+    Function {
+        sends: Vec<wrapper::Wrapper>,
+        returns: Option<Box<Exported>>,
+    },
+    /// An HTTP client instance with defaults (`axios.create({ baseURL, headers })`):
+    /// a request whose URL is its base URL and whose headers are its headers.
+    Client(Box<crate::call::HttpCall>),
 }
 
 /// What a wrapper function's request is made of. Holes whose expression is one of
@@ -92,7 +105,9 @@ impl Exported {
                         .find(|(k, _)| k == key)
                         .map(|(_, v)| v)?
                 }
-                Shape::Text(_) | Shape::Request(_) => return None,
+                Shape::Text(_) | Shape::Request(_) | Shape::Function { .. } | Shape::Client(_) => {
+                    return None
+                }
             }
         }
         Some(here)

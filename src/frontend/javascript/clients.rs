@@ -225,6 +225,11 @@ impl<'a, 't> Resolver<'a, 't> {
                         configs: Vec::new(),
                     });
                 }
+                // A factory: `const api = createClient()` with `createClient` returning
+                // `axios.create({…})`.
+                if let Some((ret, rs)) = self.returned(v, scope) {
+                    return self.classify_value(ret, rs, depth + 1);
+                }
                 if f.kind() == "identifier" {
                     let base = self.classify_depth(f, scope, depth + 1)?;
                     // `supertest(app)` / `request(app)`: an agent bound to an app or URL.
@@ -262,6 +267,37 @@ impl<'a, 't> Resolver<'a, 't> {
             }
             _ => None,
         }
+    }
+
+    /// What an instance with defaults sends by itself: its base URL (`baseURL`,
+    /// `prefixUrl`) and headers, as a request (for other modules to join their paths
+    /// to). `None` for a plain library or an instance without a base URL.
+    pub fn instance_defaults(&self, recv: &Recv<'t>, at: Node<'t>) -> Option<HttpCall> {
+        let client = match recv.lib {
+            Lib::Axios => Client::Axios,
+            Lib::Got => Client::Got,
+            Lib::Ky => Client::Ky,
+            _ => return None,
+        };
+        let cfg = self.cfg(&recv.configs);
+        let (base, bs) = cfg.get_known(&["baseURL", "prefixUrl", "prefix"]).found()?;
+        let url = self.url(base, bs);
+        let mut c = self.new_call(
+            client,
+            None,
+            Method {
+                name: None,
+                span: None,
+                expr: None,
+            },
+            url,
+            base.byte_range(),
+            Fields::default(),
+            at,
+        );
+        c.headers = self.merged_fields(&cfg, &["headers"], false);
+        self.auth_header(&cfg, &mut c.headers);
+        Some(c)
     }
 
     fn cfg(&self, configs: &[(Node<'t>, ScopeId)]) -> Cfg<'t> {

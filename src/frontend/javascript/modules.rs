@@ -13,10 +13,12 @@
 use super::resolve::{Project, Resolver};
 use super::scope::{self, named_children, ScopeId};
 use crate::call::Piece;
+use crate::resolve::wrapper::Wrapper;
 use crate::resolve::{
     position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece,
 };
 use crate::source::Language;
+use std::collections::HashMap;
 use std::path::Path;
 use tree_sitter::Node;
 
@@ -40,7 +42,13 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     let scopes = scope::collect(root, text);
     let mut resolver = Resolver::new(text, &scopes);
     resolver.project = Some(Project { index, path, depth });
-    let l = Lowering { r: &resolver, path };
+    // The module's own requests, for the summaries of the functions it exports.
+    let found = super::walk::collect(root, &resolver);
+    let l = Lowering {
+        r: &resolver,
+        path,
+        summaries: &found.summaries,
+    };
     let mut out = ModuleExports::default();
     for stmt in named_children(root) {
         if out.names.len() >= MAX_EXPORTS {
@@ -62,6 +70,7 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
 struct Lowering<'r, 'a, 't> {
     r: &'r Resolver<'a, 't>,
     path: &'r Path,
+    summaries: &'r HashMap<usize, Vec<Wrapper>>,
 }
 
 impl<'t> Lowering<'_, '_, 't> {
@@ -84,6 +93,13 @@ impl<'t> Lowering<'_, '_, 't> {
                         self.put(out, r.text(name), value);
                     }
                 }
+            }
+            // `export function f`, `export class K`, `export default class K`.
+            if let Some(name) = decl.child_by_field_name("name") {
+                let is_default = (0..stmt.child_count())
+                    .filter_map(|i| stmt.child(i))
+                    .any(|c| c.kind() == "default");
+                self.put(out, if is_default { "default" } else { r.text(name) }, decl);
             }
             return;
         }
@@ -172,6 +188,58 @@ impl<'t> Lowering<'_, '_, 't> {
         }
     }
 
+    /// A function (its summaries), a class or an instance of one (its methods).
+    fn callable(&self, o: Node<'t>, scope: ScopeId, depth: usize) -> Option<Shape> {
+        let r = self.r;
+        let function = |f: Node<'t>| Shape::Function {
+            sends: self.summaries.get(&f.id()).cloned().unwrap_or_default(),
+            returns: r
+                .returned_by(f)
+                .filter(|_| depth < MAX_OBJECT_DEPTH)
+                .and_then(|(e, es)| self.value(e, es, depth + 1))
+                .filter(|e| matches!(e.shape, Shape::Text(_) | Shape::Object(_)))
+                .map(Box::new),
+        };
+        if super::walk::is_function(o.kind()) {
+            return Some(function(o));
+        }
+        let class = match o.kind() {
+            "class" | "class_declaration" | "abstract_class_declaration" => o,
+            "new_expression" | "identifier" | "shorthand_property_identifier" => {
+                let name = match o.kind() {
+                    "identifier" | "shorthand_property_identifier" => o,
+                    _ => r.unwrap(o.child_by_field_name("constructor")?),
+                };
+                if !matches!(name.kind(), "identifier" | "shorthand_property_identifier") {
+                    return None;
+                }
+                let decl = r
+                    .scopes
+                    .declaration(r.scopes.lookup(r.text(name), scope)?)?;
+                if super::walk::is_function(decl.kind()) {
+                    return (o.kind() != "new_expression").then(|| function(decl));
+                }
+                decl
+            }
+            _ => return None,
+        };
+        let methods = super::walk::methods(r, class)
+            .into_iter()
+            .map(|(name, f)| {
+                let span = f.byte_range();
+                let e = Exported {
+                    shape: function(f),
+                    path: self.path.to_path_buf(),
+                    start: position_of(r.text, span.start),
+                    end: position_of(r.text, span.end),
+                    span,
+                };
+                (name, e)
+            })
+            .collect();
+        Some(Shape::Object(methods))
+    }
+
     /// The value of an expression of the module (scope: the module's top level).
     fn value(&self, n: Node<'t>, scope: ScopeId, depth: usize) -> Option<Exported> {
         let r = self.r;
@@ -183,6 +251,17 @@ impl<'t> Lowering<'_, '_, 't> {
             end: position_of(r.text, span.end),
             span,
         };
+        if let Some(shape) = self.callable(o, os, depth) {
+            return Some(at(o.byte_range(), shape));
+        }
+        if matches!(o.kind(), "call_expression" | "new_expression") {
+            if let Some(c) = r
+                .classify(o, os)
+                .and_then(|recv| r.instance_defaults(&recv, o))
+            {
+                return Some(at(o.byte_range(), Shape::Client(Box::new(c))));
+            }
+        }
         if o.kind() == "object" {
             if depth >= MAX_OBJECT_DEPTH {
                 return None;
@@ -207,13 +286,26 @@ impl<'t> Lowering<'_, '_, 't> {
                         (key, v)
                     }
                     "shorthand_property_identifier" => (r.text(child).to_string(), child),
+                    "method_definition" => match child.child_by_field_name("name") {
+                        Some(k) => (r.text(k).to_string(), child),
+                        None => continue,
+                    },
                     _ => continue,
                 };
-                if let Some(v) = self.value(value, os, depth + 1) {
-                    fields.push((key, v));
-                }
+                // A field whose value is not known there is still a field (a header
+                // named by its key is a signal whatever its value).
+                let v = self.value(value, os, depth + 1).unwrap_or_else(|| {
+                    at(
+                        value.byte_range(),
+                        Shape::Text(vec![TextPiece::Hole(r.text(value).to_string())]),
+                    )
+                });
+                fields.push((key, v));
             }
             return Some(at(o.byte_range(), Shape::Object(fields)));
+        }
+        if super::walk::is_function(o.kind()) {
+            return None;
         }
         let url = r.url(o, os);
         if !url.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {

@@ -286,28 +286,20 @@ impl<'a, 't> Resolver<'a, 't> {
     /// parts: its pieces, spelled at `n` (the call site keeps its own spans), and where
     /// the value is defined. `false` when the name is not imported or not known there.
     fn foreign(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut) -> bool {
+        let Some(value) = self.imported(n, scope, &[]) else {
+            return false;
+        };
+        self.foreign_text(&value, n, out)
+    }
+
+    /// An exported text spelled at `n`, with where it is defined.
+    fn foreign_text(
+        &self,
+        value: &crate::resolve::Exported,
+        n: Node<'t>,
+        out: &mut UrlOut,
+    ) -> bool {
         use crate::resolve::{Shape, TextPiece};
-        let Some(project) = self.project else {
-            return false;
-        };
-        let Some((spec, mut path)) = self.import_path(n, scope, 0) else {
-            return false;
-        };
-        let name = if path.is_empty() {
-            "default".to_string()
-        } else {
-            path.remove(0)
-        };
-        let Some(value) = project.index.lookup(
-            project.path,
-            &spec,
-            &name,
-            &path,
-            project.depth,
-            super::modules::lower,
-        ) else {
-            return false;
-        };
         let Shape::Text(pieces) = &value.shape else {
             return false;
         };
@@ -339,6 +331,153 @@ impl<'a, 't> Resolver<'a, 't> {
             local: span,
         });
         true
+    }
+
+    /// What another module of the project exports under the name an expression reads
+    /// (then `more` keys inside it).
+    pub fn imported(
+        &self,
+        n: Node<'t>,
+        scope: ScopeId,
+        more: &[String],
+    ) -> Option<crate::resolve::Exported> {
+        let project = self.project?;
+        let (spec, mut path) = self.import_path(n, scope, 0)?;
+        let name = if path.is_empty() {
+            "default".to_string()
+        } else {
+            path.remove(0)
+        };
+        path.extend_from_slice(more);
+        project.index.lookup(
+            project.path,
+            &spec,
+            &name,
+            &path,
+            project.depth,
+            super::modules::lower,
+        )
+    }
+
+    /// The function of this file a callee names: `function f`, `const f = (…) => …`,
+    /// `{ f(…) {…} }.f`, `this.f` (a method of the class).
+    pub fn local_function(&self, callee: Node<'t>, scope: ScopeId) -> Option<Node<'t>> {
+        let callee = self.unwrap(callee);
+        if callee.kind() == "member_expression" {
+            let object = self.unwrap(callee.child_by_field_name("object")?);
+            if object.kind() == "this" {
+                let key = self.member_key(callee)?;
+                return super::walk::method_of(self, self.scopes.class_of(scope)?, &key);
+            }
+        }
+        let (o, os) = self.follow(callee, scope);
+        if super::walk::is_function(o.kind()) {
+            return Some(o);
+        }
+        if o.kind() == "identifier" {
+            let b = self.scopes.lookup(self.text(o), os)?;
+            if let BindValue::None = self.scopes.binding(b).value {
+                return self
+                    .scopes
+                    .declaration(b)
+                    .filter(|d| super::walk::is_function(d.kind()));
+            }
+        }
+        None
+    }
+
+    /// What a call of a function of this file returns: the arrow's expression body, or
+    /// the expression of the one `return` at the top of its body.
+    pub fn returned(&self, call: Node<'t>, scope: ScopeId) -> Option<(Node<'t>, ScopeId)> {
+        let f = self.local_function(self.callee(call)?, scope)?;
+        self.returned_by(f)
+    }
+
+    /// The expression a function returns (see [`Self::returned`]).
+    pub fn returned_by(&self, f: Node<'t>) -> Option<(Node<'t>, ScopeId)> {
+        let fs = self.scopes.scope_of(f)?;
+        let body = f.child_by_field_name("body")?;
+        if body.kind() != "statement_block" {
+            return Some((body, fs));
+        }
+        let bs = self.scopes.scope_of(body).unwrap_or(fs);
+        let mut returns = named_children(body)
+            .into_iter()
+            .filter(|c| c.kind() == "return_statement");
+        let ret = returns.next()?;
+        if returns.next().is_some() {
+            return None;
+        }
+        Some((*named_children(ret).first()?, bs))
+    }
+
+    /// Headers (or other fields) returned by a helper of another module.
+    fn imported_fields(&self, call: Node<'t>, scope: ScopeId) -> Option<Fields> {
+        use crate::resolve::Shape;
+        let v = self.imported(self.callee(call)?, scope, &[])?;
+        let Shape::Function {
+            returns: Some(ret), ..
+        } = v.shape
+        else {
+            return None;
+        };
+        let Shape::Object(entries) = ret.shape else {
+            return None;
+        };
+        let span = call.byte_range();
+        let mut fields = Fields {
+            entries: Vec::new(),
+            open: false,
+            span: span.clone(),
+        };
+        for (key, e) in entries {
+            let value = match &e.shape {
+                Shape::Text(pieces) => match pieces.as_slice() {
+                    [crate::resolve::TextPiece::Lit(t)] => Value::Str {
+                        value: t.clone(),
+                        span: span.clone(),
+                    },
+                    _ => Value::Expr {
+                        text: self.text(call).to_string(),
+                        span: span.clone(),
+                    },
+                },
+                _ => Value::Expr {
+                    text: self.text(call).to_string(),
+                    span: span.clone(),
+                },
+            };
+            set_field(
+                &mut fields,
+                Field {
+                    key,
+                    key_span: span.clone(),
+                    value,
+                },
+            );
+        }
+        Some(fields)
+    }
+
+    /// A URL returned by a helper of another module, spelled at the call.
+    fn foreign_returned(
+        &self,
+        callee: Node<'t>,
+        scope: ScopeId,
+        call: Node<'t>,
+        out: &mut UrlOut,
+    ) -> bool {
+        use crate::resolve::Shape;
+        let Some(v) = self.imported(callee, scope, &[]) else {
+            return false;
+        };
+        let Shape::Function {
+            returns: Some(ret), ..
+        } = v.shape
+        else {
+            return false;
+        };
+        self.foreign_text(&ret, call, out)
     }
 
     /// The relative module an expression reads from and the property path read from
@@ -833,6 +972,10 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
             }
             "array" => self.fields_of_array(o, os, depth + 1),
+            "call_expression" => match self.returned(o, os) {
+                Some((ret, rs)) => self.fields_depth(ret, rs, strings, depth + 1),
+                None => self.imported_fields(o, os).unwrap_or_else(open),
+            },
             "string" | "template_string" if strings => match self.string_lit(o) {
                 Some((text, span, exact)) => query_fields(&text, &span, exact),
                 None => open(),
@@ -1117,6 +1260,18 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
                 if callee.is_some_and(|f| self.text(f) == "String") && args.len() == 1 {
                     return self.url_into(args[0], scope, out, depth + 1);
+                }
+                // A helper that returns the URL (`${base()}/users`).
+                if let Some((ret, rs)) = self.returned(n, scope) {
+                    let inner = self.url_child(ret, rs, depth);
+                    if inner.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+                        return merge_url(out, inner);
+                    }
+                }
+                if let Some(f) = callee {
+                    if self.foreign_returned(f, scope, n, out) {
+                        return;
+                    }
                 }
                 self.hole(n, out)
             }

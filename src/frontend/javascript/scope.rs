@@ -102,6 +102,10 @@ pub(super) struct Scopes<'t> {
     text: &'t str,
     /// Every `identifier` node with the scope it appears in.
     identifiers: Vec<(Node<'t>, ScopeId)>,
+    /// Function and class declarations by the binding of their name, and classes by
+    /// node id: wrappers are found through them.
+    declarations: HashMap<BindingId, Node<'t>>,
+    classes: HashMap<usize, Node<'t>>,
     /// Binding → the identifiers that resolve to it (its declaration included), and
     /// identifier (node id) → its binding.
     references: OnceCell<References<'t>>,
@@ -172,6 +176,16 @@ impl<'t> Scopes<'t> {
         self.index().binding.get(&identifier.id()).copied()
     }
 
+    /// The function or class declaration a binding names (`function f() {}`, `class K {}`).
+    pub fn declaration(&self, id: BindingId) -> Option<Node<'t>> {
+        self.declarations.get(&id).copied()
+    }
+
+    /// The class whose `this` is visible in `scope`.
+    pub fn class_of(&self, scope: ScopeId) -> Option<Node<'t>> {
+        self.classes.get(&self.scopes[scope].class?).copied()
+    }
+
     /// The span of the function `scope` is in (the whole file at top level).
     pub fn function_span(&self, scope: ScopeId) -> std::ops::Range<usize> {
         self.scopes[self.function_scope(scope)].span.clone()
@@ -211,7 +225,7 @@ impl<'t> Scopes<'t> {
         scope
     }
 
-    fn declare(&mut self, target: ScopeId, name: &str, binding: Binding<'t>) {
+    fn declare(&mut self, target: ScopeId, name: &str, binding: Binding<'t>) -> BindingId {
         let id = self.bindings.len();
         self.bindings.push(binding);
         if let Some(&old) = self.scopes[target].names.get(name) {
@@ -221,6 +235,7 @@ impl<'t> Scopes<'t> {
             self.bindings[id].reassigned = true;
         }
         self.scopes[target].names.insert(name.to_string(), id);
+        id
     }
 }
 
@@ -300,6 +315,8 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
         search_params: HashMap::new(),
         text,
         identifiers: Vec::new(),
+        declarations: HashMap::new(),
+        classes: HashMap::new(),
         references: OnceCell::new(),
     };
     s.scope_of_node.insert(root.id(), 0);
@@ -371,6 +388,9 @@ fn enter_node<'t>(
         };
         scope = s.push_scope(outer, is_function(kind), class, node.byte_range());
         s.scope_of_node.insert(node.id(), scope);
+        if class == Some(node.id()) {
+            s.classes.insert(node.id(), node);
+        }
     }
 
     match kind {
@@ -394,7 +414,8 @@ fn enter_node<'t>(
         }
         "function_declaration" | "generator_function_declaration" => {
             if let Some(name) = node.child_by_field_name("name") {
-                s.declare(outer, src(name), plain(BindKind::Function, outer));
+                let id = s.declare(outer, src(name), plain(BindKind::Function, outer));
+                s.declarations.insert(id, node);
             }
             declare_params(s, node, scope, text);
         }
@@ -407,7 +428,8 @@ fn enter_node<'t>(
         "arrow_function" | "method_definition" => declare_params(s, node, scope, text),
         "class_declaration" | "abstract_class_declaration" => {
             if let Some(name) = node.child_by_field_name("name") {
-                s.declare(outer, src(name), plain(BindKind::Class, outer));
+                let id = s.declare(outer, src(name), plain(BindKind::Class, outer));
+                s.declarations.insert(id, node);
             }
         }
         "catch_clause" => {
@@ -626,17 +648,19 @@ fn declare_import<'t>(s: &mut Scopes<'t>, node: Node<'t>, scope: ScopeId, text: 
         }
         for item in named_children(clause) {
             match item.kind() {
-                "identifier" => s.declare(
-                    scope,
-                    src(item),
-                    plain(
-                        BindKind::Import {
-                            module: module.clone(),
-                            imported: Some("default".into()),
-                        },
+                "identifier" => {
+                    s.declare(
                         scope,
-                    ),
-                ),
+                        src(item),
+                        plain(
+                            BindKind::Import {
+                                module: module.clone(),
+                                imported: Some("default".into()),
+                            },
+                            scope,
+                        ),
+                    );
+                }
                 "namespace_import" => {
                     if let Some(id) = named_children(item)
                         .into_iter()

@@ -8,6 +8,9 @@
 //! is in.
 
 mod response;
+mod wrappers;
+
+pub(super) use wrappers::{is_function, method_of, methods};
 
 use super::clients::{is_fetch_name, Lib};
 use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
@@ -21,6 +24,8 @@ use tree_sitter::Node;
 pub(super) struct Found {
     pub calls: Vec<HttpCall>,
     pub secrets: Vec<Span>,
+    /// The requests each function sends for its callers (by function node id).
+    pub summaries: HashMap<usize, Vec<crate::resolve::wrapper::Wrapper>>,
 }
 
 /// Where a literal sits, as far as base URLs are concerned.
@@ -61,6 +66,10 @@ struct Candidate<'t> {
 struct Walker<'a, 'r, 't> {
     r: &'a Resolver<'r, 't>,
     calls: Vec<HttpCall>,
+    /// Each call's node and how many wrappers it went through.
+    nodes: Vec<(Node<'t>, usize)>,
+    /// Calls that may be calls of wrappers.
+    pending: Vec<wrappers::Pending<'t>>,
     consumed: HashSet<usize>,
     secrets: Vec<Span>,
     candidates: Vec<Candidate<'t>>,
@@ -157,6 +166,8 @@ pub(super) fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Found {
     let mut w = Walker {
         r,
         calls: Vec::new(),
+        nodes: Vec::new(),
+        pending: Vec::new(),
         consumed: HashSet::new(),
         secrets: Vec::new(),
         candidates: Vec::new(),
@@ -418,6 +429,7 @@ impl<'t> Walker<'_, '_, 't> {
         c.response = response::analyse(self.r, node, c.client);
         c.scope = Some(self.r.scopes.function_span(scope));
         self.calls.push(c);
+        self.nodes.push((node, 0));
     }
 
     fn call(&mut self, node: Node<'t>, scope: ScopeId) {
@@ -439,11 +451,29 @@ impl<'t> Walker<'_, '_, 't> {
             "member_expression" => self.member_call(node, callee, scope),
             _ => None,
         };
-        if let Some(c) = found {
-            if c.client == Client::NodeHttp {
-                self.http_requests.insert(node.id(), self.calls.len());
+        match found {
+            Some(c) => {
+                if c.client == Client::NodeHttp {
+                    self.http_requests.insert(node.id(), self.calls.len());
+                }
+                let generic = (c.client == Client::MethodCall).then_some(self.calls.len());
+                self.push(node, scope, c);
+                if generic.is_some() {
+                    self.pending.push(wrappers::Pending {
+                        node,
+                        scope,
+                        generic,
+                    });
+                }
             }
-            self.push(node, scope, c);
+            None if matches!(callee.kind(), "identifier" | "member_expression") => {
+                self.pending.push(wrappers::Pending {
+                    node,
+                    scope,
+                    generic: None,
+                });
+            }
+            None => {}
         }
     }
 
@@ -548,6 +578,15 @@ impl<'t> Walker<'_, '_, 't> {
 
     fn finish(mut self) -> Found {
         self.attach_writes();
+        let pending = std::mem::take(&mut self.pending);
+        let summaries = wrappers::expand(
+            self.r,
+            &pending,
+            wrappers::Calls {
+                calls: &mut self.calls,
+                nodes: &mut self.nodes,
+            },
+        );
         self.base_urls();
         self.calls
             .sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
@@ -556,6 +595,7 @@ impl<'t> Walker<'_, '_, 't> {
         Found {
             calls: self.calls,
             secrets: self.secrets,
+            summaries,
         }
     }
 
