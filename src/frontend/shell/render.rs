@@ -1011,11 +1011,7 @@ fn json_word(v: &RValue) -> R<String> {
 /// opening lines.
 fn helpers_edit(text: &str, rw: &RewritePlan) -> R<Option<Edit>> {
     let mut blocks: Vec<String> = Vec::new();
-    for f in rw
-        .functions
-        .iter()
-        .filter(|f| !text.contains(&format!("{}()", f.name)))
-    {
+    for f in rw.functions_to_insert(text, |f| format!("{}()", f.name)) {
         blocks.push(function_block(f).ok_or_else(|| {
             format!(
                 "the function `{}` cannot be written as a shell function",
