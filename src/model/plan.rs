@@ -217,6 +217,21 @@ impl RewritePlan {
         self.functions.iter().find(|f| f.name == name)
     }
 
+    /// The functions to insert into a file: those whose declaration (as the file's
+    /// language writes its head, `function acmeToken`, `def acme_token(`) the text does
+    /// not hold yet, each after the ones it calls. Every front end inserts through
+    /// this, so a function is inserted once per file whatever the language.
+    pub fn functions_to_insert(
+        &self,
+        text: &str,
+        declaration: impl Fn(&FunctionPlan) -> String,
+    ) -> Vec<&FunctionPlan> {
+        self.functions
+            .iter()
+            .filter(|f| !text.contains(&declaration(f)))
+            .collect()
+    }
+
     /// The constant whose value is exactly this text.
     pub fn constant_for(&self, value: &str) -> Option<&Constant> {
         self.constants.iter().find(|c| c.value == value)

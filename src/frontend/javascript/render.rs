@@ -3031,16 +3031,9 @@ impl<'a> Renderer<'a> {
 impl Renderer<'_> {
     /// The functions the plan calls that the file does not have yet.
     fn helper_blocks(&self) -> Vec<String> {
-        let missing: Vec<&FunctionPlan> = self
+        let missing = self
             .rw
-            .functions
-            .iter()
-            .filter(|f| {
-                !self
-                    .text
-                    .contains(&format!("function {}", camel_case(&f.name)))
-            })
-            .collect();
+            .functions_to_insert(self.text, |f| format!("function {}", camel_case(&f.name)));
         if missing.is_empty() {
             return Vec::new();
         }

@@ -1096,11 +1096,7 @@ impl<'t> Renderer<'_, 't> {
     fn helpers(&mut self) -> R<()> {
         let text = self.f.text;
         let rw = self.rw;
-        let missing: Vec<&FunctionPlan> = rw
-            .functions
-            .iter()
-            .filter(|f| !text.contains(&format!("def {}(", f.name)))
-            .collect();
+        let missing = rw.functions_to_insert(text, |f| format!("def {}(", f.name));
         if missing.is_empty() {
             return Ok(());
         }

@@ -1059,13 +1059,10 @@ impl<'a> Renderer<'a> {
     fn helper(&mut self) {
         let blocks: Vec<String> = self
             .rw
-            .functions
-            .iter()
-            .filter(|f| {
-                !self
-                    .text
-                    .contains(&format!("fn {}(", self.function_name(&f.name)))
+            .functions_to_insert(self.text, |f| {
+                format!("fn {}(", self.function_name(&f.name))
             })
+            .into_iter()
             .map(|f| self.function_block(f))
             .collect();
         if blocks.is_empty() {

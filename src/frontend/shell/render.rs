@@ -267,7 +267,7 @@ fn render_one(
         }
     }
     if script_file {
-        if let Some(e) = helpers_edit(text, rw) {
+        if let Some(e) = helpers_edit(text, rw)? {
             edits.push(e);
         }
     }
@@ -1009,15 +1009,18 @@ fn json_word(v: &RValue) -> R<String> {
 
 /// The plan's functions the script does not define yet, once per script, after its
 /// opening lines.
-fn helpers_edit(text: &str, rw: &RewritePlan) -> Option<Edit> {
-    let blocks: Vec<String> = rw
-        .functions
-        .iter()
-        .filter(|f| !text.contains(&format!("{}()", f.name)))
-        .map(function_block)
-        .collect::<Option<_>>()?;
+fn helpers_edit(text: &str, rw: &RewritePlan) -> R<Option<Edit>> {
+    let mut blocks: Vec<String> = Vec::new();
+    for f in rw.functions_to_insert(text, |f| format!("{}()", f.name)) {
+        blocks.push(function_block(f).ok_or_else(|| {
+            format!(
+                "the function `{}` cannot be written as a shell function",
+                f.name
+            )
+        })?);
+    }
     if blocks.is_empty() {
-        return None;
+        return Ok(None);
     }
     let at = insertion_point(text, &rw.functions);
     // One blank line between the helpers and what is around them; none added at the
@@ -1040,10 +1043,10 @@ fn helpers_edit(text: &str, rw: &RewritePlan) -> Option<Edit> {
     if text.contains("\r\n") {
         content = content.replace('\n', "\r\n");
     }
-    Some(Edit {
+    Ok(Some(Edit {
         span: at..at,
         content,
-    })
+    }))
 }
 
 /// A function plan as a shell function around one curl command; its parameters are
