@@ -611,7 +611,10 @@ fn evaluate(
         });
     }
     let vendor = rules.vendor_of(rule);
-    let message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
+    let mut message = render_message(&rule.rule.message, view, path_match.as_ref(), &vendor.name);
+    if let Some(a) = &call.alternative {
+        message = format!("{message} (when {a})");
+    }
     let (fix, to_render) = match rule.rule.fix.as_ref() {
         None => (None, None),
         // Part of the request is written in another file: an edit here could only
@@ -635,6 +638,18 @@ fn evaluate(
         }
         Some(spec) => match plan_fix(spec, view, path_match.as_ref(), file, config) {
             FixPlan::Done(built) => (Some(finish_fix(spec, built)), None),
+            // A rewrite of the whole call would drop the other alternatives.
+            FixPlan::Render(_) if call.alternative.is_some() => (
+                Some(Fix {
+                    title: format!(
+                        "{} — not automated here: the request is one of several this call may make",
+                        spec.title
+                    ),
+                    applicability: Applicability::Manual,
+                    edits: Vec::new(),
+                }),
+                None,
+            ),
             FixPlan::Render(rw) => (None, Some(*rw)),
         },
     };
