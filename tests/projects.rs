@@ -420,3 +420,41 @@ fn a_request_sent_through_a_wrapper_is_fixed_by_hand_at_the_wrapper() {
         );
     }
 }
+
+#[test]
+fn a_huge_module_of_wrappers_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Thousands of exported wrappers, each calling the one before (under the size cap).
+    let mut sdk = String::from(
+        "import axios from 'axios';\nconst BASE = 'https://community.khoros.com/api/2.0';\n\
+         export function f0(path) { return axios.delete(BASE + path); }\n",
+    );
+    for i in 1..6000 {
+        sdk.push_str(&format!(
+            "export function f{i}(path) {{ return f{}(path) || f0(path); }}\n",
+            i - 1
+        ));
+    }
+    assert!(sdk.len() < 1 << 20);
+    std::fs::write(d.join("sdk.js"), sdk).unwrap();
+    let mut main = String::from("import * as sdk from './sdk';\n");
+    for i in (0..6000).step_by(7) {
+        main.push_str(&format!("sdk.f{i}('/users/{i}');\n"));
+    }
+    std::fs::write(d.join("main.js"), main).unwrap();
+    let started = std::time::Instant::now();
+    let result = common::scan(&[d.join("main.js")]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    // The calls within the bound are requests.
+    assert!(
+        result.findings().count() >= 1,
+        "{}",
+        common::render(&result)
+    );
+}
