@@ -666,9 +666,10 @@ pub struct HttpCall {
     /// value is written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
-    /// Which alternative of the URL this call is, when the URL has several (a name
-    /// assigned in both arms of an `if`, `a if c else b`, `x or 'https://…'`): the
-    /// same call is lowered once per alternative, each saying which it is.
+    /// When the request is one of several a call may make (its URL is built from a
+    /// value with alternatives: both arms of an `if`, `c ? a : b`, `a if c else b`,
+    /// `x || default`, `x or default`): which alternative this is, as said to the user
+    /// (`` `base` is `'https://…'` ``). The same call is lowered once per alternative.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
 }
@@ -690,6 +691,17 @@ pub struct Related {
     pub local: Span,
     /// What is there (`` `BASE` is defined here: https://…/api/2.0 ``).
     pub message: String,
+}
+
+/// Source text for a message: on one line, at most 60 characters (`…` marks a cut).
+pub fn shorten(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= 60 {
+        return one;
+    }
+    let mut out: String = one.chars().take(59).collect();
+    out.push('…');
+    out
 }
 
 /// A `{name}` (or `${name}`) written in a plain string literal of a URL.

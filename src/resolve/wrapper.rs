@@ -34,39 +34,39 @@ pub struct Wrapper {
 }
 
 impl Wrapper {
-    /// Whether some parameter flows into the request: otherwise a call of the function
-    /// is not a request of its own (the request inside is reported where it is).
+    /// Whether a parameter decides what the request is: its method, or a part of its
+    /// URL other than one whole path segment (`BASE + path`, `${base}/users`), so that
+    /// the request can only be judged at the call. A parameter that only fills an id
+    /// segment (`/users/${id}`), a header or a body field leaves the request complete
+    /// where it is written, and it is reported there once rather than at every caller.
     pub fn takes_parameters(call: &HttpCall, params: &[String]) -> bool {
         let is_param = |text: &str| params.iter().any(|p| p == param_name(text));
-        call.url.holes().any(|(e, _)| is_param(e))
-            || call.method.name.is_none() && call.method.expr.as_deref().is_some_and(is_param)
-            || fields_take(&call.headers, &is_param)
-            || fields_take(&call.query, &is_param)
-            || match &call.body {
-                Some(Body::Expr { text, .. }) => is_param(text),
-                Some(Body::Json { value }) => value_takes(value, &is_param),
-                Some(Body::Form { fields }) => fields_take(fields, &is_param),
-                _ => false,
+        if call.method.name.is_none() && call.method.expr.as_deref().is_some_and(is_param) {
+            return true;
+        }
+        let pieces = &call.url.pieces;
+        pieces.iter().enumerate().any(|(i, p)| {
+            let Piece::Hole { expr, .. } = p else {
+                return false;
+            };
+            if !is_param(expr) {
+                return false;
             }
+            let after_slash =
+                i > 0 && matches!(&pieces[i - 1], Piece::Lit { text, .. } if text.ends_with('/'));
+            let segment_ends = match pieces.get(i + 1) {
+                None => true,
+                Some(Piece::Lit { text, .. }) => text.starts_with(['/', '?', '#']),
+                Some(Piece::Hole { .. }) => false,
+            };
+            !(after_slash && segment_ends)
+        })
     }
 }
 
 /// `...options` (a spread) names `options`.
 fn param_name(text: &str) -> &str {
     text.trim().trim_start_matches("...")
-}
-
-fn fields_take(f: &Fields, is_param: &dyn Fn(&str) -> bool) -> bool {
-    f.entries.iter().any(|e| value_takes(&e.value, is_param))
-}
-
-fn value_takes(v: &Value, is_param: &dyn Fn(&str) -> bool) -> bool {
-    match v {
-        Value::Expr { text, .. } => is_param(text),
-        Value::Object(f) => fields_take(f, is_param),
-        Value::Array { items, .. } => items.iter().any(|i| value_takes(i, is_param)),
-        _ => false,
-    }
 }
 
 /// What a call site gives one parameter, resolved there (spans in the call site's file).

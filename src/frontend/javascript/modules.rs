@@ -204,7 +204,7 @@ impl<'t> Lowering<'_, '_, 't> {
             return Some(function(o));
         }
         let class = match o.kind() {
-            "class" | "class_declaration" | "abstract_class_declaration" => o,
+            "class" | "class_declaration" | "abstract_class_declaration" | "enum_declaration" => o,
             "new_expression" | "identifier" | "shorthand_property_identifier" => {
                 let name = match o.kind() {
                     "identifier" | "shorthand_property_identifier" => o,
@@ -223,6 +223,17 @@ impl<'t> Lowering<'_, '_, 't> {
             }
             _ => return None,
         };
+        let statics: Vec<(String, Exported)> = if depth < MAX_OBJECT_DEPTH {
+            r.static_members(class)
+                .into_iter()
+                .filter_map(|name| {
+                    let (v, vs) = r.static_member(class, scope, &name)?;
+                    Some((name, self.value(v, vs, depth + 1)?))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let methods = super::walk::methods(r, class)
             .into_iter()
             .map(|(name, f)| {
@@ -236,6 +247,7 @@ impl<'t> Lowering<'_, '_, 't> {
                 };
                 (name, e)
             })
+            .chain(statics)
             .collect();
         Some(Shape::Object(methods))
     }

@@ -26,7 +26,29 @@ pub(super) struct Resolver<'a, 't> {
     /// The project the file belongs to: values imported from relative modules are
     /// looked up there.
     pub project: Option<Project<'a>>,
+    /// Which alternative to take at each choice point met while resolving one call's
+    /// URL (in the order they are met; 0 when not given), and the choice points met.
+    choices: std::cell::RefCell<Vec<usize>>,
+    met: std::cell::RefCell<Vec<ChoicePoint>>,
 }
+
+/// A place where a URL part has several values (`c ? a : b`, `x || 'https://…'`, a
+/// `let` assigned in both arms of an `if`).
+#[derive(Clone, Debug)]
+pub(super) struct ChoicePoint {
+    /// The expression as written where it is met.
+    pub expr: String,
+    /// Each alternative as written.
+    pub alternatives: Vec<String>,
+    /// The one taken.
+    pub taken: usize,
+}
+
+/// How many choice points one call's URL may have.
+const MAX_CHOICE_POINTS: usize = 3;
+
+/// How many alternatives one choice point keeps.
+const MAX_ALTERNATIVES: usize = 4;
 
 /// The file being resolved, inside the run's project index.
 #[derive(Clone, Copy)]
@@ -278,6 +300,8 @@ impl<'a, 't> Resolver<'a, 't> {
             entered: Cell::new(0),
             modules: std::cell::OnceCell::new(),
             project: None,
+            choices: Default::default(),
+            met: Default::default(),
         }
     }
 
@@ -331,6 +355,95 @@ impl<'a, 't> Resolver<'a, 't> {
             local: span,
         });
         true
+    }
+
+    /// Starts resolving a call with these choices at its choice points.
+    pub fn choose(&self, choices: Vec<usize>) {
+        *self.choices.borrow_mut() = choices;
+        self.met.borrow_mut().clear();
+    }
+
+    /// The choice points met since [`Self::choose`].
+    pub fn choice_points(&self) -> Vec<ChoicePoint> {
+        self.met.borrow().clone()
+    }
+
+    /// Takes one of `alternatives` (the next choice), recording the choice point.
+    fn pick(&self, at: Node<'t>, alternatives: &[(Node<'t>, ScopeId)]) -> (Node<'t>, ScopeId) {
+        let mut met = self.met.borrow_mut();
+        let k = met.len();
+        let taken = self
+            .choices
+            .borrow()
+            .get(k)
+            .copied()
+            .unwrap_or(0)
+            .min(alternatives.len() - 1);
+        met.push(ChoicePoint {
+            expr: self.text(at).to_string(),
+            alternatives: alternatives
+                .iter()
+                .map(|(n, _)| self.text(*n).to_string())
+                .collect(),
+            taken,
+        });
+        alternatives[taken]
+    }
+
+    /// The alternatives an expression stands for: the arms of `c ? a : b`, both sides
+    /// of `a || b` / `a ?? b`, every value of a reassigned `let` (at most
+    /// [`MAX_ALTERNATIVES`]).
+    fn alternatives_of(&self, n: Node<'t>, scope: ScopeId) -> Option<Vec<(Node<'t>, ScopeId)>> {
+        let alts = match n.kind() {
+            "ternary_expression" => vec![
+                (n.child_by_field_name("consequence")?, scope),
+                (n.child_by_field_name("alternative")?, scope),
+            ],
+            "binary_expression"
+                if n.child_by_field_name("operator")
+                    .is_some_and(|o| matches!(o.kind(), "||" | "??")) =>
+            {
+                vec![
+                    (n.child_by_field_name("left")?, scope),
+                    (n.child_by_field_name("right")?, scope),
+                ]
+            }
+            "identifier" => {
+                let name = self.text(n);
+                let b = self.scopes.lookup(name, scope)?;
+                let alts = self.scopes.alternatives(b)?;
+                // `x = x + '/more'` builds on itself: not alternatives.
+                if alts.iter().any(|(v, _)| {
+                    self.text(*v)
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                        .any(|w| w == name)
+                }) {
+                    return None;
+                }
+                alts
+            }
+            _ => return None,
+        };
+        if alts.len() > MAX_ALTERNATIVES {
+            return None;
+        }
+        // A value not known here (`process.env.X || 'https://…'`, a parameter) says
+        // nothing about the URL: the alternatives that are known are kept.
+        let known: Vec<_> = alts
+            .into_iter()
+            .filter(|&(a, s)| {
+                let a = self.unwrap(a);
+                !matches!(
+                    a.kind(),
+                    "identifier" | "member_expression" | "subscript_expression" | "call_expression"
+                ) || self.follow(a, s).0.id() != a.id()
+                    || self
+                        .scopes
+                        .lookup(self.text(a), s)
+                        .is_some_and(|b| self.scopes.alternatives(b).is_some())
+            })
+            .collect();
+        (!known.is_empty()).then_some(known)
     }
 
     /// What another module of the project exports under the name an expression reads
@@ -775,9 +888,11 @@ impl<'a, 't> Resolver<'a, 't> {
             return self.scopes.class_member(scope, &key);
         }
         if object.kind() == "identifier" {
-            let b = self
-                .scopes
-                .binding(self.scopes.lookup(self.text(object), scope)?);
+            let id = self.scopes.lookup(self.text(object), scope)?;
+            let b = self.scopes.binding(id);
+            if let Some(d) = self.scopes.declaration(id) {
+                return self.static_member(d, b.scope, &key);
+            }
             if b.mutated {
                 return None;
             }
@@ -787,6 +902,73 @@ impl<'a, 't> Resolver<'a, 't> {
             return None;
         }
         self.opts_depth(o, os, depth + 1).get(&key).found()
+    }
+
+    /// A TypeScript `enum` member (`Paths.Users = '/users'`) or a class's static field
+    /// (`static BASE = '…'`) read by name.
+    pub fn static_member(
+        &self,
+        decl: Node<'t>,
+        scope: ScopeId,
+        key: &str,
+    ) -> Option<(Node<'t>, ScopeId)> {
+        let body = decl.child_by_field_name("body")?;
+        let inner = self.scopes.scope_of(decl).unwrap_or(scope);
+        named_children(body).into_iter().find_map(|m| {
+            let (name, value, s) = match m.kind() {
+                "enum_assignment" => (
+                    m.child_by_field_name("name")?,
+                    m.child_by_field_name("value")?,
+                    scope,
+                ),
+                "public_field_definition" | "field_definition"
+                    if (0..m.child_count())
+                        .filter_map(|i| m.child(i))
+                        .any(|c| c.kind() == "static") =>
+                {
+                    (
+                        m.child_by_field_name("name")
+                            .or_else(|| m.child_by_field_name("property"))?,
+                        m.child_by_field_name("value")?,
+                        inner,
+                    )
+                }
+                _ => return None,
+            };
+            let name = match self.string_lit(name) {
+                Some((text, _, _)) => text,
+                None => self.text(name).to_string(),
+            };
+            (name == key).then_some((value, s))
+        })
+    }
+
+    /// The names of a `enum`'s members and a class's static fields.
+    pub fn static_members(&self, decl: Node<'t>) -> Vec<String> {
+        let Some(body) = decl.child_by_field_name("body") else {
+            return Vec::new();
+        };
+        named_children(body)
+            .into_iter()
+            .filter_map(|m| {
+                let name = match m.kind() {
+                    "enum_assignment" => m.child_by_field_name("name")?,
+                    "public_field_definition" | "field_definition"
+                        if (0..m.child_count())
+                            .filter_map(|i| m.child(i))
+                            .any(|c| c.kind() == "static") =>
+                    {
+                        m.child_by_field_name("name")
+                            .or_else(|| m.child_by_field_name("property"))?
+                    }
+                    _ => return None,
+                };
+                Some(match self.string_lit(name) {
+                    Some((text, _, _)) => text,
+                    None => self.text(name).to_string(),
+                })
+            })
+            .collect()
     }
 
     /// The object literal an expression stands for, if any.
@@ -954,6 +1136,9 @@ impl<'a, 't> Resolver<'a, 't> {
             return open();
         }
         let (o, os) = self.follow(n, scope);
+        if let Some(fields) = self.appended(n, scope, o, os, depth) {
+            return fields;
+        }
         match o.kind() {
             "object" => self.fields_of_opts(&self.opts_depth(o, os, depth + 1), depth + 1),
             "new_expression" => {
@@ -982,6 +1167,50 @@ impl<'a, 't> Resolver<'a, 't> {
             },
             _ => open(),
         }
+    }
+
+    /// A `URLSearchParams`, `FormData` or `Headers` bound to a name and filled with
+    /// `.append(k, v)` / `.set(k, v)`: what it is made with, then those fields.
+    fn appended(
+        &self,
+        n: Node<'t>,
+        scope: ScopeId,
+        o: Node<'t>,
+        os: ScopeId,
+        depth: usize,
+    ) -> Option<Fields> {
+        let n = self.unwrap(n);
+        if n.kind() != "identifier" || o.kind() != "new_expression" {
+            return None;
+        }
+        let ctor = self.text(o.child_by_field_name("constructor")?);
+        if !matches!(ctor, "URLSearchParams" | "FormData" | "Headers") {
+            return None;
+        }
+        let b = self.scopes.lookup(self.text(n), scope)?;
+        let calls = self.scopes.search_params(b);
+        if calls.is_empty() {
+            return None;
+        }
+        let mut fields = match self.args(o).first() {
+            Some(&a) => self.fields_depth(a, os, true, depth + 1),
+            None => Fields {
+                span: o.byte_range(),
+                ..Fields::default()
+            },
+        };
+        for sp in calls {
+            let key = self.follow(sp.key, sp.scope).0;
+            match self.string_lit(key) {
+                Some((k, span, _)) => fields.entries.push(Field {
+                    key: k,
+                    key_span: span,
+                    value: self.value(sp.value, sp.scope),
+                }),
+                None => fields.open = true,
+            }
+        }
+        Some(fields)
     }
 
     /// `[['k', v], …]` and Postman's `[{ key, value, disabled }]`.
@@ -1151,6 +1380,15 @@ impl<'a, 't> Resolver<'a, 't> {
         if depth > MAX_DEPTH || !self.tick() {
             return self.hole(n, out);
         }
+        if self.met.borrow().len() < MAX_CHOICE_POINTS {
+            if let Some(alts) = self.alternatives_of(n, scope) {
+                let (a, s) = match alts.as_slice() {
+                    [one] => *one,
+                    _ => self.pick(n, &alts),
+                };
+                return self.url_into(a, s, out, depth + 1);
+            }
+        }
         match n.kind() {
             "string" => {
                 if let Some((text, span, exact)) = self.string_lit(n) {
@@ -1261,6 +1499,9 @@ impl<'a, 't> Resolver<'a, 't> {
                 if callee.is_some_and(|f| self.text(f) == "String") && args.len() == 1 {
                     return self.url_into(args[0], scope, out, depth + 1);
                 }
+                if callee.is_some_and(|f| self.is_util_format(f, scope)) && !args.is_empty() {
+                    return self.util_format(n, &args, scope, out, depth);
+                }
                 // A helper that returns the URL (`${base()}/users`).
                 if let Some((ret, rs)) = self.returned(n, scope) {
                     let inner = self.url_child(ret, rs, depth);
@@ -1276,6 +1517,99 @@ impl<'a, 't> Resolver<'a, 't> {
                 self.hole(n, out)
             }
             _ => self.hole(n, out),
+        }
+    }
+
+    /// `util.format` (also imported by name from `util` / `node:util`).
+    fn is_util_format(&self, f: Node<'t>, scope: ScopeId) -> bool {
+        let f = self.unwrap(f);
+        match f.kind() {
+            "member_expression" => {
+                f.child_by_field_name("property")
+                    .is_some_and(|p| self.text(p) == "format")
+                    && f.child_by_field_name("object").is_some_and(|o| {
+                        self.text(o) == "util"
+                            || self.required_or_imported(o, scope).is_some_and(is_util)
+                    })
+            }
+            "identifier" => self
+                .scopes
+                .lookup(self.text(f), scope)
+                .map(|b| self.scopes.binding(b))
+                .is_some_and(|b| match (&b.kind, &b.value) {
+                    (BindKind::Import { module, imported }, _) => {
+                        is_util(module) && imported.as_deref() == Some("format")
+                    }
+                    (_, BindValue::Member { object, key }) => {
+                        key == "format" && required_module(self.text(*object)).is_some_and(is_util)
+                    }
+                    _ => false,
+                }),
+            _ => false,
+        }
+    }
+
+    /// The module a name is imported or required from.
+    fn required_or_imported(&self, n: Node<'t>, scope: ScopeId) -> Option<&str> {
+        let b = self
+            .scopes
+            .binding(self.scopes.lookup(self.text(n), scope)?);
+        match (&b.kind, &b.value) {
+            (BindKind::Import { module, .. }, _) => Some(module.as_str()),
+            (_, BindValue::Expr(v)) => required_module(self.text(*v)),
+            _ => None,
+        }
+    }
+
+    /// `util.format('%s/users/%s', base, id)`: the format's literal parts, each `%s`,
+    /// `%d`, `%i`, `%f`, `%j`, `%o`, `%O` replaced by its argument, `%%` a `%`.
+    fn util_format(
+        &self,
+        call: Node<'t>,
+        args: &[Node<'t>],
+        scope: ScopeId,
+        out: &mut UrlOut,
+        depth: usize,
+    ) {
+        let (f, _) = self.follow(args[0], scope);
+        let Some((text, span, exact)) = self.string_lit(f) else {
+            return self.hole(call, out);
+        };
+        let mut rest = args[1..].iter();
+        let mut from = 0;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i + 1 < bytes.len() {
+            if bytes[i] != b'%' {
+                i += 1;
+                continue;
+            }
+            let spec = bytes[i + 1];
+            if spec == b'%' || b"sdifjoO".contains(&spec) {
+                if i > from {
+                    out.pieces.push(sub_lit(&text, &span, exact, from, i));
+                }
+                if spec == b'%' {
+                    out.pieces.push(sub_lit(&text, &span, exact, i, i + 1));
+                } else {
+                    match rest.next() {
+                        Some(&a) => self.url_operand(a, scope, out, depth + 1),
+                        None => out.pieces.push(sub_lit(&text, &span, exact, i, i + 2)),
+                    }
+                }
+                i += 2;
+                from = i;
+            } else {
+                i += 1;
+            }
+        }
+        if from < text.len() {
+            out.pieces
+                .push(sub_lit(&text, &span, exact, from, text.len()));
+        }
+        // Arguments beyond the format are appended with spaces: not a URL any more.
+        if rest.next().is_some() {
+            self.hole(call, out);
         }
     }
 
@@ -1324,10 +1658,10 @@ impl<'a, 't> Resolver<'a, 't> {
         match o.kind() {
             "new_expression" => {
                 let ctor = self.text(o.child_by_field_name("constructor")?);
-                if ctor != "URLSearchParams" {
+                if ctor != "URLSearchParams" && ctor != "FormData" {
                     return None;
                 }
-                Some(self.fields(o, os, true))
+                Some(self.fields(e, scope, true))
             }
             "call_expression" => {
                 let f = self.callee(o)?;
@@ -1464,7 +1798,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     Some(expr())
                 }
             }
-            _ => match self.query_builder(o, os) {
+            _ => match self.query_builder(n, scope) {
                 Some(fields) => Some(Body::Form { fields }),
                 None => Some(expr()),
             },
@@ -1555,6 +1889,10 @@ pub(super) fn query_fields(text: &str, span: &Span, exact: bool) -> Fields {
         });
     }
     fields
+}
+
+fn is_util(module: &str) -> bool {
+    module == "util" || module == "node:util"
 }
 
 /// The module of the first `require('m')` in an expression's text.

@@ -106,6 +106,9 @@ pub(super) struct Scopes<'t> {
     /// node id: wrappers are found through them.
     declarations: HashMap<BindingId, Node<'t>>,
     classes: HashMap<usize, Node<'t>>,
+    /// The values a reassigned binding is given by `name = value` (`None` once it is
+    /// also changed some other way).
+    assigned: HashMap<BindingId, Option<Vec<(Node<'t>, ScopeId)>>>,
     /// Binding → the identifiers that resolve to it (its declaration included), and
     /// identifier (node id) → its binding.
     references: OnceCell<References<'t>>,
@@ -179,6 +182,22 @@ impl<'t> Scopes<'t> {
     /// The function or class declaration a binding names (`function f() {}`, `class K {}`).
     pub fn declaration(&self, id: BindingId) -> Option<Node<'t>> {
         self.declarations.get(&id).copied()
+    }
+
+    /// Every value a `let`/`var` binding that is reassigned with `=` may hold (its
+    /// declaration's and each assignment's), in source order; `None` when it is changed
+    /// any other way or declared without a value.
+    pub fn alternatives(&self, id: BindingId) -> Option<Vec<(Node<'t>, ScopeId)>> {
+        let b = &self.bindings[id];
+        let assigned = self.assigned.get(&id)?.as_ref()?;
+        let mut out = Vec::with_capacity(assigned.len() + 1);
+        match (&b.kind, &b.value) {
+            (BindKind::Let | BindKind::Var, BindValue::Expr(v)) => out.push((*v, b.scope)),
+            (BindKind::Let | BindKind::Var, BindValue::None) => {}
+            _ => return None,
+        }
+        out.extend(assigned.iter().copied());
+        Some(out)
     }
 
     /// The class whose `this` is visible in `scope`.
@@ -294,7 +313,10 @@ pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 }
 
 enum Pending<'t> {
+    /// Assigned some other way (`+=`, a loop, destructuring): the values are not known.
     Reassign(String, ScopeId),
+    /// `name = value`.
+    Assign(String, ScopeId, Node<'t>),
     Mutate(String, ScopeId),
     SearchParam(String, ScopeId, Node<'t>),
 }
@@ -317,6 +339,7 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
         identifiers: Vec::new(),
         declarations: HashMap::new(),
         classes: HashMap::new(),
+        assigned: HashMap::new(),
         references: OnceCell::new(),
     };
     s.scope_of_node.insert(root.id(), 0);
@@ -338,6 +361,15 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
             Pending::Reassign(name, scope) => {
                 if let Some(b) = s.lookup(&name, scope) {
                     s.bindings[b].reassigned = true;
+                    s.assigned.insert(b, None);
+                }
+            }
+            Pending::Assign(name, scope, value) => {
+                if let Some(b) = s.lookup(&name, scope) {
+                    s.bindings[b].reassigned = true;
+                    if let Some(values) = s.assigned.entry(b).or_insert(Some(Vec::new())) {
+                        values.push((value, scope));
+                    }
                 }
             }
             Pending::Mutate(name, scope) => {
@@ -432,6 +464,13 @@ fn enter_node<'t>(
                 s.declarations.insert(id, node);
             }
         }
+        // A TypeScript `enum`: its members are read like a class's static fields.
+        "enum_declaration" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                let id = s.declare(scope, src(name), plain(BindKind::Class, scope));
+                s.declarations.insert(id, node);
+            }
+        }
         "catch_clause" => {
             if let Some(p) = node.child_by_field_name("parameter") {
                 for n in pattern_names(p) {
@@ -457,7 +496,12 @@ fn enter_node<'t>(
             if let Some(left) = node.child_by_field_name("left") {
                 let left = strip_parens(left);
                 match left.kind() {
-                    "identifier" => pending.push(Pending::Reassign(src(left).to_string(), scope)),
+                    "identifier" => match node.child_by_field_name("right") {
+                        Some(right) if kind == "assignment_expression" => {
+                            pending.push(Pending::Assign(src(left).to_string(), scope, right))
+                        }
+                        _ => pending.push(Pending::Reassign(src(left).to_string(), scope)),
+                    },
                     "member_expression" | "subscript_expression" => {
                         if let Some(root_name) = member_root(left) {
                             pending.push(Pending::Mutate(src(root_name).to_string(), scope));
@@ -742,6 +786,10 @@ fn search_params_call<'t>(call: Node<'t>, text: &str) -> Option<(Node<'t>, Node<
         return None;
     }
     let sp = callee.child_by_field_name("object")?;
+    // `form.append(k, v)` on a `URLSearchParams`, `FormData` or `Headers` name.
+    if sp.kind() == "identifier" {
+        return Some((sp, call.child_by_field_name("arguments")?));
+    }
     if sp.kind() != "member_expression"
         || &text[sp.child_by_field_name("property")?.byte_range()] != "searchParams"
     {

@@ -446,24 +446,31 @@ impl<'t> Walker<'_, '_, 't> {
             return;
         };
         let callee = r.unwrap(callee);
-        let found = match callee.kind() {
-            "identifier" => self.plain_call(node, callee, scope),
-            "member_expression" => self.member_call(node, callee, scope),
-            _ => None,
-        };
+        r.choose(Vec::new());
+        let found = self.recognise(node, callee, scope);
+        let points = r.choice_points();
         match found {
             Some(c) => {
-                if c.client == Client::NodeHttp {
-                    self.http_requests.insert(node.id(), self.calls.len());
-                }
-                let generic = (c.client == Client::MethodCall).then_some(self.calls.len());
-                self.push(node, scope, c);
-                if generic.is_some() {
-                    self.pending.push(wrappers::Pending {
-                        node,
-                        scope,
-                        generic,
-                    });
+                let variants = if points.is_empty() {
+                    vec![c]
+                } else {
+                    self.variants(node, callee, scope, c, &points)
+                };
+                let single = variants.len() == 1;
+                for c in variants {
+                    if c.client == Client::NodeHttp {
+                        self.http_requests.insert(node.id(), self.calls.len());
+                    }
+                    let generic =
+                        (single && c.client == Client::MethodCall).then_some(self.calls.len());
+                    self.push(node, scope, c);
+                    if generic.is_some() {
+                        self.pending.push(wrappers::Pending {
+                            node,
+                            scope,
+                            generic,
+                        });
+                    }
                 }
             }
             None if matches!(callee.kind(), "identifier" | "member_expression") => {
@@ -475,6 +482,75 @@ impl<'t> Walker<'_, '_, 't> {
             }
             None => {}
         }
+    }
+
+    /// The request a plain or member call makes, if it is one.
+    fn recognise(&mut self, node: Node<'t>, callee: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
+        match callee.kind() {
+            "identifier" => self.plain_call(node, callee, scope),
+            "member_expression" => self.member_call(node, callee, scope),
+            _ => None,
+        }
+    }
+
+    /// A call whose URL has several values (`c ? a : b`, `x || 'https://…'`, a `let`
+    /// assigned in both arms of an `if`): one request per distinct alternative (at most
+    /// [`MAX_VARIANTS`]), each saying which alternative it is. `first` is the request
+    /// with the first alternative everywhere, `points` its choice points.
+    fn variants(
+        &mut self,
+        node: Node<'t>,
+        callee: Node<'t>,
+        scope: ScopeId,
+        first: HttpCall,
+        points: &[super::resolve::ChoicePoint],
+    ) -> Vec<HttpCall> {
+        let r = self.r;
+        let arities: Vec<usize> = points.iter().map(|p| p.alternatives.len()).collect();
+        let total = arities.iter().product::<usize>().min(MAX_VARIANTS);
+        let mut out: Vec<(HttpCall, Vec<super::resolve::ChoicePoint>)> =
+            vec![(first, points.to_vec())];
+        for combo in 1..total {
+            let mut rest = combo;
+            let choices: Vec<usize> = arities
+                .iter()
+                .map(|a| {
+                    let c = rest % a;
+                    rest /= a;
+                    c
+                })
+                .collect();
+            r.choose(choices);
+            if let Some(c) = self.recognise(node, callee, scope) {
+                let taken = r.choice_points();
+                let same = out.iter().any(|(o, _)| {
+                    o.url.display() == c.url.display() && o.method.name == c.method.name
+                });
+                if !same {
+                    out.push((c, taken));
+                }
+            }
+        }
+        r.choose(Vec::new());
+        if out.len() == 1 {
+            return out.into_iter().map(|(c, _)| c).collect();
+        }
+        out.into_iter()
+            .map(|(mut c, taken)| {
+                let said: Vec<String> = taken
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "`{}` is `{}`",
+                            crate::call::shorten(&p.expr),
+                            crate::call::shorten(&p.alternatives[p.taken])
+                        )
+                    })
+                    .collect();
+                c.alternative = Some(said.join(" and "));
+                c
+            })
+            .collect()
     }
 
     /// `fetch(…)`, `axios(…)`, `got(…)`, `ky(…)`, `request(…)`.
@@ -628,6 +704,7 @@ impl<'t> Walker<'_, '_, 't> {
             .collect();
         let mut found = Vec::new();
         for cand in std::mem::take(&mut self.candidates) {
+            r.choose(Vec::new());
             let url = r.url(cand.node, cand.scope);
             if matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if is_absolute(text)) {
                 found.push((cand, url));
@@ -665,8 +742,40 @@ impl<'t> Walker<'_, '_, 't> {
             );
             c.receiver = Some(cand.path);
             c.related = url.related;
+            if let Some(headers) = self.sibling_headers(cand.node, cand.scope) {
+                c.headers = headers;
+            }
             self.calls.push(c);
         }
+    }
+
+    /// The headers given beside a base URL in one object (`{ BASE: '…', HEADERS: {…} }`,
+    /// a generated client's configuration): they go with every request to that base.
+    fn sibling_headers(&self, value: Node<'t>, scope: ScopeId) -> Option<crate::call::Fields> {
+        let r = self.r;
+        let mut pair = value.parent()?;
+        while matches!(
+            pair.kind(),
+            "parenthesized_expression" | "as_expression" | "satisfies_expression"
+        ) {
+            pair = pair.parent()?;
+        }
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let object = pair.parent()?;
+        named_children(object).into_iter().find_map(|p| {
+            if p.kind() != "pair" {
+                return None;
+            }
+            let key = p.child_by_field_name("key")?;
+            let name = r
+                .string_lit(key)
+                .map_or_else(|| r.text(key).to_string(), |s| s.0);
+            let value = p.child_by_field_name("value")?;
+            name.eq_ignore_ascii_case("headers")
+                .then(|| r.fields(value, scope, false))
+        })
     }
 
     /// The literal (string, template or number node, by its start) a URL piece's text
@@ -690,6 +799,9 @@ impl<'t> Walker<'_, '_, 't> {
             .map(|&(start, _)| start)
     }
 }
+
+/// How many requests the alternatives of one call give at most.
+const MAX_VARIANTS: usize = 8;
 
 fn operator(node: Node<'_>) -> Option<&'static str> {
     node.child_by_field_name("operator").map(|o| o.kind())
