@@ -206,7 +206,7 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     /// The root name and the attribute names / string keys read from it:
-    /// `settings.KHOROS["base"]` → (`settings`, [KHOROS, base]).
+    /// `settings.API["base"]` → (`settings`, [API, base]).
     fn chain(&self, node: Node<'t>) -> Option<(Node<'t>, Vec<String>)> {
         let mut keys = Vec::new();
         let mut cur = node;
@@ -233,7 +233,7 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     /// The value that a name imported from another module of the project stands for
-    /// (`BASE`, `settings.BASE`, `config.KHOROS["base"]`, `Urls.USERS`), with its
+    /// (`BASE`, `settings.BASE`, `config.API["base"]`, `Urls.USERS`), with its
     /// module's path and span.
     pub fn imported(&self, node: Node<'t>) -> Option<crate::resolve::Exported> {
         self.project?;
@@ -241,7 +241,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let import = match self.scopes.import_of(root, self.t(root)) {
             Some(i) => i,
             // An instance of a class imported from another module: `client.settings[…]`
-            // with `client = Khoros(…)` or `client: Khoros`.
+            // with `client = Community(…)` or `client: Community`.
             None => self.imported_class_of(root)?,
         };
         self.lookup_import(import, &keys)

@@ -120,7 +120,7 @@ fn extract_ranges_in(
             vars.related.borrow_mut().clear();
             if let Some((site, at, w)) = sites.iter().find(|(c, _, _)| std::ptr::eq(*c, cmd)) {
                 if let Some(mut call) = lower_wrapped(site, *at, w, &vars) {
-                    call.related = vars.related.borrow().clone();
+                    call.related.extend(vars.related.borrow().iter().cloned());
                     call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
                     call.response.body_reads = body_reads(script, &pipelines, cmd, &call.span);
                     call_secrets(&call, &mut out.secrets);
@@ -145,7 +145,7 @@ fn extract_ranges_in(
                 _ => Vec::new(),
             };
             for mut call in calls {
-                call.related = vars.related.borrow().clone();
+                call.related.extend(vars.related.borrow().iter().cloned());
                 call.scope = Some(script.function_at(cmd.span.start).unwrap_or(0..text.len()));
                 call.response.body_reads = body_reads(script, &pipelines, cmd, &call.span);
                 call_secrets(&call, &mut out.secrets);
