@@ -601,8 +601,9 @@ impl Checker {
         .unwrap_or_default()
     }
 
-    /// The literal scan's verdict on a file, counting the literals of the relative
-    /// modules a JavaScript/TypeScript file imports (two modules deep): a base URL
+    /// The literal scan's verdict on a file, counting the literals of the modules it
+    /// imports (JS/TS relative imports, Python imports, Rust `mod`/`use`, shell
+    /// `source`; two modules deep): a base URL
     /// defined in a settings module makes the file that imports it a candidate. Each
     /// imported module is read and scanned once per run.
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {

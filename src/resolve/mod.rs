@@ -1,8 +1,10 @@
 //! The project index: what other modules of the scanned tree export, loaded on demand.
 //!
-//! A front end that meets a name imported from a relative module (`import { BASE }
-//! from './settings'`, `require('./config').khoros.baseUrl`) asks the index for that
-//! module's exports. The index finds the file, has the module's front end lower it
+//! A front end that meets a name imported from another module of the project
+//! (`import { BASE } from './settings'`, `require('./config').khoros.baseUrl`, Python
+//! `from .settings import BASE`, Rust `use crate::config::BASE`, a shell `source
+//! ./env.sh`) asks the index for that module's exports (values, and wrapper functions
+//! as [`RequestShape`]s). The index finds the file, has the module's front end lower it
 //! once (a [`Lower`] function, so this room never imports a front end), and keeps the
 //! result for the rest of the run, shared by every worker thread.
 //!
@@ -758,6 +760,45 @@ mod tests {
             relative_specifiers(text),
             ["./a", "./c", "./side.js", "../b"]
         );
+    }
+
+    #[test]
+    fn python_rust_and_shell_specifiers_are_found() {
+        let py =
+            "from . import api\nfrom .settings import BASE, USERS as U\nimport pkg.config, os\n";
+        assert_eq!(
+            python_specifiers(py),
+            [
+                "py:.",
+                "py:.api",
+                "py:.settings",
+                "py:.settings.BASE",
+                "py:.settings.USERS",
+                "py:pkg.config",
+                "py:os"
+            ]
+        );
+        let rs =
+            "mod config;\npub mod users;\nuse crate::config::{A, B};\nuse super::urls::BASE;\n";
+        assert_eq!(
+            rust_specifiers(rs),
+            [
+                "rs:config",
+                "rs:users",
+                "rs:crate::config",
+                "rs:super::urls"
+            ]
+        );
+        assert_eq!(
+            shell_source_target("source \"$(dirname \"$0\")/lib/env.sh\""),
+            Some("lib/env.sh".to_string())
+        );
+        assert_eq!(
+            shell_source_target(". ./env.sh # settings"),
+            Some("./env.sh".to_string())
+        );
+        assert_eq!(shell_source_target("source \"$HOME/.profile\""), None);
+        assert_eq!(shell_source_target("source /etc/profile"), None);
     }
 
     #[test]

@@ -348,7 +348,6 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The fields of a dict that a call returns: a helper of this file
     /// (`headers(key)` with `def headers(key): return {…}`) or of another module.
     fn returned_fields(&self, call: Node<'t>, depth: usize) -> Option<Fields> {
-        use crate::resolve::{Shape, TextPiece};
         let f = call.child_by_field_name("function")?;
         if f.kind() == "identifier" {
             if let Some(def) = self.scopes.function(f, self.t(f)) {
@@ -356,10 +355,19 @@ impl<'a, 't> Resolver<'a, 't> {
                 return Some(self.fields(dict, depth + 1));
             }
         }
-        let value = self.imported(f)?;
+        self.imported_fields(f, call)
+    }
+
+    /// The fields of a dict another module defines (or a helper of it returns), read
+    /// through `name` and spelled at `at`: its keys, and its values when they are
+    /// one literal each.
+    fn imported_fields(&self, name: Node<'t>, at: Node<'t>) -> Option<Fields> {
+        use crate::resolve::{Shape, TextPiece};
+        let value = self.imported(name)?;
         let Shape::Object(entries) = &value.shape else {
             return None;
         };
+        let call = at;
         let here = call.byte_range();
         let mut out = Fields {
             entries: Vec::new(),
@@ -1444,7 +1452,11 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                     return f;
                 }
-                _ => out.open = true,
+                // A dict imported from another module (`headers=HEADERS`).
+                _ => match self.imported_fields(node, node) {
+                    Some(f) => return f,
+                    None => out.open = true,
+                },
             },
             "call" => match self.returned_fields(node, depth) {
                 Some(f) => return f,
