@@ -27,6 +27,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// At most this many hosts are named per vendor (the count covers them all).
 pub const MAX_HOSTS: usize = 100;
 
+/// At most this many hosts are learned from one file, and from a whole tree.
+pub const MAX_LEARNED_PER_FILE: usize = 100;
+pub const MAX_LEARNED: usize = 1000;
+
 /// How far before a rule's path the scan looks for the URL's scheme and host.
 const MAX_URL_PREFIX: usize = 512;
 
@@ -205,6 +209,9 @@ pub fn learned_hosts<'a>(files: impl Iterator<Item = &'a FileHosts>) -> Vec<(usi
     let mut out: Vec<(usize, LearnedHost)> = Vec::new();
     for f in files {
         for (pack, l) in &f.learned {
+            if out.len() >= MAX_LEARNED {
+                return out;
+            }
             if !out.iter().any(|(p, o)| p == pack && o.host == l.host) {
                 out.push((*pack, l.clone()));
             }

@@ -834,6 +834,7 @@ fn file_hosts(source: &SourceFile, facts: engine::HostFacts) -> crate::learn::Fi
             .learned
             .into_iter()
             .filter(|(_, host, _, _)| !crate::learn::loopback_host(host))
+            .take(crate::learn::MAX_LEARNED_PER_FILE)
             .map(|(pack, host, span, signal)| {
                 let learned = crate::rules::LearnedHost {
                     host,

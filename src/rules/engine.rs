@@ -309,6 +309,15 @@ pub fn host_facts(
             if rules.packs.iter().any(|p| p.known_host(&host)) {
                 break;
             }
+            // One place per host is enough, and a file teaches a bounded number.
+            if facts.learned.len() >= 100
+                || facts
+                    .learned
+                    .iter()
+                    .any(|(p, h, _, _)| *p == i && *h == host)
+            {
+                continue;
+            }
             if let Some(signal) = view.host_teaching_signal(pack) {
                 facts
                     .learned
