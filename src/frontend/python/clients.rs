@@ -8,7 +8,7 @@
 //! Not for: resolving values ([`super::resolve`]) or finding names ([`super::scope`]).
 
 use super::resolve::{Resolver, Url};
-use super::scope::{function_of, Bound};
+use super::scope::Bound;
 use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, ResponseUse, RpcName, Span,
 };
@@ -49,6 +49,26 @@ pub struct Calls<'a, 'r, 't> {
 impl<'t> Calls<'_, '_, 't> {
     fn t(&self, n: Node<'t>) -> &'t str {
         self.r.t(n)
+    }
+
+    /// The function around `node`, or the whole module.
+    fn scope_span(&self, node: Node<'t>) -> Span {
+        match self.r.scopes.function_of(node) {
+            Some(f) => f.byte_range(),
+            None => self
+                .r
+                .scopes
+                .parents
+                .ancestors(node)
+                .last()
+                .unwrap_or(node)
+                .byte_range(),
+        }
+    }
+
+    /// The parent of `n` (from the file's parent map: see [`crate::frontend::parents`]).
+    fn up(&self, n: Node<'t>) -> Option<Node<'t>> {
+        self.r.scopes.parent(n)
     }
 
     /// The dotted import path a callee stands for (`hx.delete` → `httpx.delete`).
@@ -146,7 +166,7 @@ impl<'t> Calls<'_, '_, 't> {
                     && !self.is_store(obj)
                     && self.url_like_argument(args)
                 {
-                    let awaited = node.parent().is_some_and(|p| p.kind() == "await");
+                    let awaited = self.up(node).is_some_and(|p| p.kind() == "await");
                     return self.request(
                         node,
                         f,
@@ -226,12 +246,12 @@ impl<'t> Calls<'_, '_, 't> {
             return out;
         }
         let class_of = |n: Node<'t>| {
-            let mut p = n.parent();
+            let mut p = self.up(n);
             while let Some(x) = p {
                 if x.kind() == "class_definition" {
                     return Some(x.id());
                 }
-                p = x.parent();
+                p = self.up(x);
             }
             None
         };
@@ -240,8 +260,8 @@ impl<'t> Calls<'_, '_, 't> {
             if on_self {
                 class_of(stmt).is_some() && class_of(stmt) == class_of(call)
             } else {
-                let f = function_of(stmt).map(|f| f.id());
-                f.is_none() || f == function_of(call).map(|f| f.id())
+                let f = self.r.scopes.function_of(stmt).map(|f| f.id());
+                f.is_none() || f == self.r.scopes.function_of(call).map(|f| f.id())
             }
         };
         let is_obj_headers = |n: Node<'t>| {
@@ -574,7 +594,7 @@ impl<'t> Calls<'_, '_, 't> {
             data.or_else(|| kw("content")).map(|d| self.data_body(d))
         };
         call.response = self.response(node);
-        call.scope = Some(scope_span(node));
+        call.scope = Some(self.scope_span(node));
         Some(Found {
             call,
             base_pieces,
@@ -696,7 +716,7 @@ impl<'t> Calls<'_, '_, 't> {
         };
         call.query = empty(args, has_spread(args));
         call.body = data.map(|d| self.data_body(d));
-        call.scope = Some(scope_span(node));
+        call.scope = Some(self.scope_span(node));
         Some(Found {
             call,
             base_pieces: 0,
@@ -776,8 +796,8 @@ impl<'t> Calls<'_, '_, 't> {
             fields.entries.extend(f.entries);
         }
         for (k, v) in &named {
-            let key_node = v
-                .parent()
+            let key_node = self
+                .up(*v)
                 .and_then(|p| p.child_by_field_name("name"))
                 .map(|n| n.byte_range())
                 .unwrap_or_else(|| v.byte_range());
@@ -809,7 +829,7 @@ impl<'t> Calls<'_, '_, 't> {
             evidence,
         });
         call.response = self.response(node);
-        call.scope = Some(scope_span(node));
+        call.scope = Some(self.scope_span(node));
         Some(Found {
             call,
             base_pieces: 0,
@@ -841,12 +861,12 @@ impl<'t> Calls<'_, '_, 't> {
         }
         let mut at = node;
         for _ in 0..8 {
-            let Some(parent) = at.parent() else {
+            let Some(parent) = self.up(at) else {
                 return false;
             };
             if parent.kind() == "argument_list" {
-                let assertion = parent
-                    .parent()
+                let assertion = self
+                    .up(parent)
                     .and_then(|c| c.child_by_field_name("function"))
                     .filter(|f| f.kind() == "attribute")
                     .and_then(|f| f.child_by_field_name("attribute"))
@@ -891,18 +911,18 @@ impl<'t> Calls<'_, '_, 't> {
     fn response(&self, call: Node<'t>) -> ResponseUse {
         let mut out = ResponseUse::default();
         let mut expr = call;
-        if let Some(p) = call.parent().filter(|p| p.kind() == "await") {
+        if let Some(p) = self.up(call).filter(|p| p.kind() == "await") {
             out.awaited = Some(p.child(0).map_or(p.byte_range(), |k| k.byte_range()));
             expr = p;
         }
-        let parent = expr.parent();
+        let parent = self.up(expr);
         let var = match parent.map(|p| p.kind()) {
             Some("assignment") => parent
                 .and_then(|p| p.child_by_field_name("left"))
                 .filter(|l| l.kind() == "identifier"),
             Some("as_pattern") => {
                 let p = parent.expect("matched");
-                if let Some(stmt) = p.parent().and_then(|i| i.parent()).and_then(|c| c.parent()) {
+                if let Some(stmt) = self.up(p).and_then(|i| self.up(i)).and_then(|c| self.up(c)) {
                     if stmt.kind() == "with_statement" && self.t(stmt).starts_with("async") {
                         out.awaited =
                             Some(stmt.child(0).map_or(p.byte_range(), |k| k.byte_range()));
@@ -925,9 +945,9 @@ impl<'t> Calls<'_, '_, 't> {
 
     /// Identifiers named `name` after `from` in the function around `at`.
     fn uses(&self, at: Node<'t>, name: &str, from: usize) -> Vec<Node<'t>> {
-        let root = function_of(at).unwrap_or_else(|| {
+        let root = self.r.scopes.function_of(at).unwrap_or_else(|| {
             let mut n = at;
-            while let Some(p) = n.parent() {
+            while let Some(p) = self.up(n) {
                 n = p;
             }
             n
@@ -955,7 +975,7 @@ impl<'t> Calls<'_, '_, 't> {
 
     /// What one expression standing for the response is used for.
     fn uses_of(&self, expr: Node<'t>, out: &mut ResponseUse) {
-        let Some(parent) = expr.parent() else { return };
+        let Some(parent) = self.up(expr) else { return };
         if parent.kind() != "attribute"
             || parent.child_by_field_name("object").map(|o| o.id()) != Some(expr.id())
         {
@@ -964,7 +984,7 @@ impl<'t> Calls<'_, '_, 't> {
         let Some(attr) = parent.child_by_field_name("attribute") else {
             return;
         };
-        let called = parent.parent().filter(|g| {
+        let called = self.up(parent).filter(|g| {
             g.kind() == "call"
                 && g.child_by_field_name("function").map(|f| f.id()) == Some(parent.id())
         });
@@ -974,24 +994,24 @@ impl<'t> Calls<'_, '_, 't> {
                 .push(called.expect("checked").byte_range()),
             "ok" => out.status_checks.push(parent.byte_range()),
             "status_code" | "status" => {
-                if parent
-                    .parent()
+                if self
+                    .up(parent)
                     .is_some_and(|g| g.kind() == "comparison_operator")
                 {
                     out.status_checks
-                        .push(parent.parent().expect("checked").byte_range());
+                        .push(self.up(parent).expect("checked").byte_range());
                 } else {
                     out.status_checks.push(parent.byte_range());
                 }
             }
             "json" => {
                 let Some(mut body) = called else { return };
-                if let Some(a) = body.parent().filter(|p| p.kind() == "await") {
+                if let Some(a) = self.up(body).filter(|p| p.kind() == "await") {
                     body = a;
                 }
                 self.body_reads(body, out);
-                let assigned = body
-                    .parent()
+                let assigned = self
+                    .up(body)
                     .filter(|p| p.kind() == "assignment")
                     .and_then(|p| p.child_by_field_name("left"))
                     .filter(|l| l.kind() == "identifier");
@@ -1009,7 +1029,7 @@ impl<'t> Calls<'_, '_, 't> {
     fn body_reads(&self, body: Node<'t>, out: &mut ResponseUse) {
         let mut path: Vec<String> = Vec::new();
         let mut cur = body;
-        while let Some(p) = cur.parent() {
+        while let Some(p) = self.up(cur) {
             // `(x)` and `(x or {})` read the same properties as x.
             if p.kind() == "parenthesized_expression" {
                 cur = p;
@@ -1019,7 +1039,8 @@ impl<'t> Calls<'_, '_, 't> {
                 && p.child_by_field_name("left").map(|l| l.id()) == Some(cur.id())
                 && p.child_by_field_name("operator")
                     .is_some_and(|o| self.t(o) == "or")
-                && p.parent()
+                && self
+                    .up(p)
                     .is_some_and(|g| g.kind() == "parenthesized_expression")
             {
                 cur = p;
@@ -1042,7 +1063,7 @@ impl<'t> Calls<'_, '_, 't> {
                 && p.child_by_field_name("attribute")
                     .is_some_and(|a| self.t(a) == "get")
             {
-                let Some(call) = p.parent().filter(|g| g.kind() == "call") else {
+                let Some(call) = self.up(p).filter(|g| g.kind() == "call") else {
                     break;
                 };
                 let key = call
@@ -1085,18 +1106,5 @@ fn empty(args: Node<'_>, spread: bool) -> Fields {
         entries: Vec::new(),
         open: spread,
         span: args.byte_range(),
-    }
-}
-
-fn scope_span(node: Node<'_>) -> Span {
-    match function_of(node) {
-        Some(f) => f.byte_range(),
-        None => {
-            let mut n = node;
-            while let Some(p) = n.parent() {
-                n = p;
-            }
-            n.byte_range()
-        }
     }
 }

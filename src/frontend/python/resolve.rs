@@ -268,15 +268,13 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         // Class-body bindings are the defaults; a constructor keyword is not.
         self.instance_class(obj, 0).is_some_and(|(class, _)| {
-            let mut n = value;
-            while let Some(p) = n.parent() {
+            for p in self.scopes.parents.ancestors(value) {
                 if p.kind() == "function_definition" {
                     return false;
                 }
                 if p.id() == class.id() {
                     return true;
                 }
-                n = p;
             }
             false
         })
