@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How many files [`Checker::scan_files_streaming`] keeps in flight before it hands
+/// their reports on, in order.
+pub const STREAM_WINDOW: usize = 256;
+
 /// Files larger than this are not scanned (minified bundles, generated code).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -40,11 +44,38 @@ impl FileReport {
     }
 }
 
-/// A file that could not be scanned at all (I/O error, missing path).
+/// A file that could not be scanned at all (I/O error, missing path), or a fix that
+/// could not be written. Made only through [`ScanError::new`] / [`ScanError::in_file`],
+/// which redact secrets: the message may quote source text (a panic, a fix's title), and
+/// every format prints it as it is.
+// `#[non_exhaustive]` would not keep struct literals out inside this crate.
+#[allow(clippy::manual_non_exhaustive)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanError {
     pub path: String,
     pub message: String,
+    /// Keeps struct literals out: every error goes through the redaction pass.
+    redacted: (),
+}
+
+impl ScanError {
+    /// An error about `path`, with secrets in the path and message masked.
+    pub fn new(path: impl AsRef<str>, message: impl AsRef<str>) -> ScanError {
+        ScanError {
+            path: crate::secrets::mask_text(path.as_ref()),
+            message: crate::secrets::mask_text(message.as_ref()),
+            redacted: (),
+        }
+    }
+
+    /// An error about a file whose secrets are known: those are masked too, wherever
+    /// the message quotes them.
+    pub fn in_file(file: &FileReport, message: impl AsRef<str>) -> ScanError {
+        let text = &file.source.text;
+        let scrubbed =
+            crate::redact::Redacted::new(text, &file.secrets).scrub(text, message.as_ref());
+        ScanError::new(file.source.display_path(), scrubbed)
+    }
 }
 
 /// What became of one candidate file (`--show-files`).
@@ -275,12 +306,12 @@ impl Checker {
         }
         let mut result = self.scan_files(&found.files, roots, progress);
         self.record_others(&mut result, &found.others, roots);
-        result
-            .errors
-            .extend(found.errors.into_iter().map(|e| ScanError {
-                path: display_path(&e.path).to_string_lossy().into_owned(),
-                message: e.message,
-            }));
+        result.errors.extend(
+            found
+                .errors
+                .into_iter()
+                .map(|e| ScanError::new(display_path(&e.path).to_string_lossy(), e.message)),
+        );
         result.file_list.sort_by(|a, b| a.path.cmp(&b.path));
         result
     }
@@ -310,6 +341,22 @@ impl Checker {
         explicit: &[PathBuf],
         progress: Option<&dyn Progress>,
     ) -> ScanResult {
+        self.scan_files_streaming(files, explicit, progress, None)
+    }
+
+    /// [`Checker::scan_files`], handing each report with something to show to `sink`
+    /// as soon as its file and every file before it are done: files are scanned in
+    /// windows of [`STREAM_WINDOW`] in walk (path) order, so the order is the walk's
+    /// whatever the threads' timing, and no more than a window's reports are held. A
+    /// report handed to the sink keeps its findings and suppressed findings (for the
+    /// exit code) but not its text nor its secrets.
+    pub fn scan_files_streaming(
+        &self,
+        files: &[(PathBuf, Language)],
+        explicit: &[PathBuf],
+        progress: Option<&dyn Progress>,
+        mut sink: Option<&mut (dyn FnMut(&FileReport) + '_)>,
+    ) -> ScanResult {
         let mut result = ScanResult::default();
         let mut included: Vec<&(PathBuf, Language)> = Vec::with_capacity(files.len());
         for f in files {
@@ -335,47 +382,72 @@ impl Checker {
         let shared = Arc::new(self.clone());
         // what outlives it is the report of a
         // file with findings, or a short outcome.
-        let outcomes: Vec<(usize, Outcome)> = included
-            .par_iter()
-            .enumerate()
-            .map(|(i, (path, lang))| {
-                let outcome = shared.scan_path(path, *lang);
-                if let Some(p) = progress {
-                    p.advance();
-                }
-                (i, outcome)
-            })
-            .collect();
-        for (i, outcome) in outcomes {
-            let path = &included[i].0;
-            let shown = display_path(path).to_string_lossy().into_owned();
-            result.record(
-                FileEntry {
-                    path: shown,
-                    status: outcome.status,
-                    detail: outcome.detail,
-                },
-                self.show_files,
-                explicit.contains(path),
-            );
-            if let Some(r) = outcome.report {
-                result.files.push(r);
-            }
-            if let Some(e) = outcome.error {
-                result.errors.push(e);
+        let window = if sink.is_some() {
+            STREAM_WINDOW
+        } else {
+            included.len().max(1)
+        };
+        for (w, chunk) in included.chunks(window).enumerate() {
+            let outcomes: Vec<Outcome> = chunk
+                .par_iter()
+                .map(|(path, lang)| {
+                    let outcome = shared.scan_path(path, *lang);
+                    if let Some(p) = progress {
+                        p.advance();
+                    }
+                    outcome
+                })
+                .collect();
+            for (i, outcome) in outcomes.into_iter().enumerate() {
+                self.collect(
+                    &mut result,
+                    &included[w * window + i].0,
+                    outcome,
+                    explicit,
+                    &mut sink,
+                );
             }
         }
         result
+    }
+
+    /// Records one file's outcome in `result` (its report handed to `sink`, if any).
+    fn collect(
+        &self,
+        result: &mut ScanResult,
+        path: &Path,
+        outcome: Outcome,
+        explicit: &[PathBuf],
+        sink: &mut Option<&mut (dyn FnMut(&FileReport) + '_)>,
+    ) {
+        let shown = display_path(path).to_string_lossy().into_owned();
+        result.record(
+            FileEntry {
+                path: shown,
+                status: outcome.status,
+                detail: outcome.detail,
+            },
+            self.show_files,
+            explicit.iter().any(|e| e == path),
+        );
+        if let Some(mut r) = outcome.report {
+            if let Some(sink) = sink.as_mut() {
+                sink(&r);
+                r.source.text = String::new();
+                r.secrets = Vec::new();
+            }
+            result.files.push(r);
+        }
+        if let Some(e) = outcome.error {
+            result.errors.push(e);
+        }
     }
 
     fn scan_path(self: &Arc<Self>, path: &Path, language: Language) -> Outcome {
         let shown = display_path(path);
         let shown_str = shown.to_string_lossy().into_owned();
         let cannot_read = |e: std::io::Error| Outcome {
-            error: Some(ScanError {
-                path: shown_str.clone(),
-                message: format!("cannot read file: {e}"),
-            }),
+            error: Some(ScanError::new(&shown_str, format!("cannot read file: {e}"))),
             ..Outcome::status(FileStatus::Error, None)
         };
         let bytes = match std::fs::metadata(path) {
@@ -388,10 +460,7 @@ impl Checker {
             // A link to a FIFO or a device would block the read forever.
             Ok(m) if !m.is_file() => {
                 return Outcome {
-                    error: Some(ScanError {
-                        path: shown_str,
-                        message: "not a regular file; not read".into(),
-                    }),
+                    error: Some(ScanError::new(shown_str, "not a regular file; not read")),
                     ..Outcome::status(FileStatus::Error, None)
                 }
             }
@@ -446,10 +515,7 @@ impl Checker {
             Ok(done) => done,
             Err(failure) => {
                 return Outcome {
-                    error: Some(ScanError {
-                        path: shown_str,
-                        message: failure.to_string(),
-                    }),
+                    error: Some(ScanError::new(shown_str, failure.to_string())),
                     ..Outcome::status(FileStatus::Error, None)
                 }
             }
@@ -695,5 +761,32 @@ impl Checker {
                 .into_iter()
                 .filter(|s| inside(s)),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_errors_mask_secrets_of_the_text_and_of_their_file() {
+        let e = ScanError::new(
+            "https://svc:Pw-0042abcd@host/x.js",
+            "analysis failed (internal error: sent sk_live_4eC39HqLyjWDarjtT1zdp7dc)",
+        );
+        assert_eq!(e.path, "https://svc:***@host/x.js");
+        assert_eq!(e.message, "analysis failed (internal error: sent ***)");
+        // A value that is a secret only by where the file keeps it.
+        let text = "LRN_KEY = 'lrn-7f3a9c2e'\n";
+        let at = text.find("lrn-").unwrap();
+        let file = FileReport {
+            source: SourceFile::new("a.py".into(), text.into(), Language::Python),
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            secrets: std::iter::once(at..at + 12).collect(),
+        };
+        let e = ScanError::in_file(&file, "LRN001 fix dropped (send lrn-7f3a9c2e): overlap");
+        assert_eq!(e.message, "LRN001 fix dropped (send ***): overlap");
+        assert_eq!(e.path, "a.py");
     }
 }
