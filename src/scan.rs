@@ -348,8 +348,8 @@ impl Checker {
     /// as soon as its file and every file before it are done: files are scanned in
     /// windows of [`STREAM_WINDOW`] in walk (path) order, so the order is the walk's
     /// whatever the threads' timing, and no more than a window's reports are held. A
-    /// report handed to the sink keeps its findings and suppressed findings (for the
-    /// exit code) but not its text nor its secrets.
+    /// report handed to the sink keeps only its most severe finding (for the exit
+    /// code), without a fix, and neither its text nor its secrets.
     pub fn scan_files_streaming(
         &self,
         files: &[(PathBuf, Language)],
@@ -433,6 +433,10 @@ impl Checker {
         if let Some(mut r) = outcome.report {
             if let Some(sink) = sink.as_mut() {
                 sink(&r);
+                // What the exit code needs: the most severe finding, without its fix.
+                let worst = r.findings.drain(..).max_by_key(|f| f.severity);
+                r.findings.extend(worst.map(|f| Finding { fix: None, ..f }));
+                r.suppressed = Vec::new();
                 r.source.text = String::new();
                 r.secrets = Vec::new();
             }
