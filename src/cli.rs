@@ -311,7 +311,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let rules = match project_rules(&args.packs) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    print_error(&e);
                     return ExitCode::from(EXIT_ERROR);
                 }
             };
@@ -334,7 +334,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let rules = match project_rules(&packs) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    print_error(&e);
                     return ExitCode::from(EXIT_ERROR);
                 }
             };
@@ -393,7 +393,7 @@ fn test_rules(args: &TestRulesArgs) -> ExitCode {
     let (rules, tested) = match loaded {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            print_error(&e);
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -534,7 +534,12 @@ fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
 
 /// Finds the files once, gives each the configuration nearest to it (per-directory
 /// configs), runs one checker per configuration, and merges the results in path order.
-fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
+/// `sink`, when given, is handed each file's report as soon as it is ready, in walk
+/// order (see [`Checker::scan_files_streaming`]).
+fn run_scan(
+    args: &CheckArgs,
+    mut sink: Option<&mut dyn FnMut(&crate::scan::FileReport)>,
+) -> Result<(ScanResult, Governed), String> {
     for env in &args.postman_env {
         if !env.exists() {
             return Err(format!("--postman-env {}: no such file", env.display()));
@@ -601,8 +606,12 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
         b.start(total);
     }
     for (checker, files) in &mut checkers {
-        let mut r =
-            checker.scan_files(files, &args.paths, bar.as_ref().map(|b| b as &dyn Progress));
+        let mut r = checker.scan_files_streaming(
+            files,
+            &args.paths,
+            bar.as_ref().map(|b| b as &dyn Progress),
+            sink.as_deref_mut(),
+        );
         // `fix` checks the files again: with the hosts the scan learned.
         checker.learn(&std::mem::take(&mut r.learned));
         result.merge(r);
@@ -615,12 +624,10 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
         b.bar.finish_and_clear();
     }
     result.errors.extend(walk_errors.into_iter().map(|e| {
-        ScanError {
-            path: crate::discover::display_path(&e.path)
-                .to_string_lossy()
-                .into_owned(),
-            message: e.message,
-        }
+        ScanError::new(
+            crate::discover::display_path(&e.path).to_string_lossy(),
+            e.message,
+        )
     }));
     result
         .files
@@ -732,12 +739,18 @@ fn render_as(
     }
 }
 
+/// Prints `error: MESSAGE` on standard error, with secrets masked: a message may quote a
+/// configuration, an environment file or source text. Every error line goes through it.
+fn print_error(message: impl std::fmt::Display) {
+    eprintln!("error: {}", crate::secrets::mask_text(&message.to_string()));
+}
+
 /// Prints the paths that could not be scanned on standard error when the format on
 /// standard output cannot hold them.
 fn errors_to_stderr(args: &CheckArgs, result: &ScanResult) {
     if args.format.lacks_errors() {
         for e in &result.errors {
-            eprintln!("error: {}: {}", e.path, e.message);
+            print_error(format_args!("{}: {}", e.path, e.message));
         }
     }
 }
@@ -888,10 +901,35 @@ fn check(args: CheckArgs) -> ExitCode {
     if reads_stdin(&args) {
         return check_stdin(&args);
     }
-    let (mut result, checkers) = match run_scan(&args) {
+    // JSON Lines with nothing that needs the whole run (a baseline, a diff base, other
+    // reports) is written as files finish: memory holds the files in flight, not the
+    // report.
+    let streams = args.format == Format::JsonLines
+        && args.output_file.is_none()
+        && args.outputs.is_empty()
+        && args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && !args.prune_baseline
+        && args.diff_base.is_none();
+    let mut stdout = std::io::stdout().lock();
+    let mut stream_error: Option<std::io::Error> = None;
+    let mut print = |file: &crate::scan::FileReport| {
+        if stream_error.is_none() {
+            stream_error = report::jsonl::write_file(file, &mut stdout)
+                .and_then(|_| stdout.flush())
+                .err();
+        }
+    };
+    let sink = streams.then_some(&mut print as &mut dyn FnMut(&crate::scan::FileReport));
+    let scanned = run_scan(&args, sink);
+    if let Some(e) = stream_error {
+        print_error(format_args!("cannot write output: {e}"));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let (mut result, checkers) = match scanned {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            print_error(&e);
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -899,13 +937,15 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Err(e) = apply_baseline(&args, &mut result, &checkers)
         .and_then(|_| apply_diff_base(&args, &mut result))
     {
-        eprintln!("error: {e}");
+        print_error(&e);
         return ExitCode::from(EXIT_ERROR);
     }
     let rules = run_rules(&checkers);
     errors_to_stderr(&args, &result);
     let written = emit_outputs(&args, &result, &rules, "").and_then(|_| {
-        if args.format == Format::JsonLines && args.output_file.is_none() {
+        if streams {
+            Ok(())
+        } else if args.format == Format::JsonLines && args.output_file.is_none() {
             // Line by line, as the findings are rendered.
             let mut out = std::io::stdout().lock();
             report::jsonl::write(&result, &mut out)
@@ -916,7 +956,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     });
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        print_error(&e);
         return ExitCode::from(EXIT_ERROR);
     }
     ExitCode::from(exit_code(&result, args.fail_on))
@@ -927,10 +967,10 @@ fn fix(args: FixArgs) -> ExitCode {
         return fix_stdin(&args);
     }
     let common = &args.common;
-    let (result, checkers) = match run_scan(common) {
+    let (result, checkers) = match run_scan(common, None) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            print_error(&e);
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -968,12 +1008,10 @@ fn fix(args: FixArgs) -> ExitCode {
             continue;
         }
         if file.source.utf16 && !args.diff {
-            errors.push(ScanError {
-                path: file.source.display_path(),
-                message:
-                    "a UTF-16 file: fixes are not written to it (convert it to UTF-8 to fix it)"
-                        .into(),
-            });
+            errors.push(ScanError::new(
+                file.source.display_path(),
+                "a UTF-16 file: fixes are not written to it (convert it to UTF-8 to fix it)",
+            ));
             remaining.files.push(file);
             continue;
         }
@@ -995,29 +1033,26 @@ fn fix(args: FixArgs) -> ExitCode {
         let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level) {
             Ok(o) => o,
             Err(failure) => {
-                errors.push(ScanError {
-                    path: file.source.display_path(),
-                    message: format!("not fixed: {failure}"),
-                });
+                errors.push(ScanError::in_file(&file, format!("not fixed: {failure}")));
                 remaining.files.push(file);
                 continue;
             }
         };
         let shown = file.source.display_path();
         for d in &outcome.dropped {
-            errors.push(ScanError {
-                path: shown.clone(),
-                message: format!("{} fix dropped ({}): {}", d.code, d.title, d.reason),
-            });
+            errors.push(ScanError::in_file(
+                &file,
+                format!("{} fix dropped ({}): {}", d.code, d.title, d.reason),
+            ));
         }
         if outcome.not_converged {
-            errors.push(ScanError {
-                path: shown.clone(),
-                message: format!(
+            errors.push(ScanError::new(
+                &shown,
+                format!(
                     "fixes did not converge after {} passes; the file was fixed as far as they agreed",
                     crate::fix::MAX_PASSES
                 ),
-            });
+            ));
         }
         if outcome.changed() {
             if args.diff {
@@ -1043,10 +1078,7 @@ fn fix(args: FixArgs) -> ExitCode {
                     file.source.bom,
                     || crate::isolate::debug_fault("write", &file.source.path),
                 ) {
-                    errors.push(ScanError {
-                        path: shown.clone(),
-                        message: e.to_string(),
-                    });
+                    errors.push(ScanError::new(&shown, e.to_string()));
                     remaining.files.push(file);
                     continue;
                 }
@@ -1083,11 +1115,11 @@ fn fix(args: FixArgs) -> ExitCode {
     );
     if args.diff {
         for e in &remaining.errors {
-            eprintln!("error: {}: {}", e.path, e.message);
+            print_error(format_args!("{}: {}", e.path, e.message));
         }
         eprintln!("{summary}");
         if let Err(e) = emit(common, &diff) {
-            eprintln!("error: {e}");
+            print_error(&e);
             return ExitCode::from(EXIT_ERROR);
         }
         // A path that could not be read (or a file that could not be analysed) is an
@@ -1103,13 +1135,13 @@ fn fix(args: FixArgs) -> ExitCode {
     if let Err(e) = apply_baseline(common, &mut remaining, &checkers)
         .and_then(|_| apply_diff_base(common, &mut remaining))
     {
-        eprintln!("error: {e}");
+        print_error(&e);
         return ExitCode::from(EXIT_ERROR);
     }
     let rules = run_rules(&checkers);
     let suffix = format!("{summary}\n");
     if let Err(e) = emit_outputs(common, &remaining, &rules, &suffix) {
-        eprintln!("error: {e}");
+        print_error(&e);
         return ExitCode::from(EXIT_ERROR);
     }
     errors_to_stderr(common, &remaining);
@@ -1120,7 +1152,7 @@ fn fix(args: FixArgs) -> ExitCode {
         eprintln!("{summary}");
     }
     if let Err(e) = emit(common, &text) {
-        eprintln!("error: {e}");
+        print_error(&e);
         return ExitCode::from(EXIT_ERROR);
     }
     ExitCode::from(exit_code(&remaining, common.fail_on))
@@ -1372,7 +1404,7 @@ fn check_stdin(args: &CheckArgs) -> ExitCode {
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            print_error(&e);
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -1394,19 +1426,19 @@ fn fix_stdin(args: &FixArgs) -> ExitCode {
         let shown = source.display_path();
         let mut errors = Vec::new();
         for d in &outcome.dropped {
-            errors.push(ScanError {
-                path: shown.clone(),
-                message: format!("{} fix dropped ({}): {}", d.code, d.title, d.reason),
-            });
+            errors.push(ScanError::new(
+                &shown,
+                format!("{} fix dropped ({}): {}", d.code, d.title, d.reason),
+            ));
         }
         if outcome.not_converged {
-            errors.push(ScanError {
-                path: shown.clone(),
-                message: format!(
+            errors.push(ScanError::new(
+                &shown,
+                format!(
                     "fixes did not converge after {} passes; the text was fixed as far as they agreed",
                     crate::fix::MAX_PASSES
                 ),
-            });
+            ));
         }
         let fixed = SourceFile::new(source.path.clone(), outcome.fixed.clone(), source.language);
         let report = checker.check_source(fixed);
@@ -1437,7 +1469,7 @@ fn fix_stdin(args: &FixArgs) -> ExitCode {
                 .and_then(|_| out.flush())
                 .map_err(|e| format!("cannot write output: {e}"))?;
             for e in &errors {
-                eprintln!("error: {}: {}", e.path, e.message);
+                print_error(format_args!("{}: {}", e.path, e.message));
             }
             eprintln!("{summary}");
             return Ok(if !errors.is_empty() {
@@ -1476,7 +1508,7 @@ fn fix_stdin(args: &FixArgs) -> ExitCode {
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            print_error(&e);
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -1563,7 +1595,7 @@ fn learning360_users(args: &UsersArgs) -> ExitCode {
             })
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            print_error(&e);
             ExitCode::from(EXIT_ERROR)
         }
     }

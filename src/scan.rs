@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How many files [`Checker::scan_files_streaming`] keeps in flight before it hands
+/// their reports on, in order.
+pub const STREAM_WINDOW: usize = 256;
+
 /// Files larger than this are not scanned (minified bundles, generated code).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -40,11 +44,38 @@ impl FileReport {
     }
 }
 
-/// A file that could not be scanned at all (I/O error, missing path).
+/// A file that could not be scanned at all (I/O error, missing path), or a fix that
+/// could not be written. Made only through [`ScanError::new`] / [`ScanError::in_file`],
+/// which redact secrets: the message may quote source text (a panic, a fix's title), and
+/// every format prints it as it is.
+// `#[non_exhaustive]` would not keep struct literals out inside this crate.
+#[allow(clippy::manual_non_exhaustive)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanError {
     pub path: String,
     pub message: String,
+    /// Keeps struct literals out: every error goes through the redaction pass.
+    redacted: (),
+}
+
+impl ScanError {
+    /// An error about `path`, with secrets in the path and message masked.
+    pub fn new(path: impl AsRef<str>, message: impl AsRef<str>) -> ScanError {
+        ScanError {
+            path: crate::secrets::mask_text(path.as_ref()),
+            message: crate::secrets::mask_text(message.as_ref()),
+            redacted: (),
+        }
+    }
+
+    /// An error about a file whose secrets are known: those are masked too, wherever
+    /// the message quotes them.
+    pub fn in_file(file: &FileReport, message: impl AsRef<str>) -> ScanError {
+        let text = &file.source.text;
+        let scrubbed =
+            crate::redact::Redacted::new(text, &file.secrets).scrub(text, message.as_ref());
+        ScanError::new(file.source.display_path(), scrubbed)
+    }
 }
 
 /// What became of one candidate file (`--show-files`).
@@ -257,6 +288,16 @@ impl Outcome {
         self
     }
 
+    /// Whether some learned host could change this file's findings: a skipped file
+    /// with a rule path, or calls to hosts with no vendor signal.
+    fn may_need_second_look(&self) -> bool {
+        let skipped = matches!(
+            self.status,
+            FileStatus::NoVendorLiteral | FileStatus::NoRuleLiteral
+        );
+        (skipped && self.hosts.marked) || !self.hosts.unsignalled.is_empty()
+    }
+
     /// Whether hosts learned elsewhere may change what the file reports: the literal
     /// scan left it out although it holds a rule's path, or a call of it matches a rule
     /// on a learned host without a signal of its own.
@@ -328,12 +369,12 @@ impl Checker {
         }
         let mut result = self.scan_files(&found.files, roots, progress);
         self.record_others(&mut result, &found.others, roots);
-        result
-            .errors
-            .extend(found.errors.into_iter().map(|e| ScanError {
-                path: display_path(&e.path).to_string_lossy().into_owned(),
-                message: e.message,
-            }));
+        result.errors.extend(
+            found
+                .errors
+                .into_iter()
+                .map(|e| ScanError::new(display_path(&e.path).to_string_lossy(), e.message)),
+        );
         result.file_list.sort_by(|a, b| a.path.cmp(&b.path));
         result
     }
@@ -363,6 +404,22 @@ impl Checker {
         explicit: &[PathBuf],
         progress: Option<&dyn Progress>,
     ) -> ScanResult {
+        self.scan_files_streaming(files, explicit, progress, None)
+    }
+
+    /// [`Checker::scan_files`], handing each report with something to show to `sink`
+    /// as soon as its file and every file before it are done: files are scanned in
+    /// windows of [`STREAM_WINDOW`] in walk (path) order, so the order is the walk's
+    /// whatever the threads' timing, and no more than a window's reports are held. A
+    /// report handed to the sink keeps only its most severe finding (for the exit
+    /// code), without a fix, and neither its text nor its secrets.
+    pub fn scan_files_streaming(
+        &self,
+        files: &[(PathBuf, Language)],
+        explicit: &[PathBuf],
+        progress: Option<&dyn Progress>,
+        mut sink: Option<&mut (dyn FnMut(&FileReport) + '_)>,
+    ) -> ScanResult {
         let mut result = ScanResult::default();
         let mut included: Vec<&(PathBuf, Language)> = Vec::with_capacity(files.len());
         for f in files {
@@ -388,37 +445,62 @@ impl Checker {
         let shared = Arc::new(self.clone());
         // what outlives it is the report of a
         // file with findings, or a short outcome.
-        let mut outcomes: Vec<(usize, Outcome)> = included
-            .par_iter()
-            .enumerate()
-            .map(|(i, (path, lang))| {
-                let outcome = shared.scan_path(path, *lang);
-                if let Some(p) = progress {
-                    p.advance();
+        // Files whose findings may change once the tree's hosts are known are held back
+        // (with learning on); the rest are recorded, and streamed, as their window ends.
+        let streaming = sink.is_some();
+        let learn = self.config.learn_hosts;
+        let window = if streaming {
+            STREAM_WINDOW
+        } else {
+            included.len().max(1)
+        };
+        let mut held: Vec<(usize, Outcome)> = Vec::new();
+        let mut recorded_hosts: Vec<crate::learn::FileHosts> = Vec::new();
+        for (w, chunk) in included.chunks(window).enumerate() {
+            let outcomes: Vec<Outcome> = chunk
+                .par_iter()
+                .map(|(path, lang)| {
+                    let outcome = shared.scan_path(path, *lang);
+                    if let Some(p) = progress {
+                        p.advance();
+                    }
+                    outcome
+                })
+                .collect();
+            for (i, mut outcome) in outcomes.into_iter().enumerate() {
+                let k = w * window + i;
+                if !streaming || (learn && outcome.may_need_second_look()) {
+                    held.push((k, outcome));
+                } else {
+                    recorded_hosts.push(std::mem::take(&mut outcome.hosts));
+                    self.collect(&mut result, &included[k].0, outcome, explicit, &mut sink);
                 }
-                (i, outcome)
-            })
-            .collect();
+            }
+        }
         // Hosts learned from the tree: the files they may change are judged again.
         let mut rules = &self.rules;
         let second;
-        if self.config.learn_hosts {
-            let learned = crate::learn::learned_hosts(outcomes.iter().map(|(_, o)| &o.hosts));
+        if learn {
+            let learned = crate::learn::learned_hosts(
+                recorded_hosts
+                    .iter()
+                    .chain(held.iter().map(|(_, o)| &o.hosts)),
+            );
             if !learned.is_empty() {
                 let mut checker = self.clone();
                 checker.learn(&learned);
                 second = Arc::new(checker);
-                let again: Vec<(usize, Outcome)> = outcomes
+                let again: Vec<(usize, Outcome)> = held
                     .par_iter()
                     .enumerate()
                     .filter(|(_, (_, o))| o.worth_second_look(&learned))
-                    .map(|(k, (i, _))| {
-                        let (path, lang) = included[*i];
-                        (k, second.scan_path(path, *lang))
+                    .map(|(j, (k, _))| {
+                        let (path, lang) = included[*k];
+                        (j, second.scan_path(path, *lang))
                     })
                     .collect();
-                for (k, o) in again {
-                    outcomes[k].1 = o;
+                for (j, o) in again {
+                    held[j].1 = o;
                 }
                 rules = &second.rules;
                 result.learned = learned;
@@ -427,38 +509,57 @@ impl Checker {
         result.unknown_hosts = crate::learn::unknown_hosts(
             rules,
             &self.markers,
-            outcomes.iter().map(|(_, o)| &o.hosts),
+            recorded_hosts
+                .iter()
+                .chain(held.iter().map(|(_, o)| &o.hosts)),
         );
-        for (i, outcome) in outcomes {
-            let path = &included[i].0;
-            let shown = display_path(path).to_string_lossy().into_owned();
-            result.record(
-                FileEntry {
-                    path: shown,
-                    status: outcome.status,
-                    detail: outcome.detail,
-                },
-                self.show_files,
-                explicit.contains(path),
-            );
-            if let Some(r) = outcome.report {
-                result.files.push(r);
-            }
-            if let Some(e) = outcome.error {
-                result.errors.push(e);
-            }
+        for (k, outcome) in held {
+            self.collect(&mut result, &included[k].0, outcome, explicit, &mut sink);
         }
         result
+    }
+
+    /// Records one file's outcome in `result` (its report handed to `sink`, if any).
+    fn collect(
+        &self,
+        result: &mut ScanResult,
+        path: &Path,
+        outcome: Outcome,
+        explicit: &[PathBuf],
+        sink: &mut Option<&mut (dyn FnMut(&FileReport) + '_)>,
+    ) {
+        let shown = display_path(path).to_string_lossy().into_owned();
+        result.record(
+            FileEntry {
+                path: shown,
+                status: outcome.status,
+                detail: outcome.detail,
+            },
+            self.show_files,
+            explicit.iter().any(|e| e == path),
+        );
+        if let Some(mut r) = outcome.report {
+            if let Some(sink) = sink.as_mut() {
+                sink(&r);
+                // What the exit code needs: the most severe finding, without its fix.
+                let worst = r.findings.drain(..).max_by_key(|f| f.severity);
+                r.findings.extend(worst.map(|f| Finding { fix: None, ..f }));
+                r.suppressed = Vec::new();
+                r.source.text = String::new();
+                r.secrets = Vec::new();
+            }
+            result.files.push(r);
+        }
+        if let Some(e) = outcome.error {
+            result.errors.push(e);
+        }
     }
 
     fn scan_path(self: &Arc<Self>, path: &Path, language: Language) -> Outcome {
         let shown = display_path(path);
         let shown_str = shown.to_string_lossy().into_owned();
         let cannot_read = |e: std::io::Error| Outcome {
-            error: Some(ScanError {
-                path: shown_str.clone(),
-                message: format!("cannot read file: {e}"),
-            }),
+            error: Some(ScanError::new(&shown_str, format!("cannot read file: {e}"))),
             ..Outcome::status(FileStatus::Error, None)
         };
         let bytes = match std::fs::metadata(path) {
@@ -471,10 +572,7 @@ impl Checker {
             // A link to a FIFO or a device would block the read forever.
             Ok(m) if !m.is_file() => {
                 return Outcome {
-                    error: Some(ScanError {
-                        path: shown_str,
-                        message: "not a regular file; not read".into(),
-                    }),
+                    error: Some(ScanError::new(shown_str, "not a regular file; not read")),
                     ..Outcome::status(FileStatus::Error, None)
                 }
             }
@@ -549,10 +647,7 @@ impl Checker {
             Ok(done) => done,
             Err(failure) => {
                 return Outcome {
-                    error: Some(ScanError {
-                        path: shown_str,
-                        message: failure.to_string(),
-                    }),
+                    error: Some(ScanError::new(shown_str, failure.to_string())),
                     ..Outcome::status(FileStatus::Error, None)
                 }
             }
@@ -850,5 +945,32 @@ fn file_hosts(source: &SourceFile, facts: engine::HostFacts) -> crate::learn::Fi
         signalled: facts.signalled,
         unsignalled: facts.unsignalled,
         ..crate::learn::FileHosts::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_errors_mask_secrets_of_the_text_and_of_their_file() {
+        let e = ScanError::new(
+            "https://svc:Pw-0042abcd@host/x.js",
+            "analysis failed (internal error: sent sk_live_4eC39HqLyjWDarjtT1zdp7dc)",
+        );
+        assert_eq!(e.path, "https://svc:***@host/x.js");
+        assert_eq!(e.message, "analysis failed (internal error: sent ***)");
+        // A value that is a secret only by where the file keeps it.
+        let text = "LRN_KEY = 'lrn-7f3a9c2e'\n";
+        let at = text.find("lrn-").unwrap();
+        let file = FileReport {
+            source: SourceFile::new("a.py".into(), text.into(), Language::Python),
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            secrets: std::iter::once(at..at + 12).collect(),
+        };
+        let e = ScanError::in_file(&file, "LRN001 fix dropped (send lrn-7f3a9c2e): overlap");
+        assert_eq!(e.message, "LRN001 fix dropped (send ***): overlap");
+        assert_eq!(e.path, "a.py");
     }
 }

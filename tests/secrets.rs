@@ -481,3 +481,51 @@ fn a_constant_stays_masked_after_the_fix_removes_the_parameter_that_sent_it() {
         "{stdout}{stderr}"
     );
 }
+
+/// `error:` lines quote paths, configurations and messages: they go through the same
+/// redaction pass as findings, in every format (stdout and stderr).
+#[test]
+fn error_lines_mask_the_secrets_they_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.js"),
+        "await axios.delete(`https://community.khoros.com/api/2.0/users/${id}`);\n",
+    )
+    .unwrap();
+    // A named path that does not exist, holding a userinfo password and a token.
+    let missing = "https://svc:Pw-9f8e7d6c5b@host/ghp_0123456789abcdefghijklmnopqrstuvwxyz.js";
+    for format in [
+        "human",
+        "json",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+        "rdjson",
+        "json-lines",
+    ] {
+        let (code, stdout, stderr) =
+            run_in(dir.path(), &["check", "--format", format, "a.js", missing]);
+        let out = stdout + &stderr;
+        assert_eq!(code, 2, "{format}:\n{out}");
+        assert!(
+            out.contains("no such file or directory"),
+            "{format}:\n{out}"
+        );
+        assert!(out.contains("***"), "{format}:\n{out}");
+        for secret in ["Pw-9f8e7d6c5b", "ghp_0123456789abcdefghij"] {
+            assert!(!out.contains(secret), "{format}:\n{out}");
+        }
+    }
+    // A configuration that does not parse: its error quotes the line.
+    std::fs::write(
+        dir.path().join("apimigrate.toml"),
+        "token = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\" oops\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(dir.path(), &["check", "a.js"]);
+    let out = stdout + &stderr;
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("error:"), "{out}");
+    assert!(!out.contains("4eC39HqLyjWDarjtT1zdp7dc"), "{out}");
+}

@@ -7,6 +7,7 @@ pub mod http;
 pub mod javascript;
 pub mod markdown;
 pub mod notebook;
+pub mod parents;
 pub mod postman;
 pub mod prefilter;
 pub mod python;

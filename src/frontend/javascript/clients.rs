@@ -1299,13 +1299,12 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         let mut at = call;
         for _ in 0..8 {
-            let Some(parent) = at.parent() else {
+            let Some(parent) = self.parent(at) else {
                 return false;
             };
             if parent.kind() == "arguments" {
                 let matcher =
-                    parent
-                        .parent()
+                    self.parent(parent)
                         .and_then(|c| self.callee(c))
                         .map(|f| match f.kind() {
                             "member_expression" => f

@@ -14,6 +14,7 @@
 use super::scope::{self, Scopes};
 use crate::call::{Client, HttpCall, Piece, Span, Value};
 use crate::finding::Edit;
+use crate::frontend::parents::Parents;
 use crate::model::plan::{
     camel_case, FunctionPlan, NewBody, NewUrl, Part, RValue, Returns, RewritePlan,
 };
@@ -74,7 +75,8 @@ pub fn render_batch(
     let prepared: Vec<R<(Node, Option<Hoisted>)>> = items
         .iter()
         .map(|(call, rewrite)| {
-            let node = find_node(root, &call.span).ok_or("the call was not found in the file")?;
+            let node = find_node(&scopes.parents, root, &call.span)
+                .ok_or("the call was not found in the file")?;
             Ok((
                 node,
                 hoist_graphql_query(rewrite, &declarators, text, &scopes, node),
@@ -169,12 +171,12 @@ struct Hoisted {
     insert: bool,
 }
 
-fn hoist_graphql_query(
+fn hoist_graphql_query<'t>(
     rewrite: &RewritePlan,
     declarators: &[Node],
     text: &str,
-    scopes: &Scopes,
-    node: Node,
+    scopes: &Scopes<'t>,
+    node: Node<'t>,
 ) -> Option<Hoisted> {
     let Some(NewBody::Json(RValue::Object(entries))) = &rewrite.body else {
         return None;
@@ -235,13 +237,13 @@ fn hoist_graphql_query(
 }
 
 /// The smallest node spanning exactly `span` (a call, `new` expression or chain).
-fn find_node<'t>(root: Node<'t>, span: &Span) -> Option<Node<'t>> {
+fn find_node<'t>(parents: &Parents<'t>, root: Node<'t>, span: &Span) -> Option<Node<'t>> {
     let start = root.descendant_for_byte_range(span.start, span.end)?;
     let mut node = start;
     loop {
         if node.start_byte() == span.start && node.end_byte() == span.end {
             // Prefer the outermost node with that exact range that is a call.
-            while let Some(p) = node.parent() {
+            while let Some(p) = parents.of(node) {
                 if p.start_byte() == span.start && p.end_byte() == span.end && is_call(p) {
                     node = p;
                 } else {
@@ -262,7 +264,7 @@ fn find_node<'t>(root: Node<'t>, span: &Span) -> Option<Node<'t>> {
                 }
             }
         }
-        node = node.parent()?;
+        node = parents.of(node)?;
         if node.end_byte() > span.end {
             return None;
         }
@@ -1190,8 +1192,13 @@ impl<'a> Renderer<'a> {
 
     /// The indentation of the chain's links when the link after `link` (or `link`
     /// itself) starts a line of its own: `agent\n  .delete(url)\n  .set(…)`.
-    fn chain_indent(&self, link: Node) -> Option<String> {
-        if let Some(parent) = link.parent().filter(|p| p.kind() == "member_expression") {
+    fn chain_indent(&self, link: Node<'a>) -> Option<String> {
+        if let Some(parent) = self
+            .scopes
+            .parents
+            .of(link)
+            .filter(|p| p.kind() == "member_expression")
+        {
             let prop = parent.child_by_field_name("property")?;
             if self.text[link.end_byte()..prop.start_byte()].contains('\n') {
                 return Some(line_indent(self.text, prop.start_byte()));
@@ -1399,7 +1406,7 @@ impl<'a> Renderer<'a> {
     fn enclosing_literal(&self, node: Node<'a>) -> Option<Node<'a>> {
         let mut best = None;
         let mut cur = node;
-        while let Some(p) = cur.parent() {
+        while let Some(p) = self.scopes.parents.of(cur) {
             match p.kind() {
                 "pair" => {
                     if p.child_by_field_name("value").map(|v| v.id()) != Some(cur.id()) {
@@ -2465,12 +2472,16 @@ impl<'a> Renderer<'a> {
     fn literal_name(&self, span: &Span) -> Option<String> {
         let mut lit = self.root.descendant_for_byte_range(span.start, span.end)?;
         while !matches!(lit.kind(), "string" | "template_string") {
-            lit = lit.parent()?;
+            lit = self.scopes.parents.of(lit)?;
         }
         if lit.start_byte() + 1 != span.start || lit.end_byte() - 1 != span.end {
             return None;
         }
-        let decl = lit.parent().filter(|d| d.kind() == "variable_declarator")?;
+        let decl = self
+            .scopes
+            .parents
+            .of(lit)
+            .filter(|d| d.kind() == "variable_declarator")?;
         let name = decl
             .child_by_field_name("name")
             .filter(|n| n.kind() == "identifier")?;
@@ -2552,7 +2563,7 @@ impl<'a> Renderer<'a> {
             let not_in_scope = || {
                 format!("`{expr}` is written outside the call and may not be in scope there; rewrite it by hand")
             };
-            let n = node_at(self.root, span).ok_or_else(not_in_scope)?;
+            let n = node_at(&self.scopes.parents, self.root, span).ok_or_else(not_in_scope)?;
             if self.src(n).trim() != expr.trim() {
                 return Err(not_in_scope());
             }
@@ -2565,7 +2576,9 @@ impl<'a> Renderer<'a> {
                             return Err(not_in_scope());
                         }
                     }
-                    "this" | "super" if this_owner(m) != this_owner(node) => {
+                    "this" | "super"
+                        if this_owner(&scopes.parents, m) != this_owner(&scopes.parents, node) =>
+                    {
                         return Err(not_in_scope());
                     }
                     _ => {}
@@ -2846,8 +2859,8 @@ impl<'a> Renderer<'a> {
             }
     }
 
-    fn await_allowed(&self, node: Node) -> bool {
-        let mut cur = node.parent();
+    fn await_allowed(&self, node: Node<'a>) -> bool {
+        let mut cur = self.scopes.parents.of(node);
         while let Some(n) = cur {
             match n.kind() {
                 "function_declaration"
@@ -2867,7 +2880,7 @@ impl<'a> Renderer<'a> {
                         .children(&mut c)
                         .any(|ch| matches!(ch.kind(), "import_statement" | "export_statement"));
                 }
-                _ => cur = n.parent(),
+                _ => cur = self.scopes.parents.of(n),
             }
         }
         false
@@ -2901,8 +2914,10 @@ impl<'a> Renderer<'a> {
             ]
         };
         // What the call's result is used through.
-        let next = node
-            .parent()
+        let next = self
+            .scopes
+            .parents
+            .of(node)
             .filter(|p| p.kind() == "member_expression")
             .and_then(|p| {
                 p.child_by_field_name("property")
@@ -2911,7 +2926,11 @@ impl<'a> Renderer<'a> {
         let (at, lead_node, param, asyncness, stmts) = match (self.call.client, next) {
             // `got(…).json()` / `ky(…).json()`: judge the parsed body after it.
             (Client::Got | Client::Ky, Some((member, "json"))) => {
-                let Some(json_call) = member.parent().filter(|c| c.kind() == "call_expression")
+                let Some(json_call) = self
+                    .scopes
+                    .parents
+                    .of(member)
+                    .filter(|c| c.kind() == "call_expression")
                 else {
                     return;
                 };
@@ -3004,8 +3023,13 @@ impl<'a> Renderer<'a> {
 
     /// The indentation of a chain written one link per line around `node`: the link
     /// after it starts a line, or its own last link does.
-    fn continuation_indent(&self, node: Node) -> Option<String> {
-        if let Some(p) = node.parent().filter(|p| p.kind() == "member_expression") {
+    fn continuation_indent(&self, node: Node<'a>) -> Option<String> {
+        if let Some(p) = self
+            .scopes
+            .parents
+            .of(node)
+            .filter(|p| p.kind() == "member_expression")
+        {
             let prop = p.child_by_field_name("property")?;
             if self.text[node.end_byte()..prop.start_byte()].contains('\n') {
                 return Some(line_indent(self.text, prop.start_byte()));
@@ -3399,12 +3423,12 @@ fn contains(outer: Node, inner: Node) -> bool {
 }
 
 /// The node spanning exactly `span` (the outermost one), if any.
-fn node_at<'t>(root: Node<'t>, span: &Span) -> Option<Node<'t>> {
+fn node_at<'t>(parents: &Parents<'t>, root: Node<'t>, span: &Span) -> Option<Node<'t>> {
     let mut n = root.descendant_for_byte_range(span.start, span.end)?;
     if n.start_byte() != span.start || n.end_byte() != span.end {
         return None;
     }
-    while let Some(p) = n.parent() {
+    while let Some(p) = parents.of(n) {
         if p.start_byte() == span.start && p.end_byte() == span.end {
             n = p;
         } else {
@@ -3415,20 +3439,20 @@ fn node_at<'t>(root: Node<'t>, span: &Span) -> Option<Node<'t>> {
 }
 
 /// The scope `node` is evaluated in.
-fn scope_at(scopes: &Scopes, node: Node) -> scope::ScopeId {
+fn scope_at<'t>(scopes: &Scopes<'t>, node: Node<'t>) -> scope::ScopeId {
     let mut cur = Some(node);
     while let Some(n) = cur {
         if let Some(s) = scopes.scope_of(n) {
             return s;
         }
-        cur = n.parent();
+        cur = scopes.parents.of(n);
     }
     0
 }
 
 /// The function whose `this` an expression at `n` sees (arrow functions have none).
-fn this_owner(n: Node) -> Option<usize> {
-    let mut cur = n.parent();
+fn this_owner<'t>(parents: &Parents<'t>, n: Node<'t>) -> Option<usize> {
+    let mut cur = parents.of(n);
     while let Some(p) = cur {
         if matches!(
             p.kind(),
@@ -3441,7 +3465,7 @@ fn this_owner(n: Node) -> Option<usize> {
         ) {
             return Some(p.id());
         }
-        cur = p.parent();
+        cur = parents.of(p);
     }
     None
 }

@@ -292,6 +292,11 @@ fn sub_lit(text: &str, span: &Span, exact: bool, from: usize, to: usize) -> Piec
 }
 
 impl<'a, 't> Resolver<'a, 't> {
+    /// The parent of `node`, from the file's parent map.
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.scopes.parents.of(node)
+    }
+
     pub fn new(text: &'t str, scopes: &'a Scopes<'t>) -> Self {
         Resolver {
             text,

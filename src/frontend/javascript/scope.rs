@@ -93,6 +93,9 @@ struct References<'t> {
 }
 
 pub(super) struct Scopes<'t> {
+    /// Every node's parent (`Node::parent` is quadratic in wide files: see
+    /// [`crate::frontend::parents`]).
+    pub parents: crate::frontend::parents::Parents<'t>,
     scopes: Vec<Scope>,
     pub bindings: Vec<Binding<'t>>,
     scope_of_node: HashMap<usize, ScopeId>,
@@ -324,6 +327,7 @@ enum Pending<'t> {
 /// Collects the scopes and bindings of the file.
 pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
     let mut s = Scopes {
+        parents: crate::frontend::parents::Parents::new(root),
         scopes: vec![Scope {
             parent: None,
             function: true,

@@ -8,7 +8,7 @@
 //! Not for: resolving values ([`super::resolve`]) or finding names ([`super::scope`]).
 
 use super::resolve::{Resolver, Url};
-use super::scope::{function_of, Bound};
+use super::scope::Bound;
 use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, ResponseUse, RpcName, Span,
 };
@@ -65,6 +65,26 @@ impl<'a, 'r, 't> Calls<'a, 'r, 't> {
 impl<'t> Calls<'_, '_, 't> {
     pub(super) fn t(&self, n: Node<'t>) -> &'t str {
         self.r.t(n)
+    }
+
+    /// The function around `node`, or the whole module.
+    pub(super) fn scope_span(&self, node: Node<'t>) -> Span {
+        match self.r.scopes.function_of(node) {
+            Some(f) => f.byte_range(),
+            None => self
+                .r
+                .scopes
+                .parents
+                .ancestors(node)
+                .last()
+                .unwrap_or(node)
+                .byte_range(),
+        }
+    }
+
+    /// The parent of `n` (from the file's parent map: see [`crate::frontend::parents`]).
+    fn up(&self, n: Node<'t>) -> Option<Node<'t>> {
+        self.r.scopes.parent(n)
     }
 
     /// The dotted import path a callee stands for (`hx.delete` → `httpx.delete`).
@@ -180,7 +200,7 @@ impl<'t> Calls<'_, '_, 't> {
                     && !self.is_store(obj)
                     && self.url_like_argument(args)
                 {
-                    let awaited = node.parent().is_some_and(|p| p.kind() == "await");
+                    let awaited = self.up(node).is_some_and(|p| p.kind() == "await");
                     return self.request(
                         node,
                         f,
@@ -213,14 +233,13 @@ impl<'t> Calls<'_, '_, 't> {
         {
             return false;
         }
-        let mut n = obj.parent();
-        while let Some(p) = n {
-            if p.kind() == "class_definition" {
-                return self.is_session_class(p);
-            }
-            n = p.parent();
-        }
-        false
+        let class = self
+            .r
+            .scopes
+            .parents
+            .ancestors(obj)
+            .find(|p| p.kind() == "class_definition");
+        class.is_some_and(|c| self.is_session_class(c))
     }
 
     /// Whether a class of this file derives from `requests.Session`.
@@ -298,12 +317,12 @@ impl<'t> Calls<'_, '_, 't> {
             return out;
         }
         let class_of = |n: Node<'t>| {
-            let mut p = n.parent();
+            let mut p = self.up(n);
             while let Some(x) = p {
                 if x.kind() == "class_definition" {
                     return Some(x.id());
                 }
-                p = x.parent();
+                p = self.up(x);
             }
             None
         };
@@ -312,8 +331,8 @@ impl<'t> Calls<'_, '_, 't> {
             if on_self {
                 class_of(stmt).is_some() && class_of(stmt) == class_of(call)
             } else {
-                let f = function_of(stmt).map(|f| f.id());
-                f.is_none() || f == function_of(call).map(|f| f.id())
+                let f = self.r.scopes.function_of(stmt).map(|f| f.id());
+                f.is_none() || f == self.r.scopes.function_of(call).map(|f| f.id())
             }
         };
         let is_obj_headers = |n: Node<'t>| {
@@ -645,7 +664,7 @@ impl<'t> Calls<'_, '_, 't> {
             data.or_else(|| kw("content")).map(|d| self.data_body(d))
         };
         call.response = self.response(node);
-        call.scope = Some(scope_span(node));
+        call.scope = Some(self.scope_span(node));
         Some(Found {
             call,
             base_pieces,
@@ -769,7 +788,7 @@ impl<'t> Calls<'_, '_, 't> {
         };
         call.query = empty(args, has_spread(args));
         call.body = data.map(|d| self.data_body(d));
-        call.scope = Some(scope_span(node));
+        call.scope = Some(self.scope_span(node));
         Some(Found {
             call,
             base_pieces: 0,
@@ -849,8 +868,8 @@ impl<'t> Calls<'_, '_, 't> {
             fields.entries.extend(f.entries);
         }
         for (k, v) in &named {
-            let key_node = v
-                .parent()
+            let key_node = self
+                .up(*v)
                 .and_then(|p| p.child_by_field_name("name"))
                 .map(|n| n.byte_range())
                 .unwrap_or_else(|| v.byte_range());
@@ -882,7 +901,7 @@ impl<'t> Calls<'_, '_, 't> {
             evidence,
         });
         call.response = self.response(node);
-        call.scope = Some(scope_span(node));
+        call.scope = Some(self.scope_span(node));
         Some(Found {
             call,
             base_pieces: 0,
@@ -914,12 +933,12 @@ impl<'t> Calls<'_, '_, 't> {
         }
         let mut at = node;
         for _ in 0..8 {
-            let Some(parent) = at.parent() else {
+            let Some(parent) = self.up(at) else {
                 return false;
             };
             if parent.kind() == "argument_list" {
-                let assertion = parent
-                    .parent()
+                let assertion = self
+                    .up(parent)
                     .and_then(|c| c.child_by_field_name("function"))
                     .filter(|f| f.kind() == "attribute")
                     .and_then(|f| f.child_by_field_name("attribute"))
@@ -964,18 +983,18 @@ impl<'t> Calls<'_, '_, 't> {
     pub(super) fn response(&self, call: Node<'t>) -> ResponseUse {
         let mut out = ResponseUse::default();
         let mut expr = call;
-        if let Some(p) = call.parent().filter(|p| p.kind() == "await") {
+        if let Some(p) = self.up(call).filter(|p| p.kind() == "await") {
             out.awaited = Some(p.child(0).map_or(p.byte_range(), |k| k.byte_range()));
             expr = p;
         }
-        let parent = expr.parent();
+        let parent = self.up(expr);
         let var = match parent.map(|p| p.kind()) {
             Some("assignment") => parent
                 .and_then(|p| p.child_by_field_name("left"))
                 .filter(|l| l.kind() == "identifier"),
             Some("as_pattern") => {
                 let p = parent.expect("matched");
-                if let Some(stmt) = p.parent().and_then(|i| i.parent()).and_then(|c| c.parent()) {
+                if let Some(stmt) = self.up(p).and_then(|i| self.up(i)).and_then(|c| self.up(c)) {
                     if stmt.kind() == "with_statement" && self.t(stmt).starts_with("async") {
                         out.awaited =
                             Some(stmt.child(0).map_or(p.byte_range(), |k| k.byte_range()));
@@ -998,9 +1017,9 @@ impl<'t> Calls<'_, '_, 't> {
 
     /// Identifiers named `name` after `from` in the function around `at`.
     fn uses(&self, at: Node<'t>, name: &str, from: usize) -> Vec<Node<'t>> {
-        let root = function_of(at).unwrap_or_else(|| {
+        let root = self.r.scopes.function_of(at).unwrap_or_else(|| {
             let mut n = at;
-            while let Some(p) = n.parent() {
+            while let Some(p) = self.up(n) {
                 n = p;
             }
             n
@@ -1028,7 +1047,7 @@ impl<'t> Calls<'_, '_, 't> {
 
     /// What one expression standing for the response is used for.
     fn uses_of(&self, expr: Node<'t>, out: &mut ResponseUse) {
-        let Some(parent) = expr.parent() else { return };
+        let Some(parent) = self.up(expr) else { return };
         if parent.kind() != "attribute"
             || parent.child_by_field_name("object").map(|o| o.id()) != Some(expr.id())
         {
@@ -1037,7 +1056,7 @@ impl<'t> Calls<'_, '_, 't> {
         let Some(attr) = parent.child_by_field_name("attribute") else {
             return;
         };
-        let called = parent.parent().filter(|g| {
+        let called = self.up(parent).filter(|g| {
             g.kind() == "call"
                 && g.child_by_field_name("function").map(|f| f.id()) == Some(parent.id())
         });
@@ -1047,24 +1066,24 @@ impl<'t> Calls<'_, '_, 't> {
                 .push(called.expect("checked").byte_range()),
             "ok" => out.status_checks.push(parent.byte_range()),
             "status_code" | "status" => {
-                if parent
-                    .parent()
+                if self
+                    .up(parent)
                     .is_some_and(|g| g.kind() == "comparison_operator")
                 {
                     out.status_checks
-                        .push(parent.parent().expect("checked").byte_range());
+                        .push(self.up(parent).expect("checked").byte_range());
                 } else {
                     out.status_checks.push(parent.byte_range());
                 }
             }
             "json" => {
                 let Some(mut body) = called else { return };
-                if let Some(a) = body.parent().filter(|p| p.kind() == "await") {
+                if let Some(a) = self.up(body).filter(|p| p.kind() == "await") {
                     body = a;
                 }
                 self.body_reads(body, out);
-                let assigned = body
-                    .parent()
+                let assigned = self
+                    .up(body)
                     .filter(|p| p.kind() == "assignment")
                     .and_then(|p| p.child_by_field_name("left"))
                     .filter(|l| l.kind() == "identifier");
@@ -1082,7 +1101,7 @@ impl<'t> Calls<'_, '_, 't> {
     fn body_reads(&self, body: Node<'t>, out: &mut ResponseUse) {
         let mut path: Vec<String> = Vec::new();
         let mut cur = body;
-        while let Some(p) = cur.parent() {
+        while let Some(p) = self.up(cur) {
             // `(x)` and `(x or {})` read the same properties as x.
             if p.kind() == "parenthesized_expression" {
                 cur = p;
@@ -1092,7 +1111,8 @@ impl<'t> Calls<'_, '_, 't> {
                 && p.child_by_field_name("left").map(|l| l.id()) == Some(cur.id())
                 && p.child_by_field_name("operator")
                     .is_some_and(|o| self.t(o) == "or")
-                && p.parent()
+                && self
+                    .up(p)
                     .is_some_and(|g| g.kind() == "parenthesized_expression")
             {
                 cur = p;
@@ -1115,7 +1135,7 @@ impl<'t> Calls<'_, '_, 't> {
                 && p.child_by_field_name("attribute")
                     .is_some_and(|a| self.t(a) == "get")
             {
-                let Some(call) = p.parent().filter(|g| g.kind() == "call") else {
+                let Some(call) = self.up(p).filter(|g| g.kind() == "call") else {
                     break;
                 };
                 let key = call
@@ -1158,18 +1178,5 @@ fn empty(args: Node<'_>, spread: bool) -> Fields {
         entries: Vec::new(),
         open: spread,
         span: args.byte_range(),
-    }
-}
-
-pub(super) fn scope_span(node: Node<'_>) -> Span {
-    match function_of(node) {
-        Some(f) => f.byte_range(),
-        None => {
-            let mut n = node;
-            while let Some(p) = n.parent() {
-                n = p;
-            }
-            n.byte_range()
-        }
     }
 }

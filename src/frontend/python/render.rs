@@ -15,6 +15,7 @@
 use super::clients::Found;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
+use crate::frontend::parents::Parents;
 use crate::model::plan::{FunctionPlan, NewBody, Part, RValue, Returns, RewritePlan};
 use std::collections::BTreeSet;
 use tree_sitter::{Node, Tree};
@@ -47,16 +48,23 @@ pub fn render_batch(
         },
     };
     let (found, _) = super::analyse(text, tree);
+    // Each rewrite's call, found by its spans: one look-up per rewrite, not a search
+    // of every call (quadratic in a file of thousands of calls).
+    let by_span: std::collections::HashMap<(Span, Span), &Found> = found
+        .iter()
+        .rev()
+        .map(|f| ((f.call.span.clone(), f.call.url.span.clone()), f))
+        .collect();
     let root = tree.root_node();
     let file = File::new(text, root);
     items
         .iter()
         .map(|(call, rw)| {
-            let meta = found
-                .iter()
-                .find(|f| f.call.span == call.span && f.call.url.span == call.url.span)
+            let meta = *by_span
+                .get(&(call.span.clone(), call.url.span.clone()))
                 .ok_or("the call was not found in the file")?;
-            let node = call_node(root, &call.span).ok_or("the call was not found in the file")?;
+            let node = call_node(&file.parents, root, &call.span)
+                .ok_or("the call was not found in the file")?;
             let mut r = Renderer {
                 f: &file,
                 call,
@@ -93,6 +101,8 @@ struct File<'t> {
     stdlib_import_end: Option<usize>,
     /// Every word of the text, once asked for.
     words: std::cell::OnceCell<std::collections::HashSet<&'t str>>,
+    /// Every node's parent (see [`crate::frontend::parents`]).
+    parents: crate::frontend::parents::Parents<'t>,
 }
 
 /// How far back a line's start is looked for (see [`File::line_start`]).
@@ -172,6 +182,7 @@ impl<'t> File<'t> {
             insertion: insertion_point(root, text),
             stdlib_import_end: last_stdlib_import(root, text),
             words: std::cell::OnceCell::new(),
+            parents: crate::frontend::parents::Parents::new(root),
         }
     }
 
@@ -260,6 +271,19 @@ struct Renderer<'a, 't> {
 impl<'t> Renderer<'_, 't> {
     fn t(&self, n: Node) -> &'t str {
         self.f.t(n)
+    }
+
+    /// The parent of `n`.
+    fn up(&self, n: Node<'t>) -> Option<Node<'t>> {
+        self.f.parents.of(n)
+    }
+
+    /// The nearest enclosing function of `n`, if any.
+    fn function_of(&self, n: Node<'t>) -> Option<Node<'t>> {
+        self.f
+            .parents
+            .ancestors(n)
+            .find(|p| p.kind() == "function_definition")
     }
 
     fn args(&self) -> R<Node<'t>> {
@@ -1277,7 +1301,8 @@ impl<'t> Renderer<'_, 't> {
         }
         let aio = self.call.client == Client::Aiohttp;
         if self.meta.is_async && aio {
-            let in_async = super::scope::function_of(self.node)
+            let in_async = self
+                .function_of(self.node)
                 .is_some_and(|f| self.t(f).starts_with("async"));
             if !in_async {
                 return Err("the result check needs `await` outside an async function".into());
@@ -1327,18 +1352,18 @@ impl<'t> Renderer<'_, 't> {
         let q = self.f.quote;
         let unit = self.f.unit.clone();
         let mut expr = self.node;
-        if let Some(p) = expr.parent().filter(|p| p.kind() == "await") {
+        if let Some(p) = self.up(expr).filter(|p| p.kind() == "await") {
             expr = p;
         }
-        let parent = expr.parent().ok_or("the call is not in a statement")?;
+        let parent = self.up(expr).ok_or("the call is not in a statement")?;
         match parent.kind() {
             "assignment" => {
                 let left = parent
                     .child_by_field_name("left")
                     .filter(|l| matches!(l.kind(), "identifier" | "attribute"))
                     .ok_or("the response is unpacked; add the result check by hand")?;
-                let stmt = parent
-                    .parent()
+                let stmt = self
+                    .up(parent)
                     .filter(|s| s.kind() == "expression_statement")
                     .ok_or("the response is not assigned in a statement of its own")?;
                 let indent = self.f.indent_at(stmt.start_byte()).to_string();
@@ -1353,7 +1378,7 @@ impl<'t> Renderer<'_, 't> {
                 );
             }
             "expression_statement" | "return_statement" => {
-                let function = super::scope::function_of(parent);
+                let function = self.function_of(parent);
                 let taken = |v: &str| match function {
                     Some(f) => contains_word(self.t(f), v),
                     None => self.f.has_word(v),
@@ -1385,10 +1410,10 @@ impl<'t> Renderer<'_, 't> {
                     .filter(|a| a.kind() == "identifier")
                     .map(|a| self.t(a).to_string())
                     .ok_or("the response is not bound to a name")?;
-                let stmt = parent
-                    .parent()
-                    .and_then(|i| i.parent())
-                    .and_then(|c| c.parent())
+                let stmt = self
+                    .up(parent)
+                    .and_then(|i| self.up(i))
+                    .and_then(|c| self.up(c))
                     .filter(|s| s.kind() == "with_statement")
                     .ok_or("the response is not bound by a with statement")?;
                 let block = stmt
@@ -1633,13 +1658,13 @@ fn insertion_point(root: Node, text: &str) -> (usize, bool) {
     }
 }
 
-fn call_node<'t>(root: Node<'t>, span: &Span) -> Option<Node<'t>> {
+fn call_node<'t>(parents: &Parents<'t>, root: Node<'t>, span: &Span) -> Option<Node<'t>> {
     let mut n = root.descendant_for_byte_range(span.start, span.end)?;
     loop {
         if n.kind() == "call" && n.byte_range() == *span {
             return Some(n);
         }
-        n = n.parent()?;
+        n = parents.of(n)?;
         if n.start_byte() < span.start {
             return None;
         }

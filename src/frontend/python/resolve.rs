@@ -256,7 +256,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 let f = v.child_by_field_name("function")?;
                 (f.kind() == "identifier").then(|| self.t(f).to_string())?
             }
-            Bound::Unknown => super::scope::parameter_type(root, name, self.text)?,
+            Bound::Unknown => self.scopes.parameter_type(root, name, self.text)?,
             _ => return None,
         };
         let import = self.scopes.import_of(root, &class)?;
@@ -665,15 +665,13 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         // Class-body bindings are the defaults; a constructor keyword is not.
         self.instance_class(obj, 0).is_some_and(|(class, _)| {
-            let mut n = value;
-            while let Some(p) = n.parent() {
+            for p in self.scopes.parents.ancestors(value) {
                 if p.kind() == "function_definition" {
                     return false;
                 }
                 if p.id() == class.id() {
                     return true;
                 }
-                n = p;
             }
             false
         })

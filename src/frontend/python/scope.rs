@@ -4,6 +4,7 @@
 //!
 //! Not for: evaluating anything. [`super::resolve`] follows these bindings.
 
+use crate::frontend::parents::Parents;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -19,8 +20,9 @@ pub enum Bound<'t> {
     Unknown,
 }
 
-#[derive(Default)]
 pub struct Scopes<'t> {
+    /// Every node's parent (`Node::parent` is quadratic in wide files).
+    pub parents: Parents<'t>,
     names: HashMap<(usize, String), Vec<Bound<'t>>>,
     items: HashMap<(usize, String), Vec<(Node<'t>, Node<'t>)>>,
     attrs: HashMap<(usize, String), Vec<Bound<'t>>>,
@@ -70,21 +72,21 @@ fn is_scope(kind: &str) -> bool {
     matches!(kind, "function_definition" | "class_definition" | "module")
 }
 
-/// The nearest enclosing function of `node`, if any.
-pub fn function_of(node: Node<'_>) -> Option<Node<'_>> {
-    let mut n = node.parent();
-    while let Some(p) = n {
-        if p.kind() == "function_definition" {
-            return Some(p);
-        }
-        n = p.parent();
-    }
-    None
-}
-
 impl<'t> Scopes<'t> {
     pub fn collect(root: Node<'t>, text: &'t str) -> Self {
-        let mut s = Scopes::default();
+        let mut s = Scopes {
+            parents: Parents::new(root),
+            names: HashMap::new(),
+            items: HashMap::new(),
+            attrs: HashMap::new(),
+            methods: HashMap::new(),
+            header_sets: HashMap::new(),
+            classes: HashMap::new(),
+            imports: HashMap::new(),
+            attr_items: HashMap::new(),
+            functions: HashMap::new(),
+            imported: HashMap::new(),
+        };
         // An explicit stack, not recursion: a generated file can nest expressions
         // thousands deep (a long `+` chain), deeper than a worker thread's stack.
         let mut stack = vec![(root, root, None)];
@@ -356,13 +358,23 @@ impl<'t> Scopes<'t> {
         }
     }
 
+    /// The parent of `node`.
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.parents.of(node)
+    }
+
+    /// The nearest enclosing function of `node`, if any.
+    pub fn function_of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.parents
+            .ancestors(node)
+            .find(|p| p.kind() == "function_definition")
+    }
+
     /// What `name`, used at `at`, is bound to: `None` when no scope around `at` binds it,
     /// `Some(Unknown)` when it is a parameter or assigned more than once.
     pub fn lookup(&self, at: Node<'t>, name: &str) -> Option<Bound<'t>> {
         let mut first = true;
-        let mut n = at;
-        while let Some(p) = n.parent() {
-            n = p;
+        for p in self.parents.ancestors(at) {
             let kind = p.kind();
             if !is_scope(kind) {
                 continue;
@@ -384,9 +396,7 @@ impl<'t> Scopes<'t> {
     /// at most `max` times; `None` for an unknown binding among them (a parameter).
     pub fn assignments(&self, at: Node<'t>, name: &str, max: usize) -> Option<Vec<Node<'t>>> {
         let mut first = true;
-        let mut n = at;
-        while let Some(p) = n.parent() {
-            n = p;
+        for p in self.parents.ancestors(at) {
             let kind = p.kind();
             if !is_scope(kind) {
                 continue;
@@ -416,9 +426,7 @@ impl<'t> Scopes<'t> {
     /// that binds it binds it otherwise (a parameter, an assignment) or more than once.
     pub fn import_of(&self, at: Node<'t>, name: &str) -> Option<&Import> {
         let mut first = true;
-        let mut n = at;
-        while let Some(p) = n.parent() {
-            n = p;
+        for p in self.parents.ancestors(at) {
             let kind = p.kind();
             if !is_scope(kind) {
                 continue;
@@ -442,9 +450,7 @@ impl<'t> Scopes<'t> {
     /// binds it once, to a `def`.
     pub fn function(&self, at: Node<'t>, name: &str) -> Option<Node<'t>> {
         let mut first = true;
-        let mut n = at;
-        while let Some(p) = n.parent() {
-            n = p;
+        for p in self.parents.ancestors(at) {
             let kind = p.kind();
             if !is_scope(kind) {
                 continue;
@@ -555,9 +561,7 @@ impl<'t> Scopes<'t> {
 
     /// The items assigned to a dict named `name` in the scope around `at` (`kw["k"] = v`).
     pub fn items(&self, at: Node<'t>, name: &str) -> &[(Node<'t>, Node<'t>)] {
-        let mut n = at;
-        while let Some(p) = n.parent() {
-            n = p;
+        for p in self.parents.ancestors(at) {
             if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
                 return self
                     .items
@@ -571,9 +575,7 @@ impl<'t> Scopes<'t> {
     /// The method calls made on the dict named `name` in the scope around `at` that
     /// binds it (`payload.update(COMMON)`).
     pub fn method_calls(&self, at: Node<'t>, name: &str) -> &[Node<'t>] {
-        let mut n = at;
-        while let Some(p) = n.parent() {
-            n = p;
+        for p in self.parents.ancestors(at) {
             if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
                 return self
                     .methods
@@ -588,16 +590,9 @@ impl<'t> Scopes<'t> {
     /// on `self` in one of the class's methods.
     pub fn attribute(&self, at: Node<'t>, object: &str, attr: &str) -> Option<Bound<'t>> {
         let class = if matches!(object, "self" | "cls") {
-            let mut n = at;
-            let mut found = None;
-            while let Some(p) = n.parent() {
-                if p.kind() == "class_definition" {
-                    found = Some(p);
-                    break;
-                }
-                n = p;
-            }
-            found?
+            self.parents
+                .ancestors(at)
+                .find(|p| p.kind() == "class_definition")?
         } else {
             *self.classes.get(object)?
         };
@@ -624,37 +619,37 @@ impl<'t> Scopes<'t> {
         self.attrs.get(&key).map(|b| one(b))
     }
 
+    /// The type name the parameter `name` of the function around `at` is annotated with
+    /// (`def f(settings: Settings)`, `settings: "Settings"`).
+    pub fn parameter_type(&self, at: Node<'t>, name: &str, text: &str) -> Option<String> {
+        let t = |n: Node<'_>| text[n.byte_range()].to_string();
+        let mut n = at;
+        while let Some(f) = self.function_of(n) {
+            n = f;
+            let params = f.child_by_field_name("parameters")?;
+            let mut c = params.walk();
+            for p in params.named_children(&mut c) {
+                let id = match p.kind() {
+                    "identifier" => Some(p),
+                    "typed_parameter" => p.named_child(0),
+                    _ => p.child_by_field_name("name"),
+                };
+                if id.map(t).as_deref() != Some(name) {
+                    continue;
+                }
+                // An untyped parameter of that name: nothing known.
+                let ty = t(p.child_by_field_name("type")?);
+                return Some(ty.trim_matches(['"', '\'']).to_string());
+            }
+        }
+        None
+    }
+
     /// The class named by the annotation of the parameter `name` of the function
     /// around `at` (`def f(settings: Settings)`, `settings: "Settings"`).
     pub fn parameter_class(&self, at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-        self.class(&parameter_type(at, name, text)?)
+        self.class(&self.parameter_type(at, name, text)?)
     }
-}
-
-/// The type name the parameter `name` of the function around `at` is annotated with
-/// (`def f(settings: Settings)`, `settings: "Settings"`).
-pub fn parameter_type(at: Node<'_>, name: &str, text: &str) -> Option<String> {
-    let t = |n: Node<'_>| text[n.byte_range()].to_string();
-    let mut n = at;
-    while let Some(f) = function_of(n) {
-        n = f;
-        let params = f.child_by_field_name("parameters")?;
-        let mut c = params.walk();
-        for p in params.named_children(&mut c) {
-            let id = match p.kind() {
-                "identifier" => Some(p),
-                "typed_parameter" => p.named_child(0),
-                _ => p.child_by_field_name("name"),
-            };
-            if id.map(t).as_deref() != Some(name) {
-                continue;
-            }
-            // An untyped parameter of that name: nothing known.
-            let ty = t(p.child_by_field_name("type")?);
-            return Some(ty.trim_matches(['"', '\'']).to_string());
-        }
-    }
-    None
 }
 
 fn one<'t>(b: &[Bound<'t>]) -> Bound<'t> {

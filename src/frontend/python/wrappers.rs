@@ -340,7 +340,7 @@ impl<'t> Calls<'_, '_, 't> {
         call.related = url.related;
         call.related.push(related);
         call.response = self.response(node);
-        call.scope = Some(super::clients::scope_span(node));
+        call.scope = Some(self.scope_span(node));
         Some(Found {
             call,
             base_pieces: 0,

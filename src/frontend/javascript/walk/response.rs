@@ -17,6 +17,7 @@
 use super::super::resolve::Resolver;
 use super::super::scope::{named_children, BindingId};
 use crate::call::{BodyRead, Client, ResponseUse, Span};
+use crate::frontend::parents::Parents;
 use tree_sitter::Node;
 
 /// How many variables deep a value is followed (`res` → `body` → `data` → …).
@@ -164,9 +165,9 @@ impl<'t> Tracer<'_, '_, 't> {
         let mut call = call;
         // `fetch(new Request(…))`: the response is the fetch's.
         if call.kind() == "new_expression" {
-            match call.parent().and_then(|a| a.parent()) {
+            match self.r.parent(call).and_then(|a| self.r.parent(a)) {
                 Some(f)
-                    if call.parent().is_some_and(|a| a.kind() == "arguments")
+                    if self.r.parent(call).is_some_and(|a| a.kind() == "arguments")
                         && f.kind() == "call_expression" =>
                 {
                     call = f
@@ -283,7 +284,7 @@ impl<'t> Tracer<'_, '_, 't> {
     /// Whether an expression is only shown: put into a string (a template substitution,
     /// a `+` concatenation), an error message (`new Error(…)`) or a log line.
     fn logged(&self, mut n: Node<'t>) -> bool {
-        while let Some(p) = n.parent() {
+        while let Some(p) = self.r.parent(n) {
             match p.kind() {
                 "parenthesized_expression" | "non_null_expression" | "as_expression" => n = p,
                 "binary_expression"
@@ -293,7 +294,7 @@ impl<'t> Tracer<'_, '_, 't> {
                 }
                 "template_substitution" => return true,
                 "arguments" => {
-                    return p.parent().is_some_and(|c| {
+                    return self.r.parent(p).is_some_and(|c| {
                         c.kind() == "new_expression"
                             || self.r.callee(c).is_some_and(|f| is_logging(self.r.text(f)))
                     })
@@ -312,7 +313,7 @@ impl<'t> Tracer<'_, '_, 't> {
             if self.steps > MAX_STEPS {
                 return;
             }
-            let Some(parent) = node.parent() else {
+            let Some(parent) = self.r.parent(node) else {
                 return self.record(&val, node);
             };
             let field_is = |name: &str| parent.child_by_field_name(name) == Some(node);
@@ -333,7 +334,7 @@ impl<'t> Tracer<'_, '_, 't> {
                     let Some(prop) = r.member_key(parent) else {
                         return self.record(&val, node);
                     };
-                    let (method_call, quirk) = method_call(parent);
+                    let (method_call, quirk) = method_call(&r.scopes.parents, parent);
                     if let (Some(call), Some(a)) = (method_call, quirk) {
                         // `await x.json<T>()`: the `await` applies to the call's result.
                         if prop != "json" {
@@ -402,7 +403,7 @@ impl<'t> Tracer<'_, '_, 't> {
                     return;
                 }
                 "return_statement" => {
-                    let func = ancestors(parent).find(|n| is_function(*n));
+                    let func = r.scopes.parents.ancestors(parent).find(|n| is_function(*n));
                     let keyword = parent.start_byte()..parent.start_byte() + "return".len();
                     return self.returned(func, keyword, node, val, depth);
                 }
@@ -424,7 +425,7 @@ impl<'t> Tracer<'_, '_, 't> {
                 }
                 "arguments" => {
                     // `JSON.parse(res.body)`: the same data, parsed.
-                    let Some(call) = parent.parent().filter(|c| {
+                    let Some(call) = self.r.parent(parent).filter(|c| {
                         r.callee_is(*c, "JSON.parse") && r.args(*c).first() == Some(&node)
                     }) else {
                         return self.record(&val, node);
@@ -557,13 +558,16 @@ impl<'t> Tracer<'_, '_, 't> {
 
 /// The call whose callee is the member expression `member`, if any. In TypeScript,
 /// `await x.m<T>()` parses as `(await x.m)<T>()`: then the `await` is returned too.
-fn method_call(member: Node<'_>) -> (Option<Node<'_>>, Option<Node<'_>>) {
+fn method_call<'t>(
+    parents: &Parents<'t>,
+    member: Node<'t>,
+) -> (Option<Node<'t>>, Option<Node<'t>>) {
     let is_callee = |call: Node<'_>, f: Node<'_>| {
         call.kind() == "call_expression" && call.child_by_field_name("function") == Some(f)
     };
-    match member.parent() {
+    match parents.of(member) {
         Some(g) if is_callee(g, member) => (Some(g), None),
-        Some(a) if a.kind() == "await_expression" => match a.parent() {
+        Some(a) if a.kind() == "await_expression" => match parents.of(a) {
             Some(g) if is_callee(g, a) => (Some(g), Some(a)),
             _ => (None, None),
         },
@@ -579,10 +583,6 @@ fn params(func: Node<'_>) -> Vec<Node<'_>> {
     func.child_by_field_name("parameters")
         .map(named_children)
         .unwrap_or_default()
-}
-
-fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    std::iter::successors(node.parent(), |n| n.parent())
 }
 
 /// The `=>` of an arrow function.

@@ -1,0 +1,142 @@
+//! Parent links of a tree-sitter tree, read in one walk.
+//!
+//! tree-sitter nodes do not point to their parents: `Node::parent` searches down from
+//! the root and steps over the children of every node on the way that come before the
+//! one holding the node. In a file whose statements all sit under one node (a
+//! generated or minified file: a hundred thousand calls on one line), asking for the
+//! parent of each call is quadratic. [`Parents`] walks the tree once, on first use,
+//! and answers every later question with a binary search.
+//!
+//! Not for: walks that carry their own ancestors (a cursor's `goto_parent`, an
+//! explicit stack); they need no map.
+
+use std::cell::OnceCell;
+use tree_sitter::Node;
+
+/// The parent of every node of one tree (see the module documentation).
+pub struct Parents<'t> {
+    root: Node<'t>,
+    /// (node id, parent), sorted by id; built on the first question.
+    links: OnceCell<Vec<(usize, Node<'t>)>>,
+}
+
+impl<'t> Parents<'t> {
+    pub fn new(root: Node<'t>) -> Self {
+        Parents {
+            root,
+            links: OnceCell::new(),
+        }
+    }
+
+    /// The parent of `node` (`None` for the root, or a node of another tree).
+    pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let links = self.links.get_or_init(|| links(self.root));
+        links
+            .binary_search_by_key(&node.id(), |(id, _)| *id)
+            .ok()
+            .map(|i| links[i].1)
+    }
+
+    /// The ancestors of `node`, nearest first.
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        std::iter::successors(self.of(node), move |n| self.of(*n))
+    }
+}
+
+/// One cursor walk over every node: (node id, parent), sorted by id.
+fn links(root: Node<'_>) -> Vec<(usize, Node<'_>)> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    let mut above: Vec<Node<'_>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        if let Some(&parent) = above.last() {
+            out.push((node.id(), parent));
+        }
+        if cursor.goto_first_child() {
+            above.push(node);
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                out.sort_unstable_by_key(|(id, _)| *id);
+                return out;
+            }
+            above.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_node_has_the_parent_tree_sitter_gives_it() {
+        let text = "import requests; requests.delete(f\"{BASE}/users/{uid}\"); x = [1, (2 + 3)]\ndef f(a):\n    return a.b(c)[0]\n";
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(text, None).unwrap();
+        let parents = Parents::new(tree.root_node());
+        let mut stack = vec![tree.root_node()];
+        let mut seen = 0;
+        while let Some(n) = stack.pop() {
+            assert_eq!(
+                parents.of(n).map(|p| p.id()),
+                n.parent().map(|p| p.id()),
+                "{}",
+                n.kind()
+            );
+            seen += 1;
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+        assert!(seen > 40);
+        let leaf = tree.root_node().descendant_for_byte_range(90, 90).unwrap();
+        let kinds: Vec<&str> = parents.ancestors(leaf).map(|n| n.kind()).collect();
+        assert_eq!(kinds.last(), Some(&"module"));
+    }
+
+    /// Work, not time: a front end that asks tree-sitter for a parent is quadratic in
+    /// a wide file again (about 30 s for 7 MiB of Python calls, one per line, instead
+    /// of a few), which no timed test on a shared machine catches reliably.
+    #[test]
+    fn the_tree_sitter_front_ends_never_ask_node_parent() {
+        let files = [
+            ("python/clients.rs", include_str!("python/clients.rs")),
+            ("python/mod.rs", include_str!("python/mod.rs")),
+            ("python/render.rs", include_str!("python/render.rs")),
+            ("python/resolve.rs", include_str!("python/resolve.rs")),
+            ("python/scope.rs", include_str!("python/scope.rs")),
+            ("python/secrets.rs", include_str!("python/secrets.rs")),
+            (
+                "javascript/clients.rs",
+                include_str!("javascript/clients.rs"),
+            ),
+            ("javascript/mod.rs", include_str!("javascript/mod.rs")),
+            (
+                "javascript/modules.rs",
+                include_str!("javascript/modules.rs"),
+            ),
+            ("javascript/render.rs", include_str!("javascript/render.rs")),
+            (
+                "javascript/resolve.rs",
+                include_str!("javascript/resolve.rs"),
+            ),
+            ("javascript/scope.rs", include_str!("javascript/scope.rs")),
+            ("javascript/walk.rs", include_str!("javascript/walk.rs")),
+            (
+                "javascript/walk/response.rs",
+                include_str!("javascript/walk/response.rs"),
+            ),
+        ];
+        for (name, text) in files {
+            assert!(
+                !text.contains(concat!(".parent", "()")),
+                "src/frontend/{name} calls Node::parent; use the file's Parents"
+            );
+        }
+    }
+}
