@@ -753,17 +753,18 @@ impl<'t> Walker<'_, '_, 't> {
     /// a generated client's configuration): they go with every request to that base.
     fn sibling_headers(&self, value: Node<'t>, scope: ScopeId) -> Option<crate::call::Fields> {
         let r = self.r;
-        let mut pair = value.parent()?;
+        let up = |n: Node<'t>| r.scopes.parents.of(n);
+        let mut pair = up(value)?;
         while matches!(
             pair.kind(),
             "parenthesized_expression" | "as_expression" | "satisfies_expression"
         ) {
-            pair = pair.parent()?;
+            pair = up(pair)?;
         }
         if pair.kind() != "pair" {
             return None;
         }
-        let object = pair.parent()?;
+        let object = up(pair)?;
         named_children(object).into_iter().find_map(|p| {
             if p.kind() != "pair" {
                 return None;

@@ -85,7 +85,7 @@ pub(super) fn expand<'t>(
                 continue;
             }
             let (node, chain) = out.nodes[i];
-            let Some(f) = enclosing_function(node) else {
+            let Some(f) = enclosing_function(r, node) else {
                 continue;
             };
             let params = params(r, f);
@@ -347,14 +347,11 @@ pub(in crate::frontend::javascript) fn is_function(kind: &str) -> bool {
     )
 }
 
-fn enclosing_function(mut n: Node<'_>) -> Option<Node<'_>> {
-    while let Some(p) = n.parent() {
-        if is_function(p.kind()) {
-            return Some(p);
-        }
-        n = p;
-    }
-    None
+fn enclosing_function<'t>(r: &Resolver<'_, 't>, n: Node<'t>) -> Option<Node<'t>> {
+    r.scopes
+        .parents
+        .ancestors(n)
+        .find(|p| is_function(p.kind()))
 }
 
 /// The names of a function's parameters in order (`""` for a destructured one).
