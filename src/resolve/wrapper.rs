@@ -31,6 +31,10 @@ pub struct Wrapper {
     pub end: Position,
     /// How many wrappers the request already went through (0: sent right there).
     pub chain: usize,
+    /// The parameter that is the request's whole headers (`headers=headers` in Python):
+    /// what a call site gives it goes over the headers written in the function, a key
+    /// given again (in any case) replacing the written one.
+    pub headers_from: Option<String>,
 }
 
 impl Wrapper {
@@ -140,6 +144,20 @@ pub fn instantiate(
         }
     }
     substitute_fields(&mut c.headers, &arg);
+    if let Some(h) = wrapper
+        .headers_from
+        .as_deref()
+        .and_then(arg)
+        .and_then(|a| a.headers.clone())
+    {
+        c.headers.open |= h.open;
+        for e in h.entries {
+            c.headers
+                .entries
+                .retain(|x| !x.key.eq_ignore_ascii_case(&e.key));
+            c.headers.entries.push(e);
+        }
+    }
     substitute_fields(&mut c.query, &arg);
     c.body = match c.body.take() {
         Some(Body::Expr { text, span }) => match arg(&text) {
@@ -286,6 +304,7 @@ mod tests {
             start: Position { line: 3, column: 1 },
             end: Position { line: 3, column: 9 },
             chain: 0,
+            headers_from: None,
         };
         let arg = |url: Vec<Piece>, method: Option<Method>| Arg {
             url,

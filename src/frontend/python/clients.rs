@@ -48,7 +48,7 @@ pub struct Calls<'a, 'r, 't> {
     pub wrapping: std::cell::Cell<usize>,
     /// Each function's summary, made once (by the `def` node's id).
     pub summaries: std::cell::RefCell<
-        std::collections::HashMap<usize, Option<(crate::resolve::RequestShape, Span)>>,
+        std::collections::HashMap<usize, Option<crate::resolve::wrapper::Wrapper>>,
     >,
 }
 
