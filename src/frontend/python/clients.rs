@@ -665,7 +665,7 @@ impl<'t> Calls<'_, '_, 't> {
     }
 
     /// A request body given as `data=` / `content=` (or urllib's `data`).
-    fn data_body(&self, d: Node<'t>) -> Body {
+    pub(super) fn data_body(&self, d: Node<'t>) -> Body {
         let target = self.r.follow(d, 0);
         match target.kind() {
             "dictionary" | "list" => {

@@ -12,7 +12,7 @@
 //! requests are found where they are made).
 
 use super::clients::{Calls, Found};
-use crate::call::{Fields, HttpCall, Method, Piece, Related, Span, UrlTemplate, Value};
+use crate::call::{Body, Fields, HttpCall, Method, Piece, Related, Span, UrlTemplate, Value};
 use crate::resolve::wrapper::{instantiate, Arg, Wrapper};
 use crate::resolve::{position_of, Shape};
 use tree_sitter::Node;
@@ -297,16 +297,32 @@ impl<'t> Calls<'_, '_, 't> {
                 built[i].get_or_insert_with(blank).method = method;
             }
         }
-        let mut value_done = vec![false; w.params.len()];
+        // Parameters given as values: header values, then the fields of the body.
+        let mut names = Vec::new();
         for e in &w.call.headers.entries {
-            let Value::Expr { text, .. } = &e.value else {
-                continue;
-            };
+            names_in(&e.value, &mut names);
+        }
+        match &w.call.body {
+            Some(Body::Json { value }) => names_in(value, &mut names),
+            Some(Body::Form { fields }) => fields
+                .entries
+                .iter()
+                .for_each(|e| names_in(&e.value, &mut names)),
+            _ => {}
+        }
+        let mut value_done = vec![false; w.params.len()];
+        for text in names {
             let Some((i, a)) = param(text).and_then(|i| Some((i, given(i)?))) else {
                 continue;
             };
             if !std::mem::replace(&mut value_done[i], true) {
                 built[i].get_or_insert_with(blank).value = self.r.value(a, 0);
+            }
+        }
+        // A parameter that is the whole body (`data=payload`).
+        if let Some(Body::Expr { text, .. }) = &w.call.body {
+            if let Some((i, a)) = param(text).and_then(|i| Some((i, given(i)?))) {
+                built[i].get_or_insert_with(blank).body = Some(self.data_body(a));
             }
         }
         if let Some((i, a)) = w
@@ -355,8 +371,8 @@ fn path_segments(prefix: &str) -> usize {
 
 /// The summary of the request `call` made inside a function with `params`, when its
 /// URL or method takes one of them: the request as a call site may see it (its client,
-/// method, URL, the headers written as strings or names, and the parameter that is
-/// its whole headers), spelled `inner` in the function's file at `path`.
+/// method, URL, the headers written as strings or names, the parameter that is its
+/// whole headers, and its body), spelled `inner` in the function's file at `path`.
 ///
 /// Python's own rule for when a URL takes a parameter, unlike
 /// [`Wrapper::takes_parameters`]: the URL is the caller's when a parameter gives its
@@ -429,6 +445,7 @@ fn summary_of(
         open: false,
         span: call.headers.span.clone(),
     };
+    summary.body = call.body.clone();
     Some(Wrapper {
         params: params.to_vec(),
         start: position_of(text, inner.start),
@@ -438,4 +455,14 @@ fn summary_of(
         chain: 0,
         headers_from,
     })
+}
+
+/// The names a value leaves to be known elsewhere (`Value::Expr`), in order.
+fn names_in<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+    match v {
+        Value::Expr { text, .. } => out.push(text),
+        Value::Object(f) => f.entries.iter().for_each(|e| names_in(&e.value, out)),
+        Value::Array { items, .. } => items.iter().for_each(|i| names_in(i, out)),
+        _ => {}
+    }
 }
