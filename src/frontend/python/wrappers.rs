@@ -360,27 +360,15 @@ impl<'t> Calls<'_, '_, 't> {
     }
 }
 
-/// How many path segments a URL prefix has (`https://h/api/` → 1, `/a/b/` → 2).
-fn path_segments(prefix: &str) -> usize {
-    let path = match prefix.split_once("://") {
-        Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p),
-        None => prefix,
-    };
-    path.split('/').filter(|s| !s.is_empty()).count()
-}
-
 /// The summary of the request `call` made inside a function with `params`, when its
 /// URL or method takes one of them: the request as a call site may see it (its client,
 /// method, URL, the headers written as strings or names, the parameter that is its
 /// whole headers, and its body), spelled `inner` in the function's file at `path`.
 ///
-/// Python's own rule for when a URL takes a parameter, unlike
-/// [`Wrapper::takes_parameters`]: the URL is the caller's when a parameter gives its
-/// start, its base or its path (`requests.delete(url)`, `BASE + path`), that is when
-/// fewer than two path segments are written before the first parameter. A parameter
-/// that only fills an id at the end of a path written here
-/// (`f"{BASE}/api/2.0/users/{uid}"`) leaves the request whole in the function: it is
-/// found there, not at every call.
+/// Whether the request takes a parameter is the language-neutral rule,
+/// [`Wrapper::takes_parameters`]: a parameter that only fills one whole path segment
+/// (`f"{BASE}/api/2.0/users/{uid}"`) leaves the request whole in the function, where it
+/// is found, rather than at every call.
 fn summary_of(
     params: &[String],
     call: &HttpCall,
@@ -399,20 +387,7 @@ fn summary_of(
         .flatten()
         .filter(|t| is_param(t))
         .map(str::to_string);
-    let mut prefix = String::new();
-    let mut url_takes = false;
-    for p in &call.url.pieces {
-        match p {
-            Piece::Lit { text, .. } => prefix.push_str(text),
-            Piece::Hole { expr, .. } if is_param(expr) => {
-                url_takes = path_segments(&prefix) < 2;
-                break;
-            }
-            Piece::Hole { .. } => {}
-        }
-    }
-    let method_takes = method.expr.as_deref().is_some_and(is_param);
-    if !(url_takes || method_takes) {
+    if !Wrapper::takes_parameters(call, params) {
         return None;
     }
     let pieces = call
