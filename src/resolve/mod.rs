@@ -4,7 +4,7 @@
 //! (`import { BASE } from './settings'`, `require('./config').khoros.baseUrl`, Python
 //! `from .settings import BASE`, Rust `use crate::config::BASE`, a shell `source
 //! ./env.sh`) asks the index for that module's exports (values, and wrapper functions
-//! as [`RequestShape`]s). The index finds the file, has the module's front end lower it
+//! with the requests they send as [`wrapper::Wrapper`]s). The index finds the file, has the module's front end lower it
 //! once (a [`Lower`] function, so this room never imports a front end), and keeps the
 //! result for the rest of the run, shared by every worker thread.
 //!
@@ -49,8 +49,6 @@ pub enum Shape {
     /// An object literal: its keys and their values (later keys win). Also a class or
     /// an instance of one: its methods.
     Object(Vec<(String, Exported)>),
-    /// A function that makes a request from its parameters (a wrapper).
-    Request(Box<RequestShape>),
     /// A function: the requests it sends on behalf of its callers (none when no
     /// parameter flows into a request), and what it returns when that is known (a
     /// text, an object of headers).
@@ -61,24 +59,6 @@ pub enum Shape {
     /// An HTTP client instance with defaults (`axios.create({ baseURL, headers })`):
     /// a request whose URL is its base URL and whose headers are its headers.
     Client(Box<crate::call::HttpCall>),
-}
-
-/// What a wrapper function's request is made of. Holes whose expression is one of
-/// `params` stand for that parameter: a call of the wrapper fills them with its
-/// arguments.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestShape {
-    /// The function's name and its parameters in order (`self` left out).
-    pub name: String,
-    pub params: Vec<String>,
-    pub client: crate::call::Client,
-    /// The method: a name, or a hole (a parameter).
-    pub method: TextPiece,
-    pub url: Vec<TextPiece>,
-    /// Headers the request sets: key and value.
-    pub headers: Vec<(String, TextPiece)>,
-    /// The parameter the request's headers are passed in, if any.
-    pub headers_param: Option<String>,
 }
 
 /// One exported value and where it is written.
@@ -107,9 +87,7 @@ impl Exported {
                         .find(|(k, _)| k == key)
                         .map(|(_, v)| v)?
                 }
-                Shape::Text(_) | Shape::Request(_) | Shape::Function { .. } | Shape::Client(_) => {
-                    return None
-                }
+                Shape::Text(_) | Shape::Function { .. } | Shape::Client(_) => return None,
             }
         }
         Some(here)

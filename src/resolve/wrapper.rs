@@ -31,6 +31,10 @@ pub struct Wrapper {
     pub end: Position,
     /// How many wrappers the request already went through (0: sent right there).
     pub chain: usize,
+    /// The parameter that is the request's whole headers (`headers=headers` in Python):
+    /// what a call site gives it goes over the headers written in the function, a key
+    /// given again (in any case) replacing the written one.
+    pub headers_from: Option<String>,
 }
 
 impl Wrapper {
@@ -140,6 +144,20 @@ pub fn instantiate(
         }
     }
     substitute_fields(&mut c.headers, &arg);
+    if let Some(h) = wrapper
+        .headers_from
+        .as_deref()
+        .and_then(arg)
+        .and_then(|a| a.headers.clone())
+    {
+        c.headers.open |= h.open;
+        for e in h.entries {
+            c.headers
+                .entries
+                .retain(|x| !x.key.eq_ignore_ascii_case(&e.key));
+            c.headers.entries.push(e);
+        }
+    }
     substitute_fields(&mut c.query, &arg);
     c.body = match c.body.take() {
         Some(Body::Expr { text, span }) => match arg(&text) {
@@ -286,6 +304,7 @@ mod tests {
             start: Position { line: 3, column: 1 },
             end: Position { line: 3, column: 9 },
             chain: 0,
+            headers_from: None,
         };
         let arg = |url: Vec<Piece>, method: Option<Method>| Arg {
             url,
@@ -316,5 +335,78 @@ mod tests {
         assert_eq!(c.related.len(), 1);
         assert_eq!(c.related[0].span, 0..60);
         assert_eq!(c.related[0].local, 100..104);
+    }
+
+    #[test]
+    fn headers_given_whole_go_over_the_written_ones_in_any_case() {
+        let field = |key: &str, value: &str, span: Span| crate::call::Field {
+            key: key.into(),
+            key_span: span.clone(),
+            value: Value::Str {
+                value: value.into(),
+                span,
+            },
+        };
+        let mut inner = HttpCall::new(
+            Client::Requests,
+            Method::known("DELETE", Some(10..16)),
+            UrlTemplate {
+                pieces: vec![Piece::Hole {
+                    expr: "url".into(),
+                    span: 20..23,
+                }],
+                span: 20..23,
+            },
+            0..60,
+        );
+        inner.headers = Fields {
+            entries: vec![
+                field("Accept", "application/json", 30..36),
+                field("li-api-session-key", "written", 40..58),
+            ],
+            open: false,
+            span: 28..59,
+        };
+        let w = Wrapper {
+            params: vec!["url".into(), "headers".into()],
+            call: inner,
+            path: "api.py".into(),
+            start: Position { line: 2, column: 5 },
+            end: Position {
+                line: 2,
+                column: 60,
+            },
+            chain: 0,
+            headers_from: Some("headers".into()),
+        };
+        let given = Arg {
+            url: Vec::new(),
+            related: Vec::new(),
+            method: None,
+            value: Value::Null { span: 0..0 },
+            body: None,
+            headers: Some(Fields {
+                entries: vec![field("LI-API-SESSION-KEY", "given", 120..138)],
+                open: true,
+                span: 118..140,
+            }),
+        };
+        let url = Arg {
+            url: vec![lit("https://x.test/users/1", 105..127)],
+            headers: None,
+            ..given.clone()
+        };
+        let c = instantiate(
+            &w,
+            &[Some(url), Some(given)],
+            100..141,
+            100..103,
+            "api.delete",
+        );
+        let keys: Vec<_> = c.headers.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["Accept", "LI-API-SESSION-KEY"]);
+        assert!(c.headers.open);
+        assert_eq!(c.headers.entries[0].key_span, 100..103);
+        assert_eq!(c.headers.entries[1].key_span, 120..138);
     }
 }

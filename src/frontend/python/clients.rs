@@ -48,7 +48,7 @@ pub struct Calls<'a, 'r, 't> {
     pub wrapping: std::cell::Cell<usize>,
     /// Each function's summary, made once (by the `def` node's id).
     pub summaries: std::cell::RefCell<
-        std::collections::HashMap<usize, Option<(crate::resolve::RequestShape, Span)>>,
+        std::collections::HashMap<usize, Option<crate::resolve::wrapper::Wrapper>>,
     >,
 }
 
@@ -684,7 +684,7 @@ impl<'t> Calls<'_, '_, 't> {
     }
 
     /// A request body given as `data=` / `content=` (or urllib's `data`).
-    fn data_body(&self, d: Node<'t>) -> Body {
+    pub(super) fn data_body(&self, d: Node<'t>) -> Body {
         let target = self.r.follow(d, 0);
         match target.kind() {
             "dictionary" | "list" => {

@@ -111,11 +111,23 @@ impl<'t> Lowering<'_, '_, 't> {
         }
     }
 
+    /// A wrapper function: the request it sends for its callers, where it sends it.
+    fn wrapper(&self, w: crate::resolve::wrapper::Wrapper) -> Exported {
+        let inner = w.call.span.clone();
+        self.at(
+            inner,
+            Shape::Function {
+                sends: vec![w],
+                returns: None,
+            },
+        )
+    }
+
     /// A function as what it is for a caller: a wrapper of a request (see
     /// [`super::wrappers`]), or the dict it returns (a helper that builds headers).
     fn function(&self, def: Node<'t>) -> Option<Exported> {
-        if let Some((shape, inner)) = self.calls.summarise(def) {
-            return Some(self.at(inner, Shape::Request(Box::new(shape))));
+        if let Some(w) = self.calls.summarise(def) {
+            return Some(self.wrapper(w));
         }
         let returned = self.r.returned_dict(def)?;
         self.value(returned, 1)
@@ -133,11 +145,8 @@ impl<'t> Lowering<'_, '_, 't> {
             .into_iter()
             .take(MAX_FIELDS)
         {
-            if let Some((shape, inner)) = self.calls.summarise(def) {
-                fields.push((
-                    name.to_string(),
-                    self.at(inner, Shape::Request(Box::new(shape))),
-                ));
+            if let Some(w) = self.calls.summarise(def) {
+                fields.push((name.to_string(), self.wrapper(w)));
             }
         }
         for (name, value) in attrs.into_iter().take(MAX_FIELDS) {

@@ -1,9 +1,9 @@
 //! Wrappers: functions and methods whose parameters flow into a request they make
 //! (`def delete(url, headers=None): return requests.delete(url, headers=headers)`).
 //!
-//! A wrapper is summarised once per use as a [`RequestShape`]: the request's client,
-//! method, URL pieces and headers, where holes named after a parameter stand for it. A
-//! call of the wrapper (defined in this file, a method of a class of this file, or
+//! A wrapper is summarised once as a language-neutral [`Wrapper`]
+//! ([`crate::resolve::wrapper`]): the request's client, method, URL pieces and headers,
+//! where holes named after a parameter stand for it. A call of the wrapper (defined in this file, a method of a class of this file, or
 //! imported from another module of the project) is then a request at the call site,
 //! its arguments filling the holes; the request inside the wrapper is its related
 //! location. Wrappers calling wrappers are followed [`MAX_WRAPPING`] deep.
@@ -12,9 +12,9 @@
 //! requests are found where they are made).
 
 use super::clients::{Calls, Found};
-use super::resolve::Url;
-use crate::call::{Field, Fields, HttpCall, Method, Piece, Related, Span, Value};
-use crate::resolve::{position_of, RequestShape, Shape, TextPiece};
+use crate::call::{Body, Fields, HttpCall, Method, Piece, Related, Span, UrlTemplate, Value};
+use crate::resolve::wrapper::{instantiate, Arg, Wrapper};
+use crate::resolve::{position_of, Shape};
 use tree_sitter::Node;
 
 /// How many wrappers deep a request is looked for.
@@ -57,9 +57,11 @@ impl<'t> Calls<'_, '_, 't> {
             },
         };
         if let Some(def) = def {
-            let (shape, inner) = self.summarise(def)?;
+            let w = self.summarise(def)?;
+            let inner = w.call.span.clone();
             if verb.is_some()
-                && !matches!(shape.method, TextPiece::Hole(ref m) if shape.params.first() == Some(m))
+                && (w.call.method.name.is_some()
+                    || w.call.method.expr.as_deref() != w.params.first().map(String::as_str))
             {
                 return None;
             }
@@ -72,12 +74,13 @@ impl<'t> Calls<'_, '_, 't> {
                 expr: callee,
                 local: inner,
             };
-            return self.call_of_shape(node, f, args, &shape, related, verb);
+            return self.call_of_wrapper(node, f, args, &w, related, verb);
         }
         let value = self.r.imported(f)?;
-        let Shape::Request(shape) = &value.shape else {
+        let Shape::Function { sends, .. } = &value.shape else {
             return None;
         };
+        let w = sends.first()?;
         let related = Related {
             path: value.path.clone(),
             span: value.span.clone(),
@@ -87,7 +90,7 @@ impl<'t> Calls<'_, '_, 't> {
             expr: callee,
             local: f.byte_range(),
         };
-        self.call_of_shape(node, f, args, shape, related, None)
+        self.call_of_wrapper(node, f, args, w, related, None)
     }
 
     /// `s.delete(url)` on an instance of a `requests.Session` subclass of this file that
@@ -135,7 +138,7 @@ impl<'t> Calls<'_, '_, 't> {
     /// The request a function makes from its parameters, and where it is made: the
     /// first call in its body (not in nested functions) that is a request whose URL,
     /// method or headers take a parameter.
-    pub(super) fn summarise(&self, def: Node<'t>) -> Option<(RequestShape, Span)> {
+    pub(super) fn summarise(&self, def: Node<'t>) -> Option<Wrapper> {
         if let Some(done) = self.summaries.borrow().get(&def.id()) {
             return done.clone();
         }
@@ -157,10 +160,10 @@ impl<'t> Calls<'_, '_, 't> {
         summary
     }
 
-    fn summarise_body(&self, def: Node<'t>) -> Option<(RequestShape, Span)> {
+    fn summarise_body(&self, def: Node<'t>) -> Option<Wrapper> {
         self.wrapping.set(self.wrapping.get() + 1);
         let _guard = Wrapping(&self.wrapping);
-        let name = self.t(def.child_by_field_name("name")?).to_string();
+        def.child_by_field_name("name")?;
         let is_method = def
             .parent()
             .and_then(|b| b.parent())
@@ -202,8 +205,13 @@ impl<'t> Calls<'_, '_, 't> {
             }
             if n.kind() == "call" {
                 if let Some(found) = self.call(n) {
-                    if let Some(shape) = shape_of(&name, &params, &found.call, self.r.text) {
-                        return Some((shape, n.byte_range()));
+                    let path = (self.r.project)
+                        .map(|p| p.path.to_path_buf())
+                        .unwrap_or_default();
+                    let summary =
+                        summary_of(&params, &found.call, self.r.text, path, n.byte_range());
+                    if summary.is_some() {
+                        return summary;
                     }
                 }
             }
@@ -214,13 +222,15 @@ impl<'t> Calls<'_, '_, 't> {
         None
     }
 
-    /// The request a call of a wrapper makes, its arguments put in for the parameters.
-    fn call_of_shape(
+    /// The request a call of a wrapper makes, its arguments put in for the parameters
+    /// ([`instantiate`]). Each argument is resolved only as what the wrapper uses it
+    /// for: a URL part, the method, a header value, the whole headers.
+    fn call_of_wrapper(
         &self,
         node: Node<'t>,
         f: Node<'t>,
         args: Node<'t>,
-        shape: &RequestShape,
+        w: &Wrapper,
         related: Related,
         verb: Option<String>,
     ) -> Option<Found> {
@@ -235,110 +245,107 @@ impl<'t> Calls<'_, '_, 't> {
         // A verb method of a session subclass (`s.delete(url)`) passes its verb as the
         // first parameter of `request`, and its arguments after it.
         let skip = usize::from(verb.is_some());
-        let arg_of = |p: &str| -> Option<Node<'t>> {
+        let param = |expr: &str| w.params.iter().position(|p| p == expr);
+        let given = |i: usize| -> Option<Node<'t>> {
             named
                 .iter()
-                .find(|(k, _)| k == p)
+                .find(|(k, _)| *k == w.params[i])
                 .map(|(_, v)| *v)
-                .or_else(|| {
-                    let i = shape.params.iter().position(|q| q == p)?;
-                    positional.get(i.checked_sub(skip)?).copied()
-                })
+                .or_else(|| positional.get(i.checked_sub(skip)?).copied())
         };
         let here = f.byte_range();
-        let mut url = Url::default();
+        let mut built: Vec<Option<Arg>> = w.params.iter().map(|_| None).collect();
+        let blank = || Arg {
+            url: Vec::new(),
+            related: Vec::new(),
+            method: None,
+            value: Value::Null { span: here.clone() },
+            body: None,
+            headers: None,
+        };
         let mut url_args = Vec::new();
-        for piece in &shape.url {
-            match piece {
-                TextPiece::Lit(text) => url.pieces.push(Piece::Lit {
-                    text: text.clone(),
-                    span: here.clone(),
-                    exact: false,
-                }),
-                TextPiece::Hole(expr) => match arg_of(expr) {
-                    Some(a) => {
-                        let mut u = self.r.url(a);
-                        url.pieces.append(&mut u.pieces);
-                        url.related.append(&mut u.related);
-                        url_args.push(a);
-                    }
-                    None => url.pieces.push(Piece::Hole {
-                        expr: expr.clone(),
-                        span: here.clone(),
-                    }),
-                },
+        let mut url_done = vec![false; w.params.len()];
+        for p in &w.call.url.pieces {
+            let Piece::Hole { expr, .. } = p else {
+                continue;
+            };
+            let Some((i, a)) = param(expr).and_then(|i| Some((i, given(i)?))) else {
+                continue;
+            };
+            url_args.push(a);
+            if !std::mem::replace(&mut url_done[i], true) {
+                let u = self.r.url(a);
+                let arg = built[i].get_or_insert_with(blank);
+                arg.url = u.pieces;
+                arg.related = u.related;
             }
         }
-        let method = match &shape.method {
-            _ if verb.is_some() => Method::known(verb.as_deref().unwrap_or(""), Some(here.clone())),
-            TextPiece::Lit(m) => Method::known(m, Some(here.clone())),
-            TextPiece::Hole(expr) => match arg_of(expr) {
-                Some(a) => match self.r.plain_string(a) {
+        if let Some(i) = (w.call.method.name.is_none())
+            .then_some(w.call.method.expr.as_deref())
+            .flatten()
+            .and_then(param)
+        {
+            let method = match (&verb, given(i)) {
+                (Some(v), _) => Some(Method::known(v, Some(here.clone()))),
+                (None, Some(a)) => Some(match self.r.plain_string(a) {
                     Some((m, span, _)) => Method::known(&m, Some(span)),
                     None => Method::unknown(self.t(a).to_string(), a.byte_range()),
-                },
-                None => Method::unknown(expr.clone(), here.clone()),
-            },
-        };
-        let mut headers = Fields {
-            entries: Vec::new(),
-            open: false,
-            span: here.clone(),
-        };
-        for (key, value) in &shape.headers {
-            let value = match value {
-                TextPiece::Lit(v) => Value::Str {
-                    value: v.clone(),
-                    span: here.clone(),
-                },
-                TextPiece::Hole(expr) => match arg_of(expr) {
-                    Some(a) => self.r.value(a, 0),
-                    None => Value::Expr {
-                        text: expr.clone(),
-                        span: here.clone(),
-                    },
-                },
+                }),
+                (None, None) => None,
             };
-            headers.entries.push(Field {
-                key: key.clone(),
-                key_span: here.clone(),
-                value,
-            });
-        }
-        if let Some(a) = shape.headers_param.as_deref().and_then(arg_of) {
-            let given = self.r.fields(a, 0);
-            headers.open |= given.open;
-            for e in given.entries {
-                headers
-                    .entries
-                    .retain(|h| !h.key.eq_ignore_ascii_case(&e.key));
-                headers.entries.push(e);
+            if method.is_some() {
+                built[i].get_or_insert_with(blank).method = method;
             }
         }
-        let url_span = match url_args.as_slice() {
+        // Parameters given as values: header values, then the fields of the body.
+        let mut names = Vec::new();
+        for e in &w.call.headers.entries {
+            names_in(&e.value, &mut names);
+        }
+        match &w.call.body {
+            Some(Body::Json { value }) => names_in(value, &mut names),
+            Some(Body::Form { fields }) => fields
+                .entries
+                .iter()
+                .for_each(|e| names_in(&e.value, &mut names)),
+            _ => {}
+        }
+        let mut value_done = vec![false; w.params.len()];
+        for text in names {
+            let Some((i, a)) = param(text).and_then(|i| Some((i, given(i)?))) else {
+                continue;
+            };
+            if !std::mem::replace(&mut value_done[i], true) {
+                built[i].get_or_insert_with(blank).value = self.r.value(a, 0);
+            }
+        }
+        // A parameter that is the whole body (`data=payload`).
+        if let Some(Body::Expr { text, .. }) = &w.call.body {
+            if let Some((i, a)) = param(text).and_then(|i| Some((i, given(i)?))) {
+                built[i].get_or_insert_with(blank).body = Some(self.data_body(a));
+            }
+        }
+        if let Some((i, a)) = w
+            .headers_from
+            .as_deref()
+            .and_then(param)
+            .and_then(|i| Some((i, given(i)?)))
+        {
+            built[i].get_or_insert_with(blank).headers = Some(self.r.fields(a, 0));
+        }
+        let callee = self.t(f);
+        let mut call = instantiate(w, &built, node.byte_range(), here, callee);
+        call.url.span = match url_args.as_slice() {
             [only] => only.byte_range(),
             _ => args.byte_range(),
         };
-        let mut call = HttpCall::new(
-            shape.client,
-            method,
-            crate::call::UrlTemplate {
-                pieces: url.pieces,
-                span: url_span,
-            },
-            node.byte_range(),
-        );
-        call.headers = headers;
-        call.query = Fields {
-            entries: Vec::new(),
-            open: false,
-            span: here,
-        };
+        // Python findings word the wrapper's request as the one the callee makes.
+        if let Some(last) = call.related.last_mut() {
+            *last = related;
+        }
         call.receiver = f
             .child_by_field_name("object")
             .map(|o| self.t(o).to_string());
-        call.related = url.related;
-        call.related.push(related);
         call.response = self.response(node);
         call.scope = Some(self.scope_span(node));
         Some(Found {
@@ -348,81 +355,89 @@ impl<'t> Calls<'_, '_, 't> {
             is_async: false,
             defaults: Vec::new(),
             joins: Vec::new(),
-            wrapper: Some(self.t(f).to_string()),
+            wrapper: Some(callee.to_string()),
         })
     }
 }
 
-/// How many path segments a URL prefix has (`https://h/api/` → 1, `/a/b/` → 2).
-fn path_segments(prefix: &str) -> usize {
-    let path = match prefix.split_once("://") {
-        Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p),
-        None => prefix,
-    };
-    path.split('/').filter(|s| !s.is_empty()).count()
-}
-
-/// The summary of a request made inside the function `name` with `params`, when its
-/// URL, method or headers take one of them.
-fn shape_of(name: &str, params: &[String], call: &HttpCall, text: &str) -> Option<RequestShape> {
+/// The summary of the request `call` made inside a function with `params`, when its
+/// URL or method takes one of them: the request as a call site may see it (its client,
+/// method, URL, the headers written as strings or names, the parameter that is its
+/// whole headers, and its body), spelled `inner` in the function's file at `path`.
+///
+/// Whether the request takes a parameter is the language-neutral rule,
+/// [`Wrapper::takes_parameters`]: a parameter that only fills one whole path segment
+/// (`f"{BASE}/api/2.0/users/{uid}"`) leaves the request whole in the function, where it
+/// is found, rather than at every call.
+fn summary_of(
+    params: &[String],
+    call: &HttpCall,
+    text: &str,
+    path: std::path::PathBuf,
+    inner: Span,
+) -> Option<Wrapper> {
     let is_param = |e: &str| params.iter().any(|p| p == e);
-    let url: Vec<TextPiece> = call
-        .url
-        .pieces
-        .iter()
-        .map(|p| match p {
-            Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
-            Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
-        })
-        .collect();
     let method = match (&call.method.name, &call.method.expr) {
-        (Some(m), _) => TextPiece::Lit(m.clone()),
-        (None, Some(e)) => TextPiece::Hole(e.clone()),
+        (Some(m), _) => Method::known(m, Some(inner.clone())),
+        (None, Some(e)) => Method::unknown(e.clone(), inner.clone()),
         (None, None) => return None,
     };
-    let headers_param = (call.headers.open)
+    let headers_from = (call.headers.open)
         .then(|| text.get(call.headers.span.clone()))
         .flatten()
         .filter(|t| is_param(t))
         .map(str::to_string);
-    let headers: Vec<(String, TextPiece)> = call
-        .headers
-        .entries
+    if !Wrapper::takes_parameters(call, params) {
+        return None;
+    }
+    let pieces = call
+        .url
+        .pieces
         .iter()
-        .filter_map(|h| {
-            let v = match &h.value {
-                Value::Str { value, .. } => TextPiece::Lit(value.clone()),
-                Value::Expr { text, .. } => TextPiece::Hole(text.clone()),
-                _ => return None,
-            };
-            Some((h.key.clone(), v))
+        .map(|p| match p {
+            Piece::Lit { text, span, .. } => Piece::Lit {
+                text: text.clone(),
+                span: span.clone(),
+                exact: false,
+            },
+            hole => hole.clone(),
         })
         .collect();
-    // The URL is the caller's when a parameter gives its start, its base or its path
-    // (`requests.delete(url)`, `BASE + path`). A parameter that only fills an id at
-    // the end of a path written here (`f"{BASE}/api/2.0/users/{uid}"`) leaves the
-    // request whole in the function: it is found there, not at every call.
-    let mut prefix = String::new();
-    let mut url_takes = false;
-    for p in &url {
-        match p {
-            TextPiece::Lit(t) => prefix.push_str(t),
-            TextPiece::Hole(e) if is_param(e) => {
-                url_takes = path_segments(&prefix) < 2;
-                break;
-            }
-            TextPiece::Hole(_) => {}
-        }
-    }
-    let method_takes = matches!(&method, TextPiece::Hole(e) if is_param(e));
-    let takes = url_takes || method_takes;
-    takes.then(|| RequestShape {
-        name: name.to_string(),
-        params: params.to_vec(),
-        client: call.client,
+    let mut summary = HttpCall::new(
+        call.client,
         method,
-        url,
-        headers,
-        headers_param,
+        UrlTemplate {
+            pieces,
+            span: call.url.span.clone(),
+        },
+        inner.clone(),
+    );
+    summary.headers = Fields {
+        entries: (call.headers.entries.iter())
+            .filter(|h| matches!(h.value, Value::Str { .. } | Value::Expr { .. }))
+            .cloned()
+            .collect(),
+        open: false,
+        span: call.headers.span.clone(),
+    };
+    summary.body = call.body.clone();
+    Some(Wrapper {
+        params: params.to_vec(),
+        start: position_of(text, inner.start),
+        end: position_of(text, inner.end),
+        call: summary,
+        path,
+        chain: 0,
+        headers_from,
     })
+}
+
+/// The names a value leaves to be known elsewhere (`Value::Expr`), in order.
+fn names_in<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+    match v {
+        Value::Expr { text, .. } => out.push(text),
+        Value::Object(f) => f.entries.iter().for_each(|e| names_in(&e.value, out)),
+        Value::Array { items, .. } => items.iter().for_each(|i| names_in(i, out)),
+        _ => {}
+    }
 }

@@ -106,6 +106,7 @@ pub(super) fn expand<'t>(
                 start,
                 end,
                 chain,
+                headers_from: None,
             });
         }
         summarised = out.calls.len();
