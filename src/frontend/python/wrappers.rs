@@ -29,19 +29,16 @@ impl Drop for Wrapping<'_> {
     }
 }
 
-/// The class whose body holds `node`, if any.
-fn enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
-    let mut n = node.parent();
-    while let Some(p) = n {
-        if p.kind() == "class_definition" {
-            return Some(p);
-        }
-        n = p.parent();
-    }
-    None
-}
-
 impl<'t> Calls<'_, '_, 't> {
+    /// The class whose body holds `node`, if any.
+    fn enclosing_class(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.r
+            .scopes
+            .parents
+            .ancestors(node)
+            .find(|p| p.kind() == "class_definition")
+    }
+
     /// A call of a wrapper, as the request it makes.
     pub(super) fn wrapped(&self, node: Node<'t>, f: Node<'t>, args: Node<'t>) -> Option<Found> {
         let project = self.r.project?;
@@ -105,7 +102,7 @@ impl<'t> Calls<'_, '_, 't> {
         }
         let obj = f.child_by_field_name("object")?;
         let class = if obj.kind() == "identifier" && matches!(self.t(obj), "self" | "cls") {
-            enclosing_class(f)?
+            self.enclosing_class(f)?
         } else {
             self.r.instance_class(obj, 0)?.0
         };
@@ -125,7 +122,7 @@ impl<'t> Calls<'_, '_, 't> {
                 let obj = f.child_by_field_name("object")?;
                 let name = self.t(f.child_by_field_name("attribute")?);
                 let class = if obj.kind() == "identifier" && matches!(self.t(obj), "self" | "cls") {
-                    enclosing_class(f)?
+                    self.enclosing_class(f)?
                 } else {
                     self.r.instance_class(obj, 0)?.0
                 };
@@ -164,9 +161,9 @@ impl<'t> Calls<'_, '_, 't> {
         self.wrapping.set(self.wrapping.get() + 1);
         let _guard = Wrapping(&self.wrapping);
         def.child_by_field_name("name")?;
-        let is_method = def
-            .parent()
-            .and_then(|b| b.parent())
+        let up = |n: Node<'t>| self.r.scopes.parents.of(n);
+        let is_method = up(def)
+            .and_then(up)
             .is_some_and(|c| c.kind() == "class_definition");
         let params_node = def.child_by_field_name("parameters")?;
         let mut params = Vec::new();
