@@ -170,3 +170,75 @@ fn inline_suppressions_work_in_workflows_and_notebooks() {
     assert_eq!(result.findings().count(), 0, "{}", common::render(&result));
     assert_eq!(result.suppressed().count(), 1);
 }
+
+#[test]
+fn dockerfiles_are_found_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let run = "FROM alpine\nRUN curl -X DELETE https://community.khoros.com/api/2.0/users/1\n";
+    for name in [
+        "Dockerfile",
+        "docker/Dockerfile.prod",
+        "images/close.dockerfile",
+        "Containerfile",
+        "notes/Dockerfile.md",
+        "Dockerfiles.txt",
+        ".docker/Dockerfile",
+    ] {
+        write(root, name, run);
+    }
+    let (files, _) = discover(&[root.to_path_buf()], &WalkOptions::default());
+    let found: Vec<(String, Language)> = files
+        .into_iter()
+        .map(|(p, l)| {
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy();
+            (rel.replace('\\', "/"), l)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Containerfile".to_string(), Language::Dockerfile),
+            ("Dockerfile".to_string(), Language::Dockerfile),
+            ("docker/Dockerfile.prod".to_string(), Language::Dockerfile),
+            ("images/close.dockerfile".to_string(), Language::Dockerfile),
+            ("notes/Dockerfile.md".to_string(), Language::Markdown),
+        ]
+    );
+}
+
+#[test]
+fn a_dockerfile_exec_form_is_left_to_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine\nRUN [\"curl\", \"-X\", \"DELETE\", \"https://community.khoros.com/api/2.0/users/7\"]\n",
+    );
+    let result = common::scan(std::slice::from_ref(&p));
+    let (_, f) = result.findings().next().expect("the exec form is read");
+    assert_eq!(f.code, "AUR001");
+    let fix = f.fix.as_ref().expect("a fix is offered");
+    assert_eq!(
+        fix.applicability,
+        apimigrate::finding::Applicability::Manual
+    );
+}
+
+#[test]
+fn malformed_dockerfiles_do_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("FROM alpine\n");
+    for _ in 0..20_000 {
+        text.push_str("RUN <<EOF\ncurl https://community.khoros.com/api/2.0/users/1 \\\n");
+    }
+    text.push_str("RUN [\"curl\", \nRUN 'unterminated\n");
+    let p = write(dir.path(), "Dockerfile", &text);
+    let started = std::time::Instant::now();
+    let _ = common::scan(std::slice::from_ref(&p));
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -246,6 +246,34 @@ fn ci_workflow_fix_fixtures() {
     assert!(!paths.is_empty(), "no CI workflow fix fixture");
 }
 
+/// Dockerfile fix fixtures (`fixtures/fix/dockerfile`): besides the guarantees of
+/// every fix fixture, the fixed file is read again and holds the same calls, each still
+/// in a `RUN` whose shell parses.
+#[test]
+fn dockerfile_fix_fixtures() {
+    language_fix_fixtures("dockerfile", &[Language::Dockerfile], 1);
+    let dir = Path::new("fixtures/fix/dockerfile");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if Language::of_path(&path) != Some(Language::Dockerfile) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let source = SourceFile::new(path.clone(), text.clone(), Language::Dockerfile);
+        let fixed = fix_source(&checker_for(dir), &source, FixLevel::Unsafe).fixed;
+        assert_ne!(fixed, text, "{}: nothing was fixed", path.display());
+        let before = frontend::extract(&source);
+        let after = frontend::extract(&SourceFile::new(path.clone(), fixed, Language::Dockerfile));
+        assert_eq!(after.syntax_error, None);
+        assert_eq!(
+            before.calls.len(),
+            after.calls.len(),
+            "{}: the fixed file does not hold the same calls",
+            path.display()
+        );
+    }
+}
+
 /// Notebook fix fixtures (`fixtures/fix/notebook/*.ipynb`): the fixed notebook loads
 /// as JSON, its outputs and metadata are untouched, and its code cells compile.
 #[test]

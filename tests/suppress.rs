@@ -27,6 +27,7 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Http => "a.http",
         Language::CiWorkflow => ".gitlab-ci.yml",
         Language::Notebook => "a.ipynb",
+        Language::Dockerfile => "Dockerfile",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

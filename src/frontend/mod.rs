@@ -3,6 +3,7 @@
 //! file, reading option objects). Rules never see syntax.
 
 pub mod credentials;
+pub mod dockerfile;
 pub mod http;
 pub mod javascript;
 pub mod markdown;
@@ -40,6 +41,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Http => http::syntax_check(&file.text),
         Language::CiWorkflow => yaml_ci::syntax_check(&file.text),
         Language::Notebook => notebook::syntax_check(&file.text),
+        Language::Dockerfile => dockerfile::syntax_check(&file.text),
     }
 }
 
@@ -58,6 +60,7 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Http => http::comments(&file.text),
         Language::CiWorkflow => yaml_ci::comments(&file.text),
         Language::Notebook => notebook::comments(&file.text),
+        Language::Dockerfile => dockerfile::comments(&file.text),
     }
 }
 
@@ -181,6 +184,7 @@ pub fn extract_in_project(
         Language::Http => http::extract(&file.text),
         Language::CiWorkflow => yaml_ci::extract(&file.text),
         Language::Notebook => notebook::extract(&file.text),
+        Language::Dockerfile => dockerfile::extract(&file.text),
     }
 }
 
@@ -232,6 +236,7 @@ pub fn render_batch(
         Language::Http => http::render::render_batch(&file.text, items),
         Language::CiWorkflow => yaml_ci::render_batch(&file.text, items),
         Language::Notebook => notebook::render_batch(&file.text, items),
+        Language::Dockerfile => dockerfile::render_batch(&file.text, items),
     }
 }
 
