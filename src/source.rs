@@ -36,6 +36,8 @@ pub enum Language {
     /// Dockerfiles (`Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`): the
     /// shell of their `RUN` instructions.
     Dockerfile,
+    /// Makefiles (`Makefile`, `makefile`, `GNUmakefile`, `*.mk`): their recipe lines.
+    Makefile,
 }
 
 impl Language {
@@ -56,6 +58,10 @@ impl Language {
         }
         if is_dockerfile(path) {
             return Some(Language::Dockerfile);
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk") {
+            return Some(Language::Makefile);
         }
         None
     }

@@ -242,3 +242,44 @@ fn malformed_dockerfiles_do_not_hang() {
         started.elapsed()
     );
 }
+
+#[test]
+fn makefiles_are_found_by_name_and_recipe_rewrites_with_dollars_stay_manual() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let recipe = "close:\n\tcurl -X DELETE \"https://community.khoros.com/api/2.0/users/$(ID)\"\n";
+    for name in [
+        "Makefile",
+        "sub/makefile",
+        "GNUmakefile",
+        "rules/close.mk",
+        "Makefile.am",
+    ] {
+        write(root, name, recipe);
+    }
+    let (files, _) = discover(&[root.to_path_buf()], &WalkOptions::default());
+    let found: Vec<String> = files
+        .iter()
+        .map(|(p, l)| {
+            assert_eq!(*l, Language::Makefile);
+            p.strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    assert_eq!(
+        found,
+        ["GNUmakefile", "Makefile", "rules/close.mk", "sub/makefile"]
+    );
+    // The CloseUserAccount rewrite writes `$` expansions and a pipeline: a person
+    // writes it in make's own terms.
+    let result = common::scan(&[root.join("Makefile")]);
+    let (_, f) = result.findings().next().expect("the recipe is read");
+    assert_eq!(f.code, "AUR001");
+    let fix = f.fix.as_ref().expect("a fix is described");
+    assert_eq!(
+        fix.applicability,
+        apimigrate::finding::Applicability::Manual
+    );
+}

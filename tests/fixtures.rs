@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const FIXTURE_DIRS: [&str; 11] = [
+const FIXTURE_DIRS: [&str; 12] = [
     "fixtures/js",
     "fixtures/ts",
     "fixtures/postman",
@@ -20,6 +20,7 @@ const FIXTURE_DIRS: [&str; 11] = [
     "fixtures/ci",
     "fixtures/notebook",
     "fixtures/dockerfile",
+    "fixtures/makefile",
 ];
 
 /// Every front end has its fixtures, look-alikes (SPEC §7) included.

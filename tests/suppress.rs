@@ -28,6 +28,7 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::CiWorkflow => ".gitlab-ci.yml",
         Language::Notebook => "a.ipynb",
         Language::Dockerfile => "Dockerfile",
+        Language::Makefile => "Makefile",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

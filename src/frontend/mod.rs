@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod dockerfile;
 pub mod http;
 pub mod javascript;
+pub mod makefile;
 pub mod markdown;
 pub mod notebook;
 pub mod postman;
@@ -42,6 +43,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::CiWorkflow => yaml_ci::syntax_check(&file.text),
         Language::Notebook => notebook::syntax_check(&file.text),
         Language::Dockerfile => dockerfile::syntax_check(&file.text),
+        Language::Makefile => makefile::syntax_check(&file.text),
     }
 }
 
@@ -61,6 +63,7 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::CiWorkflow => yaml_ci::comments(&file.text),
         Language::Notebook => notebook::comments(&file.text),
         Language::Dockerfile => dockerfile::comments(&file.text),
+        Language::Makefile => makefile::comments(&file.text),
     }
 }
 
@@ -185,6 +188,7 @@ pub fn extract_in_project(
         Language::CiWorkflow => yaml_ci::extract(&file.text),
         Language::Notebook => notebook::extract(&file.text),
         Language::Dockerfile => dockerfile::extract(&file.text),
+        Language::Makefile => makefile::extract(&file.text),
     }
 }
 
@@ -237,6 +241,7 @@ pub fn render_batch(
         Language::CiWorkflow => yaml_ci::render_batch(&file.text, items),
         Language::Notebook => notebook::render_batch(&file.text, items),
         Language::Dockerfile => dockerfile::render_batch(&file.text, items),
+        Language::Makefile => makefile::render_batch(&file.text, items),
     }
 }
 
