@@ -38,6 +38,8 @@ pub enum Language {
     Dockerfile,
     /// Makefiles (`Makefile`, `makefile`, `GNUmakefile`, `*.mk`): their recipe lines.
     Makefile,
+    /// HAR recordings (`.har`): recorded requests, reported and never fixed.
+    Har,
 }
 
 impl Language {
@@ -141,6 +143,7 @@ impl Language {
             "md" | "markdown" => Some(Language::Markdown),
             "http" | "rest" => Some(Language::Http),
             "ipynb" => Some(Language::Notebook),
+            "har" => Some(Language::Har),
             _ => None,
         }
     }

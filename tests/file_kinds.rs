@@ -283,3 +283,27 @@ fn makefiles_are_found_by_name_and_recipe_rewrites_with_dollars_stay_manual() {
         apimigrate::finding::Applicability::Manual
     );
 }
+
+#[test]
+fn har_recordings_are_reported_never_fixed_and_their_secrets_never_shown() {
+    let path = PathBuf::from("fixtures/har/offboarding.har");
+    let result = common::scan(std::slice::from_ref(&path));
+    let mut n = 0;
+    for (_, f) in result.findings() {
+        n += 1;
+        if let Some(fix) = &f.fix {
+            assert_eq!(
+                fix.applicability,
+                apimigrate::finding::Applicability::Manual,
+                "{}",
+                f.code
+            );
+            assert!(fix.edits.is_empty(), "{}", f.code);
+        }
+    }
+    assert!(n >= 4, "only {n} findings");
+    let shown = common::render(&result);
+    for secret in ["a1b2c3d4e5f6a7b8c9d0", "0123456789abcdef"] {
+        assert!(!shown.contains(secret), "{secret} is shown:\n{shown}");
+    }
+}

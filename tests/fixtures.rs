@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const FIXTURE_DIRS: [&str; 12] = [
+const FIXTURE_DIRS: [&str; 13] = [
     "fixtures/js",
     "fixtures/ts",
     "fixtures/postman",
@@ -21,6 +21,7 @@ const FIXTURE_DIRS: [&str; 12] = [
     "fixtures/notebook",
     "fixtures/dockerfile",
     "fixtures/makefile",
+    "fixtures/har",
 ];
 
 /// Every front end has its fixtures, look-alikes (SPEC §7) included.

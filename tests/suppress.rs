@@ -29,6 +29,7 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Notebook => "a.ipynb",
         Language::Dockerfile => "Dockerfile",
         Language::Makefile => "Makefile",
+        Language::Har => "a.har",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

@@ -44,6 +44,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Notebook => notebook::syntax_check(&file.text),
         Language::Dockerfile => dockerfile::syntax_check(&file.text),
         Language::Makefile => makefile::syntax_check(&file.text),
+        Language::Har => postman::json::parse(&file.text).err(),
     }
 }
 
@@ -64,6 +65,7 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Notebook => notebook::comments(&file.text),
         Language::Dockerfile => dockerfile::comments(&file.text),
         Language::Makefile => makefile::comments(&file.text),
+        Language::Har => Vec::new(),
     }
 }
 
@@ -189,6 +191,7 @@ pub fn extract_in_project(
         Language::Notebook => notebook::extract(&file.text),
         Language::Dockerfile => dockerfile::extract(&file.text),
         Language::Makefile => makefile::extract(&file.text),
+        Language::Har => postman::extract_har(&file.text),
     }
 }
 
@@ -242,6 +245,7 @@ pub fn render_batch(
         Language::Notebook => notebook::render_batch(&file.text, items),
         Language::Dockerfile => dockerfile::render_batch(&file.text, items),
         Language::Makefile => makefile::render_batch(&file.text, items),
+        Language::Har => items.iter().map(|_| Err(postman::har_fix_note())).collect(),
     }
 }
 
