@@ -40,6 +40,8 @@ pub enum Language {
     Makefile,
     /// HAR recordings (`.har`): recorded requests, reported and never fixed.
     Har,
+    /// Bruno request files (`.bru`), reported and left to a person to fix.
+    Bruno,
 }
 
 impl Language {
@@ -144,6 +146,7 @@ impl Language {
             "http" | "rest" => Some(Language::Http),
             "ipynb" => Some(Language::Notebook),
             "har" => Some(Language::Har),
+            "bru" => Some(Language::Bruno),
             _ => None,
         }
     }

@@ -278,6 +278,12 @@ fn dockerfile_fix_fixtures() {
     embedded_shell_fix_fixtures("dockerfile", Language::Dockerfile);
 }
 
+/// Bruno: the literal edits of a request file (a JSON boolean in `body:json`).
+#[test]
+fn bruno_fix_fixtures() {
+    language_fix_fixtures("bruno", &[Language::Bruno], 1);
+}
+
 #[test]
 fn makefile_fix_fixtures() {
     embedded_shell_fix_fixtures("makefile", Language::Makefile);

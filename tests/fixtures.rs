@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const FIXTURE_DIRS: [&str; 13] = [
+const FIXTURE_DIRS: [&str; 14] = [
     "fixtures/js",
     "fixtures/ts",
     "fixtures/postman",
@@ -22,6 +22,7 @@ const FIXTURE_DIRS: [&str; 13] = [
     "fixtures/dockerfile",
     "fixtures/makefile",
     "fixtures/har",
+    "fixtures/bruno",
 ];
 
 /// Every front end has its fixtures, look-alikes (SPEC §7) included.

@@ -2,6 +2,7 @@
 //! the language work to get there (finding calls, resolving URL pieces bound in the same
 //! file, reading option objects). Rules never see syntax.
 
+pub mod bruno;
 pub mod credentials;
 pub mod dockerfile;
 pub mod http;
@@ -45,6 +46,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Dockerfile => dockerfile::syntax_check(&file.text),
         Language::Makefile => makefile::syntax_check(&file.text),
         Language::Har => postman::json::parse(&file.text).err(),
+        Language::Bruno => None,
     }
 }
 
@@ -66,6 +68,7 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Dockerfile => dockerfile::comments(&file.text),
         Language::Makefile => makefile::comments(&file.text),
         Language::Har => Vec::new(),
+        Language::Bruno => Vec::new(),
     }
 }
 
@@ -192,6 +195,7 @@ pub fn extract_in_project(
         Language::Dockerfile => dockerfile::extract(&file.text),
         Language::Makefile => makefile::extract(&file.text),
         Language::Har => postman::extract_har(&file.text),
+        Language::Bruno => bruno::extract(&file.text),
     }
 }
 
@@ -246,6 +250,7 @@ pub fn render_batch(
         Language::Dockerfile => dockerfile::render_batch(&file.text, items),
         Language::Makefile => makefile::render_batch(&file.text, items),
         Language::Har => items.iter().map(|_| Err(postman::har_fix_note())).collect(),
+        Language::Bruno => bruno::render_batch(&file.text, items),
     }
 }
 
