@@ -50,7 +50,7 @@ pub enum Client {
     // Command lines and request files
     Curl,
     Httpie,
-    /// A request of a `.http`/`.rest` file.
+    /// A request of a `.http`/`.rest` file, or one recorded in a HAR file.
     HttpFile,
 }
 

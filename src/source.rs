@@ -33,6 +33,15 @@ pub enum Language {
     CiWorkflow,
     /// Jupyter notebooks (`.ipynb`): the code cells of a Python notebook.
     Notebook,
+    /// Dockerfiles (`Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`): the
+    /// shell of their `RUN` instructions.
+    Dockerfile,
+    /// Makefiles (`Makefile`, `makefile`, `GNUmakefile`, `*.mk`): their recipe lines.
+    Makefile,
+    /// HAR recordings (`.har`): recorded requests, reported and never fixed.
+    Har,
+    /// Bruno request files (`.bru`), reported and left to a person to fix.
+    Bruno,
 }
 
 impl Language {
@@ -44,8 +53,21 @@ impl Language {
         if is_ci_workflow(path) {
             return Some(Language::CiWorkflow);
         }
-        let ext = path.extension()?.to_str()?;
-        Language::of_extension(ext)
+        let known = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(Language::of_extension);
+        if known.is_some() {
+            return known;
+        }
+        if is_dockerfile(path) {
+            return Some(Language::Dockerfile);
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk") {
+            return Some(Language::Makefile);
+        }
+        None
     }
 
     /// [`Language::of_path`], and for any other `.json` file a cheap look at the start
@@ -123,6 +145,8 @@ impl Language {
             "md" | "markdown" => Some(Language::Markdown),
             "http" | "rest" => Some(Language::Http),
             "ipynb" => Some(Language::Notebook),
+            "har" => Some(Language::Har),
+            "bru" => Some(Language::Bruno),
             _ => None,
         }
     }
@@ -168,6 +192,18 @@ pub fn is_ci_workflow(path: &Path) -> bool {
     let mut dirs = path.parent().into_iter().flat_map(|p| p.components().rev());
     let workflows = dirs.next().is_some_and(|c| c.as_os_str() == "workflows");
     yaml && workflows && dirs.next().is_some_and(|c| c.as_os_str() == ".github")
+}
+
+/// Whether a path is a Dockerfile: `Dockerfile`, `Containerfile` (and either with a
+/// `.suffix`, `Dockerfile.prod`), or `*.dockerfile`.
+pub fn is_dockerfile(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    stem == "Dockerfile"
+        || stem == "Containerfile"
+        || name
+            .rsplit_once('.')
+            .is_some_and(|(s, e)| !s.is_empty() && e.eq_ignore_ascii_case("dockerfile"))
 }
 
 /// A file's path (as shown to the user) and text.

@@ -170,3 +170,140 @@ fn inline_suppressions_work_in_workflows_and_notebooks() {
     assert_eq!(result.findings().count(), 0, "{}", common::render(&result));
     assert_eq!(result.suppressed().count(), 1);
 }
+
+#[test]
+fn dockerfiles_are_found_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let run = "FROM alpine\nRUN curl -X DELETE https://community.khoros.com/api/2.0/users/1\n";
+    for name in [
+        "Dockerfile",
+        "docker/Dockerfile.prod",
+        "images/close.dockerfile",
+        "Containerfile",
+        "notes/Dockerfile.md",
+        "Dockerfiles.txt",
+        ".docker/Dockerfile",
+    ] {
+        write(root, name, run);
+    }
+    let (files, _) = discover(&[root.to_path_buf()], &WalkOptions::default());
+    let found: Vec<(String, Language)> = files
+        .into_iter()
+        .map(|(p, l)| {
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy();
+            (rel.replace('\\', "/"), l)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Containerfile".to_string(), Language::Dockerfile),
+            ("Dockerfile".to_string(), Language::Dockerfile),
+            ("docker/Dockerfile.prod".to_string(), Language::Dockerfile),
+            ("images/close.dockerfile".to_string(), Language::Dockerfile),
+            ("notes/Dockerfile.md".to_string(), Language::Markdown),
+        ]
+    );
+}
+
+#[test]
+fn a_dockerfile_exec_form_is_left_to_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine\nRUN [\"curl\", \"-X\", \"DELETE\", \"https://community.khoros.com/api/2.0/users/7\"]\n",
+    );
+    let result = common::scan(std::slice::from_ref(&p));
+    let (_, f) = result.findings().next().expect("the exec form is read");
+    assert_eq!(f.code, "AUR001");
+    let fix = f.fix.as_ref().expect("a fix is offered");
+    assert_eq!(
+        fix.applicability,
+        apimigrate::finding::Applicability::Manual
+    );
+}
+
+#[test]
+fn malformed_dockerfiles_do_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("FROM alpine\n");
+    for _ in 0..20_000 {
+        text.push_str("RUN <<EOF\ncurl https://community.khoros.com/api/2.0/users/1 \\\n");
+    }
+    text.push_str("RUN [\"curl\", \nRUN 'unterminated\n");
+    let p = write(dir.path(), "Dockerfile", &text);
+    let started = std::time::Instant::now();
+    let _ = common::scan(std::slice::from_ref(&p));
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn makefiles_are_found_by_name_and_recipe_rewrites_with_dollars_stay_manual() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let recipe = "close:\n\tcurl -X DELETE \"https://community.khoros.com/api/2.0/users/$(ID)\"\n";
+    for name in [
+        "Makefile",
+        "sub/makefile",
+        "GNUmakefile",
+        "rules/close.mk",
+        "Makefile.am",
+    ] {
+        write(root, name, recipe);
+    }
+    let (files, _) = discover(&[root.to_path_buf()], &WalkOptions::default());
+    let found: Vec<String> = files
+        .iter()
+        .map(|(p, l)| {
+            assert_eq!(*l, Language::Makefile);
+            p.strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    assert_eq!(
+        found,
+        ["GNUmakefile", "Makefile", "rules/close.mk", "sub/makefile"]
+    );
+    // The CloseUserAccount rewrite writes `$` expansions and a pipeline: a person
+    // writes it in make's own terms.
+    let result = common::scan(&[root.join("Makefile")]);
+    let (_, f) = result.findings().next().expect("the recipe is read");
+    assert_eq!(f.code, "AUR001");
+    let fix = f.fix.as_ref().expect("a fix is described");
+    assert_eq!(
+        fix.applicability,
+        apimigrate::finding::Applicability::Manual
+    );
+}
+
+#[test]
+fn har_recordings_are_reported_never_fixed_and_their_secrets_never_shown() {
+    let path = PathBuf::from("fixtures/har/offboarding.har");
+    let result = common::scan(std::slice::from_ref(&path));
+    let mut n = 0;
+    for (_, f) in result.findings() {
+        n += 1;
+        if let Some(fix) = &f.fix {
+            assert_eq!(
+                fix.applicability,
+                apimigrate::finding::Applicability::Manual,
+                "{}",
+                f.code
+            );
+            assert!(fix.edits.is_empty(), "{}", f.code);
+        }
+    }
+    assert!(n >= 4, "only {n} findings");
+    let shown = common::render(&result);
+    for secret in ["a1b2c3d4e5f6a7b8c9d0", "0123456789abcdef"] {
+        assert!(!shown.contains(secret), "{secret} is shown:\n{shown}");
+    }
+}

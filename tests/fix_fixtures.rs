@@ -246,6 +246,49 @@ fn ci_workflow_fix_fixtures() {
     assert!(!paths.is_empty(), "no CI workflow fix fixture");
 }
 
+/// Fix fixtures of shell embedded in another file (`fixtures/fix/<dir>`): besides the
+/// guarantees of every fix fixture, the fixed file is read again and holds the same
+/// calls, each still in shell that parses.
+fn embedded_shell_fix_fixtures(dir: &str, language: Language) {
+    language_fix_fixtures(dir, &[language], 1);
+    let dir = Path::new("fixtures/fix").join(dir);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if Language::of_path(&path) != Some(language) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let source = SourceFile::new(path.clone(), text.clone(), language);
+        let fixed = fix_source(&checker_for(&dir), &source, FixLevel::Unsafe).fixed;
+        assert_ne!(fixed, text, "{}: nothing was fixed", path.display());
+        let before = frontend::extract(&source);
+        let after = frontend::extract(&SourceFile::new(path.clone(), fixed, language));
+        assert_eq!(after.syntax_error, None);
+        assert_eq!(
+            before.calls.len(),
+            after.calls.len(),
+            "{}: the fixed file does not hold the same calls",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn dockerfile_fix_fixtures() {
+    embedded_shell_fix_fixtures("dockerfile", Language::Dockerfile);
+}
+
+/// Bruno: the literal edits of a request file (a JSON boolean in `body:json`).
+#[test]
+fn bruno_fix_fixtures() {
+    language_fix_fixtures("bruno", &[Language::Bruno], 1);
+}
+
+#[test]
+fn makefile_fix_fixtures() {
+    embedded_shell_fix_fixtures("makefile", Language::Makefile);
+}
+
 /// Notebook fix fixtures (`fixtures/fix/notebook/*.ipynb`): the fixed notebook loads
 /// as JSON, its outputs and metadata are untouched, and its code cells compile.
 #[test]

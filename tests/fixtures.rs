@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const FIXTURE_DIRS: [&str; 10] = [
+const FIXTURE_DIRS: [&str; 14] = [
     "fixtures/js",
     "fixtures/ts",
     "fixtures/postman",
@@ -19,6 +19,10 @@ const FIXTURE_DIRS: [&str; 10] = [
     "fixtures/http",
     "fixtures/ci",
     "fixtures/notebook",
+    "fixtures/dockerfile",
+    "fixtures/makefile",
+    "fixtures/har",
+    "fixtures/bruno",
 ];
 
 /// Every front end has its fixtures, look-alikes (SPEC §7) included.

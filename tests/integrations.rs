@@ -68,6 +68,9 @@ fn pre_commit_hooks_hand_over_every_scanned_kind() {
             "offboarding.postman_collection.json",
         ),
         ("fixtures/postman/exported_by_name.json", "exported.json"),
+        ("fixtures/dockerfile/Dockerfile", "Dockerfile"),
+        ("fixtures/makefile/Makefile", "Makefile"),
+        ("fixtures/har/offboarding.har", "traffic.har"),
     ];
     let mut staged: Vec<String> = Vec::new();
     for (from, to) in copies {
@@ -85,7 +88,7 @@ fn pre_commit_hooks_hand_over_every_scanned_kind() {
             "DELETE https://acme.360learning.com/api/v1/users/1\n",
         ),
         ("data.json", "{\"users\": []}\n"),
-        ("Makefile", "all:\n\ttrue\n"),
+        ("CMakeLists.txt", "add_executable(offboard main.c)\n"),
     ] {
         std::fs::write(d.join(name), text).unwrap();
         staged.push(name.to_string());

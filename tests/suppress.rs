@@ -27,6 +27,10 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Http => "a.http",
         Language::CiWorkflow => ".gitlab-ci.yml",
         Language::Notebook => "a.ipynb",
+        Language::Dockerfile => "Dockerfile",
+        Language::Makefile => "Makefile",
+        Language::Har => "a.har",
+        Language::Bruno => "a.bru",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

@@ -20,6 +20,9 @@ pub fn edits(
     if language == Language::Notebook {
         return notebook_edits(transform, call, text);
     }
+    if language == Language::Har {
+        return Err(crate::frontend::postman::har_fix_note());
+    }
     match transform {
         Transform::ReplaceInUrl { from, to } => replace_in_url(call, text, from, to),
         Transform::JsonBoolean { field } => json_boolean(call, text, field, language),

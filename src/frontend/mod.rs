@@ -2,9 +2,12 @@
 //! the language work to get there (finding calls, resolving URL pieces bound in the same
 //! file, reading option objects). Rules never see syntax.
 
+pub mod bruno;
 pub mod credentials;
+pub mod dockerfile;
 pub mod http;
 pub mod javascript;
+pub mod makefile;
 pub mod markdown;
 pub mod notebook;
 pub mod parents;
@@ -41,6 +44,10 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Http => http::syntax_check(&file.text),
         Language::CiWorkflow => yaml_ci::syntax_check(&file.text),
         Language::Notebook => notebook::syntax_check(&file.text),
+        Language::Dockerfile => dockerfile::syntax_check(&file.text),
+        Language::Makefile => makefile::syntax_check(&file.text),
+        Language::Har => postman::json::parse(&file.text).err(),
+        Language::Bruno => None,
     }
 }
 
@@ -59,6 +66,10 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Http => http::comments(&file.text),
         Language::CiWorkflow => yaml_ci::comments(&file.text),
         Language::Notebook => notebook::comments(&file.text),
+        Language::Dockerfile => dockerfile::comments(&file.text),
+        Language::Makefile => makefile::comments(&file.text),
+        Language::Har => Vec::new(),
+        Language::Bruno => Vec::new(),
     }
 }
 
@@ -184,6 +195,10 @@ pub fn extract_in_project(
         Language::Http => http::extract(&file.text),
         Language::CiWorkflow => yaml_ci::extract(&file.text),
         Language::Notebook => notebook::extract(&file.text),
+        Language::Dockerfile => dockerfile::extract(&file.text),
+        Language::Makefile => makefile::extract(&file.text),
+        Language::Har => postman::extract_har(&file.text),
+        Language::Bruno => bruno::extract(&file.text),
     }
 }
 
@@ -235,6 +250,10 @@ pub fn render_batch(
         Language::Http => http::render::render_batch(&file.text, items),
         Language::CiWorkflow => yaml_ci::render_batch(&file.text, items),
         Language::Notebook => notebook::render_batch(&file.text, items),
+        Language::Dockerfile => dockerfile::render_batch(&file.text, items),
+        Language::Makefile => makefile::render_batch(&file.text, items),
+        Language::Har => items.iter().map(|_| Err(postman::har_fix_note())).collect(),
+        Language::Bruno => bruno::render_batch(&file.text, items),
     }
 }
 

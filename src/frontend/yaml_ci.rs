@@ -12,6 +12,7 @@
 //! the script's lines; the renderer indents continuation lines like the block.
 
 use super::shell;
+use super::shell::masked::{self, body_end, line_spans};
 use super::Extraction;
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
@@ -52,29 +53,12 @@ struct Block {
     folds: Vec<usize>,
 }
 
-/// Spans of each line including its newline.
-fn line_spans(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for l in text.split_inclusive('\n') {
-        out.push(at..at + l.len());
-        at += l.len();
-    }
-    out
-}
-
 fn indent_of(line: &str) -> usize {
     line.bytes().take_while(|b| *b == b' ').count()
 }
 
 fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
-}
-
-/// The end of a line's text, without its line break.
-fn body_end(text: &str, line: &Span) -> usize {
-    let l = &text[line.clone()];
-    line.start + l.trim_end_matches(['\n', '\r']).len()
 }
 
 /// The shell scalars of a CI file.
@@ -291,40 +275,21 @@ type Scalar = (Span, Style, usize);
 /// ranges. Scalars that do not parse as shell are blanked too (read as prose).
 fn masked(text: &str) -> (String, Vec<Scalar>) {
     let blocks = blocks(text);
-    let mut keep = vec![false; text.len()];
-    for b in &blocks {
-        keep[b.content.clone()].iter_mut().for_each(|k| *k = true);
-    }
-    let mut bytes: Vec<u8> = text
-        .bytes()
-        .zip(&keep)
-        .map(|(b, k)| if *k || b == b'\n' { b } else { b' ' })
+    let keep: Vec<Span> = blocks.iter().map(|b| b.content.clone()).collect();
+    // `\r\n` line ends: only the `\n` becomes the space YAML folds the break into.
+    let folds: Vec<Span> = blocks
+        .iter()
+        .flat_map(|b| &b.folds)
+        .filter_map(|at| text[*at..].find('\n').map(|nl| at + nl..at + nl + 1))
         .collect();
-    for b in &blocks {
-        for at in &b.folds {
-            // `\r\n` line ends: the `\r` is blank already (outside the content).
-            if let Some(nl) = text[*at..].find('\n') {
-                bytes[at + nl] = b' ';
-            }
-        }
-    }
-    let mut kept = Vec::new();
-    for b in blocks {
-        let as_text = std::str::from_utf8(&bytes).expect("only ASCII bytes were replaced");
-        match shell::words::parse_range(as_text, b.content.clone()).error {
-            Some(_) => {
-                bytes[b.content.clone()]
-                    .iter_mut()
-                    .filter(|c| **c != b'\n')
-                    .for_each(|c| *c = b' ');
-            }
-            None => kept.push((b.content, b.style, b.indent)),
-        }
-    }
-    (
-        String::from_utf8(bytes).expect("only ASCII bytes were replaced"),
-        kept,
-    )
+    let (masked, errors) = masked::mask(text, &keep, &folds);
+    let kept = blocks
+        .into_iter()
+        .zip(errors)
+        .filter(|(_, e)| e.is_none())
+        .map(|(b, _)| (b.content, b.style, b.indent))
+        .collect();
+    (masked, kept)
 }
 
 /// Finds the HTTP calls of a CI file.

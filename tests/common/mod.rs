@@ -55,12 +55,15 @@ pub fn sidecar(path: &Path) -> PathBuf {
 }
 
 /// `(line, code)` for every `expect: CODE, CODE` annotation in a fixture (for `.json`
-/// fixtures: every `line CODE` line of the `.expect` sidecar). `expect(+N): CODE`
+/// `.har` and `.bru` fixtures: every `line CODE` line of the `.expect` sidecar). `expect(+N): CODE`
 /// expects the codes N lines further down, for lines that cannot hold a comment (the
 /// body or a header of an `.http` request); `expect-next-line:` is `expect(+1):`. One
 /// line may hold several forms.
 pub fn expected(path: &Path) -> BTreeSet<(usize, String)> {
-    if path.extension().is_some_and(|e| e == "json") {
+    if path
+        .extension()
+        .is_some_and(|e| e == "json" || e == "har" || e == "bru")
+    {
         let side = sidecar(path);
         let text =
             std::fs::read_to_string(&side).unwrap_or_else(|e| panic!("{}: {e}", side.display()));

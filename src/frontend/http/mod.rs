@@ -253,14 +253,14 @@ fn url_word_len(s: &str) -> usize {
 }
 
 /// Text with `{{var}}` resolved against the file variables: pieces with spans.
-struct Resolver<'a> {
-    text: &'a str,
-    vars: &'a HashMap<String, Span>,
+pub(crate) struct Resolver<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) vars: &'a HashMap<String, Span>,
 }
 
 impl Resolver<'_> {
     /// The pieces of `text[span]`, and the vias of resolved variables.
-    fn pieces(&self, span: &Span, vias: &mut Vec<Via>, depth: usize) -> Vec<Piece> {
+    pub(crate) fn pieces(&self, span: &Span, vias: &mut Vec<Via>, depth: usize) -> Vec<Piece> {
         let mut out = Vec::new();
         let s = &self.text[span.clone()];
         let mut at = 0;
@@ -309,7 +309,7 @@ impl Resolver<'_> {
         out
     }
 
-    fn value(&self, span: &Span) -> Value {
+    pub(crate) fn value(&self, span: &Span) -> Value {
         let s = &self.text[span.clone()];
         if s.contains("{{") {
             Value::Expr {

@@ -940,3 +940,117 @@ fn serde_value(v: &serde_json::Value, span: &Span) -> Value {
         }),
     }
 }
+
+/// Reads a HAR recording (`*.har`, `log.entries[].request`) as requests: method, URL,
+/// headers, query and body, positions pointing into the JSON. A recording is evidence
+/// of traffic, not code: its findings are never fixed ([`har_fix_note`]). Header,
+/// cookie and query values with secret names are secrets (recordings hold real ones).
+pub fn extract_har(text: &str) -> Extraction {
+    let root = match json::parse(text) {
+        Ok(j) => j,
+        Err((span, message)) => {
+            return Extraction {
+                syntax_error: Some((span, message)),
+                ..Extraction::default()
+            }
+        }
+    };
+    let mut ex = Extractor {
+        text,
+        calls: Vec::new(),
+        secrets: Vec::new(),
+    };
+    let entries = root.get("log").and_then(|l| l.get("entries"));
+    let vars = Vars::new();
+    for entry in entries.map(J::items).unwrap_or(&[]) {
+        let Some(req) = entry.get("request") else {
+            continue;
+        };
+        let Some(url_node @ J::Str { .. }) = req.get("url") else {
+            continue;
+        };
+        let method = match req.get("method") {
+            Some(m @ J::Str { value, .. }) => Method::known(value, Some(m.inner())),
+            _ => Method::implied("GET"),
+        };
+        let mut vias = Vec::new();
+        let url = ex.url(url_node, &vars, &mut vias);
+        let mut call = HttpCall::new(Client::HttpFile, method, url, url_node.span());
+        call.scope = Some(entry.span());
+        let mut headers = Fields::default();
+        if let Some(h @ J::Arr { items, .. }) = req.get("headers") {
+            headers.span = h.span();
+            for e in items {
+                let (Some(k @ J::Str { value: key, .. }), Some(v)) =
+                    (e.get("name"), e.get("value"))
+                else {
+                    continue;
+                };
+                if looks_secret_name(key) || key.eq_ignore_ascii_case("cookie") {
+                    ex.secret(v);
+                }
+                headers.entries.push(Field {
+                    key: key.clone(),
+                    key_span: k.inner(),
+                    value: ex.value_of(v),
+                });
+            }
+        }
+        for list in ["cookies", "queryString"] {
+            for e in req.get(list).map(J::items).unwrap_or(&[]) {
+                let name = e.get("name").and_then(J::str).unwrap_or("");
+                if list == "cookies" || looks_secret_name(name) {
+                    if let Some(v) = e.get("value") {
+                        ex.secret(v);
+                    }
+                }
+            }
+        }
+        call.headers = headers;
+        call.body = req.get("postData").and_then(|p| ex.har_body(p));
+        ex.calls.push(call);
+    }
+    ex.finish()
+}
+
+/// Why a finding in a HAR recording carries no fix.
+pub fn har_fix_note() -> String {
+    "a HAR file is a recording of traffic, evidence rather than code: fix the code or \
+     collection that sent the request, then record again"
+        .into()
+}
+
+impl Extractor<'_> {
+    /// A HAR `postData`: its `text`, or its `params` as a form.
+    fn har_body(&mut self, post: &J) -> Option<Body> {
+        if let Some(raw @ J::Str { .. }) = post.get("text") {
+            let (text, _) = json::decode_mapped(self.text, &raw.span())?;
+            if !text.is_empty() {
+                return Some(Body::Raw {
+                    text,
+                    span: raw.inner(),
+                });
+            }
+        }
+        let list = post.get("params")?;
+        let mut fields = Fields {
+            span: list.span(),
+            ..Fields::default()
+        };
+        for e in list.items() {
+            let (Some(k @ J::Str { value: key, .. }), Some(v)) = (e.get("name"), e.get("value"))
+            else {
+                continue;
+            };
+            if looks_secret_name(key) {
+                self.secret(v);
+            }
+            fields.entries.push(Field {
+                key: key.clone(),
+                key_span: k.inner(),
+                value: self.value_of(v),
+            });
+        }
+        Some(Body::Form { fields })
+    }
+}

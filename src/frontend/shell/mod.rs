@@ -10,6 +10,7 @@
 //! `resp=$(curl …)` variable, for the checks that want to know what is read.
 
 pub mod curl;
+pub mod masked;
 pub mod render;
 pub mod words;
 pub mod wrapper;

@@ -1,0 +1,239 @@
+//! Makefile front end (`Makefile`, `makefile`, `GNUmakefile`, `*.mk`): recipe lines
+//! (tab-indented, after a rule) are read by the shell front end on a masked copy of the
+//! file (see [`shell::masked`]), so positions are the Makefile's own.
+//!
+//! Each recipe line is its own shell, as make runs it; `\` continues it, and the tab
+//! make strips from a continuation line is blanked. The `@`, `-` and `+` prefixes are
+//! skipped. A make variable `$(NAME)`/`${NAME}` is read as the hole `${NAME}`; `$$`
+//! (make's literal `$`) is left as it is, so what follows it is a hole too. Variable
+//! definitions, conditionals and `define … endef` blocks are not shell and are not read.
+//!
+//! Fixes are rendered when they change a recipe line in place without a `$` (which make
+//! would expand) or a new line; others are left to a person.
+
+use super::shell;
+use super::shell::masked::{self, body_end, line_spans, ParseError};
+use super::Extraction;
+use crate::call::{HttpCall, Span};
+use crate::finding::Edit;
+use crate::model::plan::RewritePlan;
+
+/// Whether a line (not a recipe line) is a rule: `targets: prerequisites`, not a
+/// variable assignment (`X := y`, `X = a:b`).
+fn is_rule(line: &str) -> bool {
+    let t = line.trim_start();
+    for directive in [
+        "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif", "include", "-include", "sinclude",
+        "export", "unexport", "override", "vpath",
+    ] {
+        if t.strip_prefix(directive)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '(']))
+        {
+            return false;
+        }
+    }
+    let Some(colon) = t.find(':') else {
+        return false;
+    };
+    let before = &t[..colon];
+    let after = &t[colon + 1..];
+    !before.contains('=') && !after.starts_with('=') && !after.starts_with(":=")
+}
+
+fn continues(text: &str, line: &Span) -> bool {
+    text[line.start..body_end(text, line)].ends_with('\\')
+}
+
+/// The recipe lines' shell ranges, and the continuation tabs make strips.
+fn recipes(text: &str) -> (Vec<Span>, Vec<Span>) {
+    let lines = line_spans(text);
+    let mut keep = Vec::new();
+    let mut blank = Vec::new();
+    let mut in_rule = false;
+    let mut in_define = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &text[lines[i].start..body_end(text, &lines[i])];
+        // The logical line: `\` continues it.
+        let mut last = i;
+        while continues(text, &lines[last]) && last + 1 < lines.len() {
+            last += 1;
+        }
+        let next = last + 1;
+        if in_define {
+            if line.trim_start().starts_with("endef") {
+                in_define = false;
+            }
+            i = next;
+            continue;
+        }
+        if line.starts_with('\t') && in_rule {
+            let mut at = lines[i].start + 1;
+            let end = body_end(text, &lines[last]);
+            while at < end && matches!(text.as_bytes()[at], b'@' | b'-' | b'+' | b' ' | b'\t') {
+                at += 1;
+            }
+            if at < end {
+                keep.push(at..end);
+                for l in &lines[i + 1..=last] {
+                    if text[l.clone()].starts_with('\t') {
+                        blank.push(l.start..l.start + 1);
+                    }
+                }
+            }
+        } else if line.trim().is_empty() || line.starts_with('#') {
+            // Blank and comment lines keep the rule's recipe going.
+        } else if line.trim_start().starts_with("define")
+            && line.trim_start()[6..].starts_with([' ', '\t'])
+        {
+            in_define = true;
+            in_rule = false;
+        } else {
+            in_rule = is_rule(line);
+        }
+        i = next;
+    }
+    (keep, blank)
+}
+
+/// `$(NAME)` → `${NAME}` (same length), for the shell to read as a named hole.
+fn make_variables_as_holes(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'$' && bytes[i + 1] == b'$' {
+            i += 2;
+            continue;
+        }
+        if bytes[i] == b'$' && bytes[i + 1] == b'(' {
+            let name = bytes[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count();
+            let close = i + 2 + name;
+            if name > 0 && !bytes[i + 2].is_ascii_digit() && bytes.get(close) == Some(&b')') {
+                bytes[i + 1] = b'{';
+                bytes[close] = b'}';
+                i = close;
+            }
+        }
+        i += 1;
+    }
+    String::from_utf8(bytes).expect("only ASCII bytes were replaced")
+}
+
+fn masked(text: &str) -> (String, Vec<Span>, Vec<ParseError>) {
+    let (keep, blank) = recipes(text);
+    let (masked, errors) = masked::mask(&make_variables_as_holes(text), &keep, &blank);
+    (masked, keep, errors)
+}
+
+/// Finds the HTTP calls of a Makefile. A recipe line that is not shell the reader
+/// understands is left unread (make passes it to the shell as it is).
+pub fn extract(text: &str) -> Extraction {
+    let (masked, ranges, errors) = masked(text);
+    let ranges: Vec<Span> = ranges
+        .into_iter()
+        .zip(errors)
+        .filter(|(_, e)| e.is_none())
+        .map(|(r, _)| r)
+        .collect();
+    let mut ex = shell::extract_ranges(&masked, &ranges);
+    for c in &mut ex.calls {
+        c.scope = Some(0..text.len());
+    }
+    ex
+}
+
+/// Makefiles have no syntax error the scan reports.
+pub fn syntax_check(_text: &str) -> Option<(Span, String)> {
+    None
+}
+
+/// Makefile comment lines, and `#` comments in recipe lines.
+pub fn comments(text: &str) -> Vec<Span> {
+    let (masked, ranges, errors) = masked(text);
+    let mut out = Vec::new();
+    for line in line_spans(text) {
+        let l = &text[line.clone()];
+        if l.starts_with('#') {
+            out.push(line.start..body_end(text, &line));
+        }
+    }
+    for (r, e) in ranges.into_iter().zip(errors) {
+        if e.is_none() {
+            out.extend(shell::words::parse_range(&masked, r).comments);
+        }
+    }
+    out.sort_by_key(|s| s.start);
+    out.dedup();
+    out
+}
+
+/// The edits of each rewrite: the shell renderer on the masked file, kept when they
+/// are a recipe line's own text.
+pub fn render_batch(
+    text: &str,
+    items: &[(&HttpCall, &RewritePlan)],
+) -> Vec<Result<Vec<Edit>, String>> {
+    let (masked, ranges, errors) = masked(text);
+    let ranges: Vec<Span> = ranges
+        .into_iter()
+        .zip(errors)
+        .filter(|(_, e)| e.is_none())
+        .map(|(r, _)| r)
+        .collect();
+    shell::render::render_document(text, &masked, &ranges, items)
+        .into_iter()
+        .map(|result| {
+            let edits = result?;
+            if edits
+                .iter()
+                .any(|e| e.content.contains('$') || e.content.contains('\n'))
+            {
+                return Err(
+                    "the rewrite adds lines or `$` expansions to a recipe, which make \
+                            reads too (`$` must be written `$$`, each line is its own shell): \
+                            rewrite it by hand"
+                        .into(),
+                );
+            }
+            Ok(edits)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(text: &str) -> Vec<&str> {
+        extract(text)
+            .calls
+            .iter()
+            .map(|c| &text[c.url.span.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn recipe_lines_prefixes_and_continuations() {
+        let text = "BASE := https://community.khoros.com\n.PHONY: close\nclose: deps\n\t@echo closing\n\t-curl -X DELETE \\\n\t  \"$(BASE)/api/2.0/users/$$USER_ID\"\n\n# a comment\n\tcurl https://app.360learning.com/api/v1/users\nURL = https://community.khoros.com/api/2.0/users/1\n\tcurl -X DELETE https://community.khoros.com/api/2.0/users/2\n";
+        assert_eq!(
+            urls(text),
+            [
+                "$(BASE)/api/2.0/users/$$USER_ID",
+                "https://app.360learning.com/api/v1/users",
+            ]
+        );
+    }
+
+    #[test]
+    fn defines_and_odd_input() {
+        let text = "define SCRIPT\n\tcurl https://community.khoros.com/api/2.0/users/1\nendef\n";
+        assert!(urls(text).is_empty());
+        for t in ["a:\n\t\\", "a:\n\t$(", "\t$$", "x: y\n\t@", "define\n"] {
+            let _ = extract(t);
+            let _ = comments(t);
+        }
+    }
+}
