@@ -12,12 +12,6 @@ use std::path::{Path, PathBuf};
 /// Rooms and the rooms of the crate they must not import (`crate::<room>`).
 const FORBIDDEN: &[(&str, &[&str])] = &[
     (
-        "model",
-        &[
-            "frontend", "rules", "scan", "fix", "resolve", "pipeline", "report", "cli", "config",
-        ],
-    ),
-    (
         "rules",
         &["frontend", "scan", "fix", "pipeline", "report", "cli"],
     ),
@@ -27,6 +21,9 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     ("fix", &["pipeline"]),
 ];
+
+/// Rooms that may import nothing of the crate but themselves: the ground floor.
+const SELF_CONTAINED: &[&str] = &["model"];
 
 /// Imports that go against the table today: (file, imported room, why it is still there).
 const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
@@ -227,11 +224,15 @@ fn rooms_import_only_the_rooms_below_them() {
     let mut found: BTreeSet<(String, String)> = BTreeSet::new();
     for (path, code) in sources() {
         let here = room(&path);
-        let Some((_, forbidden)) = FORBIDDEN.iter().find(|(r, _)| *r == here) else {
-            continue;
-        };
+        let forbidden = FORBIDDEN.iter().find(|(r, _)| *r == here);
+        let alone = SELF_CONTAINED.contains(&here);
         for target in imported_rooms(&code) {
-            if forbidden.contains(&target.as_str()) {
+            let against = if alone {
+                target != here
+            } else {
+                forbidden.is_some_and(|(_, f)| f.contains(&target.as_str()))
+            };
+            if against {
                 found.insert((path.clone(), target));
             }
         }

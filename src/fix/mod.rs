@@ -14,7 +14,7 @@ use crate::frontend;
 use crate::scan::Checker;
 use crate::source::SourceFile;
 
-pub use crate::model::text::{apply_edits, tab_indented, tabify, uses_crlf};
+pub use crate::model::text::{apply_edits, overlaps, tab_indented, tabify, uses_crlf};
 
 /// Passes before giving up on convergence.
 pub const MAX_PASSES: usize = 10;
@@ -63,14 +63,6 @@ impl FixOutcome {
     pub fn changed(&self) -> bool {
         self.original != self.fixed
     }
-}
-
-fn overlaps(a: &Edit, b: &Edit) -> bool {
-    // Two insertions at the same point conflict too: their order would be arbitrary.
-    a.span.start < b.span.end && b.span.start < a.span.end
-        || (a.span.is_empty() && b.span.is_empty() && a.span.start == b.span.start)
-        || (a.span.is_empty() && b.span.start < a.span.start && a.span.start < b.span.end)
-        || (b.span.is_empty() && a.span.start < b.span.start && b.span.start < a.span.end)
 }
 
 /// The edits of `fix`, sorted, with CRLF line endings when the file uses them; `None`

@@ -3,6 +3,7 @@
 //! file, reading option objects). Rules never see syntax.
 
 pub mod credentials;
+mod detect;
 pub mod http;
 pub mod javascript;
 pub mod markdown;

@@ -36,65 +36,6 @@ pub enum Language {
 }
 
 impl Language {
-    /// The language of a path, judged by its extension.
-    pub fn of_path(path: &Path) -> Option<Language> {
-        if crate::frontend::postman::is_postman_name(path) {
-            return Some(Language::Postman);
-        }
-        if is_ci_workflow(path) {
-            return Some(Language::CiWorkflow);
-        }
-        let ext = path.extension()?.to_str()?;
-        Language::of_extension(ext)
-    }
-
-    /// [`Language::of_path`], and for any other `.json` file a cheap look at the start
-    /// (and end) of its text: Postman collections and environments are scanned, plain
-    /// JSON data files are not.
-    pub fn detect(path: &Path) -> Option<Language> {
-        if let Some(lang) = Language::of_path(path) {
-            return Some(lang);
-        }
-        let Some(ext) = path.extension() else {
-            return Language::from_shebang(path);
-        };
-        let ext = ext.to_str()?;
-        if !ext.eq_ignore_ascii_case("json") {
-            return None;
-        }
-        use std::io::{Read, Seek, SeekFrom};
-        let mut f = std::fs::File::open(path).ok()?;
-        let mut head = vec![0u8; 8192];
-        let n = f.read(&mut head).ok()?;
-        head.truncate(n);
-        if crate::frontend::postman::sniff(&String::from_utf8_lossy(&head)) {
-            return Some(Language::Postman);
-        }
-        // An environment export carries `_postman_variable_scope` near its end.
-        let len = f.metadata().ok()?.len();
-        if len > 8192 {
-            f.seek(SeekFrom::Start(len.saturating_sub(1024))).ok()?;
-            let mut tail = Vec::new();
-            f.read_to_end(&mut tail).ok()?;
-            let tail = String::from_utf8_lossy(&tail);
-            if tail.contains("\"_postman_variable_scope\"")
-                && head.trim_ascii_start().starts_with(b"{")
-            {
-                return Some(Language::Postman);
-            }
-        }
-        None
-    }
-
-    /// The language of an extensionless script, from its `#!` line (`bin/offboard`
-    /// starting with `#!/usr/bin/env bash` is a shell script).
-    fn from_shebang(path: &Path) -> Option<Language> {
-        use std::io::Read;
-        let mut head = [0u8; 128];
-        let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
-        Language::of_shebang(std::str::from_utf8(&head[..n]).ok()?)
-    }
-
     /// The language a `#!` line names, if any.
     pub fn of_shebang(text: &str) -> Option<Language> {
         let line = text.strip_prefix("#!")?.lines().next()?;
