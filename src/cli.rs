@@ -4,6 +4,7 @@
 use crate::baseline::{Baseline, Entry};
 use crate::config::Config;
 use crate::discover::WalkOptions;
+use crate::error::Error;
 use crate::finding::Severity;
 use crate::fix::FixLevel;
 use crate::report::{self, human::HumanOptions};
@@ -312,7 +313,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("error: {e}");
-                    return ExitCode::from(EXIT_ERROR);
+                    return ExitCode::from(e.exit_code());
                 }
             };
             let text = match args.format {
@@ -335,7 +336,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("error: {e}");
-                    return ExitCode::from(EXIT_ERROR);
+                    return ExitCode::from(e.exit_code());
                 }
             };
             match explain(&rules, &code) {
@@ -344,8 +345,11 @@ pub fn run(cli: Cli) -> ExitCode {
                     ExitCode::from(EXIT_CLEAN)
                 }
                 None => {
-                    eprintln!("error: unknown rule code `{code}`; `apimigrate rules` lists them");
-                    ExitCode::from(EXIT_ERROR)
+                    let e = Error::Usage(format!(
+                        "unknown rule code `{code}`; `apimigrate rules` lists them"
+                    ));
+                    eprintln!("error: {e}");
+                    ExitCode::from(e.exit_code())
                 }
             }
         }
@@ -353,15 +357,15 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// The built-in packs plus the `--rules` packs.
-fn base_rules(files: &[PathBuf]) -> Result<RuleSet, String> {
+fn base_rules(files: &[PathBuf]) -> Result<RuleSet, Error> {
     let mut rules = RuleSet::embedded();
-    rules.add_files(files).map_err(|e| e.to_string())?;
+    rules.add_files(files)?;
     Ok(rules)
 }
 
 /// The rules `rules` and `explain` show: built-in, `--rules`, and the configuration's
 /// `rule_paths` (with its hosts).
-fn project_rules(args: &PackArgs) -> Result<RuleSet, String> {
+fn project_rules(args: &PackArgs) -> Result<RuleSet, Error> {
     let rules = base_rules(&args.rules)?;
     let file = if args.no_config {
         None
@@ -372,8 +376,8 @@ fn project_rules(args: &PackArgs) -> Result<RuleSet, String> {
     };
     match file {
         Some(f) => {
-            let config = Config::load(&f).map_err(|e| e.to_string())?;
-            rules.with_config(&config).map_err(|e| e.to_string())
+            let config = Config::load(&f)?;
+            Ok(rules.with_config(&config)?)
         }
         None => Ok(rules),
     }
@@ -394,7 +398,7 @@ fn test_rules(args: &TestRulesArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
+            return ExitCode::from(e.exit_code());
         }
     };
     let outcome = crate::rule_examples::run(&rules, &tested);
@@ -418,10 +422,10 @@ fn test_rules(args: &TestRulesArgs) -> ExitCode {
 /// The rule set for `test-rules PATH...` and the indices of the PATH packs in it. A
 /// PATH file that is a built-in pack's source (`test-rules rules/` in this repository)
 /// replaces the embedded copy, so edits are tested without rebuilding.
-fn packs_under_test(args: &TestRulesArgs) -> Result<(RuleSet, Vec<usize>), String> {
+fn packs_under_test(args: &TestRulesArgs) -> Result<(RuleSet, Vec<usize>), Error> {
     let mut files = Vec::new();
     for p in &args.paths {
-        files.extend(crate::rules::pack_files(p).map_err(|e| e.to_string())?);
+        files.extend(crate::rules::pack_files(p)?);
     }
     let canonical: Vec<PathBuf> = files
         .iter()
@@ -431,12 +435,9 @@ fn packs_under_test(args: &TestRulesArgs) -> Result<(RuleSet, Vec<usize>), Strin
     let embedded = crate::rules::EMBEDDED.iter().filter(|(name, _)| {
         std::fs::canonicalize(crate_dir.join(name)).map_or(true, |c| !canonical.contains(&c))
     });
-    let mut rules = RuleSet::load(embedded.map(|(f, t)| (f.to_string(), t.to_string())))
-        .map_err(|e| e.to_string())?;
-    rules
-        .add_files(&args.packs.rules)
-        .map_err(|e| e.to_string())?;
-    rules.add_files(&files).map_err(|e| e.to_string())?;
+    let mut rules = RuleSet::load(embedded.map(|(f, t)| (f.to_string(), t.to_string())))?;
+    rules.add_files(&args.packs.rules)?;
+    rules.add_files(&files)?;
     let tested = rules
         .packs
         .iter()
@@ -483,17 +484,14 @@ fn config_file_for(args: &CheckArgs, path: &Path, cache: &mut ConfigCache) -> Op
 }
 
 /// A checker for the files governed by `file` (or the defaults).
-fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Result<Checker, String> {
+fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Result<Checker, Error> {
     let mut config = match file {
-        Some(f) => Config::load(f).map_err(|e| e.to_string())?,
+        Some(f) => Config::load(f)?,
         None => Config::default(),
     };
     config.postman_env = args.postman_env.clone();
     config.include_comments = args.include_comments;
-    let rules = base
-        .clone()
-        .with_config(&config)
-        .map_err(|e| e.to_string())?;
+    let rules = base.clone().with_config(&config)?;
     for code in config
         .select
         .iter()
@@ -501,14 +499,11 @@ fn build_checker(args: &CheckArgs, base: &RuleSet, file: Option<&Path>) -> Resul
         .chain(config.severity.keys())
     {
         if !matches_some_rule(&rules, code) {
-            return Err(format!(
-                "{}: `{code}` matches no rule code",
-                config
-                    .file
-                    .as_ref()
-                    .map(|f| f.display().to_string())
-                    .unwrap_or_default()
-            ));
+            return Err(Error::Config {
+                file: config.file.clone().unwrap_or_default(),
+                line: None,
+                message: format!("`{code}` matches no rule code"),
+            });
         }
     }
     let selection = Selection {
@@ -534,13 +529,16 @@ fn matches_some_rule(rules: &RuleSet, code: &str) -> bool {
 
 /// Finds the files once, gives each the configuration nearest to it (per-directory
 /// configs), runs one checker per configuration, and merges the results in path order.
-fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
+fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), Error> {
     for env in &args.postman_env {
         if !env.exists() {
-            return Err(format!("--postman-env {}: no such file", env.display()));
+            return Err(Error::Usage(format!(
+                "--postman-env {}: no such file",
+                env.display()
+            )));
         }
         crate::frontend::postman::check_env_file(env)
-            .map_err(|e| format!("--postman-env {}: {e}", env.display()))?;
+            .map_err(|e| Error::Parse(format!("--postman-env {}: {e}", env.display())))?;
     }
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
@@ -590,9 +588,9 @@ fn run_scan(args: &CheckArgs) -> Result<(ScanResult, Governed), String> {
             .iter()
             .any(|(c, _)| matches_some_rule(&c.rules, code))
         {
-            return Err(format!(
+            return Err(Error::Usage(format!(
                 "`{code}` in --select/--ignore matches no rule code; `apimigrate rules` lists them"
-            ));
+            )));
         }
     }
     let mut result = ScanResult::default();
@@ -746,18 +744,19 @@ fn render(args: &CheckArgs, result: &ScanResult, rules: &RuleSet) -> String {
     render_as(args.format, args, result, rules, use_color(args))
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text)
+        .map_err(|e| Error::Write(format!("cannot write {}: {e}", path.display())))
 }
 
-fn emit(args: &CheckArgs, text: &str) -> Result<(), String> {
+fn emit(args: &CheckArgs, text: &str) -> Result<(), Error> {
     if let Some(path) = &args.output_file {
         write_file(path, text)
     } else {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())
             .and_then(|_| out.flush())
-            .map_err(|e| format!("cannot write output: {e}"))
+            .map_err(|e| Error::Write(format!("cannot write output: {e}")))
     }
 }
 
@@ -767,7 +766,7 @@ fn emit_outputs(
     result: &ScanResult,
     rules: &RuleSet,
     human_suffix: &str,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     for target in &args.outputs {
         let mut text = render_as(target.format, args, result, rules, false);
         if target.format == Format::Human {
@@ -803,7 +802,7 @@ fn apply_baseline(
     args: &CheckArgs,
     result: &mut ScanResult,
     checkers: &Governed,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let note = |msg: String| {
         if !args.quiet {
             eprintln!("{msg}");
@@ -811,7 +810,7 @@ fn apply_baseline(
     };
     if let Some(path) = &args.write_baseline {
         let b = Baseline::of(result);
-        b.save(path)?;
+        b.save(path).map_err(Error::Write)?;
         note(format!(
             "Wrote {} finding{} to the baseline {}.",
             b.entries.len(),
@@ -824,10 +823,10 @@ fn apply_baseline(
     let Some(path) = &args.baseline else {
         return Ok(());
     };
-    let mut b = Baseline::load(path)?;
+    let mut b = Baseline::load(path).map_err(Error::Read)?;
     if args.prune_baseline {
         let (pruned, removed) = b.pruned(result, |e| in_scope(checkers, e));
-        pruned.save(path)?;
+        pruned.save(path).map_err(Error::Write)?;
         note(format!(
             "Removed {removed} entr{} that no longer match from the baseline {} ({} remain).",
             if removed == 1 { "y" } else { "ies" },
@@ -848,11 +847,11 @@ fn apply_baseline(
 }
 
 /// `--diff-base REF`: leaves out the findings on lines unchanged since REF.
-fn apply_diff_base(args: &CheckArgs, result: &mut ScanResult) -> Result<(), String> {
+fn apply_diff_base(args: &CheckArgs, result: &mut ScanResult) -> Result<(), Error> {
     let Some(base) = &args.diff_base else {
         return Ok(());
     };
-    let changes = crate::diff::ChangedLines::since(base)?;
+    let changes = crate::diff::ChangedLines::since(base).map_err(Error::Git)?;
     let hidden = changes.filter(result);
     if hidden > 0 && args.format == Format::Human && !args.quiet {
         eprintln!(
@@ -892,7 +891,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
+            return ExitCode::from(e.exit_code());
         }
     };
     tell_about_files(&args, &result);
@@ -900,7 +899,7 @@ fn check(args: CheckArgs) -> ExitCode {
         .and_then(|_| apply_diff_base(&args, &mut result))
     {
         eprintln!("error: {e}");
-        return ExitCode::from(EXIT_ERROR);
+        return ExitCode::from(e.exit_code());
     }
     let rules = run_rules(&checkers);
     errors_to_stderr(&args, &result);
@@ -910,14 +909,14 @@ fn check(args: CheckArgs) -> ExitCode {
             let mut out = std::io::stdout().lock();
             report::jsonl::write(&result, &mut out)
                 .and_then(|_| out.flush())
-                .map_err(|e| format!("cannot write output: {e}"))
+                .map_err(|e| Error::Write(format!("cannot write output: {e}")))
         } else {
             emit(&args, &render(&args, &result, &rules))
         }
     });
     if let Err(e) = written {
         eprintln!("error: {e}");
-        return ExitCode::from(EXIT_ERROR);
+        return ExitCode::from(e.exit_code());
     }
     ExitCode::from(exit_code(&result, args.fail_on))
 }
@@ -931,7 +930,7 @@ fn fix(args: FixArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
+            return ExitCode::from(e.exit_code());
         }
     };
     tell_about_files(common, &result);
@@ -1088,7 +1087,7 @@ fn fix(args: FixArgs) -> ExitCode {
         eprintln!("{summary}");
         if let Err(e) = emit(common, &diff) {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
+            return ExitCode::from(e.exit_code());
         }
         // A path that could not be read (or a file that could not be analysed) is an
         // error, as under check and fix.
@@ -1104,13 +1103,13 @@ fn fix(args: FixArgs) -> ExitCode {
         .and_then(|_| apply_diff_base(common, &mut remaining))
     {
         eprintln!("error: {e}");
-        return ExitCode::from(EXIT_ERROR);
+        return ExitCode::from(e.exit_code());
     }
     let rules = run_rules(&checkers);
     let suffix = format!("{summary}\n");
     if let Err(e) = emit_outputs(common, &remaining, &rules, &suffix) {
         eprintln!("error: {e}");
-        return ExitCode::from(EXIT_ERROR);
+        return ExitCode::from(e.exit_code());
     }
     errors_to_stderr(common, &remaining);
     let mut text = render(common, &remaining, &rules);
@@ -1121,7 +1120,7 @@ fn fix(args: FixArgs) -> ExitCode {
     }
     if let Err(e) = emit(common, &text) {
         eprintln!("error: {e}");
-        return ExitCode::from(EXIT_ERROR);
+        return ExitCode::from(e.exit_code());
     }
     ExitCode::from(exit_code(&remaining, common.fail_on))
 }
@@ -1278,37 +1277,39 @@ fn reads_stdin(args: &CheckArgs) -> bool {
 
 /// Reads standard input as the file --stdin-filename names, with the checker of its
 /// configuration.
-fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), String> {
+fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), Error> {
     if args.paths.len() > 1 {
-        return Err("`-` (standard input) cannot be combined with other paths".into());
+        return Err(Error::Usage(
+            "`-` (standard input) cannot be combined with other paths".into(),
+        ));
     }
     if args.diff_base.is_some() {
-        return Err(
+        return Err(Error::Usage(
             "--diff-base compares files with git; it does not apply to standard input".into(),
-        );
+        ));
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+        .map_err(|e| Error::Read(format!("cannot read standard input: {e}")))?;
     let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest.to_vec(), true),
         None => (bytes, false),
     };
     let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
+        Error::Read(format!(
             "standard input is not valid UTF-8 (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
-        )
+        ))
     })?;
     let name = args.stdin_filename.clone();
     let Some(language) = language_of(name.as_deref(), &text) else {
-        return Err(match &name {
+        return Err(Error::Usage(match &name {
             Some(n) => format!(
                 "--stdin-filename {}: not a kind of file apimigrate scans",
                 n.display()
             ),
             None => "cannot tell the language of standard input: name it with --stdin-filename (for example --stdin-filename src/jobs/offboard.ts)".into(),
-        });
+        }));
     };
     let shown = name
         .as_deref()
@@ -1341,7 +1342,7 @@ pub(crate) fn named_config(args: &CheckArgs, name: Option<&Path>) -> Option<Path
 }
 
 /// The checker for texts governed by the configuration file `config`.
-pub(crate) fn named_checker(args: &CheckArgs, config: Option<&Path>) -> Result<Checker, String> {
+pub(crate) fn named_checker(args: &CheckArgs, config: Option<&Path>) -> Result<Checker, Error> {
     build_checker(args, &base_rules(&args.rules)?, config)
 }
 
@@ -1360,7 +1361,7 @@ fn single(report: crate::scan::FileReport) -> ScanResult {
 
 /// `check -`: reports on standard input like on a file.
 fn check_stdin(args: &CheckArgs) -> ExitCode {
-    let run = || -> Result<u8, String> {
+    let run = || -> Result<u8, Error> {
         let (source, checkers) = stdin_source(args)?;
         let mut result = single(checkers[0].0.check_source(source));
         apply_baseline(args, &mut result, &checkers)?;
@@ -1373,7 +1374,7 @@ fn check_stdin(args: &CheckArgs) -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -1382,7 +1383,7 @@ fn check_stdin(args: &CheckArgs) -> ExitCode {
 /// nothing else; the report of what remains goes to standard error (or --output-file).
 fn fix_stdin(args: &FixArgs) -> ExitCode {
     let common = &args.common;
-    let run = || -> Result<u8, String> {
+    let run = || -> Result<u8, Error> {
         let (source, checkers) = stdin_source(common)?;
         let checker = &checkers[0].0;
         let level = if args.unsafe_fixes {
@@ -1435,7 +1436,7 @@ fn fix_stdin(args: &FixArgs) -> ExitCode {
             );
             out.write_all(diff.as_bytes())
                 .and_then(|_| out.flush())
-                .map_err(|e| format!("cannot write output: {e}"))?;
+                .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
             for e in &errors {
                 eprintln!("error: {}: {}", e.path, e.message);
             }
@@ -1455,7 +1456,7 @@ fn fix_stdin(args: &FixArgs) -> ExitCode {
         text.extend_from_slice(outcome.fixed.as_bytes());
         out.write_all(&text)
             .and_then(|_| out.flush())
-            .map_err(|e| format!("cannot write output: {e}"))?;
+            .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
         let mut remaining = single(report);
         remaining.errors = errors;
         apply_baseline(common, &mut remaining, &checkers)?;
@@ -1477,7 +1478,7 @@ fn fix_stdin(args: &FixArgs) -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod discover;
+pub mod error;
 pub mod fix;
 pub mod frontend;
 pub mod isolate;
