@@ -5,11 +5,9 @@
 //! `rules/` (data in the repository's `rules/*.toml`) turns calls into
 //! [`finding::Finding`]s, and `report/` renders them.
 
-pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diff;
-pub mod discover;
 pub mod error;
 pub mod fix;
 pub mod frontend;
@@ -17,13 +15,14 @@ pub mod isolate;
 pub mod learn;
 pub mod learning360;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod resolve;
 pub mod rule_examples;
 pub mod rules;
-pub mod scan;
 pub mod server;
-pub mod suppress;
 
 // The ground floor's modules keep their old paths (`apimigrate::call`, ...).
 pub use model::{call, finding, redact, secrets, source};
+// The pipeline's modules keep their old paths (`apimigrate::scan`, ...).
+pub use pipeline::{baseline, discover, scan, suppress};
