@@ -52,6 +52,11 @@ const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
         "scan",
         "the size limit of a file lives in scan",
     ),
+    (
+        "src/fix/mod.rs",
+        "pipeline",
+        "the fix loop's old paths (`fix::fix_source`, `fix::FixLevel`) are re-exported for callers",
+    ),
 ];
 
 /// Words that name a vendor or one of its operations.
