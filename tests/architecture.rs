@@ -9,17 +9,35 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Rooms and the rooms of the crate they must not import (`crate::<room>`).
+/// Rooms and the rooms of the crate they must not import (`crate::<room>`), after
+/// ARCHITECTURE's table: model < resolve < frontend, rules < pipeline < report, cli.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     (
-        "rules",
-        &["frontend", "scan", "fix", "pipeline", "report", "cli"],
+        "resolve",
+        &["frontend", "rules", "fix", "pipeline", "report", "cli"],
     ),
     (
-        "frontend",
-        &["rules", "scan", "fix", "pipeline", "report", "cli"],
+        "rules",
+        &["frontend", "resolve", "fix", "pipeline", "report", "cli"],
     ),
-    ("fix", &["pipeline"]),
+    ("frontend", &["rules", "fix", "pipeline", "report", "cli"]),
+    ("fix", &["frontend", "pipeline", "report", "cli"]),
+    ("pipeline", &["report", "cli"]),
+    ("report", &["frontend", "resolve", "fix", "cli"]),
+];
+
+/// Modules whose old top-level paths are kept as aliases (`crate::scan` is
+/// `crate::pipeline::scan`): an import through an alias counts for its room.
+const ALIASES: &[(&str, &str)] = &[
+    ("call", "model"),
+    ("finding", "model"),
+    ("source", "model"),
+    ("secrets", "model"),
+    ("redact", "model"),
+    ("scan", "pipeline"),
+    ("discover", "pipeline"),
+    ("suppress", "pipeline"),
+    ("baseline", "pipeline"),
 ];
 
 /// Rooms that may import nothing of the crate but themselves: the ground floor.
@@ -49,8 +67,18 @@ const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
     ),
     (
         "src/frontend/postman/mod.rs",
-        "scan",
+        "pipeline",
         "the size limit of a file lives in scan",
+    ),
+    (
+        "src/frontend/prefilter.rs",
+        "pipeline",
+        "the prefilter looks for the suppression marker; it belongs to the pipeline",
+    ),
+    (
+        "src/rules/mod.rs",
+        "pipeline",
+        "a pack's path is shown as discover shows paths",
     ),
     (
         "src/fix/mod.rs",
@@ -231,7 +259,11 @@ fn rooms_import_only_the_rooms_below_them() {
         let here = room(&path);
         let forbidden = FORBIDDEN.iter().find(|(r, _)| *r == here);
         let alone = SELF_CONTAINED.contains(&here);
-        for target in imported_rooms(&code) {
+        for name in imported_rooms(&code) {
+            let target = ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == name)
+                .map_or(name.clone(), |(_, room)| room.to_string());
             let against = if alone {
                 target != here
             } else {
