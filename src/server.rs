@@ -460,7 +460,9 @@ impl<'a> Server<'a> {
                 return Ok(cached.checker.clone());
             }
         }
-        let checker = Arc::new(crate::cli::named_checker(&self.args, config.as_deref())?);
+        let checker = Arc::new(
+            crate::cli::named_checker(&self.args, config.as_deref()).map_err(|e| e.to_string())?,
+        );
         self.checkers.insert(
             config,
             CachedChecker {

@@ -9,24 +9,39 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Rooms and the rooms of the crate they must not import (`crate::<room>`).
+/// Rooms and the rooms of the crate they must not import (`crate::<room>`), after
+/// ARCHITECTURE's table: model < resolve < frontend, rules < pipeline < report, cli.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     (
-        "model",
-        &[
-            "frontend", "rules", "scan", "fix", "resolve", "pipeline", "report", "cli", "config",
-        ],
+        "resolve",
+        &["frontend", "rules", "fix", "pipeline", "report", "cli"],
     ),
     (
         "rules",
-        &["frontend", "scan", "fix", "pipeline", "report", "cli"],
+        &["frontend", "resolve", "fix", "pipeline", "report", "cli"],
     ),
-    (
-        "frontend",
-        &["rules", "scan", "fix", "pipeline", "report", "cli"],
-    ),
-    ("fix", &["pipeline"]),
+    ("frontend", &["rules", "fix", "pipeline", "report", "cli"]),
+    ("fix", &["frontend", "pipeline", "report", "cli"]),
+    ("pipeline", &["report", "cli"]),
+    ("report", &["frontend", "resolve", "fix", "cli"]),
 ];
+
+/// Modules whose old top-level paths are kept as aliases (`crate::scan` is
+/// `crate::pipeline::scan`): an import through an alias counts for its room.
+const ALIASES: &[(&str, &str)] = &[
+    ("call", "model"),
+    ("finding", "model"),
+    ("source", "model"),
+    ("secrets", "model"),
+    ("redact", "model"),
+    ("scan", "pipeline"),
+    ("discover", "pipeline"),
+    ("suppress", "pipeline"),
+    ("baseline", "pipeline"),
+];
+
+/// Rooms that may import nothing of the crate but themselves: the ground floor.
+const SELF_CONTAINED: &[&str] = &["model"];
 
 /// Imports that go against the table today: (file, imported room, why it is still there).
 const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
@@ -52,8 +67,23 @@ const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
     ),
     (
         "src/frontend/postman/mod.rs",
-        "scan",
+        "pipeline",
         "the size limit of a file lives in scan",
+    ),
+    (
+        "src/frontend/prefilter.rs",
+        "pipeline",
+        "the prefilter looks for the suppression marker; it belongs to the pipeline",
+    ),
+    (
+        "src/rules/mod.rs",
+        "pipeline",
+        "a pack's path is shown as discover shows paths",
+    ),
+    (
+        "src/fix/mod.rs",
+        "pipeline",
+        "the fix loop's old paths (`fix::fix_source`, `fix::FixLevel`) are re-exported for callers",
     ),
 ];
 
@@ -227,11 +257,19 @@ fn rooms_import_only_the_rooms_below_them() {
     let mut found: BTreeSet<(String, String)> = BTreeSet::new();
     for (path, code) in sources() {
         let here = room(&path);
-        let Some((_, forbidden)) = FORBIDDEN.iter().find(|(r, _)| *r == here) else {
-            continue;
-        };
-        for target in imported_rooms(&code) {
-            if forbidden.contains(&target.as_str()) {
+        let forbidden = FORBIDDEN.iter().find(|(r, _)| *r == here);
+        let alone = SELF_CONTAINED.contains(&here);
+        for name in imported_rooms(&code) {
+            let target = ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == name)
+                .map_or(name.clone(), |(_, room)| room.to_string());
+            let against = if alone {
+                target != here
+            } else {
+                forbidden.is_some_and(|(_, f)| f.contains(&target.as_str()))
+            };
+            if against {
                 found.insert((path.clone(), target));
             }
         }

@@ -1,81 +1,22 @@
-//! The codemod engine: applies the fixes of findings to a file's text.
-//!
-//! Fixes are lists of byte-range edits. Per pass, fixes are taken in source order and a
-//! fix whose edits overlap an already accepted one waits for the next pass. After each
-//! pass the text is re-parsed; a fix that introduces a syntax error is dropped and
-//! reported, and the text stays as it was without it. Passes repeat until nothing
-//! changes, up to [`MAX_PASSES`].
+//! Applying and writing fixes: a fix's edits normalised to the file's text and line
+//! endings, the shared text helpers, a diff of a change, rule transforms, and writing a
+//! rewritten file in place (`write`). The loop that checks the text again after each
+//! pass is `pipeline::fix`.
 
 pub mod transforms;
 pub mod write;
 
-use crate::finding::{Applicability, Edit, Finding, Fix};
-use crate::frontend;
-use crate::scan::Checker;
-use crate::source::SourceFile;
+use crate::finding::{Edit, Fix};
 
-pub use crate::model::text::{apply_edits, tab_indented, tabify, uses_crlf};
-
-/// Passes before giving up on convergence.
-pub const MAX_PASSES: usize = 10;
-
-/// Which fixes to apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FixLevel {
-    Safe,
-    /// Safe and unsafe fixes (`--unsafe-fixes`).
-    Unsafe,
-}
-
-impl FixLevel {
-    pub fn allows(self, a: Applicability) -> bool {
-        match a {
-            Applicability::Safe => true,
-            Applicability::Unsafe => self == FixLevel::Unsafe,
-            Applicability::Manual => false,
-        }
-    }
-}
-
-/// A fix that could not be applied, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DroppedFix {
-    pub code: String,
-    pub title: String,
-    pub reason: String,
-}
-
-/// What fixing one file did.
-#[derive(Debug)]
-pub struct FixOutcome {
-    pub original: String,
-    pub fixed: String,
-    /// `(code, title)` of every applied fix, in order.
-    pub applied: Vec<(String, String)>,
-    pub dropped: Vec<DroppedFix>,
-    /// Set when fixes kept changing the text after `MAX_PASSES` passes.
-    pub not_converged: bool,
-    /// Findings that remain in the fixed text.
-    pub remaining: Vec<Finding>,
-}
-
-impl FixOutcome {
-    pub fn changed(&self) -> bool {
-        self.original != self.fixed
-    }
-}
-
-fn overlaps(a: &Edit, b: &Edit) -> bool {
-    // Two insertions at the same point conflict too: their order would be arbitrary.
-    a.span.start < b.span.end && b.span.start < a.span.end
-        || (a.span.is_empty() && b.span.is_empty() && a.span.start == b.span.start)
-        || (a.span.is_empty() && b.span.start < a.span.start && a.span.start < b.span.end)
-        || (b.span.is_empty() && a.span.start < b.span.start && b.span.start < a.span.end)
-}
+pub use crate::model::text::{apply_edits, overlaps, tab_indented, tabify, uses_crlf};
+// The fix loop keeps its old paths (`fix::fix_source`, `fix::FixLevel`, ...).
+pub use crate::pipeline::fix::{
+    fix_source, fix_source_isolated, DroppedFix, FixLevel, FixOutcome, MAX_PASSES,
+};
 
 /// The edits of `fix`, sorted, with CRLF line endings when the file uses them; `None`
 /// when the fix is malformed (its own edits overlap, or fall outside the text).
-fn normalised_edits(fix: &Fix, text: &str, crlf: bool) -> Option<Vec<Edit>> {
+pub fn normalised_edits(fix: &Fix, text: &str, crlf: bool) -> Option<Vec<Edit>> {
     let mut edits = fix.edits.clone();
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     for w in edits.windows(2) {
@@ -97,143 +38,6 @@ fn normalised_edits(fix: &Fix, text: &str, crlf: bool) -> Option<Vec<Edit>> {
     Some(edits)
 }
 
-/// Whether `text` parses (a parse only: the next pass extracts the calls anyway).
-fn parses(source: &SourceFile, text: &str) -> bool {
-    let probe = SourceFile::new(source.path.clone(), text.to_string(), source.language);
-    frontend::syntax_error(&probe).is_none()
-}
-
-/// Fixes one file's text until nothing changes.
-pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> FixOutcome {
-    let original = source.text.clone();
-    let crlf = uses_crlf(&original);
-    let parsed_before = parses(source, &original);
-    let mut text = original.clone();
-    let mut applied = Vec::new();
-    let mut dropped: Vec<DroppedFix> = Vec::new();
-    let mut not_converged = false;
-    let mut pass = 0;
-    // A file that does not parse is not fixed at all: whether a fix keeps it intact
-    // cannot be checked, and the calls in it were read around a syntax error.
-    if !parsed_before {
-        pass = MAX_PASSES + 1;
-    }
-    while pass <= MAX_PASSES {
-        crate::isolate::checkpoint();
-        let current = SourceFile::new(source.path.clone(), text.clone(), source.language);
-        let report = checker.check_source(current);
-        let candidates: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| {
-                f.fix.as_ref().is_some_and(|x| {
-                    level.allows(x.applicability)
-                        && !x.edits.is_empty()
-                        && !dropped
-                            .iter()
-                            .any(|d| d.code == f.code && d.title == x.title)
-                })
-            })
-            .collect();
-        if candidates.is_empty() {
-            break;
-        }
-        if pass == MAX_PASSES {
-            not_converged = true;
-            break;
-        }
-        pass += 1;
-        // Accept fixes in source order; one that overlaps an accepted one waits.
-        let mut accepted: Vec<(&Finding, Vec<Edit>)> = Vec::new();
-        for f in candidates {
-            let fix = f.fix.as_ref().unwrap();
-            let Some(edits) = normalised_edits(fix, &text, crlf) else {
-                dropped.push(DroppedFix {
-                    code: f.code.clone(),
-                    title: fix.title.clone(),
-                    reason: "the fix's edits overlap or fall outside the file".into(),
-                });
-                continue;
-            };
-            let clash = accepted
-                .iter()
-                .any(|(_, other)| other.iter().any(|a| edits.iter().any(|b| overlaps(a, b))));
-            // Identical fixes (one base-URL constant shared by several findings) apply once.
-            let duplicate = accepted.iter().any(|(_, other)| *other == edits);
-            if !clash && !duplicate {
-                accepted.push((f, edits));
-            }
-        }
-        let mut all: Vec<Edit> = accepted
-            .iter()
-            .flat_map(|(_, e)| e.iter().cloned())
-            .collect();
-        all.sort_by_key(|e| (e.span.start, e.span.end));
-        let candidate = apply_edits(&text, &all);
-        let next = if parses(source, &candidate) {
-            for (f, _) in &accepted {
-                applied.push((f.code.clone(), f.fix.as_ref().unwrap().title.clone()));
-            }
-            candidate
-        } else {
-            // Find the culprits: try the accepted fixes alone, in order. The first one
-            // that keeps the file parsing is applied; the others of this pass are
-            // recomputed next pass; a fix that breaks the file on its own is dropped.
-            let mut chosen = None;
-            for (f, edits) in &accepted {
-                let fix = f.fix.as_ref().unwrap();
-                let trial = apply_edits(&text, edits);
-                if parses(source, &trial) {
-                    applied.push((f.code.clone(), fix.title.clone()));
-                    chosen = Some(trial);
-                    break;
-                }
-                dropped.push(DroppedFix {
-                    code: f.code.clone(),
-                    title: fix.title.clone(),
-                    reason: "the rewritten file would not parse".into(),
-                });
-            }
-            chosen.unwrap_or_else(|| text.clone())
-        };
-        if next == text {
-            break;
-        }
-        text = next;
-    }
-    if source.language == crate::source::Language::Postman && text != original {
-        // Transforms edit `url.raw` only: keep the split `path` fields in step.
-        let synced = crate::frontend::postman::render::sync_split_urls(&original, &text);
-        if parses(source, &synced) {
-            text = synced;
-        }
-    }
-    let final_source = SourceFile::new(source.path.clone(), text.clone(), source.language);
-    let remaining = checker.check_source(final_source).findings;
-    FixOutcome {
-        original,
-        fixed: text,
-        applied,
-        dropped,
-        not_converged,
-        remaining,
-    }
-}
-
-/// [`fix_source`] under [`crate::isolate::run`] (its own stack, the checker's
-/// deadline, panics caught).
-pub fn fix_source_isolated(
-    checker: &std::sync::Arc<Checker>,
-    source: SourceFile,
-    level: FixLevel,
-) -> Result<FixOutcome, crate::isolate::Failure> {
-    let shared = checker.clone();
-    crate::isolate::run(checker.deadline, move || {
-        crate::isolate::debug_fault("fix", &source.path);
-        fix_source(&shared, &source, level)
-    })
-}
-
 /// A unified diff of one file's change, with `a/` and `b/` headers.
 pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
     similar::TextDiff::from_lines(before, after)
@@ -241,62 +45,4 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn applies_sorted_edits() {
-        let edits = vec![
-            Edit {
-                span: 0..1,
-                content: "A".into(),
-            },
-            Edit {
-                span: 4..4,
-                content: "!".into(),
-            },
-        ];
-        assert_eq!(apply_edits("abcd", &edits), "Abcd!");
-    }
-
-    #[test]
-    fn overlap_rules() {
-        let e = |a: usize, b: usize| Edit {
-            span: a..b,
-            content: String::new(),
-        };
-        assert!(overlaps(&e(0, 3), &e(2, 4)));
-        assert!(!overlaps(&e(0, 2), &e(2, 4)));
-        assert!(overlaps(&e(2, 2), &e(2, 2)));
-        assert!(overlaps(&e(3, 3), &e(2, 4)));
-    }
-
-    #[test]
-    fn tab_indentation_is_detected_and_applied() {
-        assert!(tab_indented("def f():\n\tx = 1\n\ty = 2\n  # note\n"));
-        assert!(!tab_indented("def f():\n    x = 1\n"));
-        assert_eq!(
-            tabify("f() {\n  a\n    b \\\n   c\n}", 2),
-            "f() {\n\ta\n\t\tb \\\n\t c\n}"
-        );
-    }
-
-    #[test]
-    fn crlf_detection_and_normalisation() {
-        assert!(uses_crlf("a\r\nb\r\n"));
-        assert!(!uses_crlf("a\nb\r\n c\n"));
-        let fix = Fix {
-            title: "t".into(),
-            applicability: Applicability::Safe,
-            edits: vec![Edit {
-                span: 0..1,
-                content: "x\ny".into(),
-            }],
-        };
-        let edits = normalised_edits(&fix, "a\r\n", true).unwrap();
-        assert_eq!(edits[0].content, "x\r\ny");
-    }
 }

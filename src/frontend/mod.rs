@@ -4,6 +4,7 @@
 
 pub mod bruno;
 pub mod credentials;
+mod detect;
 pub mod dockerfile;
 pub mod http;
 pub mod javascript;

@@ -3,7 +3,7 @@
 //! names a vendor: functions the rewrite needs in the file, the check its response
 //! must pass and the constants it hoists are all described by the plan.
 
-use crate::call::{Piece, Span};
+use crate::model::call::{Piece, Span};
 
 /// A piece of a string the rewritten code builds.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Text helpers every room that writes code shares: applying edits, and reading a
 //! file's line endings and indentation so that inserted code matches it.
 
-use crate::finding::Edit;
+use crate::model::finding::Edit;
 
 /// Applies `edits` (sorted, non-overlapping) to `text`.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
@@ -14,6 +14,16 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// Whether two edits conflict: their ranges overlap, or they insert at the same point,
+/// or one inserts inside the other's range.
+pub fn overlaps(a: &Edit, b: &Edit) -> bool {
+    // Two insertions at the same point conflict too: their order would be arbitrary.
+    a.span.start < b.span.end && b.span.start < a.span.end
+        || (a.span.is_empty() && b.span.is_empty() && a.span.start == b.span.start)
+        || (a.span.is_empty() && b.span.start < a.span.start && a.span.start < b.span.end)
+        || (b.span.is_empty() && a.span.start < b.span.start && b.span.start < a.span.end)
 }
 
 /// Whether the file's dominant line ending is CRLF.

@@ -13,13 +13,13 @@
 //!   scanned file (so context lines, broken files and the fixed text of a diff are
 //!   covered) and over every message before it is printed.
 //!
-//! [`crate::redact`] turns the spans into masked text. Placeholders (`YOUR_API_KEY`,
+//! [`crate::model::redact`] turns the spans into masked text. Placeholders (`YOUR_API_KEY`,
 //! `<token>`, `{{apiKey}}`, `${PASS}`, `changeme`, `xxxx`, …) are never secrets.
 //!
 //! Not for: deciding which calls send a credential (the rules' `literal-credential`
 //! check does that with these definitions).
 
-use crate::call::Span;
+use crate::model::call::Span;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -517,7 +517,7 @@ pub fn occurrences(original: &str, spans: &[Span], text: &str) -> Vec<Span> {
     let mut values: Vec<&str> = spans
         .iter()
         .filter_map(|s| original.get(s.clone()))
-        .filter(|v| v.len() >= 4 && v.trim() != crate::redact::MASK)
+        .filter(|v| v.len() >= 4 && v.trim() != crate::model::redact::MASK)
         .collect();
     values.sort_unstable();
     values.dedup();
@@ -530,7 +530,7 @@ pub fn occurrences(original: &str, spans: &[Span], text: &str) -> Vec<Span> {
 
 /// `text` with every secret [`scan_text`] finds in it replaced by `***`.
 pub fn mask_text(text: &str) -> String {
-    crate::redact::Redacted::new(text, &scan_text(text)).text
+    crate::model::redact::Redacted::new(text, &scan_text(text)).text
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Secrets never reach output: the text shown in code frames has every secret span
 //! replaced by `***`, and offsets into the original text are mapped onto it.
 
-use crate::call::Span;
+use crate::model::call::Span;
 
 pub const MASK: &str = "***";
 
@@ -81,7 +81,7 @@ impl Redacted {
         for secret in secrets {
             out = out.replace(secret, MASK);
         }
-        crate::secrets::mask_text(&out)
+        crate::model::secrets::mask_text(&out)
     }
 }
 

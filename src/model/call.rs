@@ -683,8 +683,8 @@ pub struct Related {
     /// Byte span in that file.
     pub span: Span,
     /// Where `span` starts and ends in that file.
-    pub start: crate::source::Position,
-    pub end: crate::source::Position,
+    pub start: crate::model::source::Position,
+    pub end: crate::model::source::Position,
     /// The expression at the call site that stands for the value (`BASE`, `cfg.url`).
     pub expr: String,
     /// Span of that expression in the scanned file.

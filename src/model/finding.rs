@@ -1,6 +1,6 @@
 //! What a rule reports: a `Finding` with its location, labels and (later) its `Fix`.
 
-use crate::call::Span;
+use crate::model::call::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -111,7 +111,7 @@ pub struct Finding {
     pub help: Option<String>,
     pub fix: Option<Fix>,
     /// Definitions in other files that the finding depends on (an imported base URL).
-    pub related: Vec<crate::call::Related>,
+    pub related: Vec<crate::model::call::Related>,
 }
 
 /// Why a finding is not reported although a rule found it.

@@ -1,0 +1,327 @@
+//! `apimigrate fix`: fixes the scanned files (or standard input) and reports what
+//! remains.
+
+use super::*;
+
+pub(super) fn fix(args: FixArgs) -> ExitCode {
+    if reads_stdin(&args.common) {
+        return fix_stdin(&args);
+    }
+    let common = &args.common;
+    let (result, checkers) = match run_scan(common, None) {
+        Ok(r) => r,
+        Err(e) => {
+            print_error(&e);
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    tell_about_files(common, &result);
+    let mut cache = ConfigCache::new();
+    let level = if args.unsafe_fixes {
+        FixLevel::Unsafe
+    } else {
+        FixLevel::Safe
+    };
+    let mut errors = result.errors.clone();
+    let mut remaining = ScanResult {
+        files_scanned: result.files_scanned,
+        files_skipped: result.files_skipped,
+        skipped: result.skipped.clone(),
+        file_list: result.file_list.clone(),
+        named_skipped: result.named_skipped.clone(),
+        ..ScanResult::default()
+    };
+    let shared: Vec<std::sync::Arc<Checker>> = checkers
+        .iter()
+        .map(|(c, _)| std::sync::Arc::new(c.clone()))
+        .collect();
+    let mut diff = String::new();
+    let mut fixed_findings = 0;
+    let mut changed_files = 0;
+    for file in result.files {
+        let fixable = file.findings.iter().any(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| level.allows(x.applicability) && !x.edits.is_empty())
+        });
+        if !fixable {
+            remaining.files.push(file);
+            continue;
+        }
+        if file.source.utf16 && !args.diff {
+            errors.push(ScanError::new(
+                file.source.display_path(),
+                "a UTF-16 file: fixes are not written to it (convert it to UTF-8 to fix it)",
+            ));
+            remaining.files.push(file);
+            continue;
+        }
+        // The checker of the configuration that governs this file.
+        let governing = config_file_for(common, &file.source.path, &mut cache);
+        let index = checkers
+            .iter()
+            .position(|(c, _)| c.config.file == governing)
+            .unwrap_or(0);
+        let checker = &checkers[index].0;
+        // Fixing runs isolated like the scan: a panic or the deadline leaves the file
+        // as it is, reported as an error.
+        let mut copy = SourceFile::new(
+            file.source.path.clone(),
+            file.source.text.clone(),
+            file.source.language,
+        );
+        copy.bom = file.source.bom;
+        let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level) {
+            Ok(o) => o,
+            Err(failure) => {
+                errors.push(ScanError::in_file(&file, format!("not fixed: {failure}")));
+                remaining.files.push(file);
+                continue;
+            }
+        };
+        let shown = file.source.display_path();
+        for d in &outcome.dropped {
+            errors.push(ScanError::in_file(
+                &file,
+                format!("{} fix dropped ({}): {}", d.code, d.title, d.reason),
+            ));
+        }
+        if outcome.not_converged {
+            errors.push(ScanError::new(
+                &shown,
+                format!(
+                    "fixes did not converge after {} passes; the file was fixed as far as they agreed",
+                    crate::fix::MAX_PASSES
+                ),
+            ));
+        }
+        if outcome.changed() {
+            if args.diff {
+                // The diff shows code around the changes: secrets are masked on both
+                // sides (the fixed text's are found by checking it, and keep what was
+                // a secret before the fix).
+                let fixed_secrets = fixed_secrets(checker, &file, &outcome.fixed);
+                diff.push_str(&crate::fix::unified_diff(
+                    &shown,
+                    &crate::redact::Redacted::new(&outcome.original, &file.secrets).text,
+                    &crate::redact::Redacted::new(&outcome.fixed, &fixed_secrets).text,
+                ));
+            } else {
+                let mut expected = Vec::new();
+                if file.source.bom {
+                    expected.extend_from_slice(b"\xEF\xBB\xBF");
+                }
+                expected.extend_from_slice(outcome.original.as_bytes());
+                if let Err(e) = crate::fix::write::write_fixed_with(
+                    &file.source.path,
+                    &expected,
+                    &outcome.fixed,
+                    file.source.bom,
+                    || crate::isolate::debug_fault("write", &file.source.path),
+                ) {
+                    errors.push(ScanError::new(&shown, e.to_string()));
+                    remaining.files.push(file);
+                    continue;
+                }
+            }
+            // Counted once written (or shown): a file that could not be written was
+            // not fixed.
+            changed_files += 1;
+            fixed_findings += outcome.applied.len();
+        }
+        let source = SourceFile::new(
+            file.source.path.clone(),
+            outcome.fixed.clone(),
+            file.source.language,
+        );
+        let mut report = checker.check_source(source);
+        report.secrets.extend(crate::secrets::occurrences(
+            &file.source.text,
+            &file.secrets,
+            &report.source.text,
+        ));
+        if !report.is_empty() {
+            remaining.files.push(report);
+        }
+    }
+    remaining.errors = errors;
+    remaining
+        .files
+        .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    let verb = if args.diff { "Would fix" } else { "Fixed" };
+    let summary = format!(
+        "{verb} {fixed_findings} finding{} in {changed_files} file{}.",
+        if fixed_findings == 1 { "" } else { "s" },
+        if changed_files == 1 { "" } else { "s" }
+    );
+    if args.diff {
+        for e in &remaining.errors {
+            print_error(format_args!("{}: {}", e.path, e.message));
+        }
+        eprintln!("{summary}");
+        if let Err(e) = emit(common, &diff) {
+            print_error(&e);
+            return ExitCode::from(e.exit_code());
+        }
+        // A path that could not be read (or a file that could not be analysed) is an
+        // error, as under check and fix.
+        return ExitCode::from(if !remaining.errors.is_empty() {
+            EXIT_ERROR
+        } else if changed_files > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        });
+    }
+    if let Err(e) = apply_baseline(common, &mut remaining, &checkers)
+        .and_then(|_| apply_diff_base(common, &mut remaining))
+    {
+        print_error(&e);
+        return ExitCode::from(e.exit_code());
+    }
+    let rules = run_rules(&checkers);
+    let suffix = format!("{summary}\n");
+    if let Err(e) = emit_outputs(common, &remaining, &rules, &suffix) {
+        print_error(&e);
+        return ExitCode::from(e.exit_code());
+    }
+    errors_to_stderr(common, &remaining);
+    let mut text = render(common, &remaining, &rules);
+    if common.format == Format::Human {
+        text.push_str(&suffix);
+    } else {
+        eprintln!("{summary}");
+    }
+    if let Err(e) = emit(common, &text) {
+        print_error(&e);
+        return ExitCode::from(e.exit_code());
+    }
+    ExitCode::from(exit_code(&remaining, common.fail_on))
+}
+
+/// `fix -`: writes the fixed text (or, with --diff, the diff) to standard output and
+/// nothing else; the report of what remains goes to standard error (or --output-file).
+pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
+    let common = &args.common;
+    let run = || -> Result<u8, Error> {
+        let (source, checkers) = stdin_source(common)?;
+        let checker = &checkers[0].0;
+        let level = if args.unsafe_fixes {
+            FixLevel::Unsafe
+        } else {
+            FixLevel::Safe
+        };
+        let outcome = crate::fix::fix_source(checker, &source, level);
+        let shown = source.display_path();
+        let mut errors = Vec::new();
+        for d in &outcome.dropped {
+            errors.push(ScanError::new(
+                &shown,
+                format!("{} fix dropped ({}): {}", d.code, d.title, d.reason),
+            ));
+        }
+        if outcome.not_converged {
+            errors.push(ScanError::new(
+                &shown,
+                format!(
+                    "fixes did not converge after {} passes; the text was fixed as far as they agreed",
+                    crate::fix::MAX_PASSES
+                ),
+            ));
+        }
+        let fixed = SourceFile::new(source.path.clone(), outcome.fixed.clone(), source.language);
+        let report = checker.check_source(fixed);
+        let n = outcome.applied.len();
+        let summary = format!(
+            "{} {n} finding{}.",
+            if args.diff { "Would fix" } else { "Fixed" },
+            if n == 1 { "" } else { "s" }
+        );
+        let mut out = std::io::stdout().lock();
+        if args.diff {
+            let original = crate::redact::Redacted::new(
+                &outcome.original,
+                &checker
+                    .check_source(SourceFile::new(
+                        source.path.clone(),
+                        outcome.original.clone(),
+                        source.language,
+                    ))
+                    .secrets,
+            );
+            let diff = crate::fix::unified_diff(
+                &shown,
+                &original.text,
+                &crate::redact::Redacted::new(&outcome.fixed, &report.secrets).text,
+            );
+            out.write_all(diff.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
+            for e in &errors {
+                print_error(format_args!("{}: {}", e.path, e.message));
+            }
+            eprintln!("{summary}");
+            return Ok(if !errors.is_empty() {
+                EXIT_ERROR
+            } else if outcome.changed() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            });
+        }
+        let mut text = Vec::new();
+        if source.bom {
+            text.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        text.extend_from_slice(outcome.fixed.as_bytes());
+        out.write_all(&text)
+            .and_then(|_| out.flush())
+            .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
+        let mut remaining = single(report);
+        remaining.errors = errors;
+        apply_baseline(common, &mut remaining, &checkers)?;
+        let rules = run_rules(&checkers);
+        let suffix = format!("{summary}\n");
+        emit_outputs(common, &remaining, &rules, &suffix)?;
+        let color = common.color == Color::Always;
+        let mut report = render_as(common.format, common, &remaining, &rules, color);
+        if common.format == Format::Human {
+            report.push_str(&suffix);
+        }
+        match &common.output_file {
+            Some(path) => write_file(path, &report)?,
+            None => eprint!("{report}"),
+        }
+        Ok(exit_code(&remaining, common.fail_on))
+    };
+    match run() {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            print_error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// The secrets of a fixed text: what checking it finds, and every occurrence of what
+/// was a secret in the file before the fix (a rewrite may drop the parameter that made
+/// a constant look secret).
+pub(super) fn fixed_secrets(
+    checker: &crate::scan::Checker,
+    file: &crate::scan::FileReport,
+    fixed: &str,
+) -> Vec<crate::call::Span> {
+    let source = SourceFile::new(
+        file.source.path.clone(),
+        fixed.to_string(),
+        file.source.language,
+    );
+    let mut secrets = checker.check_source(source).secrets;
+    secrets.extend(crate::secrets::scan_text(fixed));
+    secrets.extend(crate::secrets::occurrences(
+        &file.source.text,
+        &file.secrets,
+        fixed,
+    ));
+    secrets
+}

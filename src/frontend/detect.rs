@@ -1,0 +1,81 @@
+//! Which front end reads a path: `Language::of_path` and `Language::detect` look at
+//! the name, and for JSON and extensionless files at the start of the text. They live
+//! with the front ends because telling a Postman collection from other JSON is the
+//! Postman front end's knowledge.
+
+use crate::model::source::{is_ci_workflow, is_dockerfile, Language};
+use std::path::Path;
+
+impl Language {
+    /// The language of a path, judged by its extension.
+    pub fn of_path(path: &Path) -> Option<Language> {
+        if crate::frontend::postman::is_postman_name(path) {
+            return Some(Language::Postman);
+        }
+        if is_ci_workflow(path) {
+            return Some(Language::CiWorkflow);
+        }
+        let known = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(Language::of_extension);
+        if known.is_some() {
+            return known;
+        }
+        if is_dockerfile(path) {
+            return Some(Language::Dockerfile);
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk") {
+            return Some(Language::Makefile);
+        }
+        None
+    }
+
+    /// [`Language::of_path`], and for any other `.json` file a cheap look at the start
+    /// (and end) of its text: Postman collections and environments are scanned, plain
+    /// JSON data files are not.
+    pub fn detect(path: &Path) -> Option<Language> {
+        if let Some(lang) = Language::of_path(path) {
+            return Some(lang);
+        }
+        let Some(ext) = path.extension() else {
+            return Language::from_shebang(path);
+        };
+        let ext = ext.to_str()?;
+        if !ext.eq_ignore_ascii_case("json") {
+            return None;
+        }
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = std::fs::File::open(path).ok()?;
+        let mut head = vec![0u8; 8192];
+        let n = f.read(&mut head).ok()?;
+        head.truncate(n);
+        if crate::frontend::postman::sniff(&String::from_utf8_lossy(&head)) {
+            return Some(Language::Postman);
+        }
+        // An environment export carries `_postman_variable_scope` near its end.
+        let len = f.metadata().ok()?.len();
+        if len > 8192 {
+            f.seek(SeekFrom::Start(len.saturating_sub(1024))).ok()?;
+            let mut tail = Vec::new();
+            f.read_to_end(&mut tail).ok()?;
+            let tail = String::from_utf8_lossy(&tail);
+            if tail.contains("\"_postman_variable_scope\"")
+                && head.trim_ascii_start().starts_with(b"{")
+            {
+                return Some(Language::Postman);
+            }
+        }
+        None
+    }
+
+    /// The language of an extensionless script, from its `#!` line (`bin/offboard`
+    /// starting with `#!/usr/bin/env bash` is a shell script).
+    fn from_shebang(path: &Path) -> Option<Language> {
+        use std::io::Read;
+        let mut head = [0u8; 128];
+        let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+        Language::of_shebang(std::str::from_utf8(&head[..n]).ok()?)
+    }
+}
