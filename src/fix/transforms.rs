@@ -20,8 +20,8 @@ pub fn edits(
     if language == Language::Notebook {
         return notebook_edits(transform, call, text);
     }
-    if language == Language::Har {
-        return Err(crate::frontend::postman::har_fix_note());
+    if let Some(note) = language.never_fixed() {
+        return Err(note.into());
     }
     match transform {
         Transform::ReplaceInUrl { from, to } => replace_in_url(call, text, from, to),

@@ -253,7 +253,10 @@ pub fn render_batch(
         Language::Notebook => notebook::render_batch(&file.text, items),
         Language::Dockerfile => dockerfile::render_batch(&file.text, items),
         Language::Makefile => makefile::render_batch(&file.text, items),
-        Language::Har => items.iter().map(|_| Err(postman::har_fix_note())).collect(),
+        Language::Har => items
+            .iter()
+            .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
+            .collect(),
         Language::Bruno => bruno::render_batch(&file.text, items),
     }
 }

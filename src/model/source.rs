@@ -45,6 +45,18 @@ pub enum Language {
 }
 
 impl Language {
+    /// Why findings in files of this kind are never fixed, for the kinds that are
+    /// evidence rather than code (a HAR recording of traffic).
+    pub fn never_fixed(self) -> Option<&'static str> {
+        match self {
+            Language::Har => Some(
+                "a HAR file is a recording of traffic, evidence rather than code: fix the code or \
+                 collection that sent the request, then record again",
+            ),
+            _ => None,
+        }
+    }
+
     /// The language a `#!` line names, if any.
     pub fn of_shebang(text: &str) -> Option<Language> {
         let line = text.strip_prefix("#!")?.lines().next()?;

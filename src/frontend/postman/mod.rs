@@ -943,7 +943,7 @@ fn serde_value(v: &serde_json::Value, span: &Span) -> Value {
 
 /// Reads a HAR recording (`*.har`, `log.entries[].request`) as requests: method, URL,
 /// headers, query and body, positions pointing into the JSON. A recording is evidence
-/// of traffic, not code: its findings are never fixed ([`har_fix_note`]). Header,
+/// of traffic, not code: its findings are never fixed ([`Language::never_fixed`](crate::model::source::Language::never_fixed)). Header,
 /// cookie and query values with secret names are secrets (recordings hold real ones).
 pub fn extract_har(text: &str) -> Extraction {
     let root = match json::parse(text) {
@@ -1014,12 +1014,6 @@ pub fn extract_har(text: &str) -> Extraction {
 }
 
 /// Why a finding in a HAR recording carries no fix.
-pub fn har_fix_note() -> String {
-    "a HAR file is a recording of traffic, evidence rather than code: fix the code or \
-     collection that sent the request, then record again"
-        .into()
-}
-
 impl Extractor<'_> {
     /// A HAR `postData`: its `text`, or its `params` as a form.
     fn har_body(&mut self, post: &J) -> Option<Body> {
