@@ -74,7 +74,69 @@ pub struct Exported {
     pub end: Position,
 }
 
+/// The text pieces of a value lowered in its own module, for export: `None` when no
+/// piece of it is literal (a value wholly unknown there teaches nothing).
+pub fn text_of(pieces: &[crate::call::Piece]) -> Option<Vec<TextPiece>> {
+    use crate::call::Piece;
+    if !pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+        return None;
+    }
+    Some(
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
+                Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
+            })
+            .collect(),
+    )
+}
+
 impl Exported {
+    /// This text value as it reads where another file uses it as `expr` at `local`:
+    /// its pieces, each spanning the use (a literal is not written there, so it is not
+    /// exact), and the related location of its definition, saying `message`. `None`
+    /// for a value that is not text, or (with `needs_literal`) has no literal part.
+    pub fn spelled_at(
+        &self,
+        expr: &str,
+        local: &Span,
+        message: String,
+        needs_literal: bool,
+    ) -> Option<(Vec<crate::call::Piece>, crate::call::Related)> {
+        use crate::call::Piece;
+        let Shape::Text(pieces) = &self.shape else {
+            return None;
+        };
+        if needs_literal && !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
+            return None;
+        }
+        let spelled = pieces
+            .iter()
+            .map(|p| match p {
+                TextPiece::Lit(text) => Piece::Lit {
+                    text: text.clone(),
+                    span: local.clone(),
+                    exact: false,
+                },
+                TextPiece::Hole(e) => Piece::Hole {
+                    expr: e.clone(),
+                    span: local.clone(),
+                },
+            })
+            .collect();
+        let related = crate::call::Related {
+            path: self.path.clone(),
+            span: self.span.clone(),
+            start: self.start,
+            end: self.end,
+            message,
+            expr: expr.to_string(),
+            local: local.clone(),
+        };
+        Some((spelled, related))
+    }
+
     /// The value at `keys` inside this one (`config.khoros.baseUrl`).
     pub fn at(&self, keys: &[String]) -> Option<&Exported> {
         let mut here = self;

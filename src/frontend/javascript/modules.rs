@@ -12,7 +12,6 @@
 
 use super::resolve::{Project, Resolver};
 use super::scope::{self, named_children, ScopeId};
-use crate::call::Piece;
 use crate::resolve::wrapper::Wrapper;
 use crate::resolve::{
     position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece,
@@ -320,17 +319,7 @@ impl<'t> Lowering<'_, '_, 't> {
             return None;
         }
         let url = r.url(o, os);
-        if !url.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
-            return None;
-        }
-        let pieces = url
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
-                Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
-            })
-            .collect();
+        let pieces = crate::resolve::text_of(&url.pieces)?;
         // A value that is wholly another module's (`export const B = A` of an import):
         // it is defined there.
         if let [related] = url.related.as_slice() {

@@ -328,37 +328,13 @@ impl<'a, 't> Resolver<'a, 't> {
         n: Node<'t>,
         out: &mut UrlOut,
     ) -> bool {
-        use crate::resolve::{Shape, TextPiece};
-        let Shape::Text(pieces) = &value.shape else {
+        let expr = self.text(n);
+        let message = format!("`{expr}` is defined here");
+        let Some((pieces, related)) = value.spelled_at(expr, &n.byte_range(), message, true) else {
             return false;
         };
-        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
-            return false;
-        }
-        let span = n.byte_range();
-        for p in pieces {
-            out.pieces.push(match p {
-                TextPiece::Lit(text) => Piece::Lit {
-                    text: text.clone(),
-                    span: span.clone(),
-                    exact: false,
-                },
-                TextPiece::Hole(expr) => Piece::Hole {
-                    expr: expr.clone(),
-                    span: span.clone(),
-                },
-            });
-        }
-        let expr = self.text(n).to_string();
-        out.related.push(crate::call::Related {
-            path: value.path.clone(),
-            span: value.span.clone(),
-            start: value.start,
-            end: value.end,
-            message: format!("`{expr}` is defined here"),
-            expr,
-            local: span,
-        });
+        out.pieces.extend(pieces);
+        out.related.push(related);
         true
     }
 

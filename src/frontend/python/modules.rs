@@ -12,10 +12,7 @@
 use super::clients::Calls;
 use super::resolve::{Project, Resolver};
 use super::scope::{Import, Scopes};
-use crate::call::Piece;
-use crate::resolve::{
-    position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece, PY,
-};
+use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, PY};
 use std::path::Path;
 use tree_sitter::Node;
 
@@ -205,17 +202,7 @@ impl<'t> Lowering<'_, '_, 't> {
             return Some(self.at(o.byte_range(), Shape::Object(fields)));
         }
         let url = r.url(o);
-        if !url.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
-            return None;
-        }
-        let pieces = url
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
-                Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
-            })
-            .collect();
+        let pieces = crate::resolve::text_of(&url.pieces)?;
         // A value that is wholly another module's (`BASE = settings.BASE`): it is
         // defined there.
         if let [related] = url.related.as_slice() {

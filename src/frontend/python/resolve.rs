@@ -404,40 +404,17 @@ impl<'a, 't> Resolver<'a, 't> {
     /// at `node` (the call site keeps its own spans), and where it is defined. `false`
     /// when the name is not imported or has no literal part there.
     fn foreign(&self, node: Node<'t>, out: &mut Url) -> bool {
-        use crate::resolve::{Shape, TextPiece};
         let Some(value) = self.imported(node) else {
             return false;
         };
-        let Shape::Text(pieces) = &value.shape else {
+        let expr = self.t(node);
+        let message = format!("`{expr}` is defined here");
+        let Some((pieces, related)) = value.spelled_at(expr, &node.byte_range(), message, true)
+        else {
             return false;
         };
-        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
-            return false;
-        }
-        let span = node.byte_range();
-        for p in pieces {
-            out.pieces.push(match p {
-                TextPiece::Lit(text) => Piece::Lit {
-                    text: text.clone(),
-                    span: span.clone(),
-                    exact: false,
-                },
-                TextPiece::Hole(expr) => Piece::Hole {
-                    expr: expr.clone(),
-                    span: span.clone(),
-                },
-            });
-        }
-        let expr = self.t(node).to_string();
-        out.related.push(crate::call::Related {
-            path: value.path.clone(),
-            span: value.span.clone(),
-            start: value.start,
-            end: value.end,
-            message: format!("`{expr}` is defined here"),
-            expr,
-            local: span,
-        });
+        out.pieces.extend(pieces);
+        out.related.push(related);
         true
     }
 

@@ -871,7 +871,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
     /// The pieces of a constant that another module of the crate defines, spelled at
     /// `e` (the call site keeps its own spans), and where it is defined.
     fn foreign(&self, segments: &[String], span: Span) -> Option<Vec<Piece>> {
-        use crate::resolve::{Shape, TextPiece, RS};
+        use crate::resolve::RS;
         let project = self.project?;
         let value = self
             .crate_item(segments)
@@ -886,37 +886,11 @@ impl<'s, 'f> Resolver<'s, 'f> {
                     super::modules::lower,
                 )
             })?;
-        let Shape::Text(pieces) = &value.shape else {
-            return None;
-        };
-        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
-            return None;
-        }
-        let out = pieces
-            .iter()
-            .map(|p| match p {
-                TextPiece::Lit(text) => Piece::Lit {
-                    text: text.clone(),
-                    span: span.clone(),
-                    exact: false,
-                },
-                TextPiece::Hole(expr) => Piece::Hole {
-                    expr: expr.clone(),
-                    span: span.clone(),
-                },
-            })
-            .collect();
         let expr = segments.join("::");
-        self.related.borrow_mut().push(crate::call::Related {
-            path: value.path.clone(),
-            span: value.span.clone(),
-            start: value.start,
-            end: value.end,
-            message: format!("`{expr}` is defined here"),
-            expr,
-            local: span,
-        });
-        Some(out)
+        let message = format!("`{expr}` is defined here");
+        let (pieces, related) = value.spelled_at(&expr, &span, message, true)?;
+        self.related.borrow_mut().push(related);
+        Some(pieces)
     }
 
     fn hole(&self, e: &Expr) -> Vec<Piece> {

@@ -7,10 +7,7 @@
 
 use super::clients::{Project, Resolver};
 use super::{walk, Src};
-use crate::call::Piece;
-use crate::resolve::{
-    position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece, RS,
-};
+use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, RS};
 use std::path::Path;
 
 /// How many exports of one module are lowered.
@@ -31,17 +28,9 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     consts.sort_by_key(|(n, _)| n.as_str());
     for (name, expr) in consts.into_iter().take(MAX_EXPORTS) {
         let (url, _, _) = r.url(expr);
-        if !url.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+        let Some(pieces) = crate::resolve::text_of(&url.pieces) else {
             continue;
-        }
-        let pieces = url
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
-                Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
-            })
-            .collect();
+        };
         let related = r.take_related();
         let span = src.of(*expr);
         let exported = match related.as_slice() {

@@ -269,36 +269,11 @@ impl Vars {
     /// A variable a sourced file sets, as pieces spelled at `span` (recording where
     /// it is defined).
     fn sourced_pieces(&self, expr: &str, span: &Span) -> Option<Vec<Piece>> {
-        use crate::resolve::{Shape, TextPiece};
-        let name = var_name(expr)?;
-        let value = self.sourced.get(name)?;
-        let Shape::Text(pieces) = &value.shape else {
-            return None;
-        };
-        let out = pieces
-            .iter()
-            .map(|p| match p {
-                TextPiece::Lit(text) => Piece::Lit {
-                    text: text.clone(),
-                    span: span.clone(),
-                    exact: false,
-                },
-                TextPiece::Hole(e) => Piece::Hole {
-                    expr: e.clone(),
-                    span: span.clone(),
-                },
-            })
-            .collect();
-        self.related.borrow_mut().push(crate::call::Related {
-            path: value.path.clone(),
-            span: value.span.clone(),
-            start: value.start,
-            end: value.end,
-            message: format!("`{expr}` is set here"),
-            expr: expr.to_string(),
-            local: span.clone(),
-        });
-        Some(out)
+        let value = self.sourced.get(var_name(expr)?)?;
+        let message = format!("`{expr}` is set here");
+        let (pieces, related) = value.spelled_at(expr, span, message, false)?;
+        self.related.borrow_mut().push(related);
+        Some(pieces)
     }
 
     fn collect(scripts: &[Script]) -> Vars {
