@@ -373,19 +373,25 @@ impl<'t> Scopes<'t> {
     /// What `name`, used at `at`, is bound to: `None` when no scope around `at` binds it,
     /// `Some(Unknown)` when it is a parameter or assigned more than once.
     pub fn lookup(&self, at: Node<'t>, name: &str) -> Option<Bound<'t>> {
+        self.binding(at, name).map(|(_, b)| one(b))
+    }
+
+    /// The bindings of `name` in the nearest scope around `at` that binds it, with that
+    /// scope's key. Class bodies are not visible from the functions inside them.
+    fn binding(&self, at: Node<'t>, name: &str) -> Option<((usize, String), &[Bound<'t>])> {
         let mut first = true;
         for p in self.parents.ancestors(at) {
             let kind = p.kind();
             if !is_scope(kind) {
                 continue;
             }
-            // Class bodies are not visible from the functions inside them.
             if kind == "class_definition" && !first {
                 continue;
             }
             first = false;
-            if let Some(b) = self.names.get(&(p.id(), name.to_string())) {
-                return Some(one(b));
+            let key = (p.id(), name.to_string());
+            if let Some(b) = self.names.get(&key) {
+                return Some((key, b.as_slice()));
             }
         }
         None
@@ -395,79 +401,34 @@ impl<'t> Scopes<'t> {
     /// when it is assigned more than once (each arm of an `if`, a reassignment) and
     /// at most `max` times; `None` for an unknown binding among them (a parameter).
     pub fn assignments(&self, at: Node<'t>, name: &str, max: usize) -> Option<Vec<Node<'t>>> {
-        let mut first = true;
-        for p in self.parents.ancestors(at) {
-            let kind = p.kind();
-            if !is_scope(kind) {
-                continue;
-            }
-            if kind == "class_definition" && !first {
-                continue;
-            }
-            first = false;
-            let key = (p.id(), name.to_string());
-            if let Some(b) = self.names.get(&key) {
-                if b.len() < 2 || b.len() > max {
-                    return None;
-                }
-                return b
-                    .iter()
-                    .map(|b| match b {
-                        Bound::Value(v) => Some(*v),
-                        _ => None,
-                    })
-                    .collect();
-            }
+        let (_, b) = self.binding(at, name)?;
+        if b.len() < 2 || b.len() > max {
+            return None;
         }
-        None
+        b.iter()
+            .map(|b| match b {
+                Bound::Value(v) => Some(*v),
+                _ => None,
+            })
+            .collect()
     }
 
     /// What import binds `name` where it is used at `at`: `None` when the nearest scope
     /// that binds it binds it otherwise (a parameter, an assignment) or more than once.
     pub fn import_of(&self, at: Node<'t>, name: &str) -> Option<&Import> {
-        let mut first = true;
-        for p in self.parents.ancestors(at) {
-            let kind = p.kind();
-            if !is_scope(kind) {
-                continue;
-            }
-            if kind == "class_definition" && !first {
-                continue;
-            }
-            first = false;
-            let key = (p.id(), name.to_string());
-            if let Some(b) = self.names.get(&key) {
-                return match b.len() {
-                    1 => self.imported.get(&key),
-                    _ => None,
-                };
-            }
+        match self.binding(at, name)? {
+            (key, [_]) => self.imported.get(&key),
+            _ => None,
         }
-        None
     }
 
     /// The function `name` used at `at` stands for: the nearest scope binding the name
     /// binds it once, to a `def`.
     pub fn function(&self, at: Node<'t>, name: &str) -> Option<Node<'t>> {
-        let mut first = true;
-        for p in self.parents.ancestors(at) {
-            let kind = p.kind();
-            if !is_scope(kind) {
-                continue;
-            }
-            if kind == "class_definition" && !first {
-                continue;
-            }
-            first = false;
-            let key = (p.id(), name.to_string());
-            if let Some(b) = self.names.get(&key) {
-                return match b.len() {
-                    1 => self.functions.get(&key).copied(),
-                    _ => None,
-                };
-            }
+        match self.binding(at, name)? {
+            (key, [_]) => self.functions.get(&key).copied(),
+            _ => None,
         }
-        None
     }
 
     /// The method `name` of `class` (defined once in its body).
