@@ -231,6 +231,10 @@ fn import_line(text: &str, at: usize) -> bool {
     (line.starts_with("import ") && !line.contains('='))
         || (line.starts_with("from ") && line.contains(" import "))
         || (line.starts_with("export {") && line.contains(" from "))
+        || (["const {", "let {", "var {"]
+            .iter()
+            .any(|k| line.starts_with(k))
+            && line.contains("} = require("))
 }
 
 /// A path without `.` components, for comparing paths spelled differently.
@@ -273,5 +277,13 @@ mod tests {
         // `$B` in a script is a use, `BB` is another name.
         assert!(!uses_covered("curl \"$B/x\"\n", "B", |_| false));
         assert!(uses_covered("BB=1\n", "B", |_| false));
+        assert!(uses_covered("const { B } = require('./s');\n", "B", |_| {
+            false
+        }));
+        assert!(!uses_covered(
+            "const { B } = f(require('./s'));\n",
+            "B",
+            |_| false
+        ));
     }
 }
