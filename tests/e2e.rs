@@ -47,69 +47,34 @@ fn fixed_quorvex_deactivate_fetch_fails_on_an_account_that_stays_active() {
 }
 
 /// A job that reads the API version path from another module: `fix` edits that module's
-/// constant, and the fixed program's request reaches the API 2.1 GraphQL endpoint.
+/// constant, and the fixed job's request reaches the API 2.1 GraphQL endpoint.
 #[test]
-fn fixed_program_sends_the_new_request_through_a_constant_fixed_in_another_module() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("settings.js"),
-        "// The community API's version path, shared by the jobs.\nexports.API_PATH = '/api/2.0';\n",
-    )
-    .unwrap();
-    let query = serde_json::to_string(vendor_mock::CLOSE_USER_ACCOUNT).unwrap();
-    let job = format!(
+fn fixed_job_sends_the_new_request_through_a_constant_fixed_in_another_module() {
+    scenarios::run_fixed_across_modules(
+        "close.js",
         r#"'use strict';
-const {{ API_PATH }} = require('./settings');
+const { API_PATH } = require('./settings');
 
-async function main() {{
-  const res = await fetch(`${{process.env.KHOROS_BASE}}${{API_PATH}}/graphql`, {{
+async function main() {
+  const res = await fetch(`${process.env.KHOROS_BASE}${API_PATH}/graphql`, {
     method: 'POST',
-    headers: {{ 'content-type': 'application/json', 'li-api-session-key': process.env.KHOROS_SESSION_KEY }},
-    body: JSON.stringify({{ operationName: 'CloseUserAccount', query: {query}, variables: {{ id: 'user:42' }} }}),
-  }});
-  if (res.status !== 200) throw new Error(`Khoros answered ${{res.status}}`);
-}}
+    headers: { 'content-type': 'application/json', 'li-api-session-key': process.env.KHOROS_SESSION_KEY },
+    body: JSON.stringify({ operationName: 'CloseUserAccount', query: {query}, variables: { id: 'user:42' } }),
+  });
+  if (res.status !== 200) throw new Error(`Khoros answered ${res.status}`);
+}
 
-main().catch((e) => {{
+main().catch((e) => {
   console.error(e);
   process.exit(1);
-}});
-"#
+});
+"#,
+        (
+            "settings.js",
+            "// The community API's version path, shared by the jobs.\nexports.API_PATH = '/api/2.0';\n",
+        ),
+        "exports.API_PATH = '/t5/s/api/2.1';",
     );
-    let script = dir.path().join("close.js");
-    std::fs::write(&script, &job).unwrap();
-    let run = || {
-        let mock = vendor_mock::VendorMock::start();
-        let base = mock.base_url();
-        let out = node::run_node(
-            &script,
-            &[("KHOROS_BASE", &base), ("KHOROS_SESSION_KEY", "session")],
-        );
-        (mock.requests(), out)
-    };
-    // Before the fix the request goes to API 2.0, which Aurora refuses.
-    let (requests, out) = run();
-    assert!(!out.status.success(), "{}", node::describe(&out));
-    assert_eq!(requests[0].path, "/api/2.0/graphql");
-    assert_eq!(requests[0].status, 401);
-    let fixed = std::process::Command::new(env!("CARGO_BIN_EXE_apimigrate"))
-        .args(["fix", "--unsafe-fixes", "--no-config", "."])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(fixed.status.code().is_some_and(|c| c <= 1), "{fixed:?}");
-    // The job itself is unchanged: the constant was fixed where it is written.
-    assert_eq!(std::fs::read_to_string(&script).unwrap(), job);
-    let settings = std::fs::read_to_string(dir.path().join("settings.js")).unwrap();
-    assert!(
-        settings.contains("exports.API_PATH = '/t5/s/api/2.1';"),
-        "{settings}"
-    );
-    let (requests, out) = run();
-    assert!(out.status.success(), "{}", node::describe(&out));
-    assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0].path, vendor_mock::AURORA_GRAPHQL_PATH);
-    assert_eq!(requests[0].status, 200);
 }
 
 // --- the mock itself, over raw HTTP/1.1 ----------------------------------------------
