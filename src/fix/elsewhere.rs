@@ -114,28 +114,29 @@ pub fn plan<'a>(
             .push((c.file.to_path_buf(), f.code.clone(), f.span.clone()));
         group.uses.push((normal(c.file), r.local.clone()));
     }
-    let mut by_file: BTreeMap<PathBuf, DefinitionFix> = BTreeMap::new();
-    for (key, group) in groups {
-        if blocked.contains(&key) || group.name.is_empty() {
-            continue;
+    groups.retain(|key, g| !blocked.contains(key) && !g.name.is_empty());
+    // Every scanned file is read once, and only while some definition is still open.
+    for (norm, (path, _)) in &scanned {
+        if groups.is_empty() {
+            break;
         }
-        let (def_path, _, _) = &key;
-        let only_these = scanned.iter().all(|(norm, (path, _))| {
-            let Some(t) = text(path) else {
-                // Unreadable: its uses are unknown.
-                return false;
-            };
-            uses_covered(&t, &group.name, |at| {
-                (norm == def_path && declares(&t, at, group.start))
-                    || group
-                        .uses
+        let Some(t) = text(path) else {
+            // Unreadable: its uses are unknown, so no definition is fixed.
+            groups.clear();
+            break;
+        };
+        groups.retain(|(def_path, _, _), g| {
+            uses_covered(&t, &g.name, |at| {
+                (norm == def_path && declares(&t, at, g.start))
+                    || g.uses
                         .iter()
                         .any(|(p, s)| p == norm && s.start <= at && at < s.end)
             })
         });
-        if !only_these {
-            continue;
-        }
+    }
+    let mut by_file: BTreeMap<PathBuf, DefinitionFix> = BTreeMap::new();
+    for (key, group) in groups {
+        let (def_path, _, _) = &key;
         let (path, language) = scanned[def_path];
         let entry = by_file
             .entry(def_path.clone())
@@ -197,7 +198,7 @@ fn name_of(expr: &str) -> String {
 /// Whether the name at `at` is the definition's own declaration: on the line where
 /// the definition starts, before it (`export const NAME = '…'`).
 fn declares(text: &str, at: usize, start: usize) -> bool {
-    at < start && !text[at..start].contains('\n')
+    at < start && text.get(at..start).is_some_and(|s| !s.contains('\n'))
 }
 
 /// Whether every whole-word occurrence of `name` in `text` is allowed: on an import
