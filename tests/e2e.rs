@@ -46,6 +46,37 @@ fn fixed_quorvex_deactivate_fetch_fails_on_an_account_that_stays_active() {
     scenarios::run_fixed_quorvex_on_a_protected_account("quorvex_deactivate_fetch", "js");
 }
 
+/// A job that reads the API version path from another module: `fix` edits that module's
+/// constant, and the fixed job's request reaches the API 2.1 GraphQL endpoint.
+#[test]
+fn fixed_job_sends_the_new_request_through_a_constant_fixed_in_another_module() {
+    scenarios::run_fixed_across_modules(
+        "close.js",
+        r#"'use strict';
+const { API_PATH } = require('./settings');
+
+async function main() {
+  const res = await fetch(`${process.env.KHOROS_BASE}${API_PATH}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'li-api-session-key': process.env.KHOROS_SESSION_KEY },
+    body: JSON.stringify({ operationName: 'CloseUserAccount', query: {query}, variables: { id: 'user:42' } }),
+  });
+  if (res.status !== 200) throw new Error(`Khoros answered ${res.status}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+"#,
+        (
+            "settings.js",
+            "// The community API's version path, shared by the jobs.\nexports.API_PATH = '/api/2.0';\n",
+        ),
+        "exports.API_PATH = '/t5/s/api/2.1';",
+    );
+}
+
 // --- the mock itself, over raw HTTP/1.1 ----------------------------------------------
 
 mod mock {

@@ -34,3 +34,37 @@ scenarios!("py":
 fn fixed_quorvex_deactivate_requests_fails_on_an_account_that_stays_active() {
     scenarios::run_fixed_quorvex_on_a_protected_account("quorvex_deactivate_requests", "py");
 }
+
+/// A job that reads the API version path from another module: `fix` edits that module's
+/// constant, and the fixed job's request reaches the API 2.1 GraphQL endpoint.
+#[test]
+fn fixed_job_sends_the_new_request_through_a_constant_fixed_in_another_module() {
+    scenarios::run_fixed_across_modules(
+        "close.py",
+        r#"import os
+import sys
+
+import requests
+
+from settings import API_PATH
+
+
+def main():
+    res = requests.post(
+        f"{os.environ['KHOROS_BASE']}{API_PATH}/graphql",
+        headers={"li-api-session-key": os.environ["KHOROS_SESSION_KEY"]},
+        json={"operationName": "CloseUserAccount", "query": {query}, "variables": {"id": "user:42"}},
+    )
+    if res.status_code != 200:
+        sys.exit(f"Khoros answered {res.status_code}")
+
+
+main()
+"#,
+        (
+            "settings.py",
+            "# The community API's version path, shared by the jobs.\nAPI_PATH = \"/api/2.0\"\n",
+        ),
+        "API_PATH = \"/t5/s/api/2.1\"",
+    );
+}

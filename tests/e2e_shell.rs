@@ -23,3 +23,25 @@ scenarios!("sh":
     janrain_delete_get_curl,
     janrain_key_value_curl,
 );
+
+/// A job that reads the API version path from a sourced file: `fix` edits that file's
+/// variable, and the fixed job's request reaches the API 2.1 GraphQL endpoint.
+#[test]
+fn fixed_job_sends_the_new_request_through_a_variable_fixed_in_a_sourced_file() {
+    scenarios::run_fixed_across_modules(
+        "close.sh",
+        r#"#!/bin/bash
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+curl -sf -X POST -H 'Content-Type: application/json' -H "li-api-session-key: $KHOROS_SESSION_KEY" \
+  -d '{"operationName":"CloseUserAccount","query":{query},"variables":{"id":"user:42"}}' \
+  "$KHOROS_BASE$API_PATH/graphql"
+"#,
+        (
+            "env.sh",
+            "# The community API's version path, shared by the jobs.\nAPI_PATH=\"/api/2.0\"\n",
+        ),
+        "API_PATH=\"/t5/s/api/2.1\"",
+    );
+}

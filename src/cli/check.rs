@@ -161,7 +161,13 @@ pub(super) fn run_scan(
             )));
         }
     }
-    let mut result = ScanResult::default();
+    let mut result = ScanResult {
+        scanned: checkers
+            .iter()
+            .flat_map(|(_, f)| f.iter().cloned())
+            .collect(),
+        ..ScanResult::default()
+    };
     let bar = show_progress(args).then(ProgressBarObserver::new);
     if let Some(b) = &bar {
         b.start(total);

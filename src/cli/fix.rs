@@ -38,12 +38,21 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
     let mut diff = String::new();
     let mut fixed_findings = 0;
     let mut changed_files = 0;
+    // Calls whose deprecated URL part is a constant of another scanned file, fixed there.
+    let mut definitions = definition_fixes(&result, &checkers, level);
+    // `(file, code, span)` of the findings fixed at a definition that was written.
+    let mut fixed_elsewhere: Vec<(PathBuf, String, crate::call::Span)> = Vec::new();
     for file in result.files {
-        let fixable = file.findings.iter().any(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| level.allows(x.applicability) && !x.edits.is_empty())
-        });
+        let definition = definitions
+            .iter()
+            .position(|d| d.path == file.source.path)
+            .map(|i| definitions.remove(i));
+        let fixable = definition.is_some()
+            || file.findings.iter().any(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| level.allows(x.applicability) && !x.edits.is_empty())
+            });
         if !fixable {
             remaining.files.push(file);
             continue;
@@ -65,14 +74,24 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
         let checker = &checkers[index].0;
         // Fixing runs isolated like the scan: a panic or the deadline leaves the file
         // as it is, reported as an error.
-        let mut copy = SourceFile::new(
-            file.source.path.clone(),
-            file.source.text.clone(),
-            file.source.language,
-        );
+        let mut start = file.source.text.clone();
+        if let Some(d) = &definition {
+            match edit_definition(d, &start) {
+                Ok(text) => start = text,
+                Err(e) => errors.push(ScanError::in_file(&file, e)),
+            }
+        }
+        let at_definition = definition
+            .filter(|_| start != file.source.text)
+            .map_or_else(Vec::new, |d| d.fixes);
+        let mut copy = SourceFile::new(file.source.path.clone(), start, file.source.language);
         copy.bom = file.source.bom;
         let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level) {
-            Ok(o) => o,
+            Ok(mut o) => {
+                // The change shown and written starts from the file as it was read.
+                o.original = file.source.text.clone();
+                o
+            }
             Err(failure) => {
                 errors.push(ScanError::in_file(&file, format!("not fixed: {failure}")));
                 remaining.files.push(file);
@@ -127,7 +146,8 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             // Counted once written (or shown): a file that could not be written was
             // not fixed.
             changed_files += 1;
-            fixed_findings += outcome.applied.len();
+            fixed_findings += outcome.applied.len() + at_definition.len();
+            fixed_elsewhere.extend(at_definition);
         }
         let source = SourceFile::new(
             file.source.path.clone(),
@@ -144,6 +164,40 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             remaining.files.push(report);
         }
     }
+    // Definitions in files without findings of their own.
+    for d in definitions {
+        let shown = crate::discover::display_path(&d.path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        match write_definition(&d, args.diff) {
+            Ok((before, after)) => {
+                if args.diff {
+                    let secrets = crate::secrets::scan_text(&before);
+                    let fixed = crate::secrets::occurrences(&before, &secrets, &after);
+                    let mut fixed_secrets = crate::secrets::scan_text(&after);
+                    fixed_secrets.extend(fixed);
+                    diff.push_str(&crate::fix::unified_diff(
+                        &shown,
+                        &crate::redact::Redacted::new(&before, &secrets).text,
+                        &crate::redact::Redacted::new(&after, &fixed_secrets).text,
+                    ));
+                }
+                changed_files += 1;
+                fixed_findings += d.fixes.len();
+                fixed_elsewhere.extend(d.fixes);
+            }
+            Err(e) => errors.push(ScanError::new(&shown, e)),
+        }
+    }
+    // A finding fixed at its definition is gone, whatever the index read of that file.
+    for report in &mut remaining.files {
+        report.findings.retain(|f| {
+            !fixed_elsewhere
+                .iter()
+                .any(|(p, c, s)| *p == report.source.path && *c == f.code && *s == f.span)
+        });
+    }
+    remaining.files.retain(|r| !r.is_empty());
     remaining.errors = errors;
     remaining
         .files
@@ -324,4 +378,77 @@ pub(super) fn fixed_secrets(
         fixed,
     ));
     secrets
+}
+
+/// The fixes the scanned tree allows at definitions in other files
+/// ([`crate::fix::elsewhere`]).
+fn definition_fixes(
+    result: &ScanResult,
+    checkers: &Governed,
+    level: FixLevel,
+) -> Vec<crate::fix::elsewhere::DefinitionFix> {
+    use crate::fix::elsewhere::{plan, Candidate};
+    let findings: Vec<Candidate> = result
+        .files
+        .iter()
+        .flat_map(|r| {
+            r.findings
+                .iter()
+                .chain(r.suppressed.iter().map(|s| &s.finding))
+                .map(move |f| Candidate {
+                    file: &r.source.path,
+                    finding: f,
+                })
+        })
+        .collect();
+    plan(
+        &result.scanned,
+        &findings,
+        |p| {
+            result
+                .files
+                .iter()
+                .find(|r| r.source.path == p)
+                .map(|r| r.source.text.clone())
+        },
+        |code| {
+            checkers.iter().find_map(|(c, _)| {
+                let rule = c.rules.rules.iter().find(|r| r.rule.code == code)?;
+                let fix = rule.rule.fix.as_ref()?;
+                Some((fix.transform.clone()?, fix.applicability))
+            })
+        },
+        level,
+    )
+}
+
+/// `text` with a definition's edits, when it still parses.
+fn edit_definition(d: &crate::fix::elsewhere::DefinitionFix, text: &str) -> Result<String, String> {
+    let edited = crate::fix::apply_edits(text, &d.edits);
+    let probe = SourceFile::new(d.path.clone(), edited.clone(), d.language);
+    match crate::frontend::syntax_error(&probe) {
+        None => Ok(edited),
+        Some(_) => Err("the fix at this definition would break the file; not written".into()),
+    }
+}
+
+/// Edits a definition file that has no findings of its own (written unless `dry`):
+/// its text before and after.
+fn write_definition(
+    d: &crate::fix::elsewhere::DefinitionFix,
+    dry: bool,
+) -> Result<(String, String), String> {
+    let bytes = std::fs::read(&d.path).map_err(|e| format!("cannot read: {e}"))?;
+    let before = match std::str::from_utf8(&bytes) {
+        Ok(t) if !t.starts_with('\u{feff}') => t.to_string(),
+        _ => return Err("not plain UTF-8: the fix at this definition is not written".into()),
+    };
+    let after = edit_definition(d, &before)?;
+    if !dry {
+        crate::fix::write::write_fixed_with(&d.path, &bytes, &after, false, || {
+            crate::isolate::debug_fault("write", &d.path)
+        })
+        .map_err(|e| e.to_string())?;
+    }
+    Ok((before, after))
 }

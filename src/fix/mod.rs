@@ -3,6 +3,7 @@
 //! rewritten file in place (`write`). The loop that checks the text again after each
 //! pass is `pipeline::fix`.
 
+pub mod elsewhere;
 pub mod transforms;
 pub mod write;
 

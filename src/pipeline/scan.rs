@@ -167,6 +167,9 @@ pub struct ScanResult {
     /// The hosts this scan learned (pack index, host), for the checker that fixes the
     /// files afterwards (see [`Checker::learn`]).
     pub learned: Vec<(usize, crate::rules::LearnedHost)>,
+    /// Every file the scan read as a scanned kind, with its kind (filled by the
+    /// command line, for fixes made at a definition in another file).
+    pub scanned: Vec<(PathBuf, Language)>,
 }
 
 impl ScanResult {

@@ -546,6 +546,55 @@ pub fn run_script(script: &Path, env: &[(&str, &str)]) -> Output {
     }
 }
 
+/// A job whose API version path is a constant of another module (`module`: its file
+/// name and text), `{query}` in the job standing for the CloseUserAccount mutation as a
+/// JSON string. Before the fix its request goes to API 2.0 and is refused; `fix` edits
+/// the constant there (to `fixed_line`) and leaves the job as written; the fixed job's
+/// request reaches the API 2.1 GraphQL endpoint and succeeds.
+pub fn run_fixed_across_modules(job_name: &str, job: &str, module: (&str, &str), fixed_line: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(module.0), module.1).unwrap();
+    let query = serde_json::to_string(CLOSE_USER_ACCOUNT).unwrap();
+    let job = job.replace("{query}", &query);
+    let script = dir.path().join(job_name);
+    std::fs::write(&script, &job).unwrap();
+    let run = || {
+        let mock = VendorMock::start();
+        let base = mock.base_url();
+        let output = run_script(
+            &script,
+            &[("KHOROS_BASE", &base), ("KHOROS_SESSION_KEY", "session")],
+        );
+        (mock, output)
+    };
+    let (mock, output) = run();
+    let requests = mock.requests();
+    assert!(!output.status.success(), "{}", report(&mock, &output));
+    assert_eq!(
+        requests[0].path,
+        "/api/2.0/graphql",
+        "{}",
+        report(&mock, &output)
+    );
+    assert_eq!(requests[0].status, 401);
+    let fixed = Command::new(env!("CARGO_BIN_EXE_apimigrate"))
+        .args(["fix", "--unsafe-fixes", "--no-config", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(fixed.status.code().is_some_and(|c| c <= 1), "{fixed:?}");
+    // The job is as written: the constant was fixed where it is defined.
+    assert_eq!(std::fs::read_to_string(&script).unwrap(), job);
+    let settings = std::fs::read_to_string(dir.path().join(module.0)).unwrap();
+    assert!(settings.contains(fixed_line), "{settings}");
+    let (mock, output) = run();
+    let requests = mock.requests();
+    assert!(output.status.success(), "{}", report(&mock, &output));
+    assert_eq!(requests.len(), 1, "{}", report(&mock, &output));
+    assert_eq!(requests[0].path, AURORA_GRAPHQL_PATH);
+    assert_eq!(requests[0].status, 200);
+}
+
 /// Starts a seeded mock, runs `script` against it; returns the mock (for its requests)
 /// and the interpreter's output.
 fn run_against_mock(script: &Path, scenario: &Scenario) -> (VendorMock, Output) {
