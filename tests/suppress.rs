@@ -31,6 +31,7 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Makefile => "Makefile",
         Language::Har => "a.har",
         Language::Bruno => "a.bru",
+        Language::Insomnia => "insomnia.json",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

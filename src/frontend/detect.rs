@@ -15,6 +15,9 @@ impl Language {
         if is_ci_workflow(path) {
             return Some(Language::CiWorkflow);
         }
+        if is_insomnia_name(path) {
+            return Some(Language::Insomnia);
+        }
         let known = path
             .extension()
             .and_then(|e| e.to_str())
@@ -34,7 +37,8 @@ impl Language {
 
     /// [`Language::of_path`], and for any other `.json` file a cheap look at the start
     /// (and end) of its text: Postman collections and environments are scanned, plain
-    /// JSON data files are not.
+    /// JSON data files are not; Insomnia exports are
+    /// told by their `__export_format`.
     pub fn detect(path: &Path) -> Option<Language> {
         if let Some(lang) = Language::of_path(path) {
             return Some(lang);
@@ -51,8 +55,12 @@ impl Language {
         let mut head = vec![0u8; 8192];
         let n = f.read(&mut head).ok()?;
         head.truncate(n);
-        if crate::frontend::postman::sniff(&String::from_utf8_lossy(&head)) {
+        let prefix = String::from_utf8_lossy(&head);
+        if crate::frontend::postman::sniff(&prefix) {
             return Some(Language::Postman);
+        }
+        if crate::frontend::postman::insomnia::sniff(&prefix) {
+            return Some(Language::Insomnia);
         }
         // An environment export carries `_postman_variable_scope` near its end.
         let len = f.metadata().ok()?.len();
@@ -78,4 +86,11 @@ impl Language {
         let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
         Language::of_shebang(std::str::from_utf8(&head[..n]).ok()?)
     }
+}
+
+/// Whether `path` names an Insomnia export: `insomnia*.json`.
+fn is_insomnia_name(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.to_ascii_lowercase();
+    name.starts_with("insomnia") && name.ends_with(".json")
 }

@@ -49,6 +49,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Makefile => makefile::syntax_check(&file.text),
         Language::Har => postman::json::parse(&file.text).err(),
         Language::Bruno => None,
+        Language::Insomnia => postman::json::parse(&file.text).err(),
     }
 }
 
@@ -71,6 +72,7 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Makefile => makefile::comments(&file.text),
         Language::Har => Vec::new(),
         Language::Bruno => Vec::new(),
+        Language::Insomnia => Vec::new(),
     }
 }
 
@@ -200,6 +202,7 @@ pub fn extract_in_project(
         Language::Makefile => makefile::extract(&file.text),
         Language::Har => postman::extract_har(&file.text),
         Language::Bruno => bruno::extract(&file.text),
+        Language::Insomnia => postman::insomnia::extract(&file.text),
     }
 }
 
@@ -258,6 +261,7 @@ pub fn render_batch(
             .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
             .collect(),
         Language::Bruno => bruno::render_batch(&file.text, items),
+        Language::Insomnia => postman::insomnia::render_batch(items),
     }
 }
 
