@@ -326,3 +326,27 @@ fn insomnia_exports_are_found_by_content_resolve_environments_and_hide_secrets()
         assert!(!shown.contains(secret), "{secret} is shown:\n{shown}");
     }
 }
+
+#[test]
+fn ansible_uri_tasks_are_found_by_folder_or_content_and_other_yaml_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = "- name: close\n  uri:\n    url: https://community.khoros.com/api/2.0/users/7\n    method: DELETE\n";
+    let role = write(dir.path(), "roles/offboard/tasks/main.yml", task);
+    let anywhere = write(dir.path(), "ops/close.yaml", task);
+    let compose = write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  web:\n    image: nginx # https://community.khoros.com/api/2.0/users/7\n",
+    );
+    assert_eq!(Language::detect(&role), Some(Language::Ansible));
+    assert_eq!(Language::detect(&anywhere), Some(Language::Ansible));
+    assert_eq!(Language::detect(&compose), None);
+    assert_eq!(codes(&[role]), ["AUR001"]);
+    // A uri task written with a folded URL is not read (its positions are not exact).
+    let folded = write(
+        dir.path(),
+        "tasks/folded.yml",
+        "- uri:\n    url: >-\n      https://community.khoros.com/api/2.0/users/7\n    method: DELETE\n",
+    );
+    assert!(codes(&[folded]).is_empty());
+}

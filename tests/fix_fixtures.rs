@@ -290,6 +290,12 @@ fn insomnia_fix_fixtures() {
     language_fix_fixtures("insomnia", &[Language::Insomnia], 1);
 }
 
+/// Ansible: the literal edits of a `uri` task (a URL part, a quoted boolean) in the YAML.
+#[test]
+fn ansible_fix_fixtures() {
+    language_fix_fixtures("ansible", &[Language::Ansible], 1);
+}
+
 #[test]
 fn makefile_fix_fixtures() {
     embedded_shell_fix_fixtures("makefile", Language::Makefile);

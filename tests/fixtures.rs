@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const FIXTURE_DIRS: [&str; 15] = [
+const FIXTURE_DIRS: [&str; 16] = [
     "fixtures/js",
     "fixtures/ts",
     "fixtures/postman",
@@ -24,6 +24,7 @@ const FIXTURE_DIRS: [&str; 15] = [
     "fixtures/har",
     "fixtures/bruno",
     "fixtures/insomnia",
+    "fixtures/ansible",
 ];
 
 /// Every front end has its fixtures, look-alikes (SPEC §7) included.

@@ -23,6 +23,16 @@ pub fn edits(
     if let Some(note) = language.never_fixed() {
         return Err(note.into());
     }
+    // In YAML a URL part or a quoted boolean is replaced as written; quoting a value as
+    // JSON or repairing JSON text would need YAML's own quoting: left to a person.
+    if language == Language::Ansible
+        && !matches!(
+            transform,
+            Transform::ReplaceInUrl { .. } | Transform::JsonBoolean { .. }
+        )
+    {
+        return Err("this edit of a YAML task is left to a person".into());
+    }
     match transform {
         Transform::ReplaceInUrl { from, to } => replace_in_url(call, text, from, to),
         Transform::JsonBoolean { field } => json_boolean(call, text, field, language),

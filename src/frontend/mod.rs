@@ -2,6 +2,7 @@
 //! the language work to get there (finding calls, resolving URL pieces bound in the same
 //! file, reading option objects). Rules never see syntax.
 
+pub mod ansible;
 pub mod bruno;
 pub mod credentials;
 mod detect;
@@ -50,6 +51,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Har => postman::json::parse(&file.text).err(),
         Language::Bruno => None,
         Language::Insomnia => postman::json::parse(&file.text).err(),
+        Language::Ansible => yaml_ci::syntax_check(&file.text),
     }
 }
 
@@ -73,6 +75,7 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Har => Vec::new(),
         Language::Bruno => Vec::new(),
         Language::Insomnia => Vec::new(),
+        Language::Ansible => ansible::comments(&file.text),
     }
 }
 
@@ -203,6 +206,7 @@ pub fn extract_in_project(
         Language::Har => postman::extract_har(&file.text),
         Language::Bruno => bruno::extract(&file.text),
         Language::Insomnia => postman::insomnia::extract(&file.text),
+        Language::Ansible => ansible::extract(&file.text),
     }
 }
 
@@ -262,6 +266,7 @@ pub fn render_batch(
             .collect(),
         Language::Bruno => bruno::render_batch(&file.text, items),
         Language::Insomnia => postman::insomnia::render_batch(items),
+        Language::Ansible => ansible::render_batch(items),
     }
 }
 

@@ -44,6 +44,8 @@ pub enum Language {
     Bruno,
     /// Insomnia v4 exports (a `.json` file whose content says so): their requests.
     Insomnia,
+    /// Ansible playbooks and task files (YAML): their `uri` module calls.
+    Ansible,
 }
 
 impl Language {
