@@ -20,8 +20,9 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 /// A YAML node with the byte span of its scalars.
 #[derive(Debug)]
 enum Node {
-    Map(Vec<(String, Node)>, Span),
-    Seq(Vec<Node>),
+    /// Entries (key, key's span, value) and where the mapping starts and ends.
+    Map(Vec<(String, Span, Node)>, Span),
+    Seq(Vec<Node>, Span),
     /// A scalar; `span` is its text in the file (inside the quotes) when `exact`.
     Scalar {
         value: String,
@@ -35,7 +36,7 @@ enum Node {
 impl Node {
     fn get(&self, key: &str) -> Option<&Node> {
         match self {
-            Node::Map(entries, _) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Node::Map(entries, _) => entries.iter().find(|(k, _, _)| k == key).map(|e| &e.2),
             _ => None,
         }
     }
@@ -53,10 +54,15 @@ struct Builder<'t> {
     text: &'t str,
     /// Byte offset of each character (the parser's marks count characters).
     offsets: Vec<usize>,
-    stack: Vec<(Node, Option<String>)>,
+    /// Open collections, each with its pending key (a mapping's key and its span).
+    stack: Vec<(Node, Option<(String, Span)>)>,
     docs: Vec<Node>,
-    deepest: usize,
+    /// Collections opened below [`MAX_DEPTH`]: not built, one `Node::Other` in their place.
+    skipped: usize,
 }
+
+/// Nesting deeper than any playbook is not built (and the tree stays cheap to walk).
+const MAX_DEPTH: usize = 64;
 
 impl Builder<'_> {
     fn byte_at(&self, mark: &Marker) -> usize {
@@ -72,13 +78,13 @@ impl Builder<'_> {
             return;
         };
         match top {
-            Node::Seq(items) => items.push(node),
+            Node::Seq(items, _) => items.push(node),
             Node::Map(entries, _) => match key.take() {
-                Some(k) => entries.push((k, node)),
+                Some((k, span)) => entries.push((k, span, node)),
                 None => {
                     *key = Some(match node {
-                        Node::Scalar { value, .. } => value,
-                        _ => String::new(),
+                        Node::Scalar { value, span, .. } => (value, span),
+                        _ => (String::new(), 0..0),
                     })
                 }
             },
@@ -121,20 +127,29 @@ impl Builder<'_> {
 
 impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = self.byte_at(&mark);
         match ev {
+            Event::SequenceEnd | Event::MappingEnd if self.skipped > 0 => {
+                self.skipped -= 1;
+                if self.skipped == 0 {
+                    self.push(Node::Other);
+                }
+            }
+            _ if self.skipped > 0 => {
+                if matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..)) {
+                    self.skipped += 1;
+                }
+            }
             Event::Scalar(value, style, _, _) => {
-                let node = self.scalar(value, style, self.byte_at(&mark));
+                let node = self.scalar(value, style, at);
                 self.push(node);
             }
-            Event::SequenceStart(..) => self.open(Node::Seq(Vec::new())),
-            Event::MappingStart(..) => {
-                let at = self.byte_at(&mark);
-                self.open(Node::Map(Vec::new(), at..at));
-            }
+            Event::SequenceStart(..) => self.open(Node::Seq(Vec::new(), at..at)),
+            Event::MappingStart(..) => self.open(Node::Map(Vec::new(), at..at)),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some((mut node, _)) = self.stack.pop() {
-                    if let Node::Map(_, span) = &mut node {
-                        span.end = self.byte_at(&mark).max(span.start);
+                    if let Node::Map(_, span) | Node::Seq(_, span) = &mut node {
+                        span.end = at.max(span.start);
                     }
                     self.push(node);
                 }
@@ -147,15 +162,24 @@ impl MarkedEventReceiver for Builder<'_> {
 
 impl Builder<'_> {
     fn open(&mut self, node: Node) {
-        self.deepest = self.deepest.max(self.stack.len() + 1);
-        self.stack.push((node, None));
+        if self.stack.len() >= MAX_DEPTH {
+            self.skipped = 1;
+        } else {
+            self.stack.push((node, None));
+        }
     }
 }
 
 /// The documents of a YAML text, or `None` when it does not parse (or nests deeper
 /// than any playbook).
 fn parse(text: &str) -> Option<Vec<Node>> {
-    if super::yaml_ci::syntax_check(text).is_some() {
+    // Block nesting grows with the column a line's content starts at (`- - -` items
+    // included): text indented past any playbook is not handed to the YAML parser.
+    let deep = text.lines().any(|l| {
+        let t = l.trim_start_matches([' ', '-']);
+        l.len() - t.len() > 4 * MAX_DEPTH
+    });
+    if deep || super::yaml_ci::syntax_check(text).is_some() {
         return None;
     }
     let mut b = Builder {
@@ -163,7 +187,7 @@ fn parse(text: &str) -> Option<Vec<Node>> {
         offsets: text.char_indices().map(|(i, _)| i).collect(),
         stack: Vec::new(),
         docs: Vec::new(),
-        deepest: 0,
+        skipped: 0,
     };
     Parser::new_from_str(text).load(&mut b, true).ok()?;
     Some(b.docs)
@@ -186,10 +210,10 @@ const MODULE_KEYS: [&str; 3] = ["uri", "ansible.builtin.uri", "ansible.legacy.ur
 fn collect_vars(node: &Node, out: &mut HashMap<String, Span>) {
     match node {
         Node::Map(entries, _) => {
-            for (k, v) in entries {
+            for (k, _, v) in entries {
                 if k == "vars" {
                     if let Node::Map(vars, _) = v {
-                        for (name, value) in vars {
+                        for (name, _, value) in vars {
                             if let Node::Scalar {
                                 span, exact: true, ..
                             } = value
@@ -202,7 +226,7 @@ fn collect_vars(node: &Node, out: &mut HashMap<String, Span>) {
                 collect_vars(v, out);
             }
         }
-        Node::Seq(items) => items.iter().for_each(|i| collect_vars(i, out)),
+        Node::Seq(items, _) => items.iter().for_each(|i| collect_vars(i, out)),
         _ => {}
     }
 }
@@ -217,11 +241,11 @@ fn tasks<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
             {
                 out.push(node);
             }
-            for (_, v) in entries {
+            for (_, _, v) in entries {
                 tasks(v, out);
             }
         }
-        Node::Seq(items) => items.iter().for_each(|i| tasks(i, out)),
+        Node::Seq(items, _) => items.iter().for_each(|i| tasks(i, out)),
         _ => {}
     }
 }
@@ -267,9 +291,9 @@ fn value(r: &Resolver, node: &Node) -> Value {
             _ => r.value(span),
         },
         Node::Map(entries, span) => Value::Object(fields(r, entries, span)),
-        Node::Seq(items) => Value::Array {
+        Node::Seq(items, span) => Value::Array {
             items: items.iter().map(|i| value(r, i)).collect(),
-            span: 0..0,
+            span: span.clone(),
         },
         Node::Scalar { value, span, .. } => Value::Expr {
             text: value.clone(),
@@ -282,28 +306,19 @@ fn value(r: &Resolver, node: &Node) -> Value {
     }
 }
 
-fn fields(r: &Resolver, entries: &[(String, Node)], span: &Span) -> Fields {
+fn fields(r: &Resolver, entries: &[(String, Span, Node)], span: &Span) -> Fields {
     Fields {
         entries: entries
             .iter()
-            .map(|(k, v)| Field {
+            .map(|(k, key_span, v)| Field {
                 key: k.clone(),
-                key_span: key_span(r.text, k, span),
+                key_span: key_span.clone(),
                 value: value(r, v),
             })
             .collect(),
         open: false,
         span: span.clone(),
     }
-}
-
-/// Where key `k` is written in the mapping at `span` (its start, when not found).
-fn key_span(text: &str, k: &str, span: &Span) -> Span {
-    text.get(span.clone())
-        .and_then(|s| s.find(k))
-        .map_or(span.start..span.start, |i| {
-            span.start + i..span.start + i + k.len()
-        })
 }
 
 fn request(
@@ -350,7 +365,7 @@ fn request(
     call.headers.span = module_span.clone();
     if let Some(Node::Map(entries, span)) = module.get("headers") {
         call.headers = fields(r, entries, span);
-        for (k, v) in entries {
+        for (k, _, v) in entries {
             secret(text, k, v, secrets);
         }
     }
@@ -469,6 +484,15 @@ mod tests {
         };
         assert_eq!(&text[span.clone()], "true");
         assert!(!has_uri_task("- name: x\n  debug:\n    msg: uri\n"));
+        // Nesting far past any playbook is not built, and nothing overflows.
+        let deep = format!("{}uri: {{url: x}}\n", "- ".repeat(5000));
+        assert!(extract(&deep).calls.is_empty());
+        let flow = format!(
+            "- uri:\n    url: https://x/y\n    body: {}{}\n",
+            "[".repeat(150),
+            "]".repeat(150)
+        );
+        assert_eq!(extract(&flow).calls.len(), 1);
         for t in [
             "",
             "- uri:\n",
