@@ -307,3 +307,46 @@ fn har_recordings_are_reported_never_fixed_and_their_secrets_never_shown() {
         assert!(!shown.contains(secret), "{secret} is shown:\n{shown}");
     }
 }
+
+#[test]
+fn insomnia_exports_are_found_by_content_resolve_environments_and_hide_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("team-requests.json");
+    std::fs::copy("fixtures/insomnia/offboarding.json", &export).unwrap();
+    let data = dir.path().join("users.json");
+    std::fs::write(&data, "{\"_type\": \"user\", \"format\": 4}").unwrap();
+    assert_eq!(Language::detect(&export), Some(Language::Insomnia));
+    assert_eq!(Language::detect(&data), None);
+    let result = common::scan(std::slice::from_ref(&export));
+    let codes: Vec<_> = result.findings().map(|(_, f)| f.code.clone()).collect();
+    // The Aurora host comes from the export's environment (`{{ _.khoros_base }}`).
+    assert!(codes.iter().any(|c| c == "AUR001"), "{codes:?}");
+    let shown = common::render(&result);
+    for secret in ["a1b2c3d4e5f6a7b8c9d0", "0123456789abcdef0123"] {
+        assert!(!shown.contains(secret), "{secret} is shown:\n{shown}");
+    }
+}
+
+#[test]
+fn ansible_uri_tasks_are_found_by_folder_or_content_and_other_yaml_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = "- name: close\n  uri:\n    url: https://community.khoros.com/api/2.0/users/7\n    method: DELETE\n";
+    let role = write(dir.path(), "roles/offboard/tasks/main.yml", task);
+    let anywhere = write(dir.path(), "ops/close.yaml", task);
+    let compose = write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  web:\n    image: nginx # https://community.khoros.com/api/2.0/users/7\n",
+    );
+    assert_eq!(Language::detect(&role), Some(Language::Ansible));
+    assert_eq!(Language::detect(&anywhere), Some(Language::Ansible));
+    assert_eq!(Language::detect(&compose), None);
+    assert_eq!(codes(&[role]), ["AUR001"]);
+    // A uri task written with a folded URL is not read (its positions are not exact).
+    let folded = write(
+        dir.path(),
+        "tasks/folded.yml",
+        "- uri:\n    url: >-\n      https://community.khoros.com/api/2.0/users/7\n    method: DELETE\n",
+    );
+    assert!(codes(&[folded]).is_empty());
+}

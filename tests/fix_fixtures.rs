@@ -284,6 +284,18 @@ fn bruno_fix_fixtures() {
     language_fix_fixtures("bruno", &[Language::Bruno], 1);
 }
 
+/// Insomnia: the URL edits of an export (replace-in-url), in the JSON as written.
+#[test]
+fn insomnia_fix_fixtures() {
+    language_fix_fixtures("insomnia", &[Language::Insomnia], 1);
+}
+
+/// Ansible: the literal edits of a `uri` task (a URL part, a quoted boolean) in the YAML.
+#[test]
+fn ansible_fix_fixtures() {
+    language_fix_fixtures("ansible", &[Language::Ansible], 1);
+}
+
 #[test]
 fn makefile_fix_fixtures() {
     embedded_shell_fix_fixtures("makefile", Language::Makefile);

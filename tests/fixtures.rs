@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-const FIXTURE_DIRS: [&str; 14] = [
+const FIXTURE_DIRS: [&str; 16] = [
     "fixtures/js",
     "fixtures/ts",
     "fixtures/postman",
@@ -23,6 +23,8 @@ const FIXTURE_DIRS: [&str; 14] = [
     "fixtures/makefile",
     "fixtures/har",
     "fixtures/bruno",
+    "fixtures/insomnia",
+    "fixtures/ansible",
 ];
 
 /// Every front end has its fixtures, look-alikes (SPEC §7) included.

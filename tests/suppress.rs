@@ -31,6 +31,8 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Makefile => "Makefile",
         Language::Har => "a.har",
         Language::Bruno => "a.bru",
+        Language::Insomnia => "insomnia.json",
+        Language::Ansible => "tasks/main.yml",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

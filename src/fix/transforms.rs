@@ -17,11 +17,21 @@ pub fn edits(
     config: &Config,
     language: Language,
 ) -> Result<Vec<Edit>, String> {
-    if language == Language::Notebook {
-        return notebook_edits(transform, call, text);
+    if language == Language::Notebook || language == Language::Insomnia {
+        return json_text_edits(transform, call, text);
     }
     if let Some(note) = language.never_fixed() {
         return Err(note.into());
+    }
+    // In YAML a URL part or a quoted boolean is replaced as written; quoting a value as
+    // JSON or repairing JSON text would need YAML's own quoting: left to a person.
+    if language == Language::Ansible
+        && !matches!(
+            transform,
+            Transform::ReplaceInUrl { .. } | Transform::JsonBoolean { .. }
+        )
+    {
+        return Err("this edit of a YAML task is left to a person".into());
     }
     match transform {
         Transform::ReplaceInUrl { from, to } => replace_in_url(call, text, from, to),
@@ -32,17 +42,22 @@ pub fn edits(
     }
 }
 
-/// A transform in a notebook edits the JSON text of a cell: only a URL replacement
-/// whose new text needs no JSON escape is made here; the others are left to a person.
-fn notebook_edits(transform: &Transform, call: &HttpCall, text: &str) -> Result<Vec<Edit>, String> {
+/// A transform in a notebook (or an Insomnia export) edits JSON text: only a URL
+/// replacement whose new text needs no JSON escape is made here; the others are left
+/// to a person.
+fn json_text_edits(
+    transform: &Transform,
+    call: &HttpCall,
+    text: &str,
+) -> Result<Vec<Edit>, String> {
     let Transform::ReplaceInUrl { from, to } = transform else {
-        return Err("this edit of a notebook cell is left to a person".into());
+        return Err("this edit of JSON text is left to a person".into());
     };
     let edits = replace_in_url(call, text, from, to)?;
     if edits.iter().all(|e| json_plain(&e.content)) {
         Ok(edits)
     } else {
-        Err("the new URL text needs escaping in the notebook's JSON".into())
+        Err("the new URL text needs escaping in the JSON".into())
     }
 }
 

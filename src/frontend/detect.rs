@@ -15,6 +15,12 @@ impl Language {
         if is_ci_workflow(path) {
             return Some(Language::CiWorkflow);
         }
+        if is_insomnia_name(path) {
+            return Some(Language::Insomnia);
+        }
+        if is_ansible_path(path) {
+            return Some(Language::Ansible);
+        }
         let known = path
             .extension()
             .and_then(|e| e.to_str())
@@ -34,7 +40,9 @@ impl Language {
 
     /// [`Language::of_path`], and for any other `.json` file a cheap look at the start
     /// (and end) of its text: Postman collections and environments are scanned, plain
-    /// JSON data files are not.
+    /// JSON data files are not; Insomnia exports are
+    /// told by their `__export_format`, and other YAML
+    /// files by a `uri:` task.
     pub fn detect(path: &Path) -> Option<Language> {
         if let Some(lang) = Language::of_path(path) {
             return Some(lang);
@@ -43,16 +51,31 @@ impl Language {
             return Language::from_shebang(path);
         };
         let ext = ext.to_str()?;
+        use std::io::{Read, Seek, SeekFrom};
+        if ext.eq_ignore_ascii_case("yml") || ext.eq_ignore_ascii_case("yaml") {
+            // Any other YAML file is read when it calls the `uri` module.
+            let mut head = Vec::new();
+            std::fs::File::open(path)
+                .ok()?
+                .take(64 * 1024)
+                .read_to_end(&mut head)
+                .ok()?;
+            let head = String::from_utf8_lossy(&head);
+            return crate::frontend::ansible::has_uri_task(&head).then_some(Language::Ansible);
+        }
         if !ext.eq_ignore_ascii_case("json") {
             return None;
         }
-        use std::io::{Read, Seek, SeekFrom};
         let mut f = std::fs::File::open(path).ok()?;
         let mut head = vec![0u8; 8192];
         let n = f.read(&mut head).ok()?;
         head.truncate(n);
-        if crate::frontend::postman::sniff(&String::from_utf8_lossy(&head)) {
+        let prefix = String::from_utf8_lossy(&head);
+        if crate::frontend::postman::sniff(&prefix) {
             return Some(Language::Postman);
+        }
+        if crate::frontend::postman::insomnia::sniff(&prefix) {
+            return Some(Language::Insomnia);
         }
         // An environment export carries `_postman_variable_scope` near its end.
         let len = f.metadata().ok()?.len();
@@ -78,4 +101,23 @@ impl Language {
         let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
         Language::of_shebang(std::str::from_utf8(&head[..n]).ok()?)
     }
+}
+
+/// Whether `path` names an Insomnia export: `insomnia*.json`.
+fn is_insomnia_name(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.to_ascii_lowercase();
+    name.starts_with("insomnia") && name.ends_with(".json")
+}
+
+/// Whether `path` is YAML named `playbook*` or in an Ansible folder: `playbooks/`,
+/// `tasks/` (a role's `roles/*/tasks/` too) or `handlers/`.
+fn is_ansible_path(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|d| d == "playbooks" || d == "tasks" || d == "handlers");
+    yaml && (name.starts_with("playbook") || folder)
 }

@@ -2,6 +2,7 @@
 //! the language work to get there (finding calls, resolving URL pieces bound in the same
 //! file, reading option objects). Rules never see syntax.
 
+pub mod ansible;
 pub mod bruno;
 pub mod credentials;
 mod detect;
@@ -49,6 +50,8 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Makefile => makefile::syntax_check(&file.text),
         Language::Har => postman::json::parse(&file.text).err(),
         Language::Bruno => None,
+        Language::Insomnia => postman::json::parse(&file.text).err(),
+        Language::Ansible => yaml_ci::syntax_check(&file.text),
     }
 }
 
@@ -71,6 +74,8 @@ pub fn comments(file: &SourceFile) -> Vec<Span> {
         Language::Makefile => makefile::comments(&file.text),
         Language::Har => Vec::new(),
         Language::Bruno => Vec::new(),
+        Language::Insomnia => Vec::new(),
+        Language::Ansible => ansible::comments(&file.text),
     }
 }
 
@@ -200,6 +205,8 @@ pub fn extract_in_project(
         Language::Makefile => makefile::extract(&file.text),
         Language::Har => postman::extract_har(&file.text),
         Language::Bruno => bruno::extract(&file.text),
+        Language::Insomnia => postman::insomnia::extract(&file.text),
+        Language::Ansible => ansible::extract(&file.text),
     }
 }
 
@@ -258,6 +265,8 @@ pub fn render_batch(
             .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
             .collect(),
         Language::Bruno => bruno::render_batch(&file.text, items),
+        Language::Insomnia => postman::insomnia::render_batch(items),
+        Language::Ansible => ansible::render_batch(items),
     }
 }
 

@@ -42,6 +42,10 @@ pub enum Language {
     Har,
     /// Bruno request files (`.bru`), reported and left to a person to fix.
     Bruno,
+    /// Insomnia v4 exports (a `.json` file whose content says so): their requests.
+    Insomnia,
+    /// Ansible playbooks and task files (YAML): their `uri` module calls.
+    Ansible,
 }
 
 impl Language {

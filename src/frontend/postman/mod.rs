@@ -15,6 +15,7 @@
 //!
 //! Not for: running scripts, or guessing variables set by scripts at run time.
 
+pub mod insomnia;
 pub mod json;
 pub mod render;
 
