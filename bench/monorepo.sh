@@ -6,8 +6,8 @@
 #
 # Usage: bench/monorepo.sh [--runs N] [--slow-runs N] [--semgrep-runs N] [--no-readme]
 #   --runs N          runs of apimigrate and ripgrep (default 5; the table shows medians)
-#   --slow-runs N     runs of ast-grep and of BEFORE (default 3)
-#   --semgrep-runs N  runs of semgrep (default 1)
+#   --slow-runs N     runs of ast-grep and of BEFORE (default 3; 0 leaves ast-grep out)
+#   --semgrep-runs N  runs of semgrep (default 1; 0 leaves semgrep out)
 #   BENCH_DIR   work folder (default /tmp/apimigrate-bench); kept between runs, so the
 #               corpus and tools are fetched once
 #   JOBS        threads for every tool (default: the number of cores)
@@ -61,13 +61,13 @@ if [ -z "$RG" ]; then
   RG="$TOOLS/cargo/bin/rg"
 fi
 AST_GREP="$TOOLS/npm/node_modules/.bin/ast-grep"
-if [ ! -x "$AST_GREP" ] || ! "$AST_GREP" --version | grep -q "$AST_GREP_VERSION"; then
+if [ "$SLOW_RUNS" -gt 0 ] && { [ ! -x "$AST_GREP" ] || ! "$AST_GREP" --version | grep -q "$AST_GREP_VERSION"; }; then
   mkdir -p "$TOOLS/npm"
   (cd "$TOOLS/npm" && { [ -f package.json ] || npm init -y >/dev/null; } \
     && npm install --silent --no-audit --no-fund "@ast-grep/cli@$AST_GREP_VERSION")
 fi
 SEMGREP="$TOOLS/venv/bin/semgrep"
-if [ ! -x "$SEMGREP" ] || ! "$SEMGREP" --version 2>/dev/null | grep -q "$SEMGREP_VERSION"; then
+if [ "$SEMGREP_RUNS" -gt 0 ] && { [ ! -x "$SEMGREP" ] || ! "$SEMGREP" --version 2>/dev/null | grep -q "$SEMGREP_VERSION"; }; then
   python3 -m venv "$TOOLS/venv"
   "$TOOLS/venv/bin/pip" install --quiet "semgrep==$SEMGREP_VERSION"
 fi
@@ -85,7 +85,7 @@ if [ ! -f "$BASE/.complete" ]; then
   # A folder named node_modules is skipped by some peers' default ignores: rename it,
   # so that every tool reads the same files.
   mv "$BASE/js/node_modules" "$BASE/js/packages"
-  "$TOOLS/venv/bin/pip" download --quiet --no-deps --only-binary=:all: \
+  python3 -m pip download --quiet --no-deps --only-binary=:all: \
     --dest "$BENCH_DIR/cache/wheels" "${PYPI_WHEELS[@]}"
   for w in "$BENCH_DIR"/cache/wheels/*.whl; do
     python3 -m zipfile -e "$w" "$BASE/py/$(basename "$w" .whl)"
