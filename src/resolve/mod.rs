@@ -190,6 +190,10 @@ pub struct ProjectIndex {
     /// Per module: the relative specifiers it imports, and a front end's summary of its
     /// text (the literal scan's findings), for deciding whether an importer is parsed.
     scanned: Mutex<HashMap<PathBuf, Arc<Summary>>>,
+    /// Where a specifier written in a folder leads ([`resolve_specifier`] asks the file
+    /// system several times per specifier, and every file of a package repeats the same
+    /// imports). Rust paths are keyed by the importing file (`super` depends on it).
+    resolved: Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>,
 }
 
 /// A file's length and modification time.
@@ -213,6 +217,24 @@ thread_local! {
 impl ProjectIndex {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// [`resolve_specifier`], remembered for the rest of the run.
+    pub fn resolve(&self, from: &Path, spec: &str) -> Option<PathBuf> {
+        let at = if spec.starts_with(RS) {
+            from.to_path_buf()
+        } else {
+            from.parent().unwrap_or(Path::new("")).to_path_buf()
+        };
+        let key = (at, spec.to_string());
+        if let Some(hit) = self.resolved.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let found = resolve_specifier(from, spec);
+        if let Ok(mut m) = self.resolved.lock() {
+            m.insert(key, found.clone());
+        }
+        found
     }
 
     /// The exports of the module at `path` (lowered by `lower` on first request);
@@ -278,7 +300,7 @@ impl ProjectIndex {
         depth: usize,
         lower: Lower,
     ) -> Option<Exported> {
-        let path = resolve_specifier(from, spec)?;
+        let path = self.resolve(from, spec)?;
         let module = self.module(&path, depth, lower)?;
         match module.names.get(name) {
             Some(Export::Value(v)) => return v.at(keys).cloned(),
@@ -314,19 +336,19 @@ impl ProjectIndex {
         summarise: &dyn Fn(&str) -> Summary,
     ) -> Vec<Arc<Summary>> {
         let mut out = Vec::new();
-        let mut seen: Vec<PathBuf> = vec![path.to_path_buf()];
+        let mut seen: std::collections::HashSet<PathBuf> =
+            std::iter::once(path.to_path_buf()).collect();
         let mut frontier: Vec<(PathBuf, Vec<String>)> = vec![(path.to_path_buf(), specs.to_vec())];
         for _ in 0..depth {
             let mut next = Vec::new();
             for (from, specs) in frontier {
                 for spec in specs {
-                    let Some(target) = resolve_specifier(&from, &spec) else {
+                    let Some(target) = self.resolve(&from, &spec) else {
                         continue;
                     };
-                    if seen.contains(&target) {
+                    if !seen.insert(target.clone()) {
                         continue;
                     }
-                    seen.push(target.clone());
                     let cached = self
                         .scanned
                         .lock()

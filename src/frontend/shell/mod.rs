@@ -247,8 +247,7 @@ impl Vars {
                 else {
                     continue;
                 };
-                let Some(file) = crate::resolve::resolve_specifier(path, &format!("{SH}{target}"))
-                else {
+                let Some(file) = index.resolve(path, &format!("{SH}{target}")) else {
                     continue;
                 };
                 let Some(module) = index.module(&file, depth, lower_sourced) else {
