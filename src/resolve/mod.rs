@@ -30,6 +30,9 @@ use std::sync::{Arc, Mutex};
 /// How many modules deep an import chain is followed (the importing file not counted).
 pub const MAX_DEPTH: usize = 4;
 
+/// How many resolved specifiers are remembered before the memory starts over.
+const MAX_RESOLVED: usize = 16_384;
+
 /// Modules larger than this are not read (huge generated modules).
 pub const MAX_MODULE_BYTES: u64 = 1 << 20;
 
@@ -232,6 +235,10 @@ impl ProjectIndex {
         }
         let found = resolve_specifier(from, spec);
         if let Ok(mut m) = self.resolved.lock() {
+            // Bounded: the walk goes folder by folder, so recent folders are what hits.
+            if m.len() >= MAX_RESOLVED {
+                m.clear();
+            }
             m.insert(key, found.clone());
         }
         found
