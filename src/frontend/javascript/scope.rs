@@ -282,7 +282,9 @@ fn creates_scope(kind: &str) -> bool {
     )
 }
 
-fn is_function(kind: &str) -> bool {
+/// Whether a node of this kind is a function of any form (declaration, expression,
+/// arrow, generator, method).
+pub(in crate::frontend::javascript) fn is_function(kind: &str) -> bool {
     matches!(
         kind,
         "function_declaration"

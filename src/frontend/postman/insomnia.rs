@@ -47,19 +47,9 @@ fn environment_vars(resources: &[J]) -> Vars {
 
 /// Finds the requests of an Insomnia export.
 pub fn extract(text: &str) -> Extraction {
-    let root = match json::parse(text) {
-        Ok(j) => j,
-        Err((span, message)) => {
-            return Extraction {
-                syntax_error: Some((span, message)),
-                ..Extraction::default()
-            }
-        }
-    };
-    let mut ex = Extractor {
-        text,
-        calls: Vec::new(),
-        secrets: Vec::new(),
+    let (root, mut ex) = match Extractor::parse(text) {
+        Ok(parsed) => parsed,
+        Err(failed) => return failed,
     };
     let resources = root.get("resources").map(J::items).unwrap_or(&[]);
     let vars = environment_vars(resources);

@@ -145,19 +145,9 @@ fn environment_vars(path: &Path, env_files: &[PathBuf]) -> Vars {
 /// Extracts the requests, script calls, secrets and JSON error of a Postman file;
 /// `env_files` are environments given for the whole run (`--postman-env`).
 pub fn extract(text: &str, path: &Path, env_files: &[PathBuf]) -> Extraction {
-    let root = match json::parse(text) {
-        Ok(j) => j,
-        Err((span, message)) => {
-            return Extraction {
-                syntax_error: Some((span, message)),
-                ..Extraction::default()
-            }
-        }
-    };
-    let mut ex = Extractor {
-        text,
-        calls: Vec::new(),
-        secrets: Vec::new(),
+    let (root, mut ex) = match Extractor::parse(text) {
+        Ok(parsed) => parsed,
+        Err(failed) => return failed,
     };
     if root.get("_postman_variable_scope").is_some() && root.get("item").is_none() {
         // An environment: only its secrets matter.
@@ -947,19 +937,9 @@ fn serde_value(v: &serde_json::Value, span: &Span) -> Value {
 /// of traffic, not code: its findings are never fixed ([`Language::never_fixed`](crate::model::source::Language::never_fixed)). Header,
 /// cookie and query values with secret names are secrets (recordings hold real ones).
 pub fn extract_har(text: &str) -> Extraction {
-    let root = match json::parse(text) {
-        Ok(j) => j,
-        Err((span, message)) => {
-            return Extraction {
-                syntax_error: Some((span, message)),
-                ..Extraction::default()
-            }
-        }
-    };
-    let mut ex = Extractor {
-        text,
-        calls: Vec::new(),
-        secrets: Vec::new(),
+    let (root, mut ex) = match Extractor::parse(text) {
+        Ok(parsed) => parsed,
+        Err(failed) => return failed,
     };
     let entries = root.get("log").and_then(|l| l.get("entries"));
     let vars = Vars::new();
@@ -1015,6 +995,23 @@ pub fn extract_har(text: &str) -> Extraction {
 }
 
 /// Why a finding in a HAR recording carries no fix.
+impl<'a> Extractor<'a> {
+    /// The JSON tree of a request file and an extractor over its text; a text that is
+    /// not JSON is an extraction holding only its syntax error.
+    fn parse(text: &'a str) -> Result<(J, Extractor<'a>), Extraction> {
+        let root = json::parse(text).map_err(|(span, message)| Extraction {
+            syntax_error: Some((span, message)),
+            ..Extraction::default()
+        })?;
+        let ex = Extractor {
+            text,
+            calls: Vec::new(),
+            secrets: Vec::new(),
+        };
+        Ok((root, ex))
+    }
+}
+
 impl Extractor<'_> {
     /// A HAR `postData`: its `text`, or its `params` as a form.
     fn har_body(&mut self, post: &J) -> Option<Body> {

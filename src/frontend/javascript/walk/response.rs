@@ -119,19 +119,6 @@ fn is_status_property(client: Client, prop: &str) -> bool {
         || (client == Client::PmSendRequest && prop == "code")
 }
 
-fn is_function(n: Node<'_>) -> bool {
-    matches!(
-        n.kind(),
-        "arrow_function"
-            | "function_expression"
-            | "function"
-            | "function_declaration"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "method_definition"
-    )
-}
-
 fn is_inline_function(n: Node<'_>) -> bool {
     matches!(
         n.kind(),
@@ -403,7 +390,11 @@ impl<'t> Tracer<'_, '_, 't> {
                     return;
                 }
                 "return_statement" => {
-                    let func = r.scopes.parents.ancestors(parent).find(|n| is_function(*n));
+                    let func = r
+                        .scopes
+                        .parents
+                        .ancestors(parent)
+                        .find(|n| super::super::scope::is_function(n.kind()));
                     let keyword = parent.start_byte()..parent.start_byte() + "return".len();
                     return self.returned(func, keyword, node, val, depth);
                 }

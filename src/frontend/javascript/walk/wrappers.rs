@@ -11,6 +11,7 @@
 //! [`MAX_CHAIN`] wrappers deep, with at most [`MAX_SYNTHESISED`] requests per file.
 
 use super::super::resolve::Resolver;
+pub(in crate::frontend::javascript) use super::super::scope::is_function;
 use super::super::scope::{named_children, ScopeId};
 use crate::call::{HttpCall, Method, Related};
 use crate::resolve::wrapper::{instantiate, Arg, Wrapper, MAX_CHAIN};
@@ -333,19 +334,6 @@ pub(in crate::frontend::javascript) fn methods<'t>(
             is_function(f.kind()).then(|| (r.text(n).to_string(), f))
         })
         .collect()
-}
-
-pub(in crate::frontend::javascript) fn is_function(kind: &str) -> bool {
-    matches!(
-        kind,
-        "function_declaration"
-            | "function_expression"
-            | "function"
-            | "generator_function_declaration"
-            | "generator_function"
-            | "arrow_function"
-            | "method_definition"
-    )
 }
 
 fn enclosing_function<'t>(r: &Resolver<'_, 't>, n: Node<'t>) -> Option<Node<'t>> {
