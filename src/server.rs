@@ -621,7 +621,8 @@ impl<'a> Server<'a> {
                 text.clone(),
                 a.report.source.language,
             );
-            if let Ok(outcome) = crate::fix::fix_source_isolated(&a.checker, source, FixLevel::Safe)
+            if let Ok(outcome) =
+                crate::fix::fix_source_isolated(&a.checker, source, FixLevel::Safe, Vec::new())
             {
                 if outcome.changed() {
                     let (span, new_text) = changed_part(text, &outcome.fixed);

@@ -497,6 +497,7 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
         }
     };
     tell_about_files(&args, &result);
+    crate::pipeline::fix::hold_shared_definitions(&mut result.files);
     if let Err(e) = apply_baseline(&args, &mut result, &checkers)
         .and_then(|_| apply_diff_base(&args, &mut result))
     {

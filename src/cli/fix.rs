@@ -42,10 +42,14 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
     let mut definitions = definition_fixes(&result, &checkers, level);
     // `(file, code, span)` of the findings fixed at a definition that was written.
     let mut fixed_elsewhere: Vec<(PathBuf, String, crate::call::Span)> = Vec::new();
+    // Definitions whose fix would change what a finding of another rule reads there.
+    let guards = crate::pipeline::fix::report_guards(&result.files);
     for file in result.files {
+        // Matched however the path is spelled (`./a.js`, `a.js`): a definition left for
+        // the loop below would be written again over this file's own fixes.
         let definition = definitions
             .iter()
-            .position(|d| d.path == file.source.path)
+            .position(|d| crate::pipeline::fix::same_file(&d.path, &file.source.path))
             .map(|i| definitions.remove(i));
         let fixable = definition.is_some()
             || file.findings.iter().any(|f| {
@@ -86,7 +90,13 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             .map_or_else(Vec::new, |d| d.fixes);
         let mut copy = SourceFile::new(file.source.path.clone(), start, file.source.language);
         copy.bom = file.source.bom;
-        let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level) {
+        let held_back: Vec<crate::fix::Guard> = guards
+            .iter()
+            .filter(|(p, _)| *p == file.source.path)
+            .map(|(_, g)| g.clone())
+            .collect();
+        let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level, held_back)
+        {
             Ok(mut o) => {
                 // The change shown and written starts from the file as it was read.
                 o.original = file.source.text.clone();
@@ -99,6 +109,12 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             }
         };
         let shown = file.source.display_path();
+        for h in &outcome.held {
+            eprintln!(
+                "note: {}: {} fix not applied ({}): {}",
+                shown, h.code, h.title, h.reason
+            );
+        }
         for d in &outcome.dropped {
             errors.push(ScanError::in_file(
                 &file,

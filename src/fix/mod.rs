@@ -12,7 +12,8 @@ use crate::finding::{Edit, Fix};
 pub use crate::model::text::{apply_edits, overlaps, tab_indented, tabify, uses_crlf};
 // The fix loop keeps its old paths (`fix::fix_source`, `fix::FixLevel`, ...).
 pub use crate::pipeline::fix::{
-    fix_source, fix_source_isolated, DroppedFix, FixLevel, FixOutcome, MAX_PASSES,
+    fix_source, fix_source_guarded, fix_source_isolated, guards, DroppedFix, FixLevel, FixOutcome,
+    Guard, MAX_PASSES,
 };
 
 /// The edits of `fix`, sorted, with CRLF line endings when the file uses them; `None`

@@ -672,6 +672,11 @@ pub struct HttpCall {
     /// (`` `base` is `'https://…'` ``). The same call is lowered once per alternative.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
+    /// For a base URL defined without a request (`Client::BaseUrl`): the literal texts
+    /// of the values defined beside it (the other settings of the same object), which
+    /// may carry its vendor's signal.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub beside: Vec<String>,
 }
 
 /// A place in another file that a call (or finding) depends on.
@@ -691,6 +696,14 @@ pub struct Related {
     pub local: Span,
     /// What is there (`` `BASE` is defined here: https://…/api/2.0 ``).
     pub message: String,
+    /// The literal texts of the values defined beside it in the same object (the
+    /// other settings of a client: a `/restapi/vc` URL next to a `/api/2.0` one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub beside: Vec<String>,
+    /// Where the call's host was learned (another call that carries the vendor's
+    /// signal), not a value the call reads.
+    #[serde(skip)]
+    pub learned: bool,
 }
 
 /// Source text for a message: on one line, at most 60 characters (`…` marks a cut).
@@ -862,6 +875,7 @@ impl HttpCall {
             unformatted: Vec::new(),
             related: Vec::new(),
             alternative: None,
+            beside: Vec::new(),
         }
     }
 }

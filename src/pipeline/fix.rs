@@ -43,6 +43,15 @@ pub struct DroppedFix {
     pub reason: String,
 }
 
+/// A fix held back by what the rest of the tree says: the finding `code` whose text is
+/// `text` (a definition that other files read) is not fixed, because `why`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guard {
+    pub code: String,
+    pub text: String,
+    pub why: String,
+}
+
 /// What fixing one file did.
 #[derive(Debug)]
 pub struct FixOutcome {
@@ -51,6 +60,8 @@ pub struct FixOutcome {
     /// `(code, title)` of every applied fix, in order.
     pub applied: Vec<(String, String)>,
     pub dropped: Vec<DroppedFix>,
+    /// Fixes held back by a [`Guard`]: the finding stays, and the user is told why.
+    pub held: Vec<DroppedFix>,
     /// Set when fixes kept changing the text after `MAX_PASSES` passes.
     pub not_converged: bool,
     /// Findings that remain in the fixed text.
@@ -71,12 +82,23 @@ fn parses(source: &SourceFile, text: &str) -> bool {
 
 /// Fixes one file's text until nothing changes.
 pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> FixOutcome {
+    fix_source_guarded(checker, source, level, &[])
+}
+
+/// [`fix_source`], holding back the fixes that `guards` name.
+pub fn fix_source_guarded(
+    checker: &Checker,
+    source: &SourceFile,
+    level: FixLevel,
+    guards: &[Guard],
+) -> FixOutcome {
     let original = source.text.clone();
     let crlf = uses_crlf(&original);
     let parsed_before = parses(source, &original);
     let mut text = original.clone();
     let mut applied = Vec::new();
     let mut dropped: Vec<DroppedFix> = Vec::new();
+    let mut held: Vec<DroppedFix> = Vec::new();
     let mut not_converged = false;
     let mut pass = 0;
     // A file that does not parse is not fixed at all: whether a fix keeps it intact
@@ -99,6 +121,23 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
                             .iter()
                             .any(|d| d.code == f.code && d.title == x.title)
                 })
+            })
+            .filter(|f| {
+                let Some(guard) = guards.iter().find(|g| {
+                    g.code == f.code && text.get(f.span.clone()) == Some(g.text.as_str())
+                }) else {
+                    return true;
+                };
+                let fix = f.fix.as_ref().unwrap();
+                let note = DroppedFix {
+                    code: f.code.clone(),
+                    title: fix.title.clone(),
+                    reason: guard.why.clone(),
+                };
+                if !held.contains(&note) {
+                    held.push(note);
+                }
+                false
             })
             .collect();
         if candidates.is_empty() {
@@ -181,6 +220,7 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
         fixed: text,
         applied,
         dropped,
+        held,
         not_converged,
         remaining,
     }
@@ -192,12 +232,114 @@ pub fn fix_source_isolated(
     checker: &std::sync::Arc<Checker>,
     source: SourceFile,
     level: FixLevel,
+    guards: Vec<Guard>,
 ) -> Result<FixOutcome, crate::isolate::Failure> {
     let shared = checker.clone();
     crate::isolate::run(checker.deadline, move || {
         crate::isolate::debug_fault("fix", &source.path);
-        fix_source(&shared, &source, level)
+        fix_source_guarded(&shared, &source, level, &guards)
     })
+}
+
+/// The fixes to hold back in the scanned tree: a finding at a definition (a base URL)
+/// whose fix would also change what a finding of another rule reads there (a user
+/// deletion elsewhere that needs its own rewrite). Each is keyed by the definition's
+/// file; `line_of` gives a finding's line for the message.
+pub fn guards<'a>(
+    findings: impl Iterator<Item = (&'a std::path::Path, &'a Finding)> + Clone,
+    text_of: impl Fn(&std::path::Path) -> Option<&'a str>,
+    line_of: impl Fn(&std::path::Path, usize) -> usize,
+    shown: impl Fn(&std::path::Path) -> String,
+) -> Vec<(std::path::PathBuf, Guard)> {
+    let mut out: Vec<(std::path::PathBuf, Guard)> = Vec::new();
+    for (path, f) in findings.clone() {
+        if f.fix.as_ref().is_none_or(|x| x.edits.is_empty()) {
+            continue;
+        }
+        let Some(text) = text_of(path).and_then(|t| t.get(f.span.clone())) else {
+            continue;
+        };
+        // Another finding that reads this definition, of another rule.
+        let feeds = findings.clone().find(|(other_path, g)| {
+            g.code != f.code
+                && g.related.iter().any(|r| {
+                    !r.learned
+                        && same_file(&r.path, path)
+                        && r.span.start < f.span.end
+                        && f.span.start < r.span.end
+                })
+                && (*other_path != path || g.span != f.span)
+        });
+        let Some((other_path, g)) = feeds else {
+            continue;
+        };
+        let guard = Guard {
+            code: f.code.clone(),
+            text: text.to_string(),
+            why: format!(
+                "this definition also feeds {} at {}:{}, which needs its own rewrite; fix that call first, then this one",
+                g.code,
+                shown(other_path),
+                line_of(other_path, g.span.start)
+            ),
+        };
+        if !out.iter().any(|(p, x)| p == path && *x == guard) {
+            out.push((path.to_path_buf(), guard));
+        }
+    }
+    out
+}
+
+/// The guards of a whole scan's reports (see [`guards`]).
+pub fn report_guards(files: &[crate::scan::FileReport]) -> Vec<(std::path::PathBuf, Guard)> {
+    let file = |p: &std::path::Path| files.iter().find(|r| r.source.path == p);
+    guards(
+        files
+            .iter()
+            .flat_map(|r| r.findings.iter().map(move |f| (r.source.path.as_path(), f))),
+        |p| file(p).map(|r| r.source.text.as_str()),
+        |p, at| file(p).map_or(0, |r| r.source.position(at).line),
+        |p| file(p).map_or_else(|| p.display().to_string(), |r| r.source.display_path()),
+    )
+}
+
+/// Makes the fixes that [`report_guards`] holds back manual in a scan's reports, saying
+/// why, so that what `check` shows is what `fix` does.
+pub fn hold_shared_definitions(files: &mut [crate::scan::FileReport]) {
+    let guards = report_guards(files);
+    if guards.is_empty() {
+        return;
+    }
+    for report in files.iter_mut() {
+        let text = &report.source.text;
+        for f in &mut report.findings {
+            let Some((_, g)) = guards.iter().find(|(p, g)| {
+                *p == report.source.path
+                    && g.code == f.code
+                    && text.get(f.span.clone()) == Some(g.text.as_str())
+            }) else {
+                continue;
+            };
+            if let Some(fix) = &mut f.fix {
+                fix.applicability = Applicability::Manual;
+                fix.edits.clear();
+                fix.title = format!("{} — held back: {}", fix.title, g.why);
+                f.help = Some(fix.title.clone());
+            }
+        }
+    }
+}
+
+/// Whether two paths as displayed name the same file (`./a/b.py` and `a/b.py`).
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::path::Component;
+    let parts = |p: &std::path::Path| -> Vec<std::ffi::OsString> {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .map(|c| c.as_os_str().to_os_string())
+            .collect()
+    };
+    a == b || parts(a) == parts(b)
 }
 
 #[cfg(test)]

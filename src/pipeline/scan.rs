@@ -726,6 +726,22 @@ impl Checker {
                 *a |= *b;
             }
         }
+        // A Python file with a vendor literal that reads settings through an object of
+        // unknown class (`client.core_settings['v2_base']`): the package's files that
+        // set those attributes on `self` count as imported.
+        if language == Language::Python
+            && verdict == Verdict::NoRuleLiteral
+            && self.prefilter.verdict_of(&all) != Verdict::Parse
+        {
+            let attrs = crate::resolve::members::member_reads(text);
+            if !attrs.is_empty() {
+                for summary in self.project.member_summaries(path, &attrs, &summarise) {
+                    for (a, b) in all.iter_mut().zip(&summary.1) {
+                        *a |= *b;
+                    }
+                }
+            }
+        }
         match self.prefilter.verdict_of(&all) {
             Verdict::Parse => Verdict::Parse,
             _ => verdict,

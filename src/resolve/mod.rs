@@ -18,6 +18,7 @@
 //! Not for: evaluating values (front ends do that with their own resolvers), or
 //! modules outside the scanned file's directory tree given by a package name.
 
+pub mod members;
 pub mod wrapper;
 
 use crate::call::Span;
@@ -136,8 +137,53 @@ impl Exported {
             message,
             expr: expr.to_string(),
             local: local.clone(),
+            beside: Vec::new(),
+            learned: false,
         };
         Some((spelled, related))
+    }
+
+    /// The value at `keys` inside this one, with the literal texts of the other text
+    /// values of the object that holds it (at most 16, each cut at 200 bytes).
+    pub fn at_with_siblings(&self, keys: &[String]) -> Option<(&Exported, Vec<String>)> {
+        let (last, parent) = keys.split_last()?;
+        let Shape::Object(fields) = &self.at(parent)?.shape else {
+            return None;
+        };
+        let value = fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == last)
+            .map(|(_, v)| v)?;
+        let siblings = fields
+            .iter()
+            .filter(|(k, _)| k != last)
+            .filter_map(|(_, v)| match &v.shape {
+                Shape::Text(pieces) => Some(
+                    pieces
+                        .iter()
+                        .filter_map(|p| match p {
+                            TextPiece::Lit(t) => Some(t.as_str()),
+                            TextPiece::Hole(_) => None,
+                        })
+                        .collect::<String>(),
+                ),
+                _ => None,
+            })
+            .filter(|t| !t.is_empty())
+            .map(|mut t| {
+                if t.len() > 200 {
+                    let mut cut = 200;
+                    while !t.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    t.truncate(cut);
+                }
+                t
+            })
+            .take(16)
+            .collect();
+        Some((value, siblings))
     }
 
     /// The value at `keys` inside this one (`config.khoros.baseUrl`).
@@ -197,6 +243,8 @@ pub struct ProjectIndex {
     /// system several times per specifier, and every file of a package repeats the same
     /// imports). Rust paths are keyed by the importing file (`super` depends on it).
     resolved: Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>,
+    /// Per Python package: the files that set each attribute on `self`.
+    members: members::MemberIndexes,
 }
 
 /// A file's length and modification time.
@@ -381,6 +429,90 @@ impl ProjectIndex {
             frontier = next;
         }
         out
+    }
+
+    /// The literal-scan summaries of the files that may define what `attrs` read
+    /// through an object of unknown class in the Python file `from`: the files of its
+    /// package that set `self.<attr>` (see [`members`]), each scanned once per run.
+    pub fn member_summaries(
+        &self,
+        from: &Path,
+        attrs: &[String],
+        summarise: &dyn Fn(&str) -> Summary,
+    ) -> Vec<Arc<Summary>> {
+        let Some(cell) = self.members.of(from) else {
+            return Vec::new();
+        };
+        let Some(index) = cell.get() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for attr in attrs {
+            for file in index.providers(attr) {
+                if file == from || !seen.insert(file.clone()) {
+                    continue;
+                }
+                if let Some(s) = self.summary_of(file, summarise) {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    /// The literal-scan summary of the module at `path`, scanned once per run.
+    fn summary_of(&self, path: &Path, summarise: &dyn Fn(&str) -> Summary) -> Option<Arc<Summary>> {
+        if let Some(s) = self.scanned.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return Some(s);
+        }
+        let text = read_module(path)?;
+        let s = Arc::new(summarise(&text));
+        if let Ok(mut m) = self.scanned.lock() {
+            m.entry(path.to_path_buf())
+                .or_insert_with(|| Arc::clone(&s));
+        }
+        Some(s)
+    }
+
+    /// The value at `keys` read through an object whose class the Python file `from`
+    /// does not know (an untyped parameter: `client.core_settings['v2_base']`), when
+    /// exactly one export of the package's modules holds it (the class that fills
+    /// those settings); with the literal texts of the other values beside it in the
+    /// same object (a `/restapi/vc` URL next to a `/api/2.0` one is a vendor signal).
+    pub fn member(
+        &self,
+        from: &Path,
+        keys: &[String],
+        depth: usize,
+        lower: Lower,
+    ) -> Option<(Exported, Vec<String>)> {
+        let (attr, _) = keys.split_first()?;
+        let cell = self.members.of(from)?;
+        let index = cell.get()?;
+        let mut found: Option<(Exported, Vec<String>)> = None;
+        for file in index.providers(attr) {
+            let Some(module) = self.module(file, depth, lower) else {
+                continue;
+            };
+            let mut names: Vec<_> = module.names.iter().collect();
+            names.sort_by(|a, b| a.0.cmp(b.0));
+            for (_, export) in names {
+                let Export::Value(v) = export else {
+                    continue;
+                };
+                let Some(hit) = v.at_with_siblings(keys) else {
+                    continue;
+                };
+                match &found {
+                    Some((f, _)) if f.path == hit.0.path && f.span == hit.0.span => {}
+                    // Two classes hold it: which one the object is cannot be told.
+                    Some(_) => return None,
+                    None => found = Some((hit.0.clone(), hit.1)),
+                }
+            }
+        }
+        found
     }
 }
 

@@ -184,6 +184,8 @@ pub fn instantiate(
         message: format!("`{callee_text}` sends the request here"),
         expr: callee_text.to_string(),
         local: callee,
+        beside: Vec::new(),
+        learned: false,
     });
     c
 }

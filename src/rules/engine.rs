@@ -167,6 +167,17 @@ impl<'a> CallView<'a> {
             if s.path_contains.iter().any(|p| text.contains(p.as_str())) {
                 return true;
             }
+            // A URL defined beside the vendor's other URLs (a client's settings that
+            // hold both its `/restapi/vc` and its `/api/2.0` base).
+            let beside = call
+                .beside
+                .iter()
+                .chain(call.related.iter().flat_map(|r| r.beside.iter()));
+            for text in beside {
+                if s.path_contains.iter().any(|p| text.contains(p.as_str())) {
+                    return true;
+                }
+            }
         }
         if s.params_any.iter().any(|p| self.has_param(p)) {
             return true;
@@ -183,11 +194,14 @@ impl<'a> CallView<'a> {
             }
         }
         if !s.identifiers.is_empty() {
+            // The names written at the call: its receiver, the holes of its URL, and
+            // the expressions that stand there for values defined elsewhere.
             let names = call
                 .receiver
                 .iter()
                 .map(|r| r.as_str())
-                .chain(call.url.holes().map(|(e, _)| e));
+                .chain(call.url.holes().map(|(e, _)| e))
+                .chain(call.related.iter().map(|r| r.expr.as_str()));
             for name in names {
                 let lower = name.to_ascii_lowercase();
                 if s.identifiers
@@ -378,6 +392,8 @@ fn note_learned(finding: &mut Finding, call: &HttpCall, learned: &LearnedHost, f
                 "`{}` is learned here: this call sends {}",
                 learned.host, learned.signal
             ),
+            beside: Vec::new(),
+            learned: true,
         });
     }
 }

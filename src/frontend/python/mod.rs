@@ -11,6 +11,7 @@
 //! Not for: guessing. What is not bound in this file stays a `Piece::Hole` or a
 //! `Value::Expr` showing the expression as written.
 
+mod bases;
 mod clients;
 mod modules;
 pub mod render;
@@ -100,6 +101,9 @@ fn analyse_in(
         let mut c = n.walk();
         stack.extend(n.named_children(&mut c));
     }
+    found.sort_by_key(|f| (f.call.span.start, f.call.span.end));
+    let bases = bases::base_urls(&resolver, root, &found);
+    found.extend(bases);
     found.sort_by_key(|f| (f.call.span.start, f.call.span.end));
     let secrets = secrets::collect(root, &resolver);
     (found, secrets)

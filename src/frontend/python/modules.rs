@@ -173,13 +173,19 @@ impl<'t> Lowering<'_, '_, 't> {
     ) -> Option<Exported> {
         let r = self.r;
         let o = r.follow(n, 0);
-        if o.kind() == "dictionary" {
+        // A dict literal, or a dict built otherwise (`copy.copy(DEFAULTS)`, `dict()`)
+        // whose items are set one by one afterwards: those items are what is known.
+        if o.kind() == "dictionary" || !items.is_empty() {
             if depth >= MAX_OBJECT_DEPTH {
                 return None;
             }
             let mut fields = Vec::new();
             let mut c = o.walk();
-            let pairs: Vec<_> = o.named_children(&mut c).collect();
+            let pairs: Vec<_> = if o.kind() == "dictionary" {
+                o.named_children(&mut c).collect()
+            } else {
+                Vec::new()
+            };
             let mut kv: Vec<(Node<'t>, Node<'t>)> = pairs
                 .into_iter()
                 .filter(|p| p.kind() == "pair")
@@ -193,6 +199,14 @@ impl<'t> Lowering<'_, '_, 't> {
             kv.extend_from_slice(items);
             for (k, v) in kv.into_iter().take(MAX_FIELDS) {
                 let Some((key, _, _)) = r.plain_string(k) else {
+                    // `for k in ["base_url", "v2_base"]: self.core[k] = self.settings.get(k)`:
+                    // one item per key the loop copies.
+                    for key in r.loop_literals(k).unwrap_or_default() {
+                        let item = r.copied_item(v, k, &key);
+                        if let Some(v) = item.and_then(|item| self.value(item, depth + 1)) {
+                            fields.push((key, v));
+                        }
+                    }
                     continue;
                 };
                 if let Some(v) = self.value(v, depth + 1) {

@@ -226,10 +226,29 @@ impl<'a, 't> Resolver<'a, 't> {
                     cur = cur.child_by_field_name("value")?;
                 }
                 "parenthesized_expression" => cur = cur.named_child(0)?,
+                // `settings.get("base")`, `settings.get("base", default)`.
+                "call" => {
+                    let (object, key) = self.get_call(cur)?;
+                    keys.push(self.plain_string(key)?.0);
+                    cur = object;
+                }
                 _ => return None,
             }
         }
         None
+    }
+
+    /// `X.get("k")` / `X.get("k", default)`: the object and the key node.
+    fn get_call(&self, call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+        let f = call.child_by_field_name("function")?;
+        if f.kind() != "attribute" || self.t(f.child_by_field_name("attribute")?) != "get" {
+            return None;
+        }
+        let (positional, named) = self.arguments(call.child_by_field_name("arguments")?);
+        if positional.is_empty() || positional.len() > 2 || !named.is_empty() {
+            return None;
+        }
+        Some((f.child_by_field_name("object")?, positional[0]))
     }
 
     /// The value that a name imported from another module of the project stands for
@@ -239,12 +258,66 @@ impl<'a, 't> Resolver<'a, 't> {
         self.project?;
         let (root, keys) = self.chain(node)?;
         let import = match self.scopes.import_of(root, self.t(root)) {
-            Some(i) => i,
+            Some(i) => Some(i),
             // An instance of a class imported from another module: `client.settings[…]`
             // with `client = Community(…)` or `client: Community`.
-            None => self.imported_class_of(root)?,
+            None => self.imported_class_of(root),
         };
-        self.lookup_import(import, &keys)
+        match import {
+            Some(import) => self.lookup_import(import, &keys),
+            None => self.member(root, &keys).map(|(v, _)| v),
+        }
+    }
+
+    /// The value read through an object whose class this file does not know (an
+    /// untyped parameter or attribute: `client.core_settings['v2_base']`,
+    /// `self.client.settings.get('base')`), when exactly one class of the package
+    /// defines it; with the texts defined beside it. The longest chain of at least an
+    /// attribute and a key that the package answers wins.
+    pub fn member(
+        &self,
+        root: Node<'t>,
+        keys: &[String],
+    ) -> Option<(crate::resolve::Exported, Vec<String>)> {
+        let project = self.project?;
+        let name = self.t(root);
+        // The names through which the object is reached must be unknown here: a value
+        // this file binds is resolved by what this file says, or not at all.
+        let unknown = |n: Node<'t>| {
+            matches!(
+                self.scopes.lookup(n, self.t(n)),
+                Some(Bound::Unknown) | None
+            )
+        };
+        let is_self = matches!(name, "self" | "cls");
+        for skip in 0..keys.len().saturating_sub(1) {
+            if skip == 0 && (is_self || !unknown(root)) {
+                continue;
+            }
+            if skip > 0 && is_self && skip == 1 {
+                // `self.client.settings[…]`: `self.client` must be unknown in its class,
+                // or set from an untyped parameter (`self.client = client`).
+                if let Some(Bound::Value(v)) = self.scopes.attribute(root, name, &keys[0]) {
+                    if v.kind() != "identifier" || !unknown(v) {
+                        return None;
+                    }
+                }
+            } else if skip > 0 && !is_self {
+                return None;
+            }
+            if let Some(hit) = project.index.member(
+                project.path,
+                &keys[skip..],
+                project.depth,
+                super::modules::lower,
+            ) {
+                return Some(hit);
+            }
+            if is_self {
+                return None;
+            }
+        }
+        None
     }
 
     /// The class imported from another module that the name `root` is an instance of:
@@ -404,18 +477,34 @@ impl<'a, 't> Resolver<'a, 't> {
     /// at `node` (the call site keeps its own spans), and where it is defined. `false`
     /// when the name is not imported or has no literal part there.
     fn foreign(&self, node: Node<'t>, out: &mut Url) -> bool {
-        let Some(value) = self.imported(node) else {
+        let Some((value, beside)) = self.imported_beside(node) else {
             return false;
         };
         let expr = self.t(node);
         let message = format!("`{expr}` is defined here");
-        let Some((pieces, related)) = value.spelled_at(expr, &node.byte_range(), message, true)
+        let Some((pieces, mut related)) = value.spelled_at(expr, &node.byte_range(), message, true)
         else {
             return false;
         };
+        related.beside = beside;
         out.pieces.extend(pieces);
         out.related.push(related);
         true
+    }
+
+    /// [`Resolver::imported`], with the texts defined beside the value when it is read
+    /// through an object of unknown class.
+    fn imported_beside(&self, node: Node<'t>) -> Option<(crate::resolve::Exported, Vec<String>)> {
+        self.project?;
+        let (root, keys) = self.chain(node)?;
+        let import = match self.scopes.import_of(root, self.t(root)) {
+            Some(i) => Some(i),
+            None => self.imported_class_of(root),
+        };
+        match import {
+            Some(import) => self.lookup_import(import, &keys).map(|v| (v, Vec::new())),
+            None => self.member(root, &keys),
+        }
     }
 
     pub fn t(&self, n: Node<'t>) -> &'t str {
@@ -777,6 +866,17 @@ impl<'a, 't> Resolver<'a, 't> {
                             return self.pieces(a, depth + 1, out);
                         }
                     }
+                    // `settings.get("base")`: the item, as for `settings["base"]`.
+                    if let Some((object, key)) = self.get_call(node) {
+                        if let Some((key, _, _)) = self.plain_string(key) {
+                            if let Some(item) = self.dict_item(object, &key, 0) {
+                                return self.pieces(item, depth + 1, out);
+                            }
+                        }
+                        if self.foreign(node, out) {
+                            return;
+                        }
+                    }
                 }
                 self.hole(node, out)
             }
@@ -851,6 +951,8 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         let items: &[(Node<'t>, Node<'t>)] = match node.kind() {
             "identifier" => self.scopes.items(node, self.t(node)),
+            // `self.settings["k"]`: the items the class's methods set on it.
+            "attribute" => self.self_attribute_items(node),
             _ => &[],
         };
         if let Some((_, v)) = items
@@ -878,6 +980,78 @@ impl<'a, 't> Resolver<'a, 't> {
             "parenthesized_expression" => self.dict_item(node.named_child(0)?, key, depth + 1),
             _ => None,
         }
+    }
+
+    /// The items set on `self.X` (`node`) in the methods of the class around it.
+    fn self_attribute_items(&self, node: Node<'t>) -> &[(Node<'t>, Node<'t>)] {
+        let (Some(obj), Some(attr)) = (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("attribute"),
+        ) else {
+            return &[];
+        };
+        if obj.kind() != "identifier" || !matches!(self.t(obj), "self" | "cls") {
+            return &[];
+        }
+        match self
+            .scopes
+            .parents
+            .ancestors(node)
+            .find(|p| p.kind() == "class_definition")
+        {
+            Some(class) => self.scopes.attribute_items(class, self.t(attr)),
+            None => &[],
+        }
+    }
+
+    /// The string literals a loop variable takes: `key` is the target of a `for` around
+    /// it over a list or tuple of strings (`for k in ["base_url", "v2_base"]:`, or a
+    /// name bound to one).
+    pub fn loop_literals(&self, key: Node<'t>) -> Option<Vec<String>> {
+        if key.kind() != "identifier" {
+            return None;
+        }
+        let name = self.t(key);
+        let lp = self
+            .scopes
+            .parents
+            .ancestors(key)
+            .take_while(|p| !matches!(p.kind(), "function_definition" | "class_definition"))
+            .find(|p| {
+                p.kind() == "for_statement"
+                    && p.child_by_field_name("left")
+                        .is_some_and(|l| l.kind() == "identifier" && self.t(l) == name)
+            })?;
+        let list = self.follow(lp.child_by_field_name("right")?, 0);
+        if !matches!(list.kind(), "list" | "tuple") {
+            return None;
+        }
+        let mut c = list.walk();
+        let elements: Vec<_> = list.named_children(&mut c).collect();
+        let mut out = Vec::new();
+        for e in elements.into_iter().take(64) {
+            out.push(self.plain_string(e)?.0);
+        }
+        Some(out)
+    }
+
+    /// What `value` stands for when the loop variable `var` is `key`: the item `key`
+    /// of the dict read as `Y.get(var)` or `Y[var]` (a loop that copies settings
+    /// from one dict into another).
+    pub fn copied_item(&self, value: Node<'t>, var: Node<'t>, key: &str) -> Option<Node<'t>> {
+        let var = self.t(var);
+        let (object, k) = match value.kind() {
+            "subscript" => (
+                value.child_by_field_name("value")?,
+                value.child_by_field_name("subscript")?,
+            ),
+            "call" => self.get_call(value)?,
+            _ => return None,
+        };
+        if k.kind() != "identifier" || self.t(k) != var {
+            return None;
+        }
+        self.dict_item(object, key, 0)
     }
 
     /// The pieces of a template: a string, a `+` chain or a name bound to one. Its own

@@ -70,6 +70,8 @@ impl<'t> Calls<'_, '_, 't> {
                 message: format!("the request `{callee}` makes"),
                 expr: callee,
                 local: inner,
+                beside: Vec::new(),
+                learned: false,
             };
             return self.call_of_wrapper(node, f, args, &w, related, verb);
         }
@@ -86,6 +88,8 @@ impl<'t> Calls<'_, '_, 't> {
             message: format!("the request `{callee}` makes"),
             expr: callee,
             local: f.byte_range(),
+            beside: Vec::new(),
+            learned: false,
         };
         self.call_of_wrapper(node, f, args, w, related, None)
     }

@@ -707,6 +707,8 @@ fn file_body(opt: &curl::Opt, dir: &std::path::Path, call: &mut HttpCall) {
         expr: format!("@{name}"),
         local: arg.span.clone(),
         message: format!("the request body is read from {name}"),
+        beside: Vec::new(),
+        learned: false,
     });
 }
 

@@ -257,6 +257,8 @@ fn target<'t>(r: &Resolver<'_, 't>, p: &Pending<'t>) -> Option<Target<'t>> {
                         message: format!("`{expr}` is created here"),
                         expr,
                         local: object.byte_range(),
+                        beside: Vec::new(),
+                        learned: false,
                     };
                     return Some(Target::Client(defaults, created));
                 }
