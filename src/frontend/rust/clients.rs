@@ -1038,8 +1038,15 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 let syn::Member::Named(name) = &f.member else {
                     return self.hole(e);
                 };
-                let Some([init]) = self.names.fields.get(&name.to_string()).map(Vec::as_slice)
-                else {
+                // The initialisers of this struct's field when the method's `impl` is
+                // known, else of every field of that name in the file.
+                let typed = self.names.impl_at(src.of(e).start).and_then(|ty| {
+                    self.names
+                        .typed_fields
+                        .get(&(ty.to_string(), name.to_string()))
+                });
+                let inits = typed.or_else(|| self.names.fields.get(&name.to_string()));
+                let Some([init]) = inits.map(Vec::as_slice) else {
                     return self.hole(e);
                 };
                 let out = self.pieces(init, src.of(*init).start, depth - 1, in_format);
@@ -1051,6 +1058,10 @@ impl<'s, 'f> Resolver<'s, 'f> {
                         });
                         out
                     }
+                    // A field built from the constructor's arguments
+                    // (`format!("https://{}/api/2.0", host)`): its literal parts are
+                    // known, the arguments are holes.
+                    _ if out.iter().any(|p| matches!(p, Piece::Lit { .. })) => out,
                     // A field set from a parameter or a computation stays a hole.
                     _ => self.hole(e),
                 }

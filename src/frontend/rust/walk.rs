@@ -41,6 +41,11 @@ pub struct Names<'f> {
     /// Every initialiser of a named field in a struct literal (`Self { base_url: … }`),
     /// by field name: what `self.base_url` holds when there is only one.
     pub fields: HashMap<String, Vec<&'f Expr>>,
+    /// The same by struct and field name (`Self { … }` in an `impl Community` is
+    /// `Community`): what `self.base_url` holds in that struct's methods.
+    pub typed_fields: HashMap<(String, String), Vec<&'f Expr>>,
+    /// The span of each `impl` block and the type it is for.
+    pub impls: Vec<(std::ops::Range<usize>, String)>,
     /// What `use` brings in: local name → path (`BASE` → `crate::config::BASE`).
     pub uses: HashMap<String, String>,
     /// `use m::*` modules, and whether each is `pub` (a re-export).
@@ -50,6 +55,15 @@ pub struct Names<'f> {
 }
 
 impl<'f> Names<'f> {
+    /// The type of the innermost `impl` block containing `offset`.
+    pub fn impl_at(&self, offset: usize) -> Option<&str> {
+        self.impls
+            .iter()
+            .filter(|(span, _)| span.start <= offset && offset < span.end)
+            .min_by_key(|(span, _)| span.len())
+            .map(|(_, ty)| ty.as_str())
+    }
+
     /// The innermost function containing `offset`.
     pub fn function_at(&self, offset: usize) -> Option<&Function<'f>> {
         self.functions
@@ -86,6 +100,8 @@ pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
             consts: HashMap::new(),
             functions: Vec::new(),
             fields: HashMap::new(),
+            typed_fields: HashMap::new(),
+            impls: Vec::new(),
             uses: HashMap::new(),
             globs: Vec::new(),
             reexports: Vec::new(),
@@ -260,7 +276,25 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
         syn::visit::visit_expr_method_call(self, node);
     }
 
+    fn visit_item_impl(&mut self, node: &'f syn::ItemImpl) {
+        if let syn::Type::Path(p) = node.self_ty.as_ref() {
+            if let Some(last) = p.path.segments.last() {
+                let span = self.src.of(node);
+                self.names.impls.push((span, last.ident.to_string()));
+            }
+        }
+        syn::visit::visit_item_impl(self, node);
+    }
+
     fn visit_expr_struct(&mut self, node: &'f syn::ExprStruct) {
+        let written = node.path.segments.last().map(|s| s.ident.to_string());
+        let ty = match written.as_deref() {
+            Some("Self") => self
+                .names
+                .impl_at(self.src.of(node).start)
+                .map(str::to_string),
+            _ => written,
+        };
         for f in &node.fields {
             if let syn::Member::Named(name) = &f.member {
                 self.names
@@ -268,6 +302,13 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
                     .entry(name.to_string())
                     .or_default()
                     .push(&f.expr);
+                if let Some(ty) = &ty {
+                    self.names
+                        .typed_fields
+                        .entry((ty.clone(), name.to_string()))
+                        .or_default()
+                        .push(&f.expr);
+                }
             }
         }
         syn::visit::visit_expr_struct(self, node);
