@@ -610,6 +610,26 @@ fn every_alternative_is_checked_and_the_message_says_which() {
 }
 
 #[test]
+fn shell_alternatives_and_expansion_defaults_are_checked_and_the_default_is_fixed_in_place() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/sh_alternatives")]);
+    let messages: Vec<String> = result.findings().map(|(_, f)| f.message.clone()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.ends_with("(when `$API` is `https://stage.example.com/api/2.0`)")),
+        "{messages:?}"
+    );
+    let dir = fix_converges("sh_alternatives", &[]);
+    let fixed = std::fs::read_to_string(dir.path().join("purge.sh")).unwrap();
+    assert!(
+        fixed.contains("BASE=\"${KHOROS_BASE:-https://community.example.com/t5/s/api/2.1}\""),
+        "{fixed}"
+    );
+    // The request whose URL has alternatives is left for a rewrite by hand.
+    assert!(fixed.contains("-X DELETE -H \"li-api-session-key: $KEY\" \"$API/users/$1\""));
+}
+
+#[test]
 fn wrapper_chains_are_bounded_and_recursion_ends() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

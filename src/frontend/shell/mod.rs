@@ -134,16 +134,35 @@ fn extract_ranges_in(
             };
             let name = cmd.words[program].literal().unwrap_or_default();
             let base = name.rsplit('/').next().unwrap_or("");
-            let calls: Vec<HttpCall> = match base {
-                "curl" if stubbed(cmd, program) => Vec::new(),
-                "curl" => curl::requests(cmd, program)
-                    .iter()
-                    .filter_map(|line| lower_curl(cmd, line, &vars))
-                    .collect(),
-                "http" | "https" | "xh" | "xhs" => {
-                    lower_httpie(cmd, program, &vars).into_iter().collect()
+            let lower = |vars: &Vars| -> Vec<HttpCall> {
+                match base {
+                    "curl" if stubbed(cmd, program) => Vec::new(),
+                    "curl" => curl::requests(cmd, program)
+                        .iter()
+                        .filter_map(|line| lower_curl(cmd, line, vars))
+                        .collect(),
+                    "http" | "https" | "xh" | "xhs" => {
+                        lower_httpie(cmd, program, vars).into_iter().collect()
+                    }
+                    _ => Vec::new(),
                 }
-                _ => Vec::new(),
+            };
+            // A variable assigned in both arms of an `if` (or reassigned): one request
+            // per combination of its values, each saying which it is.
+            let branches = vars.branches(cmd);
+            let calls: Vec<HttpCall> = if branches.is_empty() {
+                lower(&vars)
+            } else {
+                let mut all = Vec::new();
+                for (combo, label) in vars.combinations(&branches) {
+                    vars.choose(&branches, &combo);
+                    for mut call in lower(&vars) {
+                        call.alternative = Some(label.clone());
+                        all.push(call);
+                    }
+                }
+                vars.choose(&[], &[]);
+                all
             };
             for mut call in calls {
                 call.related.extend(vars.related.borrow().iter().cloned());
@@ -216,9 +235,20 @@ fn lower_wrapped(site: &Command, at: usize, w: &wrapper::Wrapper, vars: &Vars) -
     Some(call)
 }
 
+/// How many values a variable assigned more than once may have, how many such
+/// variables one command follows, and how many requests one command is lowered to.
+const MAX_ALTERNATIVES: usize = 4;
+const MAX_BRANCHES: usize = 3;
+const MAX_COMBINATIONS: usize = 8;
+
 /// Variables assigned exactly once, to a literal; and those set by sourced files.
 struct Vars {
     known: HashMap<String, (String, Span, bool)>,
+    /// Variables assigned more than once, each time to a literal (both arms of an
+    /// `if`, a reassignment): their values, at most [`MAX_ALTERNATIVES`].
+    alternatives: HashMap<String, Vec<(String, Span, bool)>>,
+    /// The alternative taken for each such variable while a command is lowered.
+    chosen: std::cell::RefCell<HashMap<String, usize>>,
     /// The script's folder, where `-d @file` bodies are read from.
     dir: Option<std::path::PathBuf>,
     /// Names the script assigns itself (any number of times).
@@ -276,31 +306,49 @@ impl Vars {
     }
 
     fn collect(scripts: &[Script]) -> Vars {
-        let mut seen: HashMap<String, Option<(String, Span, bool)>> = HashMap::new();
+        // Every value assigned to each name; `None` for one not known here.
+        let mut seen: HashMap<String, Vec<Option<(String, Span, bool)>>> = HashMap::new();
         for script in scripts {
             for cmd in &script.commands {
                 for (name, value) in assignments(cmd) {
-                    let v = literal_value(&value);
-                    seen.entry(name).and_modify(|e| *e = None).or_insert(v);
+                    seen.entry(name).or_default().push(literal_value(&value));
                 }
                 // `read X`, `for X in`: assigned at run time.
                 if let Some(first) = cmd.words.first().and_then(|w| w.literal()) {
                     if matches!(first.as_str(), "read" | "for" | "select" | "getopts") {
                         for w in &cmd.words[1..] {
                             if let Some(n) = w.literal() {
-                                seen.insert(n, None);
+                                seen.entry(n).or_default().push(None);
                             }
                         }
                     }
                 }
             }
         }
+        let mut known = HashMap::new();
+        let mut alternatives = HashMap::new();
+        for (name, values) in &seen {
+            match values.as_slice() {
+                [Some(v)] => {
+                    known.insert(name.clone(), v.clone());
+                }
+                many if many.len() <= MAX_ALTERNATIVES && many.iter().all(Option::is_some) => {
+                    let mut alts: Vec<(String, Span, bool)> = Vec::new();
+                    for v in many.iter().flatten() {
+                        if !alts.iter().any(|a| a.0 == v.0) {
+                            alts.push(v.clone());
+                        }
+                    }
+                    alternatives.insert(name.clone(), alts);
+                }
+                _ => {}
+            }
+        }
         Vars {
             assigned: seen.keys().cloned().collect(),
-            known: seen
-                .into_iter()
-                .filter_map(|(k, v)| v.map(|v| (k, v)))
-                .collect(),
+            known,
+            alternatives,
+            chosen: Default::default(),
             dir: None,
             sourced: HashMap::new(),
             related: std::cell::RefCell::new(Vec::new()),
@@ -308,7 +356,80 @@ impl Vars {
     }
 
     fn get(&self, expr: &str) -> Option<&(String, Span, bool)> {
-        self.known.get(var_name(expr)?)
+        let name = var_name(expr)?;
+        if let Some(v) = self.known.get(name) {
+            return Some(v);
+        }
+        let alts = self.alternatives.get(name)?;
+        let k = self.chosen.borrow().get(name).copied().unwrap_or(0);
+        alts.get(k)
+    }
+
+    /// The variables with alternatives that a command expands (at most
+    /// [`MAX_BRANCHES`]), in the order they first appear.
+    fn branches(&self, cmd: &Command) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for w in &cmd.words {
+            for p in &w.parts {
+                let WordPart::Expansion { expr, .. } = p else {
+                    continue;
+                };
+                let Some(name) = var_name(expr) else {
+                    continue;
+                };
+                if self.alternatives.contains_key(name)
+                    && !self.known.contains_key(name)
+                    && !out.iter().any(|n| n == name)
+                    && out.len() < MAX_BRANCHES
+                {
+                    out.push(name.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// Each combination of the alternatives of `names` (at most [`MAX_COMBINATIONS`]),
+    /// with its label (`` `$API` is `https://…` ``).
+    fn combinations(&self, names: &[String]) -> Vec<(Vec<usize>, String)> {
+        let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+        for n in names {
+            let count = self.alternatives.get(n).map_or(1, Vec::len);
+            let mut next = Vec::new();
+            for combo in &out {
+                for k in 0..count {
+                    if next.len() < MAX_COMBINATIONS {
+                        let mut c = combo.clone();
+                        c.push(k);
+                        next.push(c);
+                    }
+                }
+            }
+            out = next;
+        }
+        out.into_iter()
+            .map(|combo| {
+                let label = names
+                    .iter()
+                    .zip(&combo)
+                    .map(|(n, k)| {
+                        let value = self.alternatives[n][*k].0.clone();
+                        format!("`${n}` is `{}`", crate::call::shorten(&value))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (combo, label)
+            })
+            .collect()
+    }
+
+    /// Takes the alternatives `combo` of `names` from now on.
+    fn choose(&self, names: &[String], combo: &[usize]) {
+        let mut chosen = self.chosen.borrow_mut();
+        chosen.clear();
+        for (n, k) in names.iter().zip(combo) {
+            chosen.insert(n.clone(), *k);
+        }
     }
 
     /// Secret-looking literals assigned to secret-looking names (`API_KEY='…'`).
@@ -452,18 +573,55 @@ fn assignments(cmd: &Command) -> Vec<(String, Vec<WordPart>)> {
     out
 }
 
-/// `(text, span, exact)` of a fully literal value.
+/// `(text, span, exact)` of a fully literal value. An expansion with a literal default
+/// (`${KHOROS_BASE:-https://…}`) counts as its default: the value when the variable is
+/// not set, and what a fix of the script can edit.
 fn literal_value(parts: &[WordPart]) -> Option<(String, Span, bool)> {
+    if let [WordPart::Expansion { expr, span, .. }] = parts {
+        return expansion_default(expr, span);
+    }
     let mut text = String::new();
     for p in parts {
         match p {
             WordPart::Lit { text: t, .. } => text.push_str(t),
-            WordPart::Expansion { .. } => return None,
+            WordPart::Expansion { expr, span, .. } => {
+                text.push_str(&expansion_default(expr, span)?.0)
+            }
         }
     }
     let span = span_of(parts)?;
     let exact = matches!(parts, [WordPart::Lit { exact: true, .. }]);
     Some((text, span, exact))
+}
+
+/// The literal default of `${NAME:-default}` (also `-`, `:=`, `=`) written at `span`,
+/// with its own span: `None` when there is none or it expands something itself.
+fn expansion_default(expr: &str, span: &Span) -> Option<(String, Span, bool)> {
+    let inner = expr.strip_prefix("${")?.strip_suffix('}')?;
+    let name_len = inner
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let rest = &inner[name_len..];
+    let op = [":-", ":=", "-", "="]
+        .into_iter()
+        .find(|op| rest.starts_with(op))?;
+    let default = &rest[op.len()..];
+    if default.is_empty() || default.contains(['$', '`', '\\', '"', '\'', '}', ' ']) {
+        return None;
+    }
+    // Only when `expr` is the source text at `span` can the default be edited there.
+    let exact = span.len() == expr.len();
+    let start = span.start + 2 + name_len + op.len();
+    let at = if exact {
+        start..start + default.len()
+    } else {
+        span.clone()
+    };
+    Some((default.to_string(), at, exact))
 }
 
 fn span_of(parts: &[WordPart]) -> Option<Span> {
@@ -494,13 +652,20 @@ fn pieces(parts: &[WordPart], vars: &Vars, vias: &mut Vec<Via>) -> Vec<Piece> {
                         exact: *exact,
                     }]
                 }
-                // A variable a sourced file sets.
-                None => vars.sourced_pieces(expr, span).unwrap_or_else(|| {
-                    vec![Piece::Hole {
-                        expr: expr.clone(),
-                        span: span.clone(),
-                    }]
-                }),
+                // A variable a sourced file sets, or the default written in the
+                // expansion (`${BASE:-https://…}`).
+                None => vars
+                    .sourced_pieces(expr, span)
+                    .or_else(|| {
+                        let (text, span, exact) = expansion_default(expr, span)?;
+                        Some(vec![Piece::Lit { text, span, exact }])
+                    })
+                    .unwrap_or_else(|| {
+                        vec![Piece::Hole {
+                            expr: expr.clone(),
+                            span: span.clone(),
+                        }]
+                    }),
             },
         })
         .collect()

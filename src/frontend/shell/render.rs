@@ -577,6 +577,15 @@ impl Renderer<'_> {
         match &rw.url {
             Some(nu) => {
                 let cut = nu.cut.ok_or("the URL's path is not written literally")?;
+                // The path starts in a variable's value written elsewhere
+                // (`BASE=https://…/api/2.0`, then `"$BASE/users/$1"`): cutting this word
+                // would drop the origin.
+                if !(w.span.start <= cut && cut <= w.span.end) {
+                    return Err(
+                        "the URL's path starts in a variable set elsewhere; rewrite it by hand"
+                            .into(),
+                    );
+                }
                 let mut found = false;
                 for p in &path_parts {
                     match p {
