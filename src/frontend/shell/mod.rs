@@ -235,6 +235,10 @@ fn lower_wrapped(site: &Command, at: usize, w: &wrapper::Wrapper, vars: &Vars) -
     Some(call)
 }
 
+/// A literal value: its text, where it is written, and whether the text is exactly
+/// the source there.
+type Literal = (String, Span, bool);
+
 /// How many values a variable assigned more than once may have, how many such
 /// variables one command follows, and how many requests one command is lowered to.
 const MAX_ALTERNATIVES: usize = 4;
@@ -307,7 +311,7 @@ impl Vars {
 
     fn collect(scripts: &[Script]) -> Vars {
         // Every value assigned to each name; `None` for one not known here.
-        let mut seen: HashMap<String, Vec<Option<(String, Span, bool)>>> = HashMap::new();
+        let mut seen: HashMap<String, Vec<Option<Literal>>> = HashMap::new();
         for script in scripts {
             for cmd in &script.commands {
                 for (name, value) in assignments(cmd) {
