@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::fix::{fix_source, FixLevel};
-use crate::frontend::prefilter::Verdict;
+use crate::pipeline::prefilter::Verdict;
 use crate::rules::engine::Selection;
 use crate::rules::RuleSet;
 use crate::scan::Checker;

@@ -51,11 +51,6 @@ const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
         "transforms are edits built from rule data; they move to rules/ with the pipeline split",
     ),
     (
-        "src/frontend/prefilter.rs",
-        "rules",
-        "the prefilter reads the rule set's literals; it belongs to the pipeline",
-    ),
-    (
         "src/frontend/http/mod.rs",
         "rules",
         "e-mail detection lives in rules::checks",
@@ -69,11 +64,6 @@ const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
         "src/frontend/postman/mod.rs",
         "pipeline",
         "the size limit of a file lives in scan",
-    ),
-    (
-        "src/frontend/prefilter.rs",
-        "pipeline",
-        "the prefilter looks for the suppression marker; it belongs to the pipeline",
     ),
     (
         "src/rules/mod.rs",
@@ -102,21 +92,6 @@ const VENDOR_WORDS: &[&str] = &[
 
 /// Vendor words still in front-end code: (file, word, why).
 const KNOWN_VENDOR_WORDS: &[(&str, &str, &str)] = &[
-    (
-        "src/frontend/prefilter.rs",
-        "aurora",
-        "a doc comment about configured hosts",
-    ),
-    (
-        "src/frontend/prefilter.rs",
-        "entity.delete",
-        "doc comments on RPC literals",
-    ),
-    (
-        "src/frontend/prefilter.rs",
-        "markdeleted",
-        "doc comments on path literals",
-    ),
     (
         "src/frontend/http/mod.rs",
         "closeuseraccount",

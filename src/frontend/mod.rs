@@ -14,7 +14,6 @@ pub mod markdown;
 pub mod notebook;
 pub mod parents;
 pub mod postman;
-pub mod prefilter;
 pub mod python;
 pub mod rust;
 pub mod shell;
