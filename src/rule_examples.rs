@@ -5,7 +5,7 @@
 //! sits above `rules`, beside the scan.
 
 use crate::config::Config;
-use crate::fix::{fix_source, FixLevel};
+use crate::pipeline::fix::{fix_source, FixLevel};
 use crate::pipeline::prefilter::Verdict;
 use crate::rules::engine::Selection;
 use crate::rules::RuleSet;

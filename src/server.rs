@@ -15,7 +15,7 @@
 use crate::call::Span;
 use crate::cli::CheckArgs;
 use crate::finding::{Applicability, Finding, Severity};
-use crate::fix::FixLevel;
+use crate::pipeline::fix::FixLevel;
 use crate::redact::Redacted;
 use crate::scan::{Checker, FileReport};
 use crate::source::SourceFile;
@@ -621,7 +621,8 @@ impl<'a> Server<'a> {
                 text.clone(),
                 a.report.source.language,
             );
-            if let Ok(outcome) = crate::fix::fix_source_isolated(&a.checker, source, FixLevel::Safe)
+            if let Ok(outcome) =
+                crate::pipeline::fix::fix_source_isolated(&a.checker, source, FixLevel::Safe)
             {
                 if outcome.changed() {
                     let (span, new_text) = changed_part(text, &outcome.fixed);

@@ -86,7 +86,7 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             .map_or_else(Vec::new, |d| d.fixes);
         let mut copy = SourceFile::new(file.source.path.clone(), start, file.source.language);
         copy.bom = file.source.bom;
-        let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level) {
+        let outcome = match crate::pipeline::fix::fix_source_isolated(&shared[index], copy, level) {
             Ok(mut o) => {
                 // The change shown and written starts from the file as it was read.
                 o.original = file.source.text.clone();
@@ -110,7 +110,7 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
                 &shown,
                 format!(
                     "fixes did not converge after {} passes; the file was fixed as far as they agreed",
-                    crate::fix::MAX_PASSES
+                    crate::pipeline::fix::MAX_PASSES
                 ),
             ));
         }
@@ -265,7 +265,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
         } else {
             FixLevel::Safe
         };
-        let outcome = crate::fix::fix_source(checker, &source, level);
+        let outcome = crate::pipeline::fix::fix_source(checker, &source, level);
         let shown = source.display_path();
         let mut errors = Vec::new();
         for d in &outcome.dropped {
@@ -279,7 +279,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
                 &shown,
                 format!(
                     "fixes did not converge after {} passes; the text was fixed as far as they agreed",
-                    crate::fix::MAX_PASSES
+                    crate::pipeline::fix::MAX_PASSES
                 ),
             ));
         }

@@ -150,6 +150,25 @@ pub fn is_dockerfile(path: &Path) -> bool {
             .is_some_and(|(s, e)| !s.is_empty() && e.eq_ignore_ascii_case("dockerfile"))
 }
 
+/// Files larger than this are not scanned (minified bundles, generated code).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A path as shown to the user: relative to the current directory when under it.
+pub fn display_path(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    let shown = match (&cwd, path.is_absolute()) {
+        (Some(cwd), true) => path
+            .strip_prefix(cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    };
+    shown
+        .strip_prefix("./")
+        .map(Path::to_path_buf)
+        .unwrap_or(shown)
+}
+
 /// A file's path (as shown to the user) and text.
 pub struct SourceFile {
     /// Path as displayed: relative to the current directory when possible.

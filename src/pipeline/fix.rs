@@ -6,8 +6,9 @@
 //! reported, and the text stays as it was without it. Passes repeat until nothing
 //! changes, up to [`MAX_PASSES`].
 
-use crate::finding::{Applicability, Edit, Finding};
+use crate::finding::{Edit, Finding};
 use crate::frontend;
+pub use crate::model::finding::FixLevel;
 use crate::scan::Checker;
 use crate::source::SourceFile;
 
@@ -16,24 +17,6 @@ use crate::model::text::{apply_edits, overlaps, uses_crlf};
 
 /// Passes before giving up on convergence.
 pub const MAX_PASSES: usize = 10;
-
-/// Which fixes to apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FixLevel {
-    Safe,
-    /// Safe and unsafe fixes (`--unsafe-fixes`).
-    Unsafe,
-}
-
-impl FixLevel {
-    pub fn allows(self, a: Applicability) -> bool {
-        match a {
-            Applicability::Safe => true,
-            Applicability::Unsafe => self == FixLevel::Unsafe,
-            Applicability::Manual => false,
-        }
-    }
-}
 
 /// A fix that could not be applied, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,6 +186,7 @@ pub fn fix_source_isolated(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Applicability;
     use crate::finding::Fix;
     use crate::fix::{tab_indented, tabify};
 

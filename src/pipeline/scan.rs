@@ -24,8 +24,7 @@ use std::time::Duration;
 /// their reports on, in order.
 pub const STREAM_WINDOW: usize = 256;
 
-/// Files larger than this are not scanned (minified bundles, generated code).
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub use crate::model::source::MAX_FILE_BYTES;
 
 /// One file's findings, with what reporters need to show them.
 pub struct FileReport {

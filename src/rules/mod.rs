@@ -9,6 +9,7 @@ pub mod engine;
 pub mod model;
 pub mod pattern;
 pub mod plan;
+pub mod transforms;
 
 use crate::finding::Severity;
 use globset::{GlobBuilder, GlobMatcher};
@@ -146,7 +147,7 @@ impl RuleSet {
 
     /// Adds one user pack from a file (skipped when that file is already loaded).
     pub fn add_file(&mut self, path: &Path) -> Result<(), RuleFileError> {
-        let shown = crate::discover::display_path(path)
+        let shown = crate::source::display_path(path)
             .to_string_lossy()
             .into_owned();
         let text = std::fs::read_to_string(path).map_err(|e| RuleFileError {
@@ -440,7 +441,7 @@ pub fn pack_files(path: &Path) -> Result<Vec<PathBuf>, RuleFileError> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let shown = crate::discover::display_path(path)
+    let shown = crate::source::display_path(path)
         .to_string_lossy()
         .into_owned();
     let entries = std::fs::read_dir(path).map_err(|e| RuleFileError {

@@ -62,7 +62,7 @@ fn read_env_file(path: &Path) -> Result<serde_json::Value, String> {
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
-    if meta.len() > crate::scan::MAX_FILE_BYTES {
+    if meta.len() > crate::source::MAX_FILE_BYTES {
         return Err("larger than 8 MiB".into());
     }
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
