@@ -598,11 +598,7 @@ pub(super) fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), E
 /// The language of a text named `name` (standard input, an editor's document): by the
 /// name, else a Postman collection by its shape, else by its shebang.
 pub(crate) fn language_of(name: Option<&Path>, text: &str) -> Option<crate::source::Language> {
-    name.and_then(crate::source::Language::of_path)
-        .or_else(|| {
-            crate::frontend::postman::sniff(text).then_some(crate::source::Language::Postman)
-        })
-        .or_else(|| crate::source::Language::of_shebang(text))
+    crate::source::Language::of_text(name, text)
 }
 
 /// The configuration file that governs a text named `name` (or the current folder).

@@ -78,23 +78,6 @@ impl Language {
         }
     }
 
-    pub fn of_extension(ext: &str) -> Option<Language> {
-        match ext {
-            "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
-            "ts" | "mts" | "cts" => Some(Language::TypeScript),
-            "tsx" => Some(Language::Tsx),
-            "py" | "pyi" => Some(Language::Python),
-            "rs" => Some(Language::Rust),
-            "sh" | "bash" | "zsh" => Some(Language::Shell),
-            "md" | "markdown" => Some(Language::Markdown),
-            "http" | "rest" => Some(Language::Http),
-            "ipynb" => Some(Language::Notebook),
-            "har" => Some(Language::Har),
-            "bru" => Some(Language::Bruno),
-            _ => None,
-        }
-    }
-
     /// The short name used in rule examples (`lang = "js"`).
     pub fn from_example_name(name: &str) -> Option<Language> {
         match name {

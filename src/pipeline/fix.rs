@@ -150,9 +150,9 @@ pub fn fix_source(checker: &Checker, source: &SourceFile, level: FixLevel) -> Fi
         }
         text = next;
     }
-    if source.language == crate::source::Language::Postman && text != original {
-        // Transforms edit `url.raw` only: keep the split `path` fields in step.
-        let synced = crate::frontend::postman::render::sync_split_urls(&original, &text);
+    // A format that keeps a value twice (a Postman request's `url.raw` and its split
+    // `path`) is brought in step once the fixes are made.
+    if let Some(synced) = frontend::after_fix(source.language, &original, &text) {
         if parses(source, &synced) {
             text = synced;
         }

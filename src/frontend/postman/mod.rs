@@ -1046,3 +1046,80 @@ impl Extractor<'_> {
         Some(Body::Form { fields })
     }
 }
+
+/// Postman collections (v2.0, v2.1) and environments.
+pub struct Postman;
+
+impl crate::frontend::FrontEnd for Postman {
+    fn languages(&self) -> &'static [Language] {
+        &[Language::Postman]
+    }
+
+    fn of_path(&self, path: &Path) -> Option<Language> {
+        is_postman_name(path).then_some(Language::Postman)
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
+        extract(&file.text, &file.path, context.postman_env)
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        json::parse(&file.text).err()
+    }
+
+    /// Transforms edit `url.raw` only: the split `path` fields are kept in step.
+    fn after_fix(&self, original: &str, fixed: &str) -> Option<String> {
+        (fixed != original).then(|| render::sync_split_urls(original, fixed))
+    }
+}
+
+impl crate::frontend::Spell for Postman {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        let _ = parsed;
+        items
+            .iter()
+            .map(|(call, rewrite)| render::render(&file.text, call, rewrite))
+            .collect()
+    }
+}
+
+/// HAR recordings: their requests, reported and never fixed.
+pub struct Har;
+
+impl crate::frontend::FrontEnd for Har {
+    fn languages(&self) -> &'static [Language] {
+        &[Language::Har]
+    }
+
+    fn of_path(&self, path: &Path) -> Option<Language> {
+        super::by_extension(path, &[("har", Language::Har)])
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, _context: &super::Context) -> Extraction {
+        extract_har(&file.text)
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        json::parse(&file.text).err()
+    }
+}
+
+impl crate::frontend::Spell for Har {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        let _ = (file, parsed);
+        items
+            .iter()
+            .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
+            .collect()
+    }
+}

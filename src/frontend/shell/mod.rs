@@ -1287,6 +1287,44 @@ fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
     }
 }
 
+/// Shell scripts: curl (and httpie) command lines.
+pub struct Shell;
+
+impl crate::frontend::FrontEnd for Shell {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Shell]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        use crate::source::Language::Shell;
+        super::by_extension(path, &[("sh", Shell), ("bash", Shell), ("zsh", Shell)])
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
+        extract_in(&file.text, &file.path, context.project)
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        syntax_check(&file.text)
+    }
+
+    fn comments(&self, file: &crate::source::SourceFile) -> Vec<Span> {
+        comments(&file.text)
+    }
+}
+
+impl crate::frontend::Spell for Shell {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        let _ = parsed;
+        render::render_batch(&file.text, items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,18 +57,6 @@ use tree_sitter::{Node, Tree};
 
 type R<T> = Result<T, String>;
 
-/// Renders `rewrite` of `call` as edits of `text`.
-pub fn render(
-    text: &str,
-    language: Language,
-    call: &HttpCall,
-    rewrite: &RewritePlan,
-) -> R<Vec<Edit>> {
-    render_batch(text, language, None, &[(call, rewrite)])
-        .pop()
-        .unwrap_or_else(|| Err("nothing to render".into()))
-}
-
 /// Renders several rewrites of one file: its scopes are collected once, however many
 /// calls are rewritten (each result is independent of the others). `parsed` is the
 /// tree the extraction already built for this very text, when there is one.
