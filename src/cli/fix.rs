@@ -310,7 +310,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
             );
             out.write_all(diff.as_bytes())
                 .and_then(|_| out.flush())
-                .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
+                .map_err(|e| Error::Write(super::check::output_error(&e)))?;
             for e in &errors {
                 print_error(format_args!("{}: {}", e.path, e.message));
             }
@@ -330,7 +330,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
         text.extend_from_slice(outcome.fixed.as_bytes());
         out.write_all(&text)
             .and_then(|_| out.flush())
-            .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
+            .map_err(|e| Error::Write(super::check::output_error(&e)))?;
         let mut remaining = single(report);
         remaining.errors = errors;
         apply_baseline(common, &mut remaining, &checkers)?;
