@@ -194,11 +194,10 @@ impl crate::frontend::FrontEnd for Insomnia {
 impl crate::frontend::Spell for Insomnia {
     fn spell(
         &self,
-        file: &crate::source::SourceFile,
+        _file: &crate::source::SourceFile,
         _parsed: &crate::call::Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        let _ = file;
         render_batch(items)
     }
 }

@@ -1077,10 +1077,9 @@ impl crate::frontend::Spell for Postman {
     fn spell(
         &self,
         file: &crate::source::SourceFile,
-        parsed: &Extraction,
+        _parsed: &Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        let _ = parsed;
         items
             .iter()
             .map(|(call, rewrite)| render::render(&file.text, call, rewrite))
@@ -1112,11 +1111,10 @@ impl crate::frontend::FrontEnd for Har {
 impl crate::frontend::Spell for Har {
     fn spell(
         &self,
-        file: &crate::source::SourceFile,
-        parsed: &Extraction,
+        _file: &crate::source::SourceFile,
+        _parsed: &Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        let _ = (file, parsed);
         items
             .iter()
             .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))

@@ -274,10 +274,9 @@ impl crate::frontend::Spell for Rust {
     fn spell(
         &self,
         file: &crate::source::SourceFile,
-        parsed: &Extraction,
+        _parsed: &Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        let _ = parsed;
         render::render_batch(&file.text, items)
     }
 }

@@ -278,7 +278,7 @@ impl<'a> Renderer<'a> {
             )),
         }?;
         if self.rw.check.is_some() {
-            self.close_account_check(node);
+            self.check_response(node);
         }
         if self.uses_await() && !self.await_allowed(node) {
             return Err(

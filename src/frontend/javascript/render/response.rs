@@ -57,7 +57,7 @@ impl<'a> Renderer<'a> {
 
     /// The plan's check of the response body: a request can succeed at the HTTP level
     /// and still not have done its work.
-    pub(super) fn close_account_check(&mut self, node: Node<'a>) {
+    pub(super) fn check_response(&mut self, node: Node<'a>) {
         let unit = self.unit;
         let Some(check) = self.rw.check.as_ref() else {
             return;
