@@ -295,7 +295,9 @@ impl Config {
         let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
             file: file.to_path_buf(),
             line: None,
-            message: format!("cannot read configuration: {e}"),
+            message: format!(
+                "cannot read configuration: {e}; make it readable, or name another with --config (or none with --no-config)"
+            ),
         })?;
         Config::parse(file, &text)
     }
@@ -308,7 +310,9 @@ impl Config {
         let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
             file: file.to_path_buf(),
             line: None,
-            message: format!("cannot read configuration: {e}"),
+            message: format!(
+                "cannot read configuration: {e}; make it readable, or name another with --config (or none with --no-config)"
+            ),
         })?;
         let raw = Config::raw_chain(file, &text, &mut vec![file.to_path_buf()], false)?;
         let defaults = Config::default().learning360;

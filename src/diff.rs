@@ -156,11 +156,19 @@ impl ChangedLines {
         let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
         let root = git(&cwd, &["rev-parse", "--show-toplevel"])
             .map(text)
-            .map_err(|e| format!("--diff-base needs a git repository: {e}"))?;
+            .map_err(|e| {
+                format!(
+                    "--diff-base needs a git repository: {e}; run inside a git work tree, or drop --diff-base"
+                )
+            })?;
         let root = PathBuf::from(root);
         let commit = format!("{base}^{{commit}}");
         git(&root, &["rev-parse", "--verify", "--quiet", &commit])
-            .map_err(|_| format!("--diff-base {base}: no such commit, branch or tag"))?;
+            .map_err(|_| {
+                format!(
+                    "--diff-base {base}: no such commit, branch or tag; fetch it first (a shallow CI clone has no other branches: `git fetch origin {base}`) or name one that exists"
+                )
+            })?;
         // What this branch changed: from the merge base with REF (REF itself when the
         // histories are unrelated).
         let from = git(&root, &["merge-base", base, "HEAD"])

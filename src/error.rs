@@ -1,5 +1,7 @@
-//! What can go wrong in a run, in one place: each kind says what failed and where, and
-//! maps to the exit code SPEC §3 gives it (every error is `2`; findings are `1`).
+//! What can go wrong in a run, in one place: each kind says what failed, where (the
+//! file, and its line when there is one) and what to do about it, and maps to the exit
+//! code SPEC §3 gives it (every error is `2`; findings are `1`). The message is built
+//! where the failure is understood; `tests/cli.rs` holds a user's view of a few.
 
 use std::path::PathBuf;
 

@@ -5,8 +5,8 @@
 //! sits above `rules`, beside the scan.
 
 use crate::config::Config;
-use crate::fix::{fix_source, FixLevel};
-use crate::frontend::prefilter::Verdict;
+use crate::pipeline::fix::{fix_source, FixLevel};
+use crate::pipeline::prefilter::Verdict;
 use crate::rules::engine::Selection;
 use crate::rules::RuleSet;
 use crate::scan::Checker;

@@ -15,7 +15,7 @@
 use crate::call::Span;
 use crate::cli::CheckArgs;
 use crate::finding::{Applicability, Finding, Severity};
-use crate::fix::FixLevel;
+use crate::pipeline::fix::FixLevel;
 use crate::redact::Redacted;
 use crate::scan::{Checker, FileReport};
 use crate::source::SourceFile;
@@ -622,7 +622,7 @@ impl<'a> Server<'a> {
                 a.report.source.language,
             );
             if let Ok(outcome) =
-                crate::fix::fix_source_isolated(&a.checker, source, FixLevel::Safe, Vec::new())
+                crate::pipeline::fix::fix_source_isolated(&a.checker, source, FixLevel::Safe, Vec::new())
             {
                 if outcome.changed() {
                     let (span, new_text) = changed_part(text, &outcome.fixed);

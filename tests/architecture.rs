@@ -44,48 +44,7 @@ const ALIASES: &[(&str, &str)] = &[
 const SELF_CONTAINED: &[&str] = &["model"];
 
 /// Imports that go against the table today: (file, imported room, why it is still there).
-const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[
-    (
-        "src/rules/engine.rs",
-        "fix",
-        "transforms are edits built from rule data; they move to rules/ with the pipeline split",
-    ),
-    (
-        "src/frontend/prefilter.rs",
-        "rules",
-        "the prefilter reads the rule set's literals; it belongs to the pipeline",
-    ),
-    (
-        "src/frontend/http/mod.rs",
-        "rules",
-        "e-mail detection lives in rules::checks",
-    ),
-    (
-        "src/frontend/shell/mod.rs",
-        "rules",
-        "e-mail detection lives in rules::checks",
-    ),
-    (
-        "src/frontend/postman/mod.rs",
-        "pipeline",
-        "the size limit of a file lives in scan",
-    ),
-    (
-        "src/frontend/prefilter.rs",
-        "pipeline",
-        "the prefilter looks for the suppression marker; it belongs to the pipeline",
-    ),
-    (
-        "src/rules/mod.rs",
-        "pipeline",
-        "a pack's path is shown as discover shows paths",
-    ),
-    (
-        "src/fix/mod.rs",
-        "pipeline",
-        "the fix loop's old paths (`fix::fix_source`, `fix::FixLevel`) are re-exported for callers",
-    ),
-];
+const KNOWN_IMPORTS: &[(&str, &str, &str)] = &[];
 
 /// Words that name a vendor or one of its operations.
 const VENDOR_WORDS: &[&str] = &[
@@ -102,21 +61,6 @@ const VENDOR_WORDS: &[&str] = &[
 
 /// Vendor words still in front-end code: (file, word, why).
 const KNOWN_VENDOR_WORDS: &[(&str, &str, &str)] = &[
-    (
-        "src/frontend/prefilter.rs",
-        "aurora",
-        "a doc comment about configured hosts",
-    ),
-    (
-        "src/frontend/prefilter.rs",
-        "entity.delete",
-        "doc comments on RPC literals",
-    ),
-    (
-        "src/frontend/prefilter.rs",
-        "markdeleted",
-        "doc comments on path literals",
-    ),
     (
         "src/frontend/http/mod.rs",
         "closeuseraccount",

@@ -398,3 +398,69 @@ fn include_comments_reports_commented_out_calls_without_fixes() {
         ]
     );
 }
+
+/// Every error a user can meet says what went wrong, where (the file, and its line
+/// when there is one), and what to do about it.
+#[test]
+fn errors_say_what_where_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = |name: &str| d.join(name).display().to_string();
+    let fixture = "fixtures/js/AUR001.js";
+    let cases: Vec<(Vec<String>, Vec<String>)> = vec![
+        (
+            vec!["--baseline".into(), path("missing.json")],
+            vec![path("missing.json"), "--write-baseline".into()],
+        ),
+        (
+            vec!["--postman-env".into(), path("env.json")],
+            vec![path("env.json"), "exported from Postman".into()],
+        ),
+        (
+            vec!["--config".into(), path("apimigrate.toml")],
+            vec![path("apimigrate.toml"), "--no-config".into()],
+        ),
+        (
+            vec!["--rules".into(), path("pack.toml")],
+            vec![path("pack.toml"), "--rules".into()],
+        ),
+    ];
+    for (flags, wanted) in cases {
+        let mut args = vec!["check".to_string()];
+        args.extend(flags);
+        args.push(fixture.into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, stderr) = apimigrate(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        for w in &wanted {
+            assert!(
+                stderr.contains(w.as_str()),
+                "{args:?} should say {w:?}: {stderr}"
+            );
+        }
+    }
+    // A pack error names the file and the line, and how to resolve it.
+    let pack = std::fs::read_to_string("tests/packs/quorvex.toml").unwrap();
+    let twice = d.join("twice.toml");
+    std::fs::write(&twice, &pack).unwrap();
+    let twice = twice.display().to_string();
+    let (code, _, stderr) = apimigrate(&[
+        "check",
+        "--rules",
+        "tests/packs/quorvex.toml",
+        "--rules",
+        &twice,
+        fixture,
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&format!("{twice}:")), "{stderr}");
+    assert!(stderr.contains("already defined"), "{stderr}");
+    assert!(stderr.contains("another code"), "{stderr}");
+    let line = stderr
+        .split(&format!("{twice}:"))
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    assert!(line.is_some_and(|l| l > 1), "no line number: {stderr}");
+}

@@ -279,9 +279,14 @@ fn diff_base_errors_exit_2() {
     let (code, _, stderr) = run_in(d, &["check", "--diff-base", "no-such-branch", "src"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no-such-branch"), "{stderr}");
+    assert!(
+        stderr.contains("git fetch origin no-such-branch"),
+        "{stderr}"
+    );
     let plain = tempfile::tempdir().unwrap();
     write(plain.path(), "a.js", &call(1));
     let (code, _, stderr) = run_in(plain.path(), &["check", "--diff-base", "main", "a.js"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("git repository"), "{stderr}");
+    assert!(stderr.contains("drop --diff-base"), "{stderr}");
 }

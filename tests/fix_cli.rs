@@ -2,7 +2,7 @@
 //! and what a codemod must never lose (line endings, BOM, permissions, unparseable
 //! results, files changed behind its back). Also configuration errors.
 
-use apimigrate::fix::{fix_source, FixLevel};
+use apimigrate::pipeline::fix::{fix_source, FixLevel};
 use apimigrate::rules::engine::Selection;
 use apimigrate::rules::RuleSet;
 use apimigrate::scan::Checker;

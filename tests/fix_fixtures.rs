@@ -7,8 +7,9 @@
 mod common;
 
 use apimigrate::config::Config;
-use apimigrate::fix::{fix_source, unified_diff, FixLevel};
+use apimigrate::fix::unified_diff;
 use apimigrate::frontend;
+use apimigrate::pipeline::fix::{fix_source, FixLevel};
 use apimigrate::rules::engine::Selection;
 use apimigrate::rules::RuleSet;
 use apimigrate::scan::Checker;

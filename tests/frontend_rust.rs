@@ -6,8 +6,8 @@
 
 use apimigrate::call::{Body, Fields, HttpCall, Value};
 use apimigrate::config::Config;
-use apimigrate::fix::{fix_source, FixLevel};
 use apimigrate::frontend;
+use apimigrate::pipeline::fix::{fix_source, FixLevel};
 use apimigrate::rules::engine::Selection;
 use apimigrate::rules::RuleSet;
 use apimigrate::scan::Checker;

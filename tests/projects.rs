@@ -6,7 +6,7 @@
 mod common;
 
 use apimigrate::finding::Applicability;
-use apimigrate::frontend::prefilter::Verdict;
+use apimigrate::pipeline::prefilter::Verdict;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

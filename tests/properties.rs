@@ -91,7 +91,7 @@ proptest! {
 /// the fix fixtures of every language (idempotence of the whole codemod).
 #[test]
 fn fixing_twice_is_fixing_once() {
-    use apimigrate::fix::{fix_source, FixLevel};
+    use apimigrate::pipeline::fix::{fix_source, FixLevel};
     use apimigrate::rules::engine::Selection;
     use apimigrate::rules::RuleSet;
     use apimigrate::scan::Checker;
@@ -125,7 +125,7 @@ fn fixing_twice_is_fixing_once() {
 #[test]
 fn mutated_fixtures_never_panic_or_hang() {
     use apimigrate::discover::WalkOptions;
-    use apimigrate::fix::{fix_source, FixLevel};
+    use apimigrate::pipeline::fix::{fix_source, FixLevel};
     use apimigrate::rules::engine::Selection;
     use apimigrate::rules::RuleSet;
     use apimigrate::scan::Checker;

@@ -101,12 +101,17 @@ pub(super) fn run_scan(
     for env in &args.postman_env {
         if !env.exists() {
             return Err(Error::Usage(format!(
-                "--postman-env {}: no such file",
+                "--postman-env {}: no such file; give the path of an environment exported from Postman",
                 env.display()
             )));
         }
         crate::frontend::postman::check_env_file(env)
-            .map_err(|e| Error::Parse(format!("--postman-env {}: {e}", env.display())))?;
+            .map_err(|e| {
+                Error::Parse(format!(
+                    "--postman-env {}: {e}; export the environment from Postman again (Environments, Export) and pass that file",
+                    env.display()
+                ))
+            })?;
     }
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
@@ -321,8 +326,19 @@ pub(super) fn render(args: &CheckArgs, result: &ScanResult, rules: &RuleSet) -> 
 }
 
 pub(super) fn write_file(path: &Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text)
-        .map_err(|e| Error::Write(format!("cannot write {}: {e}", path.display())))
+    std::fs::write(path, text).map_err(|e| {
+        Error::Write(format!(
+            "cannot write {}: {e}; check that its folder exists and is writable",
+            path.display()
+        ))
+    })
+}
+
+/// Why the report could not be written to standard output, and what to do.
+pub(super) fn output_error(e: &std::io::Error) -> String {
+    format!(
+        "cannot write output: {e}; check that standard output is open (a closed pipe, a full disk), or write the report to a file with --output-file"
+    )
 }
 
 pub(super) fn emit(args: &CheckArgs, text: &str) -> Result<(), Error> {
@@ -332,7 +348,7 @@ pub(super) fn emit(args: &CheckArgs, text: &str) -> Result<(), Error> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())
             .and_then(|_| out.flush())
-            .map_err(|e| Error::Write(format!("cannot write output: {e}")))
+            .map_err(|e| Error::Write(output_error(&e)))
     }
 }
 
@@ -485,7 +501,7 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
     let sink = streams.then_some(&mut print as &mut dyn FnMut(&crate::scan::FileReport));
     let scanned = run_scan(&args, sink);
     if let Some(e) = stream_error {
-        let e = Error::Write(format!("cannot write output: {e}"));
+        let e = Error::Write(output_error(&e));
         print_error(&e);
         return ExitCode::from(e.exit_code());
     }
@@ -514,7 +530,7 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
             let mut out = std::io::stdout().lock();
             report::jsonl::write(&result, &mut out)
                 .and_then(|_| out.flush())
-                .map_err(|e| Error::Write(format!("cannot write output: {e}")))
+                .map_err(|e| Error::Write(output_error(&e)))
         } else {
             emit(&args, &render(&args, &result, &rules))
         }
@@ -554,24 +570,28 @@ pub(super) fn reads_stdin(args: &CheckArgs) -> bool {
 pub(super) fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), Error> {
     if args.paths.len() > 1 {
         return Err(Error::Usage(
-            "`-` (standard input) cannot be combined with other paths".into(),
+            "`-` (standard input) cannot be combined with other paths; check standard input and the paths in two runs".into(),
         ));
     }
     if args.diff_base.is_some() {
         return Err(Error::Usage(
-            "--diff-base compares files with git; it does not apply to standard input".into(),
+            "--diff-base compares files with git; it does not apply to standard input: drop it, or check the files themselves".into(),
         ));
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
-        .map_err(|e| Error::Read(format!("cannot read standard input: {e}")))?;
+        .map_err(|e| {
+            Error::Read(format!(
+                "cannot read standard input: {e}; pipe a file in (`apimigrate check - < file`) or name the files instead of `-`"
+            ))
+        })?;
     let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest.to_vec(), true),
         None => (bytes, false),
     };
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::Read(format!(
-            "standard input is not valid UTF-8 (invalid byte at offset {})",
+            "standard input is not valid UTF-8 (invalid byte at offset {}); convert it first, for example with `iconv -t UTF-8`",
             e.utf8_error().valid_up_to()
         ))
     })?;
@@ -579,7 +599,7 @@ pub(super) fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), E
     let Some(language) = language_of(name.as_deref(), &text) else {
         return Err(Error::Usage(match &name {
             Some(n) => format!(
-                "--stdin-filename {}: not a kind of file apimigrate scans",
+                "--stdin-filename {}: not a kind of file apimigrate scans; name it with the extension of its language (.js, .ts, .py, .rs, .sh, .http, ...)",
                 n.display()
             ),
             None => "cannot tell the language of standard input: name it with --stdin-filename (for example --stdin-filename src/jobs/offboard.ts)".into(),
@@ -599,11 +619,7 @@ pub(super) fn stdin_source(args: &CheckArgs) -> Result<(SourceFile, Governed), E
 /// The language of a text named `name` (standard input, an editor's document): by the
 /// name, else a Postman collection by its shape, else by its shebang.
 pub(crate) fn language_of(name: Option<&Path>, text: &str) -> Option<crate::source::Language> {
-    name.and_then(crate::source::Language::of_path)
-        .or_else(|| {
-            crate::frontend::postman::sniff(text).then_some(crate::source::Language::Postman)
-        })
-        .or_else(|| crate::source::Language::of_shebang(text))
+    crate::source::Language::of_text(name, text)
 }
 
 /// The configuration file that governs a text named `name` (or the current folder).

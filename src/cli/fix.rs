@@ -90,12 +90,12 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             .map_or_else(Vec::new, |d| d.fixes);
         let mut copy = SourceFile::new(file.source.path.clone(), start, file.source.language);
         copy.bom = file.source.bom;
-        let held_back: Vec<crate::fix::Guard> = guards
+        let held_back: Vec<crate::pipeline::fix::Guard> = guards
             .iter()
             .filter(|(p, _)| *p == file.source.path)
             .map(|(_, g)| g.clone())
             .collect();
-        let outcome = match crate::fix::fix_source_isolated(&shared[index], copy, level, held_back)
+        let outcome = match crate::pipeline::fix::fix_source_isolated(&shared[index], copy, level, held_back)
         {
             Ok(mut o) => {
                 // The change shown and written starts from the file as it was read.
@@ -126,7 +126,7 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
                 &shown,
                 format!(
                     "fixes did not converge after {} passes; the file was fixed as far as they agreed",
-                    crate::fix::MAX_PASSES
+                    crate::pipeline::fix::MAX_PASSES
                 ),
             ));
         }
@@ -281,7 +281,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
         } else {
             FixLevel::Safe
         };
-        let outcome = crate::fix::fix_source(checker, &source, level);
+        let outcome = crate::pipeline::fix::fix_source(checker, &source, level);
         let shown = source.display_path();
         let mut errors = Vec::new();
         for d in &outcome.dropped {
@@ -295,7 +295,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
                 &shown,
                 format!(
                     "fixes did not converge after {} passes; the text was fixed as far as they agreed",
-                    crate::fix::MAX_PASSES
+                    crate::pipeline::fix::MAX_PASSES
                 ),
             ));
         }
@@ -326,7 +326,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
             );
             out.write_all(diff.as_bytes())
                 .and_then(|_| out.flush())
-                .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
+                .map_err(|e| Error::Write(super::check::output_error(&e)))?;
             for e in &errors {
                 print_error(format_args!("{}: {}", e.path, e.message));
             }
@@ -346,7 +346,7 @@ pub(super) fn fix_stdin(args: &FixArgs) -> ExitCode {
         text.extend_from_slice(outcome.fixed.as_bytes());
         out.write_all(&text)
             .and_then(|_| out.flush())
-            .map_err(|e| Error::Write(format!("cannot write output: {e}")))?;
+            .map_err(|e| Error::Write(super::check::output_error(&e)))?;
         let mut remaining = single(report);
         remaining.errors = errors;
         apply_baseline(common, &mut remaining, &checkers)?;

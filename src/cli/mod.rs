@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::discover::WalkOptions;
 use crate::error::Error;
 use crate::finding::Severity;
-use crate::fix::FixLevel;
+use crate::pipeline::fix::FixLevel;
 use crate::report::{self, human::HumanOptions};
 use crate::rules::engine::Selection;
 use crate::rules::RuleSet;

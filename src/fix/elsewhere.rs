@@ -14,8 +14,8 @@
 //! at all with that file's atomic write.
 
 use crate::call::Span;
+use crate::finding::FixLevel;
 use crate::finding::{Applicability, Edit, Finding};
-use crate::fix::FixLevel;
 use crate::rules::model::Transform;
 use crate::source::Language;
 use std::collections::BTreeMap;

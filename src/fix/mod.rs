@@ -1,20 +1,14 @@
 //! Applying and writing fixes: a fix's edits normalised to the file's text and line
-//! endings, the shared text helpers, a diff of a change, rule transforms, and writing a
-//! rewritten file in place (`write`). The loop that checks the text again after each
+//! endings, the shared text helpers, a diff of a change, definitions fixed in another
+//! file (`elsewhere`), and writing a rewritten file in place (`write`). The loop that checks the text again after each
 //! pass is `pipeline::fix`.
 
 pub mod elsewhere;
-pub mod transforms;
 pub mod write;
 
 use crate::finding::{Edit, Fix};
 
 pub use crate::model::text::{apply_edits, overlaps, tab_indented, tabify, uses_crlf};
-// The fix loop keeps its old paths (`fix::fix_source`, `fix::FixLevel`, ...).
-pub use crate::pipeline::fix::{
-    fix_source, fix_source_guarded, fix_source_isolated, guards, DroppedFix, FixLevel, FixOutcome,
-    Guard, MAX_PASSES,
-};
 
 /// The edits of `fix`, sorted, with CRLF line endings when the file uses them; `None`
 /// when the fix is malformed (its own edits overlap, or fall outside the text).

@@ -458,6 +458,49 @@ pub fn render_batch(items: &[(&HttpCall, &RewritePlan)]) -> Vec<Result<Vec<Edit>
         .collect()
 }
 
+/// Ansible playbooks and task files: their `uri` module calls.
+pub struct Ansible;
+
+impl crate::frontend::FrontEnd for Ansible {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Ansible]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        crate::frontend::detect::is_ansible_path(path).then_some(crate::source::Language::Ansible)
+    }
+
+    fn extract(
+        &self,
+        file: &crate::source::SourceFile,
+        _context: &crate::frontend::Context,
+    ) -> crate::call::Extraction {
+        extract(&file.text)
+    }
+
+    fn syntax_error(
+        &self,
+        file: &crate::source::SourceFile,
+    ) -> Option<(crate::call::Span, String)> {
+        super::yaml_ci::syntax_check(&file.text)
+    }
+
+    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
+        comments(&file.text)
+    }
+}
+
+impl crate::frontend::Spell for Ansible {
+    fn spell(
+        &self,
+        _file: &crate::source::SourceFile,
+        _parsed: &crate::call::Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render_batch(items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,6 +170,38 @@ pub fn render_batch(
         .collect()
 }
 
+/// Bruno request files.
+pub struct Bruno;
+
+impl crate::frontend::FrontEnd for Bruno {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Bruno]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        crate::frontend::by_extension(path, &[("bru", crate::source::Language::Bruno)])
+    }
+
+    fn extract(
+        &self,
+        file: &crate::source::SourceFile,
+        _context: &crate::frontend::Context,
+    ) -> crate::call::Extraction {
+        extract(&file.text)
+    }
+}
+
+impl crate::frontend::Spell for Bruno {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        _parsed: &crate::call::Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render_batch(&file.text, items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,41 +1,16 @@
-//! Which front end reads a path: `Language::of_path` and `Language::detect` look at
-//! the name, and for JSON and extensionless files at the start of the text. They live
-//! with the front ends because telling a Postman collection from other JSON is the
-//! Postman front end's knowledge.
+//! Which front end reads a path: `Language::of_path` asks the registered front ends
+//! about the name, and `Language::detect` looks at the start of the text of JSON, YAML
+//! and extensionless files. They live with the front ends because telling a Postman
+//! collection from other JSON is the Postman front end's knowledge.
 
-use crate::model::source::{is_ci_workflow, is_dockerfile, Language};
+use crate::model::source::Language;
 use std::path::Path;
 
 impl Language {
-    /// The language of a path, judged by its extension.
+    /// The language of a path, judged by its name: the front ends of
+    /// [`crate::frontend::REGISTRY`] are asked in order.
     pub fn of_path(path: &Path) -> Option<Language> {
-        if crate::frontend::postman::is_postman_name(path) {
-            return Some(Language::Postman);
-        }
-        if is_ci_workflow(path) {
-            return Some(Language::CiWorkflow);
-        }
-        if is_insomnia_name(path) {
-            return Some(Language::Insomnia);
-        }
-        if is_ansible_path(path) {
-            return Some(Language::Ansible);
-        }
-        let known = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .and_then(Language::of_extension);
-        if known.is_some() {
-            return known;
-        }
-        if is_dockerfile(path) {
-            return Some(Language::Dockerfile);
-        }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk") {
-            return Some(Language::Makefile);
-        }
-        None
+        crate::frontend::language_of_path(path)
     }
 
     /// [`Language::of_path`], and for any other `.json` file a cheap look at the start
@@ -93,6 +68,15 @@ impl Language {
         None
     }
 
+    /// The language of a text that is not read from a file (standard input, an
+    /// editor's document) named `name`: by the name, else a Postman collection by its
+    /// shape, else by its shebang.
+    pub fn of_text(name: Option<&Path>, text: &str) -> Option<Language> {
+        name.and_then(Language::of_path)
+            .or_else(|| crate::frontend::postman::sniff(text).then_some(Language::Postman))
+            .or_else(|| Language::of_shebang(text))
+    }
+
     /// The language of an extensionless script, from its `#!` line (`bin/offboard`
     /// starting with `#!/usr/bin/env bash` is a shell script).
     fn from_shebang(path: &Path) -> Option<Language> {
@@ -104,7 +88,7 @@ impl Language {
 }
 
 /// Whether `path` names an Insomnia export: `insomnia*.json`.
-fn is_insomnia_name(path: &Path) -> bool {
+pub(crate) fn is_insomnia_name(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let name = name.to_ascii_lowercase();
     name.starts_with("insomnia") && name.ends_with(".json")
@@ -112,7 +96,7 @@ fn is_insomnia_name(path: &Path) -> bool {
 
 /// Whether `path` is YAML named `playbook*` or in an Ansible folder: `playbooks/`,
 /// `tasks/` (a role's `roles/*/tasks/` too) or `handlers/`.
-fn is_ansible_path(path: &Path) -> bool {
+pub(crate) fn is_ansible_path(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     let folder = path

@@ -14,7 +14,6 @@ pub mod markdown;
 pub mod notebook;
 pub mod parents;
 pub mod postman;
-pub mod prefilter;
 pub mod python;
 pub mod rust;
 pub mod shell;
@@ -24,8 +23,110 @@ use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
 use crate::model::plan::RewritePlan;
 use crate::source::{Language, SourceFile};
+use std::path::{Path, PathBuf};
 
 pub use crate::call::Extraction;
+
+/// What the pipeline asks of a language's front end: which files are its, the calls in
+/// a file (lowered into `model` values), the file's comments and first syntax error,
+/// and the text after the fix loop. Registered once in [`REGISTRY`].
+pub trait FrontEnd: Sync {
+    /// The languages it reads (the JavaScript front end reads TypeScript and TSX too).
+    fn languages(&self) -> &'static [Language];
+    /// The language of a path judged by its name alone, among [`FrontEnd::languages`].
+    fn of_path(&self, path: &Path) -> Option<Language>;
+    /// The calls, secrets, first syntax error (and syntax tree) of a file.
+    fn extract(&self, file: &SourceFile, context: &Context) -> Extraction;
+    /// The spans of every comment (whole comments, markers included), for inline
+    /// suppressions. A format without comments has none.
+    fn comments(&self, _file: &SourceFile) -> Vec<Span> {
+        Vec::new()
+    }
+    /// The first syntax error of the text: a parse only, no calls are extracted. A
+    /// format this front end reads without a grammar has none.
+    fn syntax_error(&self, _file: &SourceFile) -> Option<(Span, String)> {
+        None
+    }
+    /// The fixed text made consistent where the fixes edited one of two copies the
+    /// format keeps of a value (a Postman request's `url.raw` and its split `path`);
+    /// `None` when there is nothing to bring in step.
+    fn after_fix(&self, _original: &str, _fixed: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Spells rewrite plans in a language's idiom. The plan says what the new request is
+/// (decided once, from pack data, in `rules::plan`); a speller only writes it, and
+/// never names a vendor.
+pub trait Spell: Sync {
+    /// Each rewrite of a file's calls as edits of its text, or why it is left to a
+    /// person: one result per item, each independent of the others. `parsed` is the
+    /// file's extraction (its syntax tree spares a second parse); an empty one is read
+    /// as "parse it yourself".
+    fn spell(
+        &self,
+        file: &SourceFile,
+        parsed: &Extraction,
+        items: &[(&HttpCall, &RewritePlan)],
+    ) -> Vec<Result<Vec<Edit>, String>>;
+}
+
+/// A language the tool reads and fixes: its front end and its speller.
+pub trait Support: FrontEnd + Spell {}
+impl<T: FrontEnd + Spell> Support for T {}
+
+/// What a front end may read besides the file: the run's Postman environment files
+/// (`--postman-env`) and the project index (values imported from other modules).
+#[derive(Clone, Copy, Default)]
+pub struct Context<'a> {
+    pub postman_env: &'a [PathBuf],
+    pub project: Option<&'a crate::resolve::ProjectIndex>,
+}
+
+/// Every language, once. The order is the order in which paths are claimed by name:
+/// names that say more than an extension first (`*.postman_collection.json`, a CI
+/// workflow, `insomnia*.json`, a playbook), then extensions, then whole file names
+/// (`Dockerfile.prod`, `Makefile`). A new language is one line here.
+pub static REGISTRY: &[&dyn Support] = &[
+    &postman::Postman,
+    &yaml_ci::CiWorkflow,
+    &postman::insomnia::Insomnia,
+    &ansible::Ansible,
+    &javascript::JavaScript,
+    &python::Python,
+    &rust::Rust,
+    &shell::Shell,
+    &markdown::Markdown,
+    &http::Http,
+    &notebook::Notebook,
+    &postman::Har,
+    &bruno::Bruno,
+    &dockerfile::Dockerfile,
+    &makefile::Makefile,
+];
+
+/// The front end and speller of a language.
+pub fn support(language: Language) -> &'static dyn Support {
+    *REGISTRY
+        .iter()
+        .find(|s| s.languages().contains(&language))
+        .expect("every language is registered (tested)")
+}
+
+/// The language a path's name says, asking the front ends in [`REGISTRY`] order.
+pub fn language_of_path(path: &Path) -> Option<Language> {
+    REGISTRY.iter().find_map(|s| s.of_path(path))
+}
+
+/// The language of a path among `extensions` (`("js", Language::JavaScript)`), by
+/// its extension: the usual [`FrontEnd::of_path`].
+pub fn by_extension(path: &Path, extensions: &[(&str, Language)]) -> Option<Language> {
+    let ext = path.extension()?.to_str()?;
+    extensions
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, language)| *language)
+}
 
 /// Runs the front end for the file's language.
 pub fn extract(file: &SourceFile) -> Extraction {
@@ -34,49 +135,19 @@ pub fn extract(file: &SourceFile) -> Extraction {
 
 /// The first syntax error of a file's text (a parse only: no calls are extracted).
 pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
-    match file.language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            javascript::syntax_check(&file.text, file.language)
-        }
-        Language::Postman => postman::json::parse(&file.text).err(),
-        Language::Python => python::syntax_check(&file.text),
-        Language::Rust => rust::syntax_check(&file.text),
-        Language::Shell => shell::syntax_check(&file.text),
-        Language::Markdown => markdown::syntax_check(&file.text),
-        Language::Http => http::syntax_check(&file.text),
-        Language::CiWorkflow => yaml_ci::syntax_check(&file.text),
-        Language::Notebook => notebook::syntax_check(&file.text),
-        Language::Dockerfile => dockerfile::syntax_check(&file.text),
-        Language::Makefile => makefile::syntax_check(&file.text),
-        Language::Har => postman::json::parse(&file.text).err(),
-        Language::Bruno => None,
-        Language::Insomnia => postman::json::parse(&file.text).err(),
-        Language::Ansible => yaml_ci::syntax_check(&file.text),
-    }
+    support(file.language).syntax_error(file)
 }
 
 /// The spans of every comment of a file (whole comments, markers included), for
 /// inline suppressions. Postman descriptions are handled by the suppression pass.
 pub fn comments(file: &SourceFile) -> Vec<Span> {
-    match file.language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            javascript::comments(&file.text, file.language)
-        }
-        Language::Postman => Vec::new(),
-        Language::Python => python::comments(&file.text),
-        Language::Rust => rust::comments(&file.text),
-        Language::Shell => shell::comments(&file.text),
-        Language::Markdown => markdown::comments(&file.text),
-        Language::Http => http::comments(&file.text),
-        Language::CiWorkflow => yaml_ci::comments(&file.text),
-        Language::Notebook => notebook::comments(&file.text),
-        Language::Dockerfile => dockerfile::comments(&file.text),
-        Language::Makefile => makefile::comments(&file.text),
-        Language::Har => Vec::new(),
-        Language::Bruno => Vec::new(),
-        Language::Insomnia => Vec::new(),
-        Language::Ansible => ansible::comments(&file.text),
-    }
+    support(file.language).comments(file)
+}
+
+/// The fixed text brought in step where the format keeps a value twice (see
+/// [`FrontEnd::after_fix`]), or `None`.
+pub fn after_fix(language: Language, original: &str, fixed: &str) -> Option<String> {
+    support(language).after_fix(original, fixed)
 }
 
 /// The file's comments grouped into blocks: a block comment alone, or a run of line
@@ -174,7 +245,7 @@ fn blank_markers(bytes: &mut [u8], comment: &str) {
 
 /// [`extract`] with the run's Postman environment files (`--postman-env`), which
 /// resolve `{{variables}}` in every collection.
-pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Extraction {
+pub fn extract_with(file: &SourceFile, postman_env: &[PathBuf]) -> Extraction {
     extract_in_project(file, postman_env, None)
 }
 
@@ -182,32 +253,14 @@ pub fn extract_with(file: &SourceFile, postman_env: &[std::path::PathBuf]) -> Ex
 /// of the scanned tree are resolved (JavaScript, TypeScript, Python, Rust, shell).
 pub fn extract_in_project(
     file: &SourceFile,
-    postman_env: &[std::path::PathBuf],
+    postman_env: &[PathBuf],
     project: Option<&crate::resolve::ProjectIndex>,
 ) -> Extraction {
-    match file.language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => javascript::extract_in(
-            &file.text,
-            file.language,
-            project.map(|p| (p, file.path.as_path())),
-        ),
-        Language::Postman => postman::extract(&file.text, &file.path, postman_env),
-        Language::Python => {
-            python::extract_in(&file.text, project.map(|p| (p, file.path.as_path())))
-        }
-        Language::Rust => rust::extract_in(&file.text, project.map(|p| (p, file.path.as_path()))),
-        Language::Shell => shell::extract_in(&file.text, &file.path, project),
-        Language::Markdown => markdown::extract(&file.text),
-        Language::Http => http::extract(&file.text),
-        Language::CiWorkflow => yaml_ci::extract(&file.text),
-        Language::Notebook => notebook::extract(&file.text),
-        Language::Dockerfile => dockerfile::extract(&file.text),
-        Language::Makefile => makefile::extract(&file.text),
-        Language::Har => postman::extract_har(&file.text),
-        Language::Bruno => bruno::extract(&file.text),
-        Language::Insomnia => postman::insomnia::extract(&file.text),
-        Language::Ansible => ansible::extract(&file.text),
-    }
+    let context = Context {
+        postman_env,
+        project,
+    };
+    support(file.language).extract(file, &context)
 }
 
 /// Renders a rewrite of `call` as edits in the file's language.
@@ -216,18 +269,9 @@ pub fn render(
     call: &HttpCall,
     rewrite: &RewritePlan,
 ) -> Result<Vec<Edit>, String> {
-    match file.language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            render_javascript(file, call, rewrite)
-        }
-        Language::Postman => postman::render::render(&file.text, call, rewrite),
-        _ => {
-            let extraction = extract(file);
-            render_batch(file, &extraction, &[(call, rewrite)])
-                .pop()
-                .expect("one result per item")
-        }
-    }
+    render_batch(file, &Extraction::default(), &[(call, rewrite)])
+        .pop()
+        .expect("one result per item")
 }
 
 /// Renders several rewrites of one file (the file is read once for all of them).
@@ -236,46 +280,7 @@ pub fn render_batch(
     extraction: &Extraction,
     items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<Edit>, String>> {
-    match file.language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            javascript::render::render_batch(
-                &file.text,
-                file.language,
-                extraction.tree.as_ref(),
-                items,
-            )
-        }
-        Language::Postman => items
-            .iter()
-            .map(|(call, rewrite)| postman::render::render(&file.text, call, rewrite))
-            .collect(),
-        Language::Python => {
-            python::render::render_batch(&file.text, extraction.tree.as_ref(), items)
-        }
-        Language::Rust => rust::render::render_batch(&file.text, items),
-        Language::Shell => shell::render::render_batch(&file.text, items),
-        Language::Markdown => markdown::render_batch(&file.text, items),
-        Language::Http => http::render::render_batch(&file.text, items),
-        Language::CiWorkflow => yaml_ci::render_batch(&file.text, items),
-        Language::Notebook => notebook::render_batch(&file.text, items),
-        Language::Dockerfile => dockerfile::render_batch(&file.text, items),
-        Language::Makefile => makefile::render_batch(&file.text, items),
-        Language::Har => items
-            .iter()
-            .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
-            .collect(),
-        Language::Bruno => bruno::render_batch(&file.text, items),
-        Language::Insomnia => postman::insomnia::render_batch(items),
-        Language::Ansible => ansible::render_batch(items),
-    }
-}
-
-fn render_javascript(
-    file: &SourceFile,
-    call: &HttpCall,
-    rewrite: &RewritePlan,
-) -> Result<Vec<Edit>, String> {
-    javascript::render::render(&file.text, file.language, call, rewrite)
+    support(file.language).spell(file, extraction, items)
 }
 
 /// Parses `text` with a tree-sitter `parser`, giving up when the file's analysis has
@@ -410,4 +415,104 @@ fn error_message(error: tree_sitter::Node<'_>, text: &str, shown: ErrorToken) ->
     let shown: String = token.chars().take(20).collect();
     let ellipsis = if shown.len() < token.len() { "…" } else { "" };
     format!("syntax error: unexpected `{shown}{ellipsis}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every language, written so that a new variant fails to compile here until it
+    /// is listed (and so checked for a registry line).
+    fn all_languages() -> Vec<Language> {
+        let all = [
+            Language::JavaScript,
+            Language::TypeScript,
+            Language::Tsx,
+            Language::Postman,
+            Language::Python,
+            Language::Rust,
+            Language::Shell,
+            Language::Markdown,
+            Language::Http,
+            Language::CiWorkflow,
+            Language::Notebook,
+            Language::Dockerfile,
+            Language::Makefile,
+            Language::Har,
+            Language::Bruno,
+            Language::Insomnia,
+            Language::Ansible,
+        ];
+        for l in all {
+            match l {
+                Language::JavaScript
+                | Language::TypeScript
+                | Language::Tsx
+                | Language::Postman
+                | Language::Python
+                | Language::Rust
+                | Language::Shell
+                | Language::Markdown
+                | Language::Http
+                | Language::CiWorkflow
+                | Language::Notebook
+                | Language::Dockerfile
+                | Language::Makefile
+                | Language::Har
+                | Language::Bruno
+                | Language::Insomnia
+                | Language::Ansible => {}
+            }
+        }
+        all.to_vec()
+    }
+
+    #[test]
+    fn every_language_has_exactly_one_front_end() {
+        for language in all_languages() {
+            let owners = REGISTRY
+                .iter()
+                .filter(|s| s.languages().contains(&language))
+                .count();
+            assert_eq!(owners, 1, "{language:?} is read by {owners} front ends");
+        }
+    }
+
+    #[test]
+    fn paths_are_claimed_by_the_most_specific_name() {
+        let cases = [
+            ("api.postman_collection.json", Some(Language::Postman)),
+            ("env.postman_environment.json", Some(Language::Postman)),
+            (".github/workflows/ci.yml", Some(Language::CiWorkflow)),
+            (".gitlab-ci.yml", Some(Language::CiWorkflow)),
+            ("insomnia-export.json", Some(Language::Insomnia)),
+            ("playbooks/offboard.yml", Some(Language::Ansible)),
+            ("roles/users/tasks/main.yaml", Some(Language::Ansible)),
+            ("src/jobs/offboard.mjs", Some(Language::JavaScript)),
+            ("src/jobs/offboard.cts", Some(Language::TypeScript)),
+            ("src/App.tsx", Some(Language::Tsx)),
+            ("jobs/offboard.pyi", Some(Language::Python)),
+            ("src/main.rs", Some(Language::Rust)),
+            ("bin/offboard.zsh", Some(Language::Shell)),
+            ("docs/api.markdown", Some(Language::Markdown)),
+            ("requests/users.rest", Some(Language::Http)),
+            ("notebooks/cleanup.ipynb", Some(Language::Notebook)),
+            ("traffic.har", Some(Language::Har)),
+            ("collection/Delete user.bru", Some(Language::Bruno)),
+            ("Dockerfile.prod", Some(Language::Dockerfile)),
+            ("build/app.dockerfile", Some(Language::Dockerfile)),
+            ("Containerfile", Some(Language::Dockerfile)),
+            // An extension says more than a `Dockerfile.` prefix.
+            ("Dockerfile.sh", Some(Language::Shell)),
+            ("GNUmakefile", Some(Language::Makefile)),
+            ("rules.mk", Some(Language::Makefile)),
+            ("data/users.json", None),
+            ("config.yml", None),
+            ("README", None),
+            ("src/main.JS", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(language_of_path(Path::new(path)), want, "{path}");
+        }
+    }
 }

@@ -66,6 +66,24 @@ impl fmt::Display for Applicability {
     }
 }
 
+/// Which fixes to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixLevel {
+    Safe,
+    /// Safe and unsafe fixes (`--unsafe-fixes`).
+    Unsafe,
+}
+
+impl FixLevel {
+    pub fn allows(self, a: Applicability) -> bool {
+        match a {
+            Applicability::Safe => true,
+            Applicability::Unsafe => self == FixLevel::Unsafe,
+            Applicability::Manual => false,
+        }
+    }
+}
+
 /// One byte-range replacement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {

@@ -78,23 +78,6 @@ impl Language {
         }
     }
 
-    pub fn of_extension(ext: &str) -> Option<Language> {
-        match ext {
-            "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
-            "ts" | "mts" | "cts" => Some(Language::TypeScript),
-            "tsx" => Some(Language::Tsx),
-            "py" | "pyi" => Some(Language::Python),
-            "rs" => Some(Language::Rust),
-            "sh" | "bash" | "zsh" => Some(Language::Shell),
-            "md" | "markdown" => Some(Language::Markdown),
-            "http" | "rest" => Some(Language::Http),
-            "ipynb" => Some(Language::Notebook),
-            "har" => Some(Language::Har),
-            "bru" => Some(Language::Bruno),
-            _ => None,
-        }
-    }
-
     /// The short name used in rule examples (`lang = "js"`).
     pub fn from_example_name(name: &str) -> Option<Language> {
         match name {
@@ -148,6 +131,25 @@ pub fn is_dockerfile(path: &Path) -> bool {
         || name
             .rsplit_once('.')
             .is_some_and(|(s, e)| !s.is_empty() && e.eq_ignore_ascii_case("dockerfile"))
+}
+
+/// Files larger than this are not scanned (minified bundles, generated code).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A path as shown to the user: relative to the current directory when under it.
+pub fn display_path(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    let shown = match (&cwd, path.is_absolute()) {
+        (Some(cwd), true) => path
+            .strip_prefix(cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    };
+    shown
+        .strip_prefix("./")
+        .map(Path::to_path_buf)
+        .unwrap_or(shown)
 }
 
 /// A file's path (as shown to the user) and text.

@@ -186,13 +186,21 @@ impl Baseline {
 
     /// Reads a baseline file; the error names the file and what is wrong.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a baseline file: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "cannot read baseline {}: {e}; write one with --write-baseline {0}",
+                path.display()
+            )
+        })?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: not a baseline file: {e}; write it again with --write-baseline {0}",
+                path.display()
+            )
+        })?;
         if b.version != VERSION {
             return Err(format!(
-                "{}: baseline version {} is not supported (expected {VERSION})",
+                "{}: baseline version {} is not supported (expected {VERSION}); write it again with --write-baseline {0}",
                 path.display(),
                 b.version
             ));
@@ -204,8 +212,12 @@ impl Baseline {
     pub fn save(&self, path: &Path) -> Result<(), String> {
         let mut text = serde_json::to_string_pretty(self).expect("a baseline serialises");
         text.push('\n');
-        std::fs::write(path, text)
-            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+        std::fs::write(path, text).map_err(|e| {
+            format!(
+                "cannot write baseline {}: {e}; check that its folder exists and is writable",
+                path.display()
+            )
+        })
     }
 
     fn set(&self) -> HashSet<&str> {

@@ -4,7 +4,7 @@
 
 use crate::source::Language;
 use ignore::{WalkBuilder, WalkState};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 /// A path that could not be walked.
@@ -139,18 +139,5 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-/// A path as shown to the user: relative to the current directory when under it.
-pub fn display_path(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().ok();
-    let shown = match (&cwd, path.is_absolute()) {
-        (Some(cwd), true) => path
-            .strip_prefix(cwd)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf()),
-        _ => path.to_path_buf(),
-    };
-    shown
-        .strip_prefix("./")
-        .map(Path::to_path_buf)
-        .unwrap_or(shown)
-}
+/// A path as shown to the user (kept here under its old path).
+pub use crate::model::source::display_path;

@@ -6,8 +6,9 @@
 //! reported, and the text stays as it was without it. Passes repeat until nothing
 //! changes, up to [`MAX_PASSES`].
 
-use crate::finding::{Applicability, Edit, Finding};
+use crate::finding::{Edit, Finding};
 use crate::frontend;
+pub use crate::model::finding::FixLevel;
 use crate::scan::Checker;
 use crate::source::SourceFile;
 
@@ -16,24 +17,6 @@ use crate::model::text::{apply_edits, overlaps, uses_crlf};
 
 /// Passes before giving up on convergence.
 pub const MAX_PASSES: usize = 10;
-
-/// Which fixes to apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FixLevel {
-    Safe,
-    /// Safe and unsafe fixes (`--unsafe-fixes`).
-    Unsafe,
-}
-
-impl FixLevel {
-    pub fn allows(self, a: Applicability) -> bool {
-        match a {
-            Applicability::Safe => true,
-            Applicability::Unsafe => self == FixLevel::Unsafe,
-            Applicability::Manual => false,
-        }
-    }
-}
 
 /// A fix that could not be applied, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,9 +189,9 @@ pub fn fix_source_guarded(
         }
         text = next;
     }
-    if source.language == crate::source::Language::Postman && text != original {
-        // Transforms edit `url.raw` only: keep the split `path` fields in step.
-        let synced = crate::frontend::postman::render::sync_split_urls(&original, &text);
+    // A format that keeps a value twice (a Postman request's `url.raw` and its split
+    // `path`) is brought in step once the fixes are made.
+    if let Some(synced) = frontend::after_fix(source.language, &original, &text) {
         if parses(source, &synced) {
             text = synced;
         }
@@ -321,7 +304,7 @@ pub fn hold_shared_definitions(files: &mut [crate::scan::FileReport]) {
                 continue;
             };
             if let Some(fix) = &mut f.fix {
-                fix.applicability = Applicability::Manual;
+                fix.applicability = crate::finding::Applicability::Manual;
                 fix.edits.clear();
                 fix.title = format!("{} — held back: {}", fix.title, g.why);
                 f.help = Some(fix.title.clone());
@@ -345,6 +328,7 @@ pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Applicability;
     use crate::finding::Fix;
     use crate::fix::{tab_indented, tabify};
 

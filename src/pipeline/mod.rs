@@ -6,5 +6,6 @@
 pub mod baseline;
 pub mod discover;
 pub mod fix;
+pub mod prefilter;
 pub mod scan;
 pub mod suppress;

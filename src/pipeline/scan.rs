@@ -1,6 +1,6 @@
 //! The check pipeline: discover files, skip those that cannot concern any rule
 //! (binary, oversized, minified or generated, or failing the literal scan of
-//! [`crate::frontend::prefilter`]), run the front end and the rules on the rest in
+//! [`crate::pipeline::prefilter`]), run the front end and the rules on the rest in
 //! parallel, and collect results (and each file's outcome) in a stable order.
 
 use crate::call::Span;
@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::discover::{discover_all, display_path, WalkOptions};
 use crate::finding::{Finding, Suppressed};
 use crate::frontend;
-use crate::frontend::prefilter::{generated, Prefilter, Verdict};
+use crate::pipeline::prefilter::{generated, Prefilter, Verdict};
 use crate::rules::engine::{self, Selection};
 use crate::rules::model::Target;
 use crate::rules::RuleSet;
@@ -24,8 +24,7 @@ use std::time::Duration;
 /// their reports on, in order.
 pub const STREAM_WINDOW: usize = 256;
 
-/// Files larger than this are not scanned (minified bundles, generated code).
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub use crate::model::source::MAX_FILE_BYTES;
 
 /// One file's findings, with what reporters need to show them.
 pub struct FileReport {
@@ -348,7 +347,7 @@ impl Checker {
         self.prefilter = Prefilter::new(&self.rules, &self.selection);
     }
 
-    /// The literal scan's verdict on a text (see [`crate::frontend::prefilter`]).
+    /// The literal scan's verdict on a text (see [`crate::pipeline::prefilter`]).
     pub fn verdict(&self, text: &[u8]) -> Verdict {
         self.prefilter.verdict(text)
     }

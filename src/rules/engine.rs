@@ -12,8 +12,8 @@ use crate::call::Extraction;
 use crate::call::{Body, Client, Field, HttpCall, ParsedUrl, Span, Value};
 use crate::config::Config;
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
-use crate::fix::transforms;
 use crate::model::plan::RewritePlan;
+use crate::rules::transforms;
 use crate::source::SourceFile;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -1541,7 +1541,7 @@ fn condition(cond: &Condition, cx: &CallContext, pm: Option<&PathMatch>) -> Opti
             if path.is_empty() || paths.iter().any(|p| p == path) {
                 return None;
             }
-            let hint = match crate::fix::transforms::closest_path(path, paths) {
+            let hint = match transforms::closest_path(path, paths) {
                 Some(best) => format!("`{path}` is not in the schema; did you mean `{best}`?"),
                 None => format!("`{path}` is not in the schema"),
             };

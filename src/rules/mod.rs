@@ -9,6 +9,7 @@ pub mod engine;
 pub mod model;
 pub mod pattern;
 pub mod plan;
+pub mod transforms;
 
 use crate::finding::Severity;
 use globset::{GlobBuilder, GlobMatcher};
@@ -146,13 +147,15 @@ impl RuleSet {
 
     /// Adds one user pack from a file (skipped when that file is already loaded).
     pub fn add_file(&mut self, path: &Path) -> Result<(), RuleFileError> {
-        let shown = crate::discover::display_path(path)
+        let shown = crate::source::display_path(path)
             .to_string_lossy()
             .into_owned();
         let text = std::fs::read_to_string(path).map_err(|e| RuleFileError {
             file: shown.clone(),
             line: None,
-            message: format!("cannot read rule pack: {e}"),
+            message: format!(
+                "cannot read rule pack: {e}; check the path given with --rules or in rule_paths"
+            ),
         })?;
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if self
@@ -222,7 +225,10 @@ impl RuleSet {
             {
                 return Err(err(
                     line,
-                    format!("rule code `{}` is defined twice", rule.code),
+                    format!(
+                        "rule code `{}` is defined twice; give one of the rules another code",
+                        rule.code
+                    ),
                 ));
             }
             if let Some(other) = self
@@ -233,7 +239,7 @@ impl RuleSet {
                 return Err(err(
                     line,
                     format!(
-                        "rule code `{}` is already defined in {}",
+                        "rule code `{}` is already defined in {}; give this rule another code (or load the pack once)",
                         rule.code, self.packs[other.pack].source
                     ),
                 ));
@@ -285,7 +291,7 @@ impl RuleSet {
                     return Err(err(
                         line,
                         format!(
-                            "{}: example {} has unknown lang `{}`",
+                            "{}: example {} has unknown lang `{}`; use one of js, ts, tsx, py, rs, sh, md, http",
                             rule.code,
                             i + 1,
                             ex.lang
@@ -440,13 +446,15 @@ pub fn pack_files(path: &Path) -> Result<Vec<PathBuf>, RuleFileError> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let shown = crate::discover::display_path(path)
+    let shown = crate::source::display_path(path)
         .to_string_lossy()
         .into_owned();
     let entries = std::fs::read_dir(path).map_err(|e| RuleFileError {
         file: shown.clone(),
         line: None,
-        message: format!("cannot read the folder: {e}"),
+        message: format!(
+            "cannot read the folder: {e}; check the path given with --rules or in rule_paths"
+        ),
     })?;
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -461,7 +469,7 @@ pub fn pack_files(path: &Path) -> Result<Vec<PathBuf>, RuleFileError> {
         return Err(RuleFileError {
             file: shown,
             line: None,
-            message: "the folder has no `*.toml` rule files".into(),
+            message: "the folder has no `*.toml` rule files; name a pack file, or a folder that holds packs".into(),
         });
     }
     Ok(out)
@@ -497,7 +505,9 @@ pub fn expand_rule_paths(config: &crate::config::Config) -> Result<Vec<PathBuf>,
             .filter(|p| p.is_file())
             .collect();
         if found.is_empty() {
-            return Err(bad(format!("rule_paths: `{pattern}` matches no file")));
+            return Err(bad(format!(
+                "rule_paths: `{pattern}` matches no file; fix the pattern, or remove it from rule_paths"
+            )));
         }
         found.sort();
         out.extend(found);

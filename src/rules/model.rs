@@ -466,7 +466,7 @@ pub struct FixSpec {
     pub rewrite: Option<RewriteSpec>,
 }
 
-/// Named edits of one part of a call (implemented in `fix::transforms`).
+/// Named edits of one part of a call (implemented in `rules::transforms`).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Transform {

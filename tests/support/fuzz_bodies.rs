@@ -3,7 +3,8 @@
 //! assertions, whichever engine makes the inputs.
 
 use apimigrate::finding::Edit;
-use apimigrate::fix::{apply_edits, fix_source, FixLevel};
+use apimigrate::fix::apply_edits;
+use apimigrate::pipeline::fix::{fix_source, FixLevel};
 use apimigrate::rules::engine::Selection;
 use apimigrate::rules::pattern::PathPattern;
 use apimigrate::rules::RuleSet;

@@ -15,7 +15,7 @@ use super::Extraction;
 use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, Span, UrlTemplate, Value, Via,
 };
-use crate::rules::checks;
+use crate::model::secrets::{is_placeholder, is_secret_name, scheme_credential};
 use std::collections::HashMap;
 
 const METHODS: &[&str] = &[
@@ -338,9 +338,7 @@ pub fn extract(text: &str) -> Extraction {
     };
     for (name, span) in &lay.vars {
         let v = &text[span.clone()];
-        if checks::is_secret_name(name)
-            && !checks::is_placeholder(v)
-            && !v.to_ascii_lowercase().starts_with("http")
+        if is_secret_name(name) && !is_placeholder(v) && !v.to_ascii_lowercase().starts_with("http")
         {
             out.secrets.push(span.clone());
         }
@@ -462,16 +460,15 @@ fn secrets(text: &str, call: &HttpCall, out: &mut Vec<Span>) {
         let Value::Str { value, span } = &h.value else {
             continue;
         };
-        if let Some(r) = checks::scheme_credential(value) {
+        if let Some(r) = scheme_credential(value) {
             out.push(span.start + r.start..span.start + r.end);
-        } else if checks::is_secret_name(&h.key) && !checks::is_placeholder(value) {
+        } else if is_secret_name(&h.key) && !is_placeholder(value) {
             out.push(span.clone());
         }
     }
     for q in call.url.parse().query {
         if let Value::Str { value, span } = &q.value {
-            if checks::is_secret_name(&q.key) && !checks::is_placeholder(value) && !span.is_empty()
-            {
+            if is_secret_name(&q.key) && !is_placeholder(value) && !span.is_empty() {
                 out.push(span.clone());
             }
         }
@@ -480,7 +477,7 @@ fn secrets(text: &str, call: &HttpCall, out: &mut Vec<Span>) {
         Some(Body::Form { fields }) => {
             for f in &fields.entries {
                 if let Value::Str { value, span } = &f.value {
-                    if checks::is_secret_name(&f.key) && !checks::is_placeholder(value) {
+                    if is_secret_name(&f.key) && !is_placeholder(value) {
                         out.push(span.clone());
                     }
                 }
@@ -492,7 +489,7 @@ fn secrets(text: &str, call: &HttpCall, out: &mut Vec<Span>) {
                 let (Some(k), Some(v)) = (c.get(1), c.get(2)) else {
                     continue;
                 };
-                if checks::is_secret_name(k.as_str()) && !checks::is_placeholder(v.as_str()) {
+                if is_secret_name(k.as_str()) && !is_placeholder(v.as_str()) {
                     out.push(span.start + v.start()..span.start + v.end());
                 }
             }
@@ -512,6 +509,55 @@ pub fn comments(text: &str) -> Vec<Span> {
     let mut c = layout(text).comments;
     c.sort_by_key(|s| s.start);
     c
+}
+
+/// HTTP request files (VS Code REST Client and JetBrains dialects).
+pub struct Http;
+
+impl crate::frontend::FrontEnd for Http {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Http]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        crate::frontend::by_extension(
+            path,
+            &[
+                ("http", crate::source::Language::Http),
+                ("rest", crate::source::Language::Http),
+            ],
+        )
+    }
+
+    fn extract(
+        &self,
+        file: &crate::source::SourceFile,
+        _context: &crate::frontend::Context,
+    ) -> crate::call::Extraction {
+        extract(&file.text)
+    }
+
+    fn syntax_error(
+        &self,
+        file: &crate::source::SourceFile,
+    ) -> Option<(crate::call::Span, String)> {
+        syntax_check(&file.text)
+    }
+
+    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
+        comments(&file.text)
+    }
+}
+
+impl crate::frontend::Spell for Http {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        _parsed: &crate::call::Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render::render_batch(&file.text, items)
+    }
 }
 
 #[cfg(test)]

@@ -893,8 +893,8 @@ fn helpers_edit(text: &str, lay: &Layout, ctx: &mut Ctx, nl: &str) -> R<Option<E
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::fix::{fix_source, FixLevel};
     use crate::model::plan::NewUrl;
+    use crate::pipeline::fix::{fix_source, FixLevel};
     use crate::rules::engine::Selection;
     use crate::rules::RuleSet;
     use crate::scan::Checker;

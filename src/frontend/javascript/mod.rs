@@ -294,6 +294,56 @@ fn parse_plain(text: &str, language: Language) -> Option<Tree> {
     tree
 }
 
+/// JavaScript, TypeScript and TSX.
+pub struct JavaScript;
+
+impl crate::frontend::FrontEnd for JavaScript {
+    fn languages(&self) -> &'static [Language] {
+        &[Language::JavaScript, Language::TypeScript, Language::Tsx]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<Language> {
+        use Language::{JavaScript as Js, Tsx, TypeScript as Ts};
+        super::by_extension(
+            path,
+            &[
+                ("js", Js),
+                ("mjs", Js),
+                ("cjs", Js),
+                ("jsx", Js),
+                ("ts", Ts),
+                ("mts", Ts),
+                ("cts", Ts),
+                ("tsx", Tsx),
+            ],
+        )
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
+        let project = context.project.map(|p| (p, file.path.as_path()));
+        extract_in(&file.text, file.language, project)
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        syntax_check(&file.text, file.language)
+    }
+
+    fn comments(&self, file: &crate::source::SourceFile) -> Vec<Span> {
+        comments(&file.text, file.language)
+    }
+}
+
+impl crate::frontend::Spell for JavaScript {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render::render_batch(&file.text, file.language, parsed.tree.as_ref(), items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,6 +163,45 @@ pub fn render_batch(items: &[(&HttpCall, &RewritePlan)]) -> Vec<Result<Vec<Edit>
         .collect()
 }
 
+/// Insomnia v4 exports: their requests.
+pub struct Insomnia;
+
+impl crate::frontend::FrontEnd for Insomnia {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Insomnia]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        crate::frontend::detect::is_insomnia_name(path).then_some(crate::source::Language::Insomnia)
+    }
+
+    fn extract(
+        &self,
+        file: &crate::source::SourceFile,
+        _context: &crate::frontend::Context,
+    ) -> crate::call::Extraction {
+        extract(&file.text)
+    }
+
+    fn syntax_error(
+        &self,
+        file: &crate::source::SourceFile,
+    ) -> Option<(crate::call::Span, String)> {
+        super::json::parse(&file.text).err()
+    }
+}
+
+impl crate::frontend::Spell for Insomnia {
+    fn spell(
+        &self,
+        _file: &crate::source::SourceFile,
+        _parsed: &crate::call::Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render_batch(items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

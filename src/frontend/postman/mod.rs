@@ -62,7 +62,7 @@ fn read_env_file(path: &Path) -> Result<serde_json::Value, String> {
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
-    if meta.len() > crate::scan::MAX_FILE_BYTES {
+    if meta.len() > crate::source::MAX_FILE_BYTES {
         return Err("larger than 8 MiB".into());
     }
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -1044,5 +1044,80 @@ impl Extractor<'_> {
             });
         }
         Some(Body::Form { fields })
+    }
+}
+
+/// Postman collections (v2.0, v2.1) and environments.
+pub struct Postman;
+
+impl crate::frontend::FrontEnd for Postman {
+    fn languages(&self) -> &'static [Language] {
+        &[Language::Postman]
+    }
+
+    fn of_path(&self, path: &Path) -> Option<Language> {
+        is_postman_name(path).then_some(Language::Postman)
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
+        extract(&file.text, &file.path, context.postman_env)
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        json::parse(&file.text).err()
+    }
+
+    /// Transforms edit `url.raw` only: the split `path` fields are kept in step.
+    fn after_fix(&self, original: &str, fixed: &str) -> Option<String> {
+        (fixed != original).then(|| render::sync_split_urls(original, fixed))
+    }
+}
+
+impl crate::frontend::Spell for Postman {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        _parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        items
+            .iter()
+            .map(|(call, rewrite)| render::render(&file.text, call, rewrite))
+            .collect()
+    }
+}
+
+/// HAR recordings: their requests, reported and never fixed.
+pub struct Har;
+
+impl crate::frontend::FrontEnd for Har {
+    fn languages(&self) -> &'static [Language] {
+        &[Language::Har]
+    }
+
+    fn of_path(&self, path: &Path) -> Option<Language> {
+        super::by_extension(path, &[("har", Language::Har)])
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, _context: &super::Context) -> Extraction {
+        extract_har(&file.text)
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        json::parse(&file.text).err()
+    }
+}
+
+impl crate::frontend::Spell for Har {
+    fn spell(
+        &self,
+        _file: &crate::source::SourceFile,
+        _parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        items
+            .iter()
+            .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
+            .collect()
     }
 }

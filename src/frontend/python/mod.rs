@@ -191,6 +191,46 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
     tree
 }
 
+/// Python.
+pub struct Python;
+
+impl crate::frontend::FrontEnd for Python {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Python]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        use crate::source::Language::Python;
+        super::by_extension(path, &[("py", Python), ("pyi", Python)])
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
+        extract_in(
+            &file.text,
+            context.project.map(|p| (p, file.path.as_path())),
+        )
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        syntax_check(&file.text)
+    }
+
+    fn comments(&self, file: &crate::source::SourceFile) -> Vec<Span> {
+        comments(&file.text)
+    }
+}
+
+impl crate::frontend::Spell for Python {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render::render_batch(&file.text, parsed.tree.as_ref(), items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

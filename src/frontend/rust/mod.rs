@@ -242,6 +242,45 @@ pub fn comments(text: &str) -> Vec<Span> {
     lex::comments(text)
 }
 
+/// Rust: reqwest and ureq.
+pub struct Rust;
+
+impl crate::frontend::FrontEnd for Rust {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Rust]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        super::by_extension(path, &[("rs", crate::source::Language::Rust)])
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
+        extract_in(
+            &file.text,
+            context.project.map(|p| (p, file.path.as_path())),
+        )
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        syntax_check(&file.text)
+    }
+
+    fn comments(&self, file: &crate::source::SourceFile) -> Vec<Span> {
+        comments(&file.text)
+    }
+}
+
+impl crate::frontend::Spell for Rust {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        _parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render::render_batch(&file.text, items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

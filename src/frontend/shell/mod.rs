@@ -19,7 +19,7 @@ use super::Extraction;
 use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, Span, UrlTemplate, Value, Via,
 };
-use crate::rules::checks;
+use crate::model::secrets::{is_placeholder, is_secret_name, scheme_credential};
 use curl::{split_all, split_once, trim_end, trim_start};
 use std::collections::HashMap;
 use words::{Command, Script, WordPart};
@@ -439,20 +439,19 @@ impl Vars {
     /// Secret-looking literals assigned to secret-looking names (`API_KEY='…'`).
     fn secrets(&self, cmd: &Command, out: &mut Vec<Span>) {
         for (name, value) in assignments(cmd) {
-            if !checks::is_secret_name(&name) {
+            if !is_secret_name(&name) {
                 continue;
             }
             if let Some((text, span, exact)) = literal_value(&value) {
                 let lower = text.to_ascii_lowercase();
-                if checks::is_placeholder(&text)
+                if is_placeholder(&text)
                     || lower.starts_with("http")
                     || text.starts_with('/')
-                    || text.contains(char::is_whitespace)
-                        && checks::scheme_credential(&text).is_none()
+                    || text.contains(char::is_whitespace) && scheme_credential(&text).is_none()
                 {
                     continue;
                 }
-                match checks::scheme_credential(&text) {
+                match scheme_credential(&text) {
                     Some(r) if exact => out.push(span.start + r.start..span.start + r.end),
                     _ => out.push(span),
                 }
@@ -1402,11 +1401,11 @@ fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
         let Value::Str { value, span } = &h.value else {
             continue;
         };
-        if checks::is_placeholder(value) {
+        if is_placeholder(value) {
             continue;
         }
         let exact = span.len() == value.len();
-        if let Some(r) = checks::scheme_credential(value) {
+        if let Some(r) = scheme_credential(value) {
             out.push(if exact {
                 span.start + r.start..span.start + r.end
             } else {
@@ -1418,14 +1417,14 @@ fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
                 Some(c) if exact => out.push(span.start + c + 1..span.end),
                 _ => out.push(span.clone()),
             }
-        } else if checks::is_secret_name(&h.key) {
+        } else if is_secret_name(&h.key) {
             out.push(span.clone());
         }
     }
     let fields = |f: &Fields, out: &mut Vec<Span>| {
         for e in &f.entries {
             if let Value::Str { value, span } = &e.value {
-                if checks::is_secret_name(&e.key) && !checks::is_placeholder(value) {
+                if is_secret_name(&e.key) && !is_placeholder(value) {
                     out.push(span.clone());
                 }
             }
@@ -1434,8 +1433,7 @@ fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
     fields(&call.query, out);
     for q in call.url.parse().query {
         if let Value::Str { value, span } = &q.value {
-            if checks::is_secret_name(&q.key) && !checks::is_placeholder(value) && !span.is_empty()
-            {
+            if is_secret_name(&q.key) && !is_placeholder(value) && !span.is_empty() {
                 out.push(span.clone());
             }
         }
@@ -1451,12 +1449,49 @@ fn call_secrets(call: &HttpCall, out: &mut Vec<Span>) {
                 let (Some(k), Some(v)) = (c.get(1), c.get(2)) else {
                     continue;
                 };
-                if checks::is_secret_name(k.as_str()) && !checks::is_placeholder(v.as_str()) {
+                if is_secret_name(k.as_str()) && !is_placeholder(v.as_str()) {
                     out.push(span.start + v.start()..span.start + v.end());
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// Shell scripts: curl (and httpie) command lines.
+pub struct Shell;
+
+impl crate::frontend::FrontEnd for Shell {
+    fn languages(&self) -> &'static [crate::source::Language] {
+        &[crate::source::Language::Shell]
+    }
+
+    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+        use crate::source::Language::Shell;
+        super::by_extension(path, &[("sh", Shell), ("bash", Shell), ("zsh", Shell)])
+    }
+
+    fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
+        extract_in(&file.text, &file.path, context.project)
+    }
+
+    fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
+        syntax_check(&file.text)
+    }
+
+    fn comments(&self, file: &crate::source::SourceFile) -> Vec<Span> {
+        comments(&file.text)
+    }
+}
+
+impl crate::frontend::Spell for Shell {
+    fn spell(
+        &self,
+        file: &crate::source::SourceFile,
+        _parsed: &Extraction,
+        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+        render::render_batch(&file.text, items)
     }
 }
 

@@ -479,7 +479,7 @@ mod raw_body_tests {
         let span = 3..3 + raw.len();
         let edits = raw_json_boolean(src, &span, raw, "markDeleted").unwrap();
         assert_eq!(
-            crate::fix::apply_edits(src, &edits),
+            crate::model::text::apply_edits(src, &edits),
             r#"x('{"markDeleted": true}')"#
         );
     }
@@ -493,7 +493,7 @@ mod raw_body_tests {
         let span = start..src.len() - 2;
         let edits = raw_json_boolean(src, &span, raw, "markDeleted").unwrap();
         assert_eq!(
-            crate::fix::apply_edits(src, &edits),
+            crate::model::text::apply_edits(src, &edits),
             "{\"raw\": \"{\\n\\t\\\"markDeleted\\\": true\\n}\"}"
         );
         // The RSA document's own body is repaired the same way.
@@ -508,7 +508,7 @@ mod raw_body_tests {
         )
         .unwrap()];
         assert_eq!(
-            crate::fix::apply_edits(src, &edits),
+            crate::model::text::apply_edits(src, &edits),
             "{\"raw\": \"{\\\"markDeleted\\\": true}\"}"
         );
     }

@@ -1,0 +1,165 @@
+//! The file's own habits, read once per file (quotes, indentation, trailing commas),
+//! and the line helpers every edit is measured with.
+
+use super::syntax::named_children;
+use tree_sitter::Node;
+
+/// The file's own habits and layout, read once per file (not once per rewrite:
+/// that made files with thousands of calls quadratic).
+#[derive(Clone, Copy)]
+pub(super) struct FileStyle {
+    /// The quote most string literals use.
+    pub(super) quote: char,
+    /// Whether multi-line objects and arrays end with a comma.
+    pub(super) trailing_commas: bool,
+    /// Where module-level code goes ([`insertion_point`]).
+    pub(super) insert_at: usize,
+}
+
+/// The quote of the first string literal in the call, else the file's.
+pub(super) fn quote_style(node: Node, text: &str, file_quote: char) -> char {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "string" {
+            if let Some(c) = text[n.start_byte()..].chars().next() {
+                return c;
+            }
+        }
+        let mut cur = n.walk();
+        let children: Vec<Node> = n.children(&mut cur).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    file_quote
+}
+
+/// The quote most string literals of the file use.
+pub(super) fn file_quote_style(root: Node, text: &str) -> char {
+    let (mut single, mut double) = (0, 0);
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "string" {
+            match text[n.start_byte()..].chars().next() {
+                Some('"') => double += 1,
+                Some('\'') => single += 1,
+                _ => {}
+            }
+            continue;
+        }
+        let mut cur = n.walk();
+        stack.extend(n.children(&mut cur));
+    }
+    if double > single {
+        '"'
+    } else {
+        '\''
+    }
+}
+
+/// The file's indentation unit (the first indented line's leading whitespace).
+pub(super) fn indent_unit(text: &str) -> &'static str {
+    for line in text.lines() {
+        if line.starts_with('\t') {
+            return "\t";
+        }
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if spaces > 0 && !line.trim().is_empty() && !line.trim_start().starts_with('*') {
+            return if spaces % 4 == 0 && spaces < 8 && spaces != 2 {
+                "    "
+            } else {
+                "  "
+            };
+        }
+    }
+    "  "
+}
+
+/// Whether the file ends the last property of a multi-line object or array literal
+/// with a comma (the default when it has none to judge by).
+pub(super) fn trailing_comma_style(root: Node, text: &str) -> bool {
+    let (mut with, mut without) = (0, 0);
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if matches!(n.kind(), "object" | "array") && text[n.byte_range()].contains('\n') {
+            if let Some(last) = named_children(n).last() {
+                let after = text[last.end_byte()..n.end_byte()].trim_start();
+                if after.starts_with(',') {
+                    with += 1;
+                } else {
+                    without += 1;
+                }
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    with >= without
+}
+
+/// Leading whitespace of the line holding `pos`.
+pub(super) fn line_indent(text: &str, pos: usize) -> String {
+    let start = line_start(text, pos);
+    if start > 0 && text.as_bytes()[start - 1] != b'\n' {
+        // Inside a very long line: its indentation is out of sight, and irrelevant.
+        return String::new();
+    }
+    text[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+/// How far the line helpers look for a line's start or end. A minified bundle is
+/// one line of megabytes: searching it whole for each call was quadratic, and its
+/// layout is no concern beyond this distance.
+pub(super) const LINE_WINDOW: usize = 8192;
+
+/// The start of the line holding `pos`, or a point `LINE_WINDOW` bytes back on a
+/// longer line.
+pub(super) fn line_start(text: &str, pos: usize) -> usize {
+    let mut from = pos.saturating_sub(LINE_WINDOW);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    match text[from..pos].rfind('\n') {
+        Some(i) => from + i + 1,
+        None => from,
+    }
+}
+
+/// The end of the line holding `pos` (before its `\r\n` or `\n`), or a point
+/// `LINE_WINDOW` bytes on along a longer line.
+pub(super) fn line_end(text: &str, pos: usize) -> usize {
+    let mut to = (pos + LINE_WINDOW).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let end = text[pos..to].find('\n').map_or(to, |i| pos + i);
+    if end > pos && text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// Moves the continuation lines of `text` (written for indentation `from`) to `to`.
+pub(super) fn reindent(text: &str, from: &str, to: &str) -> String {
+    if from == to || !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            match line.strip_prefix(from) {
+                Some(rest) => {
+                    out.push_str(to);
+                    out.push_str(rest);
+                }
+                None => out.push_str(line),
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
