@@ -49,7 +49,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Dockerfile => dockerfile::syntax_check(&file.text),
         Language::Makefile => makefile::syntax_check(&file.text),
         Language::Har => postman::json::parse(&file.text).err(),
-        Language::Bruno => None,
+        Language::Bruno => bruno::syntax_check(&file.text),
         Language::Insomnia => postman::json::parse(&file.text).err(),
         Language::Ansible => yaml_ci::syntax_check(&file.text),
     }
@@ -204,9 +204,24 @@ pub fn extract_in_project(
         Language::Dockerfile => dockerfile::extract(&file.text),
         Language::Makefile => makefile::extract(&file.text),
         Language::Har => postman::extract_har(&file.text),
-        Language::Bruno => bruno::extract(&file.text),
+        Language::Bruno => bruno::extract_at(&file.text, &file.path),
         Language::Insomnia => postman::insomnia::extract(&file.text),
         Language::Ansible => ansible::extract(&file.text),
+    }
+}
+
+/// Other files whose values a file of this kind uses without naming them as imports (a
+/// Bruno request's environments, an Ansible playbook's `vars_files` and `group_vars`):
+/// the literal scan counts their literals too.
+pub fn side_files(
+    language: Language,
+    path: &std::path::Path,
+    text: &str,
+) -> Vec<std::path::PathBuf> {
+    match language {
+        Language::Bruno => bruno::side_files(path),
+        Language::Ansible => ansible::side_files(path, text),
+        _ => Vec::new(),
     }
 }
 

@@ -710,6 +710,28 @@ impl Checker {
         if !matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral) {
             return verdict;
         }
+        let mut all = own;
+        // A Bruno request's environments, an Ansible play's vars files.
+        let side = frontend::side_files(language, path, text);
+        if !side.is_empty() {
+            for file in side {
+                let Ok(meta) = std::fs::metadata(&file) else {
+                    continue;
+                };
+                if !meta.is_file() || meta.len() > crate::resolve::MAX_MODULE_BYTES {
+                    continue;
+                }
+                if let Ok(t) = std::fs::read(&file) {
+                    let found = self.prefilter.found_literals(&t);
+                    for (a, b) in all.iter_mut().zip(&found) {
+                        *a |= *b;
+                    }
+                }
+            }
+            if let Verdict::Parse = self.prefilter.verdict_of(&all) {
+                return Verdict::Parse;
+            }
+        }
         let specs = crate::resolve::specifiers(language, text);
         if specs.is_empty() {
             return verdict;
@@ -720,7 +742,6 @@ impl Checker {
                 self.prefilter.found_literals(t.as_bytes()),
             )
         };
-        let mut all = own;
         for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
             for (a, b) in all.iter_mut().zip(&summary.1) {
                 *a |= *b;
