@@ -211,6 +211,10 @@ fn collection_dirs(path: &Path) -> Option<(PathBuf, Vec<PathBuf>)> {
         if at.join("bruno.json").is_file() {
             return Some((at, dirs));
         }
+        // The repository's root is as far as a collection reaches.
+        if at.join(".git").exists() {
+            break;
+        }
         at = if at == Path::new(".") || at.ends_with("..") {
             at.join("..")
         } else {
@@ -316,6 +320,9 @@ impl Collection {
     }
 }
 
+/// A URL as one environment reads it: its pieces, vias and related places.
+type Reading = (Vec<Piece>, Vec<Via>, Vec<Related>);
+
 /// The URL pieces of a request for one choice of environment.
 struct UrlReader<'a> {
     text: &'a str,
@@ -325,7 +332,7 @@ struct UrlReader<'a> {
 }
 
 impl UrlReader<'_> {
-    fn read(&self, url: &Span) -> (Vec<Piece>, Vec<Via>, Vec<Related>) {
+    fn read(&self, url: &Span) -> Reading {
         let mut vias = Vec::new();
         let mut related = Vec::new();
         let own = Resolver {
@@ -464,7 +471,7 @@ fn extract_in(text: &str, coll: &Collection) -> Extraction {
     } else {
         coll.environments.iter().map(Some).collect()
     };
-    let mut readings: Vec<(String, Vec<String>, (Vec<Piece>, Vec<Via>, Vec<Related>))> = Vec::new();
+    let mut readings: Vec<(String, Vec<String>, Reading)> = Vec::new();
     for env in envs {
         let reader = UrlReader {
             text,

@@ -19,6 +19,7 @@ pub mod python;
 pub mod rust;
 pub mod shell;
 pub mod yaml_ci;
+pub mod yaml_tree;
 
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
@@ -206,7 +207,7 @@ pub fn extract_in_project(
         Language::Har => postman::extract_har(&file.text),
         Language::Bruno => bruno::extract_at(&file.text, &file.path),
         Language::Insomnia => postman::insomnia::extract(&file.text),
-        Language::Ansible => ansible::extract(&file.text),
+        Language::Ansible => ansible::extract_at(&file.text, &file.path),
     }
 }
 
@@ -281,7 +282,7 @@ pub fn render_batch(
             .collect(),
         Language::Bruno => bruno::render_batch(&file.text, items),
         Language::Insomnia => postman::insomnia::render_batch(items),
-        Language::Ansible => ansible::render_batch(items),
+        Language::Ansible => ansible::render_batch(&file.text, items),
     }
 }
 
