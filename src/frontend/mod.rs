@@ -51,7 +51,7 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
         Language::Makefile => makefile::syntax_check(&file.text),
         Language::Har => postman::json::parse(&file.text).err(),
         Language::Bruno => bruno::syntax_check(&file.text),
-        Language::Insomnia => postman::json::parse(&file.text).err(),
+        Language::Insomnia => postman::insomnia::syntax_check(&file.text),
         Language::Ansible => yaml_ci::syntax_check(&file.text),
     }
 }
@@ -281,7 +281,7 @@ pub fn render_batch(
             .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
             .collect(),
         Language::Bruno => bruno::render_batch(&file.text, items),
-        Language::Insomnia => postman::insomnia::render_batch(items),
+        Language::Insomnia => postman::insomnia::render_batch(&file.text, items),
         Language::Ansible => ansible::render_batch(&file.text, items),
     }
 }
