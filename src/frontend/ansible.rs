@@ -750,7 +750,7 @@ pub(crate) fn new_url(
     Ok(new)
 }
 
-/// `CloseUserAccount` → `close_user_account`.
+/// `ArchiveOldRecords` → `archive_old_records`.
 fn snake(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {

@@ -703,7 +703,9 @@ impl Checker {
     /// imports (JS/TS relative imports, Python imports, Rust `mod`/`use`, shell
     /// `source`; two modules deep): a base URL
     /// defined in a settings module makes the file that imports it a candidate. Each
-    /// imported module is read and scanned once per run.
+    /// imported module is read and scanned once per run. The files whose values a
+    /// request file uses without importing them ([`frontend::side_files`]: a Bruno
+    /// request's environments, an Ansible play's vars files) count too.
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
         let own = self.prefilter.found_literals(text.as_bytes());
         let verdict = self.prefilter.verdict_of(&own);
