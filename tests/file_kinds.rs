@@ -1,4 +1,5 @@
-//! CI workflows and Jupyter notebooks: which files are read, bad input, and speed.
+//! CI workflows, notebooks, Dockerfiles, Makefiles, HAR, Bruno, Insomnia and Ansible:
+//! which files are read, values from the files beside them, bad input, and speed.
 
 mod common;
 
@@ -342,11 +343,101 @@ fn ansible_uri_tasks_are_found_by_folder_or_content_and_other_yaml_is_skipped() 
     assert_eq!(Language::detect(&anywhere), Some(Language::Ansible));
     assert_eq!(Language::detect(&compose), None);
     assert_eq!(codes(&[role]), ["AUR001"]);
-    // A uri task written with a folded URL is not read (its positions are not exact).
+    // A URL written as a folded block is read from its line.
     let folded = write(
         dir.path(),
         "tasks/folded.yml",
         "- uri:\n    url: >-\n      https://community.khoros.com/api/2.0/users/7\n    method: DELETE\n",
     );
-    assert!(codes(&[folded]).is_empty());
+    let result = common::scan(std::slice::from_ref(&folded));
+    let lines: Vec<usize> = result
+        .findings()
+        .map(|(f, x)| f.source.position(x.span.start).line)
+        .collect();
+    assert_eq!(lines, [3]);
+}
+
+#[test]
+fn values_in_other_files_make_a_file_a_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Neither request names a vendor: the host is in the environment or group_vars.
+    write(
+        root,
+        "coll/bruno.json",
+        "{\"version\": \"1\", \"name\": \"c\", \"type\": \"collection\"}",
+    );
+    write(
+        root,
+        "coll/environments/prod.bru",
+        "vars {\n  base: https://community.khoros.com\n}\n",
+    );
+    let bru = write(
+        root,
+        "coll/close.bru",
+        "delete {\n  url: {{base}}/api/2.0/users/{{id}}\n}\n",
+    );
+    write(
+        root,
+        "site/group_vars/all.yml",
+        "community: https://community.khoros.com\n",
+    );
+    let play = write(
+        root,
+        "site/playbook.yml",
+        "- hosts: all\n  tasks:\n    - uri:\n        url: \"{{ community }}/api/2.0/users/{{ id }}\"\n        method: DELETE\n",
+    );
+    assert_eq!(codes(&[bru]), ["AUR001"]);
+    assert_eq!(codes(std::slice::from_ref(&play)), ["AUR001"]);
+    // Without the inventory value the host is unknown: nothing to report.
+    std::fs::remove_file(root.join("site/group_vars/all.yml")).unwrap();
+    assert!(codes(&[play]).is_empty());
+}
+
+#[test]
+fn malformed_bruno_ansible_and_insomnia_files_are_api003_only_with_a_vendor_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let cases = [
+        (
+            "broken.bru",
+            "delete {\n  url: https://community.khoros.com/api/2.0/users/1\n",
+            "delete {\n  url: https://example.com/users/1\n",
+        ),
+        (
+            "playbooks/broken.yml",
+            "- uri:\n    url: [https://community.khoros.com/api/2.0/users/1\n    method: DELETE\n",
+            "- uri:\n    url: [https://example.com/users/1\n",
+        ),
+        (
+            "insomnia-broken.yaml",
+            "type: collection.insomnia.rest/5.0\ncollection:\n  - url: \"https://community.khoros.com/api/2.0/users/1\n    method: DELETE\n",
+            "type: collection.insomnia.rest/5.0\ncollection:\n  - url: \"https://example.com/users/1\n",
+        ),
+    ];
+    for (name, vendor, quiet) in cases {
+        let v = write(root, &format!("v/{name}"), vendor);
+        let q = write(root, &format!("q/{name}"), quiet);
+        assert_eq!(codes(&[v]), ["API003"], "{name}");
+        assert!(codes(&[q]).is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn insomnia_yaml_exports_are_found_by_name_or_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let v5 = "type: collection.insomnia.rest/5.0\nname: x\ncollection:\n  - url: https://community.khoros.com/api/2.0/users/1\n    method: DELETE\n";
+    let by_content = write(dir.path(), "exports/team.yaml", v5);
+    let by_name = write(dir.path(), "Insomnia_2025-01-01.yml", "collection: []\n");
+    let v4 = write(
+        dir.path(),
+        "exports/old.yaml",
+        "_type: export\n__export_format: 4\nresources: []\n",
+    );
+    let other = write(dir.path(), "exports/other.yaml", "type: something\n");
+    assert_eq!(Language::detect(&by_content), Some(Language::Insomnia));
+    assert_eq!(Language::detect(&by_name), Some(Language::Insomnia));
+    assert_eq!(Language::detect(&v4), Some(Language::Insomnia));
+    assert_eq!(Language::detect(&other), None);
+    assert_eq!(codes(&[by_content]), ["AUR001"]);
 }

@@ -1,16 +1,28 @@
 //! Bruno request files (`.bru`): the method block (`get {`, `post {`, … with its
 //! `url:`), `headers {`, `body:json {`/`body:text {` and `body:form-urlencoded {` are
-//! read as a request, `{{var}}` resolved from the file's own `vars:pre-request {`
-//! block (with the `.http` front end's resolver) and a hole otherwise. Lines starting
-//! with `~` are disabled and skipped. Fixes are left to a person.
+//! read as a request. Lines starting with `~` are disabled and skipped.
+//!
+//! `{{var}}` in the URL resolves as Bruno resolves it before sending, nearest first:
+//! the request's own `vars:pre-request {` block (the literal is this file's text), the
+//! `vars:pre-request {` of each `folder.bru` up to the collection's root (the folder
+//! holding `bruno.json`), the collection's environments (`environments/*.bru`, `vars {`)
+//! and `collection.bru`. A value from another file keeps its place there as the call's
+//! related location; variables listed in `vars:secret [ … ]`, `{{process.env.X}}` and
+//! anything unresolved are holes, and so is a variable in the query string (a key or a
+//! token is supplied at run time). When the environments give a URL different values,
+//! the request is read once per distinct URL, each naming its environments.
+//!
+//! A file whose blocks are not closed, or with text outside a block, does not parse.
+//! Fixes: the literal edits of transforms; request rewrites are left to a person.
 
 use super::http::Resolver;
 use super::shell::masked::{body_end, line_spans};
 use super::Extraction;
-use crate::call::{Body, Client, Field, HttpCall, Method, Span, UrlTemplate};
+use crate::call::{Body, Client, Field, HttpCall, Method, Piece, Related, Span, UrlTemplate, Via};
 use crate::finding::Edit;
 use crate::model::plan::RewritePlan;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 const METHODS: [&str; 7] = ["get", "post", "put", "delete", "patch", "options", "head"];
 
@@ -21,26 +33,49 @@ struct Block {
     body: Span,
 }
 
-/// The top-level `name {` … `}` blocks (the closing brace at the line start).
-fn blocks(text: &str) -> Vec<Block> {
+/// The top-level `name {` … `}` and `name [` … `]` blocks (the closing bracket at the
+/// line start), and the first place the file breaks that shape.
+fn parse_blocks(text: &str) -> (Vec<Block>, Option<(Span, String)>) {
     let lines = line_spans(text);
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line = &text[lines[i].start..body_end(text, &lines[i])];
-        let Some(name) = line.strip_suffix('{').map(str::trim_end) else {
-            i += 1;
-            continue;
-        };
-        if name.is_empty() || name.starts_with([' ', '\t']) || name.contains(' ') {
+        if line.trim().is_empty() {
             i += 1;
             continue;
         }
+        let opened = line
+            .strip_suffix('{')
+            .map(|n| (n, "}"))
+            .or_else(|| line.strip_suffix('[').map(|n| (n, "]")));
+        let Some((name, closing)) = opened.map(|(n, c)| (n.trim_end(), c)) else {
+            let at = lines[i].start + (line.len() - line.trim_start().len());
+            return (
+                out,
+                Some((at..at, "Bruno: expected a block (`name {`)".into())),
+            );
+        };
+        if name.is_empty() || name.starts_with([' ', '\t']) || name.contains(' ') {
+            let at = lines[i].start;
+            return (out, Some((at..at, "Bruno: expected a block name".into())));
+        }
         let close = (i + 1..lines.len()).find(|k| {
-            text[lines[*k].start..body_end(text, &lines[*k])].trim_end() == "}"
+            text[lines[*k].start..body_end(text, &lines[*k])].trim_end() == closing
                 && !text[lines[*k].clone()].starts_with([' ', '\t'])
         });
-        let Some(close) = close else { break };
+        let Some(close) = close else {
+            let at = lines[i].start;
+            return (
+                out,
+                Some((
+                    at..at + line.len(),
+                    format!(
+                        "Bruno: the block `{name}` is not closed (`{closing}` at a line start)"
+                    ),
+                )),
+            );
+        };
         out.push(Block {
             name: name.to_string(),
             name_span: lines[i].start..lines[i].start + name.len(),
@@ -48,7 +83,17 @@ fn blocks(text: &str) -> Vec<Block> {
         });
         i = close + 1;
     }
-    out
+    (out, None)
+}
+
+/// The blocks of a `.bru` text (as many as parse).
+fn blocks(text: &str) -> Vec<Block> {
+    parse_blocks(text).0
+}
+
+/// Where a `.bru` file does not have Bruno's block shape.
+pub fn syntax_check(text: &str) -> Option<(Span, String)> {
+    parse_blocks(text).1
 }
 
 /// The `key: value` lines of a block: key span and value span (trimmed).
@@ -72,17 +117,347 @@ fn pairs(text: &str, body: &Span) -> Vec<(Span, Span)> {
     out
 }
 
-/// Finds the request of a Bruno file.
+/// The names listed in `vars:secret [ … ]` blocks.
+fn secret_names(text: &str, blocks: &[Block]) -> Vec<String> {
+    blocks
+        .iter()
+        .filter(|b| b.name == "vars:secret")
+        .flat_map(|b| {
+            text[b.body.clone()]
+                .lines()
+                .map(|l| l.trim().trim_end_matches(',').trim())
+                .filter(|l| !l.is_empty() && !l.starts_with('~'))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A `.bru` file of the collection that defines variables (an environment,
+/// `folder.bru`, `collection.bru`).
+struct VarFile {
+    /// The path as displayed (relative when the request's path is).
+    path: PathBuf,
+    /// The environment's name (its file stem), for environments.
+    environment: Option<String>,
+    text: String,
+    vars: HashMap<String, Span>,
+    /// Names whose value is kept out of the file (`vars:secret`).
+    secret: Vec<String>,
+}
+
+impl VarFile {
+    fn read(path: PathBuf, blocks_named: &[&str], environment: Option<String>) -> Option<VarFile> {
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > crate::resolve::MAX_MODULE_BYTES {
+            return None;
+        }
+        let text = std::fs::read_to_string(&path).ok()?;
+        let bl = blocks(&text);
+        let mut vars = HashMap::new();
+        for b in bl
+            .iter()
+            .filter(|b| blocks_named.contains(&b.name.as_str()))
+        {
+            for (k, v) in pairs(&text, &b.body) {
+                vars.insert(text[k].to_string(), v);
+            }
+        }
+        let secret = secret_names(&text, &bl);
+        Some(VarFile {
+            path,
+            environment,
+            text,
+            vars,
+            secret,
+        })
+    }
+
+    fn position(&self, at: usize) -> crate::model::source::Position {
+        crate::source::SourceFile::new(
+            self.path.clone(),
+            self.text.clone(),
+            crate::source::Language::Bruno,
+        )
+        .position(at)
+    }
+}
+
+/// The request's collection: the folders' and the collection's variables, and the
+/// environments.
+#[derive(Default)]
+struct Collection {
+    /// `folder.bru` files from the request's folder up, then nothing else.
+    folders: Vec<VarFile>,
+    environments: Vec<VarFile>,
+    collection: Option<VarFile>,
+}
+
+/// How many folders up a request's collection root (`bruno.json`) is looked for.
+const MAX_UP: usize = 16;
+
+/// The collection root of a request file, and the folders from the request's own up
+/// to the root (the root included): the nearest folder holding `bruno.json`, or else
+/// the nearest holding an `environments/` folder.
+fn collection_dirs(path: &Path) -> Option<(PathBuf, Vec<PathBuf>)> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut dirs = Vec::new();
+    let mut at = dir.clone();
+    for _ in 0..MAX_UP {
+        dirs.push(at.clone());
+        if at.join("bruno.json").is_file() {
+            return Some((at, dirs));
+        }
+        // The repository's root is as far as a collection reaches.
+        if at.join(".git").exists() {
+            break;
+        }
+        at = if at == Path::new(".") || at.ends_with("..") {
+            at.join("..")
+        } else {
+            match at.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                Some(_) => PathBuf::from("."),
+                None => break,
+            }
+        };
+        if !at.is_dir() {
+            break;
+        }
+    }
+    // No `bruno.json`: the nearest folder with environments is the root.
+    let n = dirs.iter().position(|d| d.join("environments").is_dir())?;
+    dirs.truncate(n + 1);
+    Some((dirs[n].clone(), dirs))
+}
+
+/// The environment files of a collection root, by name.
+fn environment_files(root: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(root.join("environments")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "bru"))
+        .collect();
+    out.sort();
+    out.truncate(32);
+    out
+}
+
+/// The other files whose variables a request file uses: its environments,
+/// `folder.bru` files and `collection.bru` (for the literal scan).
+pub fn side_files(path: &Path) -> Vec<PathBuf> {
+    let Some((root, dirs)) = collection_dirs(path) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = dirs
+        .iter()
+        .map(|d| d.join("folder.bru"))
+        .filter(|p| p.is_file() && p != path)
+        .collect();
+    out.extend(environment_files(&root));
+    let coll = root.join("collection.bru");
+    if coll.is_file() {
+        out.push(coll);
+    }
+    out.retain(|p| p != path);
+    out
+}
+
+impl Collection {
+    fn of(path: &Path) -> Collection {
+        let Some((root, dirs)) = collection_dirs(path) else {
+            return Collection::default();
+        };
+        let is_self = |p: &Path| p == path;
+        let folders = dirs
+            .iter()
+            .map(|d| d.join("folder.bru"))
+            .filter(|p| !is_self(p))
+            .filter_map(|p| VarFile::read(p, &["vars:pre-request"], None))
+            .collect();
+        let environments = environment_files(&root)
+            .into_iter()
+            .filter(|p| !is_self(p))
+            .filter_map(|p| {
+                let name = p.file_stem()?.to_string_lossy().into_owned();
+                VarFile::read(p, &["vars"], Some(name))
+            })
+            .collect();
+        let coll = root.join("collection.bru");
+        let collection = (!is_self(&coll))
+            .then(|| VarFile::read(coll, &["vars:pre-request"], None))
+            .flatten();
+        Collection {
+            folders,
+            environments,
+            collection,
+        }
+    }
+
+    /// The file defining `name` for a request sent with environment `env` (Bruno's
+    /// precedence: folders, the environment, the collection), or `None` when the
+    /// value is not written in the collection (a secret, or undefined).
+    fn lookup<'a>(&'a self, name: &str, env: Option<&'a VarFile>) -> Option<(&'a VarFile, Span)> {
+        let layers = self
+            .folders
+            .iter()
+            .chain(env)
+            .chain(self.collection.as_ref());
+        for f in layers {
+            if f.secret.iter().any(|s| s == name) {
+                return None;
+            }
+            if let Some(v) = f.vars.get(name) {
+                return Some((f, v.clone()));
+            }
+        }
+        None
+    }
+}
+
+/// A URL as one environment reads it: its pieces, vias and related places.
+type Reading = (Vec<Piece>, Vec<Via>, Vec<Related>);
+
+/// The URL pieces of a request for one choice of environment.
+struct UrlReader<'a> {
+    text: &'a str,
+    own: &'a HashMap<String, Span>,
+    collection: &'a Collection,
+    env: Option<&'a VarFile>,
+}
+
+impl UrlReader<'_> {
+    fn read(&self, url: &Span) -> Reading {
+        let mut vias = Vec::new();
+        let mut related = Vec::new();
+        let own = Resolver {
+            text: self.text,
+            vars: self.own,
+        };
+        // The request's own variables first (their literals are this file's text).
+        let pieces = own.pieces(url, &mut vias, 0);
+        let query_at = self.text[url.clone()]
+            .find('?')
+            .map_or(url.end, |q| url.start + q);
+        let mut out = Vec::new();
+        for p in pieces {
+            match p {
+                Piece::Hole { expr, span } if span.start < query_at => {
+                    let name = expr[2..expr.len() - 2].trim();
+                    match self.outer(name, 0) {
+                        Some((value, file, at)) => {
+                            vias.push(Via {
+                                literal: span.clone(),
+                                expr: expr.clone(),
+                            });
+                            let start = file.position(at.start);
+                            let end = file.position(at.end);
+                            let place = match &file.environment {
+                                Some(env) => format!("the `{env}` environment"),
+                                None => file
+                                    .path
+                                    .file_name()
+                                    .map_or_else(String::new, |n| n.to_string_lossy().into()),
+                            };
+                            related.push(Related {
+                                path: file.path.clone(),
+                                span: at,
+                                start,
+                                end,
+                                expr: expr.clone(),
+                                local: span.clone(),
+                                message: format!("`{expr}` is set in {place}"),
+                                beside: Vec::new(),
+                                learned: false,
+                            });
+                            out.push(Piece::Lit {
+                                text: value,
+                                span,
+                                exact: false,
+                            });
+                        }
+                        None => out.push(Piece::Hole { expr, span }),
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        (out, vias, related)
+    }
+
+    /// The text of a variable of the collection, with the `{{vars}}` in it resolved,
+    /// and where it is written.
+    fn outer(&self, name: &str, depth: usize) -> Option<(String, &VarFile, Span)> {
+        if depth > 3 {
+            return None;
+        }
+        let (file, span) = self.collection.lookup(name, self.env)?;
+        let raw = &file.text[span.clone()];
+        let mut value = String::new();
+        let mut rest = raw;
+        while let Some(i) = rest.find("{{") {
+            let j = rest[i..].find("}}")? + i;
+            value.push_str(&rest[..i]);
+            let inner = rest[i + 2..j].trim();
+            value.push_str(&self.outer(inner, depth + 1)?.0);
+            rest = &rest[j + 2..];
+        }
+        value.push_str(rest);
+        (!value.is_empty()).then_some((value, file, span))
+    }
+}
+
+/// The text of URL pieces, holes as written.
+fn url_text(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Lit { text, .. } => text.as_str(),
+            Piece::Hole { expr, .. } => expr.as_str(),
+        })
+        .collect()
+}
+
+/// Finds the request of a Bruno file (without its collection: only its own variables).
 pub fn extract(text: &str) -> Extraction {
-    let blocks = blocks(text);
+    extract_in(text, &Collection::default())
+}
+
+/// Finds the request of a Bruno file at `path`, reading its collection's folders,
+/// environments and `collection.bru`.
+pub fn extract_at(text: &str, path: &Path) -> Extraction {
+    extract_in(text, &Collection::of(path))
+}
+
+fn extract_in(text: &str, coll: &Collection) -> Extraction {
+    let (blocks, error) = parse_blocks(text);
+    let mut out = Extraction::default();
+    if let Some(error) = error {
+        out.syntax_error = Some(error);
+        return out;
+    }
     let mut vars = HashMap::new();
-    for b in blocks.iter().filter(|b| b.name.starts_with("vars")) {
+    for b in blocks
+        .iter()
+        .filter(|b| b.name == "vars" || b.name == "vars:pre-request")
+    {
         for (k, v) in pairs(text, &b.body) {
-            vars.insert(text[k].to_string(), v);
+            let name = &text[k];
+            if crate::secrets::is_secret_name(name)
+                && !crate::secrets::is_placeholder(&text[v.clone()])
+                && !text[v.clone()].contains("{{")
+            {
+                out.secrets.push(v.clone());
+            }
+            vars.insert(name.to_string(), v);
         }
     }
     let r = Resolver { text, vars: &vars };
-    let mut out = Extraction::default();
     let Some(req) = blocks.iter().find(|b| METHODS.contains(&b.name.as_str())) else {
         return out;
     };
@@ -92,8 +467,58 @@ pub fn extract(text: &str) -> Extraction {
     else {
         return out;
     };
-    let mut vias = Vec::new();
-    let pieces = r.pieces(&url, &mut vias, 0);
+    // One reading of the URL per environment; environments that agree are one.
+    let envs: Vec<Option<&VarFile>> = if coll.environments.is_empty() {
+        vec![None]
+    } else {
+        coll.environments.iter().map(Some).collect()
+    };
+    let mut readings: Vec<(String, Vec<String>, Reading)> = Vec::new();
+    for env in envs {
+        let reader = UrlReader {
+            text,
+            own: &vars,
+            collection: coll,
+            env,
+        };
+        let read = reader.read(&url);
+        let key = url_text(&read.0);
+        let name = env.and_then(|e| e.environment.clone()).unwrap_or_default();
+        match readings.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, names, _)) => names.push(name),
+            None => readings.push((key, vec![name], read)),
+        }
+    }
+    let several = readings.len() > 1;
+    for (_, names, (pieces, vias, related)) in readings {
+        let mut call = request(text, req, &blocks, &url, &r, &mut out.secrets, pieces);
+        call.vias.extend(vias);
+        call.related = related;
+        if several {
+            let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            call.alternative = Some(format!(
+                "the {} environment is selected",
+                names.join(" or ")
+            ));
+        }
+        out.calls.push(call);
+    }
+    out.secrets.sort_by_key(|s| (s.start, s.end));
+    out.secrets.dedup();
+    out
+}
+
+/// The request of the method block `req`, its URL read as `pieces`.
+fn request(
+    text: &str,
+    req: &Block,
+    blocks: &[Block],
+    url: &Span,
+    r: &Resolver,
+    secrets: &mut Vec<Span>,
+    pieces: Vec<Piece>,
+) -> HttpCall {
+    let url = url.clone();
     let method = Method::known(&req.name.to_ascii_uppercase(), Some(req.name_span.clone()));
     let mut call = HttpCall::new(
         Client::HttpFile,
@@ -104,10 +529,9 @@ pub fn extract(text: &str) -> Extraction {
         },
         url.clone(),
     );
-    call.vias = vias;
     call.scope = Some(0..text.len());
     call.query.span = url;
-    for b in &blocks {
+    for b in blocks {
         match b.name.as_str() {
             "headers" => {
                 call.headers.span = b.body.clone();
@@ -115,7 +539,7 @@ pub fn extract(text: &str) -> Extraction {
                     if crate::secrets::is_secret_name(&text[k.clone()])
                         && !crate::secrets::is_placeholder(&text[v.clone()])
                     {
-                        out.secrets.push(v.clone());
+                        secrets.push(v.clone());
                     }
                     call.headers.entries.push(Field {
                         key: text[k.clone()].to_string(),
@@ -155,8 +579,7 @@ pub fn extract(text: &str) -> Extraction {
             _ => {}
         }
     }
-    out.calls.push(call);
-    out
+    call
 }
 
 /// Bruno requests are reported; their rewrite is left to a person.
@@ -187,7 +610,14 @@ impl crate::frontend::FrontEnd for Bruno {
         file: &crate::source::SourceFile,
         _context: &crate::frontend::Context,
     ) -> crate::call::Extraction {
-        extract(&file.text)
+        extract_at(&file.text, &file.path)
+    }
+
+    fn syntax_error(
+        &self,
+        file: &crate::source::SourceFile,
+    ) -> Option<(crate::call::Span, String)> {
+        syntax_check(&file.text)
     }
 }
 
@@ -223,5 +653,113 @@ mod tests {
         ] {
             let _ = extract(t);
         }
+    }
+
+    fn url_of(c: &HttpCall) -> String {
+        url_text(&c.url.pieces)
+    }
+
+    #[test]
+    fn environments_folders_and_the_collection_resolve_variables() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("coll");
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        write(
+            "bruno.json",
+            "{\"version\": \"1\", \"name\": \"c\", \"type\": \"collection\"}",
+        );
+        write("environments/prod.bru", "vars {\n  host: community.khoros.com\n  base: https://{{host}}\n  v: 2.0\n}\nvars:secret [\n  key\n]\n");
+        write(
+            "environments/staging.bru",
+            "vars {\n  host: stage.khoros.com\n  base: https://{{host}}\n  v: 2.0\n}\n",
+        );
+        write(
+            "collection.bru",
+            "vars:pre-request {\n  v: 1.0\n  key: abc\n  seg: users\n}\n",
+        );
+        write(
+            "users/folder.bru",
+            "meta {\n  name: users\n}\n\nvars:pre-request {\n  seg: users\n}\n",
+        );
+        let text = "delete {\n  url: {{base}}/api/{{v}}/{{seg}}/{{id}}?k={{key}}\n}\n";
+        let req = write("users/close.bru", text);
+        let ex = extract_at(text, &req);
+        let urls: Vec<String> = ex.calls.iter().map(url_of).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://community.khoros.com/api/2.0/users/{{id}}?k={{key}}",
+                "https://stage.khoros.com/api/2.0/users/{{id}}?k={{key}}",
+            ]
+        );
+        let c = &ex.calls[0];
+        assert_eq!(
+            c.alternative.as_deref(),
+            Some("the `prod` environment is selected")
+        );
+        let places: Vec<(String, usize)> = c
+            .related
+            .iter()
+            .map(|r| {
+                (
+                    r.path.file_name().unwrap().to_string_lossy().into_owned(),
+                    r.start.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("prod.bru".to_string(), 3),
+                ("prod.bru".to_string(), 4),
+                ("folder.bru".to_string(), 6),
+            ]
+        );
+        let mut side: Vec<String> = side_files(&req)
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        side.sort();
+        assert_eq!(
+            side,
+            [
+                "collection.bru",
+                "environments/prod.bru",
+                "environments/staging.bru",
+                "users/folder.bru"
+            ]
+        );
+        // One environment: no alternative.
+        std::fs::remove_file(root.join("environments/staging.bru")).unwrap();
+        let ex = extract_at(text, &req);
+        assert_eq!(ex.calls.len(), 1);
+        assert_eq!(ex.calls[0].alternative, None);
+    }
+
+    #[test]
+    fn broken_block_shapes_are_syntax_errors() {
+        for bad in [
+            "get {\n  url: https://x\n",
+            "stray text\nget {\n  url: https://x\n}\n",
+            "vars:secret [\n  a\n",
+        ] {
+            assert!(syntax_check(bad).is_some(), "{bad:?}");
+            let ex = extract(bad);
+            assert!(ex.syntax_error.is_some() && ex.calls.is_empty());
+        }
+        assert_eq!(
+            syntax_check("meta {\n  name: x\n}\n\nvars:secret [\n  key\n]\n"),
+            None
+        );
     }
 }

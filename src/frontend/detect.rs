@@ -16,8 +16,8 @@ impl Language {
     /// [`Language::of_path`], and for any other `.json` file a cheap look at the start
     /// (and end) of its text: Postman collections and environments are scanned, plain
     /// JSON data files are not; Insomnia exports are
-    /// told by their `__export_format`, and other YAML
-    /// files by a `uri:` task.
+    /// told by their `__export_format` (YAML ones also by their
+    /// `type: collection.insomnia.rest/5.0`), and other YAML files by a `uri:` task.
     pub fn detect(path: &Path) -> Option<Language> {
         if let Some(lang) = Language::of_path(path) {
             return Some(lang);
@@ -36,6 +36,9 @@ impl Language {
                 .read_to_end(&mut head)
                 .ok()?;
             let head = String::from_utf8_lossy(&head);
+            if crate::frontend::postman::insomnia::sniff_yaml(&head) {
+                return Some(Language::Insomnia);
+            }
             return crate::frontend::ansible::has_uri_task(&head).then_some(Language::Ansible);
         }
         if !ext.eq_ignore_ascii_case("json") {
@@ -87,11 +90,12 @@ impl Language {
     }
 }
 
-/// Whether `path` names an Insomnia export: `insomnia*.json`.
+/// Whether `path` names an Insomnia export: `insomnia*.json`, `insomnia*.yaml`/`.yml`.
 pub(crate) fn is_insomnia_name(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let name = name.to_ascii_lowercase();
-    name.starts_with("insomnia") && name.ends_with(".json")
+    name.starts_with("insomnia")
+        && (name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml"))
 }
 
 /// Whether `path` is YAML named `playbook*` or in an Ansible folder: `playbooks/`,

@@ -4,9 +4,14 @@
 //!
 //! Each recipe line is its own shell, as make runs it; `\` continues it, and the tab
 //! make strips from a continuation line is blanked. The `@`, `-` and `+` prefixes are
-//! skipped. A make variable `$(NAME)`/`${NAME}` is read as the hole `${NAME}`; `$$`
-//! (make's literal `$`) is left as it is, so what follows it is a hole too. Variable
-//! definitions, conditionals and `define … endef` blocks are not shell and are not read.
+//! skipped. A make variable `$(NAME)`/`${NAME}` is read as `${NAME}`: when the Makefile
+//! defines `NAME` once (`=`, `:=`, `::=`, `:::=`, `?=`, also after `override`/`export`)
+//! as one literal word, the shell sees that definition as an assignment whose value is
+//! at the definition's own offsets, so the variable resolves to it (and a fix of the
+//! literal edits the definition); defined by a function (`$(shell …)`), with `!=`,
+//! `+=`, more than once, or not at all (the environment), it is a hole. `$$` (make's
+//! literal `$`) is left as it is, so what follows it is a hole too. Conditionals and
+//! `define … endef` blocks are not shell and are not read.
 //!
 //! Fixes are rendered when they change a recipe line in place without a `$` (which make
 //! would expand) or a new line; others are left to a person.
@@ -37,18 +42,69 @@ fn is_rule(line: &str) -> bool {
     };
     let before = &t[..colon];
     let after = &t[colon + 1..];
-    !before.contains('=') && !after.starts_with('=') && !after.starts_with(":=")
+    !before.contains('=') && !after.trim_start_matches(':').starts_with('=')
 }
 
 fn continues(text: &str, line: &Span) -> bool {
     text[line.start..body_end(text, line)].ends_with('\\')
 }
 
-/// The recipe lines' shell ranges, and the continuation tabs make strips.
-fn recipes(text: &str) -> (Vec<Span>, Vec<Span>) {
+/// A variable definition of the Makefile: the name, and the value's span when it is
+/// one literal word the shell can take as it is.
+struct Definition {
+    name: String,
+    value: Option<Span>,
+}
+
+/// The variable a (non-recipe) logical line defines, if it is a definition.
+fn definition(text: &str, line: &Span, continued: bool) -> Option<Definition> {
+    let l = &text[line.clone()];
+    let mut t = l.trim_start();
+    for prefix in ["override", "export"] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            if rest.starts_with([' ', '\t']) {
+                t = rest.trim_start();
+            }
+        }
+    }
+    let name_len = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    let name = &t[..name_len];
+    if name.is_empty() || name.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let rest = &t[name_len..];
+    let after_ws = rest.trim_start_matches([' ', '\t']);
+    let op = [":::=", "::=", ":=", "?=", "!=", "+=", "="]
+        .into_iter()
+        .find(|op| after_ws.starts_with(op))?;
+    let name = name.to_string();
+    let literal_op = !matches!(op, "!=" | "+=");
+    let value_at = line.end - after_ws.len() + op.len();
+    let v = &text[value_at..line.end];
+    let lead = v.len() - v.trim_start_matches([' ', '\t']).len();
+    let v = &v[lead..];
+    let v = &v[..v.find('#').unwrap_or(v.len())];
+    let v = v.trim_end();
+    let plain = !v.is_empty()
+        && !v.contains(|c: char| {
+            c.is_whitespace() || "$\"'\\;&|<>()`".contains(c) || c.is_control()
+        });
+    let start = value_at + lead;
+    Some(Definition {
+        name,
+        value: (literal_op && plain && !continued).then(|| start..start + v.len()),
+    })
+}
+
+/// The recipe lines' shell ranges, the continuation tabs make strips, and the
+/// variable definitions.
+fn recipes(text: &str) -> (Vec<Span>, Vec<Span>, Vec<Definition>) {
     let lines = line_spans(text);
     let mut keep = Vec::new();
     let mut blank = Vec::new();
+    let mut defs = Vec::new();
     let mut in_rule = false;
     let mut in_define = false;
     let mut i = 0;
@@ -90,10 +146,14 @@ fn recipes(text: &str) -> (Vec<Span>, Vec<Span>) {
             in_rule = false;
         } else {
             in_rule = is_rule(line);
+            if !in_rule {
+                let span = lines[i].start..body_end(text, &lines[i]);
+                defs.extend(definition(text, &span, last > i));
+            }
         }
         i = next;
     }
-    (keep, blank)
+    (keep, blank, defs)
 }
 
 /// `$(NAME)` → `${NAME}` (same length), for the shell to read as a named hole.
@@ -122,9 +182,30 @@ fn make_variables_as_holes(text: &str) -> String {
     String::from_utf8(bytes).expect("only ASCII bytes were replaced")
 }
 
+/// The masked Makefile: its recipe lines, and each variable defined once as a literal
+/// word written as the shell assignment `NAME=value`, the value at its own offsets
+/// (the bytes before it, the name and the operator, hold `NAME=`). The ranges are in
+/// the file's order.
 fn masked(text: &str) -> (String, Vec<Span>, Vec<ParseError>) {
-    let (keep, blank) = recipes(text);
-    let (masked, errors) = masked::mask(&make_variables_as_holes(text), &keep, &blank);
+    let (mut keep, blank, defs) = recipes(text);
+    let mut prepared = make_variables_as_holes(text).into_bytes();
+    let mut count: std::collections::HashMap<&str, usize> = Default::default();
+    for d in &defs {
+        *count.entry(d.name.as_str()).or_default() += 1;
+    }
+    for d in &defs {
+        let Some(value) = &d.value else { continue };
+        if count[d.name.as_str()] != 1 {
+            continue;
+        }
+        let start = value.start - d.name.len() - 1;
+        prepared[start..value.start - 1].copy_from_slice(d.name.as_bytes());
+        prepared[value.start - 1] = b'=';
+        keep.push(start..value.end);
+    }
+    keep.sort_by_key(|r| r.start);
+    let prepared = String::from_utf8(prepared).expect("only ASCII bytes were replaced");
+    let (masked, errors) = masked::mask(&prepared, &keep, &blank);
     (masked, keep, errors)
 }
 
@@ -270,6 +351,44 @@ mod tests {
                 "https://app.360learning.com/api/v1/users",
             ]
         );
+    }
+
+    /// The pieces of the first call's URL: literal text, and holes as `<expr>`.
+    fn url_of(text: &str) -> String {
+        let ex = extract(text);
+        ex.calls[0]
+            .url
+            .pieces
+            .iter()
+            .map(|p| match p {
+                crate::call::Piece::Lit { text, .. } => text.clone(),
+                crate::call::Piece::Hole { expr, .. } => format!("<{expr}>"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn variables_defined_as_literals_resolve() {
+        let recipe = "close:\n\tcurl -X DELETE \"$(A)/$(B)/${C}/$(D)/$(E)/$(F)/$(G)/$(H)/$$I\"\n";
+        let defs = "A := https://community.khoros.com\nB = api\noverride C ::= 2.0 # the version\nexport D ?= users\nE != echo 1\nF := $(shell cat id)\nG := one\nG := two\nH :::= x\n";
+        assert_eq!(
+            url_of(&format!("{defs}{recipe}")),
+            "https://community.khoros.com/api/2.0/users/<${E}>/<${F}>/<${G}>/x/<$$>I"
+        );
+        // Defined after the rule, as make expands at run time; a value with a space
+        // or a quote is not one word: a hole.
+        assert_eq!(
+            url_of(&format!("{recipe}A = https://x\nB = a b\nC = \"c\"\n")),
+            "https://x/<${B}>/<${C}>/<${D}>/<${E}>/<${F}>/<${G}>/<${H}>/<$$>I"
+        );
+        // The literal is the definition's own text: a fix edits it there.
+        let text = "BASE := https://community.khoros.com/api/2.0\nx:\n\tcurl $(BASE)/users\n";
+        let ex = extract(text);
+        let crate::call::Piece::Lit { span, exact, .. } = &ex.calls[0].url.pieces[0] else {
+            panic!()
+        };
+        assert!(*exact);
+        assert_eq!(&text[span.clone()], "https://community.khoros.com/api/2.0");
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod python;
 pub mod rust;
 pub mod shell;
 pub mod yaml_ci;
+pub mod yaml_tree;
 
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
@@ -261,6 +262,21 @@ pub fn extract_in_project(
         project,
     };
     support(file.language).extract(file, &context)
+}
+
+/// Other files whose values a file of this kind uses without naming them as imports (a
+/// Bruno request's environments, an Ansible playbook's `vars_files` and `group_vars`):
+/// the literal scan counts their literals too.
+pub fn side_files(
+    language: Language,
+    path: &std::path::Path,
+    text: &str,
+) -> Vec<std::path::PathBuf> {
+    match language {
+        Language::Bruno => bruno::side_files(path),
+        Language::Ansible => ansible::side_files(path, text),
+        _ => Vec::new(),
+    }
 }
 
 /// Renders a rewrite of `call` as edits in the file's language.

@@ -702,12 +702,36 @@ impl Checker {
     /// imports (JS/TS relative imports, Python imports, Rust `mod`/`use`, shell
     /// `source`; two modules deep): a base URL
     /// defined in a settings module makes the file that imports it a candidate. Each
-    /// imported module is read and scanned once per run.
+    /// imported module is read and scanned once per run. The files whose values a
+    /// request file uses without importing them ([`frontend::side_files`]: a Bruno
+    /// request's environments, an Ansible play's vars files) count too.
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
         let own = self.prefilter.found_literals(text.as_bytes());
         let verdict = self.prefilter.verdict_of(&own);
         if !matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral) {
             return verdict;
+        }
+        let mut all = own;
+        // A Bruno request's environments, an Ansible play's vars files.
+        let side = frontend::side_files(language, path, text);
+        if !side.is_empty() {
+            for file in side {
+                let Ok(meta) = std::fs::metadata(&file) else {
+                    continue;
+                };
+                if !meta.is_file() || meta.len() > crate::resolve::MAX_MODULE_BYTES {
+                    continue;
+                }
+                if let Ok(t) = std::fs::read(&file) {
+                    let found = self.prefilter.found_literals(&t);
+                    for (a, b) in all.iter_mut().zip(&found) {
+                        *a |= *b;
+                    }
+                }
+            }
+            if let Verdict::Parse = self.prefilter.verdict_of(&all) {
+                return Verdict::Parse;
+            }
         }
         let specs = crate::resolve::specifiers(language, text);
         if specs.is_empty() {
@@ -719,7 +743,6 @@ impl Checker {
                 self.prefilter.found_literals(t.as_bytes()),
             )
         };
-        let mut all = own;
         for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
             for (a, b) in all.iter_mut().zip(&summary.1) {
                 *a |= *b;

@@ -17,7 +17,13 @@ pub fn edits(
     config: &Config,
     language: Language,
 ) -> Result<Vec<Edit>, String> {
-    if language == Language::Notebook || language == Language::Insomnia {
+    // Insomnia exports are JSON or YAML.
+    let json_export = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '[']);
+    let yaml = language == Language::Ansible || (language == Language::Insomnia && !json_export);
+    if language == Language::Notebook || (language == Language::Insomnia && !yaml) {
         return json_text_edits(transform, call, text);
     }
     if let Some(note) = language.never_fixed() {
@@ -25,7 +31,7 @@ pub fn edits(
     }
     // In YAML a URL part or a quoted boolean is replaced as written; quoting a value as
     // JSON or repairing JSON text would need YAML's own quoting: left to a person.
-    if language == Language::Ansible
+    if yaml
         && !matches!(
             transform,
             Transform::ReplaceInUrl { .. } | Transform::JsonBoolean { .. }

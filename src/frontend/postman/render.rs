@@ -99,7 +99,7 @@ fn find_request<'a>(node: &'a J, span: &Span) -> Option<&'a J> {
 }
 
 /// The file's indentation unit (Postman exports use a tab).
-fn indent_unit(text: &str) -> String {
+pub(super) fn indent_unit(text: &str) -> String {
     for line in text.lines() {
         let ws: String = line
             .chars()
@@ -117,7 +117,7 @@ fn indent_unit(text: &str) -> String {
 }
 
 /// The leading whitespace of the line holding `at`.
-fn line_indent(text: &str, at: usize) -> String {
+pub(super) fn line_indent(text: &str, at: usize) -> String {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     text[start..]
         .chars()
@@ -185,14 +185,14 @@ fn rvalue(v: &RValue) -> R<JV> {
     })
 }
 
-struct Renderer<'t> {
-    text: &'t str,
-    unit: String,
+pub(super) struct Renderer<'t> {
+    pub(super) text: &'t str,
+    pub(super) unit: String,
 }
 
 impl Renderer<'_> {
     /// `v` as JSON text, laid out with the file's indentation from `ind`.
-    fn pretty(&self, v: &JV, ind: &str) -> String {
+    pub(super) fn pretty(&self, v: &JV, ind: &str) -> String {
         let inner = format!("{ind}{}", self.unit);
         match v {
             JV::Object(m) if !m.is_empty() => {
@@ -221,7 +221,7 @@ impl Renderer<'_> {
 
     /// The text of `arr` with its elements replaced by `elems`, keeping the
     /// array's own layout (what separates the brackets and the elements).
-    fn rebuild_array(&self, arr: &J, elems: &[String]) -> String {
+    pub(super) fn rebuild_array(&self, arr: &J, elems: &[String]) -> String {
         if elems.is_empty() {
             return "[]".into();
         }
@@ -252,7 +252,7 @@ impl Renderer<'_> {
 
     /// The indentation elements of `arr` are written at (after the last newline
     /// before the first element), and whether they are on lines of their own.
-    fn element_indent(&self, arr: &J) -> (String, bool) {
+    pub(super) fn element_indent(&self, arr: &J) -> (String, bool) {
         match arr.items().first() {
             Some(first) => {
                 let between = &self.text[arr.span().start + 1..first.span().start];
@@ -268,7 +268,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn object_text(&self, v: &JV, ind: &str, multiline: bool) -> String {
+    pub(super) fn object_text(&self, v: &JV, ind: &str, multiline: bool) -> String {
         if multiline {
             self.pretty(v, ind)
         } else {
@@ -280,7 +280,7 @@ impl Renderer<'_> {
     }
 
     /// Inserts `"key": value` after `after` in its object.
-    fn insert_after(&self, after: &Prop, key: &str, value: &JV) -> Edit {
+    pub(super) fn insert_after(&self, after: &Prop, key: &str, value: &JV) -> Edit {
         let ind = line_indent(self.text, after.key_span.start);
         let same_line = !self.text[..after.key_span.start]
             .rfind('\n')
@@ -649,7 +649,7 @@ fn collect_urls<'a>(node: &'a J, f: &mut dyn FnMut(&'a J)) {
 }
 
 /// Removes the property `key` of `obj` with the comma that joins it to a neighbour.
-fn remove_prop(obj: &J, key: &str) -> Option<Edit> {
+pub(super) fn remove_prop(obj: &J, key: &str) -> Option<Edit> {
     let props = obj.props();
     let i = props.iter().position(|p| p.key == key)?;
     let span = if i > 0 {
