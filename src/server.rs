@@ -621,9 +621,12 @@ impl<'a> Server<'a> {
                 text.clone(),
                 a.report.source.language,
             );
-            if let Ok(outcome) =
-                crate::pipeline::fix::fix_source_isolated(&a.checker, source, FixLevel::Safe, Vec::new())
-            {
+            if let Ok(outcome) = crate::pipeline::fix::fix_source_isolated(
+                &a.checker,
+                source,
+                FixLevel::Safe,
+                Vec::new(),
+            ) {
                 if outcome.changed() {
                     let (span, new_text) = changed_part(text, &outcome.fixed);
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {

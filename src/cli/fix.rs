@@ -95,19 +95,20 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             .filter(|(p, _)| *p == file.source.path)
             .map(|(_, g)| g.clone())
             .collect();
-        let outcome = match crate::pipeline::fix::fix_source_isolated(&shared[index], copy, level, held_back)
-        {
-            Ok(mut o) => {
-                // The change shown and written starts from the file as it was read.
-                o.original = file.source.text.clone();
-                o
-            }
-            Err(failure) => {
-                errors.push(ScanError::in_file(&file, format!("not fixed: {failure}")));
-                remaining.files.push(file);
-                continue;
-            }
-        };
+        let outcome =
+            match crate::pipeline::fix::fix_source_isolated(&shared[index], copy, level, held_back)
+            {
+                Ok(mut o) => {
+                    // The change shown and written starts from the file as it was read.
+                    o.original = file.source.text.clone();
+                    o
+                }
+                Err(failure) => {
+                    errors.push(ScanError::in_file(&file, format!("not fixed: {failure}")));
+                    remaining.files.push(file);
+                    continue;
+                }
+            };
         let shown = file.source.display_path();
         for h in &outcome.held {
             eprintln!(

@@ -577,7 +577,7 @@ fn assignments(cmd: &Command) -> Vec<(String, Vec<WordPart>)> {
 }
 
 /// `(text, span, exact)` of a fully literal value. An expansion with a literal default
-/// (`${KHOROS_BASE:-https://…}`) counts as its default: the value when the variable is
+/// (`${API_BASE:-https://…}`) counts as its default: the value when the variable is
 /// not set, and what a fix of the script can edit.
 fn literal_value(parts: &[WordPart]) -> Option<(String, Span, bool)> {
     if let [WordPart::Expansion { expr, span, .. }] = parts {
