@@ -913,3 +913,40 @@ fn a_definition_that_cannot_be_written_leaves_every_file_as_it_was() {
     }
     assert!(said.contains("Fixed 0 findings in 0 files."), "{said}");
 }
+
+#[test]
+fn check_reports_a_fix_made_at_a_definition_in_another_file_as_fix_makes_it() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apimigrate"))
+        .args(["check", "--format", "json", "fixtures/projects/js_crossfix"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at_definition: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["fix"]["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("which `apimigrate fix` edits"))
+        })
+        .collect();
+    assert!(!at_definition.is_empty(), "{report:#}");
+    for f in &at_definition {
+        assert_eq!(f["fix"]["applicability"], "unsafe", "{f:#}");
+        assert!(
+            f["fix"]["title"]
+                .as_str()
+                .unwrap()
+                .contains("at the definition in fixtures/projects/js_crossfix/src/settings.js:"),
+            "{f:#}"
+        );
+    }
+    // And `fix` does fix them there.
+    let dir = copy_project("js_crossfix");
+    let fixed = fix(dir.path());
+    let said = String::from_utf8_lossy(&fixed.stderr).to_string()
+        + &String::from_utf8_lossy(&fixed.stdout);
+    let settings = std::fs::read_to_string(dir.path().join("src/settings.js")).unwrap();
+    assert!(settings.contains("/t5/s/api/2.1"), "{said}\n{settings}");
+}

@@ -514,6 +514,7 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
     };
     tell_about_files(&args, &result);
     crate::pipeline::fix::hold_shared_definitions(&mut result.files);
+    mark_definition_fixes(&mut result, &checkers);
     if let Err(e) = apply_baseline(&args, &mut result, &checkers)
         .and_then(|_| apply_diff_base(&args, &mut result))
     {
@@ -540,6 +541,62 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(e.exit_code());
     }
     ExitCode::from(exit_code(&result, args.fail_on))
+}
+
+/// Findings whose fix `fix` makes at their definition in another file (a base URL
+/// constant imported by the call, see [`crate::fix::elsewhere`]): shown with the rule's
+/// applicability and where the edit lands, so that what `check` reports is what
+/// `fix` does. The edits themselves belong to the other file and are not listed here.
+fn mark_definition_fixes(result: &mut ScanResult, checkers: &Governed) {
+    let definitions = definition_fixes(result, checkers, FixLevel::Unsafe);
+    for d in definitions {
+        let Some(first) = d.edits.first() else {
+            continue;
+        };
+        let line = std::fs::read_to_string(&d.path)
+            .ok()
+            .map(|t| {
+                SourceFile::new(d.path.clone(), t, d.language)
+                    .position(first.span.start)
+                    .line
+            })
+            .unwrap_or(0);
+        let shown = crate::discover::display_path(&d.path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (path, code, span) in &d.fixes {
+            let applicability = checkers.iter().find_map(|(c, _)| {
+                let rule = c.rules.rules.iter().find(|r| r.rule.code == *code)?;
+                Some(rule.rule.fix.as_ref()?.applicability)
+            });
+            let Some(applicability) = applicability else {
+                continue;
+            };
+            let Some(report) = result.files.iter_mut().find(|r| r.source.path == *path) else {
+                continue;
+            };
+            let Some(f) = report
+                .findings
+                .iter_mut()
+                .find(|f| f.code == *code && f.span == *span)
+            else {
+                continue;
+            };
+            if let Some(fix) = &mut f.fix {
+                let base = fix
+                    .title
+                    .split(" — not automated here")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                fix.applicability = applicability;
+                fix.title = format!(
+                    "{base} — at the definition in {shown}:{line}, which `apimigrate fix` edits"
+                );
+                f.help = Some(format!("{} ({applicability} fix)", fix.title));
+            }
+        }
+    }
 }
 
 /// 2 when some path could not be scanned, else 1 when a finding is at or above `fail_on`.

@@ -399,7 +399,7 @@ pub(super) fn fixed_secrets(
 
 /// The fixes the scanned tree allows at definitions in other files
 /// ([`crate::fix::elsewhere`]).
-fn definition_fixes(
+pub(super) fn definition_fixes(
     result: &ScanResult,
     checkers: &Governed,
     level: FixLevel,
