@@ -143,6 +143,9 @@ impl<'a, 't> Resolver<'a, 't> {
     fn alternatives(&self, node: Node<'t>) -> Option<Vec<Option<Node<'t>>>> {
         match node.kind() {
             "identifier" => {
+                if let Some(values) = self.loop_values(node) {
+                    return Some(values.into_iter().map(Some).collect());
+                }
                 let values = self
                     .scopes
                     .assignments(node, self.t(node), MAX_ALTERNATIVES)?;
@@ -1002,6 +1005,37 @@ impl<'a, 't> Resolver<'a, 't> {
             Some(class) => self.scopes.attribute_items(class, self.t(attr)),
             None => &[],
         }
+    }
+
+    /// The values a loop variable takes when it is the target of a `for` around `name`
+    /// over a list or tuple written out (`for base in [PROD, STAGE]:`, or a name bound to
+    /// one), at most [`MAX_ALTERNATIVES`]; `None` otherwise, or when the name is assigned
+    /// again inside the function.
+    fn loop_values(&self, name: Node<'t>) -> Option<Vec<Node<'t>>> {
+        let text = self.t(name);
+        let lp = self
+            .scopes
+            .parents
+            .ancestors(name)
+            .take_while(|p| !matches!(p.kind(), "function_definition" | "class_definition"))
+            .find(|p| {
+                p.kind() == "for_statement"
+                    && p.child_by_field_name("left")
+                        .is_some_and(|l| l.kind() == "identifier" && self.t(l) == text)
+                    && p.child_by_field_name("body")
+                        .is_some_and(|b| b.byte_range().contains(&name.start_byte()))
+            })?;
+        // The loop's own binding must be the only one in scope.
+        if !matches!(self.scopes.lookup(name, text), Some(Bound::Unknown)) {
+            return None;
+        }
+        let list = self.follow(lp.child_by_field_name("right")?, 0);
+        if !matches!(list.kind(), "list" | "tuple") {
+            return None;
+        }
+        let mut c = list.walk();
+        let elements: Vec<_> = list.named_children(&mut c).collect();
+        (!elements.is_empty() && elements.len() <= MAX_ALTERNATIVES).then_some(elements)
     }
 
     /// The string literals a loop variable takes: `key` is the target of a `for` around
