@@ -83,7 +83,20 @@ pub struct Resolver<'a, 't> {
     /// The project the file belongs to: names imported from its other modules are
     /// looked up there.
     pub project: Option<Project<'a>>,
+    /// Helpers being read for their returned URL, innermost last: the function and
+    /// what its parameters stand for at the call (see [`Resolver::returned_text`]).
+    frames: std::cell::RefCell<Vec<Frame<'t>>>,
 }
+
+/// A call of a helper of this file whose returned text is read: the function, and the
+/// argument (or default) each parameter takes.
+struct Frame<'t> {
+    def: Node<'t>,
+    params: Vec<(String, Node<'t>)>,
+}
+
+/// How many helpers deep a returned URL is read.
+const MAX_FRAMES: usize = 3;
 
 /// The file being resolved, inside the run's project index.
 #[derive(Clone, Copy)]
@@ -103,6 +116,7 @@ impl<'a, 't> Resolver<'a, 't> {
             choices: Default::default(),
             branches: Default::default(),
             project: None,
+            frames: Default::default(),
         }
     }
 
@@ -239,6 +253,170 @@ impl<'a, 't> Resolver<'a, 't> {
             }
         }
         None
+    }
+
+    /// The argument a parameter of the helper being read stands for, when `node` is
+    /// that parameter used inside the helper.
+    fn frame_argument(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let frames = self.frames.borrow();
+        let frame = frames.last()?;
+        if !frame.def.byte_range().contains(&node.start_byte()) {
+            return None;
+        }
+        let name = self.t(node);
+        let arg = frame
+            .params
+            .iter()
+            .find(|(p, _)| p == name)
+            .map(|(_, a)| *a)?;
+        // Only the parameter itself, not a local that shadows it.
+        matches!(self.scopes.lookup(node, name), Some(Bound::Unknown)).then_some(arg)
+    }
+
+    /// `users_uri(uid)` / `self.users_uri(uid)` with a helper of this file whose one
+    /// `return` gives a text: the pieces of that text, its parameters standing for the
+    /// call's arguments. Literals written in the helper serve every caller, so they are
+    /// not offered to in-place fixes (marked inexact). `false` when the call is not
+    /// such a helper.
+    fn returned_text(&self, call: Node<'t>, depth: usize, out: &mut Url) -> bool {
+        let Some(def) = self.helper_of(call) else {
+            return false;
+        };
+        if self.frames.borrow().len() >= MAX_FRAMES
+            || self.frames.borrow().iter().any(|f| f.def.id() == def.id())
+        {
+            return false;
+        }
+        let Some(ret) = self.single_return(def) else {
+            return false;
+        };
+        if matches!(
+            ret.kind(),
+            "dictionary" | "call" | "list" | "tuple" | "none"
+        ) {
+            return false;
+        }
+        let Some(params) = self.bind_parameters(def, call) else {
+            return false;
+        };
+        self.frames.borrow_mut().push(Frame { def, params });
+        let mut inner = Url::default();
+        self.pieces(ret, depth + 1, &mut inner);
+        self.frames.borrow_mut().pop();
+        if !inner.pieces.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+            return false;
+        }
+        let body = def.byte_range();
+        for p in &mut inner.pieces {
+            if let Piece::Lit { span, exact, .. } = p {
+                if body.start <= span.start && span.end <= body.end {
+                    *exact = false;
+                }
+            }
+        }
+        out.pieces.append(&mut inner.pieces);
+        out.absorb(&mut inner);
+        true
+    }
+
+    /// The function a call names: a function of this file or a method of the class
+    /// around the call (`self.users_uri(…)`).
+    fn helper_of(&self, call: Node<'t>) -> Option<Node<'t>> {
+        let f = call.child_by_field_name("function")?;
+        match f.kind() {
+            "identifier" => self.scopes.function(f, self.t(f)),
+            "attribute" => {
+                let obj = f.child_by_field_name("object")?;
+                if obj.kind() != "identifier" || !matches!(self.t(obj), "self" | "cls") {
+                    return None;
+                }
+                let class = self
+                    .scopes
+                    .parents
+                    .ancestors(call)
+                    .find(|p| p.kind() == "class_definition")?;
+                self.scopes
+                    .method(class, self.t(f.child_by_field_name("attribute")?))
+            }
+            _ => None,
+        }
+    }
+
+    /// The expression of a function's one `return` (outside nested functions).
+    fn single_return(&self, def: Node<'t>) -> Option<Node<'t>> {
+        let body = def.child_by_field_name("body")?;
+        let mut stack = vec![body];
+        let mut found = None;
+        let mut seen = 0usize;
+        while let Some(n) = stack.pop() {
+            seen += 1;
+            if seen > 5_000 {
+                return None;
+            }
+            match n.kind() {
+                "function_definition" | "class_definition" | "lambda" => continue,
+                "return_statement" => {
+                    if found.is_some() {
+                        return None;
+                    }
+                    found = Some(n.named_child(0)?);
+                    continue;
+                }
+                _ => {}
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        found
+    }
+
+    /// What each parameter of `def` stands for at `call`: the positional and keyword
+    /// arguments, else the parameter's default; `None` when the call spreads its
+    /// arguments (`*args`, `**kw`).
+    fn bind_parameters(&self, def: Node<'t>, call: Node<'t>) -> Option<Vec<(String, Node<'t>)>> {
+        let args = call.child_by_field_name("arguments")?;
+        let mut c = args.walk();
+        if args
+            .named_children(&mut c)
+            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+        {
+            return None;
+        }
+        let (positional, named) = self.arguments(args);
+        let params = def.child_by_field_name("parameters")?;
+        let mut c = params.walk();
+        let mut out = Vec::new();
+        let mut index = 0usize;
+        let is_method = call
+            .child_by_field_name("function")
+            .is_some_and(|f| f.kind() == "attribute");
+        for (i, p) in params.named_children(&mut c).enumerate() {
+            let (name, default) = match p.kind() {
+                "identifier" => (Some(p), None),
+                "typed_parameter" => (p.named_child(0), None),
+                "default_parameter" | "typed_default_parameter" => (
+                    p.child_by_field_name("name"),
+                    p.child_by_field_name("value"),
+                ),
+                _ => continue,
+            };
+            let Some(name) = name else { continue };
+            let name = self.t(name).to_string();
+            if i == 0 && is_method && matches!(name.as_str(), "self" | "cls") {
+                continue;
+            }
+            let arg = named
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| *v)
+                .or_else(|| positional.get(index).copied())
+                .or(default);
+            index += 1;
+            if let Some(arg) = arg {
+                out.push((name, arg));
+            }
+        }
+        Some(out)
     }
 
     /// `X.get("k")` / `X.get("k", default)`: the object and the key node.
@@ -869,6 +1047,10 @@ impl<'a, 't> Resolver<'a, 't> {
                             return self.pieces(a, depth + 1, out);
                         }
                     }
+                    // `users_uri(uid)`: a helper of this file returning one text.
+                    if self.returned_text(node, depth, out) {
+                        return;
+                    }
                     // `settings.get("base")`: the item, as for `settings["base"]`.
                     if let Some((object, key)) = self.get_call(node) {
                         if let Some((key, _, _)) = self.plain_string(key) {
@@ -882,6 +1064,11 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                 }
                 self.hole(node, out)
+            }
+            // A parameter of a helper being read: the argument given at the call.
+            "identifier" if self.frame_argument(node).is_some() => {
+                let arg = self.frame_argument(node).unwrap_or(node);
+                self.pieces(arg, depth + 1, out);
             }
             "identifier" | "attribute" => match self.bound(node) {
                 Some(Bound::Value(v)) => {
