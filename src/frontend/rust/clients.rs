@@ -103,6 +103,7 @@ pub fn collect_in(src: &Src, file: &syn::File, project: Option<Project<'_>>) -> 
             plain: RefCell::new(Vec::new()),
             project,
             related: RefCell::new(Vec::new()),
+            frames: RefCell::new(Vec::new()),
         },
         uses_ureq: src.text.contains("ureq"),
         uses_reqwest: src.text.contains("reqwest"),
@@ -787,7 +788,13 @@ pub struct Resolver<'s, 'f> {
     pub project: Option<Project<'s>>,
     /// Parts of the URL being resolved that other modules define.
     related: RefCell<Vec<crate::call::Related>>,
+    /// URL helpers being read, innermost last: the helper's span and its parameters
+    /// with the call's arguments and where the call is (see [`Resolver::helper`]).
+    frames: RefCell<Vec<(Span, Vec<(String, Expr)>, usize)>>,
 }
+
+/// How many URL helpers deep a returned URL is read.
+const MAX_FRAMES: usize = 3;
 
 /// The file being resolved, inside the run's project index.
 #[derive(Clone, Copy)]
@@ -833,6 +840,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
             plain: RefCell::new(Vec::new()),
             project: Some(project),
             related: RefCell::new(Vec::new()),
+            frames: RefCell::new(Vec::new()),
         }
     }
 
@@ -992,6 +1000,32 @@ impl<'s, 'f> Resolver<'s, 'f> {
             Expr::Macro(m) => self
                 .macro_pieces(&m.mac, at, depth, in_format)
                 .unwrap_or_else(|| self.hole(e)),
+            // A parameter of a URL helper being read: the argument at the call.
+            Expr::Path(p) if p.qself.is_none() && self.frame_argument(p, at).is_some() => {
+                let (arg, caller_at) = self.frame_argument(p, at).unwrap_or((e.clone(), at));
+                let saved = self.frames.borrow_mut().pop();
+                let out = self.pieces(&arg, caller_at, depth - 1, in_format);
+                if let Some(frame) = saved {
+                    self.frames.borrow_mut().push(frame);
+                }
+                out
+            }
+            Expr::MethodCall(m) if matches!(m.receiver.as_ref(), Expr::Path(p) if p.path.is_ident("self")) =>
+            {
+                let args: Vec<&Expr> = m.args.iter().collect();
+                self.helper(&m.method.to_string(), &args, at, depth, in_format)
+                    .unwrap_or_else(|| self.hole(e))
+            }
+            Expr::Call(c) if matches!(c.func.as_ref(), Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1) =>
+            {
+                let Expr::Path(p) = c.func.as_ref() else {
+                    return self.hole(e);
+                };
+                let name = p.path.segments[0].ident.to_string();
+                let args: Vec<&Expr> = c.args.iter().collect();
+                self.helper(&name, &args, at, depth, in_format)
+                    .unwrap_or_else(|| self.hole(e))
+            }
             Expr::Path(p) if p.qself.is_none() => {
                 let Some(last) = p.path.segments.last() else {
                     return self.hole(e);
@@ -1068,6 +1102,71 @@ impl<'s, 'f> Resolver<'s, 'f> {
             }
             _ => self.hole(e),
         }
+    }
+
+    /// The argument that a parameter named by `p` stands for, with where the call is,
+    /// when `p` is used inside the URL helper being read.
+    fn frame_argument(&self, p: &syn::ExprPath, at: usize) -> Option<(Expr, usize)> {
+        let name = p.path.get_ident()?.to_string();
+        let frames = self.frames.borrow();
+        let (span, params, caller_at) = frames.last()?;
+        if !(span.start <= at && at < span.end) {
+            return None;
+        }
+        // A `let` of the same name inside the helper shadows the parameter.
+        if self
+            .names
+            .function_at(at)
+            .is_some_and(|f| f.binding(&name, at).is_some())
+        {
+            return None;
+        }
+        let arg = params.iter().find(|(n, _)| *n == name)?;
+        Some((arg.1.clone(), *caller_at))
+    }
+
+    /// `self.users_url(id)` / `users_url(id)` with a function of this file (one of that
+    /// name) whose body ends with the URL it returns: that URL, its parameters standing
+    /// for the call's arguments. Its literals serve every caller, so they are not
+    /// offered to in-place fixes (marked inexact).
+    fn helper(
+        &self,
+        name: &str,
+        args: &[&Expr],
+        at: usize,
+        depth: usize,
+        in_format: bool,
+    ) -> Option<Vec<Piece>> {
+        let mut candidates = self.names.functions.iter().filter(|f| f.name == name);
+        let f = candidates.next()?;
+        if candidates.next().is_some() || f.params.len() != args.len() {
+            return None;
+        }
+        let tail = f.tail?;
+        let frames = self.frames.borrow().len();
+        if frames >= MAX_FRAMES || self.frames.borrow().iter().any(|(s, _, _)| *s == f.span) {
+            return None;
+        }
+        let params = f
+            .params
+            .iter()
+            .cloned()
+            .zip(args.iter().map(|a| (*a).clone()))
+            .collect();
+        self.frames.borrow_mut().push((f.span.clone(), params, at));
+        let mut out = self.pieces(tail, self.src.of(tail).start, depth - 1, in_format);
+        self.frames.borrow_mut().pop();
+        if !out.iter().any(|p| matches!(p, Piece::Lit { .. })) {
+            return None;
+        }
+        for p in &mut out {
+            if let Piece::Lit { span, exact, .. } = p {
+                if f.span.start <= span.start && span.end <= f.span.end {
+                    *exact = false;
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The pieces of `inner` when they hold some literal text, else `outer` as one hole.

@@ -26,6 +26,12 @@ pub struct Mutation<'f> {
 
 pub struct Function<'f> {
     pub span: Span,
+    /// The function's name, its parameters bound to plain names (not `self`), in
+    /// order, and the expression it returns when its body ends with one (no `return`
+    /// elsewhere): what a URL helper gives its callers.
+    pub name: String,
+    pub params: Vec<String>,
+    pub tail: Option<&'f Expr>,
     pub is_async: bool,
     /// The return type as written (`Result<(), reqwest::Error>`), empty for `()`.
     pub ret: String,
@@ -93,6 +99,21 @@ impl<'f> Function<'f> {
     }
 }
 
+/// Whether a block holds a `return` (outside closures and nested items).
+fn has_return(block: &syn::Block) -> bool {
+    struct Finder(bool);
+    impl<'a> Visit<'a> for Finder {
+        fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut f = Finder(false);
+    f.visit_block(block);
+    f.0
+}
+
 pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
     let mut v = Collector {
         src,
@@ -139,13 +160,37 @@ pub fn ident_of(expr: &Expr) -> Option<String> {
 }
 
 impl<'s, 'f> Collector<'s, 'f> {
-    fn function(&mut self, sig: &'f syn::Signature, span: Span, walk: impl FnOnce(&mut Self)) {
+    fn function(
+        &mut self,
+        sig: &'f syn::Signature,
+        block: &'f syn::Block,
+        span: Span,
+        walk: impl FnOnce(&mut Self),
+    ) {
         let ret = match &sig.output {
             syn::ReturnType::Default => String::new(),
             syn::ReturnType::Type(_, t) => self.src.slice(&self.src.of(t)).to_string(),
         };
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|a| match a {
+                syn::FnArg::Typed(t) => match t.pat.as_ref() {
+                    Pat::Ident(i) => Some(i.ident.to_string()),
+                    _ => Some(String::new()),
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let tail = match block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) if !has_return(block) => Some(e),
+            _ => None,
+        };
         self.names.functions.push(Function {
             span,
+            name: sig.ident.to_string(),
+            params,
+            tail,
             is_async: sig.asyncness.is_some(),
             ret,
             bindings: Vec::new(),
@@ -235,12 +280,16 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
 
     fn visit_item_fn(&mut self, node: &'f syn::ItemFn) {
         let span = self.src.of(node);
-        self.function(&node.sig, span, |v| syn::visit::visit_item_fn(v, node));
+        self.function(&node.sig, &node.block, span, |v| {
+            syn::visit::visit_item_fn(v, node)
+        });
     }
 
     fn visit_impl_item_fn(&mut self, node: &'f syn::ImplItemFn) {
         let span = self.src.of(node);
-        self.function(&node.sig, span, |v| syn::visit::visit_impl_item_fn(v, node));
+        self.function(&node.sig, &node.block, span, |v| {
+            syn::visit::visit_impl_item_fn(v, node)
+        });
     }
 
     fn visit_local(&mut self, node: &'f syn::Local) {
