@@ -790,8 +790,12 @@ pub struct Resolver<'s, 'f> {
     related: RefCell<Vec<crate::call::Related>>,
     /// URL helpers being read, innermost last: the helper's span and its parameters
     /// with the call's arguments and where the call is (see [`Resolver::helper`]).
-    frames: RefCell<Vec<(Span, Vec<(String, Expr)>, usize)>>,
+    frames: RefCell<Vec<Frame>>,
 }
+
+/// A URL helper being read: its span, its parameters with the call's arguments, and
+/// where the call is.
+type Frame = (Span, Vec<(String, Expr)>, usize);
 
 /// How many URL helpers deep a returned URL is read.
 const MAX_FRAMES: usize = 3;
