@@ -436,18 +436,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// (`BASE`, `settings.BASE`, `config.API["base"]`, `Urls.USERS`), with its
     /// module's path and span.
     pub fn imported(&self, node: Node<'t>) -> Option<crate::resolve::Exported> {
-        self.project?;
-        let (root, keys) = self.chain(node)?;
-        let import = match self.scopes.import_of(root, self.t(root)) {
-            Some(i) => Some(i),
-            // An instance of a class imported from another module: `client.settings[…]`
-            // with `client = Community(…)` or `client: Community`.
-            None => self.imported_class_of(root),
-        };
-        match import {
-            Some(import) => self.lookup_import(import, &keys),
-            None => self.member(root, &keys).map(|(v, _)| v),
-        }
+        self.imported_beside(node).map(|(v, _)| v)
     }
 
     /// The value read through an object whose class this file does not know (an
@@ -572,29 +561,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The dict a function returns: its one `return` of a dict (or of a name bound to
     /// one), outside nested functions.
     pub fn returned_dict(&self, def: Node<'t>) -> Option<Node<'t>> {
-        let body = def.child_by_field_name("body")?;
-        let mut stack = vec![body];
-        let mut found = None;
-        let mut seen = 0usize;
-        while let Some(n) = stack.pop() {
-            seen += 1;
-            if seen > 5_000 {
-                return None;
-            }
-            match n.kind() {
-                "function_definition" | "class_definition" | "lambda" => continue,
-                "return_statement" => {
-                    if found.is_some() {
-                        return None;
-                    }
-                    found = Some(n.named_child(0)?);
-                    continue;
-                }
-                _ => {}
-            }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
-        }
+        let found = self.single_return(def);
         let value = self.follow(found?, 0);
         (value.kind() == "dictionary" || self.is_dict_call(value)).then_some(value)
     }
