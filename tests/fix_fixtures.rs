@@ -279,13 +279,54 @@ fn dockerfile_fix_fixtures() {
     embedded_shell_fix_fixtures("dockerfile", Language::Dockerfile);
 }
 
-/// Bruno: the literal edits of a request file (a JSON boolean in `body:json`).
+/// Bruno: literal edits (a JSON boolean in `body:json`) and request rewrites edited in
+/// place (method block, URL, headers, body, params, a `tests {` check).
 #[test]
 fn bruno_fix_fixtures() {
     language_fix_fixtures("bruno", &[Language::Bruno], 1);
 }
 
 /// Insomnia: the URL edits of an export (replace-in-url), in the JSON as written.
+/// The requests of a Bruno collection (`fixtures/fix/bruno/collection/`, its
+/// environments setting `{{baseUrl}}`) are fixed with the collection read.
+#[test]
+fn bruno_collection_fix_fixtures() {
+    fn requests(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() && !p.ends_with("environments") {
+                requests(&p, out);
+            } else if p.extension().is_some_and(|x| x == "bru")
+                && !p.ends_with("folder.bru")
+                && !p.ends_with("collection.bru")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new("fixtures/fix/bruno/collection");
+    let mut paths = Vec::new();
+    requests(root, &mut paths);
+    paths.sort();
+    assert!(
+        paths.len() >= 2,
+        "only {} requests in {}",
+        paths.len(),
+        root.display()
+    );
+    for path in &paths {
+        let snap = fix_and_verify(path);
+        let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+        let name = format!(
+            "fix_bruno_collection_{}",
+            rel.replace(['/', '\\', '.'], "_")
+        );
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, snap);
+        });
+    }
+}
+
 #[test]
 fn insomnia_fix_fixtures() {
     language_fix_fixtures("insomnia", &[Language::Insomnia], 1);

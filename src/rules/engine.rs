@@ -530,8 +530,13 @@ pub fn check_file(
             .map(|(_, v, rw, _)| (views[*v].call, rw))
             .collect();
         let results = render(file, extraction, &items);
-        for ((index, _, _, spec), result) in pending.iter().zip(results) {
-            let fix = finish_fix(spec, Some(result));
+        for ((index, v, _, spec), result) in pending.iter().zip(results) {
+            let call = views[*v].call;
+            let fix = match result {
+                Ok(edits) if !clear_of_related(&edits, call) => defined_elsewhere(spec, call),
+                Err(_) if !call.related.is_empty() => defined_elsewhere(spec, call),
+                result => finish_fix(spec, Some(result)),
+            };
             findings[*index].help = Some(help_of(&fix));
             findings[*index].fix = Some(fix);
         }
@@ -863,15 +868,14 @@ fn evaluate(
                 config,
             ) {
                 FixPlan::Done(Some(Ok(edits)))
-                    if !edits.is_empty()
-                        && edits.iter().all(|e| {
-                            call.related
-                                .iter()
-                                .all(|r| e.span.end <= r.local.start || e.span.start >= r.local.end)
-                        }) =>
+                    if !edits.is_empty() && clear_of_related(&edits, call) =>
                 {
                     (Some(finish_fix(spec, Some(Ok(edits)))), None)
                 }
+                // A rewrite that keeps the other files' values as written (`{{baseUrl}}`
+                // before the replaced path) and reads none of them is rendered; its
+                // edits are checked the same way once rendered.
+                FixPlan::Render(rw) if !reads_related(&rw, call) => (None, Some(*rw)),
                 _ => (Some(defined_elsewhere(spec, call)), None),
             }
         }
@@ -928,6 +932,70 @@ fn evaluate(
         related: call.related.clone(),
     };
     Some((finding, to_render))
+}
+
+/// Whether no edit touches a value the call reads from another file.
+fn clear_of_related(edits: &[crate::finding::Edit], call: &HttpCall) -> bool {
+    edits.iter().all(|e| {
+        call.related
+            .iter()
+            .all(|r| e.span.end <= r.local.start || e.span.start >= r.local.end)
+    })
+}
+
+/// Whether a rewrite reads a value the call takes from another file (it would spell
+/// that value here rather than the name that reads it), cuts the URL outside what is
+/// written here, or the names reading other files are not in the URL as written at the
+/// call (a renderer rebuilding the URL there would spell their values).
+fn reads_related(rw: &RewritePlan, call: &HttpCall) -> bool {
+    use crate::model::plan::{NewBody, Part, RValue};
+    fn parts(ps: &[Part], out: &mut Vec<(Span, String)>) {
+        for p in ps {
+            match p {
+                Part::Source { span, text } => out.push((span.clone(), text.clone())),
+                Part::Call { args, .. } => args.iter().for_each(|a| parts(a, out)),
+                _ => {}
+            }
+        }
+    }
+    fn value(v: &RValue, out: &mut Vec<(Span, String)>) {
+        match v {
+            RValue::Str(ps) => parts(ps, out),
+            RValue::Array(items) => items.iter().for_each(|i| value(i, out)),
+            RValue::Object(entries) => entries.iter().for_each(|(_, v)| value(v, out)),
+            _ => {}
+        }
+    }
+    // A value read through a variable elsewhere in this file (`url` built from an
+    // imported base lines above) would be spelled where the call is rebuilt.
+    if !call
+        .related
+        .iter()
+        .all(|r| call.url.span.start <= r.local.start && r.local.end <= call.url.span.end)
+    {
+        return true;
+    }
+    let mut spans = Vec::new();
+    if let Some(u) = &rw.url {
+        if u.cut.is_none() {
+            return true;
+        }
+        parts(&u.path, &mut spans);
+    }
+    for (_, ps) in &rw.set_headers {
+        parts(ps, &mut spans);
+    }
+    match &rw.body {
+        Some(NewBody::Json(v)) => value(v, &mut spans),
+        Some(NewBody::Form(fields)) => fields.iter().for_each(|(_, v)| value(v, &mut spans)),
+        _ => {}
+    }
+    // Spelling the name the call site reads (`{{lrnBase}}`) keeps the reference.
+    spans.iter().any(|(s, text)| {
+        call.related
+            .iter()
+            .any(|r| s.start < r.local.end && r.local.start < s.end && *text != r.expr)
+    })
 }
 
 /// The manual fix of a call whose URL is partly defined in another file: it names

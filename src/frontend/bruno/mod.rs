@@ -12,15 +12,19 @@
 //! token is supplied at run time). When the environments give a URL different values,
 //! the request is read once per distinct URL, each naming its environments.
 //!
+//! The body sent is the block the method block's `body:` mode names (`json`, `text`,
+//! `formUrlEncoded`; none for `none`); Bruno keeps the other modes' blocks unsent.
+//!
 //! A file whose blocks are not closed, or with text outside a block, does not parse.
-//! Fixes: the literal edits of transforms; request rewrites are left to a person.
+//! Fixes: the literal edits of transforms, and request rewrites edited in place
+//! (`render`).
 
 use super::http::Resolver;
 use super::shell::masked::{body_end, line_spans};
 use super::Extraction;
+
+mod render;
 use crate::call::{Body, Client, Field, HttpCall, Method, Piece, Related, Span, UrlTemplate, Via};
-use crate::finding::Edit;
-use crate::model::plan::RewritePlan;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -531,7 +535,22 @@ fn request(
     );
     call.scope = Some(0..text.len());
     call.query.span = url;
+    // The body block Bruno sends: the one the `body:` mode names (any, without one).
+    let mode = pairs(text, &req.body)
+        .into_iter()
+        .find(|(k, _)| &text[k.clone()] == "body")
+        .map(|(_, v)| text[v].to_string());
+    let sent = |block: &str| match mode.as_deref() {
+        None => true,
+        Some("json") => block == "body:json",
+        Some("text") => block == "body:text",
+        Some("formUrlEncoded") => block == "body:form-urlencoded",
+        Some(_) => false,
+    };
     for b in blocks {
+        if b.name.starts_with("body:") && !sent(&b.name) {
+            continue;
+        }
         match b.name.as_str() {
             "headers" => {
                 call.headers.span = b.body.clone();
@@ -582,17 +601,6 @@ fn request(
     call
 }
 
-/// Bruno requests are reported; their rewrite is left to a person.
-pub fn render_batch(
-    _text: &str,
-    items: &[(&HttpCall, &RewritePlan)],
-) -> Vec<Result<Vec<Edit>, String>> {
-    items
-        .iter()
-        .map(|_| Err("Bruno requests are rewritten by hand (in Bruno or in the .bru file)".into()))
-        .collect()
-}
-
 /// Bruno request files.
 pub struct Bruno;
 
@@ -628,7 +636,7 @@ impl crate::frontend::Spell for Bruno {
         _parsed: &crate::call::Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render_batch(&file.text, items)
+        render::render_batch(&file.text, items)
     }
 }
 
