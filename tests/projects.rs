@@ -163,6 +163,37 @@ fn a_file_whose_vendor_literals_are_imported_is_parsed() {
 }
 
 #[test]
+fn a_scan_of_a_subfolder_follows_imports_above_it() {
+    // Nothing in `app/users.js` names the vendor or the API: the module above the
+    // scanned folder does.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("app")).unwrap();
+    std::fs::write(
+        d.join("settings.js"),
+        "export const BASE = 'https://community.khoros.com/api/2.0';\n",
+    )
+    .unwrap();
+    let users = "import { BASE } from '../settings';\n\
+                 export const remove = (id) => fetch(`${BASE}/users/${id}`, { method: 'DELETE' });\n";
+    std::fs::write(d.join("app/users.js"), users).unwrap();
+    // Siblings that import nothing of the kind stay out of the second look.
+    for i in 0..20 {
+        std::fs::write(
+            d.join(format!("app/m{i}.js")),
+            format!(
+                "import {{ x }} from './m{}';\nexport const y = x;\n",
+                (i + 1) % 20
+            ),
+        )
+        .unwrap();
+    }
+    let sub = common::scan(&[d.join("app")]);
+    let codes: Vec<&str> = sub.findings().map(|(_, f)| f.code.as_str()).collect();
+    assert_eq!(codes, ["AUR001"], "{}", common::render(&sub));
+}
+
+#[test]
 fn import_cycles_and_missing_modules_end_and_give_the_same_answer_every_time() {
     let dir = PathBuf::from("fixtures/projects/js_cycle");
     let first = found(&common::scan(std::slice::from_ref(&dir)));
