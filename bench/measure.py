@@ -18,7 +18,8 @@ for a in ("apimigrate", "before", "rg", "ast-grep", "semgrep", "rules", "corpus"
     p.add_argument(f"--{a}")
 p.add_argument("--runs", type=int, default=5)
 p.add_argument("--semgrep-runs", type=int, default=1)
-p.add_argument("--slow-runs", type=int, default=3, help="runs of ast-grep and of --before")
+p.add_argument("--slow-runs", type=int, default=3, help="runs of ast-grep")
+p.add_argument("--before-runs", type=int, default=3, help="runs of --before")
 p.add_argument("--jobs", type=int, default=os.cpu_count())
 args = p.parse_args()
 corpus = pathlib.Path(args.corpus)
@@ -61,7 +62,7 @@ TOOLS = [
      lambda o: {(r["path"], None) for r in json.loads(o)["results"]}, args.semgrep_runs),
 ]
 if args.before:
-    TOOLS.insert(1, ("apimigrate before this change", *apimigrate(args.before), args.slow_runs))
+    TOOLS.insert(1, ("apimigrate before this change", *apimigrate(args.before), args.before_runs))
 # A peer given 0 runs is left out of every table (noted under the first one).
 SKIPPED = [t[0] for t in TOOLS if t[3] == 0]
 TOOLS = [t for t in TOOLS if t[3] > 0]
@@ -132,7 +133,8 @@ lines = []
 files, mib = tree_stats("base")
 lines.append(f"Tree: {files:,} files, {mib:,.0f} MiB (installed npm packages and PyPI wheels, "
              f"{len(plants)} plants, {len(decoys)} decoys); {args.jobs} threads; "
-             f"run on {time.strftime('%Y-%m-%d')}.\n")
+             f"run on {time.strftime('%Y-%m-%d')} (load average {os.getloadavg()[0]:.1f} "
+             f"on {os.cpu_count()} cores at the start).\n")
 lines.append("| tool | runs | wall (median) | CPU (median) | peak RSS | plants found | decoy hits |")
 lines.append("|---|---|---|---|---|---|---|")
 base_times = {}
@@ -152,6 +154,10 @@ for name, cmd, hits_of, runs in TOOLS:
 rg = base_times["ripgrep (the rules' literals)"]
 am = base_times["apimigrate"]
 lines.append(f"\napimigrate / ripgrep: wall {am[0] / rg[0]:.1f}×, CPU {am[1] / rg[1]:.1f}×.\n")
+before = base_times.get("apimigrate before this change")
+if before:
+    lines.append(f"apimigrate before / after this change: wall {before[0] / am[0]:.1f}×, "
+                 f"CPU {before[1] / am[1]:.1f}×.\n")
 if SKIPPED:
     lines.append(f"Not run this time: {', '.join(SKIPPED)}.\n")
 files, mib = tree_stats("dense")
@@ -168,9 +174,18 @@ for name, cmd, hits_of, runs in TOOLS:
         lines.append(f"| {name} | 1 | > {LIMIT} s (stopped) | | | |")
         continue
     found = recall(hits_of(out), dense, name.startswith("apimigrate"))
-    lines.append(f"| {name} | {max(1, min(runs, 3))} | {fmt(wall)} | {fmt(cpu)} | {rss:.0f} MiB | "
+    label = f"{name} (`--format json`)" if name == "apimigrate" else name
+    lines.append(f"| {label} | {max(1, min(runs, 3))} | {fmt(wall)} | {fmt(cpu)} | {rss:.0f} MiB | "
                  f"{found}/{len(dense)} |")
     print(lines[-1], flush=True)
+    if name == "apimigrate":
+        jsonl = lambda tree: [x if x != "json" else "json-lines" for x in cmd(tree)]
+        wall, cpu, rss, out = measure(jsonl("dense"), max(1, min(runs, 3)))
+        hits = {(f["path"], f["code"][:3]) for f in map(json.loads, out.splitlines()) if f}
+        found = recall(hits, dense, True)
+        lines.append(f"| {name} (`--format json-lines`) | {max(1, min(runs, 3))} | {fmt(wall)} | "
+                     f"{fmt(cpu)} | {rss:.0f} MiB | {found}/{len(dense)} |")
+        print(lines[-1], flush=True)
 # Scaling: the tree copied (hard links) 2 and 4 times.
 for k in (2, 4):
     d = corpus / f"x{k}"

@@ -6,7 +6,8 @@
 #
 # Usage: bench/monorepo.sh [--runs N] [--slow-runs N] [--semgrep-runs N] [--no-readme]
 #   --runs N          runs of apimigrate and ripgrep (default 5; the table shows medians)
-#   --slow-runs N     runs of ast-grep and of BEFORE (default 3; 0 leaves ast-grep out)
+#   --slow-runs N     runs of ast-grep (default 3; 0 leaves ast-grep out)
+#   --before-runs N   runs of BEFORE (default: as --slow-runs)
 #   --semgrep-runs N  runs of semgrep (default 1; 0 leaves semgrep out)
 #   BENCH_DIR   work folder (default /tmp/apimigrate-bench); kept between runs, so the
 #               corpus and tools are fetched once
@@ -20,12 +21,14 @@ ROOT="$PWD"
 RUNS=5
 SEMGREP_RUNS=1
 SLOW_RUNS=3
+BEFORE_RUNS=
 README=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --semgrep-runs) SEMGREP_RUNS="$2"; shift 2 ;;
     --slow-runs) SLOW_RUNS="$2"; shift 2 ;;
+    --before-runs) BEFORE_RUNS="$2"; shift 2 ;;
     --no-readme) README=0; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -103,6 +106,7 @@ python3 "$ROOT/bench/peer_rules.py" "$RULES"
 # ---- runs ---------------------------------------------------------------------------
 python3 "$ROOT/bench/measure.py" \
   --runs "$RUNS" --slow-runs "$SLOW_RUNS" --semgrep-runs "$SEMGREP_RUNS" --jobs "$JOBS" \
+  --before-runs "${BEFORE_RUNS:-$SLOW_RUNS}" \
   --apimigrate "$APIMIGRATE" --rg "$RG" --ast-grep "$AST_GREP" --semgrep "$SEMGREP" \
   --rules "$RULES" --corpus "$CORPUS" --out "$ROOT/bench/results.md" \
   $( [ -n "${BEFORE:-}" ] && echo --before "$BEFORE" ) \

@@ -163,6 +163,37 @@ fn a_file_whose_vendor_literals_are_imported_is_parsed() {
 }
 
 #[test]
+fn a_scan_of_a_subfolder_follows_imports_above_it() {
+    // Nothing in `app/users.js` names the vendor or the API: the module above the
+    // scanned folder does.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("app")).unwrap();
+    std::fs::write(
+        d.join("settings.js"),
+        "export const BASE = 'https://community.khoros.com/api/2.0';\n",
+    )
+    .unwrap();
+    let users = "import { BASE } from '../settings';\n\
+                 export const remove = (id) => fetch(`${BASE}/users/${id}`, { method: 'DELETE' });\n";
+    std::fs::write(d.join("app/users.js"), users).unwrap();
+    // Siblings that import nothing of the kind stay out of the second look.
+    for i in 0..20 {
+        std::fs::write(
+            d.join(format!("app/m{i}.js")),
+            format!(
+                "import {{ x }} from './m{}';\nexport const y = x;\n",
+                (i + 1) % 20
+            ),
+        )
+        .unwrap();
+    }
+    let sub = common::scan(&[d.join("app")]);
+    let codes: Vec<&str> = sub.findings().map(|(_, f)| f.code.as_str()).collect();
+    assert_eq!(codes, ["AUR001"], "{}", common::render(&sub));
+}
+
+#[test]
 fn import_cycles_and_missing_modules_end_and_give_the_same_answer_every_time() {
     let dir = PathBuf::from("fixtures/projects/js_cycle");
     let first = found(&common::scan(std::slice::from_ref(&dir)));
@@ -949,4 +980,34 @@ fn check_reports_a_fix_made_at_a_definition_in_another_file_as_fix_makes_it() {
         + &String::from_utf8_lossy(&fixed.stdout);
     let settings = std::fs::read_to_string(dir.path().join("src/settings.js")).unwrap();
     assert!(settings.contains("/t5/s/api/2.1"), "{said}\n{settings}");
+}
+
+#[test]
+fn settings_read_through_an_untyped_client_make_a_file_that_imports_nothing_a_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("sdk");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        pkg.join("core.py"),
+        "class Client:\n    def __init__(self, url):\n        self.settings = {}\n        self.settings['v1_base'] = f\"{url}/restapi/vc\"\n        self.settings['v2_base'] = f\"{url}/api/2.0\"\n",
+    )
+    .unwrap();
+    // No import leads to core.py, and no rule literal is written here.
+    std::fs::write(
+        pkg.join("users.py"),
+        "import requests\n\n\ndef delete(khoros_client, uid):\n    return requests.delete(f\"{khoros_client.settings['v2_base']}/users/{uid}\")\n",
+    )
+    .unwrap();
+    let result = common::scan(&[dir.path().to_path_buf()]);
+    let codes: Vec<(String, String)> = result
+        .findings()
+        .map(|(file, f)| (file.source.display_path(), f.code.clone()))
+        .collect();
+    assert!(
+        codes
+            .iter()
+            .any(|(p, c)| p.ends_with("users.py") && c == "AUR001"),
+        "{codes:?}"
+    );
 }

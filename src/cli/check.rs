@@ -150,9 +150,11 @@ pub(super) fn run_scan(
         }
     }
     let mut checkers = Vec::new();
+    let shared_tree = groups.len() > 1;
     for (file, files) in groups {
         let mut checker = build_checker(args, &base, file.as_deref())?;
         checker.show_files = args.show_files;
+        checker.shared_tree = shared_tree;
         checkers.push((checker, files));
     }
     // Codes may name rules of a configuration's `rule_paths` packs.
@@ -530,6 +532,12 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
             // Line by line, as the findings are rendered.
             let mut out = std::io::stdout().lock();
             report::jsonl::write(&result, &mut out)
+                .and_then(|_| out.flush())
+                .map_err(|e| Error::Write(output_error(&e)))
+        } else if args.format == Format::Json && args.output_file.is_none() {
+            // Finding by finding: the document is never held in memory.
+            let mut out = std::io::stdout().lock();
+            report::json::write(&result, &mut out)
                 .and_then(|_| out.flush())
                 .map_err(|e| Error::Write(output_error(&e)))
         } else {

@@ -103,6 +103,8 @@ pub struct Prefilter {
     /// Per selected call rule: the vendor it needs, and its match literals.
     rules: Vec<(VendorNeed, Need)>,
     marker: usize,
+    /// Every literal of a vendor's signals.
+    vendor_literals: Vec<usize>,
 }
 
 /// The longest run of literal characters of a host glob (`*.lithium.com` → `lithium.com`).
@@ -300,6 +302,16 @@ impl Prefilter {
             .map(Need::literal_ids)
             .collect::<Option<Vec<_>>>()
             .map(|v| v.concat());
+        let vendor_literals: Vec<usize> = {
+            let mut ids: Vec<usize> = vendor
+                .iter()
+                .filter_map(Need::literal_ids)
+                .flatten()
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
         let every_rule_needs_a_vendor = per_rule
             .iter()
             .all(|(v, _)| !matches!(v, VendorNeed::Nothing));
@@ -323,6 +335,7 @@ impl Prefilter {
             teach,
             rules: per_rule,
             marker,
+            vendor_literals,
         }
     }
 
@@ -354,6 +367,33 @@ impl Prefilter {
             return Verdict::NoVendorLiteral;
         }
         self.verdict_of(&self.found(text))
+    }
+
+    /// [`Prefilter::verdict`], and which literals the text holds unless the quick pass
+    /// found no vendor literal in it (`None`: it holds none).
+    pub fn verdict_and_found(&self, text: &[u8]) -> (Verdict, Option<Vec<bool>>) {
+        if self.quick.as_ref().is_some_and(|q| !q.is_match(text)) {
+            return (Verdict::NoVendorLiteral, None);
+        }
+        let found = self.found(text);
+        (self.verdict_of(&found), Some(found))
+    }
+
+    /// How many literals the scan looks for (the length of a `found` vector).
+    pub fn literal_count(&self) -> usize {
+        self.literals.len()
+    }
+
+    /// Whether texts that together hold the vendor literals of `found` (and nothing is
+    /// known of their other literals: they may hold any) could be parsed. The import
+    /// walk's test for a file and the modules it may reach: a file is parsed only with
+    /// some vendor's literals, in it or in what it imports.
+    pub fn may_pass_with(&self, found: &[bool]) -> bool {
+        let mut all = vec![true; self.literals.len()];
+        for &i in &self.vendor_literals {
+            all[i] = found.get(i).copied().unwrap_or(false);
+        }
+        self.verdict_of(&all) == Verdict::Parse
     }
 
     /// Which of the literals `text` holds, to be combined (or-ed) with those of other

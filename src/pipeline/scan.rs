@@ -215,6 +215,15 @@ impl ScanResult {
         self.unknown_hosts.sort_by(|a, b| a.vendor.cmp(&b.vendor));
     }
 
+    /// Takes back the record of a file that failed the literal scan on its own (a
+    /// scanned file, listed only with `--show-files`), which is judged again.
+    fn unrecord(&mut self, path: &str) {
+        self.files_scanned -= 1;
+        if let Some(i) = self.file_list.iter().rposition(|e| e.path == path) {
+            self.file_list.remove(i);
+        }
+    }
+
     /// Records one file's outcome in the counts (and the list, when `list`).
     fn record(&mut self, entry: FileEntry, list: bool, named: bool) {
         match entry.status.skip_reason() {
@@ -262,6 +271,9 @@ pub struct Checker {
     markers: Arc<crate::learn::Markers>,
     /// The modules of the scanned tree that candidate files import, lowered on demand.
     project: Arc<crate::resolve::ProjectIndex>,
+    /// Other checkers (other configurations) scan other files of the same tree: the
+    /// import walk resolves imports that name none of this checker's files.
+    pub shared_tree: bool,
 }
 
 /// One file's scan: its outcome, and its report or error.
@@ -272,6 +284,12 @@ struct Outcome {
     error: Option<ScanError>,
     /// What the file showed about hosts.
     hosts: crate::learn::FileHosts,
+    /// The vendor literals the file, read as a module, lends its importers (`None`:
+    /// none).
+    lends: Option<Bits>,
+    /// A file that fails the literal scan on its own and imports modules: what the
+    /// first pass keeps of it for the import walk (see [`ImportGate`]).
+    node: Option<ImportNode>,
 }
 
 impl Outcome {
@@ -282,11 +300,19 @@ impl Outcome {
             report: None,
             error: None,
             hosts: crate::learn::FileHosts::default(),
+            lends: None,
+            node: None,
         }
     }
 
     fn with_hosts(mut self, hosts: crate::learn::FileHosts) -> Outcome {
         self.hosts = hosts;
+        self
+    }
+
+    fn with_import(mut self, lends: Option<Bits>, node: Option<ImportNode>) -> Outcome {
+        self.lends = lends;
+        self.node = node;
         self
     }
 
@@ -317,6 +343,210 @@ impl Outcome {
     }
 }
 
+/// A set of the literal scan's literals (see [`crate::frontend::prefilter`]), packed.
+#[derive(Clone, Debug, Default)]
+struct Bits(Box<[u64]>);
+
+impl Bits {
+    fn of(found: &[bool]) -> Bits {
+        let mut words = vec![0u64; found.len().div_ceil(64)];
+        for (i, _) in found.iter().enumerate().filter(|(_, f)| **f) {
+            words[i / 64] |= 1 << (i % 64);
+        }
+        Bits(words.into_boxed_slice())
+    }
+
+    /// Every literal (what a module the scan cannot read may hold).
+    fn all(len: usize) -> Bits {
+        Bits::of(&vec![true; len])
+    }
+
+    fn add(&mut self, other: &Bits) {
+        if self.0.len() < other.0.len() {
+            let mut words = self.0.to_vec();
+            words.resize(other.0.len(), 0);
+            self.0 = words.into_boxed_slice();
+        }
+        for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
+            *a |= *b;
+        }
+    }
+
+    fn to_found(&self, len: usize) -> Vec<bool> {
+        (0..len)
+            .map(|i| self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0))
+            .collect()
+    }
+}
+
+/// A file the first pass left out although it imports modules (or parsed for its
+/// suppressions only): the names its imports may lead to, for [`ImportGate::candidates`].
+struct ImportNode {
+    /// The keys ([`crate::resolve::module_keys`]) of the files of the scan its
+    /// specifiers may name.
+    names: Box<[u64]>,
+    /// A specifier leads to a module that the scan does not read as a file (outside
+    /// its roots, ignored): only the full walk can tell what it lends.
+    outside: bool,
+    /// The literals of the file itself, when it holds a vendor literal.
+    found: Option<Bits>,
+    /// Whether the file may be judged again (it failed the literal scan on its own).
+    candidate: bool,
+}
+
+/// Where a first pass ended up keeping a file's outcome.
+#[derive(Clone, Copy)]
+enum Place {
+    /// In the held list (with its index there).
+    Held(usize),
+    /// Recorded (streamed), with the index of its hosts among the recorded ones.
+    Recorded(usize),
+}
+
+/// The import walk of a scan, in two passes. The literal scan of a file counts the
+/// literals of the modules it imports, two deep (a base URL defined in a settings
+/// module makes the file that imports it a candidate), but reading every import of
+/// every file costs more than the scan itself. So the first pass reads each file once
+/// and, for a file that fails on its own, keeps only the names its imports may lead to
+/// (the paths they may name, without a file-system probe for an import inside the
+/// scan's roots). Once every file is read, the files that hold vendor literals are
+/// known (few: the vendor literals are specific), and a failing file is judged again,
+/// with its imports followed, only when the files it may import, and the files those
+/// may import, hold the vendor literals some rule needs: a file can be parsed only
+/// with them, in it or in what it imports.
+///
+/// A module inside the roots that the scan does not read (ignored by `.gitignore` or
+/// `exclude`) is not followed; one outside the roots is (resolved once per folder),
+/// and so is one that another configuration's checker reads (`shared_tree`).
+struct ImportGate {
+    roots: crate::resolve::Roots,
+    /// The keys ([`crate::resolve::module_keys`]) of every file of the scan.
+    keys: std::collections::HashSet<u64>,
+    /// Other checkers scan other files of the tree: an import that names none of
+    /// this scan's files is resolved.
+    shared_tree: bool,
+}
+
+impl ImportGate {
+    fn new(files: &[&(PathBuf, Language)], roots: &[PathBuf], shared_tree: bool) -> ImportGate {
+        let mut keys = std::collections::HashSet::with_capacity(files.len() * 2);
+        for (path, _) in files {
+            keys.extend(crate::resolve::module_keys(path));
+        }
+        ImportGate {
+            roots: crate::resolve::Roots::new(roots),
+            keys,
+            shared_tree,
+        }
+    }
+
+    /// What the import walk keeps of a file that fails the literal scan on its own:
+    /// the keys of the files its specifiers may name. A specifier that may leave the
+    /// roots, or whose module the text does not tell, is resolved (once per folder).
+    fn node(
+        &self,
+        project: &crate::resolve::ProjectIndex,
+        path: &Path,
+        specs: &[String],
+        found: Option<Bits>,
+        candidate: bool,
+    ) -> ImportNode {
+        let mut names = Vec::new();
+        let mut outside = false;
+        let dir = crate::resolve::Lexical::of(path.parent().unwrap_or(Path::new("")));
+        for spec in specs {
+            let target = crate::resolve::spec_target(&dir, spec, &self.roots);
+            let known = !target.may_leave && !target.keys.is_empty();
+            if known && target.keys.iter().any(|k| self.keys.contains(k)) {
+                names.extend(target.keys.iter().filter(|k| self.keys.contains(k)));
+                continue;
+            }
+            if known && !self.shared_tree {
+                // A module of the roots that the scan does not read, or none.
+                continue;
+            }
+            match project.resolve(path, spec) {
+                None => {}
+                Some(found) => {
+                    let keys = crate::resolve::module_keys(&found);
+                    if self.keys.contains(&keys[0]) {
+                        names.extend(keys);
+                    } else {
+                        outside = true;
+                    }
+                }
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        ImportNode {
+            names: names.into_boxed_slice(),
+            outside,
+            found,
+            candidate,
+        }
+    }
+
+    /// Which of the `nodes` (index into `files`, node, place) may pass with their
+    /// imports: the literals that the files of the names they import, and the files
+    /// of the names those import, lend (`lends`: index into `files`, literals) complete
+    /// a rule's vendor literals with theirs, or they import a module the scan does not
+    /// read.
+    fn candidates<'n>(
+        nodes: &'n [(usize, ImportNode, Place)],
+        lends: &[(usize, Bits)],
+        files: &[&(PathBuf, Language)],
+        prefilter: &Prefilter,
+    ) -> Vec<&'n (usize, ImportNode, Place)> {
+        use std::collections::HashMap;
+        let len = prefilter.literal_count();
+        // One import deep: what the files of each name hold.
+        let mut by_name: HashMap<u64, Bits> = HashMap::new();
+        for (k, bits) in lends {
+            for n in crate::resolve::module_keys(&files[*k].0) {
+                by_name.entry(n).or_default().add(bits);
+            }
+        }
+        // Two deep: and what the files they import hold.
+        let mut near = by_name.clone();
+        for (k, node, _) in nodes {
+            let mut reached = if node.outside {
+                Bits::all(len)
+            } else {
+                Bits::default()
+            };
+            for n in node.names.iter() {
+                if let Some(b) = by_name.get(n) {
+                    reached.add(b);
+                }
+            }
+            if reached.0.iter().any(|w| *w != 0) {
+                for n in crate::resolve::module_keys(&files[*k].0) {
+                    near.entry(n).or_default().add(&reached);
+                }
+            }
+        }
+        nodes
+            .iter()
+            .filter(|(_, node, _)| {
+                if !node.candidate {
+                    return false;
+                }
+                if node.outside {
+                    return true;
+                }
+                let mut all = node.found.clone().unwrap_or_default();
+                for n in node.names.iter() {
+                    if let Some(b) = near.get(n) {
+                        all.add(b);
+                    }
+                }
+                prefilter.may_pass_with(&all.to_found(len))
+            })
+            .collect()
+    }
+}
+
 impl Checker {
     pub fn new(rules: RuleSet, selection: Selection) -> Checker {
         Checker::with_config(rules, selection, Config::default())
@@ -335,6 +565,7 @@ impl Checker {
             prefilter,
             markers,
             project: Arc::new(crate::resolve::ProjectIndex::new()),
+            shared_tree: false,
         }
     }
 
@@ -458,11 +689,16 @@ impl Checker {
         };
         let mut held: Vec<(usize, Outcome)> = Vec::new();
         let mut recorded_hosts: Vec<crate::learn::FileHosts> = Vec::new();
+        let gate = ImportGate::new(&included, explicit, self.shared_tree);
+        // The import walk's first pass: the names of the files that may lend a vendor
+        // literal, and the files that fail on their own but import modules.
+        let mut lends: Vec<(usize, Bits)> = Vec::new();
+        let mut nodes: Vec<(usize, ImportNode, Place)> = Vec::new();
         for (w, chunk) in included.chunks(window).enumerate() {
             let outcomes: Vec<Outcome> = chunk
                 .par_iter()
                 .map(|(path, lang)| {
-                    let outcome = shared.scan_path(path, *lang);
+                    let outcome = shared.scan_path(path, *lang, Some(&gate));
                     if let Some(p) = progress {
                         p.advance();
                     }
@@ -471,10 +707,48 @@ impl Checker {
                 .collect();
             for (i, mut outcome) in outcomes.into_iter().enumerate() {
                 let k = w * window + i;
-                if !streaming || (learn && outcome.may_need_second_look()) {
+                if let Some(bits) = outcome.lends.take() {
+                    lends.push((k, bits));
+                }
+                let node = outcome.node.take();
+                let place = if !streaming || (learn && outcome.may_need_second_look()) {
                     held.push((k, outcome));
+                    Place::Held(held.len() - 1)
                 } else {
                     recorded_hosts.push(std::mem::take(&mut outcome.hosts));
+                    self.collect(&mut result, &included[k].0, outcome, explicit, &mut sink);
+                    Place::Recorded(recorded_hosts.len() - 1)
+                };
+                if let Some(node) = node {
+                    nodes.push((k, node, place));
+                }
+            }
+        }
+        // The import walk's second pass: the files that may pass with their imports are
+        // judged again, their imports followed.
+        let candidates = ImportGate::candidates(&nodes, &lends, &included, &self.prefilter);
+        let again: Vec<(Place, usize, Outcome)> = candidates
+            .par_iter()
+            .map(|(k, _, place)| {
+                let (path, lang) = included[*k];
+                (*place, *k, shared.scan_path(path, *lang, None))
+            })
+            .filter(|(_, _, o)| {
+                !matches!(
+                    o.status,
+                    FileStatus::NoVendorLiteral | FileStatus::NoRuleLiteral
+                )
+            })
+            .collect();
+        drop(candidates);
+        drop(nodes);
+        drop(lends);
+        for (place, k, mut outcome) in again {
+            match place {
+                Place::Held(j) => held[j].1 = outcome,
+                Place::Recorded(r) => {
+                    result.unrecord(&display_path(&included[k].0).to_string_lossy());
+                    recorded_hosts[r] = std::mem::take(&mut outcome.hosts);
                     self.collect(&mut result, &included[k].0, outcome, explicit, &mut sink);
                 }
             }
@@ -498,7 +772,7 @@ impl Checker {
                     .filter(|(_, (_, o))| o.worth_second_look(&learned))
                     .map(|(j, (k, _))| {
                         let (path, lang) = included[*k];
-                        (j, second.scan_path(path, *lang))
+                        (j, second.scan_path(path, *lang, None))
                     })
                     .collect();
                 for (j, o) in again {
@@ -557,7 +831,15 @@ impl Checker {
         }
     }
 
-    fn scan_path(self: &Arc<Self>, path: &Path, language: Language) -> Outcome {
+    /// Reads and checks one file. With `gate` (a scan's first pass), a file that fails
+    /// the literal scan on its own keeps what the import walk needs of it (see
+    /// [`ImportGate`]); without, its imports are followed at once.
+    fn scan_path(
+        self: &Arc<Self>,
+        path: &Path,
+        language: Language,
+        gate: Option<&ImportGate>,
+    ) -> Outcome {
         let shown = display_path(path);
         let shown_str = shown.to_string_lossy().into_owned();
         let cannot_read = |e: std::io::Error| Outcome {
@@ -584,8 +866,13 @@ impl Checker {
             },
             Err(e) => return cannot_read(e),
         };
+        // A binary file may still be read as a module: its literals are not known.
+        let small = bytes.len() as u64 <= crate::resolve::MAX_MODULE_BYTES;
         let (text, bom, utf16) = match decode(bytes) {
-            Decoded::Binary => return Outcome::status(FileStatus::Binary, None),
+            Decoded::Binary => {
+                let lends = small.then(|| Bits::all(self.prefilter.literal_count()));
+                return Outcome::status(FileStatus::Binary, None).with_import(lends, None);
+            }
             Decoded::Utf8 { text, bom } => (text, bom, false),
             Decoded::Utf16 { text } => (text, false, true),
             Decoded::Invalid { lossy, at } => {
@@ -605,10 +892,45 @@ impl Checker {
         }
         // A collection's vendor hosts may live in its environment: always read it.
         let mut suppressions_only = false;
+        let mut node = None;
+        let mut lends = None;
         if language != Language::Postman {
-            match self.verdict_with_imports(path, &text, language) {
+            let verdict = match gate {
+                Some(gate) => {
+                    let (mut verdict, found) = self.prefilter.verdict_and_found(text.as_bytes());
+                    let found = found.map(|f| Bits::of(&f));
+                    // Values a file reads from files it does not import (a Bruno
+                    // request's environments, an Ansible play's vars files, a Python
+                    // SDK's settings read through an untyped client): judged with them
+                    // now. Such files are few.
+                    if matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral)
+                        && self.reads_unimported(path, &text, language, verdict)
+                    {
+                        verdict = self.verdict_with_imports(path, &text, language);
+                    }
+                    let fails =
+                        matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral);
+                    // A file parsed for its suppressions only still lends what it
+                    // imports to its importers.
+                    if fails || verdict == Verdict::SuppressionsOnly {
+                        let specs = crate::resolve::specifiers(language, &text);
+                        if !specs.is_empty() {
+                            node =
+                                Some(gate.node(&self.project, path, &specs, found.clone(), fails));
+                        }
+                    }
+                    if text.len() as u64 <= crate::resolve::MAX_MODULE_BYTES {
+                        lends = found;
+                    }
+                    verdict
+                }
+                None => self.verdict_with_imports(path, &text, language),
+            };
+            match verdict {
                 Verdict::NoVendorLiteral => {
-                    return Outcome::status(FileStatus::NoVendorLiteral, None).with_hosts(hosts)
+                    return Outcome::status(FileStatus::NoVendorLiteral, None)
+                        .with_hosts(hosts)
+                        .with_import(lends, node)
                 }
                 Verdict::NoRuleLiteral => {
                     // No rule can report on it, but its calls may teach hosts.
@@ -618,11 +940,14 @@ impl Checker {
                         hosts.learned = facts.learned;
                         hosts.signalled = facts.signalled;
                     }
-                    return Outcome::status(FileStatus::NoRuleLiteral, None).with_hosts(hosts);
+                    return Outcome::status(FileStatus::NoRuleLiteral, None)
+                        .with_hosts(hosts)
+                        .with_import(lends, node);
                 }
                 Verdict::Parse if language.is_code() || language == Language::Shell => {
                     if let Some(why) = generated(path, text.as_bytes()) {
-                        return Outcome::status(FileStatus::Generated, Some(why));
+                        return Outcome::status(FileStatus::Generated, Some(why))
+                            .with_import(lends, None);
                     }
                 }
                 Verdict::SuppressionsOnly => suppressions_only = true,
@@ -676,6 +1001,8 @@ impl Checker {
             report: (!report.is_empty()).then_some(report),
             error: None,
             hosts,
+            lends,
+            node,
         }
     }
 
@@ -705,6 +1032,24 @@ impl Checker {
     /// imported module is read and scanned once per run. The files whose values a
     /// request file uses without importing them ([`frontend::side_files`]: a Bruno
     /// request's environments, an Ansible play's vars files) count too.
+    /// Whether a file that fails the literal scan reads values from files it does not
+    /// import (see [`Checker::verdict_with_imports`]).
+    fn reads_unimported(
+        &self,
+        path: &Path,
+        text: &str,
+        language: Language,
+        verdict: Verdict,
+    ) -> bool {
+        match language {
+            Language::Python => {
+                verdict == Verdict::NoRuleLiteral
+                    && !crate::resolve::members::member_reads(text).is_empty()
+            }
+            _ => !frontend::side_files(language, path, text).is_empty(),
+        }
+    }
+
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
         let own = self.prefilter.found_literals(text.as_bytes());
         let verdict = self.prefilter.verdict_of(&own);
@@ -734,18 +1079,17 @@ impl Checker {
             }
         }
         let specs = crate::resolve::specifiers(language, text);
-        if specs.is_empty() {
-            return verdict;
-        }
         let summarise = |t: &str| {
             (
                 crate::resolve::specifiers(language, t),
                 self.prefilter.found_literals(t.as_bytes()),
             )
         };
-        for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
-            for (a, b) in all.iter_mut().zip(&summary.1) {
-                *a |= *b;
+        if !specs.is_empty() {
+            for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
+                for (a, b) in all.iter_mut().zip(&summary.1) {
+                    *a |= *b;
+                }
             }
         }
         // A Python file with a vendor literal that reads settings through an object of
@@ -793,6 +1137,8 @@ impl Checker {
             }),
             error: None,
             hosts: crate::learn::FileHosts::default(),
+            lends: None,
+            node: None,
         }
     }
 

@@ -8,13 +8,36 @@ use crate::scan::{FileReport, ScanResult};
 use crate::source::Position;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     errors: Vec<JsonError<'a>>,
     summary: JsonSummary<'a>,
+}
+
+/// The findings of every file, each rendered as it is written: the document never
+/// holds them all (with 30,000 findings they were most of the memory of a run).
+struct Findings<'a>(&'a ScanResult);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.findings().count()))?;
+        for file in &self.0.files {
+            if file.findings.is_empty() {
+                continue;
+            }
+            let redacted = Redacted::new(&file.source.text, &file.secrets);
+            let prints = baseline::fingerprints_with(file, &redacted);
+            for (f, fp) in file.findings.iter().zip(prints) {
+                seq.serialize_element(&finding(file, f, fp, &redacted))?;
+            }
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -130,21 +153,17 @@ pub(super) fn finding<'a>(
 
 /// Renders the whole result as one JSON document.
 pub fn render(result: &ScanResult) -> String {
-    let mut findings = Vec::new();
-    for file in &result.files {
-        let redacted = Redacted::new(&file.source.text, &file.secrets);
-        let prints = baseline::fingerprints_with(file, &redacted);
-        findings.extend(
-            file.findings
-                .iter()
-                .zip(prints)
-                .map(|(f, fp)| finding(file, f, fp, &redacted)),
-        );
-    }
+    let mut out = Vec::new();
+    write(result, &mut out).expect("writing to memory succeeds");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Writes the whole result as one JSON document to `out`, finding by finding.
+pub fn write(result: &ScanResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let s = Summary::of(result);
-    let out = Output {
+    let doc = Output {
         version: 1,
-        findings,
+        findings: Findings(result),
         errors: result
             .errors
             .iter()
@@ -166,7 +185,8 @@ pub fn render(result: &ScanResult) -> String {
             unknown_hosts: &result.unknown_hosts,
         },
     };
-    let mut text = serde_json::to_string_pretty(&out).expect("JSON output serialises");
-    text.push('\n');
-    text
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut buffered, &doc).map_err(std::io::Error::from)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }

@@ -516,36 +516,273 @@ impl ProjectIndex {
     }
 }
 
+/// The keys a module file can be reached by: its path, its path without its
+/// extension (`src/users` for `src/users.js`, `pkg/settings` for `pkg/settings.py`),
+/// and for a folder's module (`index.*`, `__init__.py`, `mod.rs`) its folder's path;
+/// hashed, as [`SpecTarget::keys`] are.
+pub fn module_keys(path: &Path) -> Vec<u64> {
+    let lex = Lexical::of(path);
+    let mut out = vec![lex.key()];
+    let Some(name) = lex.parts.last() else {
+        return out;
+    };
+    if let Some(dot) = name.iter().rposition(|b| *b == b'.').filter(|d| *d > 0) {
+        out.push(lex.key_with_last(&name[..dot]));
+    }
+    let stem = name.split(|b| *b == b'.').next().unwrap_or(b"");
+    if matches!(stem, b"index" | b"__init__" | b"mod") {
+        out.push(lex.parent_key());
+    }
+    out
+}
+
+/// A path as lexical parts (`a/./b/../c` → `a/c`), for hashing module paths without
+/// building them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lexical<'a> {
+    absolute: bool,
+    /// `..` above the start of a relative path.
+    ups: usize,
+    parts: Vec<&'a [u8]>,
+}
+
+impl<'a> Lexical<'a> {
+    pub fn of(path: &'a Path) -> Lexical<'a> {
+        use std::path::Component;
+        let mut lex = Lexical::default();
+        for c in path.components() {
+            match c {
+                Component::Prefix(_) | Component::RootDir => lex.absolute = true,
+                Component::CurDir => {}
+                Component::ParentDir => lex.up(),
+                Component::Normal(n) => lex.parts.push(n.as_encoded_bytes()),
+            }
+        }
+        lex
+    }
+
+    fn up(&mut self) {
+        if self.parts.pop().is_none() && !self.absolute {
+            self.ups += 1;
+        }
+    }
+
+    /// This path with a relative path (`/`-separated) appended.
+    fn join(&self, rel: &'a str) -> Lexical<'a> {
+        let mut out = self.clone();
+        for part in rel.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => out.up(),
+                p => out.parts.push(p.as_bytes()),
+            }
+        }
+        out
+    }
+
+    fn hash_into(&self, parts: &[&[u8]], last: Option<&[u8]>) -> u64 {
+        // FNV-1a over the parts, each ended by a byte no path part holds.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes.iter().chain(std::iter::once(&0u8)) {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        eat(if self.absolute { b"/" } else { b"." });
+        eat(&self.ups.to_le_bytes());
+        for p in parts {
+            eat(p);
+        }
+        if let Some(l) = last {
+            eat(l);
+        }
+        h
+    }
+
+    fn key(&self) -> u64 {
+        self.hash_into(&self.parts, None)
+    }
+
+    fn key_with_last(&self, last: &[u8]) -> u64 {
+        let n = self.parts.len().saturating_sub(1);
+        self.hash_into(&self.parts[..n], Some(last))
+    }
+
+    fn parent_key(&self) -> u64 {
+        let n = self.parts.len().saturating_sub(1);
+        self.hash_into(&self.parts[..n], None)
+    }
+}
+
+/// The paths a scan was given, for telling whether a module a specifier names
+/// lexically stays inside them.
+#[derive(Clone, Debug, Default)]
+pub struct Roots(Vec<Root>);
+
+#[derive(Clone, Debug)]
+struct Root {
+    /// The root as [`Lexical`] parts: absolute, `..` above, parts.
+    lexical: (bool, usize, Vec<Vec<u8>>),
+    /// A folder that is itself a Python package (it holds `__init__.py`): absolute
+    /// Python imports resolve above it.
+    package: bool,
+    /// A file named alone contains nothing.
+    file: bool,
+}
+
+impl Roots {
+    pub fn new(roots: &[PathBuf]) -> Roots {
+        Roots(
+            roots
+                .iter()
+                .map(|r| Root {
+                    lexical: {
+                        let l = Lexical::of(r);
+                        (
+                            l.absolute,
+                            l.ups,
+                            l.parts.iter().map(|p| p.to_vec()).collect(),
+                        )
+                    },
+                    package: r.join("__init__.py").is_file(),
+                    file: r.is_file(),
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether the folder `dir` lies inside one of the roots.
+    fn holds(&self, dir: &Lexical, python_absolute: bool) -> bool {
+        self.0.iter().any(|r| {
+            let (absolute, ups, parts) = &r.lexical;
+            let closed = r.file || (python_absolute && r.package);
+            let open = !closed;
+            open && dir.absolute == *absolute
+                && dir.ups == *ups
+                && dir.parts.len() >= parts.len()
+                && dir.parts.iter().zip(parts).all(|(a, b)| *a == &b[..])
+        })
+    }
+}
+
+/// What the import walk can tell of a specifier's module without asking the file
+/// system: the keys ([`module_keys`]) of the files it may be, and whether it may lie
+/// outside the scan's roots. `keys` is empty when the text does not say (a Rust path:
+/// its crate root is looked for upwards): then only resolving it can tell.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpecTarget {
+    pub keys: Vec<u64>,
+    pub may_leave: bool,
+}
+
+/// [`SpecTarget`] of the specifier `spec` (as [`specifiers`] gives it) written in a
+/// file of the folder `dir` ([`Lexical::of`] the file's parent).
+pub fn spec_target(dir: &Lexical, spec: &str, roots: &Roots) -> SpecTarget {
+    if let Some(module) = spec.strip_prefix(PY) {
+        let dots = module.chars().take_while(|c| *c == '.').count();
+        let rest = module[dots..].trim_matches('.');
+        let parts: Vec<&[u8]> = rest
+            .split('.')
+            .filter(|p| !p.is_empty())
+            .map(str::as_bytes)
+            .collect();
+        let under = |base: &Lexical| {
+            let mut all = base.parts.clone();
+            all.extend(&parts);
+            base.hash_into(&all, None)
+        };
+        if dots == 0 {
+            // Under the file's folder or its top package's parent: one of its parents.
+            let mut keys = Vec::new();
+            let mut base = dir.clone();
+            for _ in 0..=MAX_ROOT_DEPTH {
+                keys.push(under(&base));
+                if base.parts.pop().is_none() {
+                    break;
+                }
+            }
+            return SpecTarget {
+                keys,
+                may_leave: !roots.holds(dir, true),
+            };
+        }
+        let mut base = dir.clone();
+        for _ in 1..dots {
+            base.up();
+        }
+        return SpecTarget {
+            keys: vec![under(&base)],
+            may_leave: !roots.holds(&base, false),
+        };
+    }
+    if spec.starts_with(RS) {
+        return SpecTarget {
+            keys: Vec::new(),
+            may_leave: true,
+        };
+    }
+    let rel = spec.strip_prefix(SH).unwrap_or(spec);
+    let base = dir.join(rel);
+    let mut keys = vec![base.key()];
+    if let Some(last) = base.parts.last() {
+        if let Some(dot) = last.iter().rposition(|b| *b == b'.').filter(|d| *d > 0) {
+            let ext = std::str::from_utf8(&last[dot + 1..]).unwrap_or("");
+            if JS_EXTENSIONS.contains(&ext) {
+                keys.push(base.key_with_last(&last[..dot]));
+            }
+        }
+    }
+    // The module's file lies in the folder of `base` (or in `base`, for an index).
+    let mut parent = base.clone();
+    let may_leave = parent.parts.pop().is_none() || !roots.holds(&parent, false);
+    SpecTarget { keys, may_leave }
+}
+
 /// The relative module specifiers a JavaScript/TypeScript text names after `from`,
 /// `import` or `require(` (a text scan, so commented-out imports count too: it only
 /// decides what is read, never what is found).
 pub fn relative_specifiers(text: &str) -> Vec<String> {
+    // A relative specifier opens with a quote and a dot: those are searched for (few,
+    // and a SIMD search), then the keyword before them is read backwards.
+    static OPENINGS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let openings = OPENINGS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(["'.", "\".", "`."]).expect("plain openings")
+    });
+    let bytes = text.as_bytes();
+    // (keyword: 0 `from`, 1 `import`, 2 `require(`; specifier), listed keyword by
+    // keyword, each in text order.
+    let mut found: Vec<(usize, &str)> = Vec::new();
+    for m in openings.find_iter(text) {
+        let mut at = m.start();
+        while at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'(') {
+            at -= 1;
+        }
+        let before = &bytes[..at];
+        let keyword = if before.ends_with(b"from") {
+            0
+        } else if before.ends_with(b"import") {
+            1
+        } else if before.ends_with(b"require") && bytes.get(at) == Some(&b'(') {
+            2
+        } else {
+            continue;
+        };
+        let quote = char::from(bytes[m.start()]);
+        let body = &text[m.start() + 1..];
+        let Some(end) = body.find(quote) else {
+            continue;
+        };
+        let spec = &body[..end];
+        if spec.len() < 300 && !spec.contains('\n') {
+            found.push((keyword, spec));
+        }
+    }
+    found.sort_by_key(|(k, _)| *k);
     let mut out: Vec<String> = Vec::new();
-    for keyword in ["from", "import", "require("] {
-        let mut at = 0;
-        while let Some(i) = text[at..].find(keyword) {
-            let after = at + i + keyword.len();
-            at = after;
-            let rest = text[after..].trim_start_matches([' ', '\t', '(']);
-            let Some(quote) = rest
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '\'' | '"' | '`'))
-            else {
-                continue;
-            };
-            let body = &rest[1..];
-            let Some(end) = body.find(quote) else {
-                continue;
-            };
-            let spec = &body[..end];
-            if spec.starts_with('.')
-                && spec.len() < 300
-                && !spec.contains('\n')
-                && !out.iter().any(|s| s == spec)
-            {
-                out.push(spec.to_string());
-            }
+    for (_, spec) in found {
+        if !out.iter().any(|s| s == spec) {
+            out.push(spec.to_string());
         }
     }
     out
@@ -1000,6 +1237,63 @@ mod tests {
         );
         assert_eq!(shell_source_target("source \"$HOME/.profile\""), None);
         assert_eq!(shell_source_target("source /etc/profile"), None);
+    }
+
+    #[test]
+    fn spec_targets_are_keyed_like_the_modules_they_may_name() {
+        let roots = Roots::new(&[PathBuf::from("p")]);
+        let at = |from: &str, spec: &str| {
+            spec_target(
+                &Lexical::of(Path::new(from).parent().unwrap()),
+                spec,
+                &roots,
+            )
+        };
+        let names = |spec: SpecTarget, file: &str| {
+            let keys = module_keys(Path::new(file));
+            spec.keys.iter().any(|k| keys.contains(k))
+        };
+        assert!(names(
+            at("p/src/api/users.ts", "../constants"),
+            "p/src/constants/index.ts"
+        ));
+        assert!(names(
+            at("p/src/api/users.ts", "../constants"),
+            "p/src/constants.ts"
+        ));
+        assert!(!names(
+            at("p/src/api/users.ts", "../constants"),
+            "p/constants.ts"
+        ));
+        assert!(names(at("p/a.js", "./b.js"), "p/b.ts"));
+        assert!(names(at("p/a.js", "./b.js"), "p/b.js"));
+        assert!(names(at("p/a/x.js", ".."), "p/index.js"));
+        assert!(names(
+            at("p/pkg/users.py", "py:.settings"),
+            "p/pkg/settings.py"
+        ));
+        assert!(names(at("p/pkg/users.py", "py:."), "p/pkg/__init__.py"));
+        assert!(names(
+            at("p/pkg/users.py", "py:..cfg.urls"),
+            "p/cfg/urls/__init__.py"
+        ));
+        assert!(names(
+            at("p/pkg/sub/users.py", "py:pkg.settings"),
+            "p/pkg/settings.py"
+        ));
+        assert!(names(
+            at("p/bin/run.sh", "sh:../lib/env.sh"),
+            "p/lib/env.sh"
+        ));
+        assert!(!at("p/a.js", "./b").may_leave);
+        assert!(at("p/a.js", "../config").may_leave);
+        assert!(at("p/pkg/users.py", "py:...x").may_leave);
+        assert!(!at("p/pkg/users.py", "py:pkg.settings").may_leave);
+        assert!(at("p/src/lib.rs", "rs:crate::config").may_leave);
+        assert!(!at("p/bin/run.sh", "sh:./env.sh").may_leave);
+        // A scan of one file: every module it imports lies outside.
+        let one = Roots::new(&[PathBuf::from("Cargo.toml")]);
+        assert!(spec_target(&Lexical::of(Path::new("")), "./b", &one).may_leave);
     }
 
     #[test]
