@@ -28,6 +28,17 @@ impl<'t> Parents<'t> {
         }
     }
 
+    /// The map of a tree whose links a walk of the caller already collected: every
+    /// node but the root, with its parent, in any order. Spares the walk of
+    /// [`Parents::new`]'s first question.
+    pub fn from_links(root: Node<'t>, mut links: Vec<(usize, Node<'t>)>) -> Self {
+        links.sort_unstable_by_key(|(id, _)| *id);
+        Parents {
+            root,
+            links: OnceCell::from(links),
+        }
+    }
+
     /// The parent of `node` (`None` for the root, or a node of another tree).
     pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
         let links = self.links.get_or_init(|| links(self.root));
@@ -97,6 +108,11 @@ mod tests {
         let leaf = tree.root_node().descendant_for_byte_range(90, 90).unwrap();
         let kinds: Vec<&str> = parents.ancestors(leaf).map(|n| n.kind()).collect();
         assert_eq!(kinds.last(), Some(&"module"));
+        let given = Parents::from_links(tree.root_node(), links(tree.root_node()));
+        assert_eq!(
+            given.ancestors(leaf).map(|n| n.id()).collect::<Vec<_>>(),
+            parents.ancestors(leaf).map(|n| n.id()).collect::<Vec<_>>()
+        );
     }
 
     /// Work, not time: a front end that asks tree-sitter for a parent is quadratic in

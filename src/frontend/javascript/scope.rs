@@ -350,6 +350,7 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
     };
     s.scope_of_node.insert(root.id(), 0);
     let mut pending: Vec<Pending<'t>> = Vec::new();
+    let mut links = Some(Vec::new());
 
     traverse(
         root,
@@ -359,8 +360,14 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
             text,
             root: root.id(),
             stack: Vec::new(),
+            above: Vec::new(),
+            links: &mut links,
         },
     );
+    // The walk saw every node: the parents map needs no walk of its own.
+    if let Some(links) = links {
+        s.parents = crate::frontend::parents::Parents::from_links(root, links);
+    }
 
     for p in pending {
         match p {
@@ -570,21 +577,36 @@ struct Collector<'s, 't> {
     root: usize,
     /// The scope of the children of each node on the path from the root.
     stack: Vec<ScopeId>,
+    /// The nodes on the path from the root (the parent of the next node entered).
+    above: Vec<Node<'t>>,
+    /// Every node's parent, for the file's [`Scopes::parents`]; `None` once a node
+    /// whose children this walk skips turns up (an anonymous node with children).
+    links: &'s mut Option<Vec<(usize, Node<'t>)>>,
 }
 
 impl<'t> Visitor<'t> for Collector<'_, 't> {
     fn enter(&mut self, node: Node<'t>, _field: Option<&'static str>) -> bool {
+        if let Some(links) = self.links.as_mut() {
+            if let Some(&parent) = self.above.last() {
+                links.push((node.id(), parent));
+            }
+        }
         if !node.is_named() {
+            if node.child_count() > 0 {
+                *self.links = None;
+            }
             return false;
         }
         let outer = self.stack.last().copied().unwrap_or(0);
         let scope = enter_node(self.s, self.pending, node, outer, self.text, self.root);
         self.stack.push(scope);
+        self.above.push(node);
         true
     }
 
     fn leave(&mut self, _node: Node<'t>) {
         self.stack.pop();
+        self.above.pop();
     }
 }
 

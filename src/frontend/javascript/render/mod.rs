@@ -49,9 +49,7 @@ use layout::Plan;
 use module_code::{
     function_heads, hoist_graphql_query, insertion_point, top_level_declarators, Hoisted,
 };
-use style::{
-    file_quote_style, indent_unit, line_indent, quote_style, trailing_comma_style, FileStyle,
-};
+use style::{file_habits, indent_unit, line_indent, quote_style, FileStyle};
 use syntax::client_name;
 use tree_sitter::{Node, Tree};
 
@@ -84,9 +82,10 @@ pub fn render_batch(
     let unit = indent_unit(text);
     let scopes = scope::collect(root, text);
     // File-wide style, read once for every rewrite of the file.
+    let (quote, trailing_commas) = file_habits(root, text);
     let style = FileStyle {
-        quote: file_quote_style(root, text),
-        trailing_commas: trailing_comma_style(root, text),
+        quote,
+        trailing_commas,
         insert_at: insertion_point(root, text, &function_heads(items)),
     };
     let declarators = top_level_declarators(root);

@@ -32,27 +32,55 @@ pub(super) fn quote_style(node: Node, text: &str, file_quote: char) -> char {
     file_quote
 }
 
-/// The quote most string literals of the file use.
-pub(super) fn file_quote_style(root: Node, text: &str) -> char {
+/// The quote most string literals of the file use, and whether the file ends the last
+/// property of a multi-line object or array literal with a comma (the default when it
+/// has none to judge by): one walk of the tree for both.
+pub(super) fn file_habits(root: Node, text: &str) -> (char, bool) {
     let (mut single, mut double) = (0, 0);
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
+    let (mut with, mut without) = (0, 0);
+    // Anonymous nodes on the path from the root: literals below them count for the
+    // quotes, but a node's named children never lead there.
+    let mut anonymous = 0usize;
+    let mut cursor = root.walk();
+    'walk: loop {
+        let n = cursor.node();
         if n.kind() == "string" {
             match text[n.start_byte()..].chars().next() {
                 Some('"') => double += 1,
                 Some('\'') => single += 1,
                 _ => {}
             }
-            continue;
+        } else {
+            if anonymous == 0
+                && matches!(n.kind(), "object" | "array")
+                && text[n.byte_range()].contains('\n')
+            {
+                if let Some(last) = named_children(n).last() {
+                    let after = text[last.end_byte()..n.end_byte()].trim_start();
+                    if after.starts_with(',') {
+                        with += 1;
+                    } else {
+                        without += 1;
+                    }
+                }
+            }
+            if cursor.goto_first_child() {
+                if !n.is_named() {
+                    anonymous += 1;
+                }
+                continue;
+            }
         }
-        let mut cur = n.walk();
-        stack.extend(n.children(&mut cur));
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+            if !cursor.node().is_named() {
+                anonymous -= 1;
+            }
+        }
     }
-    if double > single {
-        '"'
-    } else {
-        '\''
-    }
+    (if double > single { '"' } else { '\'' }, with >= without)
 }
 
 /// The file's indentation unit (the first indented line's leading whitespace).
@@ -71,28 +99,6 @@ pub(super) fn indent_unit(text: &str) -> &'static str {
         }
     }
     "  "
-}
-
-/// Whether the file ends the last property of a multi-line object or array literal
-/// with a comma (the default when it has none to judge by).
-pub(super) fn trailing_comma_style(root: Node, text: &str) -> bool {
-    let (mut with, mut without) = (0, 0);
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if matches!(n.kind(), "object" | "array") && text[n.byte_range()].contains('\n') {
-            if let Some(last) = named_children(n).last() {
-                let after = text[last.end_byte()..n.end_byte()].trim_start();
-                if after.starts_with(',') {
-                    with += 1;
-                } else {
-                    without += 1;
-                }
-            }
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    with >= without
 }
 
 /// Leading whitespace of the line holding `pos`.
