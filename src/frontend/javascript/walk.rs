@@ -59,6 +59,8 @@ struct Ctx {
 
 struct Candidate<'t> {
     path: String,
+    /// The name the value is given where it is written (an object key, a variable).
+    key: Option<String>,
     node: Node<'t>,
     scope: ScopeId,
 }
@@ -241,6 +243,7 @@ impl<'t> Walker<'_, '_, 't> {
         if let Path::Named(path) = &ctx.path {
             self.candidates.push(Candidate {
                 path: path.clone(),
+                key: ctx.name.clone(),
                 node,
                 scope,
             });
@@ -706,7 +709,13 @@ impl<'t> Walker<'_, '_, 't> {
         for cand in std::mem::take(&mut self.candidates) {
             r.choose(Vec::new());
             let url = r.url(cand.node, cand.scope);
-            if matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if is_absolute(text)) {
+            if matches!(url.pieces.first(), Some(Piece::Lit { text, .. }) if is_absolute(text))
+                || joins_a_path_under_an_address_name(&cand.path, &url.pieces)
+                || cand
+                    .key
+                    .as_deref()
+                    .is_some_and(|k| joins_a_path_under_an_address_name(k, &url.pieces))
+            {
                 found.push((cand, url));
             }
         }
@@ -799,6 +808,22 @@ impl<'t> Walker<'_, '_, 't> {
             .find(|&&(_, end)| span.end <= end)
             .map(|&(start, _)| start)
     }
+}
+
+/// `${auth.url}/api/2.0` bound to a name that says it is an address (`BASE`,
+/// `baseUrl`, `apiRoot`): a path joined to a base not known here.
+fn joins_a_path_under_an_address_name(path: &str, pieces: &[Piece]) -> bool {
+    let [Piece::Hole { .. }, Piece::Lit { text, .. }, ..] = pieces else {
+        return false;
+    };
+    let name = path.rsplit('.').next().unwrap_or(path).to_ascii_lowercase();
+    text.starts_with('/')
+        && text.len() > 1
+        && [
+            "base", "url", "uri", "endpoint", "api", "host", "root", "prefix",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
 }
 
 /// How many requests the alternatives of one call give at most.
