@@ -706,6 +706,18 @@ pub struct Related {
     pub learned: bool,
 }
 
+/// Whether a binding's name says it holds an address (`BASE`, `baseUrl`, `v2_base`,
+/// `apiRoot`, `endpoint`, `host`, `prefix`): a path joined to a value not known here
+/// and bound to such a name is a base URL.
+pub fn is_address_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "base", "url", "uri", "endpoint", "api", "host", "root", "prefix",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
+}
+
 /// Source text for a message: on one line, at most 60 characters (`…` marks a cut).
 pub fn shorten(text: &str) -> String {
     let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -856,6 +868,24 @@ impl HttpCall {
         for r in self.related.iter_mut() {
             f(&mut r.local);
         }
+    }
+
+    /// A base URL defined without a request (`Client::BaseUrl`): its pieces, written
+    /// at `span`, with no method. Rules about base URLs report it where it is defined.
+    pub fn base_url(pieces: Vec<Piece>, span: Span) -> Self {
+        HttpCall::new(
+            Client::BaseUrl,
+            Method {
+                name: None,
+                span: None,
+                expr: None,
+            },
+            UrlTemplate {
+                pieces,
+                span: span.clone(),
+            },
+            span,
+        )
     }
 
     pub fn new(client: Client, method: Method, url: UrlTemplate, span: Span) -> Self {

@@ -16,7 +16,7 @@ use super::clients::{is_fetch_name, Lib};
 use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
 use super::scope::{named_children, BindValue, ScopeId};
 use super::{traverse, Visitor};
-use crate::call::{Client, HttpCall, Method, Piece, Span, UrlTemplate};
+use crate::call::{Client, HttpCall, Piece, Span};
 use crate::frontend::credentials;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -736,19 +736,7 @@ impl<'t> Walker<'_, '_, 't> {
             }
             used.extend(url.pieces.iter().filter_map(|p| self.literal_at(p)));
             let span = cand.node.byte_range();
-            let mut c = HttpCall::new(
-                Client::BaseUrl,
-                Method {
-                    name: None,
-                    span: None,
-                    expr: None,
-                },
-                UrlTemplate {
-                    pieces: url.pieces,
-                    span: span.clone(),
-                },
-                span,
-            );
+            let mut c = HttpCall::base_url(url.pieces, span);
             c.receiver = Some(cand.path);
             c.related = url.related;
             if let Some(headers) = self.sibling_headers(cand.node, cand.scope) {
@@ -816,14 +804,8 @@ fn joins_a_path_under_an_address_name(path: &str, pieces: &[Piece]) -> bool {
     let [Piece::Hole { .. }, Piece::Lit { text, .. }, ..] = pieces else {
         return false;
     };
-    let name = path.rsplit('.').next().unwrap_or(path).to_ascii_lowercase();
-    text.starts_with('/')
-        && text.len() > 1
-        && [
-            "base", "url", "uri", "endpoint", "api", "host", "root", "prefix",
-        ]
-        .iter()
-        .any(|w| name.contains(w))
+    let name = path.rsplit('.').next().unwrap_or(path);
+    text.starts_with('/') && text.len() > 1 && crate::call::is_address_name(name)
 }
 
 /// How many requests the alternatives of one call give at most.

@@ -14,7 +14,7 @@
 
 use super::clients::Found;
 use super::resolve::Resolver;
-use crate::call::{Client, HttpCall, Method, Piece, Span, UrlTemplate};
+use crate::call::{HttpCall, Piece, Span};
 use tree_sitter::Node;
 
 /// How many values of one object are looked at, and how many sibling texts kept.
@@ -98,19 +98,7 @@ pub fn base_urls<'t>(r: &Resolver<'_, 't>, root: Node<'t>, found: &[Found]) -> V
                 .take(MAX_BESIDE)
                 .collect();
             let span = b.value.byte_range();
-            let mut call = HttpCall::new(
-                Client::BaseUrl,
-                Method {
-                    name: None,
-                    span: None,
-                    expr: None,
-                },
-                UrlTemplate {
-                    pieces: url.pieces.clone(),
-                    span: span.clone(),
-                },
-                span,
-            );
+            let mut call = HttpCall::base_url(url.pieces.clone(), span);
             call.receiver = Some(b.path.clone());
             call.related = url.related.clone();
             call.beside = beside;
@@ -181,13 +169,7 @@ fn is_base_url(path: &str, pieces: &[Piece]) -> bool {
         }
         [Piece::Hole { .. }, rest @ ..] => {
             let path_follows = matches!(rest.first(), Some(Piece::Lit { text, .. }) if text.starts_with('/') && text.len() > 1);
-            let name = path.to_ascii_lowercase();
-            path_follows
-                && [
-                    "base", "url", "uri", "endpoint", "api", "host", "root", "prefix",
-                ]
-                .iter()
-                .any(|w| name.contains(w))
+            path_follows && crate::call::is_address_name(path)
         }
         [] => false,
     }

@@ -1576,21 +1576,12 @@ fn base_urls(r: &Resolver, found: &mut Vec<Found>) {
             continue;
         }
         let span = r.src.of(*e);
-        let mut call = HttpCall::new(
-            Client::BaseUrl,
-            Method {
-                name: None,
-                span: None,
-                expr: None,
-            },
-            UrlTemplate {
-                pieces: vec![Piece::Lit {
-                    text: lit.value,
-                    span: lit.inner,
-                    exact: lit.exact,
-                }],
-                span: span.clone(),
-            },
+        let mut call = HttpCall::base_url(
+            vec![Piece::Lit {
+                text: lit.value,
+                span: lit.inner,
+                exact: lit.exact,
+            }],
             span,
         );
         call.receiver = Some(name.clone());
