@@ -398,48 +398,13 @@ fn only_continuations(content: &str) -> bool {
     lines.all(|l| l.trim_end_matches('\r').ends_with('\\'))
 }
 
-/// Dockerfiles: the shell of their `RUN` instructions.
-pub struct Dockerfile;
-
-impl crate::frontend::FrontEnd for Dockerfile {
-    fn languages(&self) -> &'static [crate::source::Language] {
-        &[crate::source::Language::Dockerfile]
-    }
-
-    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
-        crate::source::is_dockerfile(path).then_some(crate::source::Language::Dockerfile)
-    }
-
-    fn extract(
-        &self,
-        file: &crate::source::SourceFile,
-        _context: &crate::frontend::Context,
-    ) -> crate::call::Extraction {
-        extract(&file.text)
-    }
-
-    fn syntax_error(
-        &self,
-        file: &crate::source::SourceFile,
-    ) -> Option<(crate::call::Span, String)> {
-        syntax_check(&file.text)
-    }
-
-    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
-        comments(&file.text)
-    }
-}
-
-impl crate::frontend::Spell for Dockerfile {
-    fn spell(
-        &self,
-        file: &crate::source::SourceFile,
-        _parsed: &crate::call::Extraction,
-        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
-    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render_batch(&file.text, items)
-    }
-}
+text_front_end!(
+    /// Dockerfiles: the shell of their `RUN` instructions.
+    Dockerfile,
+    Dockerfile,
+    render_batch,
+    |path| crate::source::is_dockerfile(path)
+);
 
 #[cfg(test)]
 mod tests {

@@ -284,50 +284,16 @@ pub fn render_batch(
         .collect()
 }
 
-/// Makefiles: their recipe lines.
-pub struct Makefile;
-
-impl crate::frontend::FrontEnd for Makefile {
-    fn languages(&self) -> &'static [crate::source::Language] {
-        &[crate::source::Language::Makefile]
-    }
-
-    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
+text_front_end!(
+    /// Makefiles: their recipe lines.
+    Makefile,
+    Makefile,
+    render_batch,
+    |path| {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        (matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk"))
-            .then_some(crate::source::Language::Makefile)
+        matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk")
     }
-
-    fn extract(
-        &self,
-        file: &crate::source::SourceFile,
-        _context: &crate::frontend::Context,
-    ) -> crate::call::Extraction {
-        extract(&file.text)
-    }
-
-    fn syntax_error(
-        &self,
-        file: &crate::source::SourceFile,
-    ) -> Option<(crate::call::Span, String)> {
-        syntax_check(&file.text)
-    }
-
-    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
-        comments(&file.text)
-    }
-}
-
-impl crate::frontend::Spell for Makefile {
-    fn spell(
-        &self,
-        file: &crate::source::SourceFile,
-        _parsed: &crate::call::Extraction,
-        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
-    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render_batch(&file.text, items)
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {

@@ -293,54 +293,13 @@ pub fn render_batch(
     shell::render::render_document(text, &masked, &ranges, items)
 }
 
-/// Markdown documents: curl lines in fenced shell blocks.
-pub struct Markdown;
-
-impl crate::frontend::FrontEnd for Markdown {
-    fn languages(&self) -> &'static [crate::source::Language] {
-        &[crate::source::Language::Markdown]
-    }
-
-    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
-        crate::frontend::by_extension(
-            path,
-            &[
-                ("md", crate::source::Language::Markdown),
-                ("markdown", crate::source::Language::Markdown),
-            ],
-        )
-    }
-
-    fn extract(
-        &self,
-        file: &crate::source::SourceFile,
-        _context: &crate::frontend::Context,
-    ) -> crate::call::Extraction {
-        extract(&file.text)
-    }
-
-    fn syntax_error(
-        &self,
-        file: &crate::source::SourceFile,
-    ) -> Option<(crate::call::Span, String)> {
-        syntax_check(&file.text)
-    }
-
-    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
-        comments(&file.text)
-    }
-}
-
-impl crate::frontend::Spell for Markdown {
-    fn spell(
-        &self,
-        file: &crate::source::SourceFile,
-        _parsed: &crate::call::Extraction,
-        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
-    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render_batch(&file.text, items)
-    }
-}
+text_front_end!(
+    /// Markdown documents: curl lines in fenced shell blocks.
+    Markdown,
+    Markdown,
+    render_batch,
+    |path| crate::frontend::by_extension(path, &[("md", crate::source::Language::Markdown), ("markdown", crate::source::Language::Markdown)]).is_some()
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,56 @@
 //! the language work to get there (finding calls, resolving URL pieces bound in the same
 //! file, reading option objects). Rules never see syntax.
 
+/// A front end whose work needs only the file's text: its module's `extract`,
+/// `syntax_check`, `comments` and a `render_batch(text, items)`, and the file names it
+/// claims (`|path| …`, giving whether the path is of this kind).
+macro_rules! text_front_end {
+    ($(#[$doc:meta])* $name:ident, $language:ident, $render:path, |$path:ident| $claims:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl crate::frontend::FrontEnd for $name {
+            fn languages(&self) -> &'static [crate::source::Language] {
+                &[crate::source::Language::$language]
+            }
+
+            fn of_path(&self, $path: &std::path::Path) -> Option<crate::source::Language> {
+                ($claims).then_some(crate::source::Language::$language)
+            }
+
+            fn extract(
+                &self,
+                file: &crate::source::SourceFile,
+                _context: &crate::frontend::Context,
+            ) -> crate::call::Extraction {
+                extract(&file.text)
+            }
+
+            fn syntax_error(
+                &self,
+                file: &crate::source::SourceFile,
+            ) -> Option<(crate::call::Span, String)> {
+                syntax_check(&file.text)
+            }
+
+            fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
+                comments(&file.text)
+            }
+        }
+
+        impl crate::frontend::Spell for $name {
+            fn spell(
+                &self,
+                file: &crate::source::SourceFile,
+                _parsed: &crate::call::Extraction,
+                items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
+            ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
+                $render(&file.text, items)
+            }
+        }
+    };
+}
+
 pub mod ansible;
 pub mod bruno;
 pub mod credentials;

@@ -271,48 +271,13 @@ fn move_edit(text: &str, code: &Code, e: Edit) -> Result<Edit, String> {
     Ok(Edit { span, content })
 }
 
-/// Jupyter notebooks: the code cells of a Python notebook.
-pub struct Notebook;
-
-impl crate::frontend::FrontEnd for Notebook {
-    fn languages(&self) -> &'static [crate::source::Language] {
-        &[crate::source::Language::Notebook]
-    }
-
-    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
-        crate::frontend::by_extension(path, &[("ipynb", crate::source::Language::Notebook)])
-    }
-
-    fn extract(
-        &self,
-        file: &crate::source::SourceFile,
-        _context: &crate::frontend::Context,
-    ) -> crate::call::Extraction {
-        extract(&file.text)
-    }
-
-    fn syntax_error(
-        &self,
-        file: &crate::source::SourceFile,
-    ) -> Option<(crate::call::Span, String)> {
-        syntax_check(&file.text)
-    }
-
-    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
-        comments(&file.text)
-    }
-}
-
-impl crate::frontend::Spell for Notebook {
-    fn spell(
-        &self,
-        file: &crate::source::SourceFile,
-        _parsed: &crate::call::Extraction,
-        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
-    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render_batch(&file.text, items)
-    }
-}
+text_front_end!(
+    /// Jupyter notebooks: the code cells of a Python notebook.
+    Notebook,
+    Notebook,
+    render_batch,
+    |path| crate::frontend::by_extension(path, &[("ipynb", crate::source::Language::Notebook)]).is_some()
+);
 
 #[cfg(test)]
 mod tests {

@@ -413,48 +413,13 @@ fn indent_lines(content: &str, indent: usize) -> String {
     out
 }
 
-/// CI workflows: GitHub Actions and GitLab CI, the shell of their steps.
-pub struct CiWorkflow;
-
-impl crate::frontend::FrontEnd for CiWorkflow {
-    fn languages(&self) -> &'static [crate::source::Language] {
-        &[crate::source::Language::CiWorkflow]
-    }
-
-    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
-        crate::source::is_ci_workflow(path).then_some(crate::source::Language::CiWorkflow)
-    }
-
-    fn extract(
-        &self,
-        file: &crate::source::SourceFile,
-        _context: &crate::frontend::Context,
-    ) -> crate::call::Extraction {
-        extract(&file.text)
-    }
-
-    fn syntax_error(
-        &self,
-        file: &crate::source::SourceFile,
-    ) -> Option<(crate::call::Span, String)> {
-        syntax_check(&file.text)
-    }
-
-    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
-        comments(&file.text)
-    }
-}
-
-impl crate::frontend::Spell for CiWorkflow {
-    fn spell(
-        &self,
-        file: &crate::source::SourceFile,
-        _parsed: &crate::call::Extraction,
-        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
-    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render_batch(&file.text, items)
-    }
-}
+text_front_end!(
+    /// CI workflows: GitHub Actions and GitLab CI, the shell of their steps.
+    CiWorkflow,
+    CiWorkflow,
+    render_batch,
+    |path| crate::source::is_ci_workflow(path)
+);
 
 #[cfg(test)]
 mod tests {

@@ -511,54 +511,13 @@ pub fn comments(text: &str) -> Vec<Span> {
     c
 }
 
-/// HTTP request files (VS Code REST Client and JetBrains dialects).
-pub struct Http;
-
-impl crate::frontend::FrontEnd for Http {
-    fn languages(&self) -> &'static [crate::source::Language] {
-        &[crate::source::Language::Http]
-    }
-
-    fn of_path(&self, path: &std::path::Path) -> Option<crate::source::Language> {
-        crate::frontend::by_extension(
-            path,
-            &[
-                ("http", crate::source::Language::Http),
-                ("rest", crate::source::Language::Http),
-            ],
-        )
-    }
-
-    fn extract(
-        &self,
-        file: &crate::source::SourceFile,
-        _context: &crate::frontend::Context,
-    ) -> crate::call::Extraction {
-        extract(&file.text)
-    }
-
-    fn syntax_error(
-        &self,
-        file: &crate::source::SourceFile,
-    ) -> Option<(crate::call::Span, String)> {
-        syntax_check(&file.text)
-    }
-
-    fn comments(&self, file: &crate::source::SourceFile) -> Vec<crate::call::Span> {
-        comments(&file.text)
-    }
-}
-
-impl crate::frontend::Spell for Http {
-    fn spell(
-        &self,
-        file: &crate::source::SourceFile,
-        _parsed: &crate::call::Extraction,
-        items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
-    ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render::render_batch(&file.text, items)
-    }
-}
+text_front_end!(
+    /// HTTP request files (VS Code REST Client and JetBrains dialects).
+    Http,
+    Http,
+    render::render_batch,
+    |path| crate::frontend::by_extension(path, &[("http", crate::source::Language::Http), ("rest", crate::source::Language::Http)]).is_some()
+);
 
 #[cfg(test)]
 mod tests {
