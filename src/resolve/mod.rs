@@ -1003,6 +1003,9 @@ pub const SH: &str = "sh:";
 /// How many directories up a package root or crate root is looked for.
 const MAX_ROOT_DEPTH: usize = 12;
 
+/// How many directories above a script's folder its project root is looked for.
+const MAX_SCRIPT_DEPTH: usize = 3;
+
 /// The file of a Python module named as in `from <module> import …` / `import <module>`
 /// by the file `from`: relative (`.x`, `..pkg.x`) from the file's package, absolute
 /// (`pkg.x`) from the file's directory or from the directory that holds its top
@@ -1049,10 +1052,41 @@ fn python_module(from: &Path, module: &str) -> Option<PathBuf> {
         }
         top = normalise(&top.join(".."));
     }
-    [dir.to_path_buf(), top]
+    if let Some(found) = [dir.to_path_buf(), top.clone()]
         .iter()
         .find_map(|base| find(base))
         .filter(|p| p != from)
+    {
+        return Some(found);
+    }
+    // A script or test folder beside the package (`scripts/sweep.py` importing
+    // `app.settings`) runs with the project's root on `sys.path`: the folders above,
+    // up to the nearest one that marks a project root, a few levels at most.
+    let mut base = top;
+    for _ in 0..MAX_SCRIPT_DEPTH {
+        if is_python_project_root(&base) {
+            break;
+        }
+        base = normalise(&base.join(".."));
+        if let Some(found) = find(&base).filter(|p| p != from) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Whether `dir` holds what marks the root of a Python project.
+fn is_python_project_root(dir: &Path) -> bool {
+    [
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "tox.ini",
+        "requirements.txt",
+        ".git",
+    ]
+    .iter()
+    .any(|m| dir.join(m).exists())
 }
 
 /// The directory that holds the child modules of the Rust file `file`: its own

@@ -44,6 +44,9 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
         // Items set on a module-level dict after it is built (`CONFIG["k"] = v`).
         if let Some(v) = l.value_with(value, scopes.items(value, name), 0) {
             out.names.insert(name.to_string(), Export::Value(v));
+        } else if let Some(e) = l.instance(value) {
+            // `settings = Settings()`: read elsewhere as `settings.base_url`.
+            out.names.insert(name.to_string(), e);
         }
     }
     let mut functions = scopes.module_functions(root);
@@ -157,6 +160,53 @@ impl<'t> Lowering<'_, '_, 't> {
         }
         let name = class.child_by_field_name("name").unwrap_or(class);
         Some(self.at(name.byte_range(), Shape::Object(fields)))
+    }
+
+    /// A module-level instance of a class (`settings = Settings()`,
+    /// `settings = Settings(base_url="…")`) as the object of the class's attributes,
+    /// with the constructor's keyword arguments in place of the field defaults. An
+    /// instance of a class imported from another module is that class when the
+    /// constructor passes nothing. A constructor given positional arguments or `**kw`
+    /// sets fields not known here: nothing is exported.
+    fn instance(&self, value: Node<'t>) -> Option<Export> {
+        let r = self.r;
+        let o = r.follow(value, 0);
+        if o.kind() != "call" {
+            return None;
+        }
+        let f = o.child_by_field_name("function")?;
+        let args = o.child_by_field_name("arguments")?;
+        let (positional, named) = r.arguments(args);
+        let mut c = args.walk();
+        let spread = args
+            .named_children(&mut c)
+            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+        if !positional.is_empty() || spread || f.kind() != "identifier" {
+            return None;
+        }
+        let Some((class, _)) = r.instance_class(o, 0) else {
+            // A class imported from another module of the project.
+            let super::scope::Import::Name { module, name } = r.scopes.import_of(o, r.t(f))? else {
+                return None;
+            };
+            if !named.is_empty() {
+                return None;
+            }
+            return Some(Export::From {
+                from: format!("{PY}{module}"),
+                name: name.clone(),
+            });
+        };
+        let mut object = self.class(class)?;
+        if let Shape::Object(fields) = &mut object.shape {
+            for (key, v) in &named {
+                fields.retain(|(k, _)| k != key);
+                if let Some(v) = self.value(*v, 1) {
+                    fields.push((key.clone(), v));
+                }
+            }
+        }
+        Some(Export::Value(object))
     }
 
     fn value(&self, n: Node<'t>, depth: usize) -> Option<Exported> {
