@@ -393,6 +393,13 @@ fn fix_converges(name: &str, untouched: &[&str]) -> tempfile::TempDir {
                 "{rel}:\n{new}"
             );
         }
+        if rel.ends_with(".rs") {
+            assert_eq!(
+                apimigrate::frontend::rust::syntax_check(&new),
+                None,
+                "{rel}:\n{new}"
+            );
+        }
     }
     let after: Vec<String> = before
         .iter()
@@ -641,6 +648,48 @@ fn every_alternative_is_checked_and_the_message_says_which() {
 }
 
 #[test]
+fn rust_alternatives_are_checked_and_their_own_literals_fixed() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/rs_alternatives")]);
+    let messages: Vec<String> = result.findings().map(|(_, f)| f.message.clone()).collect();
+    for said in [
+        "(when `COMMUNITY` is `\"https://stage.acme.com/api/2.0\"`)",
+        "(when `base` is `\"https://community.acme.com/api/2.0\"`)",
+        "(when `url` is `format!(\"https://eu.acme.com/api/2.0/users/{id}\")`)",
+        "(when `REGION_API` is `\"https://eu.acme.com/api/2.0\"`)",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.ends_with(said)),
+            "{said}: {messages:?}"
+        );
+    }
+    let dir = fix_converges("rs_alternatives", &[]);
+    let fixed = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
+    // The deprecated alternatives' own literals are edited in place …
+    assert!(
+        fixed.contains(
+            "let base = configured.unwrap_or(\"https://community.acme.com/t5/s/api/2.1\");"
+        ),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains(
+            "url = format!(\"https://community.acme.com/t5/s/api/2.1/users/{id}\");\n    }"
+        ),
+        "{fixed}"
+    );
+    // … and a request whose rewrite would have to serve every alternative is left for
+    // a rewrite by hand.
+    assert!(
+        fixed.contains(".delete(format!(\"{COMMUNITY}/users/{id}\"))"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("\"https://eu.acme.com/api/2.0/users/{id}\""),
+        "{fixed}"
+    );
+}
+
+#[test]
 fn shell_alternatives_and_expansion_defaults_are_checked_and_the_default_is_fixed_in_place() {
     let result = common::scan(&[PathBuf::from("fixtures/projects/sh_alternatives")]);
     let messages: Vec<String> = result.findings().map(|(_, f)| f.message.clone()).collect();
@@ -744,6 +793,7 @@ fn fixes_of_wrapped_helped_and_alternative_requests_converge_and_keep_files_pars
         "js_wrappers",
         "js_factory",
         "js_alternatives",
+        "rs_alternatives",
         "ts_shapes",
         "ts_openapi",
     ] {
