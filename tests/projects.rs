@@ -1023,6 +1023,58 @@ fn check_reports_a_fix_made_at_a_definition_in_another_file_as_fix_makes_it() {
             "{f:#}"
         );
     }
+    // The edits are listed with the file they belong to; the finding's own file has
+    // none.
+    for f in &at_definition {
+        assert_eq!(f["fix"]["edits"], serde_json::json!([]), "{f:#}");
+        let others = f["fix"]["other_files"].as_array().unwrap();
+        assert_eq!(others.len(), 1, "{f:#}");
+        assert_eq!(
+            others[0]["path"],
+            "fixtures/projects/js_crossfix/src/settings.js"
+        );
+        assert_eq!(
+            others[0]["edits"],
+            serde_json::json!([{
+                "start": {"line": 2, "column": 26},
+                "end": {"line": 2, "column": 34},
+                "content": "/t5/s/api/2.1"
+            }]),
+            "{f:#}"
+        );
+    }
+    assert_eq!(
+        report["summary"]["fixable"],
+        at_definition.len(),
+        "{report:#}"
+    );
+    // SARIF: one artifact change per file the fix edits, here the definition's.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apimigrate"))
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "fixtures/projects/js_crossfix",
+        ])
+        .output()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes: Vec<&serde_json::Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["fixes"].as_array())
+        .flatten()
+        .flat_map(|f| f["artifactChanges"].as_array().unwrap())
+        .collect();
+    assert_eq!(changes.len(), at_definition.len(), "{log:#}");
+    for c in changes {
+        assert_eq!(
+            c["artifactLocation"]["uri"],
+            "fixtures/projects/js_crossfix/src/settings.js"
+        );
+        assert_eq!(c["replacements"][0]["deletedRegion"]["startLine"], 2);
+    }
     // And `fix` does fix them there.
     let dir = copy_project("js_crossfix");
     let fixed = fix(dir.path());
