@@ -1,12 +1,16 @@
 //! Rust front end (syn, with proc-macro2 `span-locations`).
 //!
 //! One `syn::parse_file`, then:
-//! 1. [`walk`] collects the file's string constants and, per function, its `let`
-//!    bindings and the mutations of those bindings (`push_str`, `+=`, `insert`);
+//! 1. [`walk`] collects the file's string constants (every `#[cfg]` definition) and,
+//!    per function, its `let` bindings (with their blocks), their reassignments and
+//!    the mutations of those bindings (`push_str`, `+=`, `insert`);
 //! 2. [`clients`] recognises reqwest (async and blocking) and ureq (2 and 3) request
 //!    chains (`client.delete(url).header(..).json(&..).send()`), lowering each into an
 //!    `HttpCall`, resolving URLs through constants, bindings and `format!`-family
-//!    macros ([`macros`] parses their bodies by hand, `json!` included);
+//!    macros ([`macros`] parses their bodies by hand, `json!` included); a URL with
+//!    alternatives (`if`/`match` arms, reassignments, `env::var(..).unwrap_or(..)`,
+//!    `#[cfg]` constants) is lowered once per alternative through
+//!    [`crate::resolve::alternatives`];
 //! 3. [`secrets`] finds credential-looking string literals in the token stream (macro
 //!    bodies included, which syn leaves unparsed).
 //!
