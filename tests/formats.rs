@@ -762,3 +762,35 @@ fn new_formats_work_with_output_and_report_unscanned_paths_on_stderr() {
         assert!(!stdout.contains("no/such"), "{format}: {stdout}");
     }
 }
+
+#[test]
+fn sarif_fix_at_a_definition_in_another_file_changes_that_artifact_and_is_schema_valid() {
+    let (_, stdout, _) = apimigrate(&[
+        "check",
+        "--format",
+        "sarif",
+        "fixtures/projects/js_crossfix",
+    ]);
+    let v = assert_valid_sarif(&stdout);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let elsewhere: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                != "fixtures/projects/js_crossfix/src/settings.js"
+        })
+        .filter_map(|r| r["fixes"][0]["artifactChanges"].as_array())
+        .flatten()
+        .collect();
+    assert!(!elsewhere.is_empty(), "{v:#}");
+    for change in elsewhere {
+        assert_eq!(
+            change["artifactLocation"]["uri"],
+            "fixtures/projects/js_crossfix/src/settings.js"
+        );
+        assert_eq!(
+            change["replacements"][0]["insertedContent"]["text"],
+            "/t5/s/api/2.1"
+        );
+    }
+}

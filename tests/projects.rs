@@ -393,6 +393,13 @@ fn fix_converges(name: &str, untouched: &[&str]) -> tempfile::TempDir {
                 "{rel}:\n{new}"
             );
         }
+        if rel.ends_with(".rs") {
+            assert_eq!(
+                apimigrate::frontend::rust::syntax_check(&new),
+                None,
+                "{rel}:\n{new}"
+            );
+        }
     }
     let after: Vec<String> = before
         .iter()
@@ -641,6 +648,48 @@ fn every_alternative_is_checked_and_the_message_says_which() {
 }
 
 #[test]
+fn rust_alternatives_are_checked_and_their_own_literals_fixed() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/rs_alternatives")]);
+    let messages: Vec<String> = result.findings().map(|(_, f)| f.message.clone()).collect();
+    for said in [
+        "(when `COMMUNITY` is `\"https://stage.acme.com/api/2.0\"`)",
+        "(when `base` is `\"https://community.acme.com/api/2.0\"`)",
+        "(when `url` is `format!(\"https://eu.acme.com/api/2.0/users/{id}\")`)",
+        "(when `REGION_API` is `\"https://eu.acme.com/api/2.0\"`)",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.ends_with(said)),
+            "{said}: {messages:?}"
+        );
+    }
+    let dir = fix_converges("rs_alternatives", &[]);
+    let fixed = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
+    // The deprecated alternatives' own literals are edited in place …
+    assert!(
+        fixed.contains(
+            "let base = configured.unwrap_or(\"https://community.acme.com/t5/s/api/2.1\");"
+        ),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains(
+            "url = format!(\"https://community.acme.com/t5/s/api/2.1/users/{id}\");\n    }"
+        ),
+        "{fixed}"
+    );
+    // … and a request whose rewrite would have to serve every alternative is left for
+    // a rewrite by hand.
+    assert!(
+        fixed.contains(".delete(format!(\"{COMMUNITY}/users/{id}\"))"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("\"https://eu.acme.com/api/2.0/users/{id}\""),
+        "{fixed}"
+    );
+}
+
+#[test]
 fn shell_alternatives_and_expansion_defaults_are_checked_and_the_default_is_fixed_in_place() {
     let result = common::scan(&[PathBuf::from("fixtures/projects/sh_alternatives")]);
     let messages: Vec<String> = result.findings().map(|(_, f)| f.message.clone()).collect();
@@ -744,6 +793,7 @@ fn fixes_of_wrapped_helped_and_alternative_requests_converge_and_keep_files_pars
         "js_wrappers",
         "js_factory",
         "js_alternatives",
+        "rs_alternatives",
         "ts_shapes",
         "ts_openapi",
     ] {
@@ -972,6 +1022,58 @@ fn check_reports_a_fix_made_at_a_definition_in_another_file_as_fix_makes_it() {
                 .contains("at the definition in fixtures/projects/js_crossfix/src/settings.js:"),
             "{f:#}"
         );
+    }
+    // The edits are listed with the file they belong to; the finding's own file has
+    // none.
+    for f in &at_definition {
+        assert_eq!(f["fix"]["edits"], serde_json::json!([]), "{f:#}");
+        let others = f["fix"]["other_files"].as_array().unwrap();
+        assert_eq!(others.len(), 1, "{f:#}");
+        assert_eq!(
+            others[0]["path"],
+            "fixtures/projects/js_crossfix/src/settings.js"
+        );
+        assert_eq!(
+            others[0]["edits"],
+            serde_json::json!([{
+                "start": {"line": 2, "column": 26},
+                "end": {"line": 2, "column": 34},
+                "content": "/t5/s/api/2.1"
+            }]),
+            "{f:#}"
+        );
+    }
+    assert_eq!(
+        report["summary"]["fixable"],
+        at_definition.len(),
+        "{report:#}"
+    );
+    // SARIF: one artifact change per file the fix edits, here the definition's.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apimigrate"))
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "fixtures/projects/js_crossfix",
+        ])
+        .output()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes: Vec<&serde_json::Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["fixes"].as_array())
+        .flatten()
+        .flat_map(|f| f["artifactChanges"].as_array().unwrap())
+        .collect();
+    assert_eq!(changes.len(), at_definition.len(), "{log:#}");
+    for c in changes {
+        assert_eq!(
+            c["artifactLocation"]["uri"],
+            "fixtures/projects/js_crossfix/src/settings.js"
+        );
+        assert_eq!(c["replacements"][0]["deletedRegion"]["startLine"], 2);
     }
     // And `fix` does fix them there.
     let dir = copy_project("js_crossfix");

@@ -554,24 +554,36 @@ pub(super) fn check(args: CheckArgs) -> ExitCode {
 /// Findings whose fix `fix` makes at their definition in another file (a base URL
 /// constant imported by the call, see [`crate::fix::elsewhere`]): shown with the rule's
 /// applicability and where the edit lands, so that what `check` reports is what
-/// `fix` does. The edits themselves belong to the other file and are not listed here.
+/// `fix` does. The edits belong to the other file: they are listed with its path
+/// ([`crate::finding::FileEdits`]).
 fn mark_definition_fixes(result: &mut ScanResult, checkers: &Governed) {
     let definitions = definition_fixes(result, checkers, FixLevel::Unsafe);
     for d in definitions {
         let Some(first) = d.edits.first() else {
             continue;
         };
-        let line = std::fs::read_to_string(&d.path)
-            .ok()
-            .map(|t| {
-                SourceFile::new(d.path.clone(), t, d.language)
-                    .position(first.span.start)
-                    .line
-            })
-            .unwrap_or(0);
+        let Ok(text) = std::fs::read_to_string(&d.path) else {
+            continue;
+        };
+        let source = SourceFile::new(d.path.clone(), text, d.language);
+        let line = source.position(first.span.start).line;
         let shown = crate::discover::display_path(&d.path)
             .to_string_lossy()
             .replace('\\', "/");
+        let there = crate::finding::FileEdits {
+            path: shown.clone(),
+            edits: d
+                .edits
+                .iter()
+                .map(|e| {
+                    (
+                        e.clone(),
+                        source.position(e.span.start),
+                        source.position(e.span.end),
+                    )
+                })
+                .collect(),
+        };
         for (path, code, span) in &d.fixes {
             let applicability = checkers.iter().find_map(|(c, _)| {
                 let rule = c.rules.rules.iter().find(|r| r.rule.code == *code)?;
@@ -598,6 +610,7 @@ fn mark_definition_fixes(result: &mut ScanResult, checkers: &Governed) {
                     .unwrap_or_default()
                     .to_string();
                 fix.applicability = applicability;
+                fix.elsewhere = vec![there.clone()];
                 fix.title = format!(
                     "{base} — at the definition in {shown}:{line}, which `apimigrate fix` edits"
                 );

@@ -1,6 +1,7 @@
 //! What a rule reports: a `Finding` with its location, labels and (later) its `Fix`.
 
 use crate::model::call::Span;
+use crate::model::source::Position;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -96,7 +97,27 @@ pub struct Edit {
 pub struct Fix {
     pub title: String,
     pub applicability: Applicability,
+    /// Edits of the finding's own file.
     pub edits: Vec<Edit>,
+    /// Edits of other files, by file: the definition of a value the request reads from
+    /// another module (a base URL constant), which `fix` edits there.
+    pub elsewhere: Vec<FileEdits>,
+}
+
+impl Fix {
+    /// Whether the fix edits anything, here or in another file.
+    pub fn edits_something(&self) -> bool {
+        !self.edits.is_empty() || self.elsewhere.iter().any(|f| !f.edits.is_empty())
+    }
+}
+
+/// The edits a fix makes in one other file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEdits {
+    /// The file, as displayed (`/`-separated).
+    pub path: String,
+    /// Each edit, with where its span starts and ends in that file.
+    pub edits: Vec<(Edit, Position, Position)>,
 }
 
 /// A secondary label: a span and what is wrong there.

@@ -380,6 +380,7 @@ mod tests {
                 span: 0..1,
                 content: "x\ny".into(),
             }],
+            elsewhere: Vec::new(),
         };
         let edits = normalised_edits(&fix, "a\r\n", true).unwrap();
         assert_eq!(edits[0].content, "x\r\ny");

@@ -403,6 +403,7 @@ fn bare(rules: &RuleSet, rule: &CompiledRule, selection: &Selection, d: &Directi
         title: "Name the codes to suppress".into(),
         applicability: Applicability::Manual,
         edits: Vec::new(),
+        elsewhere: Vec::new(),
     });
     f
 }
@@ -485,6 +486,7 @@ fn unused_finding(
         title: title.into(),
         applicability: Applicability::Safe,
         edits,
+        elsewhere: Vec::new(),
     });
     f
 }

@@ -70,6 +70,16 @@ struct JsonRelated {
 struct JsonFix {
     applicability: String,
     title: String,
+    /// Edits of the finding's own file.
+    edits: Vec<JsonEdit>,
+    /// Edits of other files (the definition of an imported value), one entry per file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    other_files: Vec<JsonFileEdits>,
+}
+
+#[derive(Serialize)]
+struct JsonFileEdits {
+    path: String,
     edits: Vec<JsonEdit>,
 }
 
@@ -134,6 +144,22 @@ pub(super) fn finding<'a>(
                     start: src.position(e.span.start),
                     end: src.position(e.span.end),
                     content: redacted.scrub(&src.text, &e.content),
+                })
+                .collect(),
+            other_files: fix
+                .elsewhere
+                .iter()
+                .map(|f| JsonFileEdits {
+                    path: f.path.clone(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|(e, start, end)| JsonEdit {
+                            start: *start,
+                            end: *end,
+                            content: redacted.scrub(&src.text, &e.content),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }),

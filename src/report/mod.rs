@@ -40,7 +40,7 @@ impl Summary {
             findings += 1;
             *by_code.entry(f.code.clone()).or_insert(0) += 1;
             if f.fix.as_ref().is_some_and(|x| {
-                x.applicability != crate::finding::Applicability::Manual && !x.edits.is_empty()
+                x.applicability != crate::finding::Applicability::Manual && x.edits_something()
             }) {
                 fixable += 1;
             }

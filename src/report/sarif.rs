@@ -93,8 +93,11 @@ fn artifact(path: &str) -> ArtifactLocation {
 }
 
 fn region(src: &SourceFile, span: &std::ops::Range<usize>) -> Region {
-    let start = src.position(span.start);
-    let end = src.position(span.end);
+    region_at(src.position(span.start), src.position(span.end))
+}
+
+/// The region between two positions.
+fn region_at(start: crate::source::Position, end: crate::source::Position) -> Region {
     Region::builder()
         .start_line(start.line as i64)
         .start_column(start.column as i64)
@@ -321,27 +324,57 @@ fn sarif_result(
     if !related.is_empty() {
         b.related_locations = Some(related);
     }
-    if let Some(fix) = f.fix.as_ref().filter(|x| !x.edits.is_empty()) {
-        let replacements: Vec<Replacement> = fix
-            .edits
-            .iter()
-            .map(|e| {
-                Replacement::builder()
-                    .deleted_region(region(src, &e.span))
-                    .inserted_content(ArtifactContent::builder().text(scrub(&e.content)).build())
-                    .build()
-            })
-            .collect();
+    if let Some(fix) = f.fix.as_ref().filter(|x| x.edits_something()) {
+        // One artifact change per file: the finding's own, then each other file the
+        // fix edits (the definition of an imported value).
+        let mut changes = Vec::new();
+        if !fix.edits.is_empty() {
+            let replacements: Vec<Replacement> = fix
+                .edits
+                .iter()
+                .map(|e| {
+                    Replacement::builder()
+                        .deleted_region(region(src, &e.span))
+                        .inserted_content(
+                            ArtifactContent::builder().text(scrub(&e.content)).build(),
+                        )
+                        .build()
+                })
+                .collect();
+            changes.push(
+                ArtifactChange::builder()
+                    .artifact_location(artifact(&src.display_path()))
+                    .replacements(replacements)
+                    .build(),
+            );
+        }
+        for other in fix.elsewhere.iter().filter(|o| !o.edits.is_empty()) {
+            let replacements: Vec<Replacement> = other
+                .edits
+                .iter()
+                .map(|(e, start, end)| {
+                    Replacement::builder()
+                        .deleted_region(region_at(*start, *end))
+                        .inserted_content(
+                            ArtifactContent::builder().text(scrub(&e.content)).build(),
+                        )
+                        .build()
+                })
+                .collect();
+            changes.push(
+                ArtifactChange::builder()
+                    .artifact_location(artifact(&other.path))
+                    .replacements(replacements)
+                    .build(),
+            );
+        }
         b.fixes = Some(vec![Fix::builder()
             .description(text(format!(
                 "{} ({} fix)",
                 scrub(&fix.title),
                 fix.applicability
             )))
-            .artifact_changes(vec![ArtifactChange::builder()
-                .artifact_location(artifact(&src.display_path()))
-                .replacements(replacements)
-                .build()])
+            .artifact_changes(changes)
             .build()]);
     }
     b

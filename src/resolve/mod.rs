@@ -18,6 +18,7 @@
 //! Not for: evaluating values (front ends do that with their own resolvers), or
 //! modules outside the scanned file's directory tree given by a package name.
 
+pub mod alternatives;
 pub mod members;
 pub mod wrapper;
 

@@ -899,6 +899,7 @@ fn evaluate(
                         ),
                         applicability: Applicability::Manual,
                         edits: Vec::new(),
+                        elsewhere: Vec::new(),
                     }),
                     None,
                 ),
@@ -1021,6 +1022,7 @@ fn defined_elsewhere(spec: &super::model::FixSpec, call: &HttpCall) -> Fix {
         ),
         applicability: Applicability::Manual,
         edits: Vec::new(),
+        elsewhere: Vec::new(),
     }
 }
 
@@ -1089,17 +1091,20 @@ fn finish_fix(
                 title: spec.title.clone(),
                 applicability: spec.applicability,
                 edits,
+                elsewhere: Vec::new(),
             }
         }
         Some(Err(reason)) => Fix {
             title: format!("{} — not automated here: {reason}", spec.title),
             applicability: Applicability::Manual,
             edits: Vec::new(),
+            elsewhere: Vec::new(),
         },
         _ => Fix {
             title: spec.title.clone(),
             applicability: Applicability::Manual,
             edits: Vec::new(),
+            elsewhere: Vec::new(),
         },
     }
 }

@@ -8,6 +8,7 @@
 
 use super::scope::{named_children, BindKind, BindValue, ScopeId, Scopes};
 use crate::call::{Body, Field, Fields, Method, Piece, Span, Value};
+use crate::resolve::alternatives::{ChoicePoint, Choices, MAX_ALTERNATIVES};
 use std::cell::Cell;
 use tree_sitter::Node;
 
@@ -27,28 +28,9 @@ pub(super) struct Resolver<'a, 't> {
     /// looked up there.
     pub project: Option<Project<'a>>,
     /// Which alternative to take at each choice point met while resolving one call's
-    /// URL (in the order they are met; 0 when not given), and the choice points met.
-    choices: std::cell::RefCell<Vec<usize>>,
-    met: std::cell::RefCell<Vec<ChoicePoint>>,
+    /// URL, and the choice points met (see [`crate::resolve::alternatives`]).
+    choices: Choices,
 }
-
-/// A place where a URL part has several values (`c ? a : b`, `x || 'https://…'`, a
-/// `let` assigned in both arms of an `if`).
-#[derive(Clone, Debug)]
-pub(super) struct ChoicePoint {
-    /// The expression as written where it is met.
-    pub expr: String,
-    /// Each alternative as written.
-    pub alternatives: Vec<String>,
-    /// The one taken.
-    pub taken: usize,
-}
-
-/// How many choice points one call's URL may have.
-const MAX_CHOICE_POINTS: usize = 3;
-
-/// How many alternatives one choice point keeps.
-const MAX_ALTERNATIVES: usize = 4;
 
 /// The file being resolved, inside the run's project index.
 #[derive(Clone, Copy)]
@@ -305,8 +287,7 @@ impl<'a, 't> Resolver<'a, 't> {
             entered: Cell::new(0),
             modules: std::cell::OnceCell::new(),
             project: None,
-            choices: Default::default(),
-            met: Default::default(),
+            choices: Choices::default(),
         }
     }
 
@@ -340,35 +321,21 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// Starts resolving a call with these choices at its choice points.
     pub fn choose(&self, choices: Vec<usize>) {
-        *self.choices.borrow_mut() = choices;
-        self.met.borrow_mut().clear();
+        self.choices.choose(choices);
     }
 
     /// The choice points met since [`Self::choose`].
     pub fn choice_points(&self) -> Vec<ChoicePoint> {
-        self.met.borrow().clone()
+        self.choices.met()
     }
 
     /// Takes one of `alternatives` (the next choice), recording the choice point.
     fn pick(&self, at: Node<'t>, alternatives: &[(Node<'t>, ScopeId)]) -> (Node<'t>, ScopeId) {
-        let mut met = self.met.borrow_mut();
-        let k = met.len();
-        let taken = self
-            .choices
-            .borrow()
-            .get(k)
-            .copied()
-            .unwrap_or(0)
-            .min(alternatives.len() - 1);
-        met.push(ChoicePoint {
-            expr: self.text(at).to_string(),
-            alternatives: alternatives
-                .iter()
-                .map(|(n, _)| self.text(*n).to_string())
-                .collect(),
-            taken,
-        });
-        alternatives[taken]
+        let written = alternatives
+            .iter()
+            .map(|(n, _)| Some(self.text(*n).to_string()))
+            .collect();
+        alternatives[self.choices.pick(self.text(at), written)]
     }
 
     /// The alternatives an expression stands for: the arms of `c ? a : b`, both sides
@@ -1361,7 +1328,7 @@ impl<'a, 't> Resolver<'a, 't> {
         if depth > MAX_DEPTH || !self.tick() {
             return self.hole(n, out);
         }
-        if self.met.borrow().len() < MAX_CHOICE_POINTS {
+        if self.choices.room() {
             if let Some(alts) = self.alternatives_of(n, scope) {
                 let (a, s) = match alts.as_slice() {
                     [one] => *one,

@@ -457,7 +457,7 @@ impl<'t> Walker<'_, '_, 't> {
                 let variants = if points.is_empty() {
                     vec![c]
                 } else {
-                    self.variants(node, callee, scope, c, &points)
+                    self.variants(node, callee, scope, c, points)
                 };
                 let single = variants.len() == 1;
                 for c in variants {
@@ -497,63 +497,32 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     /// A call whose URL has several values (`c ? a : b`, `x || 'https://…'`, a `let`
-    /// assigned in both arms of an `if`): one request per distinct alternative (at most
-    /// [`MAX_VARIANTS`]), each saying which alternative it is. `first` is the request
-    /// with the first alternative everywhere, `points` its choice points.
+    /// assigned in both arms of an `if`): one request per distinct alternative (see
+    /// [`crate::resolve::alternatives::variants`]), each saying which alternative it is.
+    /// `first` is the request with the first alternative everywhere, `points` its
+    /// choice points.
     fn variants(
         &mut self,
         node: Node<'t>,
         callee: Node<'t>,
         scope: ScopeId,
         first: HttpCall,
-        points: &[super::resolve::ChoicePoint],
+        points: Vec<crate::resolve::alternatives::ChoicePoint>,
     ) -> Vec<HttpCall> {
         let r = self.r;
-        let arities: Vec<usize> = points.iter().map(|p| p.alternatives.len()).collect();
-        let total = arities.iter().product::<usize>().min(MAX_VARIANTS);
-        let mut out: Vec<(HttpCall, Vec<super::resolve::ChoicePoint>)> =
-            vec![(first, points.to_vec())];
-        for combo in 1..total {
-            let mut rest = combo;
-            let choices: Vec<usize> = arities
-                .iter()
-                .map(|a| {
-                    let c = rest % a;
-                    rest /= a;
-                    c
-                })
-                .collect();
-            r.choose(choices);
-            if let Some(c) = self.recognise(node, callee, scope) {
-                let taken = r.choice_points();
-                let same = out.iter().any(|(o, _)| {
-                    o.url.display() == c.url.display() && o.method.name == c.method.name
-                });
-                if !same {
-                    out.push((c, taken));
-                }
-            }
-        }
+        let out = crate::resolve::alternatives::variants(
+            first,
+            points,
+            |choices| {
+                r.choose(choices);
+                let c = self.recognise(node, callee, scope)?;
+                Some((c, r.choice_points()))
+            },
+            |a, b| a.url.display() == b.url.display() && a.method.name == b.method.name,
+            |c, said| c.alternative = Some(said),
+        );
         r.choose(Vec::new());
-        if out.len() == 1 {
-            return out.into_iter().map(|(c, _)| c).collect();
-        }
-        out.into_iter()
-            .map(|(mut c, taken)| {
-                let said: Vec<String> = taken
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "`{}` is `{}`",
-                            crate::call::shorten(&p.expr),
-                            crate::call::shorten(&p.alternatives[p.taken])
-                        )
-                    })
-                    .collect();
-                c.alternative = Some(said.join(" and "));
-                c
-            })
-            .collect()
+        out
     }
 
     /// `fetch(…)`, `axios(…)`, `got(…)`, `ky(…)`, `request(…)`.
@@ -807,9 +776,6 @@ fn joins_a_path_under_an_address_name(path: &str, pieces: &[Piece]) -> bool {
     let name = path.rsplit('.').next().unwrap_or(path);
     text.starts_with('/') && text.len() > 1 && crate::call::is_address_name(name)
 }
-
-/// How many requests the alternatives of one call give at most.
-const MAX_VARIANTS: usize = 8;
 
 fn operator(node: Node<'_>) -> Option<&'static str> {
     node.child_by_field_name("operator").map(|o| o.kind())

@@ -77,7 +77,7 @@ fn analyse_in(
             resolver.reset_branches();
             if let Some(mut f) = calls.call(n) {
                 // A URL with alternatives: one request per combination of the
-                // alternatives met (at most MAX_COMBINATIONS), each saying which it is.
+                // alternatives met (at most MAX_VARIANTS), each saying which it is.
                 let branches = resolver.branches();
                 if branches.is_empty() {
                     found.push(f);
@@ -109,27 +109,11 @@ fn analyse_in(
     (found, secrets)
 }
 
-/// How many combinations of alternatives one call is lowered for.
-const MAX_COMBINATIONS: usize = 8;
-
-/// The choices of each combination of the branches' alternatives, first choices first.
+/// The choices of each combination of the branches' alternatives, first choices first
+/// (at most [`crate::resolve::alternatives::MAX_VARIANTS`]).
 fn combinations(branches: &[resolve::Branch]) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
-    for b in branches {
-        let mut next = Vec::new();
-        for combo in &out {
-            for k in 0..b.labels.len() {
-                if next.len() >= MAX_COMBINATIONS {
-                    break;
-                }
-                let mut c = combo.clone();
-                c.push(k);
-                next.push(c);
-            }
-        }
-        out = next;
-    }
-    out
+    let arities: Vec<usize> = branches.iter().map(|b| b.labels.len()).collect();
+    crate::resolve::alternatives::combinations(&arities)
 }
 
 /// What a combination of alternatives is, for a message.

@@ -62,9 +62,8 @@ impl Url {
 }
 
 /// How many alternatives a value may have, and how many places with alternatives one
-/// URL records.
-const MAX_ALTERNATIVES: usize = 4;
-const MAX_BRANCHES: usize = 4;
+/// URL records: the caps every front end shares.
+use crate::resolve::alternatives::{MAX_ALTERNATIVES, MAX_CHOICE_POINTS as MAX_BRANCHES};
 
 /// A place where a URL has alternatives: the node, and a label per alternative.
 #[derive(Clone, Debug)]

@@ -81,6 +81,7 @@ pub struct ChainInfo {
     pub held: bool,
 }
 
+#[derive(Clone)]
 pub struct Found {
     pub call: HttpCall,
     pub info: ChainInfo,
@@ -104,6 +105,7 @@ pub fn collect_in(src: &Src, file: &syn::File, project: Option<Project<'_>>) -> 
             project,
             related: RefCell::new(Vec::new()),
             frames: RefCell::new(Vec::new()),
+            choices: Default::default(),
         },
         uses_ureq: src.text.contains("ureq"),
         uses_reqwest: src.text.contains("reqwest"),
@@ -125,8 +127,9 @@ struct Calls<'s, 'f> {
     consumed: HashSet<*const Expr>,
     found: Vec<Found>,
     /// Requests held in a binding (`let req = client.delete(url);`), by function start
-    /// and name: later `req.header(..)` / `req.send()` chains continue them.
-    held: HashMap<(usize, String), usize>,
+    /// and name (the index of the first of its alternatives, and how many there are):
+    /// later `req.header(..)` / `req.send()` chains continue them.
+    held: HashMap<(usize, String), (usize, usize)>,
 }
 
 enum Step<'f> {
@@ -335,7 +338,9 @@ impl<'s, 'f> Calls<'s, 'f> {
         };
 
         let call_end = src.of(outer).end;
+        self.r.choices.choose(Vec::new());
         let url = self.r.url(url_expr);
+        let points = self.r.choices.met();
         let mut call = HttpCall::new(client, method, url.0, start..call_end);
         call.vias = url.1;
         call.unformatted = url.2;
@@ -355,7 +360,10 @@ impl<'s, 'f> Calls<'s, 'f> {
         if let (Some(f), Some(name)) = (func, walk::ident_of(strip_ref(url_expr))) {
             if let Some(b) = f.binding(&name, start) {
                 let uses = count_uses(src.slice(&(b.stmt.end..f.span.end)), &name);
-                let mutated = f.mutations_of(b, f.span.end).next().is_some();
+                let mutated = f.mutations_of(b, f.span.end).next().is_some()
+                    || f.assignments
+                        .iter()
+                        .any(|a| a.name == name && a.at > b.stmt.end);
                 if uses == 1 && !mutated {
                     info.url_binding = Some(src.of(b.init));
                 }
@@ -367,13 +375,47 @@ impl<'s, 'f> Calls<'s, 'f> {
         if let Some(f) = func {
             let span = call.span.clone();
             self.response_use(f, &mut call, span, &info.links, info.sender);
-            // `let req = client.delete(url);`: later statements may go on building it.
+        }
+        // A URL with alternatives: one request per distinct alternative, each saying
+        // which it is.
+        let first = Found { call, info };
+        let found = if points.is_empty() {
+            vec![first]
+        } else {
+            let r = &self.r;
+            let out = crate::resolve::alternatives::variants(
+                first.clone(),
+                points,
+                |choices| {
+                    r.choices.choose(choices);
+                    let (url, vias, unformatted) = r.url(url_expr);
+                    let mut other = first.clone();
+                    other.call.url = url;
+                    other.call.vias = vias;
+                    other.call.unformatted = unformatted;
+                    other.call.related = r.take_related();
+                    Some((other, r.choices.met()))
+                },
+                |a, b| {
+                    a.call.url.display() == b.call.url.display()
+                        && a.call.method.name == b.call.method.name
+                },
+                |f, said| f.call.alternative = Some(said),
+            );
+            r.choices.choose(Vec::new());
+            out
+        };
+        if let Some(f) = func {
+            // `let req = client.delete(url);`: later statements may go on building it
+            // (every alternative of it).
             if let Some(b) = f.bindings.iter().find(|b| std::ptr::eq(b.init, outer)) {
-                self.held
-                    .insert((f.span.start, b.name.clone()), self.found.len());
+                self.held.insert(
+                    (f.span.start, b.name.clone()),
+                    (self.found.len(), found.len()),
+                );
             }
         }
-        self.found.push(Found { call, info });
+        self.found.extend(found);
     }
 
     /// Reads builder links (`after[i]` is `info.links[offset + i]`) into the call: up to
@@ -510,7 +552,7 @@ impl<'s, 'f> Calls<'s, 'f> {
         let Some(f) = self.r.names.function_at(start) else {
             return;
         };
-        let Some(&index) = self.held.get(&(f.span.start, name.clone())) else {
+        let Some(&(index, count)) = self.held.get(&(f.span.start, name.clone())) else {
             return;
         };
         // The name must still be the request: its last binding is the request's or a
@@ -529,20 +571,22 @@ impl<'s, 'f> Calls<'s, 'f> {
             self.consumed.insert(*n);
         }
         let links: Vec<Link> = steps.iter().map(|s| self.link(s)).collect();
-        let mut found = self.found.remove(index);
-        let offset = found.info.links.len();
-        found.info.links.extend(links);
-        found.info.held = true;
-        let had_sender = found.info.sender.is_some();
-        self.apply_links(&mut found.call, &mut found.info, steps, offset);
-        if !had_sender && found.info.sender.is_some() {
-            // `let resp = req.send()?;`: what is done with `resp` judges the request.
-            let sent = self.r.src.of(outer);
-            let sender = found.info.sender;
-            let links = found.info.links.clone();
-            self.response_use(f, &mut found.call, sent, &links, sender);
+        for index in index..index + count {
+            let mut found = self.found.remove(index);
+            let offset = found.info.links.len();
+            found.info.links.extend(links.iter().cloned());
+            found.info.held = true;
+            let had_sender = found.info.sender.is_some();
+            self.apply_links(&mut found.call, &mut found.info, steps, offset);
+            if !had_sender && found.info.sender.is_some() {
+                // `let resp = req.send()?;`: what is done with `resp` judges the request.
+                let sent = self.r.src.of(outer);
+                let sender = found.info.sender;
+                let links = found.info.links.clone();
+                self.response_use(f, &mut found.call, sent, &links, sender);
+            }
+            self.found.insert(index, found);
         }
-        self.found.insert(index, found);
     }
 
     /// `Method::DELETE`, `reqwest::Method::PUT`, `"DELETE"`.
@@ -791,6 +835,73 @@ pub struct Resolver<'s, 'f> {
     /// URL helpers being read, innermost last: the helper's span and its parameters
     /// with the call's arguments and where the call is (see [`Resolver::helper`]).
     frames: RefCell<Vec<Frame>>,
+    /// Which alternative to take at each choice point met while one call's URL is
+    /// resolved, and the choice points met (see [`crate::resolve::alternatives`]).
+    pub choices: crate::resolve::alternatives::Choices,
+}
+
+/// The values a name may hold at a place (each with where it is written) and the
+/// mutations appending to it (with where they are).
+struct NamedValues<'f> {
+    values: Vec<(&'f Expr, usize)>,
+    appended: Vec<(usize, &'f Expr)>,
+}
+
+/// The value taken for a name (`None`: known only at run time), the mutations that
+/// append to it, and where it is written.
+type Taken<'f> = (Option<&'f Expr>, Vec<&'f Expr>, usize);
+
+/// One alternative of a value: an expression, or what only the run time knows (the
+/// environment variable read).
+enum Alt<'e> {
+    Value(&'e Expr),
+    RunTime(&'e Expr),
+}
+
+/// The arms of an `if` with an `else` (an `else if` adding its own); `None` without an
+/// `else`.
+fn if_arms<'e>(i: &'e syn::ExprIf, out: &mut Vec<Alt<'e>>) -> Option<()> {
+    if let Some(v) = block_value(&i.then_branch) {
+        out.push(Alt::Value(v));
+    }
+    let (_, other) = i.else_branch.as_ref()?;
+    match other.as_ref() {
+        Expr::If(inner) => if_arms(inner, out),
+        e => {
+            if let Some(v) = produced(e) {
+                out.push(Alt::Value(v));
+            }
+            Some(())
+        }
+    }
+}
+
+/// The value a block ends with, unless it diverges.
+fn block_value(b: &syn::Block) -> Option<&Expr> {
+    match b.stmts.last()? {
+        syn::Stmt::Expr(e, None) => produced(e),
+        _ => None,
+    }
+}
+
+/// The value an arm (an expression or a block) gives, unless it diverges (`return`,
+/// `panic!`, `unreachable!`, …).
+fn produced(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::Block(b) if b.label.is_none() => block_value(&b.block),
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => None,
+        Expr::Macro(m)
+            if m.mac.path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+                )
+            }) =>
+        {
+            None
+        }
+        e => Some(e),
+    }
 }
 
 /// A URL helper being read: its span, its parameters with the call's arguments, and
@@ -845,6 +956,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
             project: Some(project),
             related: RefCell::new(Vec::new()),
             frames: RefCell::new(Vec::new()),
+            choices: Default::default(),
         }
     }
 
@@ -913,23 +1025,260 @@ impl<'s, 'f> Resolver<'s, 'f> {
         }]
     }
 
-    /// The value a name stands for at `at`: a binding before it in the function, or a
-    /// constant. With the mutations of a binding (`push_str`, `+=`).
-    fn named(&self, name: &str, at: usize) -> Option<(&'f Expr, Vec<&'f Expr>, usize)> {
+    /// The values a name may hold at `at`, each with where it is written, and the
+    /// mutations that append to the name (`push_str`, `+=`) with where they are: the
+    /// binding before it in the function (or a constant, every `#[cfg]` definition of
+    /// it), with its reassignments: one that has certainly happened by `at` (in a block
+    /// holding `at`) replaces what came before, one that only may have (an arm of an
+    /// `if`, a loop) is one more alternative. A reassignment that builds on the name
+    /// itself (`url = format!("{url}/x")`) is not an alternative: the binding alone is
+    /// read, as before reassignments were read.
+    fn named_values(&self, name: &str, at: usize) -> Option<NamedValues<'f>> {
+        let src = self.src;
         if let Some(f) = self.names.function_at(at) {
-            if let Some(b) = f.binding(name, at) {
+            let b = f.binding(name, at);
+            let d = f
+                .declared(name, at)
+                .filter(|d| b.is_none_or(|b| d.stmt.start > b.stmt.start));
+            let (start, scope, mut values) = match (b, d) {
+                (_, Some(d)) => (d.stmt.end, d.block.clone(), Vec::new()),
+                (Some(b), None) => (b.stmt.end, b.block.clone(), vec![(b.init, b.stmt.start)]),
+                (None, None) => (0, 0..0, Vec::new()),
+            };
+            if b.is_some() || d.is_some() {
+                let initial = values.clone();
+                for a in f.assignments.iter().filter(|a| {
+                    a.name == name && start <= a.at && a.at < at && scope.contains(&a.at)
+                }) {
+                    if count_uses(src.slice(&src.of(a.value)), name) > 0 {
+                        values = initial;
+                        break;
+                    }
+                    if a.block.contains(&at) {
+                        values = vec![(a.value, a.at)];
+                    } else {
+                        values.push((a.value, a.at));
+                    }
+                }
+                values.truncate(crate::resolve::alternatives::MAX_ALTERNATIVES);
+                if values.is_empty() {
+                    return None;
+                }
                 let appended = f
-                    .mutations_of(b, at)
-                    .filter(|m| matches!(m.method.as_str(), "push_str" | "+="))
-                    .filter_map(|m| m.args.first().copied())
+                    .mutations
+                    .iter()
+                    .filter(|m| {
+                        m.name == name
+                            && start < m.at
+                            && m.at < at
+                            && scope.contains(&m.at)
+                            && matches!(m.method.as_str(), "push_str" | "+=")
+                    })
+                    .filter_map(|m| Some((m.at, *m.args.first()?)))
                     .collect();
-                return Some((b.init, appended, b.stmt.start));
+                return Some(NamedValues { values, appended });
             }
         }
-        self.names
-            .consts
-            .get(name)
-            .map(|e| (*e, Vec::new(), self.src.of(*e).start))
+        let defs = self.names.const_defs.get(name)?;
+        let mut values: Vec<(&'f Expr, usize)> =
+            defs.iter().map(|e| (*e, src.of(*e).start)).collect();
+        values.truncate(crate::resolve::alternatives::MAX_ALTERNATIVES);
+        Some(NamedValues {
+            values,
+            appended: Vec::new(),
+        })
+    }
+
+    /// The value a name stands for at `at` (see [`Resolver::named_values`]), with the
+    /// mutations that append to it and where it is written. With several values, or a
+    /// value that is itself a choice (`let base = if prod { … } else { … };`), one is
+    /// taken and the choice point recorded under the name; `Some((None, ..))` when the
+    /// one taken is known only at run time.
+    fn named(&self, name: &str, at: usize) -> Option<Taken<'f>> {
+        let named = self.named_values(name, at)?;
+        let (mut value, pos) = match named.values.as_slice() {
+            [one] => *one,
+            many => {
+                let written = many.iter().map(|(e, _)| Some(self.said(e))).collect();
+                many[self.pick(name, written)]
+            }
+        };
+        let mut taken = Some(value);
+        if named.values.len() == 1 {
+            if let Some(alts) = self.alternatives_of(value) {
+                taken = self.take(name, &alts);
+                if let Some(v) = taken {
+                    value = v;
+                }
+            }
+        }
+        let appended = named
+            .appended
+            .iter()
+            .filter(|(m, _)| *m > pos)
+            .map(|(_, e)| *e)
+            .collect();
+        Some((taken.map(|_| value), appended, pos))
+    }
+
+    /// The first value a name stands for at `at`, for a value that is not a URL (a
+    /// header, a body field): no choice point is recorded.
+    fn named_first(&self, name: &str, at: usize) -> Option<(&'f Expr, Vec<&'f Expr>, usize)> {
+        let named = self.named_values(name, at)?;
+        let (value, pos) = named.values[0];
+        let appended = named
+            .appended
+            .iter()
+            .filter(|(m, _)| *m > pos)
+            .map(|(_, e)| *e)
+            .collect();
+        Some((value, appended, pos))
+    }
+
+    /// An expression as written.
+    fn written(&self, e: &Expr) -> String {
+        self.src.slice(&self.src.of(e)).to_string()
+    }
+
+    /// An alternative as said in a message: without the conversions around a literal
+    /// (`"https://…".to_string()`, `.into()`, `String::from("…")`).
+    fn said(&self, mut e: &Expr) -> String {
+        loop {
+            match e {
+                Expr::MethodCall(m)
+                    if m.args.is_empty()
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "to_string" | "to_owned" | "into" | "as_str" | "as_ref"
+                        ) =>
+                {
+                    e = &m.receiver
+                }
+                Expr::Call(c)
+                    if c.args.len() == 1
+                        && matches!(c.func.as_ref(), Expr::Path(p)
+                            if p.path.segments.last().is_some_and(|s| s.ident == "from" || s.ident == "Some")) =>
+                {
+                    e = &c.args[0]
+                }
+                Expr::Reference(r) => e = &r.expr,
+                Expr::Paren(p) => e = &p.expr,
+                _ => return self.written(e),
+            }
+        }
+    }
+
+    /// Which of the alternatives `written` to take at the choice point `expr`: the
+    /// recorded choice, or the first when the call has no room for more choice points.
+    fn pick(&self, expr: &str, written: Vec<Option<String>>) -> usize {
+        if self.choices.room() {
+            self.choices.pick(expr, written)
+        } else {
+            0
+        }
+    }
+
+    /// The alternative taken among `alts` at the choice point `expr`; `None` when it is
+    /// known only at run time.
+    fn take<'e>(&self, expr: &str, alts: &[Alt<'e>]) -> Option<&'e Expr> {
+        let k = match alts {
+            [_] => 0,
+            _ => {
+                let written = alts
+                    .iter()
+                    .map(|a| match a {
+                        Alt::Value(e) => Some(self.said(e)),
+                        Alt::RunTime(_) => None,
+                    })
+                    .collect();
+                self.pick(expr, written)
+            }
+        };
+        match alts.get(k)? {
+            Alt::Value(e) => Some(e),
+            Alt::RunTime(_) => None,
+        }
+    }
+
+    /// The alternatives an expression stands for: the arms of an `if` with an `else`
+    /// (an `else if` adding its own) and of a `match` (arms that diverge left out), the
+    /// value and the default of `x.unwrap_or(d)` / `x.unwrap_or_else(|_| d)` (an
+    /// environment variable being known only at run time). At most
+    /// [`crate::resolve::alternatives::MAX_ALTERNATIVES`]; `None` for an expression
+    /// without alternatives.
+    fn alternatives_of<'e>(&self, e: &'e Expr) -> Option<Vec<Alt<'e>>> {
+        let mut out = Vec::new();
+        match e {
+            Expr::Paren(p) => return self.alternatives_of(&p.expr),
+            Expr::Group(g) => return self.alternatives_of(&g.expr),
+            Expr::If(i) => if_arms(i, &mut out)?,
+            Expr::Match(m) => {
+                for arm in &m.arms {
+                    if let Some(v) = produced(&arm.body) {
+                        out.push(Alt::Value(v));
+                    }
+                }
+            }
+            Expr::MethodCall(m)
+                if m.args.len() == 1
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "unwrap_or" | "unwrap_or_else"
+                    ) =>
+            {
+                let default = match &m.args[0] {
+                    Expr::Closure(c) if m.method == "unwrap_or_else" => produced(&c.body)?,
+                    _ if m.method == "unwrap_or_else" => return None,
+                    d => d,
+                };
+                out.push(Alt::Value(default));
+                if self.reads_environment(&m.receiver) {
+                    out.push(Alt::RunTime(&m.receiver));
+                } else {
+                    out.push(Alt::Value(&m.receiver));
+                }
+            }
+            _ => return None,
+        }
+        out.truncate(crate::resolve::alternatives::MAX_ALTERNATIVES);
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// Whether an expression reads an environment variable: `std::env::var("K")`,
+    /// `env::var_os(..)`, `dotenvy::var(..)`, `var(..)` imported from one of those,
+    /// `option_env!("K")`, with `.ok()`, `.as_deref()` and the like after it.
+    fn reads_environment(&self, e: &Expr) -> bool {
+        match e {
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "ok" | "as_deref" | "as_ref" | "as_str" | "clone" | "map_err" | "to_owned"
+                ) =>
+            {
+                self.reads_environment(&m.receiver)
+            }
+            Expr::Paren(p) => self.reads_environment(&p.expr),
+            Expr::Call(c) => {
+                let Expr::Path(p) = c.func.as_ref() else {
+                    return false;
+                };
+                let mut path = path_text(&p.path);
+                if let Some(used) = p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.names.uses.get(&i.to_string()))
+                {
+                    path = used.clone();
+                }
+                let Some((module, item)) = path.rsplit_once("::") else {
+                    return false;
+                };
+                let module = module.rsplit("::").next().unwrap_or(module);
+                matches!(item, "var" | "var_os") && matches!(module, "env" | "dotenv" | "dotenvy")
+            }
+            Expr::Macro(m) => m.mac.path.is_ident("option_env"),
+            _ => false,
+        }
     }
 
     fn pieces(&self, e: &Expr, at: usize, depth: usize, in_format: bool) -> Vec<Piece> {
@@ -937,6 +1286,20 @@ impl<'s, 'f> Resolver<'s, 'f> {
             return self.hole(e);
         }
         let src = self.src;
+        // `if prod { "https://…" } else { … }`, a `match`, `x.unwrap_or("https://…")`:
+        // one alternative, the choice point recorded.
+        if let Some(alts) = self.alternatives_of(e) {
+            return match self.take(&self.written(e), &alts) {
+                Some(v) => self.pieces(v, at, depth - 1, in_format),
+                None => match alts.iter().find_map(|a| match a {
+                    Alt::RunTime(r) => Some(*r),
+                    Alt::Value(_) => None,
+                }) {
+                    Some(r) => self.hole(r),
+                    None => self.hole(e),
+                },
+            };
+        }
         match e {
             Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
@@ -968,7 +1331,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
             }
             Expr::Call(c)
                 if c.args.len() == 1
-                    && matches!(c.func.as_ref(), Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from")) =>
+                    && matches!(c.func.as_ref(), Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from" || s.ident == "Some")) =>
             {
                 self.pieces(&c.args[0], at, depth, in_format)
             }
@@ -1038,11 +1401,10 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 // A path (`Self::BASE`, `config::BASE`) only names a constant.
                 let found = if p.path.segments.len() == 1 {
                     self.named(&name, at)
+                } else if self.names.consts.contains_key(&name) {
+                    self.named(&name, usize::MAX)
                 } else {
-                    self.names
-                        .consts
-                        .get(&name)
-                        .map(|c| (*c, Vec::new(), src.of(*c).start))
+                    None
                 };
                 let Some((init, appended, def_at)) = found else {
                     let segments: Vec<String> = p
@@ -1054,6 +1416,10 @@ impl<'s, 'f> Resolver<'s, 'f> {
                     return self
                         .foreign(&segments, src.of(e))
                         .unwrap_or_else(|| self.hole(e));
+                };
+                // Known only at run time (`env::var("K")` with a default not taken).
+                let Some(init) = init else {
+                    return self.hole(e);
                 };
                 let mut out = self.pieces(init, def_at, depth - 1, in_format);
                 for a in appended {
@@ -1251,6 +1617,9 @@ impl<'s, 'f> Resolver<'s, 'f> {
                                     let resolved = (!debug)
                                         .then(|| self.named(n, at))
                                         .flatten()
+                                        .and_then(|(init, appended, def_at)| {
+                                            Some((init?, appended, def_at))
+                                        })
                                         .map(|(init, appended, def_at)| {
                                             let mut v = self.pieces(init, def_at, depth - 1, true);
                                             for a in appended {
@@ -1383,7 +1752,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
                 let found = if p.path.segments.len() == 1 {
-                    self.named(&name, src.of(e).start)
+                    self.named_first(&name, src.of(e).start)
                 } else {
                     self.names
                         .consts

@@ -1,12 +1,16 @@
 //! Rust front end (syn, with proc-macro2 `span-locations`).
 //!
 //! One `syn::parse_file`, then:
-//! 1. [`walk`] collects the file's string constants and, per function, its `let`
-//!    bindings and the mutations of those bindings (`push_str`, `+=`, `insert`);
+//! 1. [`walk`] collects the file's string constants (every `#[cfg]` definition) and,
+//!    per function, its `let` bindings (with their blocks), their reassignments and
+//!    the mutations of those bindings (`push_str`, `+=`, `insert`);
 //! 2. [`clients`] recognises reqwest (async and blocking) and ureq (2 and 3) request
 //!    chains (`client.delete(url).header(..).json(&..).send()`), lowering each into an
 //!    `HttpCall`, resolving URLs through constants, bindings and `format!`-family
-//!    macros ([`macros`] parses their bodies by hand, `json!` included);
+//!    macros ([`macros`] parses their bodies by hand, `json!` included); a URL with
+//!    alternatives (`if`/`match` arms, reassignments, `env::var(..).unwrap_or(..)`,
+//!    `#[cfg]` constants) is lowered once per alternative through
+//!    [`crate::resolve::alternatives`];
 //! 3. [`secrets`] finds credential-looking string literals in the token stream (macro
 //!    bodies included, which syn leaves unparsed).
 //!
@@ -294,6 +298,123 @@ mod tests {
         assert_eq!(src.offset(lc), 7);
         let lc = proc_macro2::LineColumn { line: 2, column: 3 };
         assert_eq!(&text[src.offset(lc)..src.offset(lc) + 1], "f");
+    }
+
+    /// Each request of the text: its URL and which alternative it is.
+    fn urls(body: &str) -> Vec<(String, Option<String>)> {
+        let text =
+            format!("fn f(c: &reqwest::blocking::Client, a: bool, id: u64) {{\n{body}\n}}\n");
+        extract(&text)
+            .calls
+            .into_iter()
+            .map(|c| (c.url.display(), c.alternative))
+            .collect()
+    }
+
+    #[test]
+    fn both_arms_of_an_if_are_alternatives_and_say_which() {
+        let got = urls(
+            r#"let b = if a { "https://x.com/api/2.0" } else if id > 2 { "https://y.com/v1" } else { panic!() };
+               c.get(format!("{b}/users")).send();"#,
+        );
+        assert_eq!(
+            got,
+            [
+                (
+                    "https://x.com/api/2.0/users".to_string(),
+                    Some("`b` is `\"https://x.com/api/2.0\"`".to_string())
+                ),
+                (
+                    "https://y.com/v1/users".to_string(),
+                    Some("`b` is `\"https://y.com/v1\"`".to_string())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn alternatives_that_give_the_same_url_are_one_request() {
+        let got = urls(
+            r#"let b = if a { "https://x.com" } else { "https://x.com" };
+               c.get(format!("{b}/users")).send();"#,
+        );
+        assert_eq!(got, [("https://x.com/users".to_string(), None)]);
+    }
+
+    #[test]
+    fn reassignments_replace_or_add_values() {
+        // Certainly reassigned before the call: the new value only.
+        let got =
+            urls(r#"let mut u = "https://old.com"; u = "https://new.com"; c.get(&u).send();"#);
+        assert_eq!(got, [("https://new.com".to_string(), None)]);
+        // Maybe reassigned (an arm of an `if`, a loop): both.
+        let got = urls(
+            r#"let mut u = "https://old.com"; if a { u = "https://new.com"; } c.get(&u).send();
+               let mut v = "https://a.com"; for _ in 0..id { v = "https://b.com"; } c.get(v).send();"#,
+        );
+        let shown: Vec<&str> = got.iter().map(|(u, _)| u.as_str()).collect();
+        assert_eq!(
+            shown,
+            [
+                "https://old.com",
+                "https://new.com",
+                "https://a.com",
+                "https://b.com"
+            ]
+        );
+        // Reassigned inside the block of the call: that value.
+        let got = urls(
+            r#"let mut u = "https://old.com"; if a { u = "https://new.com"; c.get(&u).send(); }"#,
+        );
+        assert_eq!(got, [("https://new.com".to_string(), None)]);
+        // Building on itself is not an alternative: the binding with its appends.
+        let got = urls(
+            r#"let mut u = String::from("https://x.com"); if a { u = format!("{u}/v2"); } c.get(&u).send();"#,
+        );
+        assert_eq!(got, [("https://x.com".to_string(), None)]);
+    }
+
+    #[test]
+    fn a_let_in_an_inner_block_does_not_reach_past_it() {
+        let got = urls(
+            r#"let u = "https://outer.com"; { let u = "https://inner.com"; let _ = u; } c.get(u).send();"#,
+        );
+        assert_eq!(got, [("https://outer.com".to_string(), None)]);
+    }
+
+    #[test]
+    fn environment_defaults_are_the_known_alternative() {
+        let got = urls(
+            r#"let b = std::env::var("B").unwrap_or("https://x.com".into()); c.get(format!("{b}/u")).send();"#,
+        );
+        assert_eq!(got[0].0, "https://x.com/u");
+        assert_eq!(got[0].1.as_deref(), Some("`b` is `\"https://x.com\"`"));
+        assert_eq!(got[1].1.as_deref(), Some("`b` is set at run time"));
+        assert_eq!(got.len(), 2);
+        // Without a default: one request, its base unknown.
+        let got = urls(
+            r#"let b = std::env::var("B").unwrap_or_default(); c.get(format!("{b}/u")).send();"#,
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, None);
+    }
+
+    #[test]
+    fn alternatives_are_capped_per_value_and_per_call() {
+        let arms: String = (0..9)
+            .map(|i| format!("{i} => \"https://h{i}.com\","))
+            .collect();
+        let got = urls(&format!(
+            "let b = match id {{ {arms} _ => \"https://z.com\" }};\n\
+             let d = match id {{ {arms} _ => \"/z\" }};\n\
+             let e = match id {{ {arms} _ => \"/z\" }};\n\
+             c.get(format!(\"{{b}}{{d}}{{e}}\")).send();"
+        ));
+        assert!(
+            got.len() <= crate::resolve::alternatives::MAX_VARIANTS,
+            "{got:?}"
+        );
+        assert!(got.len() > 1);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! `format!`-family macros, `+`, or from constants `use`d from other modules of the
 //! crate), and its `pub use` re-exports (`pub use self::urls::BASE`, `pub use urls::*`).
 //!
-//! Not for: functions, struct fields or anything not known from the module's text.
+//! Not for: functions, struct fields or anything not known from the module's text, nor
+//! alternatives (a constant exports its first value).
 
 use super::clients::{Project, Resolver};
 use super::{walk, Src};
@@ -24,7 +25,13 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     let names = walk::collect(&src, &file);
     let r = Resolver::with_project(&src, &names, Project { index, path, depth });
     let mut out = ModuleExports::default();
-    let mut consts: Vec<(&String, &&syn::Expr)> = names.consts.iter().collect();
+    // A constant with alternatives (`#[cfg]` definitions, `if cfg!(..)`) exports its
+    // first one: alternatives do not cross modules.
+    let mut consts: Vec<(&String, &&syn::Expr)> = names
+        .const_defs
+        .iter()
+        .filter_map(|(n, defs)| Some((n, defs.first()?)))
+        .collect();
     consts.sort_by_key(|(n, _)| n.as_str());
     for (name, expr) in consts.into_iter().take(MAX_EXPORTS) {
         let (url, _, _) = r.url(expr);

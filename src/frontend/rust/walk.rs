@@ -1,6 +1,8 @@
-//! What names mean in a file: string constants (`const`/`static`, at any level) and,
-//! per function, the `let` bindings and the later mutations of those bindings
-//! (`url.push_str(..)`, `url += ..`, `form.insert(k, v)`), in source order.
+//! What names mean in a file: string constants (`const`/`static`, at any level, every
+//! definition of a name kept: `#[cfg]` picks one) and, per function, the `let`
+//! bindings, the reassignments of bound names (`url = ..`) and the later mutations of
+//! those bindings (`url.push_str(..)`, `url += ..`, `form.insert(k, v)`), in source
+//! order, each with the block it is written in.
 
 use super::Src;
 use crate::call::Span;
@@ -14,6 +16,25 @@ pub struct Binding<'f> {
     pub init: &'f Expr,
     /// The whole `let` statement.
     pub stmt: Span,
+    /// The innermost block the statement is in (the binding's scope).
+    pub block: Span,
+}
+
+/// A `let name;` without a value: the assignments that follow give it one.
+pub struct Declared {
+    pub name: String,
+    pub stmt: Span,
+    pub block: Span,
+}
+
+/// `name = value` on a bound name.
+pub struct Assignment<'f> {
+    pub name: String,
+    pub value: &'f Expr,
+    pub at: usize,
+    /// The innermost block the assignment is in: it has certainly happened at a later
+    /// place of that block, and only may have elsewhere (an arm of an `if`, a loop).
+    pub block: Span,
 }
 
 /// `name.method(args)` or `name += arg` on a bound name, after its `let`.
@@ -36,12 +57,17 @@ pub struct Function<'f> {
     /// The return type as written (`Result<(), reqwest::Error>`), empty for `()`.
     pub ret: String,
     pub bindings: Vec<Binding<'f>>,
+    pub declared: Vec<Declared>,
+    pub assignments: Vec<Assignment<'f>>,
     pub mutations: Vec<Mutation<'f>>,
 }
 
 pub struct Names<'f> {
     /// `const NAME: &str = <expr>;` (and `static`), by name.
     pub consts: HashMap<String, &'f Expr>,
+    /// Every definition of each constant, in source order: more than one when
+    /// `#[cfg(..)]` attributes choose between them.
+    pub const_defs: HashMap<String, Vec<&'f Expr>>,
     /// Functions (and methods), outermost first; nested ones follow their parent.
     pub functions: Vec<Function<'f>>,
     /// Every initialiser of a named field in a struct literal (`Self { base_url: … }`),
@@ -80,11 +106,25 @@ impl<'f> Names<'f> {
 }
 
 impl<'f> Function<'f> {
-    /// The last `let name` before `offset`.
+    /// The last `let name` before `offset` whose scope holds `offset`.
     pub fn binding(&self, name: &str, offset: usize) -> Option<&Binding<'f>> {
-        self.bindings
-            .iter()
-            .rfind(|b| b.name == name && b.stmt.end <= offset)
+        self.bindings.iter().rfind(|b| {
+            b.name == name
+                && b.stmt.end <= offset
+                && b.block.start <= offset
+                && offset < b.block.end
+        })
+    }
+
+    /// The last `let name;` (without a value) before `offset` whose scope holds
+    /// `offset`.
+    pub fn declared(&self, name: &str, offset: usize) -> Option<&Declared> {
+        self.declared.iter().rfind(|d| {
+            d.name == name
+                && d.stmt.end <= offset
+                && d.block.start <= offset
+                && offset < d.block.end
+        })
     }
 
     /// Mutations of `name` between its binding and `offset`.
@@ -119,6 +159,7 @@ pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
         src,
         names: Names {
             consts: HashMap::new(),
+            const_defs: HashMap::new(),
             functions: Vec::new(),
             fields: HashMap::new(),
             typed_fields: HashMap::new(),
@@ -128,6 +169,7 @@ pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
             reexports: Vec::new(),
         },
         stack: Vec::new(),
+        blocks: Vec::new(),
     };
     v.visit_file(file);
     v.names
@@ -138,6 +180,8 @@ struct Collector<'s, 'f> {
     names: Names<'f>,
     /// Indexes into `names.functions` of the functions being walked.
     stack: Vec<usize>,
+    /// The blocks being walked, innermost last.
+    blocks: Vec<Span>,
 }
 
 /// The name a simple pattern binds (`x`, `mut x`, `x: T`).
@@ -194,6 +238,8 @@ impl<'s, 'f> Collector<'s, 'f> {
             is_async: sig.asyncness.is_some(),
             ret,
             bindings: Vec::new(),
+            declared: Vec::new(),
+            assignments: Vec::new(),
             mutations: Vec::new(),
         });
         self.stack.push(self.names.functions.len() - 1);
@@ -204,6 +250,23 @@ impl<'s, 'f> Collector<'s, 'f> {
     fn current(&mut self) -> Option<&mut Function<'f>> {
         let i = *self.stack.last()?;
         self.names.functions.get_mut(i)
+    }
+
+    /// The innermost block being walked (the whole text outside any).
+    fn block(&self) -> Span {
+        self.blocks
+            .last()
+            .cloned()
+            .unwrap_or(0..self.src.text.len())
+    }
+
+    fn constant(&mut self, name: String, expr: &'f Expr) {
+        self.names
+            .const_defs
+            .entry(name.clone())
+            .or_default()
+            .push(expr);
+        self.names.consts.insert(name, expr);
     }
 }
 
@@ -260,22 +323,40 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
     }
 
     fn visit_item_const(&mut self, node: &'f syn::ItemConst) {
-        self.names
-            .consts
-            .insert(node.ident.to_string(), node.expr.as_ref());
+        self.constant(node.ident.to_string(), node.expr.as_ref());
         syn::visit::visit_item_const(self, node);
     }
 
     fn visit_item_static(&mut self, node: &'f syn::ItemStatic) {
-        self.names
-            .consts
-            .insert(node.ident.to_string(), node.expr.as_ref());
+        self.constant(node.ident.to_string(), node.expr.as_ref());
         syn::visit::visit_item_static(self, node);
     }
 
     fn visit_impl_item_const(&mut self, node: &'f syn::ImplItemConst) {
-        self.names.consts.insert(node.ident.to_string(), &node.expr);
+        self.constant(node.ident.to_string(), &node.expr);
         syn::visit::visit_impl_item_const(self, node);
+    }
+
+    fn visit_block(&mut self, node: &'f syn::Block) {
+        self.blocks.push(self.src.of(node));
+        syn::visit::visit_block(self, node);
+        self.blocks.pop();
+    }
+
+    fn visit_expr_assign(&mut self, node: &'f syn::ExprAssign) {
+        if let Some(name) = ident_of(&node.left) {
+            let at = self.src.of(node).start;
+            let block = self.block();
+            if let Some(f) = self.current() {
+                f.assignments.push(Assignment {
+                    name,
+                    value: &node.right,
+                    at,
+                    block,
+                });
+            }
+        }
+        syn::visit::visit_expr_assign(self, node);
     }
 
     fn visit_item_fn(&mut self, node: &'f syn::ItemFn) {
@@ -293,15 +374,25 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
     }
 
     fn visit_local(&mut self, node: &'f syn::Local) {
-        if let (Some(name), Some(init)) = (pat_name(&node.pat), &node.init) {
-            let stmt = self.src.of(node);
-            if let Some(f) = self.current() {
-                f.bindings.push(Binding {
-                    name,
-                    init: &init.expr,
-                    stmt,
-                });
+        let stmt = self.src.of(node);
+        let block = self.block();
+        match (pat_name(&node.pat), &node.init) {
+            (Some(name), Some(init)) => {
+                if let Some(f) = self.current() {
+                    f.bindings.push(Binding {
+                        name,
+                        init: &init.expr,
+                        stmt,
+                        block,
+                    });
+                }
             }
+            (Some(name), None) => {
+                if let Some(f) = self.current() {
+                    f.declared.push(Declared { name, stmt, block });
+                }
+            }
+            _ => {}
         }
         syn::visit::visit_local(self, node);
     }

@@ -241,9 +241,8 @@ type Literal = (String, Span, bool);
 
 /// How many values a variable assigned more than once may have, how many such
 /// variables one command follows, and how many requests one command is lowered to.
-const MAX_ALTERNATIVES: usize = 4;
-const MAX_BRANCHES: usize = 3;
-const MAX_COMBINATIONS: usize = 8;
+/// The caps every front end shares.
+use crate::resolve::alternatives::{MAX_ALTERNATIVES, MAX_CHOICE_POINTS as MAX_BRANCHES};
 
 /// Variables assigned exactly once, to a literal; and those set by sourced files.
 struct Vars {
@@ -393,24 +392,14 @@ impl Vars {
         out
     }
 
-    /// Each combination of the alternatives of `names` (at most [`MAX_COMBINATIONS`]),
+    /// Each combination of the alternatives of `names` (at most [`crate::resolve::alternatives::MAX_VARIANTS`]),
     /// with its label (`` `$API` is `https://…` ``).
     fn combinations(&self, names: &[String]) -> Vec<(Vec<usize>, String)> {
-        let mut out: Vec<Vec<usize>> = vec![Vec::new()];
-        for n in names {
-            let count = self.alternatives.get(n).map_or(1, Vec::len);
-            let mut next = Vec::new();
-            for combo in &out {
-                for k in 0..count {
-                    if next.len() < MAX_COMBINATIONS {
-                        let mut c = combo.clone();
-                        c.push(k);
-                        next.push(c);
-                    }
-                }
-            }
-            out = next;
-        }
+        let arities: Vec<usize> = names
+            .iter()
+            .map(|n| self.alternatives.get(n).map_or(1, Vec::len))
+            .collect();
+        let out = crate::resolve::alternatives::combinations(&arities);
         out.into_iter()
             .map(|combo| {
                 let label = names
