@@ -992,9 +992,64 @@ impl<'s, 'f> Resolver<'s, 'f> {
         out
     }
 
+    /// `self.cfg.base` (the field access `f`, at `e`): the one initialiser of `base` in
+    /// the struct literals of the type that the field `cfg` of this impl's struct has.
+    fn nested_field(
+        &self,
+        e: &Expr,
+        f: &syn::ExprField,
+        depth: usize,
+        in_format: bool,
+    ) -> Option<Vec<Piece>> {
+        let src = self.src;
+        let Expr::Field(inner) = f.base.as_ref() else {
+            return None;
+        };
+        let (syn::Member::Named(outer), syn::Member::Named(name)) = (&inner.member, &f.member)
+        else {
+            return None;
+        };
+        let owner = self.names.impl_at(src.of(e).start)?;
+        let ty = self
+            .names
+            .field_types
+            .get(&(owner.to_string(), outer.to_string()))?;
+        if let Some(inits) = self.names.typed_fields.get(&(ty.clone(), name.to_string())) {
+            let [init] = inits.as_slice() else {
+                return None;
+            };
+            let out = self.pieces(init, src.of(*init).start, depth - 1, in_format);
+            if let [Piece::Lit { span, .. }] = out.as_slice() {
+                self.vias.borrow_mut().push(Via {
+                    literal: span.clone(),
+                    expr: src.slice(&src.of(e)).to_string(),
+                });
+            }
+            return out
+                .iter()
+                .any(|p| matches!(p, Piece::Lit { .. }))
+                .then_some(out);
+        }
+        // A struct of another module of the crate: its exported fields.
+        let expr = src.slice(&src.of(e)).to_string();
+        self.foreign_at(std::slice::from_ref(ty), &[name.to_string()], &expr, src.of(e))
+    }
+
     /// The pieces of a constant that another module of the crate defines, spelled at
     /// `e` (the call site keeps its own spans), and where it is defined.
     fn foreign(&self, segments: &[String], span: Span) -> Option<Vec<Piece>> {
+        self.foreign_at(segments, &[], &segments.join("::"), span)
+    }
+
+    /// [`Self::foreign`] of the item `segments` names, read through `keys` (a field of
+    /// an exported struct), written `expr` at `span`.
+    fn foreign_at(
+        &self,
+        segments: &[String],
+        keys: &[String],
+        expr: &str,
+        span: Span,
+    ) -> Option<Vec<Piece>> {
         use crate::resolve::RS;
         let project = self.project?;
         let value = self
@@ -1005,14 +1060,13 @@ impl<'s, 'f> Resolver<'s, 'f> {
                     project.path,
                     &format!("{RS}{module}"),
                     &name,
-                    &[],
+                    keys,
                     project.depth,
                     super::modules::lower,
                 )
             })?;
-        let expr = segments.join("::");
         let message = format!("`{expr}` is defined here");
-        let (pieces, related) = value.spelled_at(&expr, &span, message, true)?;
+        let (pieces, related) = value.spelled_at(expr, &span, message, true)?;
         self.related.borrow_mut().push(related);
         Some(pieces)
     }
@@ -1435,6 +1489,16 @@ impl<'s, 'f> Resolver<'s, 'f> {
                     return self.hole(e);
                 }
                 out
+            }
+            // `self.cfg.base`: a field of the struct that a field of this impl's struct
+            // is (`cfg: Config`), set where that struct is built, here or in another
+            // module of the crate (`Config { base: … }` in `config.rs`).
+            Expr::Field(f)
+                if matches!(f.base.as_ref(), Expr::Field(inner)
+                    if matches!(inner.base.as_ref(), Expr::Path(p) if p.path.is_ident("self"))) =>
+            {
+                self.nested_field(e, f, depth, in_format)
+                    .unwrap_or_else(|| self.hole(e))
             }
             // `self.base_url`: the field's one initialiser in the file (set in `new()`).
             Expr::Field(f) if matches!(f.base.as_ref(), Expr::Path(p) if p.path.is_ident("self")) =>

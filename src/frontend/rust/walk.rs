@@ -76,6 +76,10 @@ pub struct Names<'f> {
     /// The same by struct and field name (`Self { … }` in an `impl Community` is
     /// `Community`): what `self.base_url` holds in that struct's methods.
     pub typed_fields: HashMap<(String, String), Vec<&'f Expr>>,
+    /// The type of each named field of the file's structs, by struct and field name
+    /// (`struct Client { cfg: Config }` → `Config`; through `Arc`/`Rc`/`Box`/`&`):
+    /// what `self.cfg.base` reads in `Client`'s methods.
+    pub field_types: HashMap<(String, String), String>,
     /// The span of each `impl` block and the type it is for.
     pub impls: Vec<(std::ops::Range<usize>, String)>,
     /// What `use` brings in: local name → path (`BASE` → `crate::config::BASE`).
@@ -163,6 +167,7 @@ pub fn collect<'f>(src: &Src, file: &'f syn::File) -> Names<'f> {
             functions: Vec::new(),
             fields: HashMap::new(),
             typed_fields: HashMap::new(),
+            field_types: HashMap::new(),
             impls: Vec::new(),
             uses: HashMap::new(),
             globs: Vec::new(),
@@ -322,6 +327,18 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
         self.use_tree("", &node.tree, public, 0);
     }
 
+    fn visit_item_struct(&mut self, node: &'f syn::ItemStruct) {
+        let name = node.ident.to_string();
+        for f in &node.fields {
+            if let (Some(field), Some(ty)) = (&f.ident, type_name(&f.ty)) {
+                self.names
+                    .field_types
+                    .insert((name.clone(), field.to_string()), ty);
+            }
+        }
+        syn::visit::visit_item_struct(self, node);
+    }
+
     fn visit_item_const(&mut self, node: &'f syn::ItemConst) {
         self.constant(node.ident.to_string(), node.expr.as_ref());
         syn::visit::visit_item_const(self, node);
@@ -467,5 +484,28 @@ impl<'s, 'f> Visit<'f> for Collector<'s, 'f> {
             }
         }
         syn::visit::visit_expr_binary(self, node);
+    }
+}
+
+/// The struct a field's type names: `Config`, `config::Config`, `&Config`,
+/// `Arc<Config>`, `Box<Config>`, `Rc<Config>` (the last segment of its path).
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let ident = last.ident.to_string();
+            if matches!(ident.as_str(), "Arc" | "Rc" | "Box") {
+                if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
+                        return type_name(inner);
+                    }
+                }
+                return None;
+            }
+            Some(ident)
+        }
+        _ => None,
     }
 }
