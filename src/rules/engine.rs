@@ -13,6 +13,7 @@ use crate::call::{Body, Client, Field, HttpCall, ParsedUrl, Span, Value};
 use crate::config::Config;
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
 use crate::model::plan::RewritePlan;
+use crate::model::template::{segments, Segment};
 use crate::rules::transforms;
 use crate::source::SourceFile;
 use std::cell::RefCell;
@@ -1228,15 +1229,14 @@ fn render_message(
     vendor: &str,
 ) -> String {
     let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
-            return out;
+    for segment in segments(template) {
+        let key = match segment {
+            Segment::Lit { text, .. } => {
+                out.push_str(text);
+                continue;
+            }
+            Segment::Var { name, .. } => name,
         };
-        let key = after[..end].trim();
         let value = match key {
             "method" => view.call.method.name.clone().unwrap_or_else(|| "?".into()),
             "path" => display_url(view),
@@ -1259,9 +1259,7 @@ fn render_message(
             }
         };
         out.push_str(&value);
-        rest = &after[end + 2..];
     }
-    out.push_str(rest);
     out
 }
 
