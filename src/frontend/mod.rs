@@ -73,7 +73,7 @@ pub mod yaml_tree;
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
 use crate::model::plan::RewritePlan;
-use crate::source::{Language, SourceFile};
+use crate::source::{Comment, Language, SourceFile};
 use std::path::{Path, PathBuf};
 
 pub use crate::call::Extraction;
@@ -92,6 +92,15 @@ pub trait FrontEnd: Sync {
     /// suppressions. A format without comments has none.
     fn comments(&self, _file: &SourceFile) -> Vec<Span> {
         Vec::new()
+    }
+    /// Where a person writes about the file, for inline suppressions: each of its
+    /// [`FrontEnd::comments`] with its text found inside the markers, or what the format
+    /// has instead of comments (a Postman item's `description`).
+    fn remarks(&self, file: &SourceFile) -> Vec<Comment> {
+        self.comments(file)
+            .into_iter()
+            .map(|span| comment_at(&file.text, span))
+            .collect()
     }
     /// The first syntax error of the text: a parse only, no calls are extracted. A
     /// format this front end reads without a grammar has none.
@@ -189,10 +198,42 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
     support(file.language).syntax_error(file)
 }
 
-/// The spans of every comment of a file (whole comments, markers included), for
-/// inline suppressions. Postman descriptions are handled by the suppression pass.
+/// The spans of every comment of a file (whole comments, markers included).
 pub fn comments(file: &SourceFile) -> Vec<Span> {
     support(file.language).comments(file)
+}
+
+/// Where a person writes about a file (see [`FrontEnd::remarks`]): where inline
+/// suppressions are read.
+pub fn remarks(file: &SourceFile) -> Vec<Comment> {
+    support(file.language).remarks(file)
+}
+
+/// The comment occupying `span`, with its text found inside its markers.
+fn comment_at(text: &str, span: Span) -> Comment {
+    let s = &text[span.clone()];
+    let (open, close) = if s.starts_with("/*") && s.ends_with("*/") && s.len() >= 4 {
+        (2, 2)
+    } else if s.starts_with("<!--") && s.ends_with("-->") && s.len() >= 7 {
+        (4, 3)
+    } else if s.starts_with("//") {
+        (2, 0)
+    } else if s.starts_with('#') {
+        (1, 0)
+    } else {
+        (0, 0)
+    };
+    let mut end = span.end - close;
+    // A line comment may carry the `\r` of a CRLF line ending.
+    while end > span.start + open && text.as_bytes()[end - 1] == b'\r' {
+        end -= 1;
+    }
+    Comment {
+        content: span.start + open..end,
+        span,
+        covers: None,
+        line_break: "\n",
+    }
 }
 
 /// The fixed text brought in step where the format keeps a value twice (see

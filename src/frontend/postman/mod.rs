@@ -1048,6 +1048,43 @@ impl crate::frontend::FrontEnd for Postman {
         json::parse(&file.text).err()
     }
 
+    /// A collection has no comments: the `description` of each item (a string, or an
+    /// object with `content`) stands for one, governing its whole item.
+    fn remarks(&self, file: &crate::source::SourceFile) -> Vec<crate::source::Comment> {
+        fn walk(node: &J, out: &mut Vec<crate::source::Comment>) {
+            for item in node.get("item").map(J::items).unwrap_or(&[]) {
+                let descriptions = [
+                    item.get("description"),
+                    item.get("request").and_then(|r| r.get("description")),
+                ];
+                for d in descriptions.into_iter().flatten() {
+                    let d = match d {
+                        J::Obj { .. } => match d.get("content") {
+                            Some(c) => c,
+                            None => continue,
+                        },
+                        other => other,
+                    };
+                    if let J::Str { .. } = d {
+                        out.push(crate::source::Comment {
+                            span: d.inner(),
+                            content: d.inner(),
+                            covers: Some(item.span()),
+                            // A JSON string: its line breaks are escapes.
+                            line_break: "\\n",
+                        });
+                    }
+                }
+                walk(item, out);
+            }
+        }
+        let mut out = Vec::new();
+        if let Ok(root) = json::parse(&file.text) {
+            walk(&root, &mut out);
+        }
+        out
+    }
+
     /// Transforms edit `url.raw` only: the split `path` fields are kept in step.
     fn after_fix(&self, original: &str, fixed: &str) -> Option<String> {
         (fixed != original).then(|| render::sync_split_urls(original, fixed))
