@@ -388,19 +388,13 @@ impl Jinja<'_> {
         depth: usize,
     ) -> Vec<Piece> {
         let mut out = Vec::new();
-        for segment in template::segments(&self.text[span.clone()]) {
+        for segment in template::segments_at(&self.text[span.clone()], span.start) {
             let (expr, name, hole) = match segment {
                 Segment::Lit { text, range } => {
-                    out.push(Piece::Lit {
-                        text: text.to_string(),
-                        span: span.start + range.start..span.start + range.end,
-                        exact: true,
-                    });
+                    out.push(Piece::exact(text, range));
                     continue;
                 }
-                Segment::Var { expr, name, range } => {
-                    (expr, name, span.start + range.start..span.start + range.end)
-                }
+                Segment::Var { expr, name, range } => (expr, name, range),
             };
             match plain_name(name).and_then(|n| lookup(self.scope, n)) {
                 Some(Def::Here(v)) if depth < 3 && !self.text[v.clone()].contains("{{") => {
@@ -836,6 +830,14 @@ impl crate::frontend::Spell for Ansible {
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render_batch(&file.text, items)
+    }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::by_hand
+    }
+
+    fn literal_edits(&self, _file: &crate::source::SourceFile) -> crate::frontend::LiteralEdits {
+        crate::frontend::LiteralEdits::Yaml
     }
 }
 

@@ -3,10 +3,15 @@
 //! file, reading option objects). Rules never see syntax.
 
 /// A front end whose work needs only the file's text: its module's `extract`,
-/// `syntax_check`, `comments` and a `render_batch(text, items)`, and the file names it
-/// claims (`|path| …`, giving whether the path is of this kind).
+/// `syntax_check`, `comments` and a `render_batch(text, items)`, how it puts a JSON
+/// text into a string (a [`quoting`] function), the file names it claims (`|path| …`,
+/// giving whether the path is of this kind), and which edits of its literals a
+/// transform may make when not all (`literals = …`).
 macro_rules! text_front_end {
-    ($(#[$doc:meta])* $name:ident, $language:ident, $render:path, |$path:ident| $claims:expr) => {
+    (
+        $(#[$doc:meta])* $name:ident, $language:ident, $render:path, $quote:path,
+        |$path:ident| $claims:expr $(, literals = $literals:expr)?
+    ) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -48,6 +53,19 @@ macro_rules! text_front_end {
             ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
                 $render(&file.text, items)
             }
+
+            fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+                $quote
+            }
+
+            $(
+                fn literal_edits(
+                    &self,
+                    _file: &crate::source::SourceFile,
+                ) -> crate::frontend::LiteralEdits {
+                    $literals
+                }
+            )?
         }
     };
 }
@@ -65,6 +83,7 @@ pub mod notebook;
 pub mod parents;
 pub mod postman;
 pub mod python;
+pub mod quoting;
 pub mod rust;
 pub mod shell;
 pub mod yaml_ci;
@@ -115,21 +134,7 @@ pub trait FrontEnd: Sync {
     }
 }
 
-/// Spells rewrite plans in a language's idiom. The plan says what the new request is
-/// (decided once, from pack data, in `rules::plan`); a speller only writes it, and
-/// never names a vendor.
-pub trait Spell: Sync {
-    /// Each rewrite of a file's calls as edits of its text, or why it is left to a
-    /// person: one result per item, each independent of the others. `parsed` is the
-    /// file's extraction (its syntax tree spares a second parse); an empty one is read
-    /// as "parse it yourself".
-    fn spell(
-        &self,
-        file: &SourceFile,
-        parsed: &Extraction,
-        items: &[(&HttpCall, &RewritePlan)],
-    ) -> Vec<Result<Vec<Edit>, String>>;
-}
+pub use crate::model::plan::{JsonQuoting, LiteralEdits, Spell};
 
 /// A language the tool reads and fixes: its front end and its speller.
 pub trait Support: FrontEnd + Spell {}

@@ -3,7 +3,9 @@
 //! names a vendor: functions the rewrite needs in the file, the check its response
 //! must pass and the constants it hoists are all described by the plan.
 
-use crate::model::call::{Piece, Span};
+use crate::model::call::{Extraction, HttpCall, Piece, Span};
+use crate::model::finding::Edit;
+use crate::model::source::SourceFile;
 
 /// A piece of a string the rewritten code builds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -269,4 +271,64 @@ mod tests {
         assert_eq!(camel_case("acme_user_id"), "acmeUserId");
         assert_eq!(camel_case("token"), "token");
     }
+}
+
+/// Spells rewrite plans in a language's idiom. The plan says what the new request is
+/// (decided once, from pack data, in `rules::plan`); a speller only writes it, and
+/// never names a vendor. Each front end implements it; the rules are handed the file's
+/// speller and never reach into a front end.
+pub trait Spell: Sync {
+    /// Each rewrite of a file's calls as edits of its text, or why it is left to a
+    /// person: one result per item, each independent of the others. `parsed` is the
+    /// file's extraction (its syntax tree spares a second parse); an empty one is read
+    /// as "parse it yourself".
+    fn spell(
+        &self,
+        file: &SourceFile,
+        parsed: &Extraction,
+        items: &[(&HttpCall, &RewritePlan)],
+    ) -> Vec<Result<Vec<Edit>, String>>;
+
+    /// Which edits of its literals a named transform may make in `file`: all of them,
+    /// unless the format is never fixed.
+    fn literal_edits(&self, file: &SourceFile) -> LiteralEdits {
+        file.language
+            .never_fixed()
+            .map_or(LiteralEdits::Any, LiteralEdits::Never)
+    }
+
+    /// `true` or `false` as the language writes a boolean.
+    fn boolean(&self, value: bool) -> &'static str {
+        if value {
+            "true"
+        } else {
+            "false"
+        }
+    }
+
+    /// How the language puts a JSON text into a string the file has (see
+    /// [`JsonQuoting`]).
+    fn json_quoting(&self) -> JsonQuoting;
+}
+
+/// The edit that makes the string whose plainly written content is `text[span]` hold
+/// `json` (a JSON text) instead, quoted as the language needs, or why that is left to
+/// a person: `(text, span, json)`.
+pub type JsonQuoting = fn(&str, &Span, &str) -> Result<Edit, String>;
+
+/// Which in-place edits of a file's literals a named transform may make (see
+/// [`Spell::literal_edits`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiteralEdits {
+    /// Any: the literals are the language's own.
+    Any,
+    /// The literals sit inside JSON text (a notebook's cells, a JSON export): only a URL
+    /// replacement whose new text needs no JSON escape.
+    JsonText,
+    /// The literals are YAML scalars: a URL part or a quoted boolean is replaced as
+    /// written; quoting a value as JSON or repairing JSON text would need YAML's own
+    /// quoting.
+    Yaml,
+    /// None: the file is never fixed, for this reason.
+    Never(&'static str),
 }

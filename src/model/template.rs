@@ -21,13 +21,24 @@ pub enum Segment<'a> {
 /// The literal runs and `{{ … }}` variables of `text`, in order. A `{{` that no `}}`
 /// follows is literal text, to the end (see [`unclosed`]).
 pub fn segments(text: &str) -> Segments<'_> {
-    Segments { text, at: 0 }
+    segments_at(text, 0)
+}
+
+/// [`segments`] of a text that starts at `offset` of its file: the ranges are the
+/// file's.
+pub fn segments_at(text: &str, offset: usize) -> Segments<'_> {
+    Segments {
+        text,
+        at: 0,
+        offset,
+    }
 }
 
 /// The iterator of [`segments`].
 pub struct Segments<'a> {
     text: &'a str,
     at: usize,
+    offset: usize,
 }
 
 impl<'a> Iterator for Segments<'a> {
@@ -39,6 +50,7 @@ impl<'a> Iterator for Segments<'a> {
         if at >= text.len() {
             return None;
         }
+        let o = self.offset;
         let var = text[at..].find("{{").and_then(|i| {
             let open = at + i;
             let close = open + 2 + text[open + 2..].find("}}")? + 2;
@@ -51,21 +63,21 @@ impl<'a> Iterator for Segments<'a> {
                 Some(Segment::Var {
                     expr,
                     name: expr[2..expr.len() - 2].trim(),
-                    range,
+                    range: o + range.start..o + range.end,
                 })
             }
             Some(range) => {
                 self.at = range.start;
                 Some(Segment::Lit {
                     text: &text[at..range.start],
-                    range: at..range.start,
+                    range: o + at..o + range.start,
                 })
             }
             None => {
                 self.at = text.len();
                 Some(Segment::Lit {
                     text: &text[at..],
-                    range: at..text.len(),
+                    range: o + at..o + text.len(),
                 })
             }
         }
@@ -119,6 +131,21 @@ mod tests {
             ]
         );
         assert!(cut("").is_empty());
+        let shifted: Vec<_> = segments_at("a{{b}}", 10).collect();
+        assert_eq!(
+            shifted,
+            [
+                Segment::Lit {
+                    text: "a",
+                    range: 10..11
+                },
+                Segment::Var {
+                    expr: "{{b}}",
+                    name: "b",
+                    range: 11..16
+                },
+            ]
+        );
         assert_eq!(cut("plain"), [r#"lit "plain" 0..5"#]);
     }
 

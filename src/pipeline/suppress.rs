@@ -491,7 +491,11 @@ mod tests {
     use crate::fix::apply_edits;
 
     fn src(text: &str) -> SourceFile {
-        SourceFile::new("a.js".into(), text.into(), crate::source::Language::JavaScript)
+        SourceFile::new(
+            "a.js".into(),
+            text.into(),
+            crate::source::Language::JavaScript,
+        )
     }
 
     #[test]

@@ -635,6 +635,10 @@ impl crate::frontend::Spell for Bruno {
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render::render_batch(&file.text, items)
     }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::command_line
+    }
 }
 
 #[cfg(test)]

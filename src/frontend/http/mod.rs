@@ -255,14 +255,10 @@ impl Resolver<'_> {
     /// The pieces of `text[span]`, and the vias of resolved variables.
     pub(crate) fn pieces(&self, span: &Span, vias: &mut Vec<Via>, depth: usize) -> Vec<Piece> {
         let mut out = Vec::new();
-        for segment in template::segments(&self.text[span.clone()]) {
-            let (expr, name, range) = match segment {
+        for segment in template::segments_at(&self.text[span.clone()], span.start) {
+            let (expr, name, hole) = match segment {
                 Segment::Lit { text, range } => {
-                    out.push(Piece::Lit {
-                        text: text.to_string(),
-                        span: span.start + range.start..span.start + range.end,
-                        exact: true,
-                    });
+                    out.push(Piece::exact(text, range));
                     continue;
                 }
                 Segment::Var { expr, name, range } => (expr, name, range),
@@ -282,7 +278,7 @@ impl Resolver<'_> {
                 Some(v) if depth < 3 => out.extend(self.pieces(v, vias, depth + 1)),
                 _ => out.push(Piece::Hole {
                     expr: expr.to_string(),
-                    span: span.start + range.start..span.start + range.end,
+                    span: hole,
                 }),
             }
         }
@@ -496,6 +492,7 @@ text_front_end!(
     Http,
     Http,
     render::render_batch,
+    crate::frontend::quoting::as_written,
     |path| crate::frontend::by_extension(path, &[("http", crate::source::Language::Http), ("rest", crate::source::Language::Http)]).is_some()
 );
 

@@ -569,7 +569,11 @@ impl<'t> Extractor<'t> {
             let mut lit_start = range.start;
             let mut i = range.start;
             while i < range.end {
-                if path_vars_here && bytes[i] == b':' && i < query_at && i > 0 && bytes[i - 1] == b'/'
+                if path_vars_here
+                    && bytes[i] == b':'
+                    && i < query_at
+                    && i > 0
+                    && bytes[i - 1] == b'/'
                 {
                     let end = text[i + 1..range.end]
                         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
@@ -1103,6 +1107,10 @@ impl crate::frontend::Spell for Postman {
             .map(|(call, rewrite)| render::render(&file.text, call, rewrite))
             .collect()
     }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::command_line
+    }
 }
 
 /// HAR recordings: their requests, reported and never fixed.
@@ -1137,5 +1145,9 @@ impl crate::frontend::Spell for Har {
             .iter()
             .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
             .collect()
+    }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::by_hand
     }
 }
