@@ -76,6 +76,7 @@ pub mod credentials;
 mod detect;
 pub mod dockerfile;
 pub mod http;
+pub mod insert;
 pub mod javascript;
 pub mod makefile;
 pub mod markdown;

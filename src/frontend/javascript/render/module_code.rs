@@ -292,29 +292,7 @@ impl Renderer<'_> {
     /// Inserts module-level code after the file's imports (or helpers), with one blank
     /// line before and after it.
     pub(super) fn top_level_edit(&self, blocks: &[String]) -> Edit {
-        let text = self.text;
-        let block = blocks.join("\n\n");
-        let at = self.style.insert_at;
-        let content = if at == 0 {
-            format!("{block}\n\n")
-        } else {
-            // One blank line before the block and one after it.
-            let rest = &text[at..];
-            let blank_after = rest.is_empty()
-                || rest.starts_with("\n\n")
-                || rest.starts_with("\r\n\r\n")
-                || rest.trim_start_matches([' ', '\t']).starts_with("\n\n");
-            let after = if blank_after || !rest.starts_with(['\n', '\r']) {
-                ""
-            } else {
-                "\n"
-            };
-            format!("\n\n{block}{after}")
-        };
-        Edit {
-            span: at..at,
-            content,
-        }
+        crate::frontend::insert::module_code(self.text, self.style.insert_at, blocks, 1)
     }
 }
 
