@@ -12,7 +12,8 @@ use crate::finding::Edit;
 /// `at` is where what the code follows ends: the end of its last line, or the start of
 /// the next one. The blocks come after a line break and the blank lines, and the text
 /// after them is pushed down until it is `blank_lines` away (blank lines already there
-/// count; none is added before the end of the file). With nothing but blank text before
+/// count; none is added before the end of the file, and the code ends with a line
+/// break when it ends the file). With nothing but blank text before
 /// `at`, the blocks open the file: they are written at `at`, followed by the blank
 /// lines.
 pub fn module_code(text: &str, at: usize, blocks: &[String], blank_lines: usize) -> Edit {
@@ -27,7 +28,10 @@ pub fn module_code(text: &str, at: usize, blocks: &[String], blank_lines: usize)
     let at = end_of_previous_line(text, at);
     let rest = &text[at..];
     let space = &rest[..rest.len() - rest.trim_start().len()];
-    let after = if space.len() == rest.len() {
+    // Code that ends the file ends with a line break, as a text file does.
+    let after = if rest.is_empty() {
+        1
+    } else if space.len() == rest.len() {
         0
     } else {
         (blank_lines + 1).saturating_sub(space.matches('\n').count())
@@ -74,7 +78,7 @@ mod tests {
     #[test]
     fn none_added_at_the_end_of_the_file() {
         assert_eq!(insert("import x\n", 8, 1), "import x\n\nA\n\nB\n");
-        assert_eq!(insert("import x", 8, 1), "import x\n\nA\n\nB");
+        assert_eq!(insert("import x", 8, 1), "import x\n\nA\n\nB\n");
     }
 
     #[test]
