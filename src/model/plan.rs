@@ -39,6 +39,19 @@ pub enum RValue {
     Object(Vec<(String, RValue)>),
 }
 
+impl RValue {
+    /// The text of a string written as one literal.
+    pub fn literal(&self) -> Option<&str> {
+        match self {
+            RValue::Str(parts) => match parts.as_slice() {
+                [Part::Lit(t)] => Some(t),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NewBody {
     None,
@@ -232,6 +245,21 @@ impl RewritePlan {
             .iter()
             .filter(|f| !text.contains(&declaration(f)))
             .collect()
+    }
+
+    /// The fields of an object `body` whose literal value the plan keeps in a module
+    /// constant (a GraphQL document), with the constant.
+    pub fn constant_fields<'a>(
+        &'a self,
+        body: &'a RValue,
+    ) -> impl Iterator<Item = (&'a str, &'a Constant)> + 'a {
+        let entries: &[(String, RValue)] = match body {
+            RValue::Object(entries) => entries,
+            _ => &[],
+        };
+        entries
+            .iter()
+            .filter_map(|(key, v)| Some((key.as_str(), self.constant_for(v.literal()?)?)))
     }
 
     /// The constant whose value is exactly this text.

@@ -875,15 +875,10 @@ impl<'t> Renderer<'_, 't> {
             return v.clone();
         };
         // A body field whose value the plan keeps in a constant.
-        let Some((field, constant)) = entries.iter().find_map(|(key, v)| match v {
-            RValue::Str(p) => match p.as_slice() {
-                [Part::Lit(t)] => self.rw.constant_for(t).map(|c| (key.clone(), c)),
-                _ => None,
-            },
-            _ => None,
-        }) else {
+        let Some((field, constant)) = self.rw.constant_fields(v).next() else {
             return v.clone();
         };
+        let field = field.to_string();
         let name = constant.name.clone();
         let query = constant.value.clone();
         match self.top_level_string(&name) {

@@ -667,20 +667,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn rvalue(&self, v: &RValue) -> R<String> {
+        // A literal the plan keeps in a constant (with the response check that comes
+        // with it) is written by the constant's name.
+        let constant = v.literal().and_then(|t| self.rw.constant_for(t));
+        if let Some(c) = constant.filter(|_| self.rw.check.is_some()) {
+            return Ok(c.name.clone());
+        }
         Ok(match v {
-            RValue::Str(p)
-                if self.rw.check.is_some()
-                    && matches!(p.as_slice(), [Part::Lit(t)] if self.rw.constant_for(t).is_some()) =>
-            {
-                match p.as_slice() {
-                    [Part::Lit(t)] => self
-                        .rw
-                        .constant_for(t)
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                }
-            }
             RValue::Str(parts) => match parts.as_slice() {
                 // `std::env::var(..).unwrap_or_default()` is a String already.
                 [p @ Part::Env(_)] => match self.part(p)? {
@@ -931,17 +924,10 @@ impl<'a> Renderer<'a> {
 
     /// The plan's constants the body uses, appended once.
     fn constants(&mut self) {
-        let Some(NewBody::Json(RValue::Object(e))) = &self.rw.body else {
+        let Some(NewBody::Json(body)) = &self.rw.body else {
             return;
         };
-        for (_, v) in e {
-            let RValue::Str(p) = v else { continue };
-            let [Part::Lit(t)] = p.as_slice() else {
-                continue;
-            };
-            let Some(c) = self.rw.constant_for(t) else {
-                continue;
-            };
+        for (_, c) in self.rw.constant_fields(body) {
             if self.text.contains(&format!("const {}: &str", c.name)) {
                 continue;
             }

@@ -30,17 +30,12 @@ pub(super) fn hoist_graphql_query<'t>(
     scopes: &Scopes<'t>,
     node: Node<'t>,
 ) -> Option<Hoisted> {
-    let Some(NewBody::Json(RValue::Object(entries))) = &rewrite.body else {
+    let Some(NewBody::Json(body)) = &rewrite.body else {
         return None;
     };
     // A body field whose value the plan keeps in a constant.
-    let (field, constant) = entries.iter().find_map(|(key, v)| match v {
-        RValue::Str(p) => match p.as_slice() {
-            [Part::Lit(t)] => rewrite.constant_for(t).map(|c| (key.clone(), c)),
-            _ => None,
-        },
-        _ => None,
-    })?;
+    let (field, constant) = rewrite.constant_fields(body).next()?;
+    let field = field.to_string();
     let name = constant.name.clone();
     let query = constant.value.clone();
     // The name may already hold this document at top level; it must not mean something
