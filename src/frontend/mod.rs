@@ -108,8 +108,9 @@ pub trait FrontEnd: Sync {
     fn of_path(&self, path: &Path) -> Option<Language>;
     /// The calls, secrets, first syntax error (and syntax tree) of a file.
     fn extract(&self, file: &SourceFile, context: &Context) -> Extraction;
-    /// The spans of every comment (whole comments, markers included), for inline
-    /// suppressions. A format without comments has none.
+    /// The spans of every comment (whole comments, markers included): where inline
+    /// suppressions (through [`FrontEnd::remarks`]) and commented-out calls are read. A
+    /// format without comments has none.
     fn comments(&self, _file: &SourceFile) -> Vec<Span> {
         Vec::new()
     }
