@@ -23,6 +23,8 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("frontend", &["rules", "fix", "pipeline", "report", "cli"]),
     ("fix", &["frontend", "pipeline", "report", "cli"]),
     ("pipeline", &["report", "cli"]),
+    // Reports describe the rules they ran (SARIF's `tool.driver.rules`, a rule's help
+    // text): they read the rule catalogue, never a front end or the fix machinery.
     ("report", &["frontend", "resolve", "fix", "cli"]),
 ];
 

@@ -617,3 +617,20 @@ fn a_crlf_shell_script_gets_no_crlf_continuations_or_function_heads() {
         "{stdout}"
     );
 }
+
+#[test]
+fn collection_variables_that_refer_to_each_other_are_no_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.postman_collection.json"),
+        r#"{"info":{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+"variable":[{"key":"a","value":"{{b}}"},{"key":"b","value":"{{a}}"},
+  {"key":"host","value":"https://community.khoros.com"}],
+"item":[{"name":"cycle","request":{"method":"DELETE","url":"{{a}}/api/2.0/users/1"}},
+  {"name":"drop","request":{"method":"DELETE","url":"{{host}}/api/2.0/users/2"}}]}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["check", "--no-config", "-q", "."], &[]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("Found 1 finding"), "{stdout}");
+}

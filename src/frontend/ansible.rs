@@ -26,6 +26,7 @@ use crate::call::{
 };
 use crate::finding::Edit;
 use crate::model::plan::{NewBody, Part, RValue, RewritePlan};
+use crate::model::template::{self, Segment};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -367,9 +368,8 @@ struct Jinja<'a> {
     scope: &'a Scope,
 }
 
-/// The variable a Jinja expression is, when it is a plain name.
-fn plain_name(expr: &str) -> Option<&str> {
-    let name = expr.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+/// A Jinja variable's name when it is a plain name (not an expression or a filter).
+fn plain_name(name: &str) -> Option<&str> {
     let ok = name
         .chars()
         .next()
@@ -388,24 +388,15 @@ impl Jinja<'_> {
         depth: usize,
     ) -> Vec<Piece> {
         let mut out = Vec::new();
-        let s = &self.text[span.clone()];
-        let mut at = 0;
-        while let Some(i) = s[at..].find("{{") {
-            let open = at + i;
-            let Some(close) = s[open..].find("}}").map(|c| open + c + 2) else {
-                break;
+        for segment in template::segments_at(&self.text[span.clone()], span.start) {
+            let (expr, name, hole) = match segment {
+                Segment::Lit { text, range } => {
+                    out.push(Piece::exact(text, range));
+                    continue;
+                }
+                Segment::Var { expr, name, range } => (expr, name, range),
             };
-            if open > at {
-                out.push(Piece::Lit {
-                    text: s[at..open].to_string(),
-                    span: span.start + at..span.start + open,
-                    exact: true,
-                });
-            }
-            let expr = &s[open..close];
-            let hole = span.start + open..span.start + close;
-            let def = plain_name(expr).and_then(|n| lookup(self.scope, n));
-            match def {
+            match plain_name(name).and_then(|n| lookup(self.scope, n)) {
                 Some(Def::Here(v)) if depth < 3 && !self.text[v.clone()].contains("{{") => {
                     vias.push(Via {
                         literal: v.clone(),
@@ -453,38 +444,24 @@ impl Jinja<'_> {
                     span: hole,
                 }),
             }
-            at = close;
-        }
-        if at < s.len() {
-            out.push(Piece::Lit {
-                text: s[at..].to_string(),
-                span: span.start + at..span.end,
-                exact: true,
-            });
         }
         out
     }
 
-    /// A value's text with its `{{ var }}`s resolved, or `None`.
+    /// A value's text with its `{{ var }}`s resolved, or `None` (Jinja refuses an
+    /// unclosed `{{`).
     fn text_of(&self, value: &str, depth: usize) -> Option<String> {
-        if depth > 3 {
+        if depth > 3 || template::unclosed(value) {
             return None;
         }
-        let mut out = String::new();
-        let mut rest = value;
-        while let Some(i) = rest.find("{{") {
-            let j = rest[i..].find("}}")? + i + 2;
-            out.push_str(&rest[..i]);
-            let inner = match lookup(self.scope, plain_name(&rest[i..j])?)? {
+        template::substitute(value, |name, _| {
+            let inner = match lookup(self.scope, plain_name(name)?)? {
                 Def::Here(v) => self.text[v.clone()].to_string(),
                 Def::There(o) => o.value.clone(),
                 Def::Unknown => return None,
             };
-            out.push_str(&self.text_of(&inner, depth + 1)?);
-            rest = &rest[j..];
-        }
-        out.push_str(rest);
-        Some(out)
+            self.text_of(&inner, depth + 1)
+        })
     }
 
     fn value(&self, span: &Span) -> Value {
@@ -853,6 +830,14 @@ impl crate::frontend::Spell for Ansible {
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render_batch(&file.text, items)
+    }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::by_hand
+    }
+
+    fn literal_edits(&self, _file: &crate::source::SourceFile) -> crate::frontend::LiteralEdits {
+        crate::frontend::LiteralEdits::Yaml
     }
 }
 

@@ -403,6 +403,7 @@ text_front_end!(
     Dockerfile,
     Dockerfile,
     render_batch,
+    crate::frontend::quoting::command_line,
     |path| crate::source::is_dockerfile(path)
 );
 

@@ -289,6 +289,7 @@ text_front_end!(
     Makefile,
     Makefile,
     render_batch,
+    crate::frontend::quoting::command_line,
     |path| {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk")

@@ -298,6 +298,7 @@ text_front_end!(
     Markdown,
     Markdown,
     render_batch,
+    crate::frontend::quoting::command_line,
     |path| crate::frontend::by_extension(path, &[("md", crate::source::Language::Markdown), ("markdown", crate::source::Language::Markdown)]).is_some()
 );
 

@@ -3,10 +3,15 @@
 //! file, reading option objects). Rules never see syntax.
 
 /// A front end whose work needs only the file's text: its module's `extract`,
-/// `syntax_check`, `comments` and a `render_batch(text, items)`, and the file names it
-/// claims (`|path| …`, giving whether the path is of this kind).
+/// `syntax_check`, `comments` and a `render_batch(text, items)`, how it puts a JSON
+/// text into a string (a [`quoting`] function), the file names it claims (`|path| …`,
+/// giving whether the path is of this kind), and which edits of its literals a
+/// transform may make when not all (`literals = …`).
 macro_rules! text_front_end {
-    ($(#[$doc:meta])* $name:ident, $language:ident, $render:path, |$path:ident| $claims:expr) => {
+    (
+        $(#[$doc:meta])* $name:ident, $language:ident, $render:path, $quote:path,
+        |$path:ident| $claims:expr $(, literals = $literals:expr)?
+    ) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -48,6 +53,19 @@ macro_rules! text_front_end {
             ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
                 $render(&file.text, items)
             }
+
+            fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+                $quote
+            }
+
+            $(
+                fn literal_edits(
+                    &self,
+                    _file: &crate::source::SourceFile,
+                ) -> crate::frontend::LiteralEdits {
+                    $literals
+                }
+            )?
         }
     };
 }
@@ -58,6 +76,7 @@ pub mod credentials;
 mod detect;
 pub mod dockerfile;
 pub mod http;
+pub mod insert;
 pub mod javascript;
 pub mod makefile;
 pub mod markdown;
@@ -65,6 +84,7 @@ pub mod notebook;
 pub mod parents;
 pub mod postman;
 pub mod python;
+pub mod quoting;
 pub mod rust;
 pub mod shell;
 pub mod yaml_ci;
@@ -73,7 +93,7 @@ pub mod yaml_tree;
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
 use crate::model::plan::RewritePlan;
-use crate::source::{Language, SourceFile};
+use crate::source::{Comment, Language, SourceFile};
 use std::path::{Path, PathBuf};
 
 pub use crate::call::Extraction;
@@ -88,10 +108,20 @@ pub trait FrontEnd: Sync {
     fn of_path(&self, path: &Path) -> Option<Language>;
     /// The calls, secrets, first syntax error (and syntax tree) of a file.
     fn extract(&self, file: &SourceFile, context: &Context) -> Extraction;
-    /// The spans of every comment (whole comments, markers included), for inline
-    /// suppressions. A format without comments has none.
+    /// The spans of every comment (whole comments, markers included): where inline
+    /// suppressions (through [`FrontEnd::remarks`]) and commented-out calls are read. A
+    /// format without comments has none.
     fn comments(&self, _file: &SourceFile) -> Vec<Span> {
         Vec::new()
+    }
+    /// Where a person writes about the file, for inline suppressions: each of its
+    /// [`FrontEnd::comments`] with its text found inside the markers, or what the format
+    /// has instead of comments (a Postman item's `description`).
+    fn remarks(&self, file: &SourceFile) -> Vec<Comment> {
+        self.comments(file)
+            .into_iter()
+            .map(|span| comment_at(&file.text, span))
+            .collect()
     }
     /// The first syntax error of the text: a parse only, no calls are extracted. A
     /// format this front end reads without a grammar has none.
@@ -106,21 +136,7 @@ pub trait FrontEnd: Sync {
     }
 }
 
-/// Spells rewrite plans in a language's idiom. The plan says what the new request is
-/// (decided once, from pack data, in `rules::plan`); a speller only writes it, and
-/// never names a vendor.
-pub trait Spell: Sync {
-    /// Each rewrite of a file's calls as edits of its text, or why it is left to a
-    /// person: one result per item, each independent of the others. `parsed` is the
-    /// file's extraction (its syntax tree spares a second parse); an empty one is read
-    /// as "parse it yourself".
-    fn spell(
-        &self,
-        file: &SourceFile,
-        parsed: &Extraction,
-        items: &[(&HttpCall, &RewritePlan)],
-    ) -> Vec<Result<Vec<Edit>, String>>;
-}
+pub use crate::model::plan::{JsonQuoting, LiteralEdits, Spell};
 
 /// A language the tool reads and fixes: its front end and its speller.
 pub trait Support: FrontEnd + Spell {}
@@ -189,10 +205,42 @@ pub fn syntax_error(file: &SourceFile) -> Option<(Span, String)> {
     support(file.language).syntax_error(file)
 }
 
-/// The spans of every comment of a file (whole comments, markers included), for
-/// inline suppressions. Postman descriptions are handled by the suppression pass.
+/// The spans of every comment of a file (whole comments, markers included).
 pub fn comments(file: &SourceFile) -> Vec<Span> {
     support(file.language).comments(file)
+}
+
+/// Where a person writes about a file (see [`FrontEnd::remarks`]): where inline
+/// suppressions are read.
+pub fn remarks(file: &SourceFile) -> Vec<Comment> {
+    support(file.language).remarks(file)
+}
+
+/// The comment occupying `span`, with its text found inside its markers.
+fn comment_at(text: &str, span: Span) -> Comment {
+    let s = &text[span.clone()];
+    let (open, close) = if s.starts_with("/*") && s.ends_with("*/") && s.len() >= 4 {
+        (2, 2)
+    } else if s.starts_with("<!--") && s.ends_with("-->") && s.len() >= 7 {
+        (4, 3)
+    } else if s.starts_with("//") {
+        (2, 0)
+    } else if s.starts_with('#') {
+        (1, 0)
+    } else {
+        (0, 0)
+    };
+    let mut end = span.end - close;
+    // A line comment may carry the `\r` of a CRLF line ending.
+    while end > span.start + open && text.as_bytes()[end - 1] == b'\r' {
+        end -= 1;
+    }
+    Comment {
+        content: span.start + open..end,
+        span,
+        covers: None,
+        line_break: "\n",
+    }
 }
 
 /// The fixed text brought in step where the format keeps a value twice (see

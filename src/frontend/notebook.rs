@@ -276,7 +276,9 @@ text_front_end!(
     Notebook,
     Notebook,
     render_batch,
-    |path| crate::frontend::by_extension(path, &[("ipynb", crate::source::Language::Notebook)]).is_some()
+    crate::frontend::quoting::by_hand,
+    |path| crate::frontend::by_extension(path, &[("ipynb", crate::source::Language::Notebook)]).is_some(),
+    literals = crate::frontend::LiteralEdits::JsonText
 );
 
 #[cfg(test)]

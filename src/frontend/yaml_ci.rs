@@ -418,6 +418,7 @@ text_front_end!(
     CiWorkflow,
     CiWorkflow,
     render_batch,
+    crate::frontend::quoting::command_line,
     |path| crate::source::is_ci_workflow(path)
 );
 

@@ -147,6 +147,15 @@ pub enum Piece {
 }
 
 impl Piece {
+    /// Literal text written as it is at `span`.
+    pub fn exact(text: &str, span: Span) -> Piece {
+        Piece::Lit {
+            text: text.to_string(),
+            span,
+            exact: true,
+        }
+    }
+
     pub fn span(&self) -> &Span {
         match self {
             Piece::Lit { span, .. } | Piece::Hole { span, .. } => span,

@@ -6,4 +6,5 @@ pub mod plan;
 pub mod redact;
 pub mod secrets;
 pub mod source;
+pub mod template;
 pub mod text;

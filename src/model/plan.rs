@@ -3,7 +3,9 @@
 //! names a vendor: functions the rewrite needs in the file, the check its response
 //! must pass and the constants it hoists are all described by the plan.
 
-use crate::model::call::{Piece, Span};
+use crate::model::call::{Extraction, HttpCall, Piece, Span};
+use crate::model::finding::Edit;
+use crate::model::source::SourceFile;
 
 /// A piece of a string the rewritten code builds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +37,19 @@ pub enum RValue {
     Null,
     Array(Vec<RValue>),
     Object(Vec<(String, RValue)>),
+}
+
+impl RValue {
+    /// The text of a string written as one literal.
+    pub fn literal(&self) -> Option<&str> {
+        match self {
+            RValue::Str(parts) => match parts.as_slice() {
+                [Part::Lit(t)] => Some(t),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -232,6 +247,21 @@ impl RewritePlan {
             .collect()
     }
 
+    /// The fields of an object `body` whose literal value the plan keeps in a module
+    /// constant (a GraphQL document), with the constant.
+    pub fn constant_fields<'a>(
+        &'a self,
+        body: &'a RValue,
+    ) -> impl Iterator<Item = (&'a str, &'a Constant)> + 'a {
+        let entries: &[(String, RValue)] = match body {
+            RValue::Object(entries) => entries,
+            _ => &[],
+        };
+        entries
+            .iter()
+            .filter_map(|(key, v)| Some((key.as_str(), self.constant_for(v.literal()?)?)))
+    }
+
     /// The constant whose value is exactly this text.
     pub fn constant_for(&self, value: &str) -> Option<&Constant> {
         self.constants.iter().find(|c| c.value == value)
@@ -269,4 +299,64 @@ mod tests {
         assert_eq!(camel_case("acme_user_id"), "acmeUserId");
         assert_eq!(camel_case("token"), "token");
     }
+}
+
+/// Spells rewrite plans in a language's idiom. The plan says what the new request is
+/// (decided once, from pack data, in `rules::plan`); a speller only writes it, and
+/// never names a vendor. Each front end implements it; the rules are handed the file's
+/// speller and never reach into a front end.
+pub trait Spell: Sync {
+    /// Each rewrite of a file's calls as edits of its text, or why it is left to a
+    /// person: one result per item, each independent of the others. `parsed` is the
+    /// file's extraction (its syntax tree spares a second parse); an empty one is read
+    /// as "parse it yourself".
+    fn spell(
+        &self,
+        file: &SourceFile,
+        parsed: &Extraction,
+        items: &[(&HttpCall, &RewritePlan)],
+    ) -> Vec<Result<Vec<Edit>, String>>;
+
+    /// Which edits of its literals a named transform may make in `file`: all of them,
+    /// unless the format is never fixed.
+    fn literal_edits(&self, file: &SourceFile) -> LiteralEdits {
+        file.language
+            .never_fixed()
+            .map_or(LiteralEdits::Any, LiteralEdits::Never)
+    }
+
+    /// `true` or `false` as the language writes a boolean.
+    fn boolean(&self, value: bool) -> &'static str {
+        if value {
+            "true"
+        } else {
+            "false"
+        }
+    }
+
+    /// How the language puts a JSON text into a string the file has (see
+    /// [`JsonQuoting`]).
+    fn json_quoting(&self) -> JsonQuoting;
+}
+
+/// The edit that makes the string whose plainly written content is `text[span]` hold
+/// `json` (a JSON text) instead, quoted as the language needs, or why that is left to
+/// a person: `(text, span, json)`.
+pub type JsonQuoting = fn(&str, &Span, &str) -> Result<Edit, String>;
+
+/// Which in-place edits of a file's literals a named transform may make (see
+/// [`Spell::literal_edits`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiteralEdits {
+    /// Any: the literals are the language's own.
+    Any,
+    /// The literals sit inside JSON text (a notebook's cells, a JSON export): only a URL
+    /// replacement whose new text needs no JSON escape.
+    JsonText,
+    /// The literals are YAML scalars: a URL part or a quoted boolean is replaced as
+    /// written; quoting a value as JSON or repairing JSON text would need YAML's own
+    /// quoting.
+    Yaml,
+    /// None: the file is never fixed, for this reason.
+    Never(&'static str),
 }

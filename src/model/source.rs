@@ -152,6 +152,21 @@ pub fn display_path(path: &Path) -> PathBuf {
         .unwrap_or(shown)
 }
 
+/// A place of a file where a person writes about it: a comment, or a description
+/// field in a format without comments. Inline suppressions are read here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub span: std::ops::Range<usize>,
+    /// Where the comment's text starts and ends, without `//`, `#`, `/*`, `*/`.
+    pub content: std::ops::Range<usize>,
+    /// The bytes the comment governs when it is not a line comment (a Postman item's
+    /// `description` covers the whole item).
+    pub covers: Option<std::ops::Range<usize>>,
+    /// How a line break is written in the text: `\n`, or the escape `\\n` inside a JSON
+    /// string.
+    pub line_break: &'static str,
+}
+
 /// A file's path (as shown to the user) and text.
 pub struct SourceFile {
     /// Path as displayed: relative to the current directory when possible.

@@ -1177,7 +1177,7 @@ impl Checker {
             &self.config,
             &source,
             &extraction,
-            &frontend::render_batch,
+            frontend::support(source.language),
         );
         let syntax_error = extraction.syntax_error.as_ref().map(|(_, m)| m.clone());
         if syntax_error.is_some() && !self.holds_vendor_signal(&source) {
@@ -1283,7 +1283,7 @@ impl Checker {
             &self.config,
             &live,
             &extraction,
-            &frontend::render_batch,
+            frontend::support(live.language),
         );
         findings.extend(
             found

@@ -15,23 +15,14 @@ use crate::finding::{Applicability, Edit, Finding, Fix, Label, Suppressed, Suppr
 use crate::rules::engine::Selection;
 use crate::rules::model::Target;
 use crate::rules::{CompiledRule, RuleSet};
-use crate::source::{Language, SourceFile};
+use crate::source::SourceFile;
 use regex::Regex;
 use std::sync::OnceLock;
 
 /// Literal text every suppression contains; files without it skip this pass.
 pub const MARKER: &str = "apimigrate:";
 
-/// A comment in the source.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Comment {
-    pub span: Span,
-    /// Where the comment's text starts and ends, without `//`, `#`, `/*`, `*/`.
-    pub content: Span,
-    /// The bytes the comment governs when it is not a line comment (a Postman item's
-    /// `description` covers the whole item).
-    pub covers: Option<Span>,
-}
+pub use crate::source::Comment;
 
 /// One `apimigrate: ignore[…]` directive.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,77 +63,10 @@ pub fn may_contain(text: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(MARKER.as_bytes()))
 }
 
-/// Every comment of a file.
+/// Every comment of a file (and what its format has instead, see
+/// [`crate::frontend::remarks`]).
 pub fn comments(source: &SourceFile) -> Vec<Comment> {
-    if source.language == Language::Postman {
-        return postman_descriptions(source);
-    }
-    crate::frontend::comments(source)
-        .into_iter()
-        .map(|span| comment_at(&source.text, span))
-        .collect()
-}
-
-/// The `description` of every item of a Postman collection (a string, or an object
-/// with `content`), each governing its whole item.
-fn postman_descriptions(source: &SourceFile) -> Vec<Comment> {
-    use crate::frontend::postman::json::{self, J};
-    fn walk(node: &J, out: &mut Vec<Comment>) {
-        for item in node.get("item").map(J::items).unwrap_or(&[]) {
-            let descs = [
-                item.get("description"),
-                item.get("request").and_then(|r| r.get("description")),
-            ];
-            for d in descs.into_iter().flatten() {
-                let d = match d {
-                    J::Obj { .. } => match d.get("content") {
-                        Some(c) => c,
-                        None => continue,
-                    },
-                    other => other,
-                };
-                if let J::Str { .. } = d {
-                    out.push(Comment {
-                        span: d.inner(),
-                        content: d.inner(),
-                        covers: Some(item.span()),
-                    });
-                }
-            }
-            walk(item, out);
-        }
-    }
-    let mut out = Vec::new();
-    if let Ok(root) = json::parse(&source.text) {
-        walk(&root, &mut out);
-    }
-    out
-}
-
-/// The comment occupying `span`, with its content found from its markers.
-fn comment_at(text: &str, span: Span) -> Comment {
-    let s = &text[span.clone()];
-    let (open, close) = if s.starts_with("/*") && s.ends_with("*/") && s.len() >= 4 {
-        (2, 2)
-    } else if s.starts_with("<!--") && s.ends_with("-->") && s.len() >= 7 {
-        (4, 3)
-    } else if s.starts_with("//") {
-        (2, 0)
-    } else if s.starts_with('#') {
-        (1, 0)
-    } else {
-        (0, 0)
-    };
-    let mut end = span.end - close;
-    // A line comment may carry the `\r` of a CRLF line ending.
-    while end > span.start + open && text.as_bytes()[end - 1] == b'\r' {
-        end -= 1;
-    }
-    Comment {
-        content: span.start + open..end,
-        span,
-        covers: None,
-    }
+    crate::frontend::remarks(source)
 }
 
 /// The directives in a file's comments (the first one of each comment).
@@ -216,12 +140,7 @@ pub fn reason(source: &SourceFile, d: &Directive) -> String {
         .get(d.span.end..d.comment.content.end.max(d.span.end))
         .unwrap_or("");
     let line = text.split('\n').next().unwrap_or("");
-    // A Postman description is a JSON string: its line breaks are escapes.
-    let line = if source.language == Language::Postman {
-        line.split("\\n").next().unwrap_or("")
-    } else {
-        line
-    };
+    let line = line.split(d.comment.line_break).next().unwrap_or("");
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -574,7 +493,11 @@ mod tests {
     use crate::fix::apply_edits;
 
     fn src(text: &str) -> SourceFile {
-        SourceFile::new("a.js".into(), text.into(), Language::JavaScript)
+        SourceFile::new(
+            "a.js".into(),
+            text.into(),
+            crate::source::Language::JavaScript,
+        )
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::call::Extraction;
 use crate::call::{Body, Client, Field, HttpCall, ParsedUrl, Span, Value};
 use crate::config::Config;
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
-use crate::model::plan::RewritePlan;
+use crate::model::plan::{RewritePlan, Spell};
+use crate::model::template::{segments, Segment};
 use crate::rules::transforms;
 use crate::source::SourceFile;
 use std::cell::RefCell;
@@ -442,22 +443,15 @@ fn rpc_sdk_evidence(pack: &CompiledPack, rpc: &crate::call::RpcName, file: &Sour
         .any(|lit| text.contains(&lit.to_ascii_lowercase()))
 }
 
-/// Spells rewrites of a file's calls as edits, all at once: the front end of the file's
-/// language, handed in by the caller so that the rules never reach into front ends.
-pub type RenderBatch = dyn Fn(
-    &SourceFile,
-    &Extraction,
-    &[(&HttpCall, &RewritePlan)],
-) -> Vec<Result<Vec<crate::finding::Edit>, String>>;
-
-/// Runs the rules over one file; `render` spells the rewrites of its fixes.
+/// Runs the rules over one file; `spell`, the front end of the file's language handed
+/// in by the caller (the rules never reach into front ends), spells its fixes.
 pub fn check_file(
     rules: &RuleSet,
     selection: &Selection,
     config: &Config,
     file: &SourceFile,
     extraction: &Extraction,
-    render: &RenderBatch,
+    spell: &dyn Spell,
 ) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     if let Some((span, message)) = &extraction.syntax_error {
@@ -475,6 +469,7 @@ pub fn check_file(
         let cx = CallContext {
             view,
             config,
+            spell,
             file_calls: &views,
             matching: &matching,
         };
@@ -507,8 +502,7 @@ pub fn check_file(
             if !signal_ok {
                 continue;
             }
-            if let Some((mut finding, rw)) =
-                evaluate(rules, rule, selection, config, &cx, &reported, file)
+            if let Some((mut finding, rw)) = evaluate(rules, rule, selection, &cx, &reported, file)
             {
                 if let Some(l) = learned(rule) {
                     note_learned(&mut finding, view.call, l, file);
@@ -529,7 +523,7 @@ pub fn check_file(
             .iter()
             .map(|(_, v, rw, _)| (views[*v].call, rw))
             .collect();
-        let results = render(file, extraction, &items);
+        let results = spell.spell(file, extraction, &items);
         for ((index, v, _, spec), result) in pending.iter().zip(results) {
             let call = views[*v].call;
             let fix = match result {
@@ -698,6 +692,8 @@ pub fn unparseable(
 struct CallContext<'v, 'a> {
     view: &'v CallView<'a>,
     config: &'v Config,
+    /// The speller of the file's language.
+    spell: &'v dyn Spell,
     file_calls: &'v [CallView<'a>],
     /// Per `no-preceding-call` condition (by address): the file's calls it looks for,
     /// found once per file.
@@ -771,7 +767,6 @@ fn evaluate(
     rules: &RuleSet,
     rule: &CompiledRule,
     selection: &Selection,
-    config: &Config,
     cx: &CallContext,
     reported: &[&str],
     file: &SourceFile,
@@ -865,7 +860,7 @@ fn evaluate(
                 view,
                 path_match.as_ref(),
                 file,
-                config,
+                cx,
             ) {
                 FixPlan::Done(Some(Ok(edits)))
                     if !edits.is_empty() && clear_of_related(&edits, call) =>
@@ -888,7 +883,7 @@ fn evaluate(
                 view,
                 path_match.as_ref(),
                 file,
-                config,
+                cx,
             ) {
                 FixPlan::Done(built) => (Some(finish_fix(spec, built)), None),
                 FixPlan::Render(_) => (
@@ -911,7 +906,7 @@ fn evaluate(
             view,
             path_match.as_ref(),
             file,
-            config,
+            cx,
         ) {
             FixPlan::Done(built) => (Some(finish_fix(spec, built)), None),
             FixPlan::Render(rw) => (None, Some(*rw)),
@@ -1049,15 +1044,12 @@ fn plan_fix(
     view: &CallView,
     path_match: Option<&PathMatch>,
     file: &SourceFile,
-    config: &Config,
+    cx: &CallContext,
 ) -> FixPlan {
+    let config = cx.config;
     if let Some(t) = &spec.transform {
         return FixPlan::Done(Some(transforms::edits(
-            t,
-            view.call,
-            &file.text,
-            config,
-            file.language,
+            t, view.call, file, config, cx.spell,
         )));
     }
     let Some(r) = &spec.rewrite else {
@@ -1233,15 +1225,14 @@ fn render_message(
     vendor: &str,
 ) -> String {
     let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
-            return out;
+    for segment in segments(template) {
+        let key = match segment {
+            Segment::Lit { text, .. } => {
+                out.push_str(text);
+                continue;
+            }
+            Segment::Var { name, .. } => name,
         };
-        let key = after[..end].trim();
         let value = match key {
             "method" => view.call.method.name.clone().unwrap_or_else(|| "?".into()),
             "path" => display_url(view),
@@ -1264,9 +1255,7 @@ fn render_message(
             }
         };
         out.push_str(&value);
-        rest = &after[end + 2..];
     }
-    out.push_str(rest);
     out
 }
 

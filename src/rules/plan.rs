@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::model::plan::{
     Cache, Constant, FunctionPlan, NewBody, NewUrl, Part, RValue, ResultCheck, Returns, RewritePlan,
 };
+use crate::model::template;
 
 /// Why a rewrite cannot be built for a call (the fix is then shown as manual).
 pub type RewriteError = String;
@@ -311,27 +312,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn template(&mut self, s: &str) -> Result<Vec<Part>, RewriteError> {
+        if template::unclosed(s) {
+            return Err(format!("unclosed placeholder in `{s}`"));
+        }
         let mut out: Vec<Part> = Vec::new();
-        let mut rest = s;
-        while let Some(start) = rest.find("{{") {
-            if start > 0 {
-                push_lit(&mut out, &rest[..start]);
-            }
-            let after = &rest[start + 2..];
-            let end = after
-                .find("}}")
-                .ok_or_else(|| format!("unclosed placeholder in `{s}`"))?;
-            let key = after[..end].trim();
-            for p in self.placeholder(key)? {
-                match p {
-                    Part::Lit(t) => push_lit(&mut out, &t),
-                    other => out.push(other),
+        for segment in template::segments(s) {
+            match segment {
+                template::Segment::Lit { text, .. } => push_lit(&mut out, text),
+                template::Segment::Var { name, .. } => {
+                    for p in self.placeholder(name)? {
+                        match p {
+                            Part::Lit(t) => push_lit(&mut out, &t),
+                            other => out.push(other),
+                        }
+                    }
                 }
             }
-            rest = &after[end + 2..];
-        }
-        if !rest.is_empty() {
-            push_lit(&mut out, rest);
         }
         Ok(out)
     }

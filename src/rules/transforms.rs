@@ -1,48 +1,43 @@
 //! Named transforms (`transform = { kind = "…" }` in rule files): small edits of one
 //! part of a call. They only change the inside of a literal that the front end located
-//! (or the literal as a whole), so they are the same in every language; the quoting
-//! they need is read from the source around the literal.
+//! (or the literal as a whole), so they are decided the same in every language; how a
+//! boolean or a quoted JSON text is written, and which edits a format allows, is asked
+//! of the file's speller.
 
 use crate::call::{Body, Field, HttpCall, Piece, Span, Value};
 use crate::config::Config;
 use crate::finding::Edit;
+use crate::model::plan::{LiteralEdits, Spell};
 use crate::rules::model::Transform;
-use crate::source::Language;
+use crate::source::SourceFile;
 
-/// The edits of `transform` for `call`, or why there are none.
+/// The edits of `transform` for `call` in `file`, spelled by the file's `spell`er, or
+/// why there are none.
 pub fn edits(
     transform: &Transform,
     call: &HttpCall,
-    text: &str,
+    file: &SourceFile,
     config: &Config,
-    language: Language,
+    spell: &dyn Spell,
 ) -> Result<Vec<Edit>, String> {
-    // Insomnia exports are JSON or YAML.
-    let json_export = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with(['{', '[']);
-    let yaml = language == Language::Ansible || (language == Language::Insomnia && !json_export);
-    if language == Language::Notebook || (language == Language::Insomnia && !yaml) {
-        return json_text_edits(transform, call, text);
-    }
-    if let Some(note) = language.never_fixed() {
-        return Err(note.into());
-    }
-    // In YAML a URL part or a quoted boolean is replaced as written; quoting a value as
-    // JSON or repairing JSON text would need YAML's own quoting: left to a person.
-    if yaml
-        && !matches!(
-            transform,
-            Transform::ReplaceInUrl { .. } | Transform::JsonBoolean { .. }
-        )
-    {
-        return Err("this edit of a YAML task is left to a person".into());
+    let text = file.text.as_str();
+    match spell.literal_edits(file) {
+        LiteralEdits::JsonText => return json_text_edits(transform, call, text),
+        LiteralEdits::Never(note) => return Err(note.into()),
+        LiteralEdits::Yaml
+            if !matches!(
+                transform,
+                Transform::ReplaceInUrl { .. } | Transform::JsonBoolean { .. }
+            ) =>
+        {
+            return Err("this edit of a YAML task is left to a person".into());
+        }
+        LiteralEdits::Yaml | LiteralEdits::Any => {}
     }
     match transform {
         Transform::ReplaceInUrl { from, to } => replace_in_url(call, text, from, to),
-        Transform::JsonBoolean { field } => json_boolean(call, text, field, language),
-        Transform::JsonQuoteParam { param } => json_quote_param(call, text, param, language),
+        Transform::JsonBoolean { field } => json_boolean(call, text, field, spell),
+        Transform::JsonQuoteParam { param } => json_quote_param(call, text, param, spell),
         Transform::RepairJson => repair_json(call, text),
         Transform::SchemaPath { param } => schema_path(call, text, param, config),
     }
@@ -187,7 +182,7 @@ fn json_boolean(
     call: &HttpCall,
     text: &str,
     field: &str,
-    language: Language,
+    spell: &dyn Spell,
 ) -> Result<Vec<Edit>, String> {
     if let Some(Body::Raw { text: raw, span }) = &call.body {
         return raw_json_boolean(text, span, raw, field);
@@ -214,17 +209,9 @@ fn json_boolean(
         "false" | "0" | "no" => false,
         other => return Err(format!("`{other}` has no obvious boolean meaning")),
     };
-    // A Python dict is written with Python's booleans; everything else here (JS, a
-    // `serde_json::json!` body, JSON text) with JSON's.
-    let content = match (language, boolean) {
-        (Language::Python, true) => "True",
-        (Language::Python, false) => "False",
-        (_, true) => "true",
-        (_, false) => "false",
-    };
     Ok(vec![Edit {
         span,
-        content: content.into(),
+        content: spell.boolean(boolean).into(),
     }])
 }
 
@@ -243,7 +230,7 @@ fn json_quote_param(
     call: &HttpCall,
     text: &str,
     param: &str,
-    language: Language,
+    spell: &dyn Spell,
 ) -> Result<Vec<Edit>, String> {
     let f =
         param_field(call, param).ok_or_else(|| format!("`{param}` is not a known parameter"))?;
@@ -254,86 +241,7 @@ fn json_quote_param(
         return Err("the string is not written plainly".into());
     }
     let json = serde_json::to_string(value).expect("strings serialise");
-    if !language.is_code() {
-        return text_quote_param(text, span, &json, language);
-    }
-    let quote = quote_before(text, span.start).ok_or("the string's quotes were not found")?;
-    if language == Language::Rust {
-        // Rust has one string quote: escape the JSON's own quotes. A raw string
-        // (`r"…"`, `r#"…"#`) would keep the backslashes: left to a person.
-        if quote != '"' || text[..span.start - 1].ends_with(['r', '#']) {
-            return Err("the string is not a plain Rust string literal".into());
-        }
-        return Ok(vec![Edit {
-            span: (span.start - 1)..(span.end + 1),
-            content: format!("\"{}\"", json.replace('\\', "\\\\").replace('"', "\\\"")),
-        }]);
-    }
-    // Inside the original literal, the JSON text's own `"` (and `\`) may need escaping;
-    // a double-quoted literal is rewritten single-quoted so the JSON reads as itself.
-    let (span, content) = match quote {
-        '"' if text[span.end..].starts_with('"') => (
-            (span.start - 1)..(span.end + 1),
-            format!("'{}'", json.replace('\\', "\\\\").replace('\'', "\\'")),
-        ),
-        '`' => (
-            span.clone(),
-            json.replace('\\', "\\\\").replace("${", "\\${"),
-        ),
-        _ => (span.clone(), json.replace('\\', "\\\\")),
-    };
-    Ok(vec![Edit { span, content }])
-}
-
-/// JSON-quotes a value written in a command line or request file: inside a
-/// single-quoted shell word the JSON goes in as it is, inside a double-quoted one its
-/// quotes are escaped, and a bare shell word is single-quoted. A request file's form
-/// body takes the JSON text as it is.
-fn text_quote_param(
-    text: &str,
-    span: &Span,
-    json: &str,
-    language: Language,
-) -> Result<Vec<Edit>, String> {
-    if language == Language::Http {
-        return Ok(vec![Edit {
-            span: span.clone(),
-            content: json.to_string(),
-        }]);
-    }
-    let content = match shell_quote_at(text, span.start) {
-        Some('\'') if !json.contains('\'') => json.to_string(),
-        Some('"') => json
-            .replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace('$', "\\$")
-            .replace('`', "\\`"),
-        None if !json.contains('\'') => format!("'{json}'"),
-        _ => return Err("the value's quoting is not plain; quote it by hand".into()),
-    };
-    Ok(vec![Edit {
-        span: span.clone(),
-        content,
-    }])
-}
-
-/// The shell quote (`'` or `"`) open at `at`, reading the line up to it.
-fn shell_quote_at(text: &str, at: usize) -> Option<char> {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut open: Option<char> = None;
-    let mut escaped = false;
-    for c in text[line_start..at].chars() {
-        match (open, c) {
-            (_, _) if escaped => escaped = false,
-            (Some('\''), '\'') => open = None,
-            (Some('\''), _) => {}
-            (_, '\\') => escaped = true,
-            (None, '\'' | '"') => open = Some(c),
-            (Some('"'), '"') => open = None,
-            _ => {}
-        }
-    }
-    open
+    Ok(vec![(spell.json_quoting())(text, span, &json)?])
 }
 
 fn repair_json(call: &HttpCall, text: &str) -> Result<Vec<Edit>, String> {

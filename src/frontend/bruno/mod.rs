@@ -25,6 +25,7 @@ use super::Extraction;
 
 mod render;
 use crate::call::{Body, Client, Field, HttpCall, Method, Piece, Related, Span, UrlTemplate, Via};
+use crate::model::template;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -402,16 +403,12 @@ impl UrlReader<'_> {
         }
         let (file, span) = self.collection.lookup(name, self.env)?;
         let raw = &file.text[span.clone()];
-        let mut value = String::new();
-        let mut rest = raw;
-        while let Some(i) = rest.find("{{") {
-            let j = rest[i..].find("}}")? + i;
-            value.push_str(&rest[..i]);
-            let inner = rest[i + 2..j].trim();
-            value.push_str(&self.outer(inner, depth + 1)?.0);
-            rest = &rest[j + 2..];
+        if template::unclosed(raw) {
+            return None;
         }
-        value.push_str(rest);
+        let value = template::substitute(raw, |name, _| {
+            self.outer(name, depth + 1).map(|(value, ..)| value)
+        })?;
         (!value.is_empty()).then_some((value, file, span))
     }
 }
@@ -637,6 +634,10 @@ impl crate::frontend::Spell for Bruno {
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render::render_batch(&file.text, items)
+    }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::command_line
     }
 }
 

@@ -16,6 +16,7 @@ use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, Span, UrlTemplate, Value, Via,
 };
 use crate::model::secrets::{is_placeholder, is_secret_name, scheme_credential};
+use crate::model::template::{self, Segment};
 use std::collections::HashMap;
 
 const METHODS: &[&str] = &[
@@ -234,22 +235,14 @@ pub fn layout(text: &str) -> Layout {
 /// The length of the URL word at the start of `s`: up to the first blank outside a
 /// `{{…}}` variable (`{{$dotenv BASE}}/x` is one word).
 fn url_word_len(s: &str) -> usize {
-    let mut i = 0;
-    while i < s.len() {
-        let rest = &s[i..];
-        if rest.starts_with("{{") {
-            if let Some(end) = rest.find("}}") {
-                i += end + 2;
-                continue;
-            }
-        }
-        let c = rest.chars().next().expect("non-empty");
-        if c.is_whitespace() {
-            return i;
-        }
-        i += c.len_utf8();
-    }
-    s.len()
+    template::segments(s)
+        .find_map(|segment| match segment {
+            Segment::Lit { text, range } => text
+                .find(char::is_whitespace)
+                .map(|blank| range.start + blank),
+            Segment::Var { .. } => None,
+        })
+        .unwrap_or(s.len())
 }
 
 /// Text with `{{var}}` resolved against the file variables: pieces with spans.
@@ -262,23 +255,14 @@ impl Resolver<'_> {
     /// The pieces of `text[span]`, and the vias of resolved variables.
     pub(crate) fn pieces(&self, span: &Span, vias: &mut Vec<Via>, depth: usize) -> Vec<Piece> {
         let mut out = Vec::new();
-        let s = &self.text[span.clone()];
-        let mut at = 0;
-        while let Some(i) = s[at..].find("{{") {
-            let open = at + i;
-            let Some(close) = s[open..].find("}}").map(|c| open + c + 2) else {
-                break;
+        for segment in template::segments_at(&self.text[span.clone()], span.start) {
+            let (expr, name, hole) = match segment {
+                Segment::Lit { text, range } => {
+                    out.push(Piece::exact(text, range));
+                    continue;
+                }
+                Segment::Var { expr, name, range } => (expr, name, range),
             };
-            if open > at {
-                out.push(Piece::Lit {
-                    text: s[at..open].to_string(),
-                    span: span.start + at..span.start + open,
-                    exact: true,
-                });
-            }
-            let expr = &s[open..close];
-            let name = expr[2..expr.len() - 2].trim();
-            let hole_span = span.start + open..span.start + close;
             match self.vars.get(name) {
                 Some(v) if depth < 3 && !self.text[v.clone()].contains("{{") => {
                     vias.push(Via {
@@ -294,17 +278,9 @@ impl Resolver<'_> {
                 Some(v) if depth < 3 => out.extend(self.pieces(v, vias, depth + 1)),
                 _ => out.push(Piece::Hole {
                     expr: expr.to_string(),
-                    span: hole_span,
+                    span: hole,
                 }),
             }
-            at = close;
-        }
-        if at < s.len() {
-            out.push(Piece::Lit {
-                text: s[at..].to_string(),
-                span: span.start + at..span.end,
-                exact: true,
-            });
         }
         out
     }
@@ -516,6 +492,7 @@ text_front_end!(
     Http,
     Http,
     render::render_batch,
+    crate::frontend::quoting::as_written,
     |path| crate::frontend::by_extension(path, &[("http", crate::source::Language::Http), ("rest", crate::source::Language::Http)]).is_some()
 );
 

@@ -25,6 +25,7 @@ use crate::finding::Edit;
 use crate::model::plan::{
     camel_case, FunctionPlan, NewBody, Part, RValue, ResultCheck, Returns, RewritePlan,
 };
+use crate::model::template::{self, Segment};
 use serde_json::Value as JV;
 
 type R<T> = Result<T, String>;
@@ -696,29 +697,28 @@ fn json_text(v: &JV, nl: &str) -> String {
 /// Form-encodes a literal (`{{…}}` variables are kept as written).
 fn form_encode(s: &str) -> String {
     let mut out = String::new();
-    let mut rest = s;
-    while !rest.is_empty() {
-        if rest.starts_with("{{") {
-            if let Some(end) = rest.find("}}") {
-                out.push_str(&rest[..end + 2]);
-                rest = &rest[end + 2..];
+    for segment in template::segments(s) {
+        let text = match segment {
+            Segment::Var { expr, .. } => {
+                out.push_str(expr);
                 continue;
             }
-        }
-        let c = rest.chars().next().expect("non-empty");
-        match c {
-            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '~' | '@' | ':' | '/' => {
-                out.push(c)
-            }
-            ' ' => out.push('+'),
-            _ => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
+            Segment::Lit { text, .. } => text,
+        };
+        for c in text.chars() {
+            match c {
+                'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '~' | '@' | ':' | '/' => {
+                    out.push(c)
+                }
+                ' ' => out.push('+'),
+                _ => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
                 }
             }
         }
-        rest = &rest[c.len_utf8()..];
     }
     out
 }

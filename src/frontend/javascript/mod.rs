@@ -342,6 +342,10 @@ impl crate::frontend::Spell for JavaScript {
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render::render_batch(&file.text, file.language, parsed.tree.as_ref(), items)
     }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::script_string
+    }
 }
 
 #[cfg(test)]

@@ -561,6 +561,24 @@ impl crate::frontend::Spell for Insomnia {
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render_batch(&file.text, items)
     }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::by_hand
+    }
+
+    /// Exports are JSON or YAML: their literals sit in JSON text or are YAML scalars.
+    fn literal_edits(&self, file: &crate::source::SourceFile) -> crate::frontend::LiteralEdits {
+        let json = file
+            .text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with(['{', '[']);
+        if json {
+            crate::frontend::LiteralEdits::JsonText
+        } else {
+            crate::frontend::LiteralEdits::Yaml
+        }
+    }
 }
 
 fn render_json(

@@ -23,6 +23,7 @@ use super::Extraction;
 use crate::call::{
     Body, Client, Field, Fields, HttpCall, Method, Piece, Span, UrlTemplate, Value, Via,
 };
+use crate::model::template::{self, Segment};
 use crate::source::Language;
 use json::J;
 use std::collections::HashMap;
@@ -343,25 +344,21 @@ impl<'t> Extractor<'t> {
     }
 
     /// A string's text with `{{var}}` resolved, or `None` when some do not resolve.
+    /// Variables whose values hold variables are followed five deep; deeper (or in a
+    /// cycle, `a` = `{{b}}`, `b` = `{{a}}`) the value is kept as written.
     fn resolve_text(&self, s: &str, vars: &Vars) -> Option<String> {
-        let mut out = String::new();
-        let mut rest = s;
-        let mut depth = 0;
-        while let Some(i) = rest.find("{{") {
-            let Some(j) = rest[i..].find("}}") else { break };
-            out.push_str(&rest[..i]);
-            let name = rest[i + 2..i + j].trim();
+        self.resolve_nested(s, vars, 0)
+    }
+
+    fn resolve_nested(&self, s: &str, vars: &Vars, depth: usize) -> Option<String> {
+        template::substitute(s, |name, _| {
             let v = vars.get(name)?;
             if v.value.contains("{{") && depth < 5 {
-                depth += 1;
-                out.push_str(&self.resolve_text(&v.value, vars)?);
+                self.resolve_nested(&v.value, vars, depth + 1)
             } else {
-                out.push_str(&v.value);
+                Some(v.value.clone())
             }
-            rest = &rest[i + j + 2..];
-        }
-        out.push_str(rest);
-        Some(out)
+        })
     }
 
     fn value_of(&self, v: &J) -> Value {
@@ -520,11 +517,9 @@ impl<'t> Extractor<'t> {
         };
         let src = |a: usize, b: usize| map[a]..map[b];
         let mut out = Vec::new();
-        let mut lit_start = 0;
         let bytes = text.as_bytes();
-        let mut i = 0;
         let query_at = text.find('?').unwrap_or(text.len());
-        let flush = |out: &mut Vec<Piece>, a: usize, b: usize| {
+        let literal = |out: &mut Vec<Piece>, a: usize, b: usize| {
             if b > a {
                 let span = src(a, b);
                 let exact = span.len() == b - a;
@@ -535,78 +530,73 @@ impl<'t> Extractor<'t> {
                 });
             }
         };
-        while i < bytes.len() {
-            if text[i..].starts_with("{{") {
-                if let Some(j) = text[i..].find("}}") {
-                    flush(&mut out, lit_start, i);
-                    let end = i + j + 2;
-                    let expr = text[i..end].to_string();
-                    let name = text[i + 2..i + j].trim();
-                    let span = src(i, end);
+        // A variable at `a..b`: its value read from elsewhere, or a hole.
+        let variable = |out: &mut Vec<Piece>, vias: &mut Vec<Via>, a, b, value| {
+            let expr = text[a..b].to_string();
+            let span = src(a, b);
+            match value {
+                Some(value) => {
+                    out.push(Piece::Lit {
+                        text: value,
+                        span: span.clone(),
+                        exact: false,
+                    });
+                    vias.push(Via {
+                        literal: span,
+                        expr,
+                    });
+                }
+                None => out.push(Piece::Hole { expr, span }),
+            }
+        };
+        for segment in template::segments(&text) {
+            let range = match segment {
+                Segment::Var { expr, name, range } => {
                     // In the query string a variable stays a hole: its value (a key, a
                     // token) is supplied at run time, not written here.
-                    let resolved = if i < query_at {
-                        self.resolve_text(&expr, vars)
+                    let value = if range.start < query_at {
+                        self.resolve_text(expr, vars)
                     } else {
                         None
                     };
-                    match resolved {
-                        Some(value) if name.is_empty() || vars.contains_key(name) => {
-                            out.push(Piece::Lit {
-                                text: value,
-                                span: span.clone(),
-                                exact: false,
-                            });
-                            vias.push(Via {
-                                literal: span,
-                                expr,
-                            });
-                        }
-                        _ => out.push(Piece::Hole { expr, span }),
-                    }
-                    i = end;
-                    lit_start = i;
+                    let value = value.filter(|_| name.is_empty() || vars.contains_key(name));
+                    variable(&mut out, vias, range.start, range.end, value);
                     continue;
                 }
-            }
-            if path_vars_here && bytes[i] == b':' && i < query_at && i > 0 && bytes[i - 1] == b'/' {
-                let end = text[i + 1..]
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-                    .map(|k| i + 1 + k)
-                    .unwrap_or(text.len());
-                if end > i + 1 {
-                    flush(&mut out, lit_start, i);
-                    let name = &text[i + 1..end];
-                    let expr = text[i..end].to_string();
-                    let span = src(i, end);
-                    let value = path_vars
-                        .iter()
-                        .find(|(k, _)| k == name)
-                        .and_then(|(_, v)| v.str())
-                        .filter(|v| !v.is_empty())
-                        .and_then(|v| self.resolve_text(v, vars));
-                    match value {
-                        Some(value) => {
-                            out.push(Piece::Lit {
-                                text: value,
-                                span: span.clone(),
-                                exact: false,
-                            });
-                            vias.push(Via {
-                                literal: span,
-                                expr,
-                            });
-                        }
-                        None => out.push(Piece::Hole { expr, span }),
+                Segment::Lit { range, .. } => range,
+            };
+            // `/:id` in the path: a path variable, its value in the URL's `variable`.
+            let mut lit_start = range.start;
+            let mut i = range.start;
+            while i < range.end {
+                if path_vars_here
+                    && bytes[i] == b':'
+                    && i < query_at
+                    && i > 0
+                    && bytes[i - 1] == b'/'
+                {
+                    let end = text[i + 1..range.end]
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                        .map_or(range.end, |k| i + 1 + k);
+                    if end > i + 1 {
+                        literal(&mut out, lit_start, i);
+                        let name = &text[i + 1..end];
+                        let value = path_vars
+                            .iter()
+                            .find(|(k, _)| k == name)
+                            .and_then(|(_, v)| v.str())
+                            .filter(|v| !v.is_empty())
+                            .and_then(|v| self.resolve_text(v, vars));
+                        variable(&mut out, vias, i, end, value);
+                        i = end;
+                        lit_start = i;
+                        continue;
                     }
-                    i = end;
-                    lit_start = i;
-                    continue;
                 }
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
             }
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            literal(&mut out, lit_start, range.end);
         }
-        flush(&mut out, lit_start, text.len());
         out
     }
 
@@ -865,35 +855,30 @@ fn substitute_json(text: &str, vars: &Vars, ex: &Extractor) -> Option<String> {
     let mut out = String::new();
     let mut in_string = false;
     let mut escaped = false;
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        if rest.starts_with("{{") {
-            if let Some(j) = rest.find("}}") {
-                let expr = &rest[..j + 2];
-                match ex.resolve_text(expr, vars) {
-                    Some(v) => out.push_str(&v),
-                    None if in_string => out.push_str(expr),
-                    None => return None,
+    for segment in template::segments(text) {
+        match segment {
+            Segment::Var { expr, .. } => match ex.resolve_text(expr, vars) {
+                Some(v) => out.push_str(&v),
+                None if in_string => out.push_str(expr),
+                None => return None,
+            },
+            Segment::Lit { text, .. } => {
+                for c in text.chars() {
+                    if in_string {
+                        if escaped {
+                            escaped = false;
+                        } else if c == '\\' {
+                            escaped = true;
+                        } else if c == '"' {
+                            in_string = false;
+                        }
+                    } else if c == '"' {
+                        in_string = true;
+                    }
                 }
-                i += j + 2;
-                continue;
+                out.push_str(text);
             }
         }
-        let c = rest.chars().next()?;
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-        }
-        out.push(c);
-        i += c.len_utf8();
     }
     Some(out)
 }
@@ -1067,6 +1052,43 @@ impl crate::frontend::FrontEnd for Postman {
         json::parse(&file.text).err()
     }
 
+    /// A collection has no comments: the `description` of each item (a string, or an
+    /// object with `content`) stands for one, governing its whole item.
+    fn remarks(&self, file: &crate::source::SourceFile) -> Vec<crate::source::Comment> {
+        fn walk(node: &J, out: &mut Vec<crate::source::Comment>) {
+            for item in node.get("item").map(J::items).unwrap_or(&[]) {
+                let descriptions = [
+                    item.get("description"),
+                    item.get("request").and_then(|r| r.get("description")),
+                ];
+                for d in descriptions.into_iter().flatten() {
+                    let d = match d {
+                        J::Obj { .. } => match d.get("content") {
+                            Some(c) => c,
+                            None => continue,
+                        },
+                        other => other,
+                    };
+                    if let J::Str { .. } = d {
+                        out.push(crate::source::Comment {
+                            span: d.inner(),
+                            content: d.inner(),
+                            covers: Some(item.span()),
+                            // A JSON string: its line breaks are escapes.
+                            line_break: "\\n",
+                        });
+                    }
+                }
+                walk(item, out);
+            }
+        }
+        let mut out = Vec::new();
+        if let Ok(root) = json::parse(&file.text) {
+            walk(&root, &mut out);
+        }
+        out
+    }
+
     /// Transforms edit `url.raw` only: the split `path` fields are kept in step.
     fn after_fix(&self, original: &str, fixed: &str) -> Option<String> {
         (fixed != original).then(|| render::sync_split_urls(original, fixed))
@@ -1084,6 +1106,10 @@ impl crate::frontend::Spell for Postman {
             .iter()
             .map(|(call, rewrite)| render::render(&file.text, call, rewrite))
             .collect()
+    }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::command_line
     }
 }
 
@@ -1119,5 +1145,9 @@ impl crate::frontend::Spell for Har {
             .iter()
             .map(|_| Err(Language::Har.never_fixed().unwrap_or_default().into()))
             .collect()
+    }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::by_hand
     }
 }

@@ -213,6 +213,19 @@ impl crate::frontend::Spell for Python {
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render::render_batch(&file.text, parsed.tree.as_ref(), items)
     }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::script_string
+    }
+
+    /// A dict is written with Python's booleans.
+    fn boolean(&self, value: bool) -> &'static str {
+        if value {
+            "True"
+        } else {
+            "False"
+        }
+    }
 }
 
 #[cfg(test)]

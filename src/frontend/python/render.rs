@@ -15,6 +15,7 @@
 use super::clients::Found;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
+use crate::frontend::insert;
 use crate::frontend::parents::Parents;
 use crate::model::plan::{FunctionPlan, NewBody, Part, RValue, Returns, RewritePlan};
 use std::collections::BTreeSet;
@@ -874,15 +875,10 @@ impl<'t> Renderer<'_, 't> {
             return v.clone();
         };
         // A body field whose value the plan keeps in a constant.
-        let Some((field, constant)) = entries.iter().find_map(|(key, v)| match v {
-            RValue::Str(p) => match p.as_slice() {
-                [Part::Lit(t)] => self.rw.constant_for(t).map(|c| (key.clone(), c)),
-                _ => None,
-            },
-            _ => None,
-        }) else {
+        let Some((field, constant)) = self.rw.constant_fields(v).next() else {
             return v.clone();
         };
+        let field = field.to_string();
         let name = constant.name.clone();
         let query = constant.value.clone();
         match self.top_level_string(&name) {
@@ -1551,26 +1547,15 @@ impl<'t> Renderer<'_, 't> {
                 content: stdlib,
             });
         }
+        // Imports added at the very top are set apart from the code as PEP 8 asks.
+        if at == 0 && !content.is_empty() {
+            content.push_str("\n\n\n");
+        }
         if !self.blocks.is_empty() {
-            let blocks = self.blocks.join("\n\n\n");
-            if at == 0 && content.is_empty() {
-                content.push_str(&blocks);
-            } else {
-                content.push_str("\n\n\n");
-                content.push_str(&blocks);
-            }
+            content.push_str(&insert::module_code(text, at, &self.blocks, 2).content);
         }
         if content.is_empty() {
             return out;
-        }
-        if at == 0 {
-            content.push_str("\n\n\n");
-        } else if !self.blocks.is_empty() {
-            let rest = &text[at..];
-            let newlines = rest.len() - rest.trim_start_matches(['\n', '\r']).len();
-            if newlines < 3 && !rest.trim().is_empty() {
-                content.push_str(&"\n".repeat(3 - newlines));
-            }
         }
         out.push(Edit {
             span: at..at,

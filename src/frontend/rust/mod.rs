@@ -283,6 +283,10 @@ impl crate::frontend::Spell for Rust {
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render::render_batch(&file.text, items)
     }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::rust_string
+    }
 }
 
 #[cfg(test)]

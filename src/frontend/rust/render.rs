@@ -73,6 +73,8 @@ struct Renderer<'a> {
     edits: Vec<Edit>,
     /// Insertions, by offset (several at one point are written in order).
     inserts: BTreeMap<usize, String>,
+    /// Constants and functions the plan adds to the module, in order.
+    module_code: Vec<String>,
     /// Where `.send()` goes when `reqwest::get(url)` becomes a client chain: written
     /// last, after the links that other steps add at the same point.
     send_at: Option<usize>,
@@ -98,6 +100,7 @@ impl<'a> Renderer<'a> {
             flavor,
             edits: Vec::new(),
             inserts: BTreeMap::new(),
+            module_code: Vec::new(),
             send_at: None,
             json_imported,
         }
@@ -121,6 +124,7 @@ impl<'a> Renderer<'a> {
         self.headers()?;
         self.body()?;
         self.helper();
+        self.module_code_edit();
         if let Some(at) = self.send_at {
             self.insert(at, ".send()");
         }
@@ -663,20 +667,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn rvalue(&self, v: &RValue) -> R<String> {
+        // A literal the plan keeps in a constant (with the response check that comes
+        // with it) is written by the constant's name.
+        let constant = v.literal().and_then(|t| self.rw.constant_for(t));
+        if let Some(c) = constant.filter(|_| self.rw.check.is_some()) {
+            return Ok(c.name.clone());
+        }
         Ok(match v {
-            RValue::Str(p)
-                if self.rw.check.is_some()
-                    && matches!(p.as_slice(), [Part::Lit(t)] if self.rw.constant_for(t).is_some()) =>
-            {
-                match p.as_slice() {
-                    [Part::Lit(t)] => self
-                        .rw
-                        .constant_for(t)
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                }
-            }
             RValue::Str(parts) => match parts.as_slice() {
                 // `std::env::var(..).unwrap_or_default()` is a String already.
                 [p @ Part::Env(_)] => match self.part(p)? {
@@ -927,31 +924,19 @@ impl<'a> Renderer<'a> {
 
     /// The plan's constants the body uses, appended once.
     fn constants(&mut self) {
-        let Some(NewBody::Json(RValue::Object(e))) = &self.rw.body else {
+        let Some(NewBody::Json(body)) = &self.rw.body else {
             return;
         };
-        for (_, v) in e {
-            let RValue::Str(p) = v else { continue };
-            let [Part::Lit(t)] = p.as_slice() else {
-                continue;
-            };
-            let Some(c) = self.rw.constant_for(t) else {
-                continue;
-            };
+        for (_, c) in self.rw.constant_fields(body) {
             if self.text.contains(&format!("const {}: &str", c.name)) {
                 continue;
             }
-            let end = self.text.len();
-            let lead = if self.text.ends_with('\n') { "" } else { "\n" };
-            self.insert(
-                end,
-                &format!(
-                    "{lead}\n/// {}\nconst {}: &str = {};\n",
-                    c.doc,
-                    c.name,
-                    rust_string(&c.value)
-                ),
-            );
+            self.module_code.push(format!(
+                "/// {}\nconst {}: &str = {};",
+                c.doc,
+                c.name,
+                rust_string(&c.value)
+            ));
         }
     }
 
@@ -1065,16 +1050,22 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|f| self.function_block(f))
             .collect();
-        if blocks.is_empty() {
+        self.module_code
+            .extend(blocks.iter().map(|b| b.trim_end_matches('\n').to_string()));
+    }
+
+    /// The constants and functions the plan adds, after the end of the file.
+    fn module_code_edit(&mut self) {
+        if self.module_code.is_empty() {
             return;
         }
         let end = self.text.len();
-        let lead = if self.text.ends_with('\n') { "" } else { "\n" };
-        let mut content: String = blocks.iter().map(|b| format!("\n{b}")).collect();
+        let edit = crate::frontend::insert::module_code(self.text, end, &self.module_code, 1);
+        let mut content = edit.content;
         if crate::model::text::tab_indented(self.text) {
             content = crate::model::text::tabify(&content, 4);
         }
-        self.insert(end, &format!("{lead}{content}"));
+        self.insert(edit.span.start, &content);
     }
 
     fn error_type(&self) -> &'static str {

@@ -1482,6 +1482,10 @@ impl crate::frontend::Spell for Shell {
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
         render::render_batch(&file.text, items)
     }
+
+    fn json_quoting(&self) -> crate::frontend::JsonQuoting {
+        crate::frontend::quoting::command_line
+    }
 }
 
 #[cfg(test)]

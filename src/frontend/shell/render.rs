@@ -1032,30 +1032,11 @@ fn helpers_edit(text: &str, rw: &RewritePlan) -> R<Option<Edit>> {
         return Ok(None);
     }
     let at = insertion_point(text, &rw.functions);
-    // One blank line between the helpers and what is around them; none added at the
-    // very top of a file.
-    let before = if text[..at].trim().is_empty() {
-        ""
-    } else {
-        "\n"
-    };
-    let rest = &text[at..];
-    let after = if rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n") {
-        ""
-    } else {
-        "\n"
-    };
-    let mut content = format!("{before}{}\n{after}", blocks.join("\n\n"));
+    let mut edit = crate::frontend::insert::module_code(text, at, &blocks, 1);
     if crate::model::text::tab_indented(text) {
-        content = crate::model::text::tabify(&content, 2);
+        edit.content = crate::model::text::tabify(&edit.content, 2);
     }
-    if text.contains("\r\n") {
-        content = content.replace('\n', "\r\n");
-    }
-    Ok(Some(Edit {
-        span: at..at,
-        content,
-    }))
+    Ok(Some(edit))
 }
 
 /// A function plan as a shell function around one curl command; its parameters are

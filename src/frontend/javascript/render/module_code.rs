@@ -30,17 +30,12 @@ pub(super) fn hoist_graphql_query<'t>(
     scopes: &Scopes<'t>,
     node: Node<'t>,
 ) -> Option<Hoisted> {
-    let Some(NewBody::Json(RValue::Object(entries))) = &rewrite.body else {
+    let Some(NewBody::Json(body)) = &rewrite.body else {
         return None;
     };
     // A body field whose value the plan keeps in a constant.
-    let (field, constant) = entries.iter().find_map(|(key, v)| match v {
-        RValue::Str(p) => match p.as_slice() {
-            [Part::Lit(t)] => rewrite.constant_for(t).map(|c| (key.clone(), c)),
-            _ => None,
-        },
-        _ => None,
-    })?;
+    let (field, constant) = rewrite.constant_fields(body).next()?;
+    let field = field.to_string();
     let name = constant.name.clone();
     let query = constant.value.clone();
     // The name may already hold this document at top level; it must not mean something
@@ -292,29 +287,7 @@ impl Renderer<'_> {
     /// Inserts module-level code after the file's imports (or helpers), with one blank
     /// line before and after it.
     pub(super) fn top_level_edit(&self, blocks: &[String]) -> Edit {
-        let text = self.text;
-        let block = blocks.join("\n\n");
-        let at = self.style.insert_at;
-        let content = if at == 0 {
-            format!("{block}\n\n")
-        } else {
-            // One blank line before the block and one after it.
-            let rest = &text[at..];
-            let blank_after = rest.is_empty()
-                || rest.starts_with("\n\n")
-                || rest.starts_with("\r\n\r\n")
-                || rest.trim_start_matches([' ', '\t']).starts_with("\n\n");
-            let after = if blank_after || !rest.starts_with(['\n', '\r']) {
-                ""
-            } else {
-                "\n"
-            };
-            format!("\n\n{block}{after}")
-        };
-        Edit {
-            span: at..at,
-            content,
-        }
+        crate::frontend::insert::module_code(self.text, self.style.insert_at, blocks, 1)
     }
 }
 
