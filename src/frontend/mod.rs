@@ -57,6 +57,7 @@ pub mod bruno;
 pub mod credentials;
 mod detect;
 pub mod dockerfile;
+pub mod dotenv;
 pub mod http;
 pub mod javascript;
 pub mod makefile;
@@ -154,6 +155,7 @@ pub static REGISTRY: &[&dyn Support] = &[
     &bruno::Bruno,
     &dockerfile::Dockerfile,
     &makefile::Makefile,
+    &dotenv::Dotenv,
 ];
 
 /// The front end and speller of a language.
@@ -508,6 +510,7 @@ mod tests {
             Language::Bruno,
             Language::Insomnia,
             Language::Ansible,
+            Language::Dotenv,
         ];
         for l in all {
             match l {
@@ -527,7 +530,8 @@ mod tests {
                 | Language::Har
                 | Language::Bruno
                 | Language::Insomnia
-                | Language::Ansible => {}
+                | Language::Ansible
+                | Language::Dotenv => {}
             }
         }
         all.to_vec()
@@ -572,6 +576,10 @@ mod tests {
             ("Dockerfile.sh", Some(Language::Shell)),
             ("GNUmakefile", Some(Language::Makefile)),
             ("rules.mk", Some(Language::Makefile)),
+            (".env", Some(Language::Dotenv)),
+            ("deploy/.env.production", Some(Language::Dotenv)),
+            ("config/staging.env", Some(Language::Dotenv)),
+            (".envrc", None),
             ("data/users.json", None),
             ("config.yml", None),
             ("README", None),

@@ -18,6 +18,7 @@
 //! Not for: evaluating values (front ends do that with their own resolvers), or
 //! modules outside the scanned file's directory tree given by a package name.
 
+pub mod env;
 pub mod members;
 pub mod wrapper;
 
@@ -245,6 +246,8 @@ pub struct ProjectIndex {
     resolved: Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>,
     /// Per Python package: the files that set each attribute on `self`.
     members: members::MemberIndexes,
+    /// Per folder: its environment files (see [`env`]).
+    env_dirs: env::EnvDirs,
 }
 
 /// A file's length and modification time.
@@ -462,7 +465,7 @@ impl ProjectIndex {
     }
 
     /// The literal-scan summary of the module at `path`, scanned once per run.
-    fn summary_of(&self, path: &Path, summarise: &dyn Fn(&str) -> Summary) -> Option<Arc<Summary>> {
+    pub fn summary_of(&self, path: &Path, summarise: &dyn Fn(&str) -> Summary) -> Option<Arc<Summary>> {
         if let Some(s) = self.scanned.lock().ok().and_then(|m| m.get(path).cloned()) {
             return Some(s);
         }
