@@ -331,6 +331,22 @@ pub fn side_files(
     }
 }
 
+/// Whether a file of this kind may read variables that an env file sets
+/// (`process.env.X`, `os.environ`/`os.getenv`, a shell's `$X`): the literal scan then
+/// counts the literals of the env files of its folder and the folders above.
+pub fn reads_environment(language: Language, text: &str) -> bool {
+    match language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            text.contains("process.env") || text.contains("import.meta.env")
+        }
+        Language::Python | Language::Notebook => {
+            text.contains("environ") || text.contains("getenv")
+        }
+        Language::Shell => text.contains('$'),
+        _ => false,
+    }
+}
+
 /// Renders a rewrite of `call` as edits in the file's language.
 pub fn render(
     file: &SourceFile,

@@ -1041,13 +1041,15 @@ impl Checker {
         language: Language,
         verdict: Verdict,
     ) -> bool {
-        match language {
+        let side = match language {
             Language::Python => {
                 verdict == Verdict::NoRuleLiteral
                     && !crate::resolve::members::member_reads(text).is_empty()
             }
             _ => !frontend::side_files(language, path, text).is_empty(),
-        }
+        };
+        side || (frontend::reads_environment(language, text)
+            && !self.project.env_files(path).is_empty())
     }
 
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
@@ -1085,6 +1087,21 @@ impl Checker {
                 self.prefilter.found_literals(t.as_bytes()),
             )
         };
+        // The env files that may set what the file reads from the environment, each
+        // scanned once per run.
+        if frontend::reads_environment(language, text) {
+            let literals = |t: &str| (Vec::new(), self.prefilter.found_literals(t.as_bytes()));
+            for file in self.project.env_files(path) {
+                if let Some(summary) = self.project.summary_of(&file, &literals) {
+                    for (a, b) in all.iter_mut().zip(&summary.1) {
+                        *a |= *b;
+                    }
+                }
+            }
+            if let Verdict::Parse = self.prefilter.verdict_of(&all) {
+                return Verdict::Parse;
+            }
+        }
         if !specs.is_empty() {
             for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
                 for (a, b) in all.iter_mut().zip(&summary.1) {

@@ -541,10 +541,32 @@ pub fn check_file(
             findings[*index].fix = Some(fix);
         }
     }
-    let mut findings = one_per_literal(rules, findings, &about_literals, &views, file);
-    // A base-URL constant shared by several calls is one problem, not several.
-    let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.code.clone(), f.span.clone())));
+    let findings = one_per_literal(rules, findings, &about_literals, &views, file);
+    // A base-URL constant shared by several calls is one problem, not several. The
+    // definitions the dropped ones read stay with the one kept (another alternative's
+    // env file feeds the same call: its fix must be held back as this one's is).
+    let mut kept: std::collections::HashMap<(String, Span), usize> = Default::default();
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match kept.get(&(f.code.clone(), f.span.clone())) {
+            Some(&k) => {
+                for r in f.related {
+                    let known = out[k]
+                        .related
+                        .iter()
+                        .any(|o| o.path == r.path && o.span == r.span);
+                    if !known && !r.learned {
+                        out[k].related.push(r);
+                    }
+                }
+            }
+            None => {
+                kept.insert((f.code.clone(), f.span.clone()), out.len());
+                out.push(f);
+            }
+        }
+    }
+    let mut findings = out;
     findings.sort_by_key(|f| (f.span.start, f.code.clone()));
     findings
 }

@@ -42,6 +42,9 @@ pub(super) struct ChoicePoint {
     pub alternatives: Vec<String>,
     /// The one taken.
     pub taken: usize,
+    /// The alternatives are the env files that set a variable (their paths), not
+    /// expressions.
+    pub env: bool,
 }
 
 /// How many choice points one call's URL may have.
@@ -367,8 +370,94 @@ impl<'a, 't> Resolver<'a, 't> {
                 .map(|(n, _)| self.text(*n).to_string())
                 .collect(),
             taken,
+            env: false,
         });
         alternatives[taken]
+    }
+
+    /// The environment variable an expression reads: `process.env.X`,
+    /// `process.env['X']`, `import.meta.env.X`, or a name destructured from them
+    /// (`const { X } = process.env`).
+    fn env_name(&self, n: Node<'t>, scope: ScopeId) -> Option<String> {
+        let n = self.unwrap(n);
+        match n.kind() {
+            "member_expression" | "subscript_expression" => {
+                let object = self.unwrap(n.child_by_field_name("object")?);
+                is_env_object(self.text(object)).then_some(())?;
+                self.member_key(n)
+            }
+            "identifier" | "shorthand_property_identifier" => {
+                let b = self
+                    .scopes
+                    .binding(self.scopes.lookup(self.text(n), scope)?);
+                match b.fixed_value()? {
+                    BindValue::Member { object, key }
+                        if is_env_object(self.text(self.unwrap(*object))) =>
+                    {
+                        Some(key.clone())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A read of the environment (see [`Self::env_name`]) that the project's env
+    /// files set: the value of one of them (a choice point when several do), spelled
+    /// at `n`, with where it is written. `false` when none sets it.
+    fn env(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut) -> bool {
+        let Some(project) = self.project else {
+            return false;
+        };
+        let Some(name) = self.env_name(n, scope) else {
+            return false;
+        };
+        let values: Vec<_> = project
+            .index
+            .env_values(project.path, &name, crate::frontend::dotenv::lower)
+            .into_iter()
+            .filter(|v| {
+                matches!(&v.shape, crate::resolve::Shape::Text(p)
+                    if p.iter().any(|p| matches!(p, crate::resolve::TextPiece::Lit(_))))
+            })
+            .collect();
+        let taken = match values.len() {
+            0 => return false,
+            1 => 0,
+            _ if self.met.borrow().len() >= MAX_CHOICE_POINTS => 0,
+            _ => {
+                let mut met = self.met.borrow_mut();
+                let k = met.len();
+                let taken = self
+                    .choices
+                    .borrow()
+                    .get(k)
+                    .copied()
+                    .unwrap_or(0)
+                    .min(values.len() - 1);
+                met.push(ChoicePoint {
+                    expr: self.text(n).to_string(),
+                    alternatives: values
+                        .iter()
+                        .map(|v| v.path.display().to_string())
+                        .collect(),
+                    taken,
+                    env: true,
+                });
+                taken
+            }
+        };
+        let expr = self.text(n);
+        let message = format!("`{expr}` is set here");
+        let Some((pieces, related)) =
+            values[taken].spelled_at(expr, &n.byte_range(), message, true)
+        else {
+            return false;
+        };
+        out.pieces.extend(pieces);
+        out.related.push(related);
+        true
     }
 
     /// The alternatives an expression stands for: the arms of `c ? a : b`, both sides
@@ -1428,7 +1517,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
                 let (o, os) = self.follow(n, scope);
                 if o.id() == n.id() {
-                    if self.foreign(n, scope, out) {
+                    if self.env(n, scope, out) || self.foreign(n, scope, out) {
                         return;
                     }
                     return self.hole(n, out);
@@ -1870,6 +1959,12 @@ pub(super) fn query_fields(text: &str, span: &Span, exact: bool) -> Fields {
         });
     }
     fields
+}
+
+/// Whether an expression is the environment's object (`process.env`,
+/// `import.meta.env`).
+fn is_env_object(text: &str) -> bool {
+    matches!(text, "process.env" | "import.meta.env")
 }
 
 fn is_util(module: &str) -> bool {

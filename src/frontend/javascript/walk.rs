@@ -543,8 +543,9 @@ impl<'t> Walker<'_, '_, 't> {
                 let said: Vec<String> = taken
                     .iter()
                     .map(|p| {
+                        let (is, alt) = if p.env { ("set in", "") } else { ("is", "`") };
                         format!(
-                            "`{}` is `{}`",
+                            "`{}` {is} {alt}{}{alt}",
                             crate::call::shorten(&p.expr),
                             crate::call::shorten(&p.alternatives[p.taken])
                         )
