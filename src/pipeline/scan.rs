@@ -455,6 +455,12 @@ impl ImportGate {
         let mut outside = false;
         let dir = crate::resolve::Lexical::of(path.parent().unwrap_or(Path::new("")));
         for spec in specs {
+            // A JSON document imported as a module is not a file the scan reads: its
+            // literals are counted when the file is judged again with its imports.
+            if spec.ends_with(".json") {
+                outside |= project.resolve(path, spec).is_some();
+                continue;
+            }
             let target = crate::resolve::spec_target(&dir, spec, &self.roots);
             let known = !target.may_leave && !target.keys.is_empty();
             if known && target.keys.iter().any(|k| self.keys.contains(k)) {

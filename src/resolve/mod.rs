@@ -969,7 +969,11 @@ pub fn resolve_specifier(from: &Path, spec: &str) -> Option<PathBuf> {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| JS_EXTENSIONS.contains(&e));
-    if known_ext && is_file(&base) {
+    // A JSON document imported as a module (`import config from './config.json'`).
+    let json = base
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if (known_ext || json) && is_file(&base) {
         return Some(base);
     }
     if base.extension().and_then(|e| e.to_str()) == Some("js") {
