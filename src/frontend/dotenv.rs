@@ -373,7 +373,12 @@ pub fn extract(text: &str) -> Extraction {
     let mut out = Extraction::default();
     for e in &last {
         for p in &e.pieces {
-            if let Piece::Lit { text: t, span, exact } = p {
+            if let Piece::Lit {
+                text: t,
+                span,
+                exact,
+            } = p
+            {
                 if e.value_span.start <= span.start && span.end <= e.value_span.end {
                     crate::frontend::credentials::scan_literal(
                         t,
@@ -644,12 +649,14 @@ mod tests {
     fn base_urls_and_secrets() {
         let text = "KHOROS_API=https://community.example.com/api/2.0\nKHOROS_SESSION_KEY=8f3a9c0d2b7e4f61\nTOKEN=your-token-here\nAPI_URL=${GATEWAY}/api/2.0\nNAME=support\n";
         let ex = extract(text);
-        let urls: Vec<_> = ex
-            .calls
-            .iter()
-            .map(|c| &text[c.url.span.clone()])
-            .collect();
-        assert_eq!(urls, ["https://community.example.com/api/2.0", "${GATEWAY}/api/2.0"]);
+        let urls: Vec<_> = ex.calls.iter().map(|c| &text[c.url.span.clone()]).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://community.example.com/api/2.0",
+                "${GATEWAY}/api/2.0"
+            ]
+        );
         assert_eq!(ex.calls[0].receiver.as_deref(), Some("KHOROS_API"));
         // The secret is known to be one; its value never goes with the URL.
         let secrets: Vec<_> = ex.secrets.iter().map(|s| &text[s.clone()]).collect();
@@ -659,7 +666,9 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for t in ["=", "A=\"", "A='", "A=${", "A=${B", "A=$", "A=\\", "é=1", "A=\"\\", "export", "A=${A}"] {
+        for t in [
+            "=", "A=\"", "A='", "A=${", "A=${B", "A=$", "A=\\", "é=1", "A=\"\\", "export", "A=${A}",
+        ] {
             let _ = extract(t);
             let _ = comments(t);
         }

@@ -168,7 +168,12 @@ mod tests {
         let found = index.env_files(&root.join("svc/api/app.js"));
         let names: Vec<_> = found
             .iter()
-            .map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().into_owned())
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(
             names,

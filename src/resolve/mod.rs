@@ -465,7 +465,11 @@ impl ProjectIndex {
     }
 
     /// The literal-scan summary of the module at `path`, scanned once per run.
-    pub fn summary_of(&self, path: &Path, summarise: &dyn Fn(&str) -> Summary) -> Option<Arc<Summary>> {
+    pub fn summary_of(
+        &self,
+        path: &Path,
+        summarise: &dyn Fn(&str) -> Summary,
+    ) -> Option<Arc<Summary>> {
         if let Some(s) = self.scanned.lock().ok().and_then(|m| m.get(path).cloned()) {
             return Some(s);
         }

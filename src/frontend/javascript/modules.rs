@@ -29,7 +29,10 @@ const MAX_OBJECT_DEPTH: usize = 4;
 
 /// The exports of the module at `path` whose text is `text` (a [`crate::resolve::Lower`]).
 pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize) -> ModuleExports {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         return lower_json(path, text);
     }
     let language = match path.extension().and_then(|e| e.to_str()) {

@@ -543,7 +543,11 @@ impl<'t> Walker<'_, '_, 't> {
                 let said: Vec<String> = taken
                     .iter()
                     .map(|p| {
-                        let (is, alt) = if p.env { ("set in", "") } else { ("is", "`") };
+                        let (is, alt) = if p.env {
+                            ("is set in", "")
+                        } else {
+                            ("is", "`")
+                        };
                         format!(
                             "`{}` {is} {alt}{}{alt}",
                             crate::call::shorten(&p.expr),
