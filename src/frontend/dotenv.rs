@@ -144,9 +144,7 @@ fn raw_entries(text: &str) -> Vec<Raw> {
                 // A comment starts at a `#` after whitespace.
                 let cut = line
                     .char_indices()
-                    .find(|(k, c)| {
-                        *c == '#' && line[..*k].ends_with(|w: char| w == ' ' || w == '\t')
-                    })
+                    .find(|(k, c)| *c == '#' && line[..*k].ends_with([' ', '\t']))
                     .map_or(line.len(), |(k, _)| k);
                 let value = line[..cut].trim_end();
                 (p..p + value.len(), line_end + 1)
