@@ -401,10 +401,39 @@ pub fn extract(text: &str) -> Extraction {
         let mut call = HttpCall::base_url(e.pieces.clone(), e.value_span.clone());
         call.receiver = Some(e.name.clone());
         call.beside = beside;
+        call.headers = credentials(&last);
         out.calls.push(call);
     }
     out.secrets.sort_by_key(|s| (s.start, s.end));
     out.secrets.dedup();
+    out
+}
+
+/// The values of the file under secret names, written as one literal of their own: the
+/// credentials that go with its base URLs (a committed `.env` holding a real session
+/// key is a hard-coded credential; a placeholder is not, see
+/// [`crate::secrets::is_placeholder`]).
+fn credentials(entries: &[&Entry]) -> crate::call::Fields {
+    let mut out = crate::call::Fields::default();
+    for e in entries {
+        if !super::credentials::is_secret_name(&e.name) {
+            continue;
+        }
+        let [Piece::Lit { text, span, .. }] = e.pieces.as_slice() else {
+            continue;
+        };
+        if *span != e.value_span {
+            continue;
+        }
+        out.entries.push(crate::call::Field {
+            key: e.name.clone(),
+            key_span: e.name_span.clone(),
+            value: crate::call::Value::Str {
+                value: text.clone(),
+                span: span.clone(),
+            },
+        });
+    }
     out
 }
 

@@ -526,11 +526,24 @@ impl<'t> Walker<'_, '_, 't> {
             r.choose(choices);
             if let Some(c) = self.recognise(node, callee, scope) {
                 let taken = r.choice_points();
-                let same = out.iter().any(|(o, _)| {
+                let same = out.iter_mut().find(|(o, _)| {
                     o.url.display() == c.url.display() && o.method.name == c.method.name
                 });
-                if !same {
-                    out.push((c, taken));
+                match same {
+                    // The same request read from another definition (two env files
+                    // that set the same URL): both definitions feed it.
+                    Some((o, _)) => {
+                        for rel in c.related {
+                            if !o
+                                .related
+                                .iter()
+                                .any(|x| x.path == rel.path && x.span == rel.span)
+                            {
+                                o.related.push(rel);
+                            }
+                        }
+                    }
+                    None => out.push((c, taken)),
                 }
             }
         }
