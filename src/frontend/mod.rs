@@ -347,6 +347,22 @@ pub fn reads_environment(language: Language, text: &str) -> bool {
     }
 }
 
+/// Whether a JavaScript/TypeScript file loads the `config` package (its values live in
+/// `config/*.json`).
+pub fn reads_node_config(language: Language, text: &str) -> bool {
+    matches!(
+        language,
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+    ) && [
+        "require('config')",
+        "require(\"config\")",
+        "from 'config'",
+        "from \"config\"",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
 /// Renders a rewrite of `call` as edits in the file's language.
 pub fn render(
     file: &SourceFile,

@@ -1054,8 +1054,22 @@ impl Checker {
             }
             _ => !frontend::side_files(language, path, text).is_empty(),
         };
-        side || (frontend::reads_environment(language, text)
-            && !self.project.env_files(path).is_empty())
+        side || !self.settings_files(language, path, text).is_empty()
+    }
+
+    /// The files whose values a file reads through the environment or a settings
+    /// package rather than an import: the env files of its folder and those above
+    /// (when it reads `process.env`, `os.environ`, `$X`), the `config/*.json` of the
+    /// `config` package (when it requires it).
+    fn settings_files(&self, language: Language, path: &Path, text: &str) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        if frontend::reads_environment(language, text) {
+            out.extend(self.project.env_files(path));
+        }
+        if frontend::reads_node_config(language, text) {
+            out.extend(self.project.node_config_files(path));
+        }
+        out
     }
 
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
@@ -1093,11 +1107,12 @@ impl Checker {
                 self.prefilter.found_literals(t.as_bytes()),
             )
         };
-        // The env files that may set what the file reads from the environment, each
-        // scanned once per run.
-        if frontend::reads_environment(language, text) {
+        // The env files that may set what the file reads from the environment, and
+        // the settings files of the `config` package, each scanned once per run.
+        let settings = self.settings_files(language, path, text);
+        if !settings.is_empty() {
             let literals = |t: &str| (Vec::new(), self.prefilter.found_literals(t.as_bytes()));
-            for file in self.project.env_files(path) {
+            for file in settings {
                 if let Some(summary) = self.project.summary_of(&file, &literals) {
                     for (a, b) in all.iter_mut().zip(&summary.1) {
                         *a |= *b;

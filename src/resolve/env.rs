@@ -143,6 +143,64 @@ impl ProjectIndex {
     }
 }
 
+impl ProjectIndex {
+    /// The settings files of the `config` package that a file at `from` reads
+    /// (`config.get('khoros.baseUrl')`): the `config/*.json` of the nearest folder
+    /// above it (up to the project's root) that has `config/default.json`,
+    /// `default.json` first, then the others by name (each an environment's
+    /// overrides; `custom-environment-variables.json` names variables, not values).
+    pub fn node_config_files(&self, from: &Path) -> Vec<PathBuf> {
+        let mut dir = from.parent();
+        for _ in 0..MAX_LEVELS {
+            let Some(d) = dir else { break };
+            let folder = d.join("config");
+            if folder.join("default.json").is_file() {
+                let Ok(entries) = std::fs::read_dir(&folder) else {
+                    return Vec::new();
+                };
+                let mut names: Vec<String> = entries
+                    .filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .filter(|n| n.ends_with(".json") && n != "custom-environment-variables.json")
+                    .collect();
+                names.sort_by(|a, b| (a != "default.json", a).cmp(&(b != "default.json", b)));
+                names.truncate(MAX_FILES_PER_DIR);
+                return names.into_iter().map(|n| folder.join(n)).collect();
+            }
+            if d.as_os_str().is_empty() || is_project_root(d) {
+                break;
+            }
+            dir = d.parent();
+        }
+        Vec::new()
+    }
+
+    /// What the `config` package's files give at `keys` (`khoros.baseUrl` as
+    /// `[khoros, baseUrl]`): one text value per file that sets it (at most
+    /// [`MAX_VALUES`]). `lower` reads a JSON document as a module whose default
+    /// export is the document.
+    pub fn node_config_values(&self, from: &Path, keys: &[String], lower: Lower) -> Vec<Exported> {
+        let mut out = Vec::new();
+        for file in self.node_config_files(from) {
+            let Some(module) = self.module(&file, 0, lower) else {
+                continue;
+            };
+            let Some(Export::Value(doc)) = module.names.get("default") else {
+                continue;
+            };
+            if let Some(v) = doc.at(keys) {
+                if matches!(v.shape, Shape::Text(_)) {
+                    out.push(v.clone());
+                }
+            }
+            if out.len() >= MAX_VALUES {
+                break;
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

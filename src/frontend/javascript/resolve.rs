@@ -42,8 +42,8 @@ pub(super) struct ChoicePoint {
     pub alternatives: Vec<String>,
     /// The one taken.
     pub taken: usize,
-    /// The alternatives are the env files that set a variable (their paths), not
-    /// expressions.
+    /// The alternatives are the files that set a value (env files, settings files:
+    /// their paths), not expressions.
     pub env: bool,
 }
 
@@ -413,9 +413,104 @@ impl<'a, 't> Resolver<'a, 't> {
         let Some(name) = self.env_name(n, scope) else {
             return false;
         };
-        let values: Vec<_> = project
+        let values = project
             .index
-            .env_values(project.path, &name, crate::frontend::dotenv::lower)
+            .env_values(project.path, &name, crate::frontend::dotenv::lower);
+        self.defined_in_files(n, values, out)
+    }
+
+    /// Whether an expression is the `config` package's object (`import config from
+    /// 'config'`, `const config = require('config')`).
+    fn is_node_config(&self, n: Node<'t>, scope: ScopeId) -> bool {
+        let n = self.unwrap(n);
+        if n.kind() != "identifier" {
+            return false;
+        }
+        let Some(b) = self.scopes.lookup(self.text(n), scope) else {
+            return false;
+        };
+        let b = self.scopes.binding(b);
+        match &b.kind {
+            BindKind::Import { module, imported } => {
+                module == "config" && imported.as_deref().is_none_or(|i| i == "default")
+            }
+            _ => matches!(b.fixed_value(), Some(BindValue::Expr(v))
+                if self.unwrap(*v).kind() == "call_expression"
+                    && required_module(self.text(*v)) == Some("config")
+                    && self.text(*v).trim_end().ends_with(')')),
+        }
+    }
+
+    /// A read of the `config` package's settings: `config.get('khoros.baseUrl')` or
+    /// `config.khoros.baseUrl`, as the value of one of the `config/*.json` files that
+    /// set it (a choice point when several do), with where it is written.
+    fn node_config(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut) -> bool {
+        let Some(project) = self.project else {
+            return false;
+        };
+        let n = self.unwrap(n);
+        let keys: Vec<String> = match n.kind() {
+            "call_expression" => {
+                let Some(callee) = self.callee(n).map(|c| self.unwrap(c)) else {
+                    return false;
+                };
+                if callee.kind() != "member_expression"
+                    || self.member_key(callee).as_deref() != Some("get")
+                    || !callee
+                        .child_by_field_name("object")
+                        .is_some_and(|o| self.is_node_config(o, scope))
+                {
+                    return false;
+                }
+                let args = self.args(n);
+                let [arg] = args.as_slice() else {
+                    return false;
+                };
+                let Some((key, _, _)) = self.string_lit(*arg) else {
+                    return false;
+                };
+                key.split('.').map(str::to_string).collect()
+            }
+            "member_expression" | "subscript_expression" => {
+                let mut keys = Vec::new();
+                let mut cur = n;
+                while matches!(cur.kind(), "member_expression" | "subscript_expression") {
+                    let Some(k) = self.member_key(cur) else {
+                        return false;
+                    };
+                    keys.push(k);
+                    let Some(o) = cur.child_by_field_name("object") else {
+                        return false;
+                    };
+                    cur = self.unwrap(o);
+                }
+                if !self.is_node_config(cur, scope) {
+                    return false;
+                }
+                keys.reverse();
+                keys
+            }
+            _ => return false,
+        };
+        if keys.is_empty() || keys.iter().any(String::is_empty) {
+            return false;
+        }
+        let values = project
+            .index
+            .node_config_values(project.path, &keys, super::modules::lower);
+        self.defined_in_files(n, values, out)
+    }
+
+    /// One of the text values that files of the project give an expression (env
+    /// files, settings files), spelled at `n` with where it is written: a choice point
+    /// among them when there are several. `false` when none has a literal part.
+    fn defined_in_files(
+        &self,
+        n: Node<'t>,
+        values: Vec<crate::resolve::Exported>,
+        out: &mut UrlOut,
+    ) -> bool {
+        let values: Vec<_> = values
             .into_iter()
             .filter(|v| {
                 matches!(&v.shape, crate::resolve::Shape::Text(p)
@@ -1517,7 +1612,10 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
                 let (o, os) = self.follow(n, scope);
                 if o.id() == n.id() {
-                    if self.env(n, scope, out) || self.foreign(n, scope, out) {
+                    if self.env(n, scope, out)
+                        || self.node_config(n, scope, out)
+                        || self.foreign(n, scope, out)
+                    {
                         return;
                     }
                     return self.hole(n, out);
@@ -1583,6 +1681,9 @@ impl<'a, 't> Resolver<'a, 't> {
                     if self.foreign_returned(f, scope, n, out) {
                         return;
                     }
+                }
+                if self.node_config(n, scope, out) {
+                    return;
                 }
                 self.hole(n, out)
             }
