@@ -1054,7 +1054,27 @@ impl Checker {
             }
             _ => !frontend::side_files(language, path, text).is_empty(),
         };
-        side || !self.settings_files(language, path, text).is_empty()
+        side || self.passes_with_settings(language, path, text)
+    }
+
+    /// Whether a file passes the literal scan with the literals of its settings files
+    /// ([`Checker::settings_files`], each scanned once per run): a file that reads the
+    /// environment costs one more look only when its env files complete what it holds.
+    fn passes_with_settings(&self, language: Language, path: &Path, text: &str) -> bool {
+        let settings = self.settings_files(language, path, text);
+        if settings.is_empty() {
+            return false;
+        }
+        let mut all = self.prefilter.found_literals(text.as_bytes());
+        let literals = |t: &str| (Vec::new(), self.prefilter.found_literals(t.as_bytes()));
+        for file in settings {
+            if let Some(summary) = self.project.summary_of(&file, &literals) {
+                for (a, b) in all.iter_mut().zip(&summary.1) {
+                    *a |= *b;
+                }
+            }
+        }
+        self.prefilter.verdict_of(&all) == Verdict::Parse
     }
 
     /// The files whose values a file reads through the environment or a settings
@@ -1108,20 +1128,9 @@ impl Checker {
             )
         };
         // The env files that may set what the file reads from the environment, and
-        // the settings files of the `config` package, each scanned once per run.
-        let settings = self.settings_files(language, path, text);
-        if !settings.is_empty() {
-            let literals = |t: &str| (Vec::new(), self.prefilter.found_literals(t.as_bytes()));
-            for file in settings {
-                if let Some(summary) = self.project.summary_of(&file, &literals) {
-                    for (a, b) in all.iter_mut().zip(&summary.1) {
-                        *a |= *b;
-                    }
-                }
-            }
-            if let Verdict::Parse = self.prefilter.verdict_of(&all) {
-                return Verdict::Parse;
-            }
+        // the settings files of the `config` package.
+        if self.passes_with_settings(language, path, text) {
+            return Verdict::Parse;
         }
         if !specs.is_empty() {
             for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
