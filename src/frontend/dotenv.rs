@@ -674,7 +674,7 @@ mod tests {
 
     #[test]
     fn base_urls_and_secrets() {
-        let text = "KHOROS_API=https://community.example.com/api/2.0\nKHOROS_SESSION_KEY=8f3a9c0d2b7e4f61\nTOKEN=your-token-here\nAPI_URL=${GATEWAY}/api/2.0\nNAME=support\n";
+        let text = "COMMUNITY_API=https://community.example.com/api/2.0\nCOMMUNITY_SESSION_KEY=8f3a9c0d2b7e4f61\nTOKEN=your-token-here\nAPI_URL=${GATEWAY}/api/2.0\nNAME=support\n";
         let ex = extract(text);
         let urls: Vec<_> = ex.calls.iter().map(|c| &text[c.url.span.clone()]).collect();
         assert_eq!(
@@ -684,7 +684,7 @@ mod tests {
                 "${GATEWAY}/api/2.0"
             ]
         );
-        assert_eq!(ex.calls[0].receiver.as_deref(), Some("KHOROS_API"));
+        assert_eq!(ex.calls[0].receiver.as_deref(), Some("COMMUNITY_API"));
         // The secret is known to be one; its value never goes with the URL.
         let secrets: Vec<_> = ex.secrets.iter().map(|s| &text[s.clone()]).collect();
         assert_eq!(secrets, ["8f3a9c0d2b7e4f61"]);
