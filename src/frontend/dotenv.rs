@@ -388,7 +388,12 @@ pub fn extract(text: &str) -> Extraction {
                 }
             }
         }
-        if !is_base_url(&e.name, &e.pieces) {
+        // A value that is wholly another variable's (`API=${BASE}`) is reported there.
+        let own_literal = e.pieces.iter().any(|p| {
+            matches!(p, Piece::Lit { span, .. }
+                if e.value_span.start <= span.start && span.end <= e.value_span.end)
+        });
+        if !own_literal || !is_base_url(&e.name, &e.pieces) {
             continue;
         }
         let beside = last
@@ -689,6 +694,38 @@ mod tests {
         let secrets: Vec<_> = ex.secrets.iter().map(|s| &text[s.clone()]).collect();
         assert_eq!(secrets, ["8f3a9c0d2b7e4f61"]);
         assert!(!ex.calls[0].beside.iter().any(|b| b.contains("8f3a")));
+    }
+
+    #[test]
+    fn a_url_is_reported_and_fixed_where_its_text_is_written() {
+        use crate::model::plan::NewUrl;
+        let text = "HOST=https://community.example.com/api/2.0\nAPI=${HOST}\nV2=${HOST}/users\n";
+        let ex = extract(text);
+        let names: Vec<_> = ex
+            .calls
+            .iter()
+            .map(|c| c.receiver.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["HOST", "V2"]);
+        let plan = |cut: usize, path: &str| RewritePlan {
+            url: Some(NewUrl {
+                prefix: Vec::new(),
+                cut: Some(cut),
+                path: vec![Part::Lit(path.into())],
+            }),
+            ..RewritePlan::default()
+        };
+        // In its own text: replaced in place.
+        let host = &ex.calls[0];
+        let at = text.find("/api/2.0").unwrap();
+        let edits = render_batch(text, &[(host, &plan(at, "/t5/s/api/2.1"))]);
+        let edits = edits[0].as_ref().unwrap();
+        assert_eq!(edits[0].span, at..at + "/api/2.0".len());
+        // The part to change is another variable's: left to a person.
+        let v2 = &ex.calls[1];
+        assert!(render_batch(text, &[(v2, &plan(at, "/t5/s/api/2.1/users"))])[0].is_err());
+        // New text that would need quoting in an unquoted value: left to a person.
+        assert!(render_batch(text, &[(host, &plan(at, "/a b"))])[0].is_err());
     }
 
     #[test]

@@ -419,6 +419,20 @@ impl<'a, 't> Resolver<'a, 't> {
         self.defined_in_files(n, values, out)
     }
 
+    /// Whether an expression reads an environment variable that an env file of the
+    /// project sets (`process.env.API || 'https://…'` then has both alternatives).
+    fn env_is_set(&self, n: Node<'t>, scope: ScopeId) -> bool {
+        let Some(project) = self.project else {
+            return false;
+        };
+        self.env_name(n, scope).is_some_and(|name| {
+            !project
+                .index
+                .env_values(project.path, &name, crate::frontend::dotenv::lower)
+                .is_empty()
+        })
+    }
+
     /// Whether an expression is the `config` package's object (`import config from
     /// 'config'`, `const config = require('config')`).
     fn is_node_config(&self, n: Node<'t>, scope: ScopeId) -> bool {
@@ -606,6 +620,7 @@ impl<'a, 't> Resolver<'a, 't> {
                         .scopes
                         .lookup(self.text(a), s)
                         .is_some_and(|b| self.scopes.alternatives(b).is_some())
+                    || self.env_is_set(a, s)
             })
             .collect();
         (!known.is_empty()).then_some(known)
