@@ -1113,3 +1113,120 @@ fn settings_read_through_an_untyped_client_make_a_file_that_imports_nothing_a_ca
         "{codes:?}"
     );
 }
+
+#[test]
+fn env_files_are_fixed_in_place_and_the_fix_converges() {
+    let dir = copy_project("js_dotenv_fix");
+    let reports = std::fs::read_to_string(dir.path().join("src/reports.js")).unwrap();
+    let first = fix(dir.path());
+    assert!(
+        first.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&first.stdout),
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+    assert!(
+        env.contains(
+            "KHOROS_API=https://community.example.com/t5/s/api/2.1 # the community's REST API\n"
+        ),
+        "{env}"
+    );
+    let production = std::fs::read_to_string(dir.path().join(".env.production")).unwrap();
+    assert!(
+        production.contains("KHOROS_API=\"https://community.acme.com/t5/s/api/2.1/\"\n"),
+        "{production}"
+    );
+    // The code reads the variable: it is right once the value is.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/reports.js")).unwrap(),
+        reports
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("No findings"), "{stdout}");
+    let again = fix(dir.path());
+    assert!(again.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+        env,
+        "a second fix changes nothing"
+    );
+}
+
+#[test]
+fn an_env_value_that_a_deletion_reads_is_held_back_and_says_why() {
+    let dir = copy_project("js_dotenv");
+    let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+    let out = fix(dir.path());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+        env,
+        "the base URL also feeds the DELETE of app.js"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(".env: AUR002 fix not applied") && stderr.contains("AUR001 at app.js:8"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_that_reads_the_environment_is_judged_with_the_env_files_above_it() {
+    // report.py holds no vendor literal and no rule literal: the .env of its project
+    // (a folder up) does.
+    let report = PathBuf::from("fixtures/projects/py_dotenv/jobs/report.py");
+    let found = found(&common::scan(std::slice::from_ref(&report)));
+    assert_eq!(
+        found
+            .into_iter()
+            .map(|(_, l, c)| (l, c))
+            .collect::<Vec<_>>(),
+        [(8, "AUR002".to_string())]
+    );
+    // The message says which env file gave the value.
+    let human = common::render(&common::scan(&[PathBuf::from(
+        "fixtures/projects/py_dotenv",
+    )]));
+    assert!(
+        human.contains("is set in fixtures/projects/py_dotenv/.env)")
+            && human.contains("defined in fixtures/projects/py_dotenv/.env:2"),
+        "{human}"
+    );
+}
+
+#[test]
+fn env_file_secrets_never_reach_any_output() {
+    for (project, secret) in [
+        ("js_dotenv", "4c1f0b9e7d2a58e3b6f1"),
+        ("py_dotenv", "Tr0ub4dor"),
+        ("lookalike_dotenv", "00QCjAl4MlV"),
+    ] {
+        let dir = PathBuf::from("fixtures/projects").join(project);
+        let result = common::scan(std::slice::from_ref(&dir));
+        for out in [
+            common::render(&result),
+            apimigrate::report::json::render(&result),
+        ] {
+            assert!(!out.contains(secret), "{project}: {out}");
+        }
+        let cli = std::process::Command::new(env!("CARGO_BIN_EXE_apimigrate"))
+            .args(["check", "--format", "sarif"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&cli.stdout).contains(secret));
+    }
+}
+
+#[test]
+fn json_documents_imported_as_modules_resolve_member_paths() {
+    let result = common::scan(&[PathBuf::from("fixtures/projects/js_json_config")]);
+    let human = common::render(&result);
+    assert!(
+        human.contains("defined in fixtures/projects/js_json_config/config.json:3"),
+        "{human}"
+    );
+    // reports.js holds no vendor literal: the JSON document it requires does.
+    let reports = PathBuf::from("fixtures/projects/js_json_config/src/reports.js");
+    assert_eq!(found(&common::scan(&[reports])).len(), 1);
+}

@@ -33,6 +33,7 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Bruno => "a.bru",
         Language::Insomnia => "insomnia.json",
         Language::Ansible => "tasks/main.yml",
+        Language::Dotenv => ".env",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

@@ -44,6 +44,9 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
     let mut fixed_elsewhere: Vec<(PathBuf, String, crate::call::Span)> = Vec::new();
     // Definitions whose fix would change what a finding of another rule reads there.
     let guards = crate::pipeline::fix::report_guards(&result.files);
+    // The files written: a finding elsewhere that reads a value defined in one of them
+    // (a base URL in an env file) is checked again.
+    let mut written: Vec<PathBuf> = Vec::new();
     for file in result.files {
         // Matched however the path is spelled (`./a.js`, `a.js`): a definition left for
         // the loop below would be written again over this file's own fixes.
@@ -163,6 +166,9 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
             // Counted once written (or shown): a file that could not be written was
             // not fixed.
             changed_files += 1;
+            if !args.diff {
+                written.push(file.source.path.clone());
+            }
             fixed_findings += outcome.applied.len() + at_definition.len();
             fixed_elsewhere.extend(at_definition);
         }
@@ -213,6 +219,34 @@ pub(super) fn fix(args: FixArgs) -> ExitCode {
                 .iter()
                 .any(|(p, c, s)| *p == report.source.path && *c == f.code && *s == f.span)
         });
+    }
+    // A finding that reads a definition fixed in its own file (an env file's base URL
+    // rewritten in place) is what that file now says: its file is checked again.
+    for report in &mut remaining.files {
+        let stale = report.findings.iter().any(|f| {
+            f.related.iter().any(|r| {
+                !r.learned
+                    && written
+                        .iter()
+                        .any(|w| crate::pipeline::fix::same_file(w, &r.path))
+            })
+        });
+        if !stale {
+            continue;
+        }
+        let governing = config_file_for(common, &report.source.path, &mut cache);
+        let index = checkers
+            .iter()
+            .position(|(c, _)| c.config.file == governing)
+            .unwrap_or(0);
+        let source = SourceFile::new(
+            report.source.path.clone(),
+            report.source.text.clone(),
+            report.source.language,
+        );
+        let secrets = std::mem::take(&mut report.secrets);
+        *report = checkers[index].0.check_source(source);
+        report.secrets.extend(secrets);
     }
     remaining.files.retain(|r| !r.is_empty());
     remaining.errors = errors;

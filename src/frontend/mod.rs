@@ -75,6 +75,7 @@ pub mod bruno;
 pub mod credentials;
 mod detect;
 pub mod dockerfile;
+pub mod dotenv;
 pub mod http;
 pub mod insert;
 pub mod javascript;
@@ -170,6 +171,7 @@ pub static REGISTRY: &[&dyn Support] = &[
     &bruno::Bruno,
     &dockerfile::Dockerfile,
     &makefile::Makefile,
+    &dotenv::Dotenv,
 ];
 
 /// The front end and speller of a language.
@@ -377,6 +379,38 @@ pub fn side_files(
     }
 }
 
+/// Whether a file of this kind may read variables that an env file sets
+/// (`process.env.X`, `os.environ`/`os.getenv`, a shell's `$X`): the literal scan then
+/// counts the literals of the env files of its folder and the folders above.
+pub fn reads_environment(language: Language, text: &str) -> bool {
+    match language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            text.contains("process.env") || text.contains("import.meta.env")
+        }
+        Language::Python | Language::Notebook => {
+            text.contains("environ") || text.contains("getenv")
+        }
+        Language::Shell => text.contains('$'),
+        _ => false,
+    }
+}
+
+/// Whether a JavaScript/TypeScript file loads the `config` package (its values live in
+/// `config/*.json`).
+pub fn reads_node_config(language: Language, text: &str) -> bool {
+    matches!(
+        language,
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+    ) && [
+        "require('config')",
+        "require(\"config\")",
+        "from 'config'",
+        "from \"config\"",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
 /// Renders a rewrite of `call` as edits in the file's language.
 pub fn render(
     file: &SourceFile,
@@ -556,6 +590,7 @@ mod tests {
             Language::Bruno,
             Language::Insomnia,
             Language::Ansible,
+            Language::Dotenv,
         ];
         for l in all {
             match l {
@@ -575,7 +610,8 @@ mod tests {
                 | Language::Har
                 | Language::Bruno
                 | Language::Insomnia
-                | Language::Ansible => {}
+                | Language::Ansible
+                | Language::Dotenv => {}
             }
         }
         all.to_vec()
@@ -620,6 +656,10 @@ mod tests {
             ("Dockerfile.sh", Some(Language::Shell)),
             ("GNUmakefile", Some(Language::Makefile)),
             ("rules.mk", Some(Language::Makefile)),
+            (".env", Some(Language::Dotenv)),
+            ("deploy/.env.production", Some(Language::Dotenv)),
+            ("config/staging.env", Some(Language::Dotenv)),
+            (".envrc", None),
             ("data/users.json", None),
             ("config.yml", None),
             ("README", None),

@@ -46,6 +46,9 @@ pub enum Language {
     Insomnia,
     /// Ansible playbooks and task files (YAML): their `uri` module calls.
     Ansible,
+    /// Environment files (`.env`, `.env.*`, `*.env`): `KEY=value` lines, whose URLs
+    /// are base URLs and whose values `process.env.X` and its kin read.
+    Dotenv,
 }
 
 impl Language {

@@ -111,7 +111,8 @@ pub fn discover_all(roots: &[PathBuf], opts: &WalkOptions) -> Discovered {
 }
 
 /// Hidden files and folders are skipped, except the way to GitHub workflows
-/// (`.github/workflows`, and nothing else under `.github`) and `.gitlab-ci.yml`.
+/// (`.github/workflows`, and nothing else under `.github`), `.gitlab-ci.yml` and
+/// environment files (`.env`, `.env.*`).
 fn skipped_hidden(entry: &ignore::DirEntry) -> bool {
     let name = entry.file_name().to_string_lossy();
     let dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -124,6 +125,10 @@ fn skipped_hidden(entry: &ignore::DirEntry) -> bool {
         return !(dir && name == "workflows");
     }
     if !name.starts_with('.') {
+        return false;
+    }
+    // Environment files (`.env`, `.env.production`): the values code reads.
+    if !dir && (name == ".env" || name.starts_with(".env.")) {
         return false;
     }
     !((dir && name == ".github") || (!dir && name.starts_with(".gitlab-ci.y")))

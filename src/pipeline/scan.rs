@@ -455,6 +455,12 @@ impl ImportGate {
         let mut outside = false;
         let dir = crate::resolve::Lexical::of(path.parent().unwrap_or(Path::new("")));
         for spec in specs {
+            // A JSON document imported as a module is not a file the scan reads: its
+            // literals are counted when the file is judged again with its imports.
+            if spec.ends_with(".json") {
+                outside |= project.resolve(path, spec).is_some();
+                continue;
+            }
             let target = crate::resolve::spec_target(&dir, spec, &self.roots);
             let known = !target.may_leave && !target.keys.is_empty();
             if known && target.keys.iter().any(|k| self.keys.contains(k)) {
@@ -1041,13 +1047,49 @@ impl Checker {
         language: Language,
         verdict: Verdict,
     ) -> bool {
-        match language {
+        let side = match language {
             Language::Python => {
                 verdict == Verdict::NoRuleLiteral
                     && !crate::resolve::members::member_reads(text).is_empty()
             }
             _ => !frontend::side_files(language, path, text).is_empty(),
+        };
+        side || self.passes_with_settings(language, path, text)
+    }
+
+    /// Whether a file passes the literal scan with the literals of its settings files
+    /// ([`Checker::settings_files`], each scanned once per run): a file that reads the
+    /// environment costs one more look only when its env files complete what it holds.
+    fn passes_with_settings(&self, language: Language, path: &Path, text: &str) -> bool {
+        let settings = self.settings_files(language, path, text);
+        if settings.is_empty() {
+            return false;
         }
+        let mut all = self.prefilter.found_literals(text.as_bytes());
+        let literals = |t: &str| (Vec::new(), self.prefilter.found_literals(t.as_bytes()));
+        for file in settings {
+            if let Some(summary) = self.project.summary_of(&file, &literals) {
+                for (a, b) in all.iter_mut().zip(&summary.1) {
+                    *a |= *b;
+                }
+            }
+        }
+        self.prefilter.verdict_of(&all) == Verdict::Parse
+    }
+
+    /// The files whose values a file reads through the environment or a settings
+    /// package rather than an import: the env files of its folder and those above
+    /// (when it reads `process.env`, `os.environ`, `$X`), the `config/*.json` of the
+    /// `config` package (when it requires it).
+    fn settings_files(&self, language: Language, path: &Path, text: &str) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        if frontend::reads_environment(language, text) {
+            out.extend(self.project.env_files(path));
+        }
+        if frontend::reads_node_config(language, text) {
+            out.extend(self.project.node_config_files(path));
+        }
+        out
     }
 
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
@@ -1085,6 +1127,11 @@ impl Checker {
                 self.prefilter.found_literals(t.as_bytes()),
             )
         };
+        // The env files that may set what the file reads from the environment, and
+        // the settings files of the `config` package.
+        if self.passes_with_settings(language, path, text) {
+            return Verdict::Parse;
+        }
         if !specs.is_empty() {
             for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
                 for (a, b) in all.iter_mut().zip(&summary.1) {

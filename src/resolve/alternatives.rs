@@ -33,6 +33,9 @@ pub struct ChoicePoint {
     pub alternatives: Vec<Option<String>>,
     /// The one taken.
     pub taken: usize,
+    /// The alternatives are the files that set the value (env files: their paths),
+    /// not expressions.
+    pub set_in_files: bool,
 }
 
 /// The choices to make while one call is lowered, and the choice points met.
@@ -63,6 +66,16 @@ impl Choices {
     /// Which of `alternatives` to take at the next choice point (met at `expr`),
     /// recording it.
     pub fn pick(&self, expr: &str, alternatives: Vec<Option<String>>) -> usize {
+        self.record(expr, alternatives, false)
+    }
+
+    /// [`Choices::pick`] among the files that set the value met at `expr` (their
+    /// paths): the message says which file (`` `process.env.API` is set in .env ``).
+    pub fn pick_file(&self, expr: &str, files: Vec<String>) -> usize {
+        self.record(expr, files.into_iter().map(Some).collect(), true)
+    }
+
+    fn record(&self, expr: &str, alternatives: Vec<Option<String>>, set_in_files: bool) -> usize {
         let mut met = self.met.borrow_mut();
         let taken = self
             .choices
@@ -75,6 +88,7 @@ impl Choices {
             expr: expr.to_string(),
             alternatives,
             taken,
+            set_in_files,
         });
         taken
     }
@@ -125,6 +139,7 @@ pub fn said(points: &[ChoicePoint]) -> String {
         .map(|p| {
             let expr = crate::call::shorten(&p.expr);
             match p.alternatives.get(p.taken).cloned().flatten() {
+                Some(file) if p.set_in_files => format!("`{expr}` is set in {file}"),
                 Some(alt) => format!("`{expr}` is `{}`", crate::call::shorten(&alt)),
                 None => format!("`{expr}` is set at run time"),
             }
@@ -135,21 +150,23 @@ pub fn said(points: &[ChoicePoint]) -> String {
 
 /// The requests a call with choice points makes: `first` (lowered with the first
 /// alternatives, meeting `points`), then the call lowered again by `lower` for each
-/// further combination (it returns the request and the choice points it met). Requests
-/// that are the same by `same` are kept once. When more than one is left, each is
-/// labelled with the alternatives it took (`label`).
+/// further combination (it returns the request and the choice points it met). A
+/// request that `same` finds the same as one kept is kept once: `same` may move into
+/// the kept one what the other adds (the definitions it read, when two env files set
+/// the same URL). When more than one is left, each is labelled with the alternatives
+/// it took (`label`).
 pub fn variants<C>(
     first: C,
     points: Vec<ChoicePoint>,
     mut lower: impl FnMut(Vec<usize>) -> Option<(C, Vec<ChoicePoint>)>,
-    same: impl Fn(&C, &C) -> bool,
+    mut same: impl FnMut(&mut C, &C) -> bool,
     mut label: impl FnMut(&mut C, String),
 ) -> Vec<C> {
     let arities: Vec<usize> = points.iter().map(|p| p.alternatives.len()).collect();
     let mut out: Vec<(C, Vec<ChoicePoint>)> = vec![(first, points)];
     for combo in combinations(&arities).into_iter().skip(1) {
         if let Some((c, taken)) = lower(combo) {
-            if !out.iter().any(|(o, _)| same(o, &c)) {
+            if !out.iter_mut().any(|(o, _)| same(o, &c)) {
                 out.push((c, taken));
             }
         }
@@ -198,6 +215,7 @@ mod tests {
             expr: "b".into(),
             alternatives: vec![Some("1".into()), Some("2".into()), Some("3".into())],
             taken: 0,
+            set_in_files: false,
         }];
         let lower = |combo: Vec<usize>| {
             let mut p = points.clone();
@@ -208,7 +226,7 @@ mod tests {
             (0, String::new()),
             points.clone(),
             lower,
-            |a, b| a.0 == b.0,
+            |a: &mut (usize, String), b| a.0 == b.0,
             |c, l| c.1 = l,
         );
         assert_eq!(
@@ -219,7 +237,7 @@ mod tests {
             (0, String::new()),
             points.clone(),
             |_| None,
-            |a: &(usize, String), b| a.0 == b.0,
+            |a: &mut (usize, String), b| a.0 == b.0,
             |c, l| c.1 = l,
         );
         assert_eq!(one, [(0, String::new())]);

@@ -19,6 +19,7 @@
 //! modules outside the scanned file's directory tree given by a package name.
 
 pub mod alternatives;
+pub mod env;
 pub mod members;
 pub mod wrapper;
 
@@ -246,6 +247,8 @@ pub struct ProjectIndex {
     resolved: Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>,
     /// Per Python package: the files that set each attribute on `self`.
     members: members::MemberIndexes,
+    /// Per folder: its environment files (see [`env`]).
+    env_dirs: env::EnvDirs,
 }
 
 /// A file's length and modification time.
@@ -463,7 +466,11 @@ impl ProjectIndex {
     }
 
     /// The literal-scan summary of the module at `path`, scanned once per run.
-    fn summary_of(&self, path: &Path, summarise: &dyn Fn(&str) -> Summary) -> Option<Arc<Summary>> {
+    pub fn summary_of(
+        &self,
+        path: &Path,
+        summarise: &dyn Fn(&str) -> Summary,
+    ) -> Option<Arc<Summary>> {
         if let Some(s) = self.scanned.lock().ok().and_then(|m| m.get(path).cloned()) {
             return Some(s);
         }
@@ -967,7 +974,11 @@ pub fn resolve_specifier(from: &Path, spec: &str) -> Option<PathBuf> {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| JS_EXTENSIONS.contains(&e));
-    if known_ext && is_file(&base) {
+    // A JSON document imported as a module (`import config from './config.json'`).
+    let json = base
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if (known_ext || json) && is_file(&base) {
         return Some(base);
     }
     if base.extension().and_then(|e| e.to_str()) == Some("js") {

@@ -535,10 +535,32 @@ pub fn check_file(
             findings[*index].fix = Some(fix);
         }
     }
-    let mut findings = one_per_literal(rules, findings, &about_literals, &views, file);
-    // A base-URL constant shared by several calls is one problem, not several.
-    let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.code.clone(), f.span.clone())));
+    let findings = one_per_literal(rules, findings, &about_literals, &views, file);
+    // A base-URL constant shared by several calls is one problem, not several. The
+    // definitions the dropped ones read stay with the one kept (another alternative's
+    // env file feeds the same call: its fix must be held back as this one's is).
+    let mut kept: std::collections::HashMap<(String, Span), usize> = Default::default();
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match kept.get(&(f.code.clone(), f.span.clone())) {
+            Some(&k) => {
+                for r in f.related {
+                    let known = out[k]
+                        .related
+                        .iter()
+                        .any(|o| o.path == r.path && o.span == r.span);
+                    if !known && !r.learned {
+                        out[k].related.push(r);
+                    }
+                }
+            }
+            None => {
+                kept.insert((f.code.clone(), f.span.clone()), out.len());
+                out.push(f);
+            }
+        }
+    }
+    let mut findings = out;
     findings.sort_by_key(|f| (f.span.start, f.code.clone()));
     findings
 }
@@ -574,14 +596,18 @@ fn one_per_literal(
     struct Group {
         template: Finding,
         what: &'static str,
-        calls: Vec<Span>,
+        /// Each call that sends it, and whether it is a base URL defined beside it.
+        calls: Vec<(Span, bool)>,
     }
     let mut groups: Vec<((String, usize, usize), Group)> = Vec::new();
     for &(index, view) in about {
         let template = &findings[index];
         for (span, what) in credential_spans(&views[view]) {
             let key = (template.code.clone(), span.start, span.end);
-            let call = views[view].call.span.clone();
+            let call = (
+                views[view].call.span.clone(),
+                views[view].call.client == Client::BaseUrl,
+            );
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, g)) => {
                     if !g.calls.contains(&call) {
@@ -610,8 +636,8 @@ fn one_per_literal(
         let mut labels = Vec::new();
         let mut far = Vec::new();
         let mut calls = g.calls;
-        calls.sort_by_key(|c| c.start);
-        for call in calls {
+        calls.sort_by_key(|c| c.0.start);
+        for (call, base) in calls {
             // The call's first line: enough to show which request it is.
             let line_end = file.text[call.start..call.end]
                 .find('\n')
@@ -621,7 +647,11 @@ fn one_per_literal(
             if line.abs_diff(literal_line) <= NEAR_LINES {
                 labels.push(Label {
                     span: head,
-                    message: "sent by this call".to_string(),
+                    message: if base {
+                        "the base URL it is defined with".to_string()
+                    } else {
+                        "sent by this call".to_string()
+                    },
                 });
             } else {
                 far.push(line);
@@ -997,17 +1027,23 @@ fn reads_related(rw: &RewritePlan, call: &HttpCall) -> bool {
 /// The manual fix of a call whose URL is partly defined in another file: it names
 /// where, so that the change is made once, at the definition.
 fn defined_elsewhere(spec: &super::model::FixSpec, call: &HttpCall) -> Fix {
-    let places: Vec<String> = call
-        .related
-        .iter()
-        .map(|r| {
-            format!(
-                "`{}` is defined in {}:{}",
-                r.expr,
-                r.path.to_string_lossy().replace('\\', "/"),
-                r.start.line
-            )
-        })
+    // One expression read from several definitions (an env variable that two env
+    // files set) is named once, with every place.
+    let mut by_expr: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in &call.related {
+        let place = format!(
+            "{}:{}",
+            r.path.to_string_lossy().replace('\\', "/"),
+            r.start.line
+        );
+        match by_expr.iter_mut().find(|(e, _)| *e == r.expr) {
+            Some((_, at)) => at.push(place),
+            None => by_expr.push((&r.expr, vec![place])),
+        }
+    }
+    let places: Vec<String> = by_expr
+        .into_iter()
+        .map(|(expr, at)| format!("`{expr}` is defined in {}", at.join(" and ")))
         .collect();
     Fix {
         title: format!(
@@ -1802,6 +1838,11 @@ fn credential_spans(view: &CallView) -> Vec<(Span, &'static str)> {
             out.push((span.clone(), what));
         }
     }
+    // A base URL sends nothing of its own: only the credentials defined with it (an
+    // env file's session key beside its URL) are its.
+    if call.client == Client::BaseUrl {
+        return out;
+    }
     /// What a secret name holds, for the label.
     fn kind_of(key: &str) -> &'static str {
         let key = key.to_ascii_lowercase();
@@ -1844,9 +1885,6 @@ fn credential_spans(view: &CallView) -> Vec<(Span, &'static str)> {
                 out.push((exact_sub(span, text, range), "password"));
             }
         }
-    }
-    if call.client == Client::BaseUrl {
-        return Vec::new();
     }
     out
 }

@@ -29,6 +29,12 @@ const MAX_OBJECT_DEPTH: usize = 4;
 
 /// The exports of the module at `path` whose text is `text` (a [`crate::resolve::Lower`]).
 pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize) -> ModuleExports {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return lower_json(path, text);
+    }
     let language = match path.extension().and_then(|e| e.to_str()) {
         Some("ts" | "mts" | "cts") => Language::TypeScript,
         Some("tsx") => Language::Tsx,
@@ -335,4 +341,60 @@ impl<'t> Lowering<'_, '_, 't> {
         }
         Some(at(o.byte_range(), Shape::Text(pieces)))
     }
+}
+
+/// How deep a JSON document imported as a module is lowered.
+const MAX_JSON_DEPTH: usize = 8;
+
+/// A JSON document imported as a module (`import config from './config.json'`,
+/// `require('./config.json')`): the document is the default export and each of its
+/// top-level keys a named one; strings are texts written at their own place (inside
+/// the quotes), objects and arrays (by index) objects, numbers and booleans their
+/// text. A document that does not parse exports nothing.
+fn lower_json(path: &Path, text: &str) -> ModuleExports {
+    use crate::frontend::postman::json::{parse, J};
+    use crate::resolve::{position_of, Export, Exported, Shape, TextPiece};
+    fn value(path: &Path, text: &str, j: &J, depth: usize) -> Exported {
+        let span = j.inner();
+        let shape = match j {
+            J::Str { value, .. } => Shape::Text(vec![TextPiece::Lit(value.clone())]),
+            J::Num { text: t, .. } => Shape::Text(vec![TextPiece::Lit(t.clone())]),
+            J::Bool { value, .. } => Shape::Text(vec![TextPiece::Lit(value.to_string())]),
+            J::Null { .. } => Shape::Text(vec![TextPiece::Hole("null".into())]),
+            J::Obj { props, .. } if depth < MAX_JSON_DEPTH => Shape::Object(
+                props
+                    .iter()
+                    .take(MAX_FIELDS)
+                    .map(|p| (p.key.clone(), value(path, text, &p.value, depth + 1)))
+                    .collect(),
+            ),
+            J::Arr { items, .. } if depth < MAX_JSON_DEPTH => Shape::Object(
+                items
+                    .iter()
+                    .take(MAX_FIELDS)
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), value(path, text, v, depth + 1)))
+                    .collect(),
+            ),
+            J::Obj { .. } | J::Arr { .. } => Shape::Object(Vec::new()),
+        };
+        Exported {
+            shape,
+            path: path.to_path_buf(),
+            start: position_of(text, span.start),
+            end: position_of(text, span.end),
+            span,
+        }
+    }
+    let Ok(root) = parse(text) else {
+        return ModuleExports::default();
+    };
+    let mut out = ModuleExports::default();
+    for p in root.props().iter().take(MAX_EXPORTS) {
+        out.names
+            .insert(p.key.clone(), Export::Value(value(path, text, &p.value, 1)));
+    }
+    out.names
+        .insert("default".into(), Export::Value(value(path, text, &root, 0)));
+    out
 }

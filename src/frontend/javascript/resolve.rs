@@ -338,6 +338,186 @@ impl<'a, 't> Resolver<'a, 't> {
         alternatives[self.choices.pick(self.text(at), written)]
     }
 
+    /// The environment variable an expression reads: `process.env.X`,
+    /// `process.env['X']`, `import.meta.env.X`, or a name destructured from them
+    /// (`const { X } = process.env`).
+    fn env_name(&self, n: Node<'t>, scope: ScopeId) -> Option<String> {
+        let n = self.unwrap(n);
+        match n.kind() {
+            "member_expression" | "subscript_expression" => {
+                let object = self.unwrap(n.child_by_field_name("object")?);
+                is_env_object(self.text(object)).then_some(())?;
+                self.member_key(n)
+            }
+            "identifier" | "shorthand_property_identifier" => {
+                let b = self
+                    .scopes
+                    .binding(self.scopes.lookup(self.text(n), scope)?);
+                match b.fixed_value()? {
+                    BindValue::Member { object, key }
+                        if is_env_object(self.text(self.unwrap(*object))) =>
+                    {
+                        Some(key.clone())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A read of the environment (see [`Self::env_name`]) that the project's env
+    /// files set: the value of one of them (a choice point when several do), spelled
+    /// at `n`, with where it is written. `false` when none sets it.
+    fn env(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut) -> bool {
+        let Some(project) = self.project else {
+            return false;
+        };
+        let Some(name) = self.env_name(n, scope) else {
+            return false;
+        };
+        let values = project
+            .index
+            .env_values(project.path, &name, crate::frontend::dotenv::lower);
+        self.defined_in_files(n, values, out)
+    }
+
+    /// Whether an expression reads an environment variable that an env file of the
+    /// project sets (`process.env.API || 'https://…'` then has both alternatives).
+    fn env_is_set(&self, n: Node<'t>, scope: ScopeId) -> bool {
+        let Some(project) = self.project else {
+            return false;
+        };
+        self.env_name(n, scope).is_some_and(|name| {
+            !project
+                .index
+                .env_values(project.path, &name, crate::frontend::dotenv::lower)
+                .is_empty()
+        })
+    }
+
+    /// Whether an expression is the `config` package's object (`import config from
+    /// 'config'`, `const config = require('config')`).
+    fn is_node_config(&self, n: Node<'t>, scope: ScopeId) -> bool {
+        let n = self.unwrap(n);
+        if n.kind() != "identifier" {
+            return false;
+        }
+        let Some(b) = self.scopes.lookup(self.text(n), scope) else {
+            return false;
+        };
+        let b = self.scopes.binding(b);
+        match &b.kind {
+            BindKind::Import { module, imported } => {
+                module == "config" && imported.as_deref().is_none_or(|i| i == "default")
+            }
+            _ => matches!(b.fixed_value(), Some(BindValue::Expr(v))
+                if self.unwrap(*v).kind() == "call_expression"
+                    && required_module(self.text(*v)) == Some("config")
+                    && self.text(*v).trim_end().ends_with(')')),
+        }
+    }
+
+    /// A read of the `config` package's settings: `config.get('khoros.baseUrl')` or
+    /// `config.khoros.baseUrl`, as the value of one of the `config/*.json` files that
+    /// set it (a choice point when several do), with where it is written.
+    fn node_config(&self, n: Node<'t>, scope: ScopeId, out: &mut UrlOut) -> bool {
+        let Some(project) = self.project else {
+            return false;
+        };
+        let n = self.unwrap(n);
+        let keys: Vec<String> = match n.kind() {
+            "call_expression" => {
+                let Some(callee) = self.callee(n).map(|c| self.unwrap(c)) else {
+                    return false;
+                };
+                if callee.kind() != "member_expression"
+                    || self.member_key(callee).as_deref() != Some("get")
+                    || !callee
+                        .child_by_field_name("object")
+                        .is_some_and(|o| self.is_node_config(o, scope))
+                {
+                    return false;
+                }
+                let args = self.args(n);
+                let [arg] = args.as_slice() else {
+                    return false;
+                };
+                let Some((key, _, _)) = self.string_lit(*arg) else {
+                    return false;
+                };
+                key.split('.').map(str::to_string).collect()
+            }
+            "member_expression" | "subscript_expression" => {
+                let mut keys = Vec::new();
+                let mut cur = n;
+                while matches!(cur.kind(), "member_expression" | "subscript_expression") {
+                    let Some(k) = self.member_key(cur) else {
+                        return false;
+                    };
+                    keys.push(k);
+                    let Some(o) = cur.child_by_field_name("object") else {
+                        return false;
+                    };
+                    cur = self.unwrap(o);
+                }
+                if !self.is_node_config(cur, scope) {
+                    return false;
+                }
+                keys.reverse();
+                keys
+            }
+            _ => return false,
+        };
+        if keys.is_empty() || keys.iter().any(String::is_empty) {
+            return false;
+        }
+        let values = project
+            .index
+            .node_config_values(project.path, &keys, super::modules::lower);
+        self.defined_in_files(n, values, out)
+    }
+
+    /// One of the text values that files of the project give an expression (env
+    /// files, settings files), spelled at `n` with where it is written: a choice point
+    /// among them when there are several. `false` when none has a literal part.
+    fn defined_in_files(
+        &self,
+        n: Node<'t>,
+        values: Vec<crate::resolve::Exported>,
+        out: &mut UrlOut,
+    ) -> bool {
+        let values: Vec<_> = values
+            .into_iter()
+            .filter(|v| {
+                matches!(&v.shape, crate::resolve::Shape::Text(p)
+                    if p.iter().any(|p| matches!(p, crate::resolve::TextPiece::Lit(_))))
+            })
+            .collect();
+        let taken = match values.len() {
+            0 => return false,
+            1 => 0,
+            _ if !self.choices.room() => 0,
+            _ => self.choices.pick_file(
+                self.text(n),
+                values
+                    .iter()
+                    .map(|v| v.path.display().to_string())
+                    .collect(),
+            ),
+        };
+        let expr = self.text(n);
+        let message = format!("`{expr}` is set here");
+        let Some((pieces, related)) =
+            values[taken].spelled_at(expr, &n.byte_range(), message, true)
+        else {
+            return false;
+        };
+        out.pieces.extend(pieces);
+        out.related.push(related);
+        true
+    }
+
     /// The alternatives an expression stands for: the arms of `c ? a : b`, both sides
     /// of `a || b` / `a ?? b`, every value of a reassigned `let` (at most
     /// [`MAX_ALTERNATIVES`]).
@@ -389,6 +569,7 @@ impl<'a, 't> Resolver<'a, 't> {
                         .scopes
                         .lookup(self.text(a), s)
                         .is_some_and(|b| self.scopes.alternatives(b).is_some())
+                    || self.env_is_set(a, s)
             })
             .collect();
         (!known.is_empty()).then_some(known)
@@ -1395,7 +1576,10 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
                 let (o, os) = self.follow(n, scope);
                 if o.id() == n.id() {
-                    if self.foreign(n, scope, out) {
+                    if self.env(n, scope, out)
+                        || self.node_config(n, scope, out)
+                        || self.foreign(n, scope, out)
+                    {
                         return;
                     }
                     return self.hole(n, out);
@@ -1461,6 +1645,9 @@ impl<'a, 't> Resolver<'a, 't> {
                     if self.foreign_returned(f, scope, n, out) {
                         return;
                     }
+                }
+                if self.node_config(n, scope, out) {
+                    return;
                 }
                 self.hole(n, out)
             }
@@ -1837,6 +2024,12 @@ pub(super) fn query_fields(text: &str, span: &Span, exact: bool) -> Fields {
         });
     }
     fields
+}
+
+/// Whether an expression is the environment's object (`process.env`,
+/// `import.meta.env`).
+fn is_env_object(text: &str) -> bool {
+    matches!(text, "process.env" | "import.meta.env")
 }
 
 fn is_util(module: &str) -> bool {

@@ -518,7 +518,23 @@ impl<'t> Walker<'_, '_, 't> {
                 let c = self.recognise(node, callee, scope)?;
                 Some((c, r.choice_points()))
             },
-            |a, b| a.url.display() == b.url.display() && a.method.name == b.method.name,
+            |o, c| {
+                let same = o.url.display() == c.url.display() && o.method.name == c.method.name;
+                // The same request read from another definition (two env files that
+                // set the same URL): both definitions feed it.
+                if same {
+                    for rel in &c.related {
+                        if !o
+                            .related
+                            .iter()
+                            .any(|x| x.path == rel.path && x.span == rel.span)
+                        {
+                            o.related.push(rel.clone());
+                        }
+                    }
+                }
+                same
+            },
             |c, said| c.alternative = Some(said),
         );
         r.choose(Vec::new());

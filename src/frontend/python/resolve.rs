@@ -65,6 +65,16 @@ impl Url {
 /// URL records: the caps every front end shares.
 use crate::resolve::alternatives::{MAX_ALTERNATIVES, MAX_CHOICE_POINTS as MAX_BRANCHES};
 
+/// One alternative value of an expression.
+enum Alt<'t> {
+    /// An expression of the file.
+    Node(Node<'t>),
+    /// A value set at run time (the environment with no env file setting it).
+    RunTime,
+    /// What an env file of the project sets the variable to.
+    Env(crate::resolve::Exported),
+}
+
 /// A place where a URL has alternatives: the node, and a label per alternative.
 #[derive(Clone, Debug)]
 pub struct Branch {
@@ -150,30 +160,47 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     /// The alternatives of a value: the values of a name assigned in both arms of an
-    /// `if` (or reassigned), `a if c else b`, `x or 'https://…'`, and
-    /// `os.environ.get(K, 'https://…')` / `os.getenv(K, …)` (the variable's value, a
-    /// hole, or the default). `None` for a value without alternatives.
-    fn alternatives(&self, node: Node<'t>) -> Option<Vec<Option<Node<'t>>>> {
+    /// `if` (or reassigned), `a if c else b`, `x or 'https://…'`, and the reads of the
+    /// environment `os.environ['K']`, `os.environ.get(K[, default])`, `os.getenv(K[,
+    /// default])`: the value each env file of the project sets `K` to (see
+    /// [`crate::resolve::env`]), then the default; with no env file setting it, the
+    /// default and a value set at run time (a hole). `None` for a value without
+    /// alternatives.
+    fn alternatives(&self, node: Node<'t>) -> Option<Vec<Alt<'t>>> {
+        let nodes = |v: Vec<Option<Node<'t>>>| {
+            v.into_iter()
+                .map(|a| a.map_or(Alt::RunTime, Alt::Node))
+                .collect::<Vec<_>>()
+        };
         match node.kind() {
             "identifier" => {
                 if let Some(values) = self.loop_values(node) {
-                    return Some(values.into_iter().map(Some).collect());
+                    return Some(values.into_iter().map(Alt::Node).collect());
                 }
                 let values = self
                     .scopes
                     .assignments(node, self.t(node), MAX_ALTERNATIVES)?;
-                Some(values.into_iter().map(Some).collect())
+                Some(values.into_iter().map(Alt::Node).collect())
             }
-            "conditional_expression" => Some(vec![node.named_child(0), node.named_child(2)]),
+            "conditional_expression" => Some(nodes(vec![node.named_child(0), node.named_child(2)])),
             "boolean_operator" => {
                 let op = node.child_by_field_name("operator")?;
                 if self.t(op) != "or" {
                     return None;
                 }
-                Some(vec![
+                Some(nodes(vec![
                     node.child_by_field_name("left"),
                     node.child_by_field_name("right"),
-                ])
+                ]))
+            }
+            "subscript" => {
+                let object = node.child_by_field_name("value")?;
+                if self.canonical(object)?.as_str() != "os.environ" {
+                    return None;
+                }
+                let (name, _, _) = self.plain_string(node.child_by_field_name("subscript")?)?;
+                let set = self.env_values(&name);
+                (!set.is_empty()).then_some(set)
             }
             "call" => {
                 let f = node.child_by_field_name("function")?;
@@ -182,14 +209,45 @@ impl<'a, 't> Resolver<'a, 't> {
                     return None;
                 }
                 let (positional, named) = self.arguments(node.child_by_field_name("arguments")?);
+                let key = positional
+                    .first()
+                    .copied()
+                    .or_else(|| named.iter().find(|(k, _)| k == "key").map(|(_, v)| *v))
+                    .and_then(|k| self.plain_string(k))
+                    .map(|(k, _, _)| k);
                 let default = positional
                     .get(1)
                     .copied()
-                    .or_else(|| named.iter().find(|(k, _)| k == "default").map(|(_, v)| *v))?;
-                Some(vec![Some(default), None])
+                    .or_else(|| named.iter().find(|(k, _)| k == "default").map(|(_, v)| *v));
+                let mut alts = key.map(|k| self.env_values(&k)).unwrap_or_default();
+                match (alts.is_empty(), default) {
+                    (true, None) => return None,
+                    (true, Some(d)) => alts = vec![Alt::Node(d), Alt::RunTime],
+                    (false, Some(d)) => alts.push(Alt::Node(d)),
+                    (false, None) => {}
+                }
+                Some(alts)
             }
             _ => None,
         }
+    }
+
+    /// What the env files of the project set the variable `name` to, one alternative
+    /// per file (those with a literal part).
+    fn env_values(&self, name: &str) -> Vec<Alt<'t>> {
+        let Some(project) = self.project else {
+            return Vec::new();
+        };
+        project
+            .index
+            .env_values(project.path, name, crate::frontend::dotenv::lower)
+            .into_iter()
+            .filter(|v| {
+                matches!(&v.shape, crate::resolve::Shape::Text(p)
+                    if p.iter().any(|p| matches!(p, crate::resolve::TextPiece::Lit(_))))
+            })
+            .map(Alt::Env)
+            .collect()
     }
 
     /// The pieces of the alternative taken at `node`, recording the branch; `false`
@@ -200,23 +258,35 @@ impl<'a, 't> Resolver<'a, 't> {
         };
         let id = node.id();
         let chosen = self.choices.borrow().get(&id).copied().unwrap_or(0);
-        {
+        if alts.len() > 1 {
             let mut branches = self.branches.borrow_mut();
             if !branches.iter().any(|b| b.id == id) && branches.len() < MAX_BRANCHES {
                 let name = self.t(node);
                 let labels = alts
                     .iter()
                     .map(|a| match a {
-                        Some(v) => format!("`{}` is {}", short(name), short(self.t(*v))),
-                        None => format!("`{}` is set at run time", short(name)),
+                        Alt::Node(v) => format!("`{}` is {}", short(name), short(self.t(*v))),
+                        Alt::RunTime => format!("`{}` is set at run time", short(name)),
+                        Alt::Env(v) => format!("`{}` is set in {}", short(name), v.path.display()),
                     })
                     .collect();
                 branches.push(Branch { id, labels });
             }
         }
-        match alts.get(chosen).copied().flatten() {
-            Some(v) => self.pieces(v, depth + 1, out),
-            None => self.hole(node, out),
+        match alts.into_iter().nth(chosen) {
+            Some(Alt::Node(v)) => self.pieces(v, depth + 1, out),
+            Some(Alt::Env(v)) => {
+                let expr = self.t(node);
+                let message = format!("`{expr}` is set here");
+                match v.spelled_at(expr, &node.byte_range(), message, true) {
+                    Some((pieces, related)) => {
+                        out.pieces.extend(pieces);
+                        out.related.push(related);
+                    }
+                    None => self.hole(node, out),
+                }
+            }
+            Some(Alt::RunTime) | None => self.hole(node, out),
         }
         true
     }

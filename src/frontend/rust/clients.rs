@@ -1032,7 +1032,12 @@ impl<'s, 'f> Resolver<'s, 'f> {
         }
         // A struct of another module of the crate: its exported fields.
         let expr = src.slice(&src.of(e)).to_string();
-        self.foreign_at(std::slice::from_ref(ty), &[name.to_string()], &expr, src.of(e))
+        self.foreign_at(
+            std::slice::from_ref(ty),
+            &[name.to_string()],
+            &expr,
+            src.of(e),
+        )
     }
 
     /// The pieces of a constant that another module of the crate defines, spelled at

@@ -78,6 +78,7 @@ fn extract_ranges_in(
         .map(std::path::Path::to_path_buf);
     if let (Some(index), Some(path)) = (project, path) {
         vars.source(index, path, text, &scripts, 0);
+        vars.environment(index, path, text);
     }
     let mut wrappers = wrapper::wrappers(text, &scripts);
     // A function named `curl` that does not run curl: `curl …` calls it (`command
@@ -294,6 +295,43 @@ impl Vars {
                         self.sourced.insert(name.clone(), v.clone());
                     }
                 }
+            }
+        }
+    }
+
+    /// Learns what the project's env files set the variables to that the script
+    /// expands (`$X`, `${X}`) without assigning or sourcing them: the value of the
+    /// nearest env file that sets each (a script run from its project sees it, through
+    /// `set -a; . ./.env` or the tool that runs it).
+    fn environment(
+        &mut self,
+        index: &crate::resolve::ProjectIndex,
+        path: &std::path::Path,
+        text: &str,
+    ) {
+        let bytes = text.as_bytes();
+        let mut names: Vec<&str> = Vec::new();
+        for (at, _) in text.match_indices('$') {
+            let from = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'{'));
+            let len = bytes[from..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            if len == 0 || bytes[from].is_ascii_digit() {
+                continue;
+            }
+            let name = &text[from..from + len];
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        for name in names {
+            if self.assigned.contains(name) || self.sourced.contains_key(name) {
+                continue;
+            }
+            let values = index.env_values(path, name, crate::frontend::dotenv::lower);
+            if let Some(v) = values.into_iter().next() {
+                self.sourced.insert(name.to_string(), v);
             }
         }
     }
