@@ -57,13 +57,7 @@ pub struct Entry {
 impl Entry {
     /// The value's literal text (holes left out).
     pub fn literal(&self) -> String {
-        self.pieces
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Lit { text, .. } => Some(text.as_str()),
-                Piece::Hole { .. } => None,
-            })
-            .collect()
+        crate::call::literal_of(&self.pieces)
     }
 }
 

@@ -260,13 +260,7 @@ impl UrlTemplate {
 
     /// All literal text concatenated (holes dropped); handy for substring signals.
     pub fn literal_text(&self) -> String {
-        self.pieces
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Lit { text, .. } => Some(text.as_str()),
-                Piece::Hole { .. } => None,
-            })
-            .collect()
+        literal_of(&self.pieces)
     }
 
     pub fn holes(&self) -> impl Iterator<Item = (&str, &Span)> {
@@ -1031,4 +1025,15 @@ pub struct Extraction {
     /// The syntax tree of the text (tree-sitter front ends), for rendering rewrites
     /// without parsing the same text again.
     pub tree: Option<tree_sitter::Tree>,
+}
+
+/// The literal text of `pieces` concatenated, holes left out.
+pub fn literal_of(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Lit { text, .. } => Some(text.as_str()),
+            Piece::Hole { .. } => None,
+        })
+        .collect()
 }

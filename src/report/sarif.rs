@@ -92,6 +92,14 @@ fn artifact(path: &str) -> ArtifactLocation {
     }
 }
 
+/// A replacement of `deleted` by `content` (its secrets already scrubbed).
+fn replacement(deleted: Region, content: String) -> Replacement {
+    Replacement::builder()
+        .deleted_region(deleted)
+        .inserted_content(ArtifactContent::builder().text(content).build())
+        .build()
+}
+
 fn region(src: &SourceFile, span: &std::ops::Range<usize>) -> Region {
     region_at(src.position(span.start), src.position(span.end))
 }
@@ -332,14 +340,7 @@ fn sarif_result(
             let replacements: Vec<Replacement> = fix
                 .edits
                 .iter()
-                .map(|e| {
-                    Replacement::builder()
-                        .deleted_region(region(src, &e.span))
-                        .inserted_content(
-                            ArtifactContent::builder().text(scrub(&e.content)).build(),
-                        )
-                        .build()
-                })
+                .map(|e| replacement(region(src, &e.span), scrub(&e.content)))
                 .collect();
             changes.push(
                 ArtifactChange::builder()
@@ -352,14 +353,7 @@ fn sarif_result(
             let replacements: Vec<Replacement> = other
                 .edits
                 .iter()
-                .map(|(e, start, end)| {
-                    Replacement::builder()
-                        .deleted_region(region_at(*start, *end))
-                        .inserted_content(
-                            ArtifactContent::builder().text(scrub(&e.content)).build(),
-                        )
-                        .build()
-                })
+                .map(|(e, start, end)| replacement(region_at(*start, *end), scrub(&e.content)))
                 .collect();
             changes.push(
                 ArtifactChange::builder()
