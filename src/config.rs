@@ -513,6 +513,10 @@ impl Config {
     /// Whether include/exclude let `path` through (patterns are anchored at the folder
     /// of the file that wrote them).
     pub fn includes(&self, path: &Path) -> bool {
+        // Without patterns, no absolute path to make (a system call per file).
+        if self.include.is_none() && self.exclude.is_none() {
+            return true;
+        }
         let abs = normalize(path);
         if let Some(inc) = &self.include {
             if !inc.is_match(&abs) {

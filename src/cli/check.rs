@@ -168,13 +168,7 @@ pub(super) fn run_scan(
             )));
         }
     }
-    let mut result = ScanResult {
-        scanned: checkers
-            .iter()
-            .flat_map(|(_, f)| f.iter().cloned())
-            .collect(),
-        ..ScanResult::default()
-    };
+    let mut result = ScanResult::default();
     let bar = show_progress(args).then(ProgressBarObserver::new);
     if let Some(b) = &bar {
         b.start(total);
@@ -190,6 +184,11 @@ pub(super) fn run_scan(
         checker.learn(&std::mem::take(&mut r.learned));
         result.merge(r);
     }
+    // Moved, not copied: a second list of every path would be held through the scan.
+    result.scanned = checkers
+        .iter_mut()
+        .flat_map(|(_, f)| std::mem::take(f))
+        .collect();
     if let Some((checker, _)) = checkers.first() {
         checker.record_others(&mut result, &others, &args.paths);
     }

@@ -830,7 +830,18 @@ fn python_specifiers(text: &str) -> Vec<String> {
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
         .then(|| s.to_string())
     };
-    for line in text.lines() {
+    // Only lines that hold `import ` can name a module: those are found with one
+    // substring search, not by reading every line of every Python file.
+    let mut next_line = 0;
+    for (at, _) in text.match_indices("import ") {
+        if at < next_line {
+            continue;
+        }
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        next_line = end;
+        let line = &text[start..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let line = line.trim_start();
         if let Some(rest) = line.strip_prefix("from ") {
             let Some((module, names)) = rest.split_once(" import ") else {
