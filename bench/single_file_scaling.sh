@@ -29,7 +29,14 @@ for n in (1000, 5000):
     write("md", n, ["# Runbook"],
           lambda i: f"Step {i}:\n\n```bash\ncurl -X DELETE \"https://community.acme.com/api/2.0/users/{i}\" -H \"li-api-session-key: $KEY\"\n```\n")
     write("http", n, ["@base = https://community.acme.com"],
-          lambda i: f"###\nDELETE {{{{base}}}}/api/2.0/users/{i}\nli-api-session-key: {{{{key}}}}\n")
+          lambda i: f"###\nDELETE {{{{base}}}}/api/2.0/users/{i}\nli-api-session-key: {{{{key}}}}\n")    # Shapes that once were quadratic: a minified one-line script of curl calls, and
+    # one Python `+` chain of n terms.
+    open(f"{out}/{n}.oneline.sh", "w").write(
+        "curl -X DELETE https://community.acme.com/api/2.0/users/1; " * n + "\n")
+    terms = " + ".join(f"'a{i}'" for i in range(n))
+    open(f"{out}/{n}.chain.py", "w").write(
+        "import requests\nBASE = 'https://community.acme.com/api/2.0'\n"
+        f"x = {terms}\nrequests.delete(BASE + '/users/' + x, headers={{'li-api-session-key': 'k'}})\n")
 PY
 
 python3 - "$work" "$bin" <<'PY'
@@ -42,8 +49,8 @@ def median_time(path):
         subprocess.run([binary, "check", "--no-config", "--quiet", path], stdout=subprocess.DEVNULL)
         runs.append(time.perf_counter() - t)
     return statistics.median(runs)
-print(f"{'lang':6} {'1000 (s)':>10} {'5000 (s)':>10} {'ratio':>8}")
-for ext in ["js", "py", "rs", "sh", "md", "http"]:
+print(f"{'file':10} {'1000 (s)':>10} {'5000 (s)':>10} {'ratio':>8}")
+for ext in ["js", "py", "rs", "sh", "md", "http", "oneline.sh", "chain.py"]:
     small, large = median_time(f"{work}/1000.{ext}"), median_time(f"{work}/5000.{ext}")
-    print(f"{ext:6} {small:10.3f} {large:10.3f} {large / small:8.1f}")
+    print(f"{ext:10} {small:10.3f} {large:10.3f} {large / small:8.1f}")
 PY

