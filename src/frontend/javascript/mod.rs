@@ -42,9 +42,9 @@ pub fn extract_in(
     let Some(tree) = parse(text, language) else {
         return Extraction::default();
     };
-    let root = tree.root_node();
-    let scopes = scope::collect(root, text);
-    let mut resolver = resolve::Resolver::new(text, &scopes);
+    let analysis = Analysis::new(text, tree.clone());
+    let (_, root, scopes) = analysis.view();
+    let mut resolver = resolve::Resolver::new(text, scopes);
     resolver.project = project.map(|(index, path)| resolve::Project {
         index,
         path,
@@ -57,6 +57,47 @@ pub fn extract_in(
         secrets: found.secrets,
         syntax_error,
         tree: Some(tree),
+        analysis: Some(Box::new(analysis)),
+    }
+}
+
+/// A file's scopes with the text and the tree they point into: collected once by the
+/// extraction and handed to the speller ([`Extraction::analysis`]), so that rendering
+/// the rewrites does not collect them again (on a large file that was as much work as
+/// the walk of its calls).
+pub(super) struct Analysis {
+    // Declared first, so dropped first: its nodes and strings point into `tree` and
+    // `text`.
+    scopes: scope::Scopes<'static>,
+    text: String,
+    tree: Tree,
+}
+
+impl Analysis {
+    fn new(text: &str, tree: Tree) -> Analysis {
+        let text = text.to_string();
+        // SAFETY: the scopes borrow the text's bytes and the tree's nodes. Both live on
+        // the heap, owned by the value built here: moving it moves neither (a `Tree` is
+        // a pointer to its C tree, a `String` one to its bytes). Neither is changed or
+        // dropped before the scopes (field order), and `view` never hands the scopes
+        // out for longer than a borrow of the whole.
+        let (t, root) = unsafe {
+            (
+                &*(text.as_str() as *const str),
+                std::mem::transmute::<Node<'_>, Node<'static>>(tree.root_node()),
+            )
+        };
+        let scopes = scope::collect(root, t);
+        Analysis { scopes, text, tree }
+    }
+
+    /// The text, the root and the scopes, for as long as the analysis is borrowed.
+    fn view(&self) -> (&str, Node<'_>, &scope::Scopes<'_>) {
+        // SAFETY: see `new`; the lifetime is only shortened to the borrow of `self`.
+        let scopes = unsafe {
+            &*(&self.scopes as *const scope::Scopes<'static> as *const scope::Scopes<'_>)
+        };
+        (&self.text, self.tree.root_node(), scopes)
     }
 }
 
@@ -340,7 +381,18 @@ impl crate::frontend::Spell for JavaScript {
         parsed: &Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render::render_batch(&file.text, file.language, parsed.tree.as_ref(), items)
+        let analysis = parsed
+            .analysis
+            .as_ref()
+            .and_then(|a| a.downcast_ref::<Analysis>())
+            .filter(|a| a.text == file.text);
+        render::render_batch(
+            &file.text,
+            file.language,
+            parsed.tree.as_ref(),
+            analysis,
+            items,
+        )
     }
 }
 

@@ -274,6 +274,7 @@ impl<'t> Extractor<'t> {
             secrets: self.secrets,
             syntax_error: None,
             tree: None,
+            analysis: None,
         }
     }
 

@@ -42,12 +42,20 @@ pub fn extract_in(
         return Extraction::default();
     };
     let (found, secrets) = analyse_in(text, &tree, project);
+    let (calls, syntax): (Vec<_>, Vec<_>) = found.into_iter().map(Found::split).unzip();
     Extraction {
-        calls: found.into_iter().map(|f| f.call).collect(),
+        calls,
         secrets,
         syntax_error: super::tree_syntax_error(tree.root_node(), text, super::ErrorToken::First),
         tree: Some(tree),
+        analysis: Some(Box::new(Analysis { syntax })),
     }
+}
+
+/// What the extraction hands the speller: the syntax of every call it found, so that
+/// rendering a rewrite does not analyse the file again.
+struct Analysis {
+    syntax: Vec<clients::CallSyntax>,
 }
 
 /// The calls of a parsed file (with what the renderer needs) and its secrets.
@@ -227,7 +235,12 @@ impl crate::frontend::Spell for Python {
         parsed: &Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render::render_batch(&file.text, parsed.tree.as_ref(), items)
+        let syntax = parsed
+            .analysis
+            .as_ref()
+            .and_then(|a| a.downcast_ref::<Analysis>())
+            .map(|a| a.syntax.as_slice());
+        render::render_batch(&file.text, parsed.tree.as_ref(), syntax, items)
     }
 }
 

@@ -219,6 +219,7 @@ pub fn extract_in(
                 secrets: secrets::collect(text),
                 syntax_error: None,
                 tree: None,
+                analysis: None,
             }
         }
         Err(e) => Extraction {
