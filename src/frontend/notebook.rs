@@ -172,6 +172,7 @@ pub fn extract(text: &str) -> Extraction {
         *s = code.span(s);
     }
     ex.tree = None;
+    ex.tree_is_exact = false;
     ex.analysis = None;
     ex
 }

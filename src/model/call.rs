@@ -1022,6 +1022,9 @@ pub struct Extraction {
     /// The syntax tree of the text (tree-sitter front ends), for rendering rewrites
     /// without parsing the same text again.
     pub tree: Option<tree_sitter::Tree>,
+    /// `tree` is the parse of the text exactly as it is (not of a copy with some
+    /// characters masked): the file's next version may be parsed from it.
+    pub tree_is_exact: bool,
     /// What the front end worked out about the file beyond its calls and that its
     /// speller needs too (the JavaScript scopes, the syntax of each Python call), so
     /// that rendering the rewrites does not work it out a second time. Opaque outside

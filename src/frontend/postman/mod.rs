@@ -273,8 +273,7 @@ impl<'t> Extractor<'t> {
             calls: self.calls,
             secrets: self.secrets,
             syntax_error: None,
-            tree: None,
-            analysis: None,
+            ..Default::default()
         }
     }
 

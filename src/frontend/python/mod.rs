@@ -29,16 +29,19 @@ pub(crate) use clients::Found;
 
 /// Extracts the HTTP calls, secrets and first syntax error of a Python file.
 pub fn extract(text: &str) -> Extraction {
-    extract_in(text, None)
+    extract_in(text, None, None)
 }
 
 /// [`extract`] for a file at `path` of the run's project: names imported from the
 /// project's other modules are resolved through `index` (see [`crate::resolve`]).
+/// `earlier` is the tree of an earlier version, edited to match (see
+/// [`crate::source::SourceFile::tree`]).
 pub fn extract_in(
     text: &str,
     project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+    earlier: Option<&Tree>,
 ) -> Extraction {
-    let Some(tree) = parse(text) else {
+    let Some(tree) = parse_from(text, earlier) else {
         return Extraction::default();
     };
     let (found, secrets) = analyse_in(text, &tree, project);
@@ -48,6 +51,7 @@ pub fn extract_in(
         secrets,
         syntax_error: super::tree_syntax_error(tree.root_node(), text, super::ErrorToken::First),
         tree: Some(tree),
+        tree_is_exact: true,
         analysis: Some(Box::new(Analysis { syntax })),
     }
 }
@@ -184,6 +188,11 @@ thread_local! {
 }
 
 pub(crate) fn parse(text: &str) -> Option<Tree> {
+    parse_from(text, None)
+}
+
+/// [`parse`], reusing the unchanged parts of `earlier` (see [`super::parse_tree`]).
+fn parse_from(text: &str, earlier: Option<&Tree>) -> Option<Tree> {
     let tree = PARSER.with(|p| {
         let mut p = p.borrow_mut();
         if p.is_none() {
@@ -193,7 +202,7 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
                 .ok()?;
             *p = Some(parser);
         }
-        super::parse_tree(p.as_mut()?, text)
+        super::parse_tree(p.as_mut()?, text, earlier)
     });
     crate::isolate::checkpoint();
     tree
@@ -216,6 +225,7 @@ impl crate::frontend::FrontEnd for Python {
         extract_in(
             &file.text,
             context.project.map(|p| (p, file.path.as_path())),
+            file.tree.as_ref(),
         )
     }
 
