@@ -247,6 +247,18 @@ struct Document {
     text: String,
     version: Option<i32>,
     analysis: Option<Analysis>,
+    /// The text last checked and its syntax tree, kept when the analysis is dropped
+    /// (the text changed): the next check parses from it.
+    parsed: Option<SourceFile>,
+}
+
+impl Document {
+    /// Drops the analysis (it no longer answers for the text), keeping its parse.
+    fn forget_analysis(&mut self) {
+        if let Some(a) = self.analysis.take() {
+            self.parsed = Some(a.report.source);
+        }
+    }
 }
 
 /// A copy of the tree of `old`, told of the edit that makes `new` of it: the one range
@@ -398,6 +410,7 @@ impl<'a> Server<'a> {
                         text: p.text_document.text,
                         version: Some(p.text_document.version),
                         analysis: None,
+                        parsed: None,
                     },
                 );
                 self.dirty.insert(uri);
@@ -412,7 +425,7 @@ impl<'a> Server<'a> {
                 ) {
                     doc.text = change.text;
                     doc.version = Some(p.text_document.version);
-                    doc.analysis = None;
+                    doc.forget_analysis();
                     self.dirty.insert(uri);
                 }
             }
@@ -431,7 +444,7 @@ impl<'a> Server<'a> {
                     if let Some(text) = p.text {
                         doc.text = text;
                     }
-                    doc.analysis = None;
+                    doc.forget_analysis();
                     self.dirty.insert(uri);
                 }
             }
@@ -474,6 +487,7 @@ impl<'a> Server<'a> {
                 .unwrap_or_default();
             if let Some(doc) = self.documents.get_mut(&uri) {
                 doc.analysis = analysis;
+                doc.parsed = None;
             }
             self.notify::<lsp_types::notification::PublishDiagnostics>(PublishDiagnosticsParams {
                 uri,
@@ -542,8 +556,12 @@ impl<'a> Server<'a> {
         source.tree = self
             .documents
             .get(uri)
-            .and_then(|d| d.analysis.as_ref())
-            .map(|a| &a.report.source)
+            .and_then(|d| {
+                d.analysis
+                    .as_ref()
+                    .map(|a| &a.report.source)
+                    .or(d.parsed.as_ref())
+            })
             .filter(|last| last.language == language)
             .and_then(|last| Some(edited_tree(last.tree.as_ref()?, &last.text, &source.text)));
         let shared = checker.clone();
