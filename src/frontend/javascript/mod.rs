@@ -99,7 +99,7 @@ impl Analysis {
     fn view(&self) -> (&str, Node<'_>, &scope::Scopes<'_>) {
         // SAFETY: see `new`; the lifetime is only shortened to the borrow of `self`.
         let scopes = unsafe {
-            &*(&self.scopes as *const scope::Scopes<'static> as *const scope::Scopes<'_>)
+            std::mem::transmute::<&scope::Scopes<'static>, &scope::Scopes<'_>>(&self.scopes)
         };
         (&self.text, self.tree.root_node(), scopes)
     }
