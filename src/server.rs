@@ -247,6 +247,54 @@ struct Document {
     text: String,
     version: Option<i32>,
     analysis: Option<Analysis>,
+    /// The text last checked and its syntax tree, kept when the analysis is dropped
+    /// (the text changed): the next check parses from it.
+    parsed: Option<SourceFile>,
+}
+
+impl Document {
+    /// Drops the analysis (it no longer answers for the text), keeping its parse.
+    fn forget_analysis(&mut self) {
+        if let Some(a) = self.analysis.take() {
+            self.parsed = Some(a.report.source);
+        }
+    }
+}
+
+/// A copy of the tree of `old`, told of the edit that makes `new` of it: the one range
+/// between the texts' common beginning and common end, which is what a change typed
+/// in an editor is (and a correct if larger edit for any other change).
+fn edited_tree(tree: &tree_sitter::Tree, old: &str, new: &str) -> tree_sitter::Tree {
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let suffix = o
+        .iter()
+        .rev()
+        .zip(n.iter().rev())
+        .take(o.len().min(n.len()) - prefix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let point = |bytes: &[u8], at: usize| {
+        let before = &bytes[..at];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        tree_sitter::Point {
+            row: before.iter().filter(|&&b| b == b'\n').count(),
+            column: at - line_start,
+        }
+    };
+    let mut tree = tree.clone();
+    tree.edit(&tree_sitter::InputEdit {
+        start_byte: prefix,
+        old_end_byte: o.len() - suffix,
+        new_end_byte: n.len() - suffix,
+        start_position: point(o, prefix),
+        old_end_position: point(o, o.len() - suffix),
+        new_end_position: point(n, n.len() - suffix),
+    });
+    tree
 }
 
 /// One check of a document's current text.
@@ -362,6 +410,7 @@ impl<'a> Server<'a> {
                         text: p.text_document.text,
                         version: Some(p.text_document.version),
                         analysis: None,
+                        parsed: None,
                     },
                 );
                 self.dirty.insert(uri);
@@ -376,7 +425,7 @@ impl<'a> Server<'a> {
                 ) {
                     doc.text = change.text;
                     doc.version = Some(p.text_document.version);
-                    doc.analysis = None;
+                    doc.forget_analysis();
                     self.dirty.insert(uri);
                 }
             }
@@ -395,7 +444,7 @@ impl<'a> Server<'a> {
                     if let Some(text) = p.text {
                         doc.text = text;
                     }
-                    doc.analysis = None;
+                    doc.forget_analysis();
                     self.dirty.insert(uri);
                 }
             }
@@ -438,6 +487,7 @@ impl<'a> Server<'a> {
                 .unwrap_or_default();
             if let Some(doc) = self.documents.get_mut(&uri) {
                 doc.analysis = analysis;
+                doc.parsed = None;
             }
             self.notify::<lsp_types::notification::PublishDiagnostics>(PublishDiagnosticsParams {
                 uri,
@@ -500,6 +550,20 @@ impl<'a> Server<'a> {
         };
         let mut source = SourceFile::new(shown, text, language);
         source.bom = bom;
+        // The tree of the last check, told of the change, spares parsing again what
+        // did not change.
+        source.incremental = true;
+        source.tree = self
+            .documents
+            .get(uri)
+            .and_then(|d| {
+                d.analysis
+                    .as_ref()
+                    .map(|a| &a.report.source)
+                    .or(d.parsed.as_ref())
+            })
+            .filter(|last| last.language == language)
+            .and_then(|last| Some(edited_tree(last.tree.as_ref()?, &last.text, &source.text)));
         let shared = checker.clone();
         let report =
             match crate::isolate::run(checker.deadline, move || shared.check_source(source)) {
@@ -837,6 +901,47 @@ mod tests {
             text.find("\r\n").unwrap()
         );
         assert_eq!(index.offset(text, Position::new(9, 0)), text.len());
+    }
+
+    #[test]
+    fn an_edited_tree_parses_the_new_text_as_a_fresh_parse_does() {
+        fn parser(language: tree_sitter::Language) -> tree_sitter::Parser {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&language).unwrap();
+            p
+        }
+        let js: tree_sitter::Language = tree_sitter_javascript::LANGUAGE.into();
+        let py: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let cases = [
+            (&js, "const a = 1;\nf(a);\n", "const a = 12;\nf(a);\n"),
+            (&js, "const a = 1;\nf(a);\n", "const a = 1;\n"),
+            (&js, "f(a);\n", "const é = `x\n${y}`;\nf(a);\n"),
+            (&js, "f(a);\ng(b);\n", "f(a, 'ü');\nh(c);\ng(b);\n"),
+            (&js, "f(a);\n", "f(a);\n"),
+            (&js, "f(a);", "f(a); g("),
+            (
+                &py,
+                "def f(x):\n    return x\n",
+                "def f(x):\n    if x:\n        return x\n",
+            ),
+            (&py, "a = 1\nb = 2\n", "b = 2\n"),
+        ];
+        for (language, old, new) in cases {
+            let mut p = parser((*language).clone());
+            let earlier = p.parse(old, None).unwrap();
+            let edited = edited_tree(&earlier, old, new);
+            let incremental = p.parse(new, Some(&edited)).unwrap();
+            let fresh = parser((*language).clone()).parse(new, None).unwrap();
+            assert_eq!(
+                incremental.root_node().to_sexp(),
+                fresh.root_node().to_sexp(),
+                "{old:?} -> {new:?}"
+            );
+            assert_eq!(
+                incremental.root_node().byte_range(),
+                fresh.root_node().byte_range()
+            );
+        }
     }
 
     #[test]

@@ -432,10 +432,13 @@ pub fn render_batch(
 }
 
 /// Parses `text` with a tree-sitter `parser`, giving up when the file's analysis has
-/// been abandoned (its deadline passed: see [`crate::isolate`]).
+/// been abandoned (its deadline passed: see [`crate::isolate`]). `earlier` is the tree
+/// of an earlier version of the text, already edited to match it, whose unchanged
+/// parts are reused.
 pub(crate) fn parse_tree(
     parser: &mut tree_sitter::Parser,
     text: &str,
+    earlier: Option<&tree_sitter::Tree>,
 ) -> Option<tree_sitter::Tree> {
     let bytes = text.as_bytes();
     let len = bytes.len();
@@ -443,7 +446,7 @@ pub(crate) fn parse_tree(
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
     let tree = parser.parse_with_options(
         &mut |i, _| if i < len { &bytes[i..] } else { &[] },
-        None,
+        earlier,
         Some(options),
     );
     if tree.is_none() {

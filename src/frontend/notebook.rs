@@ -172,6 +172,8 @@ pub fn extract(text: &str) -> Extraction {
         *s = code.span(s);
     }
     ex.tree = None;
+    ex.tree_is_exact = false;
+    ex.analysis = None;
     ex
 }
 
@@ -228,7 +230,7 @@ pub fn render_batch(
         .zip(items)
         .filter_map(|(c, (_, rw))| c.as_ref().map(|c| (c, *rw)))
         .collect();
-    let mut rendered = python::render::render_batch(&code.text, None, &found).into_iter();
+    let mut rendered = python::render::render_batch(&code.text, None, None, &found).into_iter();
     inner
         .iter()
         .map(|c| {

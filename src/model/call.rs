@@ -1025,6 +1025,14 @@ pub struct Extraction {
     /// The syntax tree of the text (tree-sitter front ends), for rendering rewrites
     /// without parsing the same text again.
     pub tree: Option<tree_sitter::Tree>,
+    /// `tree` is the parse of the text exactly as it is (not of a copy with some
+    /// characters masked): the file's next version may be parsed from it.
+    pub tree_is_exact: bool,
+    /// What the front end worked out about the file beyond its calls and that its
+    /// speller needs too (the JavaScript scopes, the syntax of each Python call), so
+    /// that rendering the rewrites does not work it out a second time. Opaque outside
+    /// the front end that made it; an extraction without it is read as "work it out".
+    pub analysis: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// The literal text of `pieces` concatenated, holes left out.

@@ -186,6 +186,14 @@ pub struct SourceFile {
     /// The file is UTF-16 (with a byte-order mark); `text` is its UTF-8 transcoding,
     /// so offsets are not the file's and fixes are not written back.
     pub utf16: bool,
+    /// The file is an editor's document that keeps changing: its check keeps the
+    /// syntax tree of the text in `tree`, to parse the next version from.
+    pub incremental: bool,
+    /// Before a check: the syntax tree of an earlier version of the file, already told
+    /// of the edits that made `text` (see `tree_sitter::Tree::edit`), whose unchanged
+    /// parts the parser reuses. After the check of an `incremental` file: the tree of
+    /// `text`, when its front end parses with tree-sitter.
+    pub tree: Option<tree_sitter::Tree>,
     line_starts: Vec<usize>,
 }
 
@@ -199,6 +207,8 @@ impl SourceFile {
             language,
             bom: false,
             utf16: false,
+            incremental: false,
+            tree: None,
             line_starts,
         }
     }

@@ -1283,7 +1283,7 @@ impl Checker {
     /// finding never fails the gate for being unparseable.
     fn check_source_hosts(
         &self,
-        source: SourceFile,
+        mut source: SourceFile,
     ) -> (FileReport, Option<String>, engine::HostFacts) {
         let extraction =
             frontend::extract_in_project(&source, &self.config.postman_env, Some(&self.project));
@@ -1333,6 +1333,9 @@ impl Checker {
         }
         secrets.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
         secrets.dedup();
+        if source.incremental {
+            source.tree = extraction.tree.clone().filter(|_| extraction.tree_is_exact);
+        }
         (
             FileReport {
                 source,

@@ -29,22 +29,25 @@ use tree_sitter::{Node, Parser, Tree};
 /// Extracts the HTTP calls, secrets and first syntax error of a JavaScript,
 /// TypeScript or TSX file.
 pub fn extract(text: &str, language: Language) -> Extraction {
-    extract_in(text, language, None)
+    extract_in(text, language, None, None)
 }
 
 /// [`extract`] for a file at `path` of the run's project: URL parts imported from
-/// relative modules are resolved through `index` (see [`crate::resolve`]).
+/// relative modules are resolved through `index` (see [`crate::resolve`]). `earlier`
+/// is the tree of an earlier version, edited to match (see
+/// [`crate::source::SourceFile::tree`]).
 pub fn extract_in(
     text: &str,
     language: Language,
     project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+    earlier: Option<&Tree>,
 ) -> Extraction {
-    let Some(tree) = parse(text, language) else {
+    let Some((tree, tree_is_exact)) = parse_from(text, language, earlier) else {
         return Extraction::default();
     };
-    let root = tree.root_node();
-    let scopes = scope::collect(root, text);
-    let mut resolver = resolve::Resolver::new(text, &scopes);
+    let analysis = Analysis::new(text, tree.clone());
+    let (_, root, scopes) = analysis.view();
+    let mut resolver = resolve::Resolver::new(text, scopes);
     resolver.project = project.map(|(index, path)| resolve::Project {
         index,
         path,
@@ -57,6 +60,48 @@ pub fn extract_in(
         secrets: found.secrets,
         syntax_error,
         tree: Some(tree),
+        tree_is_exact,
+        analysis: Some(Box::new(analysis)),
+    }
+}
+
+/// A file's scopes with the text and the tree they point into: collected once by the
+/// extraction and handed to the speller ([`Extraction::analysis`]), so that rendering
+/// the rewrites does not collect them again (on a large file that was as much work as
+/// the walk of its calls).
+pub(super) struct Analysis {
+    // Declared first, so dropped first: its nodes and strings point into `tree` and
+    // `text`.
+    scopes: scope::Scopes<'static>,
+    text: String,
+    tree: Tree,
+}
+
+impl Analysis {
+    fn new(text: &str, tree: Tree) -> Analysis {
+        let text = text.to_string();
+        // SAFETY: the scopes borrow the text's bytes and the tree's nodes. Both live on
+        // the heap, owned by the value built here: moving it moves neither (a `Tree` is
+        // a pointer to its C tree, a `String` one to its bytes). Neither is changed or
+        // dropped before the scopes (field order), and `view` never hands the scopes
+        // out for longer than a borrow of the whole.
+        let (t, root) = unsafe {
+            (
+                &*(text.as_str() as *const str),
+                std::mem::transmute::<Node<'_>, Node<'static>>(tree.root_node()),
+            )
+        };
+        let scopes = scope::collect(root, t);
+        Analysis { scopes, text, tree }
+    }
+
+    /// The text, the root and the scopes, for as long as the analysis is borrowed.
+    fn view(&self) -> (&str, Node<'_>, &scope::Scopes<'_>) {
+        // SAFETY: see `new`; the lifetime is only shortened to the borrow of `self`.
+        let scopes = unsafe {
+            std::mem::transmute::<&scope::Scopes<'static>, &scope::Scopes<'_>>(&self.scopes)
+        };
+        (&self.text, self.tree.root_node(), scopes)
     }
 }
 
@@ -134,11 +179,18 @@ thread_local! {
 /// `&` masked (see [`mask_jsx_ampersands`]). The tree's spans are the text's: masking
 /// keeps every byte offset.
 fn parse(text: &str, language: Language) -> Option<Tree> {
-    let tree = parse_plain(text, language)?;
+    parse_from(text, language, None).map(|(tree, _)| tree)
+}
+
+/// [`parse`], reusing the unchanged parts of `earlier` (see [`super::parse_tree`]), and
+/// whether the tree is the parse of the text as it is (no `&` masked).
+fn parse_from(text: &str, language: Language, earlier: Option<&Tree>) -> Option<(Tree, bool)> {
+    let tree = parse_plain(text, language, earlier)?;
     if !tree.root_node().has_error() || language == Language::TypeScript {
-        return Some(tree);
+        return Some((tree, true));
     }
-    Some(mask_jsx_ampersands(text, language, tree))
+    // A masked tree is not the text's: it must not be the base of the next parse.
+    Some((mask_jsx_ampersands(text, language, tree), false))
 }
 
 /// The grammars read `&` in JSX text and attribute strings as the start of an HTML
@@ -193,7 +245,7 @@ fn mask_jsx_ampersands(text: &str, language: Language, tree: Tree) -> Tree {
         }
         // Only ASCII `&` bytes were replaced by ASCII `\`.
         let masked_text = std::str::from_utf8(&masked).expect("still UTF-8");
-        let Some(tree) = parse_plain(masked_text, language) else {
+        let Some(tree) = parse_plain(masked_text, language, None) else {
             break;
         };
         let first = first_error(&tree);
@@ -274,7 +326,7 @@ fn bare_ampersand(bytes: &[u8], at: usize) -> bool {
     !reference
 }
 
-fn parse_plain(text: &str, language: Language) -> Option<Tree> {
+fn parse_plain(text: &str, language: Language, earlier: Option<&Tree>) -> Option<Tree> {
     let (slot, grammar): (usize, tree_sitter::Language) = match language {
         Language::JavaScript | Language::Postman => (0, tree_sitter_javascript::LANGUAGE.into()),
         Language::TypeScript => (1, tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
@@ -288,7 +340,7 @@ fn parse_plain(text: &str, language: Language) -> Option<Tree> {
             p.set_language(&grammar).ok()?;
             parsers[slot] = Some(p);
         }
-        super::parse_tree(parsers[slot].as_mut()?, text)
+        super::parse_tree(parsers[slot].as_mut()?, text, earlier)
     });
     crate::isolate::checkpoint();
     tree
@@ -321,7 +373,7 @@ impl crate::frontend::FrontEnd for JavaScript {
 
     fn extract(&self, file: &crate::source::SourceFile, context: &super::Context) -> Extraction {
         let project = context.project.map(|p| (p, file.path.as_path()));
-        extract_in(&file.text, file.language, project)
+        extract_in(&file.text, file.language, project, file.tree.as_ref())
     }
 
     fn syntax_error(&self, file: &crate::source::SourceFile) -> Option<(Span, String)> {
@@ -340,7 +392,18 @@ impl crate::frontend::Spell for JavaScript {
         parsed: &Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render::render_batch(&file.text, file.language, parsed.tree.as_ref(), items)
+        let analysis = parsed
+            .analysis
+            .as_ref()
+            .and_then(|a| a.downcast_ref::<Analysis>())
+            .filter(|a| a.text == file.text);
+        render::render_batch(
+            &file.text,
+            file.language,
+            parsed.tree.as_ref(),
+            analysis,
+            items,
+        )
     }
 
     fn json_quoting(&self) -> crate::frontend::JsonQuoting {

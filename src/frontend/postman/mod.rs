@@ -274,7 +274,7 @@ impl<'t> Extractor<'t> {
             calls: self.calls,
             secrets: self.secrets,
             syntax_error: None,
-            tree: None,
+            ..Default::default()
         }
     }
 

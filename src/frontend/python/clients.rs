@@ -34,6 +34,35 @@ pub struct Found {
     pub wrapper: Option<String>,
 }
 
+/// A found call's syntax without the call: what the renderer reads about it, handed
+/// from the extraction to the speller (see [`crate::call::Extraction::analysis`]).
+pub struct CallSyntax {
+    /// The call's span and its URL's span: what the renderer finds it by.
+    pub key: (Span, Span),
+    pub base_pieces: usize,
+    pub url_arg: Option<Span>,
+    pub is_async: bool,
+    pub defaults: Vec<(Span, String)>,
+    pub joins: Vec<(Span, Span)>,
+    pub wrapper: Option<String>,
+}
+
+impl Found {
+    /// The call, and its syntax apart.
+    pub fn split(self) -> (HttpCall, CallSyntax) {
+        let syntax = CallSyntax {
+            key: (self.call.span.clone(), self.call.url.span.clone()),
+            base_pieces: self.base_pieces,
+            url_arg: self.url_arg,
+            is_async: self.is_async,
+            defaults: self.defaults,
+            joins: self.joins,
+            wrapper: self.wrapper,
+        };
+        (self.call, syntax)
+    }
+}
+
 /// A session or client object made in this file.
 #[derive(Clone, Copy)]
 struct ClientObj<'t> {

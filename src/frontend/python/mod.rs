@@ -29,25 +29,37 @@ pub(crate) use clients::Found;
 
 /// Extracts the HTTP calls, secrets and first syntax error of a Python file.
 pub fn extract(text: &str) -> Extraction {
-    extract_in(text, None)
+    extract_in(text, None, None)
 }
 
 /// [`extract`] for a file at `path` of the run's project: names imported from the
 /// project's other modules are resolved through `index` (see [`crate::resolve`]).
+/// `earlier` is the tree of an earlier version, edited to match (see
+/// [`crate::source::SourceFile::tree`]).
 pub fn extract_in(
     text: &str,
     project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
+    earlier: Option<&Tree>,
 ) -> Extraction {
-    let Some(tree) = parse(text) else {
+    let Some(tree) = parse_from(text, earlier) else {
         return Extraction::default();
     };
     let (found, secrets) = analyse_in(text, &tree, project);
+    let (calls, syntax): (Vec<_>, Vec<_>) = found.into_iter().map(Found::split).unzip();
     Extraction {
-        calls: found.into_iter().map(|f| f.call).collect(),
+        calls,
         secrets,
         syntax_error: super::tree_syntax_error(tree.root_node(), text, super::ErrorToken::First),
         tree: Some(tree),
+        tree_is_exact: true,
+        analysis: Some(Box::new(Analysis { syntax })),
     }
+}
+
+/// What the extraction hands the speller: the syntax of every call it found, so that
+/// rendering a rewrite does not analyse the file again.
+struct Analysis {
+    syntax: Vec<clients::CallSyntax>,
 }
 
 /// The calls of a parsed file (with what the renderer needs) and its secrets.
@@ -160,6 +172,11 @@ thread_local! {
 }
 
 pub(crate) fn parse(text: &str) -> Option<Tree> {
+    parse_from(text, None)
+}
+
+/// [`parse`], reusing the unchanged parts of `earlier` (see [`super::parse_tree`]).
+fn parse_from(text: &str, earlier: Option<&Tree>) -> Option<Tree> {
     let tree = PARSER.with(|p| {
         let mut p = p.borrow_mut();
         if p.is_none() {
@@ -169,7 +186,7 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
                 .ok()?;
             *p = Some(parser);
         }
-        super::parse_tree(p.as_mut()?, text)
+        super::parse_tree(p.as_mut()?, text, earlier)
     });
     crate::isolate::checkpoint();
     tree
@@ -192,6 +209,7 @@ impl crate::frontend::FrontEnd for Python {
         extract_in(
             &file.text,
             context.project.map(|p| (p, file.path.as_path())),
+            file.tree.as_ref(),
         )
     }
 
@@ -211,7 +229,12 @@ impl crate::frontend::Spell for Python {
         parsed: &Extraction,
         items: &[(&crate::call::HttpCall, &crate::model::plan::RewritePlan)],
     ) -> Vec<Result<Vec<crate::finding::Edit>, String>> {
-        render::render_batch(&file.text, parsed.tree.as_ref(), items)
+        let syntax = parsed
+            .analysis
+            .as_ref()
+            .and_then(|a| a.downcast_ref::<Analysis>())
+            .map(|a| a.syntax.as_slice());
+        render::render_batch(&file.text, parsed.tree.as_ref(), syntax, items)
     }
 
     fn json_quoting(&self) -> crate::frontend::JsonQuoting {

@@ -12,7 +12,7 @@
 //! a name, a URL whose path starts in a client's `base_url`, a helper for a file that
 //! only uses aiohttp or urllib), it returns an error and the fix is shown as manual.
 
-use super::clients::Found;
+use super::clients::CallSyntax;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
 use crate::frontend::insert;
@@ -30,6 +30,7 @@ const MAX_WIDTH: usize = 100;
 pub fn render_batch(
     text: &str,
     tree: Option<&Tree>,
+    syntax: Option<&[CallSyntax]>,
     items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<Result<Vec<Edit>, String>> {
     let fresh;
@@ -48,14 +49,23 @@ pub fn render_batch(
             }
         },
     };
-    let (found, _) = super::analyse(text, tree);
+    // The extraction's analysis of this very tree, or the file analysed here.
+    let analysed: Vec<CallSyntax>;
+    let syntax = match syntax {
+        Some(s) => s,
+        None => {
+            analysed = super::analyse(text, tree)
+                .0
+                .into_iter()
+                .map(|f| f.split().1)
+                .collect();
+            &analysed
+        }
+    };
     // Each rewrite's call, found by its spans: one look-up per rewrite, not a search
     // of every call (quadratic in a file of thousands of calls).
-    let by_span: std::collections::HashMap<(Span, Span), &Found> = found
-        .iter()
-        .rev()
-        .map(|f| ((f.call.span.clone(), f.call.url.span.clone()), f))
-        .collect();
+    let by_span: std::collections::HashMap<&(Span, Span), &CallSyntax> =
+        syntax.iter().rev().map(|f| (&f.key, f)).collect();
     let root = tree.root_node();
     let file = File::new(text, root);
     items
@@ -258,7 +268,7 @@ struct Renderer<'a, 't> {
     f: &'a File<'t>,
     call: &'a HttpCall,
     rw: &'a RewritePlan,
-    meta: &'a Found,
+    meta: &'a CallSyntax,
     node: Node<'t>,
     edits: Vec<Edit>,
     /// Keyword arguments to add after the last argument.

@@ -222,7 +222,7 @@ pub fn extract_in(
                 calls: found.into_iter().map(|c| c.call).collect(),
                 secrets: secrets::collect(text),
                 syntax_error: None,
-                tree: None,
+                ..Default::default()
             }
         }
         Err(e) => Extraction {

@@ -57,30 +57,42 @@ type R<T> = Result<T, String>;
 
 /// Renders several rewrites of one file: its scopes are collected once, however many
 /// calls are rewritten (each result is independent of the others). `parsed` is the
-/// tree the extraction already built for this very text, when there is one.
-pub fn render_batch(
+/// tree the extraction already built for this very text, when there is one, and
+/// `analysed` the scopes it collected, when it handed them on.
+pub(super) fn render_batch(
     text: &str,
     language: Language,
     parsed: Option<&Tree>,
+    analysed: Option<&super::Analysis>,
     items: &[(&HttpCall, &RewritePlan)],
 ) -> Vec<R<Vec<Edit>>> {
-    let fresh;
-    let tree = match parsed {
-        Some(t) => Some(t),
+    let fresh_tree;
+    let fresh_scopes;
+    let (root, scopes) = match analysed {
+        Some(a) => {
+            let (_, root, scopes) = a.view();
+            (root, scopes)
+        }
         None => {
-            fresh = super::parse(text, language);
-            fresh.as_ref()
+            let tree = match parsed {
+                Some(t) => Some(t),
+                None => {
+                    fresh_tree = super::parse(text, language);
+                    fresh_tree.as_ref()
+                }
+            };
+            let Some(tree) = tree else {
+                return items
+                    .iter()
+                    .map(|_| Err("the file could not be parsed".into()))
+                    .collect();
+            };
+            let root = tree.root_node();
+            fresh_scopes = scope::collect(root, text);
+            (root, &fresh_scopes)
         }
     };
-    let Some(tree) = tree else {
-        return items
-            .iter()
-            .map(|_| Err("the file could not be parsed".into()))
-            .collect();
-    };
-    let root = tree.root_node();
     let unit = indent_unit(text);
-    let scopes = scope::collect(root, text);
     // File-wide style, read once for every rewrite of the file.
     let (quote, trailing_commas) = file_habits(root, text);
     let style = FileStyle {
@@ -97,7 +109,7 @@ pub fn render_batch(
                 .ok_or("the call was not found in the file")?;
             Ok((
                 node,
-                hoist_graphql_query(rewrite, &declarators, text, &scopes, node),
+                hoist_graphql_query(rewrite, &declarators, text, scopes, node),
             ))
         })
         .collect();
@@ -110,7 +122,7 @@ pub fn render_batch(
                 text,
                 language,
                 root,
-                &scopes,
+                scopes,
                 unit,
                 style,
                 call,
