@@ -1224,3 +1224,22 @@ fn json_documents_imported_as_modules_resolve_member_paths() {
     let reports = PathBuf::from("fixtures/projects/js_json_config/src/reports.js");
     assert_eq!(found(&common::scan(&[reports])).len(), 1);
 }
+
+#[test]
+fn configuration_documents_are_fixed_in_place_keep_parsing_and_converge() {
+    let dir = fix_converges("config_documents", &["jobs/offboard.py"]);
+    let yaml = std::fs::read_to_string(dir.path().join("config/settings.yaml")).unwrap();
+    assert!(
+        yaml.contains("base_url: https://community.acme-corp.com/t5/s/api/2.1 # expect: AUR002"),
+        "{yaml}"
+    );
+    let json = std::fs::read_to_string(dir.path().join("appsettings.Production.json")).unwrap();
+    assert!(
+        json.contains("\"ApiBase\": \"https://community.acme-corp.com/t5/s/api/2.1/\""),
+        "{json}"
+    );
+    // Both still parse as what they are.
+    serde_json::from_str::<serde_json::Value>(&json).unwrap();
+    let result = common::scan(&[dir.path().to_path_buf()]);
+    assert_eq!(result.findings().count(), 0, "{}", common::render(&result));
+}

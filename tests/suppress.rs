@@ -34,6 +34,7 @@ fn check_with(checker: &Checker, text: &str, lang: Language) -> Vec<(usize, Stri
         Language::Insomnia => "insomnia.json",
         Language::Ansible => "tasks/main.yml",
         Language::Dotenv => ".env",
+        Language::Config => "config.yml",
     };
     let report = checker.check_source(SourceFile::new(name.into(), text.into(), lang));
     report

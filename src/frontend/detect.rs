@@ -39,7 +39,10 @@ impl Language {
             if crate::frontend::postman::insomnia::sniff_yaml(&head) {
                 return Some(Language::Insomnia);
             }
-            return crate::frontend::ansible::has_uri_task(&head).then_some(Language::Ansible);
+            if crate::frontend::ansible::has_uri_task(&head) {
+                return Some(Language::Ansible);
+            }
+            return config(path);
         }
         if !ext.eq_ignore_ascii_case("json") {
             return None;
@@ -68,7 +71,7 @@ impl Language {
                 return Some(Language::Postman);
             }
         }
-        None
+        config(path)
     }
 
     /// The language of a text that is not read from a file (standard input, an
@@ -78,6 +81,7 @@ impl Language {
         name.and_then(Language::of_path)
             .or_else(|| crate::frontend::postman::sniff(text).then_some(Language::Postman))
             .or_else(|| Language::of_shebang(text))
+            .or_else(|| name.and_then(config))
     }
 
     /// The language of an extensionless script, from its `#!` line (`bin/offboard`
@@ -88,6 +92,11 @@ impl Language {
         let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
         Language::of_shebang(std::str::from_utf8(&head[..n]).ok()?)
     }
+}
+
+/// A configuration document, once no other reader of JSON or YAML claimed the file.
+fn config(path: &Path) -> Option<Language> {
+    crate::frontend::config::is_config_path(path).then_some(Language::Config)
 }
 
 /// Whether `path` names an Insomnia export: `insomnia*.json`, `insomnia*.yaml`/`.yml`.

@@ -531,6 +531,37 @@ fn render_one(
     plan: &RewritePlan,
 ) -> Result<Vec<Edit>, String> {
     let manual = "an environment file holds values, not requests: change the code that sends it";
+    let entry = all
+        .iter()
+        .find(|e| e.value_span == call.span)
+        .ok_or("the value is no longer where it was read")?;
+    let quote = entry.quote;
+    rewrite_value(text, &entry.value_span, call, plan, manual, |added| {
+        let breaks = match quote {
+            Quote::None => {
+                |c: char| c.is_whitespace() || matches!(c, '#' | '"' | '\'' | '`' | '\\')
+            }
+            Quote::Double => |c: char| matches!(c, '"' | '\\' | '\n'),
+            Quote::Single => |c: char| matches!(c, '\'' | '\n'),
+            Quote::Backtick => |c: char| matches!(c, '`' | '\n'),
+        };
+        !added.contains(breaks) && (quote == Quote::Single || !added.contains('$'))
+    })
+}
+
+/// The edit that writes a base URL's new text over its old one inside the value at
+/// `value` of a file that holds values (an env file, a configuration document): only
+/// for a plan that changes the URL alone, whose kept part and new text are this
+/// value's own literal text, and whose added characters `fits` (needs no new quoting
+/// there). `manual` says why anything else is left to a person.
+pub(crate) fn rewrite_value(
+    text: &str,
+    value: &Span,
+    call: &HttpCall,
+    plan: &RewritePlan,
+    manual: &str,
+    fits: impl Fn(&str) -> bool,
+) -> Result<Vec<Edit>, String> {
     if call.client != crate::call::Client::BaseUrl
         || plan.method.is_some()
         || plan.body.is_some()
@@ -540,15 +571,11 @@ fn render_one(
     {
         return Err(manual.into());
     }
-    let entry = all
-        .iter()
-        .find(|e| e.value_span == call.span)
-        .ok_or("the value is no longer where it was read")?;
     let new = plan.url.as_ref().ok_or(manual)?;
     let cut = new.cut.ok_or("the URL's path is not written literally")?;
     // Everything after the cut must be this value's own literal text, as written.
     let end = call.url.pieces.last().map_or(cut, |p| p.span().end);
-    let own = |s: &Span| entry.value_span.start <= s.start && s.end <= entry.value_span.end;
+    let own = |s: &Span| value.start <= s.start && s.end <= value.end;
     for p in &call.url.pieces {
         if p.span().end <= cut {
             continue;
@@ -580,17 +607,11 @@ fn render_one(
             _ => return Err("the new URL is not one literal; change it by hand".into()),
         }
     }
-    let breaks = match entry.quote {
-        Quote::None => |c: char| c.is_whitespace() || matches!(c, '#' | '"' | '\'' | '`' | '\\'),
-        Quote::Double => |c: char| matches!(c, '"' | '\\' | '\n'),
-        Quote::Single => |c: char| matches!(c, '\'' | '\n'),
-        Quote::Backtick => |c: char| matches!(c, '`' | '\n'),
-    };
     let added: String = written
         .chars()
         .filter(|c| !text[cut..end].contains(*c))
         .collect();
-    if added.contains(breaks) || (entry.quote != Quote::Single && added.contains('$')) {
+    if !fits(&added) {
         return Err("the new URL needs other quoting in this file; change it by hand".into());
     }
     Ok(vec![Edit {

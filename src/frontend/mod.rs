@@ -72,6 +72,7 @@ macro_rules! text_front_end {
 
 pub mod ansible;
 pub mod bruno;
+pub mod config;
 pub mod credentials;
 mod detect;
 pub mod dockerfile;
@@ -172,6 +173,7 @@ pub static REGISTRY: &[&dyn Support] = &[
     &dockerfile::Dockerfile,
     &makefile::Makefile,
     &dotenv::Dotenv,
+    &config::Config,
 ];
 
 /// The front end and speller of a language.
@@ -594,6 +596,7 @@ mod tests {
             Language::Insomnia,
             Language::Ansible,
             Language::Dotenv,
+            Language::Config,
         ];
         for l in all {
             match l {
@@ -614,7 +617,8 @@ mod tests {
                 | Language::Bruno
                 | Language::Insomnia
                 | Language::Ansible
-                | Language::Dotenv => {}
+                | Language::Dotenv
+                | Language::Config => {}
             }
         }
         all.to_vec()

@@ -49,6 +49,9 @@ pub enum Language {
     /// Environment files (`.env`, `.env.*`, `*.env`): `KEY=value` lines, whose URLs
     /// are base URLs and whose values `process.env.X` and its kin read.
     Dotenv,
+    /// Configuration documents (`config.json`, `settings.yaml`, `config/*.yml`…):
+    /// their URLs are base URLs.
+    Config,
 }
 
 impl Language {

@@ -163,6 +163,17 @@ impl<'a> CallView<'a> {
         if s.headers.iter().any(|h| call.headers.get_ci(h).is_some()) {
             return true;
         }
+        // A base URL defined beside the name of the vendor's own header (settings that
+        // hold `session_header: li-api-session-key` next to the URL).
+        if call.client == crate::call::Client::BaseUrl
+            && call
+                .beside
+                .iter()
+                .chain(call.related.iter().flat_map(|r| r.beside.iter()))
+                .any(|t| s.headers.iter().any(|h| t.trim().eq_ignore_ascii_case(h)))
+        {
+            return true;
+        }
         if !s.path_contains.is_empty() {
             let text = call.url.literal_text();
             if s.path_contains.iter().any(|p| text.contains(p.as_str())) {
