@@ -93,7 +93,7 @@ pub fn base_urls<'t>(r: &Resolver<'_, 't>, root: Node<'t>, found: &[Found]) -> V
                 .iter()
                 .enumerate()
                 .filter(|(j, _)| *j != i)
-                .map(|(_, u)| literal_text(&u.pieces))
+                .map(|(_, u)| crate::call::literal_of(&u.pieces))
                 .filter(|t| !t.is_empty())
                 .take(MAX_BESIDE)
                 .collect();
@@ -144,17 +144,6 @@ fn dict_group<'t>(
                 path: format!("{path}['{key}']"),
                 value: v,
             })
-        })
-        .collect()
-}
-
-/// The literal text of a URL's pieces, holes left out.
-fn literal_text(pieces: &[Piece]) -> String {
-    pieces
-        .iter()
-        .filter_map(|p| match p {
-            Piece::Lit { text, .. } => Some(text.as_str()),
-            Piece::Hole { .. } => None,
         })
         .collect()
 }

@@ -847,6 +847,17 @@ struct NamedValues<'f> {
     appended: Vec<(usize, &'f Expr)>,
 }
 
+impl<'f> NamedValues<'f> {
+    /// What is appended to the name after the value written at `pos`.
+    fn appended_after(&self, pos: usize) -> Vec<&'f Expr> {
+        self.appended
+            .iter()
+            .filter(|(m, _)| *m > pos)
+            .map(|(_, e)| *e)
+            .collect()
+    }
+}
+
 /// The value taken for a name (`None`: known only at run time), the mutations that
 /// append to it, and where it is written.
 type Taken<'f> = (Option<&'f Expr>, Vec<&'f Expr>, usize);
@@ -1171,12 +1182,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 }
             }
         }
-        let appended = named
-            .appended
-            .iter()
-            .filter(|(m, _)| *m > pos)
-            .map(|(_, e)| *e)
-            .collect();
+        let appended = named.appended_after(pos);
         Some((taken.map(|_| value), appended, pos))
     }
 
@@ -1185,12 +1191,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
     fn named_first(&self, name: &str, at: usize) -> Option<(&'f Expr, Vec<&'f Expr>, usize)> {
         let named = self.named_values(name, at)?;
         let (value, pos) = named.values[0];
-        let appended = named
-            .appended
-            .iter()
-            .filter(|(m, _)| *m > pos)
-            .map(|(_, e)| *e)
-            .collect();
+        let appended = named.appended_after(pos);
         Some((value, appended, pos))
     }
 
