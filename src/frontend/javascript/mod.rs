@@ -24,7 +24,7 @@ use super::Extraction;
 use crate::call::Span;
 use crate::source::Language;
 use std::cell::RefCell;
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 /// Extracts the HTTP calls, secrets and first syntax error of a JavaScript,
 /// TypeScript or TSX file.
@@ -139,8 +139,10 @@ pub fn comments(text: &str, language: Language) -> Vec<Span> {
 
 /// A pre-order walk over a tree with one cursor (no allocation per node).
 pub(super) trait Visitor<'t> {
-    /// Called on entering a node; `false` skips its children (and `leave`).
-    fn enter(&mut self, node: Node<'t>, field: Option<&'static str>) -> bool;
+    /// Called on entering a node; `false` skips its children (and `leave`). `at` is
+    /// the cursor on the node: its field name is looked up only where it is needed
+    /// (the look-up searches the parent's field map, for every node).
+    fn enter(&mut self, node: Node<'t>, at: &TreeCursor<'t>) -> bool;
     /// Called after the children of a node `enter` accepted.
     fn leave(&mut self, node: Node<'t>);
 }
@@ -149,7 +151,7 @@ pub(super) fn traverse<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        let descend = visitor.enter(node, cursor.field_name());
+        let descend = visitor.enter(node, &cursor);
         if descend {
             if cursor.goto_first_child() {
                 continue;

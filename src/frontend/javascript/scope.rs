@@ -115,6 +115,54 @@ pub(super) struct Scopes<'t> {
     /// Binding → the identifiers that resolve to it (its declaration included), and
     /// identifier (node id) → its binding.
     references: OnceCell<References<'t>>,
+    /// The file's quote and trailing-comma habits, counted by the same walk (`None`
+    /// when the walk skipped part of the tree: the rendering then walks it itself).
+    pub habits: Option<Habits>,
+}
+
+/// The quotes of a file's string literals and the ends of its multi-line object and
+/// array literals, counted node by node; [`Habits::style`] reads the file's habits.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Habits {
+    single: usize,
+    double: usize,
+    with_comma: usize,
+    without_comma: usize,
+}
+
+impl Habits {
+    /// Counts one node. Literals inside anonymous nodes count for the quotes, but
+    /// their objects and arrays not for the commas (`below_anonymous`).
+    pub(super) fn count(&mut self, n: Node, kind: &str, text: &str, below_anonymous: bool) {
+        if kind == "string" {
+            match text[n.start_byte()..].chars().next() {
+                Some('"') => self.double += 1,
+                Some('\'') => self.single += 1,
+                _ => {}
+            }
+        } else if !below_anonymous
+            && matches!(kind, "object" | "array")
+            && text[n.byte_range()].contains('\n')
+        {
+            if let Some(last) = named_children(n).last() {
+                let after = text[last.end_byte()..n.end_byte()].trim_start();
+                if after.starts_with(',') {
+                    self.with_comma += 1;
+                } else {
+                    self.without_comma += 1;
+                }
+            }
+        }
+    }
+
+    /// The quote most string literals use, and whether multi-line object and array
+    /// literals end with a comma (the default when there are none to judge by).
+    pub(super) fn style(&self) -> (char, bool) {
+        (
+            if self.double > self.single { '"' } else { '\'' },
+            self.with_comma >= self.without_comma,
+        )
+    }
 }
 
 impl<'t> Scopes<'t> {
@@ -261,7 +309,7 @@ impl<'t> Scopes<'t> {
     }
 }
 
-fn creates_scope(kind: &str) -> bool {
+pub(super) fn creates_scope(kind: &str) -> bool {
     matches!(
         kind,
         "statement_block"
@@ -347,10 +395,12 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
         classes: HashMap::new(),
         assigned: HashMap::new(),
         references: OnceCell::new(),
+        habits: None,
     };
     s.scope_of_node.insert(root.id(), 0);
     let mut pending: Vec<Pending<'t>> = Vec::new();
     let mut links = Some(Vec::new());
+    let mut habits = Habits::default();
 
     traverse(
         root,
@@ -362,11 +412,13 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
             stack: Vec::new(),
             above: Vec::new(),
             links: &mut links,
+            habits: &mut habits,
         },
     );
-    // The walk saw every node: the parents map needs no walk of its own.
+    // The walk saw every node: the parents map and the habits need no walk of their own.
     if let Some(links) = links {
         s.parents = crate::frontend::parents::Parents::from_links(root, links);
+        s.habits = Some(habits);
     }
 
     for p in pending {
@@ -413,12 +465,12 @@ fn enter_node<'t>(
     s: &mut Scopes<'t>,
     pending: &mut Vec<Pending<'t>>,
     node: Node<'t>,
+    kind: &str,
     outer: ScopeId,
     text: &'t str,
     root: usize,
 ) -> ScopeId {
     let src = |n: Node| &text[n.byte_range()];
-    let kind = node.kind();
     let mut scope = outer;
     if node.id() != root && creates_scope(kind) {
         let class = if matches!(
@@ -582,14 +634,19 @@ struct Collector<'s, 't> {
     /// Every node's parent, for the file's [`Scopes::parents`]; `None` once a node
     /// whose children this walk skips turns up (an anonymous node with children).
     links: &'s mut Option<Vec<(usize, Node<'t>)>>,
+    /// The file's habits, valid while `links` is.
+    habits: &'s mut Habits,
 }
 
 impl<'t> Visitor<'t> for Collector<'_, 't> {
-    fn enter(&mut self, node: Node<'t>, _field: Option<&'static str>) -> bool {
+    fn enter(&mut self, node: Node<'t>, _at: &tree_sitter::TreeCursor<'t>) -> bool {
+        // `Node::kind` converts the grammar's C string each time: read it once.
+        let kind = node.kind();
         if let Some(links) = self.links.as_mut() {
             if let Some(&parent) = self.above.last() {
                 links.push((node.id(), parent));
             }
+            self.habits.count(node, kind, self.text, false);
         }
         if !node.is_named() {
             if node.child_count() > 0 {
@@ -598,7 +655,15 @@ impl<'t> Visitor<'t> for Collector<'_, 't> {
             return false;
         }
         let outer = self.stack.last().copied().unwrap_or(0);
-        let scope = enter_node(self.s, self.pending, node, outer, self.text, self.root);
+        let scope = enter_node(
+            self.s,
+            self.pending,
+            node,
+            kind,
+            outer,
+            self.text,
+            self.root,
+        );
         self.stack.push(scope);
         self.above.push(node);
         true

@@ -14,12 +14,12 @@ pub(super) use wrappers::{is_function, method_of, methods};
 
 use super::clients::{is_fetch_name, Lib};
 use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
-use super::scope::{named_children, BindValue, ScopeId};
+use super::scope::{creates_scope, named_children, BindValue, ScopeId};
 use super::{traverse, Visitor};
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::frontend::credentials;
 use std::collections::{HashMap, HashSet};
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 pub(super) struct Found {
     pub calls: Vec<HttpCall>,
@@ -88,6 +88,7 @@ struct Walker<'a, 'r, 't> {
 /// A node being walked, with what its children need to know.
 struct Frame<'t> {
     node: Node<'t>,
+    kind: &'static str,
     scope: ScopeId,
     ctx: Ctx,
     /// The node is, or is inside, a reported call.
@@ -99,13 +100,15 @@ struct Frame<'t> {
 }
 
 impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
-    fn enter(&mut self, node: Node<'t>, field: Option<&'static str>) -> bool {
+    fn enter(&mut self, node: Node<'t>, at: &TreeCursor<'t>) -> bool {
         if !node.is_named() {
             return false;
         }
+        // `Node::kind` converts the grammar's C string each time: read it once.
+        let kind = node.kind();
         let (mut ctx, outer) = match self.stack.last() {
             None => (Ctx::default(), 0),
-            Some(parent) if parent.node.kind() == "arguments" && node.kind() != "comment" => (
+            Some(parent) if parent.kind == "arguments" && kind != "comment" => (
                 Ctx {
                     name: parent
                         .ctx
@@ -121,8 +124,12 @@ impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
             Some(parent) => (
                 self.child_ctx(
                     parent.node,
-                    parent.node.kind(),
-                    field,
+                    parent.kind,
+                    if reads_field(parent.kind) {
+                        at.field_name()
+                    } else {
+                        None
+                    },
                     node,
                     &parent.ctx,
                     parent.kv_name.as_deref(),
@@ -132,24 +139,30 @@ impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
         };
         if let Some(parent) = self.stack.last_mut() {
             ctx.in_call = parent.in_call;
-            if parent.node.kind() == "arguments" && node.kind() != "comment" {
+            if parent.kind == "arguments" && kind != "comment" {
                 parent.arg_index += 1;
             }
         }
-        let scope = self.r.scopes.scope_of(node).unwrap_or(outer);
+        // Only the root and the nodes that open a scope have one of their own.
+        let scope = if self.stack.is_empty() || creates_scope(kind) {
+            self.r.scopes.scope_of(node).unwrap_or(outer)
+        } else {
+            outer
+        };
         let before = self.calls.len();
-        self.visit(node, scope, &ctx);
+        self.visit(node, kind, scope, &ctx);
         if node.child_count() == 0 {
             return false;
         }
         let in_call = ctx.in_call || self.calls.len() > before;
-        let kv_name = if node.kind() == "object" {
+        let kv_name = if kind == "object" {
             self.kv_name(node)
         } else {
             None
         };
         self.stack.push(Frame {
             node,
+            kind,
             scope,
             ctx,
             in_call,
@@ -162,6 +175,26 @@ impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
     fn leave(&mut self, _node: Node<'t>) {
         self.stack.pop();
     }
+}
+
+/// The parents whose children's contexts depend on the field they are in
+/// ([`Walker::child_ctx`]): for any other parent the field is not looked up.
+fn reads_field(kind: &str) -> bool {
+    matches!(
+        kind,
+        "variable_declarator"
+            | "assignment_expression"
+            | "public_field_definition"
+            | "field_definition"
+            | "assignment_pattern"
+            | "object_assignment_pattern"
+            | "required_parameter"
+            | "optional_parameter"
+            | "pair"
+            | "call_expression"
+            | "new_expression"
+            | "ternary_expression"
+    )
 }
 
 pub(super) fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Found {
@@ -183,8 +216,8 @@ pub(super) fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Found {
 }
 
 impl<'t> Walker<'_, '_, 't> {
-    fn visit(&mut self, node: Node<'t>, scope: ScopeId, ctx: &Ctx) {
-        match node.kind() {
+    fn visit(&mut self, node: Node<'t>, kind: &str, scope: ScopeId, ctx: &Ctx) {
+        match kind {
             // A call with a syntax error inside cannot be read reliably: only the rest
             // of the tree yields calls.
             "call_expression" if !self.consumed.contains(&node.id()) && !node.has_error() => {

@@ -94,7 +94,10 @@ pub(super) fn render_batch(
     };
     let unit = indent_unit(text);
     // File-wide style, read once for every rewrite of the file.
-    let (quote, trailing_commas) = file_habits(root, text);
+    let (quote, trailing_commas) = match scopes.habits {
+        Some(h) => h.style(),
+        None => file_habits(root, text),
+    };
     let style = FileStyle {
         quote,
         trailing_commas,

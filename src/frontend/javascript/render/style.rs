@@ -1,7 +1,7 @@
 //! The file's own habits, read once per file (quotes, indentation, trailing commas),
 //! and the line helpers every edit is measured with.
 
-use super::syntax::named_children;
+use super::super::scope::Habits;
 use tree_sitter::Node;
 
 /// The file's own habits and layout, read once per file (not once per rewrite:
@@ -34,42 +34,23 @@ pub(super) fn quote_style(node: Node, text: &str, file_quote: char) -> char {
 
 /// The quote most string literals of the file use, and whether the file ends the last
 /// property of a multi-line object or array literal with a comma (the default when it
-/// has none to judge by): one walk of the tree for both.
+/// has none to judge by): one walk of the tree for both. The scope walk usually counts
+/// them already ([`Scopes::habits`](super::super::scope::Scopes)).
 pub(super) fn file_habits(root: Node, text: &str) -> (char, bool) {
-    let (mut single, mut double) = (0, 0);
-    let (mut with, mut without) = (0, 0);
+    let mut habits = Habits::default();
     // Anonymous nodes on the path from the root: literals below them count for the
     // quotes, but a node's named children never lead there.
     let mut anonymous = 0usize;
     let mut cursor = root.walk();
     'walk: loop {
         let n = cursor.node();
-        if n.kind() == "string" {
-            match text[n.start_byte()..].chars().next() {
-                Some('"') => double += 1,
-                Some('\'') => single += 1,
-                _ => {}
+        let kind = n.kind();
+        habits.count(n, kind, text, anonymous > 0);
+        if kind != "string" && cursor.goto_first_child() {
+            if !n.is_named() {
+                anonymous += 1;
             }
-        } else {
-            if anonymous == 0
-                && matches!(n.kind(), "object" | "array")
-                && text[n.byte_range()].contains('\n')
-            {
-                if let Some(last) = named_children(n).last() {
-                    let after = text[last.end_byte()..n.end_byte()].trim_start();
-                    if after.starts_with(',') {
-                        with += 1;
-                    } else {
-                        without += 1;
-                    }
-                }
-            }
-            if cursor.goto_first_child() {
-                if !n.is_named() {
-                    anonymous += 1;
-                }
-                continue;
-            }
+            continue;
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
@@ -80,7 +61,7 @@ pub(super) fn file_habits(root: Node, text: &str) -> (char, bool) {
             }
         }
     }
-    (if double > single { '"' } else { '\'' }, with >= without)
+    habits.style()
 }
 
 /// The file's indentation unit (the first indented line's leading whitespace).
