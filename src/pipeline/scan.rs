@@ -477,10 +477,55 @@ enum Place {
 /// A module inside the roots that the scan does not read (ignored by `.gitignore` or
 /// `exclude`) is not followed; one outside the roots is (resolved once per folder),
 /// and so is one that another configuration's checker reads (`shared_tree`).
+/// The path keys are hashes already: a set of them is indexed by the key itself.
+#[derive(Clone, Copy, Default)]
+struct KeyHash;
+
+impl std::hash::BuildHasher for KeyHash {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+/// Whether `path` is a TypeScript type declaration (`x.d.ts`, `x.d.mts`, `x.d.cts`).
+fn type_declaration(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| [".d.ts", ".d.mts", ".d.cts"].iter().any(|e| n.ends_with(e)))
+}
+
+/// Whether `APIMIGRATE_BENCH_NO_IMPORTS` is set (to anything but empty or `0`): the
+/// first pass then keeps no imports, so no file is judged again with them. For
+/// bench/ only, to measure what following imports costs; findings may differ.
+fn imports_off() -> bool {
+    static OFF: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OFF.get_or_init(|| {
+        std::env::var_os("APIMIGRATE_BENCH_NO_IMPORTS").is_some_and(|v| !v.is_empty() && v != "0")
+    })
+}
+
 struct ImportGate {
     roots: crate::resolve::Roots,
     /// The keys ([`crate::resolve::module_keys`]) of every file of the scan.
-    keys: std::collections::HashSet<u64>,
+    keys: std::collections::HashSet<u64, KeyHash>,
     /// Other checkers scan other files of the tree: an import that names none of
     /// this scan's files is resolved.
     shared_tree: bool,
@@ -488,7 +533,8 @@ struct ImportGate {
 
 impl ImportGate {
     fn new(files: &[&(PathBuf, Language)], roots: &[PathBuf], shared_tree: bool) -> ImportGate {
-        let mut keys = std::collections::HashSet::with_capacity(files.len() * 2);
+        let mut keys =
+            std::collections::HashSet::with_capacity_and_hasher(files.len() * 2, KeyHash);
         for (path, _) in files {
             keys.extend(crate::resolve::module_keys(path));
         }
@@ -566,7 +612,7 @@ impl ImportGate {
         use std::collections::HashMap;
         let len = prefilter.literal_count();
         // One import deep: what the files of each name hold.
-        let mut by_name: HashMap<u64, Bits> = HashMap::new();
+        let mut by_name: HashMap<u64, Bits, KeyHash> = HashMap::default();
         for (k, bits) in lends {
             for n in crate::resolve::module_keys(&files[*k].0) {
                 by_name.entry(n).or_default().add(bits);
@@ -988,7 +1034,12 @@ impl Checker {
                         matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral);
                     // A file parsed for its suppressions only still lends what it
                     // imports to its importers.
-                    if fails || verdict == Verdict::SuppressionsOnly {
+                    // A type declaration (`x.d.ts`) holds no code that runs: what it
+                    // imports never reaches a call, so its imports are not kept.
+                    if (fails || verdict == Verdict::SuppressionsOnly)
+                        && !imports_off()
+                        && !type_declaration(path)
+                    {
                         let specs = crate::resolve::specifiers(language, &text);
                         if !specs.is_empty() {
                             node =
@@ -1458,6 +1509,16 @@ fn file_hosts(source: &SourceFile, facts: engine::HostFacts) -> crate::learn::Fi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_declarations_are_told_by_their_name() {
+        for yes in ["types/index.d.ts", "a.d.mts", "lib/x.d.cts"] {
+            assert!(type_declaration(Path::new(yes)), "{yes}");
+        }
+        for no in ["a.ts", "d.ts", "a.d.js", "x.mts", "dts/a.tsx"] {
+            assert!(!type_declaration(Path::new(no)), "{no}");
+        }
+    }
 
     #[test]
     fn scan_errors_mask_secrets_of_the_text_and_of_their_file() {

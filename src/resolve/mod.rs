@@ -589,21 +589,40 @@ impl<'a> Lexical<'a> {
     }
 
     fn hash_into(&self, parts: &[&[u8]], last: Option<&[u8]>) -> u64 {
-        // FNV-1a over the parts, each ended by a byte no path part holds.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |bytes: &[u8]| {
-            for b in bytes.iter().chain(std::iter::once(&0u8)) {
-                h ^= u64::from(*b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-        };
-        eat(if self.absolute { b"/" } else { b"." });
-        eat(&self.ups.to_le_bytes());
-        for p in parts {
-            eat(p);
+        let h = self.continue_hash(self.prefix_hash(0), parts);
+        match last {
+            Some(l) => fnv_part(h, l),
+            None => h,
         }
-        if let Some(l) = last {
-            eat(l);
+    }
+
+    /// The hash state after the path's kind and its first `n` parts: a key is that
+    /// state continued with the parts that follow ([`Lexical::continue_hash`]).
+    fn prefix_hash(&self, n: usize) -> u64 {
+        // FNV-1a over the parts, each ended by a byte no path part holds.
+        let mut h = fnv_part(FNV_OFFSET, if self.absolute { b"/" } else { b"." });
+        h = fnv_part(h, &self.ups.to_le_bytes());
+        for p in &self.parts[..n] {
+            h = fnv_part(h, p);
+        }
+        h
+    }
+
+    /// [`Lexical::prefix_hash`] for every prefix, shortest first (`parts.len() + 1`).
+    fn prefix_hashes(&self) -> Vec<u64> {
+        let mut h = self.prefix_hash(0);
+        let mut out = Vec::with_capacity(self.parts.len() + 1);
+        out.push(h);
+        for p in &self.parts {
+            h = fnv_part(h, p);
+            out.push(h);
+        }
+        out
+    }
+
+    fn continue_hash(&self, mut h: u64, parts: &[&[u8]]) -> u64 {
+        for p in parts {
+            h = fnv_part(h, p);
         }
         h
     }
@@ -621,6 +640,17 @@ impl<'a> Lexical<'a> {
         let n = self.parts.len().saturating_sub(1);
         self.hash_into(&self.parts[..n], None)
     }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One part of a path key: FNV-1a over its bytes and a closing 0.
+fn fnv_part(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes.iter().chain(std::iter::once(&0u8)) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// The paths a scan was given, for telling whether a module a specifier names
@@ -695,20 +725,14 @@ pub fn spec_target(dir: &Lexical, spec: &str, roots: &Roots) -> SpecTarget {
             .filter(|p| !p.is_empty())
             .map(str::as_bytes)
             .collect();
-        let under = |base: &Lexical| {
-            let mut all = base.parts.clone();
-            all.extend(&parts);
-            base.hash_into(&all, None)
-        };
+        let under = |base: &Lexical| base.continue_hash(base.prefix_hash(base.parts.len()), &parts);
         if dots == 0 {
             // Under the file's folder or its top package's parent: one of its parents.
-            let mut keys = Vec::new();
-            let mut base = dir.clone();
-            for _ in 0..=MAX_ROOT_DEPTH {
-                keys.push(under(&base));
-                if base.parts.pop().is_none() {
-                    break;
-                }
+            // The folder's prefixes are hashed once, each parent's key continues one.
+            let prefixes = dir.prefix_hashes();
+            let mut keys = Vec::with_capacity(prefixes.len().min(MAX_ROOT_DEPTH + 1));
+            for state in prefixes.iter().rev().take(MAX_ROOT_DEPTH + 1) {
+                keys.push(dir.continue_hash(*state, &parts));
             }
             return SpecTarget {
                 keys,
@@ -755,7 +779,13 @@ pub fn relative_specifiers(text: &str) -> Vec<String> {
     // and a SIMD search), then the keyword before them is read backwards.
     static OPENINGS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let openings = OPENINGS.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(["'.", "\".", "`."]).expect("plain openings")
+        // Leftmost-first (the same matches here: no opening is a prefix of another)
+        // lets the search use its packed SIMD searcher rather than a quote-byte
+        // prefilter that stops at every quote.
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(["'.", "\".", "`."])
+            .expect("plain openings")
     });
     let bytes = text.as_bytes();
     // (keyword: 0 `from`, 1 `import`, 2 `require(`; specifier), listed keyword by
@@ -1338,6 +1368,17 @@ mod tests {
             at("p/pkg/sub/users.py", "py:pkg.settings"),
             "p/pkg/settings.py"
         ));
+        // An absolute import: from any parent folder of the importing file.
+        for file in [
+            "p/a/b/c/x.py",
+            "p/a/x.py",
+            "p/x.py",
+            "p/a/b/c/x/__init__.py",
+        ] {
+            assert!(names(at("p/a/b/c/users.py", "py:x"), file), "{file}");
+        }
+        assert!(names(at("p/a/b/users.py", "py:a.b.x"), "p/a/b/x.py"));
+        assert!(!names(at("p/a/b/users.py", "py:x"), "p/a/b/c/x.py"));
         assert!(names(
             at("p/bin/run.sh", "sh:../lib/env.sh"),
             "p/lib/env.sh"
