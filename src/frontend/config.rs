@@ -5,7 +5,8 @@
 //! `JSON.parse(fs.readFileSync(…))`), where no resolution can follow it: the URL is
 //! reported where it is written, like a base URL of an env file, with the document's
 //! other values as the texts beside it (a `li-api-session-key` header name is a
-//! signal). A base URL's path is rewritten in place when the new text needs no other
+//! signal), and its values under secret names go with it as credentials (a real-looking
+//! one is a hard-coded credential, as in an env file). A base URL's path is rewritten in place when the new text needs no other
 //! quoting; anything else is left to a person.
 //!
 //! Not for: JSON or YAML that another front end reads (Postman, Insomnia, CI
@@ -63,6 +64,7 @@ pub fn is_config_path(path: &Path) -> bool {
 /// One string value of a document: its key (the last one on its path) and its text.
 struct Value {
     key: String,
+    key_span: Span,
     pieces: Vec<Piece>,
     span: Span,
 }
@@ -76,16 +78,16 @@ fn values(text: &str, yaml: bool) -> Result<Vec<Value>, (Span, String)> {
         }
         let docs = super::yaml_tree::parse(text).map_err(|_| (0..0, "not YAML".to_string()))?;
         for d in &docs {
-            yaml_values(d, "", 0, &mut out);
+            yaml_values(d, "", &(0..0), 0, &mut out);
         }
     } else {
         let doc = super::postman::json::parse(text)?;
-        json_values(&doc, "", 0, &mut out);
+        json_values(&doc, "", &(0..0), 0, &mut out);
     }
     Ok(out)
 }
 
-fn json_values(j: &J, key: &str, depth: usize, out: &mut Vec<Value>) {
+fn json_values(j: &J, key: &str, key_span: &Span, depth: usize, out: &mut Vec<Value>) {
     if depth > MAX_DEPTH || out.len() >= MAX_VALUES {
         return;
     }
@@ -96,6 +98,7 @@ fn json_values(j: &J, key: &str, depth: usize, out: &mut Vec<Value>) {
             let exact = inner.len() == value.len();
             out.push(Value {
                 key: key.to_string(),
+                key_span: key_span.clone(),
                 pieces: vec![Piece::Lit {
                     text: value.clone(),
                     span: inner.clone(),
@@ -106,25 +109,26 @@ fn json_values(j: &J, key: &str, depth: usize, out: &mut Vec<Value>) {
         }
         J::Obj { props, .. } => {
             for p in props {
-                json_values(&p.value, &p.key, depth + 1, out);
+                json_values(&p.value, &p.key, &p.key_span, depth + 1, out);
             }
         }
         J::Arr { items, .. } => {
             for i in items {
-                json_values(i, key, depth + 1, out);
+                json_values(i, key, key_span, depth + 1, out);
             }
         }
         _ => {}
     }
 }
 
-fn yaml_values(n: &Node, key: &str, depth: usize, out: &mut Vec<Value>) {
+fn yaml_values(n: &Node, key: &str, key_span: &Span, depth: usize, out: &mut Vec<Value>) {
     if depth > MAX_DEPTH || out.len() >= MAX_VALUES {
         return;
     }
     match n {
         Node::Scalar(s) => out.push(Value {
             key: key.to_string(),
+            key_span: key_span.clone(),
             pieces: vec![Piece::Lit {
                 text: s.value.clone(),
                 span: s.span.clone(),
@@ -133,13 +137,13 @@ fn yaml_values(n: &Node, key: &str, depth: usize, out: &mut Vec<Value>) {
             span: s.span.clone(),
         }),
         Node::Map(entries, _) => {
-            for (k, _, v) in entries {
-                yaml_values(v, k, depth + 1, out);
+            for (k, ks, v) in entries {
+                yaml_values(v, k, ks, depth + 1, out);
             }
         }
         Node::Seq(items, _) => {
             for i in items {
-                yaml_values(i, key, depth + 1, out);
+                yaml_values(i, key, key_span, depth + 1, out);
             }
         }
         Node::Other => {}
@@ -190,6 +194,12 @@ pub fn extract(text: &str, path: &Path) -> Extraction {
         let mut call = HttpCall::base_url(v.pieces.clone(), v.span.clone());
         call.receiver = Some(v.key.clone());
         call.beside = beside;
+        // A committed document holding a real credential beside a vendor's base URL
+        // is a hard-coded credential, as in an env file.
+        call.headers = super::dotenv::credential_fields(
+            all.iter()
+                .map(|o| (o.key.as_str(), &o.key_span, o.pieces.as_slice(), &o.span)),
+        );
         out.calls.push(call);
     }
     out.secrets.sort_by_key(|s| (s.start, s.end));
@@ -314,6 +324,19 @@ mod tests {
         assert!(call.beside.iter().any(|b| b == "x-session"));
         // A secret's value is never a text beside.
         assert!(!call.beside.iter().any(|b| b.contains("s3cr3t")));
+        // It is a credential that goes with the URL (API002 when it looks real).
+        assert_eq!(
+            call.headers
+                .entries
+                .iter()
+                .map(|f| f.key.as_str())
+                .collect::<Vec<_>>(),
+            ["token"]
+        );
+        assert!(e
+            .secrets
+            .iter()
+            .any(|s| &text[s.clone()] == "s3cr3t-value-123456"));
         let yaml =
             "khoros:\n  base_url: https://c.example.com/api/2.0 # prod\n  header: x-session\n";
         let e = extract(yaml, Path::new("settings.yaml"));

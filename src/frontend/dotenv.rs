@@ -413,20 +413,36 @@ pub fn extract(text: &str) -> Extraction {
 /// key is a hard-coded credential; a placeholder is not, see
 /// [`crate::secrets::is_placeholder`]).
 fn credentials(entries: &[&Entry]) -> crate::call::Fields {
+    credential_fields(entries.iter().map(|e| {
+        (
+            e.name.as_str(),
+            &e.name_span,
+            e.pieces.as_slice(),
+            &e.value_span,
+        )
+    }))
+}
+
+/// The values under secret names of a file that holds values (an env file, a
+/// configuration document), each written as one literal of its own, as fields: the
+/// credentials that go with its base URLs. `(name, name's span, pieces, value's span)`.
+pub(crate) fn credential_fields<'a>(
+    values: impl IntoIterator<Item = (&'a str, &'a Span, &'a [Piece], &'a Span)>,
+) -> crate::call::Fields {
     let mut out = crate::call::Fields::default();
-    for e in entries {
-        if !super::credentials::is_secret_name(&e.name) {
+    for (name, name_span, pieces, value) in values {
+        if !super::credentials::is_secret_name(name) {
             continue;
         }
-        let [Piece::Lit { text, span, .. }] = e.pieces.as_slice() else {
+        let [Piece::Lit { text, span, .. }] = pieces else {
             continue;
         };
-        if *span != e.value_span {
+        if span != value {
             continue;
         }
         out.entries.push(crate::call::Field {
-            key: e.name.clone(),
-            key_span: e.name_span.clone(),
+            key: name.to_string(),
+            key_span: name_span.clone(),
             value: crate::call::Value::Str {
                 value: text.clone(),
                 span: span.clone(),
