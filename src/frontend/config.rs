@@ -45,10 +45,8 @@ pub fn is_config_path(path: &Path) -> bool {
     let named = ["config", "settings", "appsettings", "application"]
         .iter()
         .any(|p| {
-            stem == *p
-                || stem.starts_with(&format!("{p}."))
-                || stem.starts_with(&format!("{p}-"))
-                || stem.starts_with(&format!("{p}_"))
+            stem.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_']))
         })
         || stem.ends_with(".config")
         || stem.ends_with("-config")
