@@ -26,6 +26,9 @@ pub enum Client {
     Request,
     NodeHttp,
     JQuery,
+    /// `xhr.open(method, url)` on a `new XMLHttpRequest()`, with the headers of its
+    /// `setRequestHeader` calls and the body of its `send(body)`.
+    Xhr,
     PmSendRequest,
     /// `x.delete(url, …)` on a receiver whose library is not known in this file
     /// (for example an axios instance imported from another module).
@@ -59,7 +62,7 @@ impl Client {
     /// status, so that awaiting the call is itself a check of the status. axios (and the
     /// generic `x.delete(url)`, usually an axios instance), got, ky, superagent,
     /// request-promise and jQuery do, as do Python's `urllib` (`HTTPError`) and Rust's
-    /// ureq (`Error::StatusCode`); `fetch`, node http, `pm.sendRequest`, supertest,
+    /// ureq (`Error::StatusCode`); `fetch`, node http, `XMLHttpRequest`, `pm.sendRequest`, supertest,
     /// requests, httpx, aiohttp, reqwest and curl (without `--fail`) hand back the
     /// response whatever its status. SDK RPC calls are not known.
     pub fn rejects_on_error_status(self) -> bool {
@@ -84,6 +87,7 @@ impl Client {
             Client::Fetch
             | Client::Supertest
             | Client::NodeHttp
+            | Client::Xhr
             | Client::PmSendRequest
             | Client::Rpc
             | Client::BaseUrl => false,

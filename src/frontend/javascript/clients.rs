@@ -23,6 +23,8 @@ pub(super) enum Lib {
     JQuery,
     Fetch,
     Pm,
+    /// A `new XMLHttpRequest()`; its one config is that constructor call.
+    Xhr,
 }
 
 /// A receiver whose library is known, with the option objects of the instance it was
@@ -214,6 +216,19 @@ impl<'a, 't> Resolver<'a, 't> {
                     return self.classify_value(object, scope, depth + 1);
                 }
                 None
+            }
+            // `new XMLHttpRequest()`, `new window.XMLHttpRequest()`
+            "new_expression" => {
+                let ctor = self.unwrap(v.child_by_field_name("constructor")?);
+                let name = match ctor.kind() {
+                    "identifier" => self.text(ctor),
+                    "member_expression" => self.text(ctor.child_by_field_name("property")?),
+                    _ => return None,
+                };
+                (name == "XMLHttpRequest").then(|| Recv {
+                    lib: Lib::Xhr,
+                    configs: vec![(v, scope)],
+                })
             }
             "call_expression" => {
                 let f = self.unwrap(self.callee(v)?);
@@ -1031,6 +1046,72 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The body written with `req.write(x)` / `req.end(x)`.
     pub fn written_body(&self, arg: Node<'t>, scope: ScopeId) -> Option<Body> {
         self.body(arg, scope, false)
+    }
+
+    // ------------------------------------------------------------ XMLHttpRequest
+
+    /// `xhr.open(method, url, …)` on a `new XMLHttpRequest()` bound to `object`: the
+    /// request, with the headers of `object.setRequestHeader(name, value)` calls (the
+    /// body of `object.send(body)` is attached by the walk).
+    pub fn xhr_open(
+        &self,
+        object: Node<'t>,
+        prop: Node<'t>,
+        receiver: String,
+        call: Node<'t>,
+        scope: ScopeId,
+    ) -> Option<HttpCall> {
+        if self.text(prop) != "open" {
+            return None;
+        }
+        let args = self.args(call);
+        let (m, u) = (*args.first()?, *args.get(1)?);
+        let method = self.method(m, scope);
+        let url = self.url(u, scope);
+        let mut c = self.new_call(
+            Client::Xhr,
+            Some(receiver),
+            method,
+            url,
+            u.byte_range(),
+            Fields::default(),
+            call,
+        );
+        c.headers = self.xhr_headers(object, scope);
+        Some(c)
+    }
+
+    /// The headers set with `name.setRequestHeader(k, v)` on an `XMLHttpRequest`
+    /// bound to `name` (open when the receiver is not a plain name, or a header name is
+    /// computed).
+    fn xhr_headers(&self, object: Node<'t>, scope: ScopeId) -> Fields {
+        let object = self.unwrap(object);
+        let open = Fields {
+            open: true,
+            ..Fields::default()
+        };
+        if object.kind() != "identifier" {
+            return open;
+        }
+        let Some(b) = self.scopes.lookup(self.text(object), scope) else {
+            return open;
+        };
+        let mut fields = Fields::default();
+        for sp in self.scopes.search_params(b) {
+            let key = self.follow(sp.key, sp.scope).0;
+            match self.string_lit(key) {
+                Some((k, span, _)) => set_field(
+                    &mut fields,
+                    Field {
+                        key: k,
+                        key_span: span,
+                        value: self.value(sp.value, sp.scope),
+                    },
+                ),
+                None => fields.open = true,
+            }
+        }
+        fields
     }
 
     // ------------------------------------------------------------ jQuery

@@ -875,15 +875,17 @@ fn search_params_call<'t>(call: Node<'t>, text: &str) -> Option<(Node<'t>, Node<
         return None;
     }
     let method = &text[callee.child_by_field_name("property")?.byte_range()];
-    if method != "set" && method != "append" {
+    if method != "set" && method != "append" && method != "setRequestHeader" {
         return None;
     }
     let sp = callee.child_by_field_name("object")?;
-    // `form.append(k, v)` on a `URLSearchParams`, `FormData` or `Headers` name.
+    // `form.append(k, v)` on a `URLSearchParams`, `FormData` or `Headers` name, and
+    // `xhr.setRequestHeader(k, v)` on an `XMLHttpRequest` name.
     if sp.kind() == "identifier" {
         return Some((sp, call.child_by_field_name("arguments")?));
     }
-    if sp.kind() != "member_expression"
+    if method == "setRequestHeader"
+        || sp.kind() != "member_expression"
         || &text[sp.child_by_field_name("property")?.byte_range()] != "searchParams"
     {
         return None;

@@ -497,6 +497,12 @@ impl<'t> Walker<'_, '_, 't> {
                     if c.client == Client::NodeHttp {
                         self.http_requests.insert(node.id(), self.calls.len());
                     }
+                    // `xhr.send(body)` names the `new XMLHttpRequest()` of `xhr.open(…)`.
+                    if c.client == Client::Xhr {
+                        if let Some(ctor) = self.xhr_ctor(callee, scope) {
+                            self.http_requests.insert(ctor, self.calls.len());
+                        }
+                    }
                     let generic =
                         (single && c.client == Client::MethodCall).then_some(self.calls.len());
                     self.push(node, scope, c);
@@ -621,6 +627,7 @@ impl<'t> Walker<'_, '_, 't> {
             Some(Lib::Request) => r.request(recv.as_ref()?, Some(prop), receiver, node, scope),
             Some(Lib::NodeHttp { https }) => r.node_http(https, prop, receiver, node, scope),
             Some(Lib::JQuery) => r.jquery(prop, receiver, node, scope),
+            Some(Lib::Xhr) => r.xhr_open(object, prop, receiver, node, scope),
             Some(Lib::Pm) if p == "sendRequest" => r.pm_send_request(receiver, node, scope),
             Some(Lib::Fetch) if p == "default" || is_fetch_name(p) => {
                 r.fetch(node, Some(receiver), scope)
@@ -631,9 +638,19 @@ impl<'t> Walker<'_, '_, 't> {
         }
     }
 
-    /// `req.write(x)` / `req.end(x)` on a name: remembered for node http requests.
+    /// The node id of the `new XMLHttpRequest()` that the receiver of `xhr.open(…)`
+    /// is bound to.
+    fn xhr_ctor(&self, callee: Node<'t>, scope: ScopeId) -> Option<usize> {
+        let object = callee.child_by_field_name("object")?;
+        let recv = self.r.classify(object, scope)?;
+        let (ctor, _) = recv.configs.first()?;
+        Some(self.r.unwrap(*ctor).id())
+    }
+
+    /// `req.write(x)` / `req.end(x)` on a name: remembered for node http requests, and
+    /// `xhr.send(x)` for `XMLHttpRequest`s.
     fn written(&self, object: Node<'t>, p: &str, call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
-        if (p != "write" && p != "end") || object.kind() != "identifier" {
+        if !matches!(p, "write" | "end" | "send") || object.kind() != "identifier" {
             return None;
         }
         let arg = *self.r.args(call).first()?;

@@ -20,6 +20,7 @@ pub(super) fn callee(call: Node) -> Option<Node> {
 pub(super) fn client_name(c: Client) -> &'static str {
     match c {
         Client::NodeHttp => "node http.request",
+        Client::Xhr => "XMLHttpRequest",
         Client::Rpc => "SDK RPC",
         Client::BaseUrl => "base-URL",
         _ => "these",
