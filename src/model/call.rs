@@ -47,6 +47,12 @@ pub enum Client {
     Httpx,
     Aiohttp,
     Urllib,
+    /// urllib3: `PoolManager().request(method, url, …)`, `urllib3.request(…)`, and a
+    /// connection pool bound to a host (`HTTPSConnectionPool(host).request(method, path)`).
+    Urllib3,
+    /// The standard library's `http.client.HTTPSConnection(host).request(method, path,
+    /// body, headers)`.
+    HttpClient,
     // Rust
     Reqwest,
     Ureq,
@@ -62,9 +68,10 @@ impl Client {
     /// status, so that awaiting the call is itself a check of the status. axios (and the
     /// generic `x.delete(url)`, usually an axios instance), got, ky, superagent,
     /// request-promise and jQuery do, as do Python's `urllib` (`HTTPError`) and Rust's
-    /// ureq (`Error::StatusCode`); `fetch`, node http, `XMLHttpRequest`, `pm.sendRequest`, supertest,
-    /// requests, httpx, aiohttp, reqwest and curl (without `--fail`) hand back the
-    /// response whatever its status. SDK RPC calls are not known.
+    /// ureq (`Error::StatusCode`); `fetch`, node http, `XMLHttpRequest`, `pm.sendRequest`,
+    /// supertest, requests, httpx, aiohttp, urllib3, `http.client`, reqwest and curl
+    /// (without `--fail`) hand back the response whatever its status. SDK RPC calls are
+    /// not known.
     pub fn rejects_on_error_status(self) -> bool {
         match self {
             Client::Axios
@@ -80,6 +87,8 @@ impl Client {
             | Client::SessionCall
             | Client::Httpx
             | Client::Aiohttp
+            | Client::Urllib3
+            | Client::HttpClient
             | Client::Reqwest
             | Client::Curl
             | Client::Httpie

@@ -19,7 +19,9 @@ pub(super) enum Lib {
     Superagent,
     Supertest,
     Request,
-    NodeHttp { https: bool },
+    NodeHttp {
+        https: bool,
+    },
     JQuery,
     Fetch,
     Pm,

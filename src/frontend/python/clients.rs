@@ -2,7 +2,9 @@
 //! requests (module functions, `requests.request(method, url)`, `Session` objects),
 //! httpx (module functions, `Client`/`AsyncClient` with `base_url`), aiohttp
 //! (`ClientSession` methods, `async with session.delete(url) as resp`), urllib
-//! (`urllib.request.Request(...)`, `urlopen(url)`), and the Janrain SDK's
+//! (`urllib.request.Request(...)`, `urlopen(url)`), urllib3 (`PoolManager().request(
+//! method, url)`, connection pools bound to a host), `http.client` connections
+//! (`HTTPSConnection(host).request(method, path, body, headers)`), and the Janrain SDK's
 //! `api.call('entity.delete', …)` / `apicall('entity.delete', **kw)`.
 //!
 //! Not for: resolving values ([`super::resolve`]) or finding names ([`super::scope`]).
@@ -143,6 +145,16 @@ impl<'t> Calls<'_, '_, 't> {
                     "httpx.Client" => (Client::Httpx, false),
                     "httpx.AsyncClient" => (Client::Httpx, true),
                     "aiohttp.ClientSession" => (Client::Aiohttp, true),
+                    "urllib3.PoolManager"
+                    | "urllib3.poolmanager.PoolManager"
+                    | "urllib3.ProxyManager"
+                    | "urllib3.HTTPSConnectionPool"
+                    | "urllib3.HTTPConnectionPool"
+                    | "urllib3.connectionpool.HTTPSConnectionPool"
+                    | "urllib3.connectionpool.HTTPConnectionPool" => (Client::Urllib3, false),
+                    "http.client.HTTPSConnection" | "http.client.HTTPConnection" => {
+                        (Client::HttpClient, false)
+                    }
                     _ => return None,
                 };
                 Some(ClientObj {
@@ -173,6 +185,7 @@ impl<'t> Calls<'_, '_, 't> {
                 "requests" | "requests.api" => Some((Client::Requests, false)),
                 "httpx" => Some((Client::Httpx, false)),
                 "aiohttp" if func == "request" => Some((Client::Aiohttp, true)),
+                "urllib3" if func == "request" => Some((Client::Urllib3, false)),
                 _ => None,
             };
             if let Some((client, is_async)) = client {
@@ -206,6 +219,12 @@ impl<'t> Calls<'_, '_, 't> {
                     );
                 }
                 if let Some(c) = self.client_of(obj, 0) {
+                    // urllib3 and `http.client` objects send with `request` only.
+                    if matches!(c.client, Client::Urllib3 | Client::HttpClient)
+                        && method != "request"
+                    {
+                        return None;
+                    }
                     return self.request(
                         node,
                         f,
@@ -609,7 +628,15 @@ impl<'t> Calls<'_, '_, 't> {
             let (_, named) = self.r.arguments(a);
             named.into_iter().find(|(n, _)| n == k).map(|(_, v)| v)
         };
-        if let Some(base) = ctor_kw("base_url") {
+        if let Some(origin) = ctor.and_then(|c| self.host_origin(c, client)) {
+            if !starts_with_scheme(&url.pieces) {
+                base_pieces = origin.pieces.len();
+                let mut o = origin;
+                o.pieces.append(&mut url.pieces);
+                o.absorb(&mut url);
+                url = o;
+            }
+        } else if let Some(base) = ctor_kw("base_url") {
             if !starts_with_scheme(&url.pieces) {
                 let mut b = self.r.url(base);
                 let ends =
@@ -650,11 +677,27 @@ impl<'t> Calls<'_, '_, 't> {
         call.unformatted = unformatted;
         call.related = related;
         let spread = has_spread(args);
-        call.query = match kw("params") {
+        // urllib3's `fields` are the query of a GET/DELETE/HEAD and the form of the
+        // others; `http.client` takes the body and headers positionally.
+        let fields_are_query = client == Client::Urllib3
+            && ["GET", "DELETE", "HEAD", "OPTIONS"]
+                .iter()
+                .any(|m| call.method.is(m));
+        let params = if client == Client::Urllib3 {
+            kw("fields").filter(|_| fields_are_query)
+        } else {
+            kw("params")
+        };
+        call.query = match params {
             Some(p) => self.r.fields(p, 0),
             None => empty(args, spread),
         };
-        call.headers = match kw("headers") {
+        let headers = kw("headers").or_else(|| {
+            (client == Client::HttpClient)
+                .then(|| rest.get(1).copied())
+                .flatten()
+        });
+        call.headers = match headers {
             Some(h) => self.r.fields(h, 0),
             None => empty(args, spread),
         };
@@ -685,6 +728,11 @@ impl<'t> Calls<'_, '_, 't> {
             .then(|| rest.first().copied())
             .flatten()
         });
+        let data = match client {
+            Client::Urllib3 => kw("body").or_else(|| kw("fields").filter(|_| !fields_are_query)),
+            Client::HttpClient => kw("body").or_else(|| rest.first().copied()),
+            _ => data,
+        };
         call.body = if let Some(j) = kw("json") {
             Some(Body::Json {
                 value: self.r.value(j, 0),
@@ -703,6 +751,78 @@ impl<'t> Calls<'_, '_, 't> {
             joins,
             wrapper: None,
         })
+    }
+
+    /// The origin a connection object is bound to: `HTTPSConnection(host, port)`,
+    /// `HTTPSConnectionPool(host, port)` (`None` for other clients, and a pool manager,
+    /// which is bound to none).
+    fn host_origin(&self, ctor: Node<'t>, client: Client) -> Option<Url> {
+        if !matches!(client, Client::Urllib3 | Client::HttpClient) {
+            return None;
+        }
+        let name = self.canonical(ctor.child_by_field_name("function")?)?;
+        let scheme = if name.ends_with("HTTPSConnection") || name.ends_with("HTTPSConnectionPool") {
+            "https"
+        } else if name.ends_with("HTTPConnection") || name.ends_with("HTTPConnectionPool") {
+            "http"
+        } else {
+            return None;
+        };
+        let (positional, named) = self.r.arguments(ctor.child_by_field_name("arguments")?);
+        let kw = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
+        let host = kw("host").or_else(|| positional.first().copied())?;
+        let port = kw("port").or_else(|| positional.get(1).copied());
+        let port = port.map(|p| {
+            let p = self.r.follow(p, 0);
+            (p, (p.kind() == "integer").then(|| self.t(p).to_string()))
+        });
+        let mut out = self.r.url(host);
+        if let [Piece::Lit { text, span, .. }] = out.pieces.as_slice() {
+            // A literal host (and port): the origin is one literal, as a URL written
+            // out would have it, placed on the host (it is not written as one).
+            if port.as_ref().is_none_or(|(_, lit)| lit.is_some()) {
+                let mut origin = format!("{scheme}://{text}");
+                if let Some((_, Some(p))) = &port {
+                    origin.push(':');
+                    origin.push_str(p);
+                }
+                let span = span.clone();
+                out.pieces = vec![Piece::Lit {
+                    text: origin,
+                    span,
+                    exact: false,
+                }];
+                return Some(out);
+            }
+        }
+        // The scheme is not written: it goes where the host starts.
+        out.pieces.insert(
+            0,
+            Piece::Lit {
+                text: format!("{scheme}://"),
+                span: host.start_byte()..host.start_byte(),
+                exact: false,
+            },
+        );
+        if let Some((p, lit)) = port {
+            match lit {
+                Some(lit) => out.pieces.push(Piece::Lit {
+                    text: format!(":{lit}"),
+                    span: p.byte_range(),
+                    exact: false,
+                }),
+                None => {
+                    let mut port = self.r.url(p);
+                    out.pieces.push(Piece::Lit {
+                        text: ":".into(),
+                        span: p.start_byte()..p.start_byte(),
+                        exact: false,
+                    });
+                    out.pieces.append(&mut port.pieces);
+                }
+            }
+        }
+        Some(out)
     }
 
     fn method(&self, m: Node<'t>) -> Method {

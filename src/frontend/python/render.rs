@@ -356,7 +356,11 @@ impl<'t> Renderer<'_, 't> {
                 | Client::Aiohttp
                 | Client::Urllib
         ) {
-            return Err("this call shape cannot be rewritten automatically".into());
+            return Err(match self.call.client {
+                Client::Urllib3 => "rewriting urllib3 calls is not supported".into(),
+                Client::HttpClient => "rewriting http.client calls is not supported".into(),
+                _ => "this call shape cannot be rewritten automatically".into(),
+            });
         }
         if let Some(wrapper) = &self.meta.wrapper {
             return Err(format!(
