@@ -59,6 +59,8 @@ pub enum Client {
     // Command lines and request files
     Curl,
     Httpie,
+    /// `wget --method=DELETE --header=… URL`.
+    Wget,
     /// A request of a `.http`/`.rest` file, or one recorded in a HAR file.
     HttpFile,
 }
@@ -67,8 +69,8 @@ impl Client {
     /// Whether the library rejects (throws) when the server answers with an HTTP error
     /// status, so that awaiting the call is itself a check of the status. axios (and the
     /// generic `x.delete(url)`, usually an axios instance), got, ky, superagent,
-    /// request-promise and jQuery do, as do Python's `urllib` (`HTTPError`) and Rust's
-    /// ureq (`Error::StatusCode`); `fetch`, node http, `XMLHttpRequest`, `pm.sendRequest`,
+    /// request-promise and jQuery do, as do Python's `urllib` (`HTTPError`), Rust's
+    /// ureq (`Error::StatusCode`) and wget (exit status 8); `fetch`, node http, `XMLHttpRequest`, `pm.sendRequest`,
     /// supertest, requests, httpx, aiohttp, urllib3, `http.client`, reqwest and curl
     /// (without `--fail`) hand back the response whatever its status. SDK RPC calls are
     /// not known.
@@ -82,7 +84,8 @@ impl Client {
             | Client::Request
             | Client::JQuery
             | Client::Urllib
-            | Client::Ureq => true,
+            | Client::Ureq
+            | Client::Wget => true,
             Client::Requests
             | Client::SessionCall
             | Client::Httpx

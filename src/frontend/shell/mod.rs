@@ -145,6 +145,7 @@ fn extract_ranges_in(
                     "http" | "https" | "xh" | "xhs" => {
                         lower_httpie(cmd, program, vars).into_iter().collect()
                     }
+                    "wget" => lower_wget(cmd, program, vars),
                     _ => Vec::new(),
                 }
             };
@@ -1305,6 +1306,182 @@ fn lower_httpie(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> 
         });
     }
     Some(call)
+}
+
+// ----- wget ------------------------------------------------------------------------
+
+/// wget's options that take an argument as the next word when not written `--x=v`.
+const WGET_WITH_ARG: [&str; 24] = [
+    "-O",
+    "-o",
+    "-a",
+    "-P",
+    "-t",
+    "-T",
+    "-U",
+    "-e",
+    "-i",
+    "-B",
+    "--output-document",
+    "--output-file",
+    "--append-output",
+    "--directory-prefix",
+    "--tries",
+    "--timeout",
+    "--user-agent",
+    "--execute",
+    "--input-file",
+    "--base",
+    "--user",
+    "--password",
+    "--http-user",
+    "--http-password",
+];
+
+/// `wget [--method=M] [--header=H]… [--body-data=D | --post-data=D] URL…`: one request
+/// per URL (wget fetches each).
+fn lower_wget(cmd: &Command, program: usize, vars: &Vars) -> Vec<HttpCall> {
+    let words = &cmd.words;
+    let mut i = program + 1;
+    let mut method: Option<(String, Span)> = None;
+    let mut header_args: Vec<(Vec<WordPart>, Span)> = Vec::new();
+    let mut data: Option<(Vec<WordPart>, Span, bool)> = None;
+    let mut body_file = false;
+    let mut urls = Vec::new();
+    // The argument of option `w` (`--x=v` or the next word), and the index after it.
+    let arg_of = |i: usize, head: &str| -> Option<(Vec<WordPart>, Span, usize)> {
+        let w = &words[i];
+        if head.starts_with("--") && head.contains('=') {
+            let (_, v) = split_once(&w.parts, '=')?;
+            let span = span_of(&v).unwrap_or_else(|| w.span.clone());
+            Some((v, span, i + 1))
+        } else {
+            let next = words.get(i + 1)?;
+            Some((next.parts.clone(), next.span.clone(), i + 2))
+        }
+    };
+    while i < words.len() {
+        let w = &words[i];
+        let head = match w.parts.first() {
+            Some(WordPart::Lit { text, .. }) => text.clone(),
+            _ => String::new(),
+        };
+        if !(head.starts_with('-') && head.len() > 1) {
+            urls.push(i);
+            i += 1;
+            continue;
+        }
+        let name = head.split('=').next().unwrap_or("").to_string();
+        match name.as_str() {
+            "--method" => {
+                let Some((v, span, next)) = arg_of(i, &head) else {
+                    break;
+                };
+                method = literal_value(&v)
+                    .map(|(m, s, _)| (m, s))
+                    .or(Some((String::new(), span)));
+                i = next;
+            }
+            "--header" => {
+                let Some((v, span, next)) = arg_of(i, &head) else {
+                    break;
+                };
+                header_args.push((v, span));
+                i = next;
+            }
+            "--body-data" | "--post-data" => {
+                let Some((v, span, next)) = arg_of(i, &head) else {
+                    break;
+                };
+                data = Some((v, span, name == "--post-data"));
+                i = next;
+            }
+            "--body-file" | "--post-file" => {
+                body_file = true;
+                if data.is_none() && name == "--post-file" && method.is_none() {
+                    method = Some(("POST".into(), w.span.clone()));
+                }
+                i = arg_of(i, &head).map(|(_, _, n)| n).unwrap_or(words.len());
+            }
+            n if WGET_WITH_ARG.contains(&n) && !head.contains('=') => i += 2,
+            // `-qO-`, `-O-`: a short option with its argument attached.
+            _ => i += 1,
+        }
+    }
+    let mut out = Vec::new();
+    for u in urls {
+        let url_parts = words[u].parts.clone();
+        let display = words[u].display();
+        if !(display.contains("://") || display.starts_with('$') || display.contains('/')) {
+            continue;
+        }
+        let mut vias = Vec::new();
+        let url = UrlTemplate {
+            pieces: pieces(&url_parts, vars, &mut vias),
+            span: span_of(&url_parts).unwrap_or_else(|| words[u].span.clone()),
+        };
+        let span = words[program].span.start..cmd.span.end;
+        let mut headers = Fields {
+            span: span.clone(),
+            ..Fields::default()
+        };
+        for (parts, at) in &header_args {
+            let Some((name, value)) = split_once(parts, ':') else {
+                headers.open = true;
+                continue;
+            };
+            let Some((key, key_span)) = key_of(&trim_end(trim_start(name))) else {
+                headers.open = true;
+                continue;
+            };
+            headers.entries.push(Field {
+                key,
+                key_span,
+                value: value_of(&trim_end(trim_start(value)), at),
+            });
+        }
+        let method = match &method {
+            Some((m, s)) if !m.is_empty() => Method::known(m, Some(s.clone())),
+            Some((_, s)) => Method::unknown(cmd_text(words, s), s.clone()),
+            None if data.as_ref().is_some_and(|d| d.2) => Method::implied("POST"),
+            None => Method::implied("GET"),
+        };
+        let mut call = HttpCall::new(Client::Wget, method, url, span);
+        call.vias = vias;
+        // wget sends its data as a form unless a Content-Type says otherwise; JSON
+        // is read as JSON.
+        let json = headers.get_ci("content-type").is_some_and(
+            |f| matches!(&f.value, Value::Str { value, .. } if value.contains("json")),
+        );
+        call.body = match &data {
+            Some((parts, at, _)) if json => Some(text_body(parts, at)),
+            Some((parts, at, _)) => {
+                let mut fields = Fields {
+                    span: at.clone(),
+                    ..Fields::default()
+                };
+                form_pairs(parts, at, &mut fields);
+                Some(Body::Form { fields })
+            }
+            None if body_file => Some(Body::Expr {
+                text: "the file's contents".into(),
+                span: call.span.clone(),
+            }),
+            None => None,
+        };
+        call.headers = headers;
+        out.push(call);
+    }
+    out
+}
+
+/// The text of the word at `span` (a method computed at run time).
+fn cmd_text(words: &[words::Word], span: &Span) -> String {
+    words
+        .iter()
+        .find(|w| w.span.start <= span.start && span.end <= w.span.end)
+        .map(|w| w.display())
+        .unwrap_or_default()
 }
 
 // ----- what the script reads from the response ---------------------------------------

@@ -162,7 +162,11 @@ fn render_one(
     script_file: bool,
 ) -> R<Vec<Edit>> {
     if call.client != Client::Curl {
-        return Err("only curl command lines are rewritten automatically".into());
+        return Err(if call.client == Client::Wget {
+            "only curl command lines are rewritten automatically, not wget".into()
+        } else {
+            "only curl command lines are rewritten automatically".into()
+        });
     }
     // A call of a function wrapping curl: its curl command with the call's arguments.
     let site = sites
