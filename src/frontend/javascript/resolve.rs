@@ -1272,7 +1272,11 @@ impl<'a, 't> Resolver<'a, 't> {
             "object" => self.fields_of_opts(&self.opts_depth(o, os, depth + 1), depth + 1),
             "new_expression" => {
                 let ctor = o.child_by_field_name("constructor").map(|c| self.text(c));
-                if !matches!(ctor, Some("Headers" | "URLSearchParams" | "Map")) {
+                // Angular's `HttpHeaders` and `HttpParams` take an object too.
+                if !matches!(
+                    ctor,
+                    Some("Headers" | "URLSearchParams" | "Map" | "HttpHeaders" | "HttpParams")
+                ) {
                     return open();
                 }
                 match self.args(o).first() {
@@ -1288,7 +1292,10 @@ impl<'a, 't> Resolver<'a, 't> {
             "array" => self.fields_of_array(o, os, depth + 1),
             "call_expression" => match self.returned(o, os) {
                 Some((ret, rs)) => self.fields_depth(ret, rs, strings, depth + 1),
-                None => self.imported_fields(o, os).unwrap_or_else(open),
+                None => self
+                    .immutable_set(o, os, depth)
+                    .or_else(|| self.imported_fields(o, os))
+                    .unwrap_or_else(open),
             },
             "string" | "template_string" if strings => match self.string_lit(o) {
                 Some((text, span, exact)) => query_fields(&text, &span, exact),
@@ -1296,6 +1303,59 @@ impl<'a, 't> Resolver<'a, 't> {
             },
             _ => open(),
         }
+    }
+
+    /// Angular's immutable `new HttpHeaders(…).set(k, v).append(k2, v2)` (also
+    /// `HttpParams`): each `set`/`append` returns a copy with one more field.
+    fn immutable_set(&self, call: Node<'t>, scope: ScopeId, depth: usize) -> Option<Fields> {
+        let mut links = Vec::new();
+        let mut cur = call;
+        while cur.kind() == "call_expression" {
+            let f = self.unwrap(self.callee(cur)?);
+            if f.kind() != "member_expression" {
+                return None;
+            }
+            let p = self.text(f.child_by_field_name("property")?);
+            if p != "set" && p != "append" {
+                return None;
+            }
+            links.push(cur);
+            cur = self.unwrap(f.child_by_field_name("object")?);
+        }
+        if cur.kind() != "new_expression" {
+            return None;
+        }
+        let ctor = self.text(cur.child_by_field_name("constructor")?);
+        if !matches!(ctor, "HttpHeaders" | "HttpParams") {
+            return None;
+        }
+        let mut fields = match self.args(cur).first() {
+            Some(&a) => self.fields_depth(a, scope, false, depth + 1),
+            None => Fields {
+                span: cur.byte_range(),
+                ..Fields::default()
+            },
+        };
+        fields.span = call.byte_range();
+        for link in links.into_iter().rev() {
+            let args = self.args(link);
+            let (Some(&k), Some(&v)) = (args.first(), args.get(1)) else {
+                fields.open = true;
+                continue;
+            };
+            match self.string_lit(self.follow(k, scope).0) {
+                Some((key, key_span, _)) => set_field(
+                    &mut fields,
+                    Field {
+                        key,
+                        key_span,
+                        value: self.value(v, scope),
+                    },
+                ),
+                None => fields.open = true,
+            }
+        }
+        Some(fields)
     }
 
     /// A `URLSearchParams`, `FormData` or `Headers` bound to a name and filled with

@@ -260,6 +260,26 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    /// The module of an Observable-returning HTTP client the file imports (Angular's
+    /// `HttpClient`, NestJS's `HttpService`): a generic `x.delete(url)` in such a file
+    /// is most likely made with it.
+    fn observable_client(&self) -> Option<&'a str> {
+        ["HttpClient", "HttpService"].iter().find_map(|name| {
+            let b = self.scopes.lookup(name, 0)?;
+            match &self.scopes.binding(b).kind {
+                scope::BindKind::Import { module, .. }
+                    if matches!(
+                        module.as_str(),
+                        "@angular/common/http" | "@nestjs/axios" | "@nestjs/common"
+                    ) =>
+                {
+                    Some(module.as_str())
+                }
+                _ => None,
+            }
+        })
+    }
+
     fn src(&self, n: Node) -> &'a str {
         &self.text[n.start_byte()..n.end_byte()]
     }
@@ -278,6 +298,13 @@ impl<'a> Renderer<'a> {
         };
         self.check_sources(node)?;
         self.check_dropped(node)?;
+        if self.call.client == Client::MethodCall {
+            if let Some(module) = self.observable_client() {
+                return Err(format!(
+                    "the file's HTTP client comes from `{module}`, whose requests return an Observable, not a promise: the rewrite would change how the response is read; rewrite it by hand"
+                ));
+            }
+        }
         match self.call.client {
             Client::Fetch => self.fetch_like(node),
             Client::Axios | Client::MethodCall => self.axios_like(node),
