@@ -1100,16 +1100,8 @@ impl<'a, 't> Resolver<'a, 't> {
         };
         let mut fields = Fields::default();
         for sp in self.scopes.search_params(b) {
-            let key = self.follow(sp.key, sp.scope).0;
-            match self.string_lit(key) {
-                Some((k, span, _)) => set_field(
-                    &mut fields,
-                    Field {
-                        key: k,
-                        key_span: span,
-                        value: self.value(sp.value, sp.scope),
-                    },
-                ),
+            match self.pair_field(sp.key, sp.value, sp.scope) {
+                Some(field) => set_field(&mut fields, field),
                 None => fields.open = true,
             }
         }

@@ -1329,30 +1329,16 @@ impl<'a, 't> Resolver<'a, 't> {
         if !matches!(ctor, "HttpHeaders" | "HttpParams") {
             return None;
         }
-        let mut fields = match self.args(cur).first() {
-            Some(&a) => self.fields_depth(a, scope, false, depth + 1),
-            None => Fields {
-                span: cur.byte_range(),
-                ..Fields::default()
-            },
-        };
+        let mut fields = self.made_with(cur, scope, false, depth);
         fields.span = call.byte_range();
         for link in links.into_iter().rev() {
             let args = self.args(link);
-            let (Some(&k), Some(&v)) = (args.first(), args.get(1)) else {
-                fields.open = true;
-                continue;
-            };
-            match self.string_lit(self.follow(k, scope).0) {
-                Some((key, key_span, _)) => set_field(
-                    &mut fields,
-                    Field {
-                        key,
-                        key_span,
-                        value: self.value(v, scope),
-                    },
-                ),
-                None => fields.open = true,
+            match (args.first(), args.get(1)) {
+                (Some(&k), Some(&v)) => match self.pair_field(k, v, scope) {
+                    Some(field) => set_field(&mut fields, field),
+                    None => fields.open = true,
+                },
+                _ => fields.open = true,
             }
         }
         Some(fields)
@@ -1381,25 +1367,37 @@ impl<'a, 't> Resolver<'a, 't> {
         if calls.is_empty() {
             return None;
         }
-        let mut fields = match self.args(o).first() {
-            Some(&a) => self.fields_depth(a, os, true, depth + 1),
-            None => Fields {
-                span: o.byte_range(),
-                ..Fields::default()
-            },
-        };
+        let mut fields = self.made_with(o, os, true, depth);
         for sp in calls {
-            let key = self.follow(sp.key, sp.scope).0;
-            match self.string_lit(key) {
-                Some((k, span, _)) => fields.entries.push(Field {
-                    key: k,
-                    key_span: span,
-                    value: self.value(sp.value, sp.scope),
-                }),
+            match self.pair_field(sp.key, sp.value, sp.scope) {
+                Some(field) => fields.entries.push(field),
                 None => fields.open = true,
             }
         }
         Some(fields)
+    }
+
+    /// The fields an object-like constructor call is made with (`new Headers({…})`):
+    /// none, on the call's span, without an argument.
+    fn made_with(&self, ctor: Node<'t>, scope: ScopeId, strings: bool, depth: usize) -> Fields {
+        match self.args(ctor).first() {
+            Some(&a) => self.fields_depth(a, scope, strings, depth + 1),
+            None => Fields {
+                span: ctor.byte_range(),
+                ..Fields::default()
+            },
+        }
+    }
+
+    /// The field of a `(key, value)` pair of arguments (`h.set('k', v)`); `None` when
+    /// the key is not a literal.
+    pub(super) fn pair_field(&self, k: Node<'t>, v: Node<'t>, scope: ScopeId) -> Option<Field> {
+        let (key, key_span, _) = self.string_lit(self.follow(k, scope).0)?;
+        Some(Field {
+            key,
+            key_span,
+            value: self.value(v, scope),
+        })
     }
 
     /// `[['k', v], …]` and Postman's `[{ key, value, disabled }]`.

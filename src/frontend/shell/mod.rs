@@ -725,6 +725,28 @@ fn key_of(parts: &[WordPart]) -> Option<(String, Span)> {
     Some((text, span))
 }
 
+/// A `Name: value` header argument (curl's `-H`, wget's `--header`) as a field: `None`
+/// without a `:`, `Err` when the name is not literal.
+fn header_field(parts: &[WordPart], at: &Span) -> Option<Result<Field, ()>> {
+    let (name, value) = split_once(parts, ':')?;
+    let Some((key, key_span)) = key_of(&trim_end(trim_start(name))) else {
+        return Some(Err(()));
+    };
+    Some(Ok(Field {
+        key,
+        key_span,
+        value: value_of(&trim_end(trim_start(value)), at),
+    }))
+}
+
+/// A URL word as a template, on the word's span when its parts have none.
+fn url_template(parts: &[WordPart], vars: &Vars, vias: &mut Vec<Via>, word: &Span) -> UrlTemplate {
+    UrlTemplate {
+        pieces: pieces(parts, vars, vias),
+        span: span_of(parts).unwrap_or_else(|| word.clone()),
+    }
+}
+
 /// A `k=v&k2=v2` argument as fields; `false` when some key is not known.
 fn form_pairs(parts: &[WordPart], fallback: &Span, into: &mut Fields) {
     for pair in split_all(parts, '&') {
@@ -785,18 +807,11 @@ fn lower_curl(cmd: &Command, line: &curl::CurlLine, vars: &Vars) -> Option<HttpC
                     headers.open = true;
                     continue;
                 }
-                let Some((name, value)) = split_once(&arg.parts, ':') else {
-                    continue;
-                };
-                let Some((key, key_span)) = key_of(&trim_end(trim_start(name))) else {
-                    headers.open = true;
-                    continue;
-                };
-                headers.entries.push(Field {
-                    key,
-                    key_span,
-                    value: value_of(&trim_end(trim_start(value)), &arg.span),
-                });
+                match header_field(&arg.parts, &arg.span) {
+                    Some(Ok(field)) => headers.entries.push(field),
+                    Some(Err(())) => headers.open = true,
+                    None => {}
+                }
             }
             "user" | "oauth2-bearer" => headers.entries.push(Field {
                 key: "Authorization".into(),
@@ -1196,10 +1211,7 @@ fn lower_httpie(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> 
         return None;
     }
     let mut vias = Vec::new();
-    let url = UrlTemplate {
-        pieces: pieces(&url_parts, vars, &mut vias),
-        span: span_of(&url_parts).unwrap_or_else(|| words[url_word].span.clone()),
-    };
+    let url = url_template(&url_parts, vars, &mut vias, &words[url_word].span);
     let span = words[program].span.start..cmd.span.end;
     let mut headers = Fields {
         span: span.clone(),
@@ -1416,29 +1428,17 @@ fn lower_wget(cmd: &Command, program: usize, vars: &Vars) -> Vec<HttpCall> {
             continue;
         }
         let mut vias = Vec::new();
-        let url = UrlTemplate {
-            pieces: pieces(&url_parts, vars, &mut vias),
-            span: span_of(&url_parts).unwrap_or_else(|| words[u].span.clone()),
-        };
+        let url = url_template(&url_parts, vars, &mut vias, &words[u].span);
         let span = words[program].span.start..cmd.span.end;
         let mut headers = Fields {
             span: span.clone(),
             ..Fields::default()
         };
         for (parts, at) in &header_args {
-            let Some((name, value)) = split_once(parts, ':') else {
-                headers.open = true;
-                continue;
-            };
-            let Some((key, key_span)) = key_of(&trim_end(trim_start(name))) else {
-                headers.open = true;
-                continue;
-            };
-            headers.entries.push(Field {
-                key,
-                key_span,
-                value: value_of(&trim_end(trim_start(value)), at),
-            });
+            match header_field(parts, at) {
+                Some(Ok(field)) => headers.entries.push(field),
+                Some(Err(())) | None => headers.open = true,
+            }
         }
         let method = match &method {
             Some((m, s)) if !m.is_empty() => Method::known(m, Some(s.clone())),
