@@ -52,6 +52,8 @@ pub struct Function<'f> {
     /// elsewhere): what a URL helper gives its callers.
     pub name: String,
     pub params: Vec<String>,
+    /// Whether it takes `self` (a method, not an associated function).
+    pub receiver: bool,
     pub tail: Option<&'f Expr>,
     pub is_async: bool,
     /// The return type as written (`Result<(), reqwest::Error>`), empty for `()`.
@@ -231,6 +233,10 @@ impl<'s, 'f> Collector<'s, 'f> {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
+        let receiver = sig
+            .inputs
+            .iter()
+            .any(|a| matches!(a, syn::FnArg::Receiver(_)));
         let tail = match block.stmts.last() {
             Some(syn::Stmt::Expr(e, None)) if !has_return(block) => Some(e),
             _ => None,
@@ -239,6 +245,7 @@ impl<'s, 'f> Collector<'s, 'f> {
             span,
             name: sig.ident.to_string(),
             params,
+            receiver,
             tail,
             is_async: sig.asyncness.is_some(),
             ret,
