@@ -359,10 +359,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let Some(ret) = self.single_return(def) else {
             return false;
         };
-        if matches!(
-            ret.kind(),
-            "dictionary" | "call" | "list" | "tuple" | "none"
-        ) {
+        if matches!(ret.kind(), "dictionary" | "list" | "tuple" | "none") {
             return false;
         }
         let Some(params) = self.bind_parameters(def, call) else {
@@ -412,7 +409,7 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     /// The expression of a function's one `return` (outside nested functions).
-    fn single_return(&self, def: Node<'t>) -> Option<Node<'t>> {
+    pub fn single_return(&self, def: Node<'t>) -> Option<Node<'t>> {
         let body = def.child_by_field_name("body")?;
         let mut stack = vec![body];
         let mut found = None;
@@ -697,6 +694,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let Some((value, beside)) = self.imported_beside(node) else {
             return false;
         };
+        let value = self.take_exported(node, &value);
         let expr = self.t(node);
         let message = format!("`{expr}` is defined here");
         let Some((pieces, mut related)) = value.spelled_at(expr, &node.byte_range(), message, true)
@@ -707,6 +705,62 @@ impl<'a, 't> Resolver<'a, 't> {
         out.pieces.extend(pieces);
         out.related.push(related);
         true
+    }
+
+    /// `base_url()`, `config.base_url()`, `Settings.root()` with a function of another
+    /// module returning a URL text: that text (one of its alternatives), spelled at
+    /// the call, with where it is written. `false` when the callee is not such a
+    /// function.
+    fn foreign_returned(&self, call: Node<'t>, out: &mut Url) -> bool {
+        use crate::resolve::Shape;
+        let Some(f) = call.child_by_field_name("function") else {
+            return false;
+        };
+        let Some(Shape::Function {
+            returns: Some(returned),
+            ..
+        }) = self.imported(f).map(|v| v.shape)
+        else {
+            return false;
+        };
+        let value = self.take_exported(call, &returned);
+        let expr = self.t(call);
+        let message = format!("`{expr}` is defined here");
+        let Some((pieces, related)) = value.spelled_at(expr, &call.byte_range(), message, true)
+        else {
+            return false;
+        };
+        out.pieces.extend(pieces);
+        out.related.push(related);
+        true
+    }
+
+    /// The alternative taken of a value of another module read at `node` (the value
+    /// itself when it has none): a branch at `node`, labelled with each alternative.
+    fn take_exported<'v>(
+        &self,
+        node: Node<'t>,
+        value: &'v crate::resolve::Exported,
+    ) -> &'v crate::resolve::Exported {
+        value.choose(|said| {
+            let id = node.id();
+            let mut branches = self.branches.borrow_mut();
+            if !branches.iter().any(|b| b.id == id) {
+                if branches.len() >= MAX_BRANCHES {
+                    return 0;
+                }
+                let name = short(self.t(node));
+                let labels = said
+                    .iter()
+                    .map(|s| match s {
+                        Some(v) => format!("`{name}` is {}", short(v)),
+                        None => format!("`{name}` is set at run time"),
+                    })
+                    .collect();
+                branches.push(Branch { id, labels });
+            }
+            self.choices.borrow().get(&id).copied().unwrap_or(0)
+        })
     }
 
     /// [`Resolver::imported`], with the texts defined beside the value when it is read
@@ -1085,6 +1139,10 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                     // `users_uri(uid)`: a helper of this file returning one text.
                     if self.returned_text(node, depth, out) {
+                        return;
+                    }
+                    // `base_url()`: a function of another module returning one.
+                    if self.foreign_returned(node, out) {
                         return;
                     }
                     // `settings.get("base")`: the item, as for `settings["base"]`.
