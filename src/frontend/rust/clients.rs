@@ -874,6 +874,18 @@ enum Alt<'e> {
     RunTime(&'e Expr),
 }
 
+/// `Lazy::new`, `LazyLock::new`, `LazyCell::new` (once_cell's and the standard
+/// library's lazily built values).
+fn is_lazy_new(path: &syn::Path) -> bool {
+    let n = path.segments.len();
+    n >= 2
+        && path.segments[n - 1].ident == "new"
+        && matches!(
+            path.segments[n - 2].ident.to_string().as_str(),
+            "Lazy" | "LazyLock" | "LazyCell"
+        )
+}
+
 /// The arms of an `if` with an `else` (an `else if` adding its own); `None` without an
 /// `else`.
 fn if_arms<'e>(i: &'e syn::ExprIf, out: &mut Vec<Alt<'e>>) -> Option<()> {
@@ -1060,7 +1072,16 @@ impl<'s, 'f> Resolver<'s, 'f> {
     /// The pieces of a constant that another module of the crate defines, spelled at
     /// `e` (the call site keeps its own spans), and where it is defined.
     fn foreign(&self, segments: &[String], span: Span) -> Option<Vec<Piece>> {
-        self.foreign_at(segments, &[], &segments.join("::"), span, false)
+        let expr = segments.join("::");
+        self.foreign_at(segments, &[], &expr, span.clone(), false)
+            .or_else(|| {
+                // An associated constant: the field `BASE` of the type `Config`.
+                let (name, ty) = segments.split_last()?;
+                if ty.is_empty() {
+                    return None;
+                }
+                self.foreign_at(ty, std::slice::from_ref(name), &expr, span, false)
+            })
     }
 
     /// The one literal string a constant of another module of the crate is (a header
@@ -1472,6 +1493,24 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 }]
             }
             Expr::Reference(r) => self.pieces(&r.expr, at, depth, in_format),
+            // `*BASE` of a `Lazy<String>`.
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.pieces(&u.expr, at, depth, in_format)
+            }
+            // `Lazy::new(|| …)`, `LazyLock::new(|| …)`: the value the closure gives.
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(c.func.as_ref(), Expr::Path(p)
+                        if is_lazy_new(&p.path)) =>
+            {
+                match &c.args[0] {
+                    Expr::Closure(f) if f.inputs.is_empty() => match produced(&f.body) {
+                        Some(v) => self.pieces(v, at, depth - 1, in_format),
+                        None => self.hole(e),
+                    },
+                    _ => self.hole(e),
+                }
+            }
             Expr::Paren(p) => self.pieces(&p.expr, at, depth, in_format),
             Expr::Group(g) => self.pieces(&g.expr, at, depth, in_format),
             Expr::MethodCall(m)
@@ -1689,11 +1728,22 @@ impl<'s, 'f> Resolver<'s, 'f> {
         if candidates.next().is_some() || f.params.len() != args.len() {
             return None;
         }
-        let tail = f.tail?;
+        let many = (2..=crate::resolve::alternatives::MAX_ALTERNATIVES).contains(&f.returned.len());
+        if f.tail.is_none() && !many {
+            return None;
+        }
         let frames = self.frames.borrow().len();
         if frames >= MAX_FRAMES || self.frames.borrow().iter().any(|(s, _, _)| *s == f.span) {
             return None;
         }
+        // Early `return`s: each value is an alternative.
+        let tail = match f.tail {
+            Some(tail) => tail,
+            None => {
+                let written = f.returned.iter().map(|e| Some(self.said(e))).collect();
+                f.returned[self.pick(&format!("{name}(…)"), written)]
+            }
+        };
         let params = f
             .params
             .iter()

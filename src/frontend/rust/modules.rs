@@ -39,6 +39,8 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     let r = Resolver::with_project(&src, &names, Project { index, path, depth });
     let mut out = ModuleExports::default();
     // A constant with alternatives (`#[cfg]` definitions, `if cfg!(..)`) exports each.
+    // The associated constants and functions of `impl` blocks: (type, name, value).
+    let mut members: Vec<(String, String, Exported)> = Vec::new();
     let mut consts: Vec<(&String, &Vec<&syn::Expr>)> = names.const_defs.iter().collect();
     consts.sort_by_key(|(n, _)| n.as_str());
     for (name, defs) in consts.into_iter().take(MAX_EXPORTS) {
@@ -48,14 +50,24 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
             .flat_map(|e| alternatives(&r, &src, path, text, e))
             .collect();
         if let Some(exported) = Exported::one_of(values) {
+            // `impl Config { pub const BASE: &str = …; }`: also `Config::BASE`.
+            if let Some(ty) = defs.first().and_then(|d| names.impl_at(src.of(*d).start)) {
+                members.push((ty.to_string(), name.clone(), exported.clone()));
+            }
             out.names.insert(name.clone(), Export::Value(exported));
         }
     }
     // Functions returning a URL text: at the top level by name, in an `impl` block
     // (without `self`) as a field of the type.
-    let mut methods: Vec<(String, String, Exported)> = Vec::new();
     for f in names.functions.iter().take(MAX_EXPORTS) {
-        let Some(tail) = f.tail else { continue };
+        // What it returns: its tail, or each value of its early `return`s and its tail.
+        let returned: Vec<&syn::Expr> = match f.tail {
+            Some(tail) => vec![tail],
+            None => f.returned.iter().take(MAX_ALTERNATIVES).copied().collect(),
+        };
+        if returned.is_empty() {
+            continue;
+        }
         let nested = names
             .functions
             .iter()
@@ -67,7 +79,10 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
         if owner.is_some() && f.receiver {
             continue;
         }
-        let values = alternatives(&r, &src, path, text, tail);
+        let values = returned
+            .into_iter()
+            .flat_map(|e| alternatives(&r, &src, path, text, e))
+            .collect();
         let Some(returns) = Exported::one_of(values) else {
             continue;
         };
@@ -79,7 +94,7 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
             ..returns
         };
         match owner {
-            Some(ty) => methods.push((ty.to_string(), f.name.clone(), function)),
+            Some(ty) => members.push((ty.to_string(), f.name.clone(), function)),
             None => {
                 out.names.insert(f.name.clone(), Export::Value(function));
             }
@@ -110,11 +125,11 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
             _ => objects.push((ty.clone(), vec![(field.clone(), value)])),
         }
     }
-    // An associated function is one more field of its type's object.
-    for (ty, name, function) in methods {
+    // An associated constant or function is one more field of its type's object.
+    for (ty, name, value) in members {
         match objects.iter_mut().find(|(t, _)| *t == ty) {
-            Some((_, fields)) => fields.push((name, function)),
-            None => objects.push((ty, vec![(name, function)])),
+            Some((_, fields)) => fields.push((name, value)),
+            None => objects.push((ty, vec![(name, value)])),
         }
     }
     for (ty, fields) in objects {
