@@ -166,14 +166,21 @@ impl<'t> Lowering<'_, '_, 't> {
         })
     }
 
-    /// The URL text a function's one `return` gives (each alternative of it); its
-    /// parameters stay holes.
+    /// The URL text a function's `return`s give (each alternative of each, several
+    /// `return`s being alternatives too); its parameters stay holes.
     fn returned_text(&self, def: Node<'t>) -> Option<Exported> {
-        let ret = self.r.single_return(def)?;
-        if matches!(ret.kind(), "dictionary" | "list" | "tuple" | "none") {
+        let rets = self.r.returns(def, MAX_ALTERNATIVES)?;
+        if rets
+            .iter()
+            .any(|r| matches!(r.kind(), "dictionary" | "list" | "tuple" | "none"))
+        {
             return None;
         }
-        Exported::one_of(self.texts(self.r.follow(ret, 0)))
+        let texts = rets
+            .into_iter()
+            .flat_map(|r| self.texts(self.r.follow(r, 0)))
+            .collect();
+        Exported::one_of(texts)
     }
 
     /// Every text `o` may be: one per combination of the alternatives it meets (at

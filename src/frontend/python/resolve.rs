@@ -356,12 +356,28 @@ impl<'a, 't> Resolver<'a, 't> {
         {
             return false;
         }
-        let Some(ret) = self.single_return(def) else {
+        // Several `return`s: each value is an alternative, a branch at the call.
+        let Some(rets) = self.returns(def, MAX_ALTERNATIVES) else {
             return false;
         };
-        if matches!(ret.kind(), "dictionary" | "list" | "tuple" | "none") {
+        if rets
+            .iter()
+            .any(|r| matches!(r.kind(), "dictionary" | "list" | "tuple" | "none"))
+        {
             return false;
         }
+        let ret = match rets.as_slice() {
+            [one] => *one,
+            many => {
+                let k = self.take_branch(call.id(), || {
+                    let name = short(self.t(call));
+                    many.iter()
+                        .map(|r| format!("`{name}` is {}", short(self.t(*r))))
+                        .collect()
+                });
+                many[k.min(many.len() - 1)]
+            }
+        };
         let Some(params) = self.bind_parameters(def, call) else {
             return false;
         };
@@ -410,9 +426,19 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// The expression of a function's one `return` (outside nested functions).
     pub fn single_return(&self, def: Node<'t>) -> Option<Node<'t>> {
+        match self.returns(def, 1)?.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The expressions of a function's `return`s (outside nested functions), in
+    /// source order: `None` when there are none or more than `max`, or one returns
+    /// no value.
+    pub fn returns(&self, def: Node<'t>, max: usize) -> Option<Vec<Node<'t>>> {
         let body = def.child_by_field_name("body")?;
         let mut stack = vec![body];
-        let mut found = None;
+        let mut found = Vec::new();
         let mut seen = 0usize;
         while let Some(n) = stack.pop() {
             seen += 1;
@@ -422,10 +448,10 @@ impl<'a, 't> Resolver<'a, 't> {
             match n.kind() {
                 "function_definition" | "class_definition" | "lambda" => continue,
                 "return_statement" => {
-                    if found.is_some() {
+                    if found.len() >= max {
                         return None;
                     }
-                    found = Some(n.named_child(0)?);
+                    found.push(n.named_child(0)?);
                     continue;
                 }
                 _ => {}
@@ -433,7 +459,24 @@ impl<'a, 't> Resolver<'a, 't> {
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));
         }
-        found
+        found.sort_by_key(|n| n.start_byte());
+        (!found.is_empty()).then_some(found)
+    }
+
+    /// Which of `labels` to take at the branch `id` (the first when no room is left
+    /// for another branch), recording the branch.
+    fn take_branch(&self, id: usize, labels: impl FnOnce() -> Vec<String>) -> usize {
+        let mut branches = self.branches.borrow_mut();
+        if !branches.iter().any(|b| b.id == id) {
+            if branches.len() >= MAX_BRANCHES {
+                return 0;
+            }
+            branches.push(Branch {
+                id,
+                labels: labels(),
+            });
+        }
+        self.choices.borrow().get(&id).copied().unwrap_or(0)
     }
 
     /// What each parameter of `def` stands for at `call`: the positional and keyword
@@ -743,23 +786,15 @@ impl<'a, 't> Resolver<'a, 't> {
         value: &'v crate::resolve::Exported,
     ) -> &'v crate::resolve::Exported {
         value.choose(|said| {
-            let id = node.id();
-            let mut branches = self.branches.borrow_mut();
-            if !branches.iter().any(|b| b.id == id) {
-                if branches.len() >= MAX_BRANCHES {
-                    return 0;
-                }
+            self.take_branch(node.id(), || {
                 let name = short(self.t(node));
-                let labels = said
-                    .iter()
+                said.iter()
                     .map(|s| match s {
                         Some(v) => format!("`{name}` is {}", short(v)),
                         None => format!("`{name}` is set at run time"),
                     })
-                    .collect();
-                branches.push(Branch { id, labels });
-            }
-            self.choices.borrow().get(&id).copied().unwrap_or(0)
+                    .collect()
+            })
         })
     }
 
