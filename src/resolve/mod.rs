@@ -104,6 +104,31 @@ pub fn text_of(pieces: &[crate::call::Piece]) -> Option<Vec<TextPiece>> {
     )
 }
 
+/// The text pieces of one alternative of a value lowered in its own module: every
+/// piece, also when none is literal (an alternative known only at run time), and the
+/// span of its own part of `whole` (the pieces' hull) when it has one.
+pub fn alternative_of(
+    pieces: &[crate::call::Piece],
+    whole: &Span,
+) -> (Vec<TextPiece>, Option<Span>) {
+    use crate::call::Piece;
+    let text = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
+            Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
+        })
+        .collect();
+    let hull = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Lit { span, .. } | Piece::Hole { span, .. } => span.clone(),
+        })
+        .filter(|s| whole.start <= s.start && s.end <= whole.end)
+        .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end));
+    (text, hull)
+}
+
 impl Exported {
     /// The alternative of this value that `pick` takes, given each alternative as said
     /// in a message ([`Exported::said`]; `None`: known only at run time); this value

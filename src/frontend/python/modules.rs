@@ -17,9 +17,7 @@ use super::clients::Calls;
 use super::resolve::{Project, Resolver};
 use super::scope::{Import, Scopes};
 use crate::resolve::alternatives::{combinations, MAX_ALTERNATIVES};
-use crate::resolve::{
-    position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece, PY,
-};
+use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, PY};
 use std::path::Path;
 use tree_sitter::Node;
 
@@ -213,23 +211,17 @@ impl<'t> Lowering<'_, '_, 't> {
     /// it wholly is (`BASE = settings.BASE`). `None` for a text with no literal part,
     /// unless `narrow` (one alternative of several).
     fn text(&self, o: Node<'t>, url: super::resolve::Url, narrow: bool) -> Option<Exported> {
-        use crate::call::Piece;
+        let whole = o.byte_range();
+        let (all, hull) = crate::resolve::alternative_of(&url.pieces, &whole);
         let pieces = match crate::resolve::text_of(&url.pieces) {
             Some(p) => p,
-            None if narrow => url
-                .pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
-                    Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
-                })
-                .collect(),
+            None if narrow => all,
             None => return None,
         };
         // A value that is wholly another module's (`BASE = settings.BASE`): it is
         // defined there.
         if let [related] = url.related.as_slice() {
-            if related.local == o.byte_range() {
+            if related.local == whole {
                 return Some(Exported {
                     shape: Shape::Text(pieces),
                     path: related.path.clone(),
@@ -239,18 +231,9 @@ impl<'t> Lowering<'_, '_, 't> {
                 });
             }
         }
-        let whole = o.byte_range();
-        let span = if narrow {
-            url.pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Lit { span, .. } | Piece::Hole { span, .. } => span.clone(),
-                })
-                .filter(|s| whole.start <= s.start && s.end <= whole.end)
-                .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
-                .unwrap_or(whole)
-        } else {
-            whole
+        let span = match hull {
+            Some(h) if narrow => h,
+            _ => whole,
         };
         Some(self.at(span, Shape::Text(pieces)))
     }

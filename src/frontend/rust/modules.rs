@@ -19,9 +19,7 @@
 use super::clients::{Project, Resolver};
 use super::{walk, Src};
 use crate::resolve::alternatives::{combinations, MAX_ALTERNATIVES};
-use crate::resolve::{
-    position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece, RS,
-};
+use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, RS};
 use std::path::Path;
 
 /// How many exports of one module are lowered.
@@ -213,32 +211,17 @@ fn text_export(
 ) -> Option<Exported> {
     let (url, _, _) = r.url(expr);
     let related = r.take_related();
+    let whole = src.of(expr);
+    let (all, hull) = crate::resolve::alternative_of(&url.pieces, &whole);
     let pieces = match crate::resolve::text_of(&url.pieces) {
         Some(p) => p,
-        None if narrow => url
-            .pieces
-            .iter()
-            .map(|p| match p {
-                crate::call::Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
-                crate::call::Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
-            })
-            .collect(),
+        None if narrow => all,
         None => return None,
     };
-    let mut span = src.of(expr);
-    if narrow {
-        let spans = url.pieces.iter().map(|p| match p {
-            crate::call::Piece::Lit { span, .. } | crate::call::Piece::Hole { span, .. } => {
-                span.clone()
-            }
-        });
-        let hull = spans
-            .filter(|s| span.start <= s.start && s.end <= span.end)
-            .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end));
-        if let Some(h) = hull {
-            span = h;
-        }
-    }
+    let span = match hull {
+        Some(h) if narrow => h,
+        _ => whole,
+    };
     Some(match related.as_slice() {
         [one] if one.local == span => Exported {
             shape: Shape::Text(pieces),
