@@ -922,6 +922,57 @@ fn a_constant_of_another_file_that_feeds_only_deprecated_calls_is_fixed_there() 
 }
 
 #[test]
+fn a_definition_with_alternatives_is_never_rewritten_at_its_definition() {
+    // Python: `BASE` bound in both arms of an `if` and a function returning
+    // `os.getenv(..) or "…"` stay as written, and the calls name them; `ROOT` and
+    // `EDGE`, one-line definitions with the deprecated alternative among others, have
+    // that literal (and only it) replaced.
+    let dir = fix_converges("py_crossfix_alternatives", &["reports.py"]);
+    let before =
+        std::fs::read_to_string("fixtures/projects/py_crossfix_alternatives/reporting/settings.py")
+            .unwrap();
+    let after = std::fs::read_to_string(dir.path().join("reporting/settings.py")).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        [(
+            "ROOT = os.environ.get(\"KHOROS_ROOT\", \"https://community.khoros.com/api/2.0\")  # expect: AUR002",
+            "ROOT = os.environ.get(\"KHOROS_ROOT\", \"https://community.khoros.com/t5/s/api/2.1\")  # expect: AUR002"
+        ), (
+            "EDGE = \"https://edge.khoros.com/t5/s/api/2.1\" if os.getenv(\"MODERN\") else \"https://edge.khoros.com/api/2.0\"",
+            "EDGE = \"https://edge.khoros.com/t5/s/api/2.1\" if os.getenv(\"MODERN\") else \"https://edge.khoros.com/t5/s/api/2.1\""
+        )],
+        "{after}"
+    );
+    let left = common::render(&common::scan(&[dir.path().to_path_buf()]));
+    for name in ["`BASE` is defined in", "`base_url()` is defined in"] {
+        assert!(left.contains(name), "{left}");
+    }
+    assert!(
+        !left.contains("`ROOT`") && !left.contains("`EDGE`"),
+        "{left}"
+    );
+    // Rust: the `#[cfg]` constants, the `if cfg!(..)` static and the function are all
+    // left to be changed by hand.
+    let dir = fix_converges(
+        "rs_crossfix_alternatives",
+        &["src/main.rs", "src/settings.rs"],
+    );
+    let left = common::render(&common::scan(&[dir.path().to_path_buf()]));
+    for name in [
+        "`BASE` is defined in",
+        "`ROOT` is defined in",
+        "`base()` is defined in",
+    ] {
+        assert!(left.contains(name), "{left}");
+    }
+}
+
+#[test]
 fn a_constant_that_also_feeds_another_call_stays_a_manual_fix_that_names_it() {
     let dir = copy_project("js_crossfix");
     fix(dir.path());

@@ -65,6 +65,12 @@ pub enum Shape {
     /// An HTTP client instance with defaults (`axios.create({ baseURL, headers })`):
     /// a request whose URL is its base URL and whose headers are its headers.
     Client(Box<crate::call::HttpCall>),
+    /// A value with alternatives (`#[cfg]` definitions, both arms of an `if`, an
+    /// environment variable with a default): each alternative, first first, at most
+    /// [`alternatives::MAX_ALTERNATIVES`], each a text written at its own place; one
+    /// known only at run time is a text without a literal part. An importing call takes
+    /// one at a choice point ([`Exported::choose`]) and is lowered once per alternative.
+    OneOf(Vec<Exported>),
 }
 
 /// One exported value and where it is written.
@@ -98,7 +104,91 @@ pub fn text_of(pieces: &[crate::call::Piece]) -> Option<Vec<TextPiece>> {
     )
 }
 
+/// The text pieces of one alternative of a value lowered in its own module: every
+/// piece, also when none is literal (an alternative known only at run time), and the
+/// span of its own part of `whole` (the pieces' hull) when it has one.
+pub fn alternative_of(
+    pieces: &[crate::call::Piece],
+    whole: &Span,
+) -> (Vec<TextPiece>, Option<Span>) {
+    use crate::call::Piece;
+    let text = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Lit { text, .. } => TextPiece::Lit(text.clone()),
+            Piece::Hole { expr, .. } => TextPiece::Hole(expr.clone()),
+        })
+        .collect();
+    let hull = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Lit { span, .. } | Piece::Hole { span, .. } => span.clone(),
+        })
+        .filter(|s| whole.start <= s.start && s.end <= whole.end)
+        .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end));
+    (text, hull)
+}
+
 impl Exported {
+    /// The alternative of this value that `pick` takes, given each alternative as said
+    /// in a message ([`Exported::said`]; `None`: known only at run time); this value
+    /// itself when it has no alternatives (`pick` is not asked).
+    pub fn choose(&self, pick: impl FnOnce(Vec<Option<String>>) -> usize) -> &Exported {
+        match &self.shape {
+            Shape::OneOf(alts) if alts.len() > 1 => {
+                let k = pick(alts.iter().map(Exported::said).collect());
+                &alts[k.min(alts.len() - 1)]
+            }
+            Shape::OneOf(alts) => alts.first().unwrap_or(self),
+            _ => self,
+        }
+    }
+
+    /// A text value as said in a message: a string with its unknown parts in braces
+    /// (`"{HOST}/api/2.0"`); `None` for a text without a literal part (known only at
+    /// run time) and for anything else.
+    pub fn said(&self) -> Option<String> {
+        let Shape::Text(pieces) = &self.shape else {
+            return None;
+        };
+        if !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
+            return None;
+        }
+        let inner: String = pieces
+            .iter()
+            .map(|p| match p {
+                TextPiece::Lit(t) => t.clone(),
+                TextPiece::Hole(e) => format!("{{{e}}}"),
+            })
+            .collect();
+        Some(format!("\"{inner}\""))
+    }
+
+    /// The alternatives `values` of one value as an export: the one alone, or
+    /// [`Shape::OneOf`] of the distinct ones (at most
+    /// [`alternatives::MAX_ALTERNATIVES`]), placed where the first is; `None` when
+    /// none has a literal part.
+    pub fn one_of(values: Vec<Exported>) -> Option<Exported> {
+        let mut distinct: Vec<Exported> = Vec::new();
+        for v in values {
+            if !distinct.iter().any(|d| d.shape == v.shape) {
+                distinct.push(v);
+            }
+        }
+        distinct.truncate(alternatives::MAX_ALTERNATIVES);
+        if !distinct.iter().any(|v| v.said().is_some()) {
+            return None;
+        }
+        if distinct.len() == 1 {
+            return distinct.pop();
+        }
+        let first = distinct[0].clone();
+        Some(Exported {
+            shape: Shape::OneOf(distinct),
+            ..first
+        })
+    }
+
     /// This text value as it reads where another file uses it as `expr` at `local`:
     /// its pieces, each spanning the use (a literal is not written there, so it is not
     /// exact), and the related location of its definition, saying `message`. `None`
@@ -111,8 +201,16 @@ impl Exported {
         needs_literal: bool,
     ) -> Option<(Vec<crate::call::Piece>, crate::call::Related)> {
         use crate::call::Piece;
-        let Shape::Text(pieces) = &self.shape else {
-            return None;
+        let pieces = match &self.shape {
+            Shape::Text(pieces) => pieces,
+            // Read by a front end that does not choose: the first alternative that
+            // spells.
+            Shape::OneOf(alts) => {
+                return alts
+                    .iter()
+                    .find_map(|a| a.spelled_at(expr, local, message.clone(), needs_literal))
+            }
+            _ => return None,
         };
         if needs_literal && !pieces.iter().any(|p| matches!(p, TextPiece::Lit(_))) {
             return None;
@@ -200,7 +298,9 @@ impl Exported {
                         .find(|(k, _)| k == key)
                         .map(|(_, v)| v)?
                 }
-                Shape::Text(_) | Shape::Function { .. } | Shape::Client(_) => return None,
+                Shape::Text(_) | Shape::Function { .. } | Shape::Client(_) | Shape::OneOf(_) => {
+                    return None
+                }
             }
         }
         Some(here)

@@ -6,7 +6,9 @@
 //!
 //! Each exported value is resolved with the same [`Resolver`] the file's own calls
 //! use (so a module's constants may be built from its own bindings and from its own
-//! imports), into a text (literal parts and holes) or an object of such values.
+//! imports), into a text (literal parts and holes) or an object of such values; a
+//! value with alternatives (`c ? a : b`, a `let` assigned in both arms of an `if`)
+//! exports each of them ([`Shape::OneOf`]).
 //! Anything else (functions, classes, values with no literal part) is not exported
 //! here.
 
@@ -202,7 +204,7 @@ impl<'t> Lowering<'_, '_, 't> {
                 .returned_by(f)
                 .filter(|_| depth < MAX_OBJECT_DEPTH)
                 .and_then(|(e, es)| self.value(e, es, depth + 1))
-                .filter(|e| matches!(e.shape, Shape::Text(_) | Shape::Object(_)))
+                .filter(|e| matches!(e.shape, Shape::Text(_) | Shape::Object(_) | Shape::OneOf(_)))
                 .map(Box::new),
         };
         if super::walk::is_function(o.kind()) {
@@ -324,12 +326,40 @@ impl<'t> Lowering<'_, '_, 't> {
         if super::walk::is_function(o.kind()) {
             return None;
         }
-        let url = r.url(o, os);
-        let pieces = crate::resolve::text_of(&url.pieces)?;
-        // A value that is wholly another module's (`export const B = A` of an import):
-        // it is defined there.
+        // One text per combination of the alternatives met (`c ? a : b`, a `let`
+        // assigned in both arms of an `if`), each placed at its own part of `o`.
+        r.choose(Vec::new());
+        let first = self.text(o, r.url(o, os), false);
+        let points = r.choice_points();
+        if points.is_empty() {
+            return first;
+        }
+        let arities: Vec<usize> = points.iter().map(|p| p.alternatives.len()).collect();
+        let texts = crate::resolve::alternatives::combinations(&arities)
+            .into_iter()
+            .filter_map(|combo| {
+                r.choose(combo);
+                self.text(o, r.url(o, os), true)
+            })
+            .collect();
+        r.choose(Vec::new());
+        Exported::one_of(texts)
+    }
+
+    /// The text a URL of `o` evaluated to, where it is written: here (with `narrow`,
+    /// one alternative of several: only the part of `o` its pieces come from, and
+    /// kept without a literal part), or in the other module whose value it wholly is
+    /// (`export const B = A` of an import).
+    fn text(&self, o: Node<'t>, url: super::resolve::UrlOut, narrow: bool) -> Option<Exported> {
+        let whole = o.byte_range();
+        let (all, hull) = crate::resolve::alternative_of(&url.pieces, &whole);
+        let pieces = match crate::resolve::text_of(&url.pieces) {
+            Some(p) => p,
+            None if narrow => all,
+            None => return None,
+        };
         if let [related] = url.related.as_slice() {
-            if related.local == o.byte_range() {
+            if related.local == whole {
                 return Some(Exported {
                     shape: Shape::Text(pieces),
                     path: related.path.clone(),
@@ -339,7 +369,17 @@ impl<'t> Lowering<'_, '_, 't> {
                 });
             }
         }
-        Some(at(o.byte_range(), Shape::Text(pieces)))
+        let span = match hull {
+            Some(h) if narrow => h,
+            _ => whole,
+        };
+        Some(Exported {
+            shape: Shape::Text(pieces),
+            path: self.path.to_path_buf(),
+            start: position_of(self.r.text, span.start),
+            end: position_of(self.r.text, span.end),
+            span,
+        })
     }
 }
 

@@ -310,6 +310,14 @@ impl<'a, 't> Resolver<'a, 't> {
         out: &mut UrlOut,
     ) -> bool {
         let expr = self.text(n);
+        // A value with alternatives: one of them, the choice point recorded at `n`.
+        let value = value.choose(|written| {
+            if self.choices.room() {
+                self.choices.pick(expr, written)
+            } else {
+                0
+            }
+        });
         let message = format!("`{expr}` is defined here");
         let Some((pieces, related)) = value.spelled_at(expr, &n.byte_range(), message, true) else {
             return false;

@@ -7,11 +7,16 @@
 //!
 //! Each value is resolved with the same [`Resolver`] the file's own calls use, so a
 //! module's constants may be built from its own bindings and from its own imports.
-//! Functions and values with no literal part are not exported here.
+//! A value with alternatives (a name bound in both arms of an `if`, `a if c else b`,
+//! `os.getenv("K") or "https://…"`, `os.environ.get("K", "https://…")`) exports each
+//! of them ([`Shape::OneOf`]). A function (or a method of a class) whose one `return`
+//! gives a URL text exports what it returns; a `@property` is read as the text it
+//! returns. Values with no literal part are not exported here.
 
 use super::clients::Calls;
 use super::resolve::{Project, Resolver};
 use super::scope::{Import, Scopes};
+use crate::resolve::alternatives::{combinations, MAX_ALTERNATIVES};
 use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, PY};
 use std::path::Path;
 use tree_sitter::Node;
@@ -47,6 +52,23 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
         } else if let Some(e) = l.instance(value) {
             // `settings = Settings()`: read elsewhere as `settings.base_url`.
             out.names.insert(name.to_string(), e);
+        }
+    }
+    // A name bound in both arms of an `if` (or reassigned): each value is an
+    // alternative. One that builds on the name itself (`BASE = BASE + "/v2"`) is not.
+    let mut bound_again = scopes.module_alternatives(root, MAX_ALTERNATIVES);
+    bound_again.sort_by_key(|(_, v)| v.first().map(|v| v.start_byte()));
+    for (name, values) in bound_again.into_iter().take(MAX_EXPORTS) {
+        let builds_on_itself = values.iter().any(|v| mentions(resolver.t(*v), name));
+        if builds_on_itself || out.names.contains_key(name) {
+            continue;
+        }
+        let texts = values
+            .into_iter()
+            .flat_map(|v| l.texts(resolver.follow(v, 0)))
+            .collect();
+        if let Some(v) = Exported::one_of(texts) {
+            out.names.insert(name.to_string(), Export::Value(v));
         }
     }
     let mut functions = scopes.module_functions(root);
@@ -129,8 +151,91 @@ impl<'t> Lowering<'_, '_, 't> {
         if let Some(w) = self.calls.summarise(def) {
             return Some(self.wrapper(w));
         }
-        let returned = self.r.returned_dict(def)?;
-        self.value(returned, 1)
+        if let Some(returned) = self.r.returned_dict(def) {
+            return self.value(returned, 1);
+        }
+        let returns = self.returned_text(def)?;
+        Some(Exported {
+            shape: Shape::Function {
+                sends: Vec::new(),
+                returns: Some(Box::new(returns.clone())),
+            },
+            ..returns
+        })
+    }
+
+    /// The URL text a function's `return`s give (each alternative of each, several
+    /// `return`s being alternatives too); its parameters stay holes.
+    fn returned_text(&self, def: Node<'t>) -> Option<Exported> {
+        let rets = self.r.returns(def, MAX_ALTERNATIVES)?;
+        if rets
+            .iter()
+            .any(|r| matches!(r.kind(), "dictionary" | "list" | "tuple" | "none"))
+        {
+            return None;
+        }
+        let texts = rets
+            .into_iter()
+            .flat_map(|r| self.texts(self.r.follow(r, 0)))
+            .collect();
+        Exported::one_of(texts)
+    }
+
+    /// Every text `o` may be: one per combination of the alternatives it meets (at
+    /// most [`crate::resolve::alternatives::MAX_VARIANTS`]), each placed at its own
+    /// part of `o`; one known only at run time is a text of holes.
+    fn texts(&self, o: Node<'t>) -> Vec<Exported> {
+        let r = self.r;
+        r.reset_branches();
+        let first = r.url(o);
+        let branches = r.branches();
+        if branches.is_empty() {
+            r.reset_branches();
+            return self.text(o, first, false).into_iter().collect();
+        }
+        let arities: Vec<usize> = branches.iter().map(|b| b.labels.len()).collect();
+        let mut out = Vec::new();
+        for combo in combinations(&arities) {
+            r.reset_branches();
+            for (b, k) in branches.iter().zip(&combo) {
+                r.choose(b.id, *k);
+            }
+            out.extend(self.text(o, r.url(o), true));
+        }
+        r.reset_branches();
+        out
+    }
+
+    /// The text a URL of `o` evaluated to, where it is written: here (with `narrow`,
+    /// only the part of `o` its pieces come from), or in the other module whose value
+    /// it wholly is (`BASE = settings.BASE`). `None` for a text with no literal part,
+    /// unless `narrow` (one alternative of several).
+    fn text(&self, o: Node<'t>, url: super::resolve::Url, narrow: bool) -> Option<Exported> {
+        let whole = o.byte_range();
+        let (all, hull) = crate::resolve::alternative_of(&url.pieces, &whole);
+        let pieces = match crate::resolve::text_of(&url.pieces) {
+            Some(p) => p,
+            None if narrow => all,
+            None => return None,
+        };
+        // A value that is wholly another module's (`BASE = settings.BASE`): it is
+        // defined there.
+        if let [related] = url.related.as_slice() {
+            if related.local == whole {
+                return Some(Exported {
+                    shape: Shape::Text(pieces),
+                    path: related.path.clone(),
+                    span: related.span.clone(),
+                    start: related.start,
+                    end: related.end,
+                });
+            }
+        }
+        let span = match hull {
+            Some(h) if narrow => h,
+            _ => whole,
+        };
+        Some(self.at(span, Shape::Text(pieces)))
     }
 
     /// A class as an object of its attributes and wrapper methods.
@@ -147,7 +252,25 @@ impl<'t> Lowering<'_, '_, 't> {
         {
             if let Some(w) = self.calls.summarise(def) {
                 fields.push((name.to_string(), self.wrapper(w)));
+                continue;
             }
+            // A method returning a URL (`Settings.root()`), or a property read as the
+            // text it returns (`settings.api`).
+            let Some(returns) = self.returned_text(def) else {
+                continue;
+            };
+            let value = if is_property(self.r, def) {
+                returns
+            } else {
+                Exported {
+                    shape: Shape::Function {
+                        sends: Vec::new(),
+                        returns: Some(Box::new(returns.clone())),
+                    },
+                    ..returns
+                }
+            };
+            fields.push((name.to_string(), value));
         }
         for (name, value) in attrs.into_iter().take(MAX_FIELDS) {
             let items = self.r.scopes.attribute_items(class, name);
@@ -265,21 +388,37 @@ impl<'t> Lowering<'_, '_, 't> {
             }
             return Some(self.at(o.byte_range(), Shape::Object(fields)));
         }
-        let url = r.url(o);
-        let pieces = crate::resolve::text_of(&url.pieces)?;
-        // A value that is wholly another module's (`BASE = settings.BASE`): it is
-        // defined there.
-        if let [related] = url.related.as_slice() {
-            if related.local == o.byte_range() {
-                return Some(Exported {
-                    shape: Shape::Text(pieces),
-                    path: related.path.clone(),
-                    span: related.span.clone(),
-                    start: related.start,
-                    end: related.end,
-                });
-            }
-        }
-        Some(self.at(o.byte_range(), Shape::Text(pieces)))
+        Exported::one_of(self.texts(o))
     }
+}
+
+/// Whether a method is a property (`@property`, `@cached_property`,
+/// `@functools.cached_property`): read without a call.
+fn is_property<'t>(r: &Resolver<'_, 't>, def: Node<'t>) -> bool {
+    let Some(parent) = r
+        .scopes
+        .parents
+        .of(def)
+        .filter(|p| p.kind() == "decorated_definition")
+    else {
+        return false;
+    };
+    let mut c = parent.walk();
+    let found = parent
+        .named_children(&mut c)
+        .filter(|d| d.kind() == "decorator")
+        .any(|d| {
+            let name = r.t(d).trim_start_matches('@').trim();
+            matches!(
+                name.rsplit('.').next().unwrap_or(name),
+                "property" | "cached_property"
+            )
+        });
+    found
+}
+
+/// Whether `text` uses the identifier `name`.
+fn mentions(text: &str, name: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| w == name)
 }

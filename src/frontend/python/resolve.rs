@@ -356,15 +356,28 @@ impl<'a, 't> Resolver<'a, 't> {
         {
             return false;
         }
-        let Some(ret) = self.single_return(def) else {
+        // Several `return`s: each value is an alternative, a branch at the call.
+        let Some(rets) = self.returns(def, MAX_ALTERNATIVES) else {
             return false;
         };
-        if matches!(
-            ret.kind(),
-            "dictionary" | "call" | "list" | "tuple" | "none"
-        ) {
+        if rets
+            .iter()
+            .any(|r| matches!(r.kind(), "dictionary" | "list" | "tuple" | "none"))
+        {
             return false;
         }
+        let ret = match rets.as_slice() {
+            [one] => *one,
+            many => {
+                let k = self.take_branch(call.id(), || {
+                    let name = short(self.t(call));
+                    many.iter()
+                        .map(|r| format!("`{name}` is {}", short(self.t(*r))))
+                        .collect()
+                });
+                many[k.min(many.len() - 1)]
+            }
+        };
         let Some(params) = self.bind_parameters(def, call) else {
             return false;
         };
@@ -412,10 +425,20 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     /// The expression of a function's one `return` (outside nested functions).
-    fn single_return(&self, def: Node<'t>) -> Option<Node<'t>> {
+    pub fn single_return(&self, def: Node<'t>) -> Option<Node<'t>> {
+        match self.returns(def, 1)?.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The expressions of a function's `return`s (outside nested functions), in
+    /// source order: `None` when there are none or more than `max`, or one returns
+    /// no value.
+    pub fn returns(&self, def: Node<'t>, max: usize) -> Option<Vec<Node<'t>>> {
         let body = def.child_by_field_name("body")?;
         let mut stack = vec![body];
-        let mut found = None;
+        let mut found = Vec::new();
         let mut seen = 0usize;
         while let Some(n) = stack.pop() {
             seen += 1;
@@ -425,10 +448,10 @@ impl<'a, 't> Resolver<'a, 't> {
             match n.kind() {
                 "function_definition" | "class_definition" | "lambda" => continue,
                 "return_statement" => {
-                    if found.is_some() {
+                    if found.len() >= max {
                         return None;
                     }
-                    found = Some(n.named_child(0)?);
+                    found.push(n.named_child(0)?);
                     continue;
                 }
                 _ => {}
@@ -436,7 +459,24 @@ impl<'a, 't> Resolver<'a, 't> {
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));
         }
-        found
+        found.sort_by_key(|n| n.start_byte());
+        (!found.is_empty()).then_some(found)
+    }
+
+    /// Which of `labels` to take at the branch `id` (the first when no room is left
+    /// for another branch), recording the branch.
+    fn take_branch(&self, id: usize, labels: impl FnOnce() -> Vec<String>) -> usize {
+        let mut branches = self.branches.borrow_mut();
+        if !branches.iter().any(|b| b.id == id) {
+            if branches.len() >= MAX_BRANCHES {
+                return 0;
+            }
+            branches.push(Branch {
+                id,
+                labels: labels(),
+            });
+        }
+        self.choices.borrow().get(&id).copied().unwrap_or(0)
     }
 
     /// What each parameter of `def` stands for at `call`: the positional and keyword
@@ -697,6 +737,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let Some((value, beside)) = self.imported_beside(node) else {
             return false;
         };
+        let value = self.take_exported(node, &value);
         let expr = self.t(node);
         let message = format!("`{expr}` is defined here");
         let Some((pieces, mut related)) = value.spelled_at(expr, &node.byte_range(), message, true)
@@ -707,6 +748,54 @@ impl<'a, 't> Resolver<'a, 't> {
         out.pieces.extend(pieces);
         out.related.push(related);
         true
+    }
+
+    /// `base_url()`, `config.base_url()`, `Settings.root()` with a function of another
+    /// module returning a URL text: that text (one of its alternatives), spelled at
+    /// the call, with where it is written. `false` when the callee is not such a
+    /// function.
+    fn foreign_returned(&self, call: Node<'t>, out: &mut Url) -> bool {
+        use crate::resolve::Shape;
+        let Some(f) = call.child_by_field_name("function") else {
+            return false;
+        };
+        let Some(Shape::Function {
+            returns: Some(returned),
+            ..
+        }) = self.imported(f).map(|v| v.shape)
+        else {
+            return false;
+        };
+        let value = self.take_exported(call, &returned);
+        let expr = self.t(call);
+        let message = format!("`{expr}` is defined here");
+        let Some((pieces, related)) = value.spelled_at(expr, &call.byte_range(), message, true)
+        else {
+            return false;
+        };
+        out.pieces.extend(pieces);
+        out.related.push(related);
+        true
+    }
+
+    /// The alternative taken of a value of another module read at `node` (the value
+    /// itself when it has none): a branch at `node`, labelled with each alternative.
+    fn take_exported<'v>(
+        &self,
+        node: Node<'t>,
+        value: &'v crate::resolve::Exported,
+    ) -> &'v crate::resolve::Exported {
+        value.choose(|said| {
+            self.take_branch(node.id(), || {
+                let name = short(self.t(node));
+                said.iter()
+                    .map(|s| match s {
+                        Some(v) => format!("`{name}` is {}", short(v)),
+                        None => format!("`{name}` is set at run time"),
+                    })
+                    .collect()
+            })
+        })
     }
 
     /// [`Resolver::imported`], with the texts defined beside the value when it is read
@@ -1085,6 +1174,10 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                     // `users_uri(uid)`: a helper of this file returning one text.
                     if self.returned_text(node, depth, out) {
+                        return;
+                    }
+                    // `base_url()`: a function of another module returning one.
+                    if self.foreign_returned(node, out) {
                         return;
                     }
                     // `settings.get("base")`: the item, as for `settings["base"]`.

@@ -488,6 +488,28 @@ impl<'t> Scopes<'t> {
             .collect()
     }
 
+    /// What the module's top level binds to a value more than once and at most `max`
+    /// times (`BASE = …` in both arms of an `if`), each value in source order, in no
+    /// particular order of names. A name bound otherwise too (a parameter, a loop) is
+    /// left out.
+    pub fn module_alternatives(&self, module: Node<'t>, max: usize) -> Vec<(&str, Vec<Node<'t>>)> {
+        self.names
+            .iter()
+            .filter(|((scope, _), b)| *scope == module.id() && b.len() > 1 && b.len() <= max)
+            .filter_map(|((_, name), b)| {
+                let mut values = b
+                    .iter()
+                    .map(|b| match b {
+                        Bound::Value(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                values.sort_by_key(|v| v.start_byte());
+                Some((name.as_str(), values))
+            })
+            .collect()
+    }
+
     /// The classes of the module's top level.
     pub fn module_classes(&self) -> Vec<(&str, Node<'t>)> {
         self.classes.iter().map(|(n, c)| (n.as_str(), *c)).collect()

@@ -625,6 +625,11 @@ impl<'s, 'f> Calls<'s, 'f> {
         if let Some(s) = self.r.string(e) {
             return (s, span);
         }
+        // A name constant of another module (`.header(SESSION, key)` with `SESSION`
+        // from `config.rs`).
+        if let Some(s) = self.r.foreign_literal(strip_ref(e)) {
+            return (s, span);
+        }
         if let Expr::Path(p) = strip_ref(e) {
             let last = p.path.segments.last().expect("a path has a segment");
             let name = last.ident.to_string();
@@ -869,6 +874,18 @@ enum Alt<'e> {
     RunTime(&'e Expr),
 }
 
+/// `Lazy::new`, `LazyLock::new`, `LazyCell::new` (once_cell's and the standard
+/// library's lazily built values).
+fn is_lazy_new(path: &syn::Path) -> bool {
+    let n = path.segments.len();
+    n >= 2
+        && path.segments[n - 1].ident == "new"
+        && matches!(
+            path.segments[n - 2].ident.to_string().as_str(),
+            "Lazy" | "LazyLock" | "LazyCell"
+        )
+}
+
 /// The arms of an `if` with an `else` (an `else if` adding its own); `None` without an
 /// `else`.
 fn if_arms<'e>(i: &'e syn::ExprIf, out: &mut Vec<Alt<'e>>) -> Option<()> {
@@ -1048,23 +1065,110 @@ impl<'s, 'f> Resolver<'s, 'f> {
             &[name.to_string()],
             &expr,
             src.of(e),
+            false,
         )
     }
 
     /// The pieces of a constant that another module of the crate defines, spelled at
     /// `e` (the call site keeps its own spans), and where it is defined.
     fn foreign(&self, segments: &[String], span: Span) -> Option<Vec<Piece>> {
-        self.foreign_at(segments, &[], &segments.join("::"), span)
+        let expr = segments.join("::");
+        self.foreign_at(segments, &[], &expr, span.clone(), false)
+            .or_else(|| {
+                // An associated constant: the field `BASE` of the type `Config`.
+                let (name, ty) = segments.split_last()?;
+                if ty.is_empty() {
+                    return None;
+                }
+                self.foreign_at(ty, std::slice::from_ref(name), &expr, span, false)
+            })
+    }
+
+    /// The one literal string a constant of another module of the crate is (a header
+    /// name `use`d from `config.rs`); `None` for anything else, and for a path this
+    /// file defines.
+    pub fn foreign_literal(&self, e: &Expr) -> Option<String> {
+        use crate::resolve::{Shape, TextPiece, RS};
+        let Expr::Path(p) = e else { return None };
+        if p.qself.is_some() {
+            return None;
+        }
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let last = segments.last()?;
+        if self.names.const_defs.contains_key(last)
+            || (segments.len() == 1
+                && self
+                    .names
+                    .function_at(self.src.of(e).start)
+                    .is_some_and(|f| f.binding(last, self.src.of(e).start).is_some()))
+        {
+            return None;
+        }
+        let project = self.project?;
+        let value = self
+            .crate_item(&segments)
+            .into_iter()
+            .find_map(|(module, name)| {
+                project.index.lookup(
+                    project.path,
+                    &format!("{RS}{module}"),
+                    &name,
+                    &[],
+                    project.depth,
+                    super::modules::lower,
+                )
+            })?;
+        match value.shape {
+            Shape::Text(pieces) => match pieces.as_slice() {
+                [TextPiece::Lit(s)] => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// What a function of another module of the crate returns, called at `e`
+    /// (`config::base()`, `base()` with `use crate::config::base`, `Config::base()`
+    /// with `Config` of another module), spelled at `e`, with where it is written.
+    fn foreign_call(&self, e: &Expr, func: &syn::ExprPath) -> Option<Vec<Piece>> {
+        if func.qself.is_some() {
+            return None;
+        }
+        let segments: Vec<String> = func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let expr = self.written(e);
+        let span = self.src.of(e);
+        if let Some(out) = self.foreign_at(&segments, &[], &expr, span.clone(), true) {
+            return Some(out);
+        }
+        // An associated function: the field `base` of the type `Config`.
+        let (name, ty) = segments.split_last()?;
+        if ty.is_empty() {
+            return None;
+        }
+        self.foreign_at(ty, std::slice::from_ref(name), &expr, span, true)
     }
 
     /// [`Self::foreign`] of the item `segments` names, read through `keys` (a field of
     /// an exported struct), written `expr` at `span`.
+    /// With `called`, the item is a function called there: what it returns is read.
+    /// A value with alternatives takes one, the choice point recorded under `expr`.
     fn foreign_at(
         &self,
         segments: &[String],
         keys: &[String],
         expr: &str,
         span: Span,
+        called: bool,
     ) -> Option<Vec<Piece>> {
         use crate::resolve::RS;
         let project = self.project?;
@@ -1081,6 +1185,17 @@ impl<'s, 'f> Resolver<'s, 'f> {
                     super::modules::lower,
                 )
             })?;
+        let value = match (called, value.shape) {
+            (
+                true,
+                crate::resolve::Shape::Function {
+                    returns: Some(r), ..
+                },
+            ) => *r,
+            (true, _) => return None,
+            (false, shape) => crate::resolve::Exported { shape, ..value },
+        };
+        let value = value.choose(|written| self.pick(expr, written));
         let message = format!("`{expr}` is defined here");
         let (pieces, related) = value.spelled_at(expr, &span, message, true)?;
         self.related.borrow_mut().push(related);
@@ -1378,6 +1493,24 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 }]
             }
             Expr::Reference(r) => self.pieces(&r.expr, at, depth, in_format),
+            // `*BASE` of a `Lazy<String>`.
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.pieces(&u.expr, at, depth, in_format)
+            }
+            // `Lazy::new(|| …)`, `LazyLock::new(|| …)`: the value the closure gives.
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(c.func.as_ref(), Expr::Path(p)
+                        if is_lazy_new(&p.path)) =>
+            {
+                match &c.args[0] {
+                    Expr::Closure(f) if f.inputs.is_empty() => match produced(&f.body) {
+                        Some(v) => self.pieces(v, at, depth - 1, in_format),
+                        None => self.hole(e),
+                    },
+                    _ => self.hole(e),
+                }
+            }
             Expr::Paren(p) => self.pieces(&p.expr, at, depth, in_format),
             Expr::Group(g) => self.pieces(&g.expr, at, depth, in_format),
             Expr::MethodCall(m)
@@ -1451,6 +1584,19 @@ impl<'s, 'f> Resolver<'s, 'f> {
                 let name = p.path.segments[0].ident.to_string();
                 let args: Vec<&Expr> = c.args.iter().collect();
                 self.helper(&name, &args, at, depth, in_format)
+                    .or_else(|| self.foreign_call(e, p))
+                    .unwrap_or_else(|| self.hole(e))
+            }
+            // `Self::base()`, `Config::base()` of this file; `config::base()`,
+            // `Config::base()` of another module.
+            Expr::Call(c) if matches!(c.func.as_ref(), Expr::Path(p) if p.qself.is_none() && p.path.segments.len() > 1) =>
+            {
+                let Expr::Path(p) = c.func.as_ref() else {
+                    return self.hole(e);
+                };
+                let args: Vec<&Expr> = c.args.iter().collect();
+                self.associated(p, &args, at, depth, in_format)
+                    .or_else(|| self.foreign_call(e, p))
                     .unwrap_or_else(|| self.hole(e))
             }
             Expr::Path(p) if p.qself.is_none() => {
@@ -1582,11 +1728,22 @@ impl<'s, 'f> Resolver<'s, 'f> {
         if candidates.next().is_some() || f.params.len() != args.len() {
             return None;
         }
-        let tail = f.tail?;
+        let many = (2..=crate::resolve::alternatives::MAX_ALTERNATIVES).contains(&f.returned.len());
+        if f.tail.is_none() && !many {
+            return None;
+        }
         let frames = self.frames.borrow().len();
         if frames >= MAX_FRAMES || self.frames.borrow().iter().any(|(s, _, _)| *s == f.span) {
             return None;
         }
+        // Early `return`s: each value is an alternative.
+        let tail = match f.tail {
+            Some(tail) => tail,
+            None => {
+                let written = f.returned.iter().map(|e| Some(self.said(e))).collect();
+                f.returned[self.pick(&format!("{name}(…)"), written)]
+            }
+        };
         let params = f
             .params
             .iter()
@@ -1607,6 +1764,31 @@ impl<'s, 'f> Resolver<'s, 'f> {
             }
         }
         Some(out)
+    }
+
+    /// `Self::users_url(id)` / `Client::users_url(id)` with an associated function of
+    /// an `impl` block of this file for that type: as [`Self::helper`].
+    fn associated(
+        &self,
+        p: &syn::ExprPath,
+        args: &[&Expr],
+        at: usize,
+        depth: usize,
+        in_format: bool,
+    ) -> Option<Vec<Piece>> {
+        let [ty, name] = p.path.segments.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let name = name.ident.to_string();
+        let ty = match ty.ident.to_string() {
+            s if s == "Self" => self.names.impl_at(at)?.to_string(),
+            s => s,
+        };
+        let f = self.names.functions.iter().find(|f| f.name == name)?;
+        if f.receiver || self.names.impl_at(f.span.start) != Some(ty.as_str()) {
+            return None;
+        }
+        self.helper(&name, args, at, depth, in_format)
     }
 
     /// The pieces of `inner` when they hold some literal text, else `outer` as one hole.

@@ -135,8 +135,50 @@ fn parse(text: &str) -> Result<syn::File, (Span, String)> {
             };
             Err((span, message))
         }
-        None => Ok(file),
+        None => Ok(with_lazy_statics(file)),
     }
+}
+
+/// The file with the `static` items that its `lazy_static! { static ref NAME: T =
+/// value; … }` blocks define (syn keeps a macro's body as tokens), so that a settings
+/// module's values defined that way are known like any other `static`.
+fn with_lazy_statics(mut file: syn::File) -> syn::File {
+    use proc_macro2::{TokenStream, TokenTree};
+    let mut defined = Vec::new();
+    for item in &file.items {
+        let syn::Item::Macro(m) = item else { continue };
+        if m.mac
+            .path
+            .segments
+            .last()
+            .is_none_or(|s| s.ident != "lazy_static")
+        {
+            continue;
+        }
+        // `static ref` → `static`.
+        let mut after_static = false;
+        let tokens: TokenStream = m
+            .mac
+            .tokens
+            .clone()
+            .into_iter()
+            .filter(|t| {
+                let drop = after_static && matches!(t, TokenTree::Ident(i) if i == "ref");
+                after_static = matches!(t, TokenTree::Ident(i) if i == "static");
+                !drop
+            })
+            .collect();
+        if let Ok(inner) = syn::parse2::<syn::File>(tokens) {
+            defined.extend(
+                inner
+                    .items
+                    .into_iter()
+                    .filter(|i| matches!(i, syn::Item::Static(_))),
+            );
+        }
+    }
+    file.items.extend(defined);
+    file
 }
 
 /// Finds the first standard expression macro (`format!`, `println!`, `vec!`,

@@ -6,11 +6,19 @@
 //! Structs are exported as objects of the fields their literals set once in the
 //! module (`Config { base: … }`), for `self.cfg.base` read through a field of that type.
 //!
-//! Not for: functions or anything not known from the module's text, nor alternatives
-//! (a constant exports its first value).
+//! A value with alternatives (`#[cfg]` definitions of a constant, `if cfg!(..)`, an
+//! environment variable with a default) exports each of them
+//! ([`crate::resolve::Shape::OneOf`]). A function whose body ends with a URL text
+//! (`pub fn base() -> String { env::var("K").unwrap_or_else(|_| "https://…".into()) }`)
+//! exports what it returns, as do the associated functions of an `impl` block without
+//! `self` (`Config::base()`, read as the field `base` of `Config`).
+//!
+//! Not for: anything not known from the module's text (a function's parameters stay
+//! holes in what it returns).
 
 use super::clients::{Project, Resolver};
 use super::{walk, Src};
+use crate::resolve::alternatives::{combinations, MAX_ALTERNATIVES};
 use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, RS};
 use std::path::Path;
 
@@ -28,17 +36,66 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     let names = walk::collect(&src, &file);
     let r = Resolver::with_project(&src, &names, Project { index, path, depth });
     let mut out = ModuleExports::default();
-    // A constant with alternatives (`#[cfg]` definitions, `if cfg!(..)`) exports its
-    // first one: alternatives do not cross modules.
-    let mut consts: Vec<(&String, &&syn::Expr)> = names
-        .const_defs
-        .iter()
-        .filter_map(|(n, defs)| Some((n, defs.first()?)))
-        .collect();
+    // A constant with alternatives (`#[cfg]` definitions, `if cfg!(..)`) exports each.
+    // The associated constants and functions of `impl` blocks: (type, name, value).
+    let mut members: Vec<(String, String, Exported)> = Vec::new();
+    let mut consts: Vec<(&String, &Vec<&syn::Expr>)> = names.const_defs.iter().collect();
     consts.sort_by_key(|(n, _)| n.as_str());
-    for (name, expr) in consts.into_iter().take(MAX_EXPORTS) {
-        if let Some(exported) = text_export(&r, &src, path, text, expr) {
+    for (name, defs) in consts.into_iter().take(MAX_EXPORTS) {
+        let values = defs
+            .iter()
+            .take(MAX_ALTERNATIVES)
+            .flat_map(|e| alternatives(&r, &src, path, text, e))
+            .collect();
+        if let Some(exported) = Exported::one_of(values) {
+            // `impl Config { pub const BASE: &str = …; }`: also `Config::BASE`.
+            if let Some(ty) = defs.first().and_then(|d| names.impl_at(src.of(*d).start)) {
+                members.push((ty.to_string(), name.clone(), exported.clone()));
+            }
             out.names.insert(name.clone(), Export::Value(exported));
+        }
+    }
+    // Functions returning a URL text: at the top level by name, in an `impl` block
+    // (without `self`) as a field of the type.
+    for f in names.functions.iter().take(MAX_EXPORTS) {
+        // What it returns: its tail, or each value of its early `return`s and its tail.
+        let returned: Vec<&syn::Expr> = match f.tail {
+            Some(tail) => vec![tail],
+            None => f.returned.iter().take(MAX_ALTERNATIVES).copied().collect(),
+        };
+        if returned.is_empty() {
+            continue;
+        }
+        let nested = names
+            .functions
+            .iter()
+            .any(|g| g.span != f.span && g.span.start <= f.span.start && f.span.end <= g.span.end);
+        if nested || out.names.contains_key(&f.name) {
+            continue;
+        }
+        let owner = names.impl_at(f.span.start);
+        if owner.is_some() && f.receiver {
+            continue;
+        }
+        let values = returned
+            .into_iter()
+            .flat_map(|e| alternatives(&r, &src, path, text, e))
+            .collect();
+        let Some(returns) = Exported::one_of(values) else {
+            continue;
+        };
+        let function = Exported {
+            shape: Shape::Function {
+                sends: Vec::new(),
+                returns: Some(Box::new(returns.clone())),
+            },
+            ..returns
+        };
+        match owner {
+            Some(ty) => members.push((ty.to_string(), f.name.clone(), function)),
+            None => {
+                out.names.insert(f.name.clone(), Export::Value(function));
+            }
         }
     }
     // Structs as objects of the fields their literals set once in this module
@@ -58,12 +115,19 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
         if out.names.contains_key(ty) {
             continue;
         }
-        let Some(value) = text_export(&r, &src, path, text, expr) else {
+        let Some(value) = text_export(&r, &src, path, text, expr, false) else {
             continue;
         };
         match objects.last_mut() {
             Some((last, fields)) if last == ty => fields.push((field.clone(), value)),
             _ => objects.push((ty.clone(), vec![(field.clone(), value)])),
+        }
+    }
+    // An associated constant or function is one more field of its type's object.
+    for (ty, name, value) in members {
+        match objects.iter_mut().find(|(t, _)| *t == ty) {
+            Some((_, fields)) => fields.push((name, value)),
+            None => objects.push((ty, vec![(name, value)])),
         }
     }
     for (ty, fields) in objects {
@@ -103,21 +167,61 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     out
 }
 
-/// The text `expr` of the module at `path` builds (with a literal part), where it is
-/// written: here, or in the other module whose constant it wholly is
-/// (`pub const B: &str = other::A;`).
+/// Each text `expr` of the module at `path` may build: one per combination of the
+/// alternatives it meets (`if`/`match` arms, `env::var("K").unwrap_or(…)`), each where
+/// it is written. One known only at run time is a text of holes.
+fn alternatives(
+    r: &Resolver,
+    src: &Src,
+    path: &Path,
+    text: &str,
+    expr: &syn::Expr,
+) -> Vec<Exported> {
+    r.choices.choose(Vec::new());
+    let first = text_export(r, src, path, text, expr, false);
+    let points = r.choices.met();
+    if points.is_empty() {
+        return first.into_iter().collect();
+    }
+    // Each alternative placed at its own part of the expression.
+    let arities: Vec<usize> = points.iter().map(|p| p.alternatives.len()).collect();
+    let out = combinations(&arities)
+        .into_iter()
+        .filter_map(|combo| {
+            r.choices.choose(combo);
+            text_export(r, src, path, text, expr, true)
+        })
+        .collect();
+    r.choices.choose(Vec::new());
+    out
+}
+
+/// The text `expr` of the module at `path` builds, where it is written: here (with
+/// `narrow`, only the part its pieces come from), or in the other module whose
+/// constant it wholly is (`pub const B: &str = other::A;`). `None` for a value whose
+/// pieces are all unknown here, unless `narrow` (one alternative of several: one known
+/// only at run time is still an alternative).
 fn text_export(
     r: &Resolver,
     src: &Src,
     path: &Path,
     text: &str,
     expr: &syn::Expr,
+    narrow: bool,
 ) -> Option<Exported> {
     let (url, _, _) = r.url(expr);
-    let pieces = crate::resolve::text_of(&url.pieces);
     let related = r.take_related();
-    let pieces = pieces?;
-    let span = src.of(expr);
+    let whole = src.of(expr);
+    let (all, hull) = crate::resolve::alternative_of(&url.pieces, &whole);
+    let pieces = match crate::resolve::text_of(&url.pieces) {
+        Some(p) => p,
+        None if narrow => all,
+        None => return None,
+    };
+    let span = match hull {
+        Some(h) if narrow => h,
+        _ => whole,
+    };
     Some(match related.as_slice() {
         [one] if one.local == span => Exported {
             shape: Shape::Text(pieces),

@@ -52,7 +52,12 @@ pub struct Function<'f> {
     /// elsewhere): what a URL helper gives its callers.
     pub name: String,
     pub params: Vec<String>,
+    /// Whether it takes `self` (a method, not an associated function).
+    pub receiver: bool,
     pub tail: Option<&'f Expr>,
+    /// Every value it may return when it has early `return`s: each `return`'s value
+    /// and the expression its body ends with; empty when a `return` gives no value.
+    pub returned: Vec<&'f Expr>,
     pub is_async: bool,
     /// The return type as written (`Result<(), reqwest::Error>`), empty for `()`.
     pub ret: String,
@@ -143,17 +148,19 @@ impl<'f> Function<'f> {
     }
 }
 
-/// Whether a block holds a `return` (outside closures and nested items).
-fn has_return(block: &syn::Block) -> bool {
-    struct Finder(bool);
-    impl<'a> Visit<'a> for Finder {
-        fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
-            self.0 = true;
+/// The `return`s of a block (outside closures and nested items): whether it has one,
+/// and the value of each (`None` for a `return` without one).
+fn returns(block: &syn::Block) -> Vec<Option<&Expr>> {
+    struct Finder<'a>(Vec<Option<&'a Expr>>);
+    impl<'a> Visit<'a> for Finder<'a> {
+        fn visit_expr_return(&mut self, r: &'a syn::ExprReturn) {
+            self.0.push(r.expr.as_deref());
+            syn::visit::visit_expr_return(self, r);
         }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
         fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    let mut f = Finder(false);
+    let mut f = Finder(Vec::new());
     f.visit_block(block);
     f.0
 }
@@ -231,15 +238,37 @@ impl<'s, 'f> Collector<'s, 'f> {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
-        let tail = match block.stmts.last() {
-            Some(syn::Stmt::Expr(e, None)) if !has_return(block) => Some(e),
+        let receiver = sig
+            .inputs
+            .iter()
+            .any(|a| matches!(a, syn::FnArg::Receiver(_)));
+        let early = returns(block);
+        let last = match block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => Some(e),
             _ => None,
+        };
+        let tail = last.filter(|_| early.is_empty());
+        // The body ends with its value, or with a `return` (already counted).
+        let ends_in_return = matches!(
+            block.stmts.last(),
+            Some(syn::Stmt::Expr(Expr::Return(_), _))
+        );
+        let returned = if early.is_empty() || (last.is_none() && !ends_in_return) {
+            Vec::new()
+        } else {
+            early
+                .into_iter()
+                .chain(last.map(Some))
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default()
         };
         self.names.functions.push(Function {
             span,
             name: sig.ident.to_string(),
             params,
+            receiver,
             tail,
+            returned,
             is_async: sig.asyncness.is_some(),
             ret,
             bindings: Vec::new(),
