@@ -449,6 +449,9 @@ struct ImportNode {
     outside: bool,
     /// The literals of the file itself, when it holds a vendor literal.
     found: Option<Bits>,
+    /// The literals of the JSON documents it imports (files the scan does not read as
+    /// modules: their literals are counted here, as judging the file again counts them).
+    documents: Bits,
     /// Whether the file may be judged again (it failed the literal scan on its own).
     candidate: bool,
 }
@@ -505,11 +508,15 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-/// Whether `path` is a TypeScript type declaration (`x.d.ts`, `x.d.mts`, `x.d.cts`).
+/// Whether `path` is a type declaration: TypeScript's (`x.d.ts`, `x.d.mts`,
+/// `x.d.cts`) or a Python stub (`x.pyi`). Neither holds code that runs, and no import
+/// resolves to one (a Python import names a `.py` file or a package).
 fn type_declaration(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| [".d.ts", ".d.mts", ".d.cts"].iter().any(|e| n.ends_with(e)))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        [".d.ts", ".d.mts", ".d.cts", ".pyi"]
+            .iter()
+            .any(|e| n.ends_with(e))
+    })
 }
 
 /// Whether `APIMIGRATE_BENCH_NO_IMPORTS` is set (to anything but empty or `0`): the
@@ -550,20 +557,32 @@ impl ImportGate {
     /// roots, or whose module the text does not tell, is resolved (once per folder).
     fn node(
         &self,
-        project: &crate::resolve::ProjectIndex,
+        checker: &Checker,
         path: &Path,
+        language: Language,
         specs: &[String],
         found: Option<Bits>,
         candidate: bool,
     ) -> ImportNode {
+        let project = &checker.project;
         let mut names = Vec::new();
         let mut outside = false;
+        let mut documents = Bits::default();
         let dir = crate::resolve::Lexical::of(path.parent().unwrap_or(Path::new("")));
         for spec in specs {
             // A JSON document imported as a module is not a file the scan reads: its
-            // literals are counted when the file is judged again with its imports.
-            if spec.ends_with(".json") {
-                outside |= project.resolve(path, spec).is_some();
+            // literals are read now, summarised (and kept for the run) as judging the
+            // file again would. Only one whose text names modules in turn needs the
+            // full walk.
+            if spec.ends_with(".json") && !spec.starts_with(crate::resolve::PY) {
+                let Some(document) = project.resolve(path, spec) else {
+                    continue;
+                };
+                match project.summary_of(&document, &|t| checker.summarise(language, t)) {
+                    Some(summary) if summary.0.is_empty() => documents.add(&Bits::of(&summary.1)),
+                    Some(_) => outside = true,
+                    None => {}
+                }
                 continue;
             }
             let target = crate::resolve::spec_target(&dir, spec, &self.roots);
@@ -594,6 +613,7 @@ impl ImportGate {
             names: names.into_boxed_slice(),
             outside,
             found,
+            documents,
             candidate,
         }
     }
@@ -624,7 +644,7 @@ impl ImportGate {
             let mut reached = if node.outside {
                 Bits::all(len)
             } else {
-                Bits::default()
+                node.documents.clone()
             };
             for n in node.names.iter() {
                 if let Some(b) = by_name.get(n) {
@@ -647,6 +667,7 @@ impl ImportGate {
                     return true;
                 }
                 let mut all = node.found.clone().unwrap_or_default();
+                all.add(&node.documents);
                 for n in node.names.iter() {
                     if let Some(b) = near.get(n) {
                         all.add(b);
@@ -1034,8 +1055,8 @@ impl Checker {
                         matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral);
                     // A file parsed for its suppressions only still lends what it
                     // imports to its importers.
-                    // A type declaration (`x.d.ts`) holds no code that runs: what it
-                    // imports never reaches a call, so its imports are not kept.
+                    // A type declaration (`x.d.ts`, `x.pyi`) holds no code that runs:
+                    // what it imports never reaches a call, so its imports are not kept.
                     if (fails || verdict == Verdict::SuppressionsOnly)
                         && !imports_off()
                         && !type_declaration(path)
@@ -1043,7 +1064,7 @@ impl Checker {
                         let specs = crate::resolve::specifiers(language, &text);
                         if !specs.is_empty() {
                             node =
-                                Some(gate.node(&self.project, path, &specs, found.clone(), fails));
+                                Some(gate.node(self, path, language, &specs, found.clone(), fails));
                         }
                     }
                     if text.len() as u64 <= crate::resolve::MAX_MODULE_BYTES {
@@ -1213,6 +1234,15 @@ impl Checker {
         out
     }
 
+    /// What the import walk keeps of a module imported by a file in `language`: the
+    /// modules it names in turn, and the literals it holds.
+    fn summarise(&self, language: Language, text: &str) -> crate::resolve::Summary {
+        (
+            crate::resolve::specifiers(language, text),
+            self.prefilter.found_literals(text.as_bytes()),
+        )
+    }
+
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
         let own = self.prefilter.found_literals(text.as_bytes());
         let verdict = self.prefilter.verdict_of(&own);
@@ -1242,12 +1272,7 @@ impl Checker {
             }
         }
         let specs = crate::resolve::specifiers(language, text);
-        let summarise = |t: &str| {
-            (
-                crate::resolve::specifiers(language, t),
-                self.prefilter.found_literals(t.as_bytes()),
-            )
-        };
+        let summarise = |t: &str| self.summarise(language, t);
         // The env files that may set what the file reads from the environment, and
         // the settings files of the `config` package.
         if self.passes_with_settings(language, path, text) {
@@ -1512,12 +1537,104 @@ mod tests {
 
     #[test]
     fn type_declarations_are_told_by_their_name() {
-        for yes in ["types/index.d.ts", "a.d.mts", "lib/x.d.cts"] {
+        for yes in [
+            "types/index.d.ts",
+            "a.d.mts",
+            "lib/x.d.cts",
+            "stubs/os/path.pyi",
+        ] {
             assert!(type_declaration(Path::new(yes)), "{yes}");
         }
-        for no in ["a.ts", "d.ts", "a.d.js", "x.mts", "dts/a.tsx"] {
+        for no in [
+            "a.ts",
+            "d.ts",
+            "a.d.js",
+            "x.mts",
+            "dts/a.tsx",
+            "a.py",
+            "pyi.py",
+        ] {
             assert!(!type_declaration(Path::new(no)), "{no}");
         }
+    }
+
+    #[test]
+    fn json_documents_are_judged_by_their_literals_before_a_second_look() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            (path, Language::detect(Path::new(name)).unwrap())
+        };
+        let files = [
+            // Requires a document with a vendor base URL: worth a second look.
+            write(
+                "src/reports.js",
+                "const c = require('../community.json');\nfetch(`${c.api}/messages`);\n",
+            ),
+            // Requires a document with none: no import can complete a rule's literals.
+            write(
+                "src/plain.js",
+                "const s = require('../schema.json');\nfetch(s.url);\n",
+            ),
+            // A Python module named `json` is a module of the scan, not a document.
+            write(
+                "app/main.py",
+                "from app.serializers.json import dump\ndump(1)\n",
+            ),
+            write("app/__init__.py", ""),
+            write("app/serializers/__init__.py", ""),
+            write(
+                "app/serializers/json.py",
+                "import os\n\ndef dump(x):\n    return x\n",
+            ),
+        ];
+        std::fs::write(
+            dir.path().join("community.json"),
+            r#"{ "api": "https://acme.lithium.com/api/2.0" }"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("schema.json"),
+            r#"{ "url": "https://x.test/v3" }"#,
+        )
+        .unwrap();
+        let checker = Arc::new(Checker::new(RuleSet::embedded(), Selection::default()));
+        let included: Vec<&(PathBuf, Language)> = files.iter().collect();
+        let gate = ImportGate::new(&included, &[dir.path().to_path_buf()], false);
+        let mut nodes = Vec::new();
+        let mut lends = Vec::new();
+        for (k, (path, language)) in files.iter().enumerate() {
+            let mut outcome = checker.scan_path(path, *language, Some(&gate));
+            if let Some(bits) = outcome.lends.take() {
+                lends.push((k, bits));
+            }
+            if let Some(node) = outcome.node.take() {
+                nodes.push((k, node, Place::Held(k)));
+            }
+        }
+        let node = |name: &str| {
+            let k = files.iter().position(|(p, _)| p.ends_with(name)).unwrap();
+            &nodes.iter().find(|(i, _, _)| *i == k).unwrap().1
+        };
+        assert!(!node("reports.js").outside && !node("plain.js").outside);
+        assert!(!node("main.py").outside && !node("main.py").names.is_empty());
+        let again: Vec<&Path> =
+            ImportGate::candidates(&nodes, &lends, &included, &checker.prefilter)
+                .iter()
+                .map(|(k, _, _)| files[*k].0.as_path())
+                .collect();
+        assert_eq!(again, [files[0].0.as_path()]);
+        // Judged again with its imports, it passes.
+        assert_eq!(
+            checker.verdict_with_imports(
+                &files[0].0,
+                &std::fs::read_to_string(&files[0].0).unwrap(),
+                Language::JavaScript
+            ),
+            Verdict::Parse
+        );
     }
 
     #[test]
