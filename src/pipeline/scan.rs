@@ -529,8 +529,20 @@ fn imports_off() -> bool {
     })
 }
 
+/// What a JSON document imported as a module lends to the import walk's test.
+#[derive(Clone)]
+enum Lent {
+    /// Its vendor literals (none when it holds none, or cannot be read).
+    Literals(Bits),
+    /// Its text names modules in turn: only the full walk can tell what it lends.
+    Modules,
+}
+
 struct ImportGate {
     roots: crate::resolve::Roots,
+    /// The JSON documents imported so far, read once per run (several modules of a
+    /// package often require the same schema or API description).
+    documents: std::sync::Mutex<std::collections::HashMap<(PathBuf, Language), Lent>>,
     /// The keys ([`crate::resolve::module_keys`]) of every file of the scan.
     keys: std::collections::HashSet<u64, KeyHash>,
     /// Other checkers scan other files of the tree: an import that names none of
@@ -540,13 +552,16 @@ struct ImportGate {
 
 impl ImportGate {
     fn new(files: &[&(PathBuf, Language)], roots: &[PathBuf], shared_tree: bool) -> ImportGate {
-        let mut keys =
-            std::collections::HashSet::with_capacity_and_hasher(files.len() * 2, KeyHash);
-        for (path, _) in files {
-            keys.extend(crate::resolve::module_keys(path));
-        }
+        // Hashed on every thread: this runs before the first file is read.
+        let all: Vec<u64> = files
+            .par_iter()
+            .flat_map_iter(|(path, _)| crate::resolve::module_keys(path))
+            .collect();
+        let mut keys = std::collections::HashSet::with_capacity_and_hasher(all.len(), KeyHash);
+        keys.extend(all);
         ImportGate {
             roots: crate::resolve::Roots::new(roots),
+            documents: Default::default(),
             keys,
             shared_tree,
         }
@@ -571,17 +586,16 @@ impl ImportGate {
         let dir = crate::resolve::Lexical::of(path.parent().unwrap_or(Path::new("")));
         for spec in specs {
             // A JSON document imported as a module is not a file the scan reads: its
-            // literals are read now, summarised (and kept for the run) as judging the
-            // file again would. Only one whose text names modules in turn needs the
-            // full walk.
+            // vendor literals are read now (what the test of candidates looks at), as
+            // judging the file again would count them. Only one whose text names
+            // modules in turn needs the full walk.
             if spec.ends_with(".json") && !spec.starts_with(crate::resolve::PY) {
                 let Some(document) = project.resolve(path, spec) else {
                     continue;
                 };
-                match project.summary_of(&document, &|t| checker.summarise(language, t)) {
-                    Some(summary) if summary.0.is_empty() => documents.add(&Bits::of(&summary.1)),
-                    Some(_) => outside = true,
-                    None => {}
+                match self.document(checker, document, language) {
+                    Lent::Literals(bits) => documents.add(&bits),
+                    Lent::Modules => outside = true,
                 }
                 continue;
             }
@@ -616,6 +630,35 @@ impl ImportGate {
             documents,
             candidate,
         }
+    }
+
+    /// What the JSON document at `path`, imported by a file in `language`, lends.
+    fn document(&self, checker: &Checker, path: PathBuf, language: Language) -> Lent {
+        let key = (path, language);
+        if let Some(lent) = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return lent;
+        }
+        let lent = match crate::resolve::read_module(&key.0) {
+            None => Lent::Literals(Bits::default()),
+            Some(text) if !crate::resolve::specifiers(language, &text).is_empty() => Lent::Modules,
+            Some(text) => Lent::Literals(
+                checker
+                    .prefilter
+                    .verdict_and_found(text.as_bytes())
+                    .1
+                    .map(|found| Bits::of(&found))
+                    .unwrap_or_default(),
+            ),
+        };
+        if let Ok(mut m) = self.documents.lock() {
+            m.insert(key, lent.clone());
+        }
+        lent
     }
 
     /// Which of the `nodes` (index into `files`, node, place) may pass with their
