@@ -990,7 +990,14 @@ impl Checker {
         explicit: &[PathBuf],
         sink: &mut Option<&mut (dyn FnMut(&FileReport) + '_)>,
     ) {
-        let shown = display_path(path).to_string_lossy().into_owned();
+        let named = explicit.iter().any(|e| e == path);
+        // The path is shown only when the file is listed or was named: most files of a
+        // tree are neither, and this runs once per file on one thread.
+        let shown = if self.show_files || named {
+            display_path(path).to_string_lossy().into_owned()
+        } else {
+            String::new()
+        };
         result.record(
             FileEntry {
                 path: shown,
@@ -998,7 +1005,7 @@ impl Checker {
                 detail: outcome.detail,
             },
             self.show_files,
-            explicit.iter().any(|e| e == path),
+            named,
         );
         if let Some(mut r) = outcome.report {
             if let Some(sink) = sink.as_mut() {
