@@ -519,6 +519,20 @@ fn type_declaration(path: &Path) -> bool {
     })
 }
 
+/// Opens a file of the scan for reading. Without waiting on a FIFO: opened
+/// non-blocking (which changes nothing for a regular file), it is then refused as not
+/// a regular file.
+fn open_to_read(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 /// Whether `APIMIGRATE_BENCH_NO_IMPORTS` is set (to anything but empty or `0`): the
 /// first pass then keeps no imports, so no file is judged again with them. For
 /// bench/ only, to measure what following imports costs; findings may differ.
@@ -1039,7 +1053,13 @@ impl Checker {
             error: Some(ScanError::new(&shown_str, format!("cannot read file: {e}"))),
             ..Outcome::status(FileStatus::Error, None)
         };
-        let bytes = match std::fs::metadata(path) {
+        // Opened first and asked what it is through the open file: a `stat` of the
+        // path before the open cost a path lookup per file of the tree.
+        let mut file = match open_to_read(path) {
+            Ok(file) => file,
+            Err(e) => return cannot_read(e),
+        };
+        let bytes = match file.metadata() {
             Ok(m) if m.len() > MAX_FILE_BYTES => {
                 return Outcome::status(
                     FileStatus::TooLarge,
@@ -1053,10 +1073,19 @@ impl Checker {
                     ..Outcome::status(FileStatus::Error, None)
                 }
             }
-            Ok(_) => match std::fs::read(path) {
-                Ok(b) => b,
-                Err(e) => return cannot_read(e),
-            },
+            Ok(m) => {
+                use std::io::Read;
+                let mut bytes = Vec::new();
+                // The length may have changed since: `read_to_end` reads what there is.
+                if let Err(e) = bytes
+                    .try_reserve_exact(m.len() as usize + 1)
+                    .map_err(std::io::Error::other)
+                    .and_then(|()| file.read_to_end(&mut bytes))
+                {
+                    return cannot_read(e);
+                }
+                bytes
+            }
             Err(e) => return cannot_read(e),
         };
         // A binary file may still be read as a module: its literals are not known.
