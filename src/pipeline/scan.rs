@@ -548,7 +548,8 @@ fn imports_off() -> bool {
 enum Lent {
     /// Its vendor literals (none when it holds none, or cannot be read).
     Literals(Bits),
-    /// Its text names modules in turn: only the full walk can tell what it lends.
+    /// Its text names modules that exist in turn: only the full walk can tell what it
+    /// lends.
     Modules,
 }
 
@@ -659,7 +660,15 @@ impl ImportGate {
         }
         let lent = match crate::resolve::read_module(&key.0) {
             None => Lent::Literals(Bits::default()),
-            Some(text) if !crate::resolve::specifiers(language, &text).is_empty() => Lent::Modules,
+            // What a document's text seems to import (prose in a schema's description
+            // can read as `from './x'`) is followed only if it names a file.
+            Some(text)
+                if crate::resolve::specifiers(language, &text)
+                    .iter()
+                    .any(|spec| checker.project.resolve(&key.0, spec).is_some()) =>
+            {
+                Lent::Modules
+            }
             Some(text) => Lent::Literals(
                 checker
                     .prefilter
@@ -1674,9 +1683,10 @@ mod tests {
             r#"{ "api": "https://acme.lithium.com/api/2.0" }"#,
         )
         .unwrap();
+        // Prose that reads as an import names no file: nothing to follow.
         std::fs::write(
             dir.path().join("schema.json"),
-            r#"{ "url": "https://x.test/v3" }"#,
+            r#"{ "url": "https://x.test/v3", "about": "as in: import x from './nowhere'" }"#,
         )
         .unwrap();
         let checker = Arc::new(Checker::new(RuleSet::embedded(), Selection::default()));
