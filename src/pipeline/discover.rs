@@ -97,7 +97,6 @@ pub fn discover_all(roots: &[PathBuf], opts: &WalkOptions) -> Discovered {
     }
     let mut files = files.into_inner().unwrap();
     sort_paths(&mut files);
-    files.dedup_by(|a, b| a.0 == b.0);
     let mut errors = errors.into_inner().unwrap();
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     let mut others = others.into_inner().unwrap();
@@ -110,13 +109,14 @@ pub fn discover_all(roots: &[PathBuf], opts: &WalkOptions) -> Discovered {
     }
 }
 
-/// Sorts the walk's files as `Path`s sort (component by component), which is the
-/// order of their bytes with the separator below every other byte when every path is
-/// plain (no empty, `.` or `..` part). The separators are then swapped for NUL bytes
-/// (which no path holds) for the sort, so that it compares bytes, and back. Comparing
-/// components parsed anew at each comparison was a noticeable serial cost of a large
-/// tree, paid before any file is read.
-fn sort_paths(files: &mut [(PathBuf, Language)]) {
+/// Sorts the walk's files as `Path`s sort (component by component), the same path
+/// once (two roots may both hold it). When every path is plain (no empty, `.` or `..`
+/// part), that is the order of their bytes with the separator below every other byte:
+/// the separators are then swapped for NUL bytes (which no path holds) for the sort,
+/// so that it compares bytes, and back. Comparing components parsed anew at each
+/// comparison was a noticeable serial cost of a large tree, paid before any file is
+/// read.
+fn sort_paths(files: &mut Vec<(PathBuf, Language)>) {
     #[cfg(unix)]
     {
         use std::ffi::OsString;
@@ -133,11 +133,14 @@ fn sort_paths(files: &mut [(PathBuf, Language)]) {
             files.sort_unstable_by(|a, b| {
                 a.0.as_os_str().as_bytes().cmp(b.0.as_os_str().as_bytes())
             });
+            // Plain paths are the same path exactly when their bytes are.
+            files.dedup_by(|a, b| a.0.as_os_str() == b.0.as_os_str());
             files.iter_mut().for_each(|(p, _)| swap(p, 0, b'/'));
             return;
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
 }
 
 /// Whether every part of a path (after a leading `/`) is a name: not empty, `.` or
@@ -197,7 +200,7 @@ mod tests {
     fn paths_are_sorted_as_by_their_components() {
         let plain = [
             "a", "a/b", "a-b", "a.b/c", "a/b/c", "a0", "/x", "/x/y", "/x-y", "b", "-y", "é/a",
-            "e/a", "A", "a b/c", "ab", "a/b-c", "a/b/c.d", "a/b.c", "a.b",
+            "e/a", "A", "a b/c", "ab", "a/b-c", "a/b/c.d", "a/b.c", "a.b", "a/b", "a0",
         ];
         let odd = ["./a", "../z", "a//b", "a/./b", "a/", "a/b/.."];
         for paths in [&plain[..], &[&plain[..], &odd[..]].concat()] {
@@ -207,6 +210,7 @@ mod tests {
                 .collect();
             let mut expected = files.clone();
             expected.sort_by(|a, b| a.0.cmp(&b.0));
+            expected.dedup_by(|a, b| a.0 == b.0);
             sort_paths(&mut files);
             let shown = |f: &[(PathBuf, Language)]| -> Vec<String> {
                 f.iter().map(|(p, _)| p.display().to_string()).collect()
