@@ -63,9 +63,39 @@ TOOLS = [
 ]
 if args.before:
     TOOLS.insert(1, ("apimigrate before this change", *apimigrate(args.before), args.before_runs))
-# A peer given 0 runs is left out of every table (noted under the first one).
-SKIPPED = [t[0] for t in TOOLS if t[3] == 0]
+# A peer given 0 runs is not run. With --readme, its rows of the README's previous
+# table are kept, marked with the date they were recorded (a slow peer need not be run
+# again for every change of apimigrate); otherwise it is left out (noted under the
+# first table).
+SKIPPED = [t[0] for t in TOOLS if t[3] == 0 and not t[0].startswith("apimigrate")]
 TOOLS = [t for t in TOOLS if t[3] > 0]
+START, END = "<!-- bench:monorepo -->\n", "<!-- /bench:monorepo -->"
+
+
+def recorded_rows():
+    """(table: 0 the tree, 1 the dense case; tool) -> that tool's row of the README's
+    previous table, the tool marked as recorded on that run's date."""
+    if not args.readme or not SKIPPED:
+        return {}
+    text = pathlib.Path(args.readme).read_text()
+    if START not in text or END not in text:
+        return {}
+    block = text[text.index(START) + len(START):text.index(END)]
+    date = re.search(r"run on (\d{4}-\d{2}-\d{2})", block)
+    rows = {}
+    for i, part in enumerate(block.split("Dense worst case")[:2]):
+        for line in part.splitlines():
+            for name in SKIPPED:
+                if not line.startswith(f"| {name} "):
+                    continue
+                if "(recorded " not in line and date:
+                    line = line.replace(f"| {name} ", f"| {name} (recorded {date.group(1)}) ", 1)
+                rows[(i, name)] = line
+    return rows
+
+
+RECORDED = recorded_rows()
+SKIPPED = [name for name in SKIPPED if not any(k[1] == name for k in RECORDED)]
 
 
 LIMIT = 900  # seconds; a run that takes longer is stopped and reported as such
@@ -151,6 +181,7 @@ for name, cmd, hits_of, runs in TOOLS:
     lines.append(f"| {name} | {runs} | {fmt(wall)} | {fmt(cpu)} | {rss:.0f} MiB | "
                  f"{found}/{len(plants)} | {bad} |")
     print(lines[-1], flush=True)
+lines.extend(row for (i, _), row in RECORDED.items() if i == 0)
 rg = base_times["ripgrep (the rules' literals)"]
 am = base_times["apimigrate"]
 lines.append(f"\napimigrate / ripgrep: wall {am[0] / rg[0]:.1f}×, CPU {am[1] / rg[1]:.1f}×.\n")
@@ -186,6 +217,7 @@ for name, cmd, hits_of, runs in TOOLS:
         lines.append(f"| {name} (`--format json-lines`) | {max(1, min(runs, 3))} | {fmt(wall)} | "
                      f"{fmt(cpu)} | {rss:.0f} MiB | {found}/{len(dense)} |")
         print(lines[-1], flush=True)
+lines.extend(row for (i, _), row in RECORDED.items() if i == 1)
 # Scaling: the tree copied (hard links) 2 and 4 times.
 for k in (2, 4):
     d = corpus / f"x{k}"
@@ -209,8 +241,7 @@ pathlib.Path(args.out).write_text(text)
 if args.readme:
     readme = pathlib.Path(args.readme)
     r = readme.read_text()
-    start, end = "<!-- bench:monorepo -->\n", "<!-- /bench:monorepo -->"
-    if start in r and end in r:
-        r = r[: r.index(start) + len(start)] + text + r[r.index(end):]
+    if START in r and END in r:
+        r = r[: r.index(START) + len(START)] + text + r[r.index(END):]
         readme.write_text(r)
 print(text)

@@ -6,9 +6,11 @@
 #
 # Usage: bench/monorepo.sh [--runs N] [--slow-runs N] [--semgrep-runs N] [--no-readme]
 #   --runs N          runs of apimigrate and ripgrep (default 5; the table shows medians)
-#   --slow-runs N     runs of ast-grep (default 3; 0 leaves ast-grep out)
+#   --slow-runs N     runs of ast-grep (default 3; 0: not run)
 #   --before-runs N   runs of BEFORE (default: as --slow-runs)
-#   --semgrep-runs N  runs of semgrep (default 1; 0 leaves semgrep out)
+#   --semgrep-runs N  runs of semgrep (default 1; 0: not run)
+#   A peer that is not run keeps its rows of the README's previous table, marked with
+#   the date they were recorded (left out with --no-readme).
 #   BENCH_DIR   work folder (default /tmp/apimigrate-bench); kept between runs, so the
 #               corpus and tools are fetched once
 #   JOBS        threads for every tool (default: the number of cores)

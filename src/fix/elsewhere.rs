@@ -53,8 +53,10 @@ pub fn plan<'a>(
     transform_of: impl Fn(&str) -> Option<(Transform, Applicability)>,
     level: FixLevel,
 ) -> Vec<DefinitionFix> {
-    let scanned: BTreeMap<PathBuf, (&PathBuf, Language)> =
-        files.iter().map(|(p, l)| (normal(p), (p, *l))).collect();
+    // Every scanned file by its normal path: made only once a finding asks for it
+    // (a whole tree's paths, normalised and sorted, cost a check of a large tree a
+    // noticeable serial tail when no definition fix was in sight).
+    let mut index: Option<BTreeMap<PathBuf, (&PathBuf, Language)>> = None;
     let text = |p: &Path| -> Option<String> {
         text_of(p).or_else(|| {
             let meta = std::fs::metadata(p).ok()?;
@@ -83,6 +85,8 @@ pub fn plan<'a>(
             continue;
         }
         let [r] = f.related.as_slice() else { continue };
+        let scanned =
+            index.get_or_insert_with(|| files.iter().map(|(p, l)| (normal(p), (p, *l))).collect());
         let Some((_, _)) = scanned.get(&normal(&r.path)) else {
             continue;
         };
@@ -115,6 +119,7 @@ pub fn plan<'a>(
         group.uses.push((normal(c.file), r.local.clone()));
     }
     groups.retain(|key, g| !blocked.contains(key) && !g.name.is_empty());
+    let scanned = index.unwrap_or_default();
     // Every scanned file is read once, and only while some definition is still open.
     for (norm, (path, _)) in &scanned {
         if groups.is_empty() {

@@ -400,17 +400,36 @@ pub fn reads_environment(language: Language, text: &str) -> bool {
 /// Whether a JavaScript/TypeScript file loads the `config` package (its values live in
 /// `config/*.json`).
 pub fn reads_node_config(language: Language, text: &str) -> bool {
-    matches!(
+    if !matches!(
         language,
         Language::JavaScript | Language::TypeScript | Language::Tsx
-    ) && [
-        "require('config')",
-        "require(\"config\")",
-        "from 'config'",
-        "from \"config\"",
-    ]
-    .iter()
-    .any(|m| text.contains(m))
+    ) {
+        return false;
+    }
+    // Asked of every JavaScript file that fails the literal scan: one SIMD search for
+    // the quoted name, then the words around it, rather than a search per spelling.
+    static QUOTED: std::sync::OnceLock<Option<aho_corasick::packed::Searcher>> =
+        std::sync::OnceLock::new();
+    let Some(quoted) =
+        QUOTED.get_or_init(|| aho_corasick::packed::Searcher::new(["'config'", "\"config\""]))
+    else {
+        return [
+            "require('config')",
+            "require(\"config\")",
+            "from 'config'",
+            "from \"config\"",
+        ]
+        .iter()
+        .any(|m| text.contains(m));
+    };
+    let bytes = text.as_bytes();
+    // Two quoted names that overlap share a quote: the second then follows a letter,
+    // never `require(` or `from `, so the non-overlapping matches are enough.
+    quoted.find_iter(bytes).any(|m| {
+        let before = &bytes[..m.start()];
+        (before.ends_with(b"require(") && bytes[m.end()..].starts_with(b")"))
+            || before.ends_with(b"from ")
+    })
 }
 
 /// Renders a rewrite of `call` as edits in the file's language.
@@ -573,6 +592,22 @@ fn error_message(error: tree_sitter::Node<'_>, text: &str, shown: ErrorToken) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loading_the_config_package_is_told_in_every_spelling() {
+        let js = |t: &str| reads_node_config(Language::JavaScript, t);
+        assert!(js("const config = require('config');"));
+        assert!(js("const config = require(\"config\");"));
+        assert!(js("import config from 'config';"));
+        assert!(js("import c from \"config\"; x('config'config')"));
+        assert!(js("a('config'); b = require('config')"));
+        assert!(js("const c = require('config').get('api');"));
+        assert!(!js(
+            "require('config/x'); load('config'); require ('config')"
+        ));
+        assert!(!js("const s = 'config'"));
+        assert!(!reads_node_config(Language::Python, "from 'config'"));
+    }
 
     /// Every language, written so that a new variant fails to compile here until it
     /// is listed (and so checked for a registry line).

@@ -85,6 +85,107 @@ pub enum Verdict {
     NoRuleLiteral,
 }
 
+/// How many bytes of a text [`Folded`] lower-cases and searches at a time.
+const FOLD_WINDOW: usize = 32 * 1024;
+
+thread_local! {
+    /// The lower-cased window of [`Folded`]'s searches, kept between files.
+    static FOLD_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An ASCII-case-insensitive search for literals. An automaton built
+/// case-insensitively cannot use the packed SIMD searcher (Teddy) as a prefilter, and
+/// then steps through every byte of the text; so the text is lower-cased a window at a
+/// time (windows overlap by the longest literal less one byte) and searched for the
+/// lower-cased literals case-sensitively, with the SIMD prefilter. The same matches:
+/// ASCII case-insensitivity is exactly equality after ASCII lower-casing.
+#[derive(Clone)]
+struct Folded {
+    /// Leftmost-first (it reports the match that starts first, which is all the scan
+    /// needs), so that the prefilter can be the packed searcher.
+    automaton: AhoCorasick,
+    /// The literals, lower-cased, by pattern id.
+    literals: Vec<Vec<u8>>,
+    longest: usize,
+}
+
+impl Folded {
+    fn new<'a>(literals: impl IntoIterator<Item = &'a str>) -> Folded {
+        let literals: Vec<Vec<u8>> = literals
+            .into_iter()
+            .map(|l| l.to_ascii_lowercase().into_bytes())
+            .collect();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&literals)
+            .expect("literals are plain strings");
+        let longest = literals.iter().map(Vec::len).max().unwrap_or(0);
+        Folded {
+            automaton,
+            literals,
+            longest,
+        }
+    }
+
+    /// Calls `each` with every window of `text`, lower-cased, and the length of its
+    /// part that the next window does not repeat; stops when `each` says so.
+    fn windows(&self, text: &[u8], mut each: impl FnMut(&[u8], usize) -> bool) {
+        let overlap = self.longest.saturating_sub(1);
+        FOLD_BUF.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            let mut start = 0;
+            loop {
+                let end = text.len().min(start + FOLD_WINDOW + overlap);
+                buf.clear();
+                buf.extend(text[start..end].iter().map(u8::to_ascii_lowercase));
+                let last = end == text.len();
+                let own = if last { buf.len() } else { FOLD_WINDOW };
+                if !each(&buf, own) || last {
+                    return;
+                }
+                start += FOLD_WINDOW;
+            }
+        })
+    }
+
+    fn is_match(&self, text: &[u8]) -> bool {
+        let mut hit = false;
+        self.windows(text, |window, _| {
+            hit = self.automaton.is_match(window);
+            !hit
+        });
+        hit
+    }
+
+    /// Marks in `found` (by pattern id) every literal that occurs in `text`, as an
+    /// overlapping search would: at each position where some literal starts (the
+    /// leftmost-first search finds them in order), every literal is compared.
+    fn mark(&self, text: &[u8], found: &mut [bool]) {
+        let mut left = found.iter().filter(|f| !**f).count();
+        self.windows(text, |window, own| {
+            let mut at = 0;
+            while at < own && left > 0 {
+                let input = aho_corasick::Input::new(window).span(at..window.len());
+                let Some(m) = self.automaton.find(input) else {
+                    break;
+                };
+                let p = m.start();
+                if p >= own {
+                    break;
+                }
+                for (i, lit) in self.literals.iter().enumerate() {
+                    if !found[i] && window[p..].starts_with(lit) {
+                        found[i] = true;
+                        left -= 1;
+                    }
+                }
+                at = p + 1;
+            }
+            left > 0
+        });
+    }
+}
+
 /// The compiled literal scan of one rule set and selection.
 #[derive(Clone)]
 pub struct Prefilter {
@@ -92,8 +193,8 @@ pub struct Prefilter {
     /// non-overlapping automaton (which can use SIMD prefilters): most files of a
     /// tree hold none of them and are done after this pass. `None` when some rule
     /// needs no vendor literal.
-    quick: Option<AhoCorasick>,
-    automaton: AhoCorasick,
+    quick: Option<Folded>,
+    automaton: Folded,
     literals: Vec<String>,
     /// Per pack: its vendor-signal literals.
     vendor: Vec<Need>,
@@ -292,11 +393,7 @@ impl Prefilter {
             };
             per_rule.push((vendor_need, need));
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&lits.0)
-            .expect("literals are plain strings");
+        let automaton = Folded::new(lits.0.iter().map(String::as_str));
         let vendor_ids: Option<Vec<usize>> = vendor
             .iter()
             .map(Need::literal_ids)
@@ -321,11 +418,7 @@ impl Prefilter {
                 ids.push(marker);
                 ids.sort();
                 ids.dedup();
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(ids.iter().map(|i| &lits.0[*i]))
-                    .expect("literals are plain strings")
+                Folded::new(ids.iter().map(|i| lits.0[*i].as_str()))
             });
         Prefilter {
             quick,
@@ -347,17 +440,7 @@ impl Prefilter {
     /// Which of the literals `text` holds.
     fn found(&self, text: &[u8]) -> Vec<bool> {
         let mut found = vec![false; self.literals.len()];
-        let mut left = found.len();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
-            if !found[i] {
-                found[i] = true;
-                left -= 1;
-                if left == 0 {
-                    break;
-                }
-            }
-        }
+        self.automaton.mark(text, &mut found);
         found
     }
 
@@ -582,6 +665,63 @@ mod tests {
             v("fetch('https://x.access.securid.com/other', { body: '{bad' })"),
             Verdict::Parse
         );
+    }
+
+    #[test]
+    fn the_folded_search_finds_what_a_case_insensitive_automaton_finds() {
+        let literals = [
+            "lithium",
+            "lithium.com",
+            "/t5/",
+            "Type_Name",
+            "'entity.delete",
+        ];
+        let folded = Folded::new(literals);
+        let reference = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(literals)
+            .unwrap();
+        let expected = |text: &[u8]| {
+            let mut found = vec![false; literals.len()];
+            for m in reference.find_overlapping_iter(text) {
+                found[m.pattern().as_usize()] = true;
+            }
+            found
+        };
+        // Literals before, across and after window boundaries, in every case, among
+        // bytes that are not ASCII.
+        for at in [
+            0,
+            1,
+            FOLD_WINDOW - 7,
+            FOLD_WINDOW - 3,
+            FOLD_WINDOW,
+            2 * FOLD_WINDOW - 1,
+        ] {
+            for lit in [
+                "LiThIuM.CoM",
+                "/T5/",
+                "tYpE_nAmE",
+                "'Entity.Delete",
+                "lithiu",
+            ] {
+                let mut text = "é".repeat(at / 2).into_bytes();
+                text.resize(at, b'x');
+                text.extend_from_slice(lit.as_bytes());
+                text.extend(std::iter::repeat_n(b'y', FOLD_WINDOW + 5));
+                let mut found = vec![false; literals.len()];
+                folded.mark(&text, &mut found);
+                assert_eq!(found, expected(&text), "{lit} at {at}");
+                assert_eq!(
+                    folded.is_match(&text),
+                    reference.is_match(&text),
+                    "{lit} at {at}"
+                );
+            }
+        }
+        let mut found = vec![false; literals.len()];
+        folded.mark(b"", &mut found);
+        assert!(!folded.is_match(b"") && found.iter().all(|f| !f));
     }
 
     #[test]

@@ -449,6 +449,9 @@ struct ImportNode {
     outside: bool,
     /// The literals of the file itself, when it holds a vendor literal.
     found: Option<Bits>,
+    /// The literals of the JSON documents it imports (files the scan does not read as
+    /// modules: their literals are counted here, as judging the file again counts them).
+    documents: Bits,
     /// Whether the file may be judged again (it failed the literal scan on its own).
     candidate: bool,
 }
@@ -505,11 +508,29 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-/// Whether `path` is a TypeScript type declaration (`x.d.ts`, `x.d.mts`, `x.d.cts`).
+/// Whether `path` is a type declaration: TypeScript's (`x.d.ts`, `x.d.mts`,
+/// `x.d.cts`) or a Python stub (`x.pyi`). Neither holds code that runs, and no import
+/// resolves to one (a Python import names a `.py` file or a package).
 fn type_declaration(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| [".d.ts", ".d.mts", ".d.cts"].iter().any(|e| n.ends_with(e)))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        [".d.ts", ".d.mts", ".d.cts", ".pyi"]
+            .iter()
+            .any(|e| n.ends_with(e))
+    })
+}
+
+/// Opens a file of the scan for reading. Without waiting on a FIFO: opened
+/// non-blocking (which changes nothing for a regular file), it is then refused as not
+/// a regular file.
+fn open_to_read(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// Whether `APIMIGRATE_BENCH_NO_IMPORTS` is set (to anything but empty or `0`): the
@@ -522,8 +543,21 @@ fn imports_off() -> bool {
     })
 }
 
+/// What a JSON document imported as a module lends to the import walk's test.
+#[derive(Clone)]
+enum Lent {
+    /// Its vendor literals (none when it holds none, or cannot be read).
+    Literals(Bits),
+    /// Its text names modules that exist in turn: only the full walk can tell what it
+    /// lends.
+    Modules,
+}
+
 struct ImportGate {
     roots: crate::resolve::Roots,
+    /// The JSON documents imported so far, read once per run (several modules of a
+    /// package often require the same schema or API description).
+    documents: std::sync::Mutex<std::collections::HashMap<(PathBuf, Language), Lent>>,
     /// The keys ([`crate::resolve::module_keys`]) of every file of the scan.
     keys: std::collections::HashSet<u64, KeyHash>,
     /// Other checkers scan other files of the tree: an import that names none of
@@ -533,13 +567,16 @@ struct ImportGate {
 
 impl ImportGate {
     fn new(files: &[&(PathBuf, Language)], roots: &[PathBuf], shared_tree: bool) -> ImportGate {
-        let mut keys =
-            std::collections::HashSet::with_capacity_and_hasher(files.len() * 2, KeyHash);
-        for (path, _) in files {
-            keys.extend(crate::resolve::module_keys(path));
-        }
+        // Hashed on every thread: this runs before the first file is read.
+        let all: Vec<u64> = files
+            .par_iter()
+            .flat_map_iter(|(path, _)| crate::resolve::module_keys(path))
+            .collect();
+        let mut keys = std::collections::HashSet::with_capacity_and_hasher(all.len(), KeyHash);
+        keys.extend(all);
         ImportGate {
             roots: crate::resolve::Roots::new(roots),
+            documents: Default::default(),
             keys,
             shared_tree,
         }
@@ -550,20 +587,31 @@ impl ImportGate {
     /// roots, or whose module the text does not tell, is resolved (once per folder).
     fn node(
         &self,
-        project: &crate::resolve::ProjectIndex,
+        checker: &Checker,
         path: &Path,
+        language: Language,
         specs: &[String],
         found: Option<Bits>,
         candidate: bool,
     ) -> ImportNode {
+        let project = &checker.project;
         let mut names = Vec::new();
         let mut outside = false;
+        let mut documents = Bits::default();
         let dir = crate::resolve::Lexical::of(path.parent().unwrap_or(Path::new("")));
         for spec in specs {
             // A JSON document imported as a module is not a file the scan reads: its
-            // literals are counted when the file is judged again with its imports.
-            if spec.ends_with(".json") {
-                outside |= project.resolve(path, spec).is_some();
+            // vendor literals are read now (what the test of candidates looks at), as
+            // judging the file again would count them. Only one whose text names
+            // modules in turn needs the full walk.
+            if spec.ends_with(".json") && !spec.starts_with(crate::resolve::PY) {
+                let Some(document) = project.resolve(path, spec) else {
+                    continue;
+                };
+                match self.document(checker, document, language) {
+                    Lent::Literals(bits) => documents.add(&bits),
+                    Lent::Modules => outside = true,
+                }
                 continue;
             }
             let target = crate::resolve::spec_target(&dir, spec, &self.roots);
@@ -594,8 +642,46 @@ impl ImportGate {
             names: names.into_boxed_slice(),
             outside,
             found,
+            documents,
             candidate,
         }
+    }
+
+    /// What the JSON document at `path`, imported by a file in `language`, lends.
+    fn document(&self, checker: &Checker, path: PathBuf, language: Language) -> Lent {
+        let key = (path, language);
+        if let Some(lent) = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return lent;
+        }
+        let lent = match crate::resolve::read_module(&key.0) {
+            None => Lent::Literals(Bits::default()),
+            // What a document's text seems to import (prose in a schema's description
+            // can read as `from './x'`) is followed only if it names a file.
+            Some(text)
+                if crate::resolve::specifiers(language, &text)
+                    .iter()
+                    .any(|spec| checker.project.resolve(&key.0, spec).is_some()) =>
+            {
+                Lent::Modules
+            }
+            Some(text) => Lent::Literals(
+                checker
+                    .prefilter
+                    .verdict_and_found(text.as_bytes())
+                    .1
+                    .map(|found| Bits::of(&found))
+                    .unwrap_or_default(),
+            ),
+        };
+        if let Ok(mut m) = self.documents.lock() {
+            m.insert(key, lent.clone());
+        }
+        lent
     }
 
     /// Which of the `nodes` (index into `files`, node, place) may pass with their
@@ -624,7 +710,7 @@ impl ImportGate {
             let mut reached = if node.outside {
                 Bits::all(len)
             } else {
-                Bits::default()
+                node.documents.clone()
             };
             for n in node.names.iter() {
                 if let Some(b) = by_name.get(n) {
@@ -647,6 +733,7 @@ impl ImportGate {
                     return true;
                 }
                 let mut all = node.found.clone().unwrap_or_default();
+                all.add(&node.documents);
                 for n in node.names.iter() {
                     if let Some(b) = near.get(n) {
                         all.add(b);
@@ -926,7 +1013,14 @@ impl Checker {
         explicit: &[PathBuf],
         sink: &mut Option<&mut (dyn FnMut(&FileReport) + '_)>,
     ) {
-        let shown = display_path(path).to_string_lossy().into_owned();
+        let named = explicit.iter().any(|e| e == path);
+        // The path is shown only when the file is listed or was named: most files of a
+        // tree are neither, and this runs once per file on one thread.
+        let shown = if self.show_files || named {
+            display_path(path).to_string_lossy().into_owned()
+        } else {
+            String::new()
+        };
         result.record(
             FileEntry {
                 path: shown,
@@ -934,7 +1028,7 @@ impl Checker {
                 detail: outcome.detail,
             },
             self.show_files,
-            explicit.iter().any(|e| e == path),
+            named,
         );
         if let Some(mut r) = outcome.report {
             if let Some(sink) = sink.as_mut() {
@@ -968,7 +1062,13 @@ impl Checker {
             error: Some(ScanError::new(&shown_str, format!("cannot read file: {e}"))),
             ..Outcome::status(FileStatus::Error, None)
         };
-        let bytes = match std::fs::metadata(path) {
+        // Opened first and asked what it is through the open file: a `stat` of the
+        // path before the open cost a path lookup per file of the tree.
+        let mut file = match open_to_read(path) {
+            Ok(file) => file,
+            Err(e) => return cannot_read(e),
+        };
+        let bytes = match file.metadata() {
             Ok(m) if m.len() > MAX_FILE_BYTES => {
                 return Outcome::status(
                     FileStatus::TooLarge,
@@ -982,10 +1082,19 @@ impl Checker {
                     ..Outcome::status(FileStatus::Error, None)
                 }
             }
-            Ok(_) => match std::fs::read(path) {
-                Ok(b) => b,
-                Err(e) => return cannot_read(e),
-            },
+            Ok(m) => {
+                use std::io::Read;
+                let mut bytes = Vec::new();
+                // The length may have changed since: `read_to_end` reads what there is.
+                if let Err(e) = bytes
+                    .try_reserve_exact(m.len() as usize + 1)
+                    .map_err(std::io::Error::other)
+                    .and_then(|()| file.read_to_end(&mut bytes))
+                {
+                    return cannot_read(e);
+                }
+                bytes
+            }
             Err(e) => return cannot_read(e),
         };
         // A binary file may still be read as a module: its literals are not known.
@@ -1034,8 +1143,8 @@ impl Checker {
                         matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral);
                     // A file parsed for its suppressions only still lends what it
                     // imports to its importers.
-                    // A type declaration (`x.d.ts`) holds no code that runs: what it
-                    // imports never reaches a call, so its imports are not kept.
+                    // A type declaration (`x.d.ts`, `x.pyi`) holds no code that runs:
+                    // what it imports never reaches a call, so its imports are not kept.
                     if (fails || verdict == Verdict::SuppressionsOnly)
                         && !imports_off()
                         && !type_declaration(path)
@@ -1043,7 +1152,7 @@ impl Checker {
                         let specs = crate::resolve::specifiers(language, &text);
                         if !specs.is_empty() {
                             node =
-                                Some(gate.node(&self.project, path, &specs, found.clone(), fails));
+                                Some(gate.node(self, path, language, &specs, found.clone(), fails));
                         }
                     }
                     if text.len() as u64 <= crate::resolve::MAX_MODULE_BYTES {
@@ -1213,6 +1322,15 @@ impl Checker {
         out
     }
 
+    /// What the import walk keeps of a module imported by a file in `language`: the
+    /// modules it names in turn, and the literals it holds.
+    fn summarise(&self, language: Language, text: &str) -> crate::resolve::Summary {
+        (
+            crate::resolve::specifiers(language, text),
+            self.prefilter.found_literals(text.as_bytes()),
+        )
+    }
+
     fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
         let own = self.prefilter.found_literals(text.as_bytes());
         let verdict = self.prefilter.verdict_of(&own);
@@ -1242,12 +1360,7 @@ impl Checker {
             }
         }
         let specs = crate::resolve::specifiers(language, text);
-        let summarise = |t: &str| {
-            (
-                crate::resolve::specifiers(language, t),
-                self.prefilter.found_literals(t.as_bytes()),
-            )
-        };
+        let summarise = |t: &str| self.summarise(language, t);
         // The env files that may set what the file reads from the environment, and
         // the settings files of the `config` package.
         if self.passes_with_settings(language, path, text) {
@@ -1512,12 +1625,105 @@ mod tests {
 
     #[test]
     fn type_declarations_are_told_by_their_name() {
-        for yes in ["types/index.d.ts", "a.d.mts", "lib/x.d.cts"] {
+        for yes in [
+            "types/index.d.ts",
+            "a.d.mts",
+            "lib/x.d.cts",
+            "stubs/os/path.pyi",
+        ] {
             assert!(type_declaration(Path::new(yes)), "{yes}");
         }
-        for no in ["a.ts", "d.ts", "a.d.js", "x.mts", "dts/a.tsx"] {
+        for no in [
+            "a.ts",
+            "d.ts",
+            "a.d.js",
+            "x.mts",
+            "dts/a.tsx",
+            "a.py",
+            "pyi.py",
+        ] {
             assert!(!type_declaration(Path::new(no)), "{no}");
         }
+    }
+
+    #[test]
+    fn json_documents_are_judged_by_their_literals_before_a_second_look() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            (path, Language::detect(Path::new(name)).unwrap())
+        };
+        let files = [
+            // Requires a document with a vendor base URL: worth a second look.
+            write(
+                "src/reports.js",
+                "const c = require('../community.json');\nfetch(`${c.api}/messages`);\n",
+            ),
+            // Requires a document with none: no import can complete a rule's literals.
+            write(
+                "src/plain.js",
+                "const s = require('../schema.json');\nfetch(s.url);\n",
+            ),
+            // A Python module named `json` is a module of the scan, not a document.
+            write(
+                "app/main.py",
+                "from app.serializers.json import dump\ndump(1)\n",
+            ),
+            write("app/__init__.py", ""),
+            write("app/serializers/__init__.py", ""),
+            write(
+                "app/serializers/json.py",
+                "import os\n\ndef dump(x):\n    return x\n",
+            ),
+        ];
+        std::fs::write(
+            dir.path().join("community.json"),
+            r#"{ "api": "https://acme.lithium.com/api/2.0" }"#,
+        )
+        .unwrap();
+        // Prose that reads as an import names no file: nothing to follow.
+        std::fs::write(
+            dir.path().join("schema.json"),
+            r#"{ "url": "https://x.test/v3", "about": "as in: import x from './nowhere'" }"#,
+        )
+        .unwrap();
+        let checker = Arc::new(Checker::new(RuleSet::embedded(), Selection::default()));
+        let included: Vec<&(PathBuf, Language)> = files.iter().collect();
+        let gate = ImportGate::new(&included, &[dir.path().to_path_buf()], false);
+        let mut nodes = Vec::new();
+        let mut lends = Vec::new();
+        for (k, (path, language)) in files.iter().enumerate() {
+            let mut outcome = checker.scan_path(path, *language, Some(&gate));
+            if let Some(bits) = outcome.lends.take() {
+                lends.push((k, bits));
+            }
+            if let Some(node) = outcome.node.take() {
+                nodes.push((k, node, Place::Held(k)));
+            }
+        }
+        let node = |name: &str| {
+            let k = files.iter().position(|(p, _)| p.ends_with(name)).unwrap();
+            &nodes.iter().find(|(i, _, _)| *i == k).unwrap().1
+        };
+        assert!(!node("reports.js").outside && !node("plain.js").outside);
+        assert!(!node("main.py").outside && !node("main.py").names.is_empty());
+        let again: Vec<&Path> =
+            ImportGate::candidates(&nodes, &lends, &included, &checker.prefilter)
+                .iter()
+                .map(|(k, _, _)| files[*k].0.as_path())
+                .collect();
+        assert_eq!(again, [files[0].0.as_path()]);
+        // Judged again with its imports, it passes.
+        assert_eq!(
+            checker.verdict_with_imports(
+                &files[0].0,
+                &std::fs::read_to_string(&files[0].0).unwrap(),
+                Language::JavaScript
+            ),
+            Verdict::Parse
+        );
     }
 
     #[test]

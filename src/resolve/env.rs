@@ -31,11 +31,15 @@ pub const MAX_VALUES: usize = 4;
 /// How many folders' listings are remembered before the memory starts over.
 const MAX_DIRS: usize = 16_384;
 
-/// The env files of each folder met, listed once per run.
+/// The env files of each folder met, listed once per run, and whether the folder is a
+/// project's root (asked of every folder above every file that reads the environment).
 #[derive(Default)]
 pub struct EnvDirs {
-    dirs: Mutex<HashMap<PathBuf, Arc<Vec<PathBuf>>>>,
+    dirs: Mutex<HashMap<PathBuf, Arc<EnvDir>>>,
 }
+
+/// A folder's env files, and whether it is a project's root.
+type EnvDir = (Vec<PathBuf>, bool);
 
 /// Whether a path names an environment file: `.env`, `.env.<anything>`, `<name>.env`.
 pub fn is_env_file(path: &Path) -> bool {
@@ -79,8 +83,8 @@ fn is_project_root(dir: &Path) -> bool {
 }
 
 impl ProjectIndex {
-    /// The env files of `dir`, listed once per run.
-    fn env_files_of(&self, dir: &Path) -> Arc<Vec<PathBuf>> {
+    /// The env files of `dir`, listed once per run, and whether it is a project's root.
+    fn env_files_of(&self, dir: &Path) -> Arc<EnvDir> {
         if let Some(hit) = self
             .env_dirs
             .dirs
@@ -90,7 +94,7 @@ impl ProjectIndex {
         {
             return hit;
         }
-        let found = Arc::new(list(dir));
+        let found = Arc::new((list(dir), is_project_root(dir)));
         if let Ok(mut m) = self.env_dirs.dirs.lock() {
             if m.len() >= MAX_DIRS {
                 m.clear();
@@ -111,8 +115,9 @@ impl ProjectIndex {
             if from.is_absolute() && home.as_deref() == Some(d) {
                 break;
             }
-            out.extend(self.env_files_of(d).iter().cloned());
-            if d.as_os_str().is_empty() || is_project_root(d) {
+            let of = self.env_files_of(d);
+            out.extend(of.0.iter().cloned());
+            if d.as_os_str().is_empty() || of.1 {
                 break;
             }
             dir = d.parent();

@@ -105,11 +105,26 @@ fn collect_python(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) {
 /// The attributes a Python text assigns on `self` at the start of a statement:
 /// `self.x = …`, `self.x: T = …`, `self.x[…] = …` (not `==`).
 pub fn self_assignments(text: &str) -> Vec<String> {
+    // Every Python file of a package is read for this when the index is built: the
+    // lines that open with `self.` are found from a SIMD search for it, rather than by
+    // reading every line.
+    static SELF: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let finder = SELF.get_or_init(|| aho_corasick::AhoCorasick::new(["self."]).expect("a literal"));
     let mut out: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let Some(rest) = line.trim_start().strip_prefix("self.") else {
+    for m in finder.find_iter(text) {
+        // The line (as `str::lines` gives it) must hold only white space before it.
+        let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        if !text[start..m.start()].chars().all(char::is_whitespace) {
             continue;
+        }
+        let line = match text[m.end()..].find('\n') {
+            Some(i) => {
+                let line = &text[..m.end() + i];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => text,
         };
+        let rest = &line[m.end()..];
         let name: String = rest
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -260,6 +275,16 @@ mod tests {
             self_assignments(text),
             vec!["core_settings", "auth", "items"]
         );
+    }
+
+    #[test]
+    fn self_assignments_open_their_line() {
+        // As reading line by line would: CRLF endings, indentation of any white
+        // space, a last line without an ending, `self.` inside a line.
+        let text = "a = 1\r\n\tself.a = 1\r\n x = self.b = 2\n\u{a0}self.c[0] = 3\r\nself.\r\nself.d=4\r\n  self.e: int = 5\nself.f == 6\r\nself.g = 7";
+        assert_eq!(self_assignments(text), vec!["a", "c", "d", "e", "g"]);
+        assert_eq!(self_assignments("self.h\r"), Vec::<String>::new());
+        assert_eq!(self_assignments("\n\nself.i = 1\n"), vec!["i"]);
     }
 
     #[test]
