@@ -663,6 +663,30 @@ mod tests {
     }
 
     #[test]
+    fn a_python_block_without_statements_is_found_at_any_depth() {
+        let nested = [
+            "if x:\ny = 1\n",
+            "def f(a=g(1)):\n    return [h(b) for b in a]\nclass C:\n    def m(self):\n        if x:\n        y = 1\n",
+            "@d\ndef f():\n    for a in b:\n        while c:\n            with e as g:\n                try:\n                    pass\n                finally:\n                # only a comment\n                h()\n",
+            "match v:\n    case 1:\n        if x:\n        y = 1\n",
+        ];
+        for text in nested {
+            let (span, message) = python::syntax_check(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(
+                message, "syntax error: expected an indented block",
+                "{text}"
+            );
+            assert_eq!(span.start, span.end, "{text}");
+        }
+        for text in [
+            "def f():\n    x = lambda: 1\n    return x\n",
+            "class C:\n    # a comment\n    pass\n",
+        ] {
+            assert_eq!(python::syntax_check(text), None, "{text}");
+        }
+    }
+
+    #[test]
     fn every_language_has_exactly_one_front_end() {
         for language in all_languages() {
             let owners = REGISTRY

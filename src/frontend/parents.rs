@@ -80,7 +80,7 @@ impl<'t> Parents<'t> {
 }
 
 fn walk_links<'t>(root: Node<'t>, mut each: impl FnMut(Step<'_, 't>)) -> Vec<(usize, Node<'t>)> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(root.descendant_count());
     let mut cursor = root.walk();
     let mut above: Vec<Node<'t>> = Vec::new();
     loop {
