@@ -532,14 +532,32 @@ fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, Str
     if !python && !controls {
         return None;
     }
+    // Kinds compared by id: `Node::kind` converts the grammar's C string each time,
+    // and this walk meets every node of the file.
+    let language = root.language();
+    let id = |kind: &str| language.id_for_node_kind(kind, true);
+    let block = python.then(|| id("block"));
+    let comment = id("comment");
+    // A simple statement holds expressions only, and no Python expression holds a
+    // block: without names to read, the walk need not enter them (most of a file).
+    let simple: Vec<u16> = if python && !controls {
+        PYTHON_SIMPLE_STATEMENTS
+            .iter()
+            .map(|k| id(k))
+            .filter(|&i| i != 0)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if python && node.kind() == "block" {
+        let kind = node.kind_id();
+        if Some(kind) == block {
             let mut c = node.walk();
             let statements = node
                 .named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
+                .filter(|n| n.kind_id() != comment)
                 .count();
             if statements == 0 {
                 let at = node.start_byte();
@@ -555,7 +573,7 @@ fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, Str
                 ));
             }
         }
-        if cursor.goto_first_child() {
+        if !simple.contains(&kind) && cursor.goto_first_child() {
             continue;
         }
         while !cursor.goto_next_sibling() {
@@ -565,6 +583,26 @@ fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, Str
         }
     }
 }
+
+/// The simple statements of tree-sitter-python: no block can be inside one.
+const PYTHON_SIMPLE_STATEMENTS: &[&str] = &[
+    "assert_statement",
+    "break_statement",
+    "continue_statement",
+    "delete_statement",
+    "exec_statement",
+    "expression_statement",
+    "future_import_statement",
+    "global_statement",
+    "import_from_statement",
+    "import_statement",
+    "nonlocal_statement",
+    "pass_statement",
+    "print_statement",
+    "raise_statement",
+    "return_statement",
+    "type_alias_statement",
+];
 
 fn error_message(error: tree_sitter::Node<'_>, text: &str, shown: ErrorToken) -> String {
     if error.end_byte() >= text.trim_end().len() {
@@ -657,6 +695,30 @@ mod tests {
             }
         }
         all.to_vec()
+    }
+
+    #[test]
+    fn a_python_block_without_statements_is_found_at_any_depth() {
+        let nested = [
+            "if x:\ny = 1\n",
+            "def f(a=g(1)):\n    return [h(b) for b in a]\nclass C:\n    def m(self):\n        if x:\n        y = 1\n",
+            "@d\ndef f():\n    for a in b:\n        while c:\n            with e as g:\n                try:\n                    pass\n                finally:\n                # only a comment\n                h()\n",
+            "match v:\n    case 1:\n        if x:\n        y = 1\n",
+        ];
+        for text in nested {
+            let (span, message) = python::syntax_check(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(
+                message, "syntax error: expected an indented block",
+                "{text}"
+            );
+            assert_eq!(span.start, span.end, "{text}");
+        }
+        for text in [
+            "def f():\n    x = lambda: 1\n    return x\n",
+            "class C:\n    # a comment\n    pass\n",
+        ] {
+            assert_eq!(python::syntax_check(text), None, "{text}");
+        }
     }
 
     #[test]

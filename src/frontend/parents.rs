@@ -56,24 +56,52 @@ impl<'t> Parents<'t> {
 
 /// One cursor walk over every node: (node id, parent), sorted by id.
 fn links(root: Node<'_>) -> Vec<(usize, Node<'_>)> {
-    let mut out = Vec::new();
+    walk_links(root, |_| {})
+}
+
+/// A step of [`Parents::walk`].
+pub enum Step<'a, 't> {
+    /// A node is entered; `above` are its ancestors, the root first.
+    Enter(Node<'t>, &'a [Node<'t>]),
+    /// A node is left, after all of its descendants.
+    Leave(Node<'t>),
+}
+
+impl<'t> Parents<'t> {
+    /// The map of the tree under `root`, built at once by a walk over every node (in
+    /// source order) that also tells `each` of every node entered and left: a front end
+    /// that must see every node anyway does so in this walk instead of one of its own.
+    pub fn walk(root: Node<'t>, each: impl FnMut(Step<'_, 't>)) -> Self {
+        Parents {
+            root,
+            links: OnceCell::from(walk_links(root, each)),
+        }
+    }
+}
+
+fn walk_links<'t>(root: Node<'t>, mut each: impl FnMut(Step<'_, 't>)) -> Vec<(usize, Node<'t>)> {
+    let mut out = Vec::with_capacity(root.descendant_count());
     let mut cursor = root.walk();
-    let mut above: Vec<Node<'_>> = Vec::new();
+    let mut above: Vec<Node<'t>> = Vec::new();
     loop {
         let node = cursor.node();
         if let Some(&parent) = above.last() {
             out.push((node.id(), parent));
         }
+        each(Step::Enter(node, &above));
         if cursor.goto_first_child() {
             above.push(node);
             continue;
         }
+        each(Step::Leave(node));
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
                 out.sort_unstable_by_key(|(id, _)| *id);
                 return out;
             }
-            above.pop();
+            if let Some(parent) = above.pop() {
+                each(Step::Leave(parent));
+            }
         }
     }
 }

@@ -139,19 +139,37 @@ pub fn comments(text: &str, language: Language) -> Vec<Span> {
 
 /// A pre-order walk over a tree with one cursor (no allocation per node).
 pub(super) trait Visitor<'t> {
-    /// Called on entering a node; `false` skips its children (and `leave`). `at` is
-    /// the cursor on the node: its field name is looked up only where it is needed
-    /// (the look-up searches the parent's field map, for every node).
-    fn enter(&mut self, node: Node<'t>, at: &TreeCursor<'t>) -> bool;
+    /// Called on entering a node; `false` skips its children (and `leave`). `at` tells
+    /// the node's field name: it is looked up only where it is needed (the look-up
+    /// searches the parent's field map, for every node).
+    fn enter(&mut self, node: Node<'t>, at: At<'_, 't>) -> bool;
     /// Called after the children of a node `enter` accepted.
     fn leave(&mut self, node: Node<'t>);
+}
+
+/// Where a visited node is: the walk's cursor on it, or, in a replayed walk, its field
+/// name as recorded (see [`Entered`]).
+#[derive(Clone, Copy)]
+pub(super) enum At<'a, 't> {
+    Cursor(&'a TreeCursor<'t>),
+    Recorded(Option<&'static str>),
+}
+
+impl At<'_, '_> {
+    /// The field name of the node in its parent.
+    fn field_name(self) -> Option<&'static str> {
+        match self {
+            At::Cursor(cursor) => cursor.field_name(),
+            At::Recorded(field) => field,
+        }
+    }
 }
 
 pub(super) fn traverse<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        let descend = visitor.enter(node, &cursor);
+        let descend = visitor.enter(node, At::Cursor(&cursor));
         if descend {
             if cursor.goto_first_child() {
                 continue;
@@ -167,6 +185,45 @@ pub(super) fn traverse<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
             }
             visitor.leave(cursor.node());
         }
+    }
+}
+
+/// A named node reached through named nodes, as the scope walk met it, in walk order:
+/// the walk of the calls is replayed from this list ([`replay`]) instead of moving a
+/// cursor over every node of the file again.
+pub(super) struct Entered<'t> {
+    pub node: Node<'t>,
+    /// Its field name, when its parent is one whose children's meaning depends on it
+    /// ([`walk::reads_field`]).
+    pub field: Option<&'static str>,
+    /// The index, in the list, after the node's last descendant.
+    pub end: u32,
+}
+
+/// [`traverse`] for a visitor that declines every anonymous node (and so every node
+/// under one), over the named nodes recorded by an earlier walk of the same tree.
+pub(super) fn replay<'t>(entered: &[Entered<'t>], visitor: &mut impl Visitor<'t>) {
+    // The accepted nodes whose subtrees are being walked, with where each ends.
+    let mut open: Vec<(usize, Node<'t>)> = Vec::new();
+    let mut i = 0;
+    while i < entered.len() {
+        while let Some(&(end, node)) = open.last() {
+            if end > i {
+                break;
+            }
+            open.pop();
+            visitor.leave(node);
+        }
+        let e = &entered[i];
+        if visitor.enter(e.node, At::Recorded(e.field)) {
+            open.push((e.end as usize, e.node));
+            i += 1;
+        } else {
+            i = e.end as usize;
+        }
+    }
+    while let Some((_, node)) = open.pop() {
+        visitor.leave(node);
     }
 }
 
@@ -419,6 +476,63 @@ mod tests {
 
     fn error_line(text: &str, language: Language) -> Option<usize> {
         syntax_check(text, language).map(|(span, _)| text[..span.start].lines().count())
+    }
+
+    /// A visitor that declines anonymous nodes and, like the walk of the calls,
+    /// the children of some named nodes, and writes down what it is told.
+    struct Log {
+        events: Vec<String>,
+        kinds: Vec<&'static str>,
+    }
+
+    impl<'t> Visitor<'t> for Log {
+        fn enter(&mut self, node: Node<'t>, at: At<'_, 't>) -> bool {
+            if !node.is_named() {
+                return false;
+            }
+            let field = match self.kinds.last() {
+                Some(parent) if walk::reads_field(parent) => at.field_name(),
+                _ => None,
+            };
+            self.events.push(format!("enter {} {field:?}", node.kind()));
+            if node.kind() == "template_string" || node.child_count() == 0 {
+                return false;
+            }
+            self.kinds.push(node.kind());
+            true
+        }
+
+        fn leave(&mut self, node: Node<'t>) {
+            self.kinds.pop();
+            self.events.push(format!("leave {}", node.kind()));
+        }
+    }
+
+    #[test]
+    fn a_replayed_walk_is_the_walk() {
+        let cases = [
+            (Language::JavaScript, "const a = f(1, `x${y}`, { k: [2, g()] });\nclass C { m() { return new R(this.x ? 1 : h()); } }\nf();"),
+            (Language::TypeScript, "let u: string = `${BASE}/api`;\nexport async function d(id: number = 1) { await axios.delete(u + id, { headers }); }"),
+            (Language::Tsx, "const e = <p title=\"a\">{x && call()} text</p>;\nconst { a = 1, b } = obj;"),
+        ];
+        for (language, text) in cases {
+            let tree = parse(text, language).unwrap();
+            let root = tree.root_node();
+            let scopes = scope::collect(root, text);
+            let mut walked = Log {
+                events: Vec::new(),
+                kinds: Vec::new(),
+            };
+            traverse(root, &mut walked);
+            let mut replayed = Log {
+                events: Vec::new(),
+                kinds: Vec::new(),
+            };
+            replay(scopes.entered.as_deref().unwrap(), &mut replayed);
+            assert!(walked.events.len() > 30, "{:?}", walked.events);
+            assert!(walked.events.iter().any(|e| e.contains("Some(")));
+            assert_eq!(walked.events, replayed.events, "{text}");
+        }
     }
 
     #[test]

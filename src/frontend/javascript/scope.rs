@@ -118,6 +118,9 @@ pub(super) struct Scopes<'t> {
     /// The file's quote and trailing-comma habits, counted by the same walk (`None`
     /// when the walk skipped part of the tree: the rendering then walks it itself).
     pub habits: Option<Habits>,
+    /// The named nodes reached through named nodes, in walk order, recorded by the
+    /// same walk for the walk of the calls ([`super::replay`]).
+    pub entered: Option<Vec<super::Entered<'t>>>,
 }
 
 /// The quotes of a file's string literals and the ends of its multi-line object and
@@ -396,11 +399,16 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
         assigned: HashMap::new(),
         references: OnceCell::new(),
         habits: None,
+        entered: None,
     };
     s.scope_of_node.insert(root.id(), 0);
     let mut pending: Vec<Pending<'t>> = Vec::new();
-    let mut links = Some(Vec::new());
+    // Sized once: grown node by node, the lists of a large file were copied and
+    // page-faulted in again and again.
+    let nodes = root.descendant_count();
+    let mut links = Some(Vec::with_capacity(nodes));
     let mut habits = Habits::default();
+    let mut entered = Vec::with_capacity(nodes);
 
     traverse(
         root,
@@ -413,8 +421,11 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
             above: Vec::new(),
             links: &mut links,
             habits: &mut habits,
+            entered: &mut entered,
+            open: Vec::new(),
         },
     );
+    s.entered = Some(entered);
     // The walk saw every node: the parents map and the habits need no walk of their own.
     if let Some(links) = links {
         s.parents = crate::frontend::parents::Parents::from_links(root, links);
@@ -636,10 +647,15 @@ struct Collector<'s, 't> {
     links: &'s mut Option<Vec<(usize, Node<'t>)>>,
     /// The file's habits, valid while `links` is.
     habits: &'s mut Habits,
+    /// The named nodes entered, for [`Scopes::entered`].
+    entered: &'s mut Vec<super::Entered<'t>>,
+    /// For each node on the path from the root: its index in `entered` and whether
+    /// its children's field names are recorded.
+    open: Vec<(usize, bool)>,
 }
 
 impl<'t> Visitor<'t> for Collector<'_, 't> {
-    fn enter(&mut self, node: Node<'t>, _at: &tree_sitter::TreeCursor<'t>) -> bool {
+    fn enter(&mut self, node: Node<'t>, at: super::At<'_, 't>) -> bool {
         // `Node::kind` converts the grammar's C string each time: read it once.
         let kind = node.kind();
         if let Some(links) = self.links.as_mut() {
@@ -666,12 +682,26 @@ impl<'t> Visitor<'t> for Collector<'_, 't> {
         );
         self.stack.push(scope);
         self.above.push(node);
+        let field = match self.open.last() {
+            Some(&(_, true)) => at.field_name(),
+            _ => None,
+        };
+        self.open
+            .push((self.entered.len(), super::walk::reads_field(kind)));
+        self.entered.push(super::Entered {
+            node,
+            field,
+            end: 0,
+        });
         true
     }
 
     fn leave(&mut self, _node: Node<'t>) {
         self.stack.pop();
         self.above.pop();
+        if let Some((index, _)) = self.open.pop() {
+            self.entered[index].end = self.entered.len() as u32;
+        }
     }
 }
 

@@ -15,11 +15,11 @@ pub(super) use wrappers::{is_function, method_of, methods};
 use super::clients::{is_fetch_name, Lib};
 use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
 use super::scope::{creates_scope, named_children, BindValue, ScopeId};
-use super::{traverse, Visitor};
+use super::{replay, traverse, At, Visitor};
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::frontend::credentials;
 use std::collections::{HashMap, HashSet};
-use tree_sitter::{Node, TreeCursor};
+use tree_sitter::Node;
 
 pub(super) struct Found {
     pub calls: Vec<HttpCall>,
@@ -100,7 +100,7 @@ struct Frame<'t> {
 }
 
 impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
-    fn enter(&mut self, node: Node<'t>, at: &TreeCursor<'t>) -> bool {
+    fn enter(&mut self, node: Node<'t>, at: At<'_, 't>) -> bool {
         if !node.is_named() {
             return false;
         }
@@ -179,7 +179,7 @@ impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
 
 /// The parents whose children's contexts depend on the field they are in
 /// ([`Walker::child_ctx`]): for any other parent the field is not looked up.
-fn reads_field(kind: &str) -> bool {
+pub(super) fn reads_field(kind: &str) -> bool {
     matches!(
         kind,
         "variable_declarator"
@@ -211,7 +211,12 @@ pub(super) fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Found {
         literals: Vec::new(),
         stack: Vec::new(),
     };
-    traverse(root, &mut w);
+    // The scope walk recorded the named nodes: replaying them spares moving a cursor
+    // over every node again.
+    match &r.scopes.entered {
+        Some(entered) => replay(entered, &mut w),
+        None => traverse(root, &mut w),
+    }
     w.finish()
 }
 

@@ -20,6 +20,7 @@ mod scope;
 mod secrets;
 mod wrappers;
 
+use super::parents::{Parents, Step};
 use super::Extraction;
 use crate::call::Span;
 use std::cell::RefCell;
@@ -44,12 +45,12 @@ pub fn extract_in(
     let Some(tree) = parse_from(text, earlier) else {
         return Extraction::default();
     };
-    let (found, secrets) = analyse_in(text, &tree, project);
+    let (found, secrets, syntax_error) = analyse_in(text, &tree, project, true);
     let (calls, syntax): (Vec<_>, Vec<_>) = found.into_iter().map(Found::split).unzip();
     Extraction {
         calls,
         secrets,
-        syntax_error: super::tree_syntax_error(tree.root_node(), text, super::ErrorToken::First),
+        syntax_error,
         tree: Some(tree),
         tree_is_exact: true,
         analysis: Some(Box::new(Analysis { syntax })),
@@ -64,17 +65,34 @@ struct Analysis {
 
 /// The calls of a parsed file (with what the renderer needs) and its secrets.
 pub(crate) fn analyse(text: &str, tree: &Tree) -> (Vec<Found>, Vec<Span>) {
-    analyse_in(text, tree, None)
+    let (found, secrets, _) = analyse_in(text, tree, None, false);
+    (found, secrets)
 }
 
-/// [`analyse`] inside the run's project index.
+/// [`analyse`] inside the run's project index, and the first syntax error when
+/// `syntax` asks for it.
 fn analyse_in(
     text: &str,
     tree: &Tree,
     project: Option<(&crate::resolve::ProjectIndex, &std::path::Path)>,
-) -> (Vec<Found>, Vec<Span>) {
+    syntax: bool,
+) -> (Vec<Found>, Vec<Span>, Option<(Span, String)>) {
     let root = tree.root_node();
-    let scopes = scope::Scopes::collect(root, text);
+    // The scopes on one core; on the other, one walk over every node for the parent
+    // map, the calls and the strings (which the call shapes and the secret scan then
+    // read without walking the file again), and the syntax error.
+    let (scopes, ((parents, walked), syntax_error)) = crate::isolate::join(
+        text.len(),
+        || scope::Scopes::collect(root, text),
+        || {
+            let walked = walk(root);
+            let error = syntax
+                .then(|| super::tree_syntax_error(root, text, super::ErrorToken::First))
+                .flatten();
+            (walked, error)
+        },
+    );
+    let scopes = scopes.with_parents(parents);
     let mut resolver = resolve::Resolver::new(text, &scopes);
     resolver.project = project.map(|(index, path)| resolve::Project {
         index,
@@ -83,42 +101,83 @@ fn analyse_in(
     });
     let calls = clients::Calls::new(&resolver);
     let mut found = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "call" {
-            resolver.reset_branches();
-            if let Some(mut f) = calls.call(n) {
-                // A URL with alternatives: one request per combination of the
-                // alternatives met (at most MAX_VARIANTS), each saying which it is.
-                let branches = resolver.branches();
-                if branches.is_empty() {
-                    found.push(f);
-                } else {
-                    let combos = combinations(&branches);
-                    f.call.alternative = Some(label(&branches, &combos[0]));
-                    found.push(f);
-                    for combo in &combos[1..] {
-                        for (b, k) in branches.iter().zip(combo) {
-                            resolver.choose(b.id, *k);
-                        }
-                        if let Some(mut g) = calls.call(n) {
-                            g.call.alternative = Some(label(&branches, combo));
-                            found.push(g);
-                        }
+    for &n in &walked.calls {
+        crate::isolate::checkpoint();
+        resolver.reset_branches();
+        if let Some(mut f) = calls.call(n) {
+            // A URL with alternatives: one request per combination of the
+            // alternatives met (at most MAX_VARIANTS), each saying which it is.
+            let branches = resolver.branches();
+            if branches.is_empty() {
+                found.push(f);
+            } else {
+                let combos = combinations(&branches);
+                f.call.alternative = Some(label(&branches, &combos[0]));
+                found.push(f);
+                for combo in &combos[1..] {
+                    for (b, k) in branches.iter().zip(combo) {
+                        resolver.choose(b.id, *k);
                     }
-                    resolver.reset_branches();
+                    if let Some(mut g) = calls.call(n) {
+                        g.call.alternative = Some(label(&branches, combo));
+                        found.push(g);
+                    }
                 }
+                resolver.reset_branches();
             }
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
     }
     found.sort_by_key(|f| (f.call.span.start, f.call.span.end));
     let bases = bases::base_urls(&resolver, root, &found);
     found.extend(bases);
     found.sort_by_key(|f| (f.call.span.start, f.call.span.end));
-    let secrets = secrets::collect(root, &resolver);
-    (found, secrets)
+    let secrets = secrets::collect(&walked.strings, &resolver);
+    (found, secrets, syntax_error)
+}
+
+/// What [`walk`] found: the `call` nodes, in the order the calls are tried (each call
+/// before the calls inside it, later calls first), and the `string` nodes with their
+/// three nearest ancestors.
+struct Walked<'t> {
+    calls: Vec<tree_sitter::Node<'t>>,
+    strings: Vec<(tree_sitter::Node<'t>, secrets::Ancestors<'t>)>,
+}
+
+/// One walk over every node: the parent map, and the calls and strings among the
+/// named nodes reached through named nodes (what a walk of named children reaches).
+fn walk(root: tree_sitter::Node<'_>) -> (Parents<'_>, Walked<'_>) {
+    let language = root.language();
+    let (call, string) = (
+        language.id_for_node_kind("call", true),
+        language.id_for_node_kind("string", true),
+    );
+    let mut walked = Walked {
+        calls: Vec::new(),
+        strings: Vec::new(),
+    };
+    // Anonymous nodes on the path from the root, the current node included.
+    let mut anonymous = 0usize;
+    let parents = Parents::walk(root, |step| match step {
+        Step::Enter(node, above) => {
+            if !node.is_named() {
+                anonymous += 1;
+            } else if anonymous == 0 && node.kind_id() == string {
+                let up = |i: usize| above.len().checked_sub(i).map(|at| above[at]);
+                walked.strings.push((node, [up(1), up(2), up(3)]));
+            }
+        }
+        Step::Leave(node) => {
+            if !node.is_named() {
+                anonymous -= 1;
+            } else if anonymous == 0 && node.kind_id() == call {
+                walked.calls.push(node);
+            }
+        }
+    });
+    // Left in source order, each call after the calls inside it: reversed, each call
+    // comes before the calls inside it and later calls first.
+    walked.calls.reverse();
+    (parents, walked)
 }
 
 /// The choices of each combination of the branches' alternatives, first choices first

@@ -41,6 +41,27 @@ pub struct Scopes<'t> {
     functions: HashMap<(usize, String), Node<'t>>,
     /// What each import binds, by the scope it is in and the local name.
     imported: HashMap<(usize, String), Import>,
+    kinds: ScopeKinds,
+}
+
+/// The kind ids of the nodes that open a scope (see [`is_scope`]).
+#[derive(Clone, Copy)]
+struct ScopeKinds {
+    function: u16,
+    class: u16,
+    module: u16,
+}
+
+impl ScopeKinds {
+    fn of(root: Node<'_>) -> ScopeKinds {
+        let language = root.language();
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        ScopeKinds {
+            function: id("function_definition"),
+            class: id("class_definition"),
+            module: id("module"),
+        }
+    }
 }
 
 /// What an import statement binds a local name to.
@@ -73,6 +94,8 @@ fn is_scope(kind: &str) -> bool {
 }
 
 impl<'t> Scopes<'t> {
+    /// The scopes of the tree under `root`; its parent map is built on its first
+    /// question (see [`Scopes::with_parents`]).
     pub fn collect(root: Node<'t>, text: &'t str) -> Self {
         let mut s = Scopes {
             parents: Parents::new(root),
@@ -86,14 +109,24 @@ impl<'t> Scopes<'t> {
             attr_items: HashMap::new(),
             functions: HashMap::new(),
             imported: HashMap::new(),
+            kinds: ScopeKinds::of(root),
         };
         // An explicit stack, not recursion: a generated file can nest expressions
         // thousands deep (a long `+` chain), deeper than a worker thread's stack.
         let mut stack = vec![(root, root, None)];
+        // One cursor for listing the children of every node.
+        let mut cursor = root.walk();
         while let Some((node, scope, class)) = stack.pop() {
-            s.visit(node, scope, class, text, &mut stack);
+            s.visit(node, scope, class, text, &mut stack, &mut cursor);
         }
         s
+    }
+
+    /// The scopes with the parent map of their tree built already (by a walk that
+    /// collected more).
+    pub fn with_parents(mut self, parents: Parents<'t>) -> Self {
+        self.parents = parents;
+        self
     }
 
     fn bind(&mut self, scope: Node<'t>, name: &str, b: Bound<'t>) {
@@ -112,6 +145,7 @@ impl<'t> Scopes<'t> {
         class: Option<Node<'t>>,
         text: &'t str,
         stack: &mut Vec<Visit<'t>>,
+        cursor: &mut tree_sitter::TreeCursor<'t>,
     ) {
         let t = |n: Node<'t>| &text[n.byte_range()];
         match node.kind() {
@@ -241,9 +275,10 @@ impl<'t> Scopes<'t> {
             "except_clause" | "lambda" => {}
             _ => {}
         }
-        let mut c = node.walk();
-        let children: Vec<_> = node.named_children(&mut c).collect();
-        stack.extend(children.into_iter().rev().map(|n| (n, scope, class)));
+        // Pushed in reverse, so popped in source order.
+        let first = stack.len();
+        stack.extend(node.named_children(cursor).map(|n| (n, scope, class)));
+        stack[first..].reverse();
     }
 
     fn target(
@@ -380,16 +415,25 @@ impl<'t> Scopes<'t> {
     /// scope's key. Class bodies are not visible from the functions inside them.
     fn binding(&self, at: Node<'t>, name: &str) -> Option<((usize, String), &[Bound<'t>])> {
         let mut first = true;
+        // One key, its scope changed at each step (the name is copied once).
+        let mut key = (0, name.to_string());
         for p in self.parents.ancestors(at) {
-            let kind = p.kind();
-            if !is_scope(kind) {
+            // Compared by id: `Node::kind` converts the grammar's C string each time,
+            // and this runs for every ancestor of every name looked up.
+            let kind = p.kind_id();
+            let ScopeKinds {
+                function,
+                class,
+                module,
+            } = self.kinds;
+            if kind != function && kind != class && kind != module {
                 continue;
             }
-            if kind == "class_definition" && !first {
+            if kind == class && !first {
                 continue;
             }
             first = false;
-            let key = (p.id(), name.to_string());
+            key.0 = p.id();
             if let Some(b) = self.names.get(&key) {
                 return Some((key, b.as_slice()));
             }

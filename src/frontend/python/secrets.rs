@@ -9,24 +9,19 @@ use crate::call::Span;
 use crate::frontend::credentials::scan_literal;
 use tree_sitter::Node;
 
-pub fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Vec<Span> {
+/// The secrets in `strings` (every string literal of the file, with its ancestors).
+pub fn collect<'t>(strings: &[(Node<'t>, Ancestors<'t>)], r: &Resolver<'_, 't>) -> Vec<Span> {
     let mut out = Vec::new();
-    // Each node with its three nearest ancestors: `Node::parent` walks down from the
-    // root, so asking it for every string of a deep expression was quadratic.
-    let mut stack: Vec<(Node<'t>, Ancestors<'t>)> = vec![(root, [None; 3])];
-    while let Some((n, up)) = stack.pop() {
-        if n.kind() == "string" {
-            let name = name_of(n, up, r);
-            for chunk in r.chunks(n).unwrap_or_default() {
-                if let Chunk::Lit { text, span, exact } = chunk {
-                    scan_literal(&text, &span, exact, name.as_deref(), &mut out);
-                }
+    // Each string comes with its three nearest ancestors: `Node::parent` walks down
+    // from the root, so asking it for every string of a deep expression was quadratic.
+    // Strings inside interpolations are in the list too.
+    for &(n, up) in strings {
+        let name = name_of(n, up, r);
+        for chunk in r.chunks(n).unwrap_or_default() {
+            if let Chunk::Lit { text, span, exact } = chunk {
+                scan_literal(&text, &span, exact, name.as_deref(), &mut out);
             }
-            // Strings inside interpolations are scanned through the stack too.
         }
-        let below = [Some(n), up[0], up[1]];
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c).map(|child| (child, below)));
     }
     out.sort_by_key(|s| (s.start, s.end));
     out.dedup();
@@ -34,7 +29,7 @@ pub fn collect<'t>(root: Node<'t>, r: &Resolver<'_, 't>) -> Vec<Span> {
 }
 
 /// A node's parent, grandparent and great-grandparent.
-type Ancestors<'t> = [Option<Node<'t>>; 3];
+pub type Ancestors<'t> = [Option<Node<'t>>; 3];
 
 /// The name a string literal is stored under, if any.
 fn name_of<'t>(string: Node<'t>, up: Ancestors<'t>, r: &Resolver<'_, 't>) -> Option<String> {

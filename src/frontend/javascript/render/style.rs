@@ -18,18 +18,25 @@ pub(super) struct FileStyle {
 
 /// The quote of the first string literal in the call, else the file's.
 pub(super) fn quote_style(node: Node, text: &str, file_quote: char) -> char {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "string" {
+    // The first string literal in source order: a cursor walk, no list per node.
+    let string = node.language().id_for_node_kind("string", true);
+    let mut cursor = node.walk();
+    loop {
+        let n = cursor.node();
+        if n.kind_id() == string {
             if let Some(c) = text[n.start_byte()..].chars().next() {
                 return c;
             }
         }
-        let mut cur = n.walk();
-        let children: Vec<Node> = n.children(&mut cur).collect();
-        stack.extend(children.into_iter().rev());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return file_quote;
+            }
+        }
     }
-    file_quote
 }
 
 /// The quote most string literals of the file use, and whether the file ends the last
