@@ -104,6 +104,42 @@ pub fn text_of(pieces: &[crate::call::Piece]) -> Option<Vec<TextPiece>> {
     )
 }
 
+/// The text a URL value evaluated to, as its module exports it: written at `here`'s
+/// place (with `narrow`, one alternative of several: only the part of `whole` its
+/// pieces come from, and kept without a literal part), or in the other module whose
+/// value it wholly is (`BASE = settings.BASE`, `export const B = A` of an import).
+/// `None` for a text with no literal part, unless `narrow`.
+pub fn exported_text(
+    pieces: &[crate::call::Piece],
+    related: &[crate::call::Related],
+    whole: Span,
+    narrow: bool,
+    here: impl FnOnce(Span, Shape) -> Exported,
+) -> Option<Exported> {
+    let (all, hull) = alternative_of(pieces, &whole);
+    let pieces = match text_of(pieces) {
+        Some(p) => p,
+        None if narrow => all,
+        None => return None,
+    };
+    if let [related] = related {
+        if related.local == whole {
+            return Some(Exported {
+                shape: Shape::Text(pieces),
+                path: related.path.clone(),
+                span: related.span.clone(),
+                start: related.start,
+                end: related.end,
+            });
+        }
+    }
+    let span = match hull {
+        Some(h) if narrow => h,
+        _ => whole,
+    };
+    Some(here(span, Shape::Text(pieces)))
+}
+
 /// The text pieces of one alternative of a value lowered in its own module: every
 /// piece, also when none is literal (an alternative known only at run time), and the
 /// span of its own part of `whole` (the pieces' hull) when it has one.

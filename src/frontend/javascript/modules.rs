@@ -351,35 +351,19 @@ impl<'t> Lowering<'_, '_, 't> {
     /// kept without a literal part), or in the other module whose value it wholly is
     /// (`export const B = A` of an import).
     fn text(&self, o: Node<'t>, url: super::resolve::UrlOut, narrow: bool) -> Option<Exported> {
-        let whole = o.byte_range();
-        let (all, hull) = crate::resolve::alternative_of(&url.pieces, &whole);
-        let pieces = match crate::resolve::text_of(&url.pieces) {
-            Some(p) => p,
-            None if narrow => all,
-            None => return None,
-        };
-        if let [related] = url.related.as_slice() {
-            if related.local == whole {
-                return Some(Exported {
-                    shape: Shape::Text(pieces),
-                    path: related.path.clone(),
-                    span: related.span.clone(),
-                    start: related.start,
-                    end: related.end,
-                });
-            }
-        }
-        let span = match hull {
-            Some(h) if narrow => h,
-            _ => whole,
-        };
-        Some(Exported {
-            shape: Shape::Text(pieces),
-            path: self.path.to_path_buf(),
-            start: position_of(self.r.text, span.start),
-            end: position_of(self.r.text, span.end),
-            span,
-        })
+        crate::resolve::exported_text(
+            &url.pieces,
+            &url.related,
+            o.byte_range(),
+            narrow,
+            |span, shape| Exported {
+                shape,
+                path: self.path.to_path_buf(),
+                start: position_of(self.r.text, span.start),
+                end: position_of(self.r.text, span.end),
+                span,
+            },
+        )
     }
 }
 

@@ -211,31 +211,13 @@ impl<'t> Lowering<'_, '_, 't> {
     /// it wholly is (`BASE = settings.BASE`). `None` for a text with no literal part,
     /// unless `narrow` (one alternative of several).
     fn text(&self, o: Node<'t>, url: super::resolve::Url, narrow: bool) -> Option<Exported> {
-        let whole = o.byte_range();
-        let (all, hull) = crate::resolve::alternative_of(&url.pieces, &whole);
-        let pieces = match crate::resolve::text_of(&url.pieces) {
-            Some(p) => p,
-            None if narrow => all,
-            None => return None,
-        };
-        // A value that is wholly another module's (`BASE = settings.BASE`): it is
-        // defined there.
-        if let [related] = url.related.as_slice() {
-            if related.local == whole {
-                return Some(Exported {
-                    shape: Shape::Text(pieces),
-                    path: related.path.clone(),
-                    span: related.span.clone(),
-                    start: related.start,
-                    end: related.end,
-                });
-            }
-        }
-        let span = match hull {
-            Some(h) if narrow => h,
-            _ => whole,
-        };
-        Some(self.at(span, Shape::Text(pieces)))
+        crate::resolve::exported_text(
+            &url.pieces,
+            &url.related,
+            o.byte_range(),
+            narrow,
+            |span, shape| self.at(span, shape),
+        )
     }
 
     /// A class as an object of its attributes and wrapper methods.
