@@ -153,11 +153,12 @@ impl<'f> Visit<'f> for Calls<'_, 'f> {
 }
 
 fn path_text(path: &syn::Path) -> String {
-    path.segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::")
+    segments_of(path).join("::")
+}
+
+/// A path's segments' names (`config::BASE` → `["config", "BASE"]`).
+fn segments_of(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
 impl<'s, 'f> Calls<'s, 'f> {
@@ -1093,12 +1094,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
         if p.qself.is_some() {
             return None;
         }
-        let segments: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segments = segments_of(&p.path);
         let last = segments.last()?;
         if self.names.const_defs.contains_key(last)
             || (segments.len() == 1
@@ -1139,12 +1135,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
         if func.qself.is_some() {
             return None;
         }
-        let segments: Vec<String> = func
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segments = segments_of(&func.path);
         let expr = self.written(e);
         let span = self.src.of(e);
         if let Some(out) = self.foreign_at(&segments, &[], &expr, span.clone(), true) {
@@ -1613,12 +1604,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
                     None
                 };
                 let Some((init, appended, def_at)) = found else {
-                    let segments: Vec<String> = p
-                        .path
-                        .segments
-                        .iter()
-                        .map(|s| s.ident.to_string())
-                        .collect();
+                    let segments = segments_of(&p.path);
                     return self
                         .foreign(&segments, src.of(e))
                         .unwrap_or_else(|| self.hole(e));
