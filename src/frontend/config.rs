@@ -21,10 +21,6 @@ use std::path::Path;
 use super::postman::json::J;
 use super::yaml_tree::Node;
 
-/// How many values of a document travel as the texts beside its base URLs, and how
-/// long one may be.
-const MAX_BESIDE: usize = 16;
-const MAX_BESIDE_LEN: usize = 200;
 /// How deep a document is read, and how many values.
 const MAX_DEPTH: usize = 32;
 const MAX_VALUES: usize = 20_000;
@@ -182,13 +178,11 @@ pub fn extract(text: &str, path: &Path) -> Extraction {
         })
     };
     for v in all.iter().filter(|v| is_url(v)) {
-        let beside = all
-            .iter()
-            .filter(|o| o.span != v.span && !crate::secrets::is_secret_name(&o.key))
-            .map(|o| crate::call::literal_of(&o.pieces))
-            .filter(|t| !t.is_empty() && t.len() <= MAX_BESIDE_LEN)
-            .take(MAX_BESIDE)
-            .collect();
+        let beside = super::dotenv::beside_texts(
+            all.iter()
+                .filter(|o| o.span != v.span)
+                .map(|o| (o.key.as_str(), crate::call::literal_of(&o.pieces))),
+        );
         let mut call = HttpCall::base_url(v.pieces.clone(), v.span.clone());
         call.receiver = Some(v.key.clone());
         call.beside = beside;

@@ -390,13 +390,11 @@ pub fn extract(text: &str) -> Extraction {
         if !own_literal || !is_base_url(&e.name, &e.pieces) {
             continue;
         }
-        let beside = last
-            .iter()
-            .filter(|o| o.name != e.name && !super::credentials::is_secret_name(&o.name))
-            .map(|o| o.literal())
-            .filter(|t| !t.is_empty() && t.len() <= MAX_BESIDE_LEN)
-            .take(MAX_BESIDE)
-            .collect();
+        let beside = beside_texts(
+            last.iter()
+                .filter(|o| o.name != e.name)
+                .map(|o| (o.name.as_str(), o.literal())),
+        );
         let mut call = HttpCall::base_url(e.pieces.clone(), e.value_span.clone());
         call.receiver = Some(e.name.clone());
         call.beside = beside;
@@ -426,6 +424,18 @@ fn credentials(entries: &[&Entry]) -> crate::call::Fields {
 /// The values under secret names of a file that holds values (an env file, a
 /// configuration document), each written as one literal of its own, as fields: the
 /// credentials that go with its base URLs. `(name, name's span, pieces, value's span)`.
+/// The literal texts of the other settings beside a base URL (its signals: a
+/// vendor's header name, a `/restapi/vc` URL), without the values of secret names, at
+/// most [`MAX_BESIDE`], each at most [`MAX_BESIDE_LEN`] bytes: `(name, text)` pairs.
+pub(crate) fn beside_texts<'a>(others: impl Iterator<Item = (&'a str, String)>) -> Vec<String> {
+    others
+        .filter(|(name, _)| !super::credentials::is_secret_name(name))
+        .map(|(_, text)| text)
+        .filter(|t| !t.is_empty() && t.len() <= MAX_BESIDE_LEN)
+        .take(MAX_BESIDE)
+        .collect()
+}
+
 pub(crate) fn credential_fields<'a>(
     values: impl IntoIterator<Item = (&'a str, &'a Span, &'a [Piece], &'a Span)>,
 ) -> crate::call::Fields {

@@ -1089,7 +1089,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
     /// name `use`d from `config.rs`); `None` for anything else, and for a path this
     /// file defines.
     pub fn foreign_literal(&self, e: &Expr) -> Option<String> {
-        use crate::resolve::{Shape, TextPiece, RS};
+        use crate::resolve::{Shape, TextPiece};
         let Expr::Path(p) = e else { return None };
         if p.qself.is_some() {
             return None;
@@ -1105,21 +1105,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
         {
             return None;
         }
-        let project = self.project?;
-        let value = self
-            .crate_item(&segments)
-            .into_iter()
-            .find_map(|(module, name)| {
-                project.index.lookup(
-                    project.path,
-                    &format!("{RS}{module}"),
-                    &name,
-                    &[],
-                    project.depth,
-                    super::modules::lower,
-                )
-            })?;
-        match value.shape {
+        match self.crate_value(&segments, &[])?.shape {
             Shape::Text(pieces) => match pieces.as_slice() {
                 [TextPiece::Lit(s)] => Some(s.clone()),
                 _ => None,
@@ -1161,21 +1147,7 @@ impl<'s, 'f> Resolver<'s, 'f> {
         span: Span,
         called: bool,
     ) -> Option<Vec<Piece>> {
-        use crate::resolve::RS;
-        let project = self.project?;
-        let value = self
-            .crate_item(segments)
-            .into_iter()
-            .find_map(|(module, name)| {
-                project.index.lookup(
-                    project.path,
-                    &format!("{RS}{module}"),
-                    &name,
-                    keys,
-                    project.depth,
-                    super::modules::lower,
-                )
-            })?;
+        let value = self.crate_value(segments, keys)?;
         let value = match (called, value.shape) {
             (
                 true,
@@ -1191,6 +1163,28 @@ impl<'s, 'f> Resolver<'s, 'f> {
         let (pieces, related) = value.spelled_at(expr, &span, message, true)?;
         self.related.borrow_mut().push(related);
         Some(pieces)
+    }
+
+    /// What another module of the crate exports as the item `segments` names, read
+    /// through `keys` (a field of an exported struct).
+    fn crate_value(
+        &self,
+        segments: &[String],
+        keys: &[String],
+    ) -> Option<crate::resolve::Exported> {
+        let project = self.project?;
+        self.crate_item(segments)
+            .into_iter()
+            .find_map(|(module, name)| {
+                project.index.lookup(
+                    project.path,
+                    &format!("{}{module}", crate::resolve::RS),
+                    &name,
+                    keys,
+                    project.depth,
+                    super::modules::lower,
+                )
+            })
     }
 
     fn hole(&self, e: &Expr) -> Vec<Piece> {
