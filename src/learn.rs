@@ -38,6 +38,9 @@ const MAX_URL_PREFIX: usize = 512;
 #[derive(Clone)]
 pub struct Markers {
     automaton: Option<AhoCorasick>,
+    /// What every marker starts with (`/api/`), when that is long enough to look for
+    /// first: one SIMD search of a text that holds none of it, which is most texts.
+    common: Option<memchr::memmem::Finder<'static>>,
     /// Per pattern: the marker and the packs it belongs to.
     markers: Vec<(String, Vec<usize>)>,
     /// Every pack's `lookalike_paths`: a URL holding one is never counted.
@@ -77,6 +80,18 @@ impl Markers {
                 .build(markers.iter().map(|(m, _)| m))
                 .expect("markers are plain strings")
         });
+        let common = markers.split_first().and_then(|((first, _), rest)| {
+            let shared = rest.iter().fold(first.len(), |n, (m, _)| {
+                first
+                    .bytes()
+                    .zip(m.bytes())
+                    .take(n)
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            });
+            (shared >= 4)
+                .then(|| memchr::memmem::Finder::new(&first.as_bytes()[..shared]).into_owned())
+        });
         let lookalike_paths = rules
             .packs
             .iter()
@@ -85,6 +100,7 @@ impl Markers {
             .collect();
         Markers {
             automaton,
+            common,
             markers,
             lookalike_paths,
         }
@@ -97,6 +113,13 @@ impl Markers {
     pub fn urls(&self, text: &str) -> Option<Vec<(usize, Option<String>, usize)>> {
         let automaton = self.automaton.as_ref()?;
         let bytes = text.as_bytes();
+        if self
+            .common
+            .as_ref()
+            .is_some_and(|c| c.find(bytes).is_none())
+        {
+            return None;
+        }
         let mut out = Vec::new();
         let mut any = false;
         for m in automaton.find_iter(bytes) {

@@ -381,55 +381,71 @@ pub fn side_files(
     }
 }
 
-/// Whether a file of this kind may read variables that an env file sets
-/// (`process.env.X`, `os.environ`/`os.getenv`, a shell's `$X`): the literal scan then
-/// counts the literals of the env files of its folder and the folders above.
-pub fn reads_environment(language: Language, text: &str) -> bool {
-    match language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            text.contains("process.env") || text.contains("import.meta.env")
-        }
-        Language::Python | Language::Notebook => {
-            text.contains("environ") || text.contains("getenv")
-        }
-        Language::Shell => text.contains('$'),
-        _ => false,
-    }
+/// What a file reads through other files than its imports: the variables an env file
+/// sets (`process.env.X`, `os.environ`/`os.getenv`, a shell's `$X`), and the `config`
+/// package of Node (`require('config')`, `from 'config'`), whose values live in
+/// `config/*.json`. The literal scan then counts the literals of those files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SettingsReads {
+    pub environment: bool,
+    pub node_config: bool,
 }
 
-/// Whether a JavaScript/TypeScript file loads the `config` package (its values live in
-/// `config/*.json`).
-pub fn reads_node_config(language: Language, text: &str) -> bool {
-    if !matches!(
-        language,
-        Language::JavaScript | Language::TypeScript | Language::Tsx
-    ) {
-        return false;
-    }
-    // Asked of every JavaScript file that fails the literal scan: one SIMD search for
-    // the quoted name, then the words around it, rather than a search per spelling.
-    static QUOTED: std::sync::OnceLock<Option<aho_corasick::packed::Searcher>> =
-        std::sync::OnceLock::new();
-    let Some(quoted) =
-        QUOTED.get_or_init(|| aho_corasick::packed::Searcher::new(["'config'", "\"config\""]))
-    else {
-        return [
-            "require('config')",
-            "require(\"config\")",
-            "from 'config'",
-            "from \"config\"",
-        ]
-        .iter()
-        .any(|m| text.contains(m));
+/// [`SettingsReads`] of a text. Asked of nearly every file of a tree that fails the
+/// literal scan: one SIMD search of the text for every spelling at once (it was one
+/// search per spelling), then the words around a quoted `config`.
+pub fn settings_reads(language: Language, text: &str) -> SettingsReads {
+    type Searcher = std::sync::OnceLock<Option<aho_corasick::packed::Searcher>>;
+    // Pattern ids: the environment's spellings first, then the quoted names.
+    const JS: [&str; 4] = ["process.env", "import.meta.env", "'config'", "\"config\""];
+    const PY: [&str; 2] = ["environ", "getenv"];
+    static JS_SEARCH: Searcher = std::sync::OnceLock::new();
+    static PY_SEARCH: Searcher = std::sync::OnceLock::new();
+    let (patterns, search): (&[&str], _) = match language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => (&JS, &JS_SEARCH),
+        Language::Python | Language::Notebook => (&PY, &PY_SEARCH),
+        Language::Shell => {
+            return SettingsReads {
+                environment: text.contains('$'),
+                node_config: false,
+            }
+        }
+        _ => return SettingsReads::default(),
     };
     let bytes = text.as_bytes();
-    // Two quoted names that overlap share a quote: the second then follows a letter,
-    // never `require(` or `from `, so the non-overlapping matches are enough.
-    quoted.find_iter(bytes).any(|m| {
-        let before = &bytes[..m.start()];
-        (before.ends_with(b"require(") && bytes[m.end()..].starts_with(b")"))
-            || before.ends_with(b"from ")
-    })
+    let mut reads = SettingsReads::default();
+    let mut seen = |id: usize, start: usize, end: usize| {
+        if id < 2 {
+            reads.environment = true;
+        } else {
+            // Two quoted names that overlap share a quote: the second then follows a
+            // letter, never `require(` or `from `, so the non-overlapping matches are
+            // enough.
+            let before = &bytes[..start];
+            reads.node_config |= (before.ends_with(b"require(") && bytes[end..].starts_with(b")"))
+                || before.ends_with(b"from ");
+        }
+        // Done when nothing more can be learned.
+        reads.environment && (reads.node_config || patterns.len() == 2)
+    };
+    match search.get_or_init(|| aho_corasick::packed::Searcher::new(patterns.iter())) {
+        Some(searcher) => {
+            for m in searcher.find_iter(bytes) {
+                if seen(m.pattern().as_usize(), m.start(), m.end()) {
+                    break;
+                }
+            }
+        }
+        // No packed searcher on this machine: a search per spelling.
+        None => {
+            for (id, p) in patterns.iter().enumerate() {
+                for (start, _) in text.match_indices(p) {
+                    seen(id, start, start + p.len());
+                }
+            }
+        }
+    }
+    reads
 }
 
 /// Renders a rewrite of `call` as edits in the file's language.
@@ -633,18 +649,41 @@ mod tests {
 
     #[test]
     fn loading_the_config_package_is_told_in_every_spelling() {
-        let js = |t: &str| reads_node_config(Language::JavaScript, t);
+        let js = |t: &str| settings_reads(Language::JavaScript, t).node_config;
         assert!(js("const config = require('config');"));
         assert!(js("const config = require(\"config\");"));
         assert!(js("import config from 'config';"));
         assert!(js("import c from \"config\"; x('config'config')"));
         assert!(js("a('config'); b = require('config')"));
         assert!(js("const c = require('config').get('api');"));
+        assert!(js("const e = process.env.X; const c = require('config');"));
         assert!(!js(
             "require('config/x'); load('config'); require ('config')"
         ));
         assert!(!js("const s = 'config'"));
-        assert!(!reads_node_config(Language::Python, "from 'config'"));
+        assert!(!settings_reads(Language::Python, "from 'config'").node_config);
+    }
+
+    #[test]
+    fn reading_the_environment_is_told_in_every_language_that_can() {
+        let reads = |l: Language, t: &str| settings_reads(l, t).environment;
+        assert!(reads(Language::JavaScript, "const u = process.env.BASE;"));
+        assert!(reads(Language::Tsx, "const u = import.meta.env.VITE_BASE;"));
+        assert!(reads(
+            Language::TypeScript,
+            "import c from 'config'; const u = process.env.BASE;"
+        ));
+        assert!(!reads(Language::JavaScript, "const u = env.BASE;"));
+        assert!(reads(Language::Python, "base = os.environ['BASE']"));
+        assert!(reads(Language::Python, "base = os.getenv('BASE')"));
+        assert!(!reads(Language::Python, "base = settings.BASE"));
+        assert!(reads(Language::Shell, "curl \"$BASE/api\""));
+        assert!(!reads(Language::Markdown, "process.env.BASE"));
+        let both = settings_reads(
+            Language::JavaScript,
+            "const c = require('config'); const u = process.env.BASE;",
+        );
+        assert!(both.environment && both.node_config);
     }
 
     /// Every language, written so that a new variant fails to compile here until it

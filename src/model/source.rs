@@ -144,13 +144,15 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A path as shown to the user: relative to the current directory when under it.
 pub fn display_path(path: &Path) -> PathBuf {
-    // The current directory only for an absolute path: asking for it is a system call,
-    // and a scan shows every file's path (3 % of a large tree's CPU went there).
+    // The current directory only for an absolute path, and asked once per process:
+    // asking is a system call, and a scan shows every file's path (2 to 3 % of a large
+    // tree's CPU went there). Nothing here changes the current directory.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     let cwd = path
         .is_absolute()
-        .then(std::env::current_dir)
-        .and_then(Result::ok);
-    let shown = match &cwd {
+        .then(|| CWD.get_or_init(|| std::env::current_dir().ok()).as_ref())
+        .flatten();
+    let shown = match cwd {
         Some(cwd) => path
             .strip_prefix(cwd)
             .map(Path::to_path_buf)

@@ -1128,16 +1128,16 @@ impl Checker {
         if language != Language::Postman {
             let verdict = match gate {
                 Some(gate) => {
-                    let (mut verdict, found) = self.prefilter.verdict_and_found(text.as_bytes());
-                    let found = found.map(|f| Bits::of(&f));
+                    let (mut verdict, own) = self.prefilter.verdict_and_found(text.as_bytes());
+                    let found = own.as_deref().map(Bits::of);
                     // Values a file reads from files it does not import (a Bruno
                     // request's environments, an Ansible play's vars files, a Python
                     // SDK's settings read through an untyped client): judged with them
                     // now. Such files are few.
                     if matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral)
-                        && self.reads_unimported(path, &text, language, verdict)
+                        && self.reads_unimported(path, &text, language, verdict, own.as_deref())
                     {
-                        verdict = self.verdict_with_imports(path, &text, language);
+                        verdict = self.verdict_with_imports(path, &text, language, own.as_deref());
                     }
                     let fails =
                         matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral);
@@ -1160,7 +1160,7 @@ impl Checker {
                     }
                     verdict
                 }
-                None => self.verdict_with_imports(path, &text, language),
+                None => self.verdict_with_imports(path, &text, language, None),
             };
             match verdict {
                 Verdict::NoVendorLiteral => {
@@ -1276,6 +1276,7 @@ impl Checker {
         text: &str,
         language: Language,
         verdict: Verdict,
+        own: Option<&[bool]>,
     ) -> bool {
         let side = match language {
             Language::Python => {
@@ -1284,18 +1285,24 @@ impl Checker {
             }
             _ => !frontend::side_files(language, path, text).is_empty(),
         };
-        side || self.passes_with_settings(language, path, text)
+        side || self.passes_with_settings(language, path, text, own)
     }
 
     /// Whether a file passes the literal scan with the literals of its settings files
     /// ([`Checker::settings_files`], each scanned once per run): a file that reads the
     /// environment costs one more look only when its env files complete what it holds.
-    fn passes_with_settings(&self, language: Language, path: &Path, text: &str) -> bool {
+    fn passes_with_settings(
+        &self,
+        language: Language,
+        path: &Path,
+        text: &str,
+        own: Option<&[bool]>,
+    ) -> bool {
         let settings = self.settings_files(language, path, text);
         if settings.is_empty() {
             return false;
         }
-        let mut all = self.prefilter.found_literals(text.as_bytes());
+        let mut all = self.own_literals(text, own);
         let literals = |t: &str| (Vec::new(), self.prefilter.found_literals(t.as_bytes()));
         for file in settings {
             if let Some(summary) = self.project.summary_of(&file, &literals) {
@@ -1313,13 +1320,24 @@ impl Checker {
     /// `config` package (when it requires it).
     fn settings_files(&self, language: Language, path: &Path, text: &str) -> Vec<PathBuf> {
         let mut out = Vec::new();
-        if frontend::reads_environment(language, text) {
+        let reads = frontend::settings_reads(language, text);
+        if reads.environment {
             out.extend(self.project.env_files(path));
         }
-        if frontend::reads_node_config(language, text) {
+        if reads.node_config {
             out.extend(self.project.node_config_files(path));
         }
         out
+    }
+
+    /// The literals `text` holds: `known` when the literal scan already found them
+    /// (`None`: it stopped at the quick pass, which tells only that no vendor literal
+    /// is there).
+    fn own_literals(&self, text: &str, known: Option<&[bool]>) -> Vec<bool> {
+        match known {
+            Some(found) => found.to_vec(),
+            None => self.prefilter.found_literals(text.as_bytes()),
+        }
     }
 
     /// What the import walk keeps of a module imported by a file in `language`: the
@@ -1331,13 +1349,19 @@ impl Checker {
         )
     }
 
-    fn verdict_with_imports(&self, path: &Path, text: &str, language: Language) -> Verdict {
-        let own = self.prefilter.found_literals(text.as_bytes());
+    fn verdict_with_imports(
+        &self,
+        path: &Path,
+        text: &str,
+        language: Language,
+        own: Option<&[bool]>,
+    ) -> Verdict {
+        let own = self.own_literals(text, own);
         let verdict = self.prefilter.verdict_of(&own);
         if !matches!(verdict, Verdict::NoVendorLiteral | Verdict::NoRuleLiteral) {
             return verdict;
         }
-        let mut all = own;
+        let mut all = own.clone();
         // A Bruno request's environments, an Ansible play's vars files.
         let side = frontend::side_files(language, path, text);
         if !side.is_empty() {
@@ -1363,7 +1387,7 @@ impl Checker {
         let summarise = |t: &str| self.summarise(language, t);
         // The env files that may set what the file reads from the environment, and
         // the settings files of the `config` package.
-        if self.passes_with_settings(language, path, text) {
+        if self.passes_with_settings(language, path, text, Some(&own)) {
             return Verdict::Parse;
         }
         if !specs.is_empty() {
@@ -1720,7 +1744,8 @@ mod tests {
             checker.verdict_with_imports(
                 &files[0].0,
                 &std::fs::read_to_string(&files[0].0).unwrap(),
-                Language::JavaScript
+                Language::JavaScript,
+                None
             ),
             Verdict::Parse
         );

@@ -36,6 +36,11 @@ const MAX_DIRS: usize = 16_384;
 #[derive(Default)]
 pub struct EnvDirs {
     dirs: Mutex<HashMap<PathBuf, Arc<EnvDir>>>,
+    /// The env files of the files of each folder met ([`ProjectIndex::env_files`]).
+    files: Mutex<HashMap<PathBuf, Arc<[PathBuf]>>>,
+    /// The `config` package's settings files of the files of each folder met
+    /// ([`ProjectIndex::node_config_files`]), found once per run.
+    config: Mutex<HashMap<PathBuf, Arc<[PathBuf]>>>,
 }
 
 /// A folder's env files, and whether it is a project's root.
@@ -106,13 +111,40 @@ impl ProjectIndex {
 
     /// The env files that may give the environment of the file at `from`, nearest
     /// first: those of its folder and of each folder above, up to the project's root.
+    ///
+    /// Asked of nearly every file of a tree: the answer for a folder's files is
+    /// found once per run, so a file costs one look-up rather than one per folder
+    /// above it.
     pub fn env_files(&self, from: &Path) -> Vec<PathBuf> {
+        let Some(dir) = from.parent() else {
+            return Vec::new();
+        };
+        let cache = &self.env_dirs.files;
+        let found = match cache.lock().ok().and_then(|m| m.get(dir).cloned()) {
+            Some(hit) => hit,
+            None => {
+                let found: Arc<[PathBuf]> = self.env_files_above(dir).into();
+                if let Ok(mut m) = cache.lock() {
+                    if m.len() >= MAX_DIRS {
+                        m.clear();
+                    }
+                    m.insert(dir.to_path_buf(), Arc::clone(&found));
+                }
+                found
+            }
+        };
+        found.iter().filter(|p| *p != from).cloned().collect()
+    }
+
+    /// The env files of `dir` and of each folder above it, up to the project's root
+    /// (see [`ProjectIndex::env_files`]).
+    fn env_files_above(&self, dir: &Path) -> Vec<PathBuf> {
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let mut out = Vec::new();
-        let mut dir = from.parent();
+        let mut dir = Some(dir);
         for _ in 0..MAX_LEVELS {
             let Some(d) = dir else { break };
-            if from.is_absolute() && home.as_deref() == Some(d) {
+            if d.is_absolute() && home.as_deref() == Some(d) {
                 break;
             }
             let of = self.env_files_of(d);
@@ -122,7 +154,6 @@ impl ProjectIndex {
             }
             dir = d.parent();
         }
-        out.retain(|p| p != from);
         out
     }
 
@@ -155,29 +186,21 @@ impl ProjectIndex {
     /// `default.json` first, then the others by name (each an environment's
     /// overrides; `custom-environment-variables.json` names variables, not values).
     pub fn node_config_files(&self, from: &Path) -> Vec<PathBuf> {
-        let mut dir = from.parent();
-        for _ in 0..MAX_LEVELS {
-            let Some(d) = dir else { break };
-            let folder = d.join("config");
-            if folder.join("default.json").is_file() {
-                let Ok(entries) = std::fs::read_dir(&folder) else {
-                    return Vec::new();
-                };
-                let mut names: Vec<String> = entries
-                    .filter_map(Result::ok)
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .filter(|n| n.ends_with(".json") && n != "custom-environment-variables.json")
-                    .collect();
-                names.sort_by(|a, b| (a != "default.json", a).cmp(&(b != "default.json", b)));
-                names.truncate(MAX_FILES_PER_DIR);
-                return names.into_iter().map(|n| folder.join(n)).collect();
-            }
-            if d.as_os_str().is_empty() || is_project_root(d) {
-                break;
-            }
-            dir = d.parent();
+        let Some(dir) = from.parent() else {
+            return Vec::new();
+        };
+        let cache = &self.env_dirs.config;
+        if let Some(hit) = cache.lock().ok().and_then(|m| m.get(dir).cloned()) {
+            return hit.to_vec();
         }
-        Vec::new()
+        let found: Arc<[PathBuf]> = node_config_files_above(dir).into();
+        if let Ok(mut m) = cache.lock() {
+            if m.len() >= MAX_DIRS {
+                m.clear();
+            }
+            m.insert(dir.to_path_buf(), Arc::clone(&found));
+        }
+        found.to_vec()
     }
 
     /// What the `config` package's files give at `keys` (`khoros.baseUrl` as
@@ -204,6 +227,33 @@ impl ProjectIndex {
         }
         out
     }
+}
+
+/// [`ProjectIndex::node_config_files`] of the files of `dir`, asked of the disk.
+fn node_config_files_above(dir: &Path) -> Vec<PathBuf> {
+    let mut dir = Some(dir);
+    for _ in 0..MAX_LEVELS {
+        let Some(d) = dir else { break };
+        let folder = d.join("config");
+        if folder.join("default.json").is_file() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                return Vec::new();
+            };
+            let mut names: Vec<String> = entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".json") && n != "custom-environment-variables.json")
+                .collect();
+            names.sort_by(|a, b| (a != "default.json", a).cmp(&(b != "default.json", b)));
+            names.truncate(MAX_FILES_PER_DIR);
+            return names.into_iter().map(|n| folder.join(n)).collect();
+        }
+        if d.as_os_str().is_empty() || is_project_root(d) {
+            break;
+        }
+        dir = d.parent();
+    }
+    Vec::new()
 }
 
 #[cfg(test)]
