@@ -77,6 +77,7 @@ pub mod credentials;
 mod detect;
 pub mod dockerfile;
 pub mod dotenv;
+pub mod fields;
 pub mod http;
 pub mod insert;
 pub mod javascript;
@@ -94,6 +95,7 @@ pub mod yaml_tree;
 
 use crate::call::{HttpCall, Span};
 use crate::finding::Edit;
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::RewritePlan;
 use crate::source::{Comment, Language, SourceFile};
 use std::path::{Path, PathBuf};
@@ -515,7 +517,7 @@ pub(crate) fn tree_syntax_error(
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
             if child.is_missing() {
-                let what = child.kind();
+                let what = child.kind_name();
                 let what = if what.is_empty() { "token" } else { what };
                 return Some((
                     child.byte_range(),
@@ -540,7 +542,7 @@ pub(crate) fn tree_syntax_error(
 /// indented), a control character inside an identifier (a DEL byte in a JavaScript
 /// name). Such a file is unparseable for the purpose of `fix`.
 fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, String)> {
-    let python = root.kind() == "module";
+    let python = root.kind_name() == "module";
     let controls = text
         .bytes()
         .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) || b == 0x7f)
@@ -580,7 +582,7 @@ fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, Str
                 return Some((at..at, "syntax error: expected an indented block".into()));
             }
         }
-        if controls && node.child_count() == 0 && node.kind().contains("identifier") {
+        if controls && node.child_count() == 0 && node.kind_name().contains("identifier") {
             let name = &text[node.byte_range()];
             if name.chars().any(char::is_control) {
                 return Some((

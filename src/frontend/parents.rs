@@ -32,7 +32,7 @@ impl<'t> Parents<'t> {
     /// node but the root, with its parent, in any order. Spares the walk of
     /// [`Parents::new`]'s first question.
     pub fn from_links(root: Node<'t>, mut links: Vec<(usize, Node<'t>)>) -> Self {
-        links.sort_unstable_by_key(|(id, _)| *id);
+        sort_by_id(&mut links);
         Parents {
             root,
             links: OnceCell::from(links),
@@ -96,7 +96,7 @@ fn walk_links<'t>(root: Node<'t>, mut each: impl FnMut(Step<'_, 't>)) -> Vec<(us
         each(Step::Leave(node));
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
-                out.sort_unstable_by_key(|(id, _)| *id);
+                sort_by_id(&mut out);
                 return out;
             }
             if let Some(parent) = above.pop() {
@@ -106,8 +106,77 @@ fn walk_links<'t>(root: Node<'t>, mut each: impl FnMut(Step<'_, 't>)) -> Vec<(us
     }
 }
 
+/// Sorts links by id, as `sort_unstable_by_key` would: a radix sort on the bytes in
+/// which the ids differ (ids are addresses: most of their bytes are the same). The
+/// map holds every node of the file, and a comparison sort of a 2,000-line file's
+/// nodes was 4 % of the instructions of its check.
+fn sort_by_id<T: Copy>(links: &mut Vec<(usize, T)>) {
+    if links.len() < 512 {
+        links.sort_unstable_by_key(|(id, _)| *id);
+        return;
+    }
+    let (all, any) = links
+        .iter()
+        .fold((usize::MAX, 0), |(all, any), (id, _)| (all & id, any | id));
+    let differing = all ^ any;
+    let mut scratch = vec![links[0]; links.len()];
+    for shift in (0..usize::BITS).step_by(8) {
+        if (differing >> shift) & 0xff == 0 {
+            continue;
+        }
+        let digit = |id: usize| (id >> shift) & 0xff;
+        let mut next = [0usize; 256];
+        for (id, _) in links.iter() {
+            next[digit(*id)] += 1;
+        }
+        let mut at = 0;
+        for slot in next.iter_mut() {
+            (*slot, at) = (at, at + *slot);
+        }
+        for link in links.iter() {
+            let d = digit(link.0);
+            scratch[next[d]] = *link;
+            next[d] += 1;
+        }
+        std::mem::swap(links, &mut scratch);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::frontend::fields::ChildField as _;
+    #[test]
+    fn links_are_sorted_by_id_as_a_comparison_sort_sorts_them() {
+        // Ids like addresses (aligned, sharing their high bytes), and any others.
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as usize
+        };
+        for (len, mask, base) in [
+            (100, usize::MAX, 0),
+            (5_000, 0xff_fff8, 0x5555_0000_0000),
+            (20_000, usize::MAX, 0),
+            (3_000, 0xf0, 0),
+        ] {
+            let mut links: Vec<(usize, u32)> = (0..len)
+                .map(|i| (base | (next() & mask), i as u32))
+                .collect();
+            let mut expected = links.clone();
+            expected.sort_unstable_by_key(|(id, _)| *id);
+            super::sort_by_id(&mut links);
+            let ids = |l: &[(usize, u32)]| l.iter().map(|(id, _)| *id).collect::<Vec<_>>();
+            assert_eq!(ids(&links), ids(&expected));
+            // Each id keeps its own payload.
+            let mut pairs = links.clone();
+            pairs.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(pairs, expected);
+        }
+    }
+
     use super::*;
 
     #[test]
@@ -126,7 +195,7 @@ mod tests {
                 parents.of(n).map(|p| p.id()),
                 n.parent().map(|p| p.id()),
                 "{}",
-                n.kind()
+                n.kind_name()
             );
             seen += 1;
             let mut c = n.walk();
@@ -134,7 +203,7 @@ mod tests {
         }
         assert!(seen > 40);
         let leaf = tree.root_node().descendant_for_byte_range(90, 90).unwrap();
-        let kinds: Vec<&str> = parents.ancestors(leaf).map(|n| n.kind()).collect();
+        let kinds: Vec<&str> = parents.ancestors(leaf).map(|n| n.kind_name()).collect();
         assert_eq!(kinds.last(), Some(&"module"));
         let given = Parents::from_links(tree.root_node(), links(tree.root_node()));
         assert_eq!(

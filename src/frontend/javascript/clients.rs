@@ -8,6 +8,7 @@ use super::scope::{BindKind, BindValue, ScopeId};
 use crate::call::{
     Body, Client, Field, Fields, HttpCall, Method, Piece, RpcName, UrlTemplate, Value,
 };
+use crate::frontend::fields::ChildField as _;
 use tree_sitter::Node;
 
 /// The libraries whose call shapes are known.
@@ -130,7 +131,7 @@ impl<'t> Cfg<'t> {
 /// An argument that is a function (a callback, a route handler).
 fn is_function(n: Node<'_>) -> bool {
     matches!(
-        n.kind(),
+        n.kind_name(),
         "arrow_function" | "function_expression" | "function"
     )
 }
@@ -160,7 +161,7 @@ impl<'a, 't> Resolver<'a, 't> {
             lib,
             configs: Vec::new(),
         };
-        match n.kind() {
+        match n.kind_name() {
             "identifier" => {
                 let name = self.text(n);
                 let Some(id) = self.scopes.lookup(name, scope) else {
@@ -185,8 +186,8 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
             }
             "member_expression" => {
-                let object = self.unwrap(n.child_by_field_name("object")?);
-                if object.kind() == "this" {
+                let object = self.unwrap(n.field("object")?);
+                if object.kind_name() == "this" {
                     let key = self.member_key(n)?;
                     let (v, s) = self.scopes.class_member(scope, &key)?;
                     return self.classify_value(v, s, depth + 1);
@@ -205,26 +206,26 @@ impl<'a, 't> Resolver<'a, 't> {
             return None;
         }
         let v = self.unwrap(v);
-        match v.kind() {
+        match v.kind_name() {
             "identifier" => self.classify_depth(v, scope, depth + 1),
             "member_expression" => {
-                let object = self.unwrap(v.child_by_field_name("object")?);
-                let prop = self.text(v.child_by_field_name("property")?);
-                if object.kind() == "this" {
+                let object = self.unwrap(v.field("object")?);
+                let prop = self.text(v.field("property")?);
+                if object.kind_name() == "this" {
                     return self.classify_depth(v, scope, depth + 1);
                 }
                 // require('axios').default
-                if prop == "default" && object.kind() == "call_expression" {
+                if prop == "default" && object.kind_name() == "call_expression" {
                     return self.classify_value(object, scope, depth + 1);
                 }
                 None
             }
             // `new XMLHttpRequest()`, `new window.XMLHttpRequest()`
             "new_expression" => {
-                let ctor = self.unwrap(v.child_by_field_name("constructor")?);
-                let name = match ctor.kind() {
+                let ctor = self.unwrap(v.field("constructor")?);
+                let name = match ctor.kind_name() {
                     "identifier" => self.text(ctor),
-                    "member_expression" => self.text(ctor.child_by_field_name("property")?),
+                    "member_expression" => self.text(ctor.field("property")?),
                     _ => return None,
                 };
                 (name == "XMLHttpRequest").then(|| Recv {
@@ -235,7 +236,7 @@ impl<'a, 't> Resolver<'a, 't> {
             "call_expression" => {
                 let f = self.unwrap(self.callee(v)?);
                 let args = self.args(v);
-                if f.kind() == "identifier" && self.text(f) == "require" {
+                if f.kind_name() == "identifier" && self.text(f) == "require" {
                     let (m, _, _) = self.string_lit(*args.first()?)?;
                     return lib_by_module(&m).map(|lib| Recv {
                         lib,
@@ -247,7 +248,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 if let Some((ret, rs)) = self.returned(v, scope) {
                     return self.classify_value(ret, rs, depth + 1);
                 }
-                if f.kind() == "identifier" {
+                if f.kind_name() == "identifier" {
                     let base = self.classify_depth(f, scope, depth + 1)?;
                     // `supertest(app)` / `request(app)`: an agent bound to an app or URL.
                     if base.lib == Lib::Supertest {
@@ -258,11 +259,11 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                     return None;
                 }
-                if f.kind() != "member_expression" {
+                if f.kind_name() != "member_expression" {
                     return None;
                 }
-                let object = f.child_by_field_name("object")?;
-                let prop = self.text(f.child_by_field_name("property")?);
+                let object = f.field("object")?;
+                let prop = self.text(f.field("property")?);
                 let mut base = self.classify_depth(object, scope, depth + 1)?;
                 match (base.lib, prop) {
                     (Lib::Axios, "create")
@@ -459,8 +460,8 @@ impl<'a, 't> Resolver<'a, 't> {
         let args = self.args(call);
         let url_arg = *args.first()?;
         let (u, _) = self.follow(url_arg, scope);
-        if u.kind() == "new_expression"
-            && u.child_by_field_name("constructor")
+        if u.kind_name() == "new_expression"
+            && u.field("constructor")
                 .is_some_and(|c| self.text(c) == "Request")
         {
             // The `new Request(...)` is reported itself.
@@ -616,11 +617,11 @@ impl<'a, 't> Resolver<'a, 't> {
     /// An object literal, or a name that reads like an options object.
     fn looks_like_config(&self, n: Node<'t>, scope: ScopeId) -> bool {
         let (o, _) = self.follow(n, scope);
-        if o.kind() == "object" {
+        if o.kind_name() == "object" {
             return true;
         }
         if matches!(
-            o.kind(),
+            o.kind_name(),
             "string" | "template_string" | "binary_expression" | "new_expression"
         ) {
             return false;
@@ -711,28 +712,24 @@ impl<'a, 't> Resolver<'a, 't> {
         if o.id() == self.unwrap(object).id() {
             return false;
         }
-        if o.kind() == "object" {
+        if o.kind_name() == "object" {
             return !self.opts(o, os).get(method).found().is_some_and(|(v, vs)| {
                 matches!(
-                    self.follow(v, vs).0.kind(),
+                    self.follow(v, vs).0.kind_name(),
                     "arrow_function" | "function_expression" | "function" | "method_definition"
                 )
             });
         }
-        matches!(o.kind(), "array" | "string" | "template_string" | "number")
-            || (o.kind() == "new_expression"
-                && o.child_by_field_name("constructor").is_some_and(|c| {
-                    matches!(
-                        self.text(c),
-                        "Map"
-                            | "Set"
-                            | "WeakMap"
-                            | "URLSearchParams"
-                            | "Headers"
-                            | "FormData"
-                            | "URL"
-                    )
-                }))
+        matches!(
+            o.kind_name(),
+            "array" | "string" | "template_string" | "number"
+        ) || (o.kind_name() == "new_expression"
+            && o.field("constructor").is_some_and(|c| {
+                matches!(
+                    self.text(c),
+                    "Map" | "Set" | "WeakMap" | "URLSearchParams" | "Headers" | "FormData" | "URL"
+                )
+            }))
     }
 
     // ------------------------------------------------------------ options-style libraries
@@ -888,7 +885,7 @@ impl<'a, 't> Resolver<'a, 't> {
         } else if let Some((n, s)) = cfg.get("json").found() {
             // `json: {…}` is the body itself; `json: true` only says how to encode.
             let (j, _) = self.follow(n, s);
-            matches!(j.kind(), "object" | "array").then(|| Body::Json {
+            matches!(j.kind_name(), "object" | "array").then(|| Body::Json {
                 value: self.value(n, s),
             })
         } else {
@@ -899,8 +896,10 @@ impl<'a, 't> Resolver<'a, 't> {
 
     fn looks_like_url(&self, n: Node<'t>, scope: ScopeId) -> bool {
         let (o, _) = self.follow(n, scope);
-        matches!(o.kind(), "string" | "template_string" | "binary_expression")
-            || self.is_url_ctor(o)
+        matches!(
+            o.kind_name(),
+            "string" | "template_string" | "binary_expression"
+        ) || self.is_url_ctor(o)
     }
 
     // ------------------------------------------------------------ node http
@@ -973,7 +972,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let port = match opts.get("port").found() {
             Some((n, s)) => {
                 let (o, _) = self.follow(n, s);
-                match o.kind() {
+                match o.kind_name() {
                     "number" => Some(Ok(self.text(o).to_string())),
                     _ => match self.string_lit(o) {
                         Some((t, _, _)) => Some(Ok(t)),
@@ -1092,7 +1091,7 @@ impl<'a, 't> Resolver<'a, 't> {
             open: true,
             ..Fields::default()
         };
-        if object.kind() != "identifier" {
+        if object.kind_name() != "identifier" {
             return open;
         }
         let Some(b) = self.scopes.lookup(self.text(object), scope) else {
@@ -1298,14 +1297,14 @@ impl<'a, 't> Resolver<'a, 't> {
     /// `api.call('entity.delete', {...})`, `apicall('entity.delete', params)`.
     pub fn rpc(&self, call: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
         let f = self.callee(call)?;
-        let (target, receiver) = match f.kind() {
+        let (target, receiver) = match f.kind_name() {
             "identifier" if self.text(f) == "apicall" => (f, None),
             "member_expression" => {
-                let p = self.text(f.child_by_field_name("property")?);
+                let p = self.text(f.field("property")?);
                 if p != "call" && p != "apicall" {
                     return None;
                 }
-                let o = f.child_by_field_name("object")?;
+                let o = f.field("object")?;
                 (o, Some(self.text(o).to_string()))
             }
             _ => return None,
@@ -1350,7 +1349,7 @@ impl<'a, 't> Resolver<'a, 't> {
             Some(&p) => self.fields(p, scope, false),
             None => Fields {
                 span: call
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .map(|a| a.byte_range())
                     .unwrap_or_default(),
                 ..Fields::default()
@@ -1377,14 +1376,12 @@ impl<'a, 't> Resolver<'a, 't> {
             let Some(parent) = self.parent(at) else {
                 return false;
             };
-            if parent.kind() == "arguments" {
+            if parent.kind_name() == "arguments" {
                 let matcher =
                     self.parent(parent)
                         .and_then(|c| self.callee(c))
-                        .map(|f| match f.kind() {
-                            "member_expression" => f
-                                .child_by_field_name("property")
-                                .map_or("", |p| self.text(p)),
+                        .map(|f| match f.kind_name() {
+                            "member_expression" => f.field("property").map_or("", |p| self.text(p)),
                             _ => self.text(f),
                         });
                 if matcher.is_some_and(|m| {
@@ -1404,13 +1401,13 @@ impl<'a, 't> Resolver<'a, 't> {
     fn rpc_evidence(&self, callee: Node<'t>, target: Node<'t>, scope: ScopeId) -> Vec<String> {
         let mut out = vec![self.text(callee).to_string()];
         let mut root = target;
-        while root.kind() == "member_expression" {
-            match root.child_by_field_name("object") {
+        while root.kind_name() == "member_expression" {
+            match root.field("object") {
                 Some(o) => root = o,
                 None => break,
             }
         }
-        if root.kind() == "identifier" {
+        if root.kind_name() == "identifier" {
             if let Some(b) = self.scopes.lookup(self.text(root), scope) {
                 let b = self.scopes.binding(b);
                 match (&b.kind, &b.value) {
@@ -1433,12 +1430,12 @@ impl<'a, 't> Resolver<'a, 't> {
     fn maker(&self, value: Node<'t>) -> Node<'t> {
         let mut v = self.unwrap(value);
         loop {
-            let next = match v.kind() {
+            let next = match v.kind_name() {
                 "await_expression" => v.named_child(0),
                 "call_expression" => self
                     .callee(v)
-                    .filter(|f| !(f.kind() == "identifier" && self.text(*f) == "require")),
-                "new_expression" => v.child_by_field_name("constructor"),
+                    .filter(|f| !(f.kind_name() == "identifier" && self.text(*f) == "require")),
+                "new_expression" => v.field("constructor"),
                 _ => None,
             };
             match next {
@@ -1455,7 +1452,7 @@ impl<'a, 't> Resolver<'a, 't> {
     pub fn chain_start(&self, call: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
         let f = self.callee(call)?;
         let args = self.args(call);
-        if f.kind() == "identifier" {
+        if f.kind_name() == "identifier" {
             // superagent('DELETE', url) / superagent(url)
             let recv = self.classify(f, scope)?;
             if recv.lib != Lib::Superagent {
@@ -1476,12 +1473,12 @@ impl<'a, 't> Resolver<'a, 't> {
                 call,
             ));
         }
-        if f.kind() != "member_expression" {
+        if f.kind_name() != "member_expression" {
             return None;
         }
-        let prop = f.child_by_field_name("property")?;
+        let prop = f.field("property")?;
         let name = verb_method(self.text(prop))?;
-        let object = f.child_by_field_name("object")?;
+        let object = f.field("object")?;
         let (client, base) = self.chain_receiver(object, scope)?;
         let url_arg = *args.first()?;
         let mut url = self.url(url_arg, scope);
@@ -1513,17 +1510,16 @@ impl<'a, 't> Resolver<'a, 't> {
         scope: ScopeId,
     ) -> Option<(Client, Option<(Node<'t>, ScopeId)>)> {
         let o = self.unwrap(object);
-        if o.kind() == "call_expression" {
+        if o.kind_name() == "call_expression" {
             // request(app) / supertest(app) / request.agent(app)
             let f = self.unwrap(self.callee(o)?);
             let app = self.args(o).first().map(|a| (*a, scope));
-            let callee = match f.kind() {
+            let callee = match f.kind_name() {
                 "identifier" => f,
                 "member_expression"
-                    if f.child_by_field_name("property")
-                        .is_some_and(|p| self.text(p) == "agent") =>
+                    if f.field("property").is_some_and(|p| self.text(p) == "agent") =>
                 {
-                    f.child_by_field_name("object")?
+                    f.field("object")?
                 }
                 _ => return self.classify(o, scope).and_then(|r| chain_client(&r)),
             };
@@ -1547,7 +1543,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut sends: Vec<Node<'t>> = Vec::new();
         for &link in links {
             let Some(f) = self.callee(link) else { continue };
-            let Some(prop) = f.child_by_field_name("property") else {
+            let Some(prop) = f.field("property") else {
                 continue;
             };
             let args = self.args(link);

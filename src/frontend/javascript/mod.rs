@@ -22,6 +22,7 @@ mod walk;
 
 use super::Extraction;
 use crate::call::Span;
+use crate::frontend::fields::ChildField as _;
 use crate::source::Language;
 use std::cell::RefCell;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
@@ -123,7 +124,7 @@ pub fn comments(text: &str, language: Language) -> Vec<Span> {
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
-        if node.kind() == "comment" {
+        if node.kind_name() == "comment" {
             out.push(node.byte_range());
         } else if cursor.goto_first_child() {
             continue;
@@ -494,17 +495,18 @@ mod tests {
                 Some(parent) if walk::reads_field(parent) => at.field_name(),
                 _ => None,
             };
-            self.events.push(format!("enter {} {field:?}", node.kind()));
-            if node.kind() == "template_string" || node.child_count() == 0 {
+            self.events
+                .push(format!("enter {} {field:?}", node.kind_name()));
+            if node.kind_name() == "template_string" || node.child_count() == 0 {
                 return false;
             }
-            self.kinds.push(node.kind());
+            self.kinds.push(node.kind_name());
             true
         }
 
         fn leave(&mut self, node: Node<'t>) {
             self.kinds.pop();
-            self.events.push(format!("leave {}", node.kind()));
+            self.events.push(format!("leave {}", node.kind_name()));
         }
     }
 

@@ -14,6 +14,7 @@
 
 use super::resolve::{Project, Resolver};
 use super::scope::{self, named_children, ScopeId};
+use crate::frontend::fields::ChildField as _;
 use crate::resolve::wrapper::Wrapper;
 use crate::resolve::{
     position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece,
@@ -61,7 +62,7 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
         if out.names.len() >= MAX_EXPORTS {
             break;
         }
-        match stmt.kind() {
+        match stmt.kind_name() {
             "export_statement" => l.export_statement(stmt, &mut out),
             "expression_statement" => {
                 if let Some(e) = named_children(stmt).first() {
@@ -84,46 +85,46 @@ impl<'t> Lowering<'_, '_, 't> {
     fn export_statement(&self, stmt: Node<'t>, out: &mut ModuleExports) {
         let r = self.r;
         let source = stmt
-            .child_by_field_name("source")
+            .field("source")
             .and_then(|s| r.string_lit(s))
             .map(|s| s.0);
-        if let Some(decl) = stmt.child_by_field_name("declaration") {
-            if matches!(decl.kind(), "lexical_declaration" | "variable_declaration") {
+        if let Some(decl) = stmt.field("declaration") {
+            if matches!(
+                decl.kind_name(),
+                "lexical_declaration" | "variable_declaration"
+            ) {
                 for d in named_children(decl) {
-                    let (Some(name), Some(value)) = (
-                        d.child_by_field_name("name"),
-                        d.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
-                    if name.kind() == "identifier" {
+                    if name.kind_name() == "identifier" {
                         self.put(out, r.text(name), value);
                     }
                 }
             }
             // `export function f`, `export class K`, `export default class K`.
-            if let Some(name) = decl.child_by_field_name("name") {
+            if let Some(name) = decl.field("name") {
                 let is_default = (0..stmt.child_count())
                     .filter_map(|i| stmt.child(i))
-                    .any(|c| c.kind() == "default");
+                    .any(|c| c.kind_name() == "default");
                 self.put(out, if is_default { "default" } else { r.text(name) }, decl);
             }
             return;
         }
-        if let Some(value) = stmt.child_by_field_name("value") {
+        if let Some(value) = stmt.field("value") {
             self.put(out, "default", value);
             return;
         }
         let clause = named_children(stmt)
             .into_iter()
-            .find(|c| c.kind() == "export_clause");
+            .find(|c| c.kind_name() == "export_clause");
         match (clause, source) {
             (Some(clause), source) => {
                 for spec in named_children(clause) {
-                    let Some(name) = spec.child_by_field_name("name") else {
+                    let Some(name) = spec.field("name") else {
                         continue;
                     };
-                    let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                    let alias = spec.field("alias").unwrap_or(name);
                     let exported = r.text(alias).trim_matches(['"', '\'']).to_string();
                     match &source {
                         Some(from) => {
@@ -143,7 +144,7 @@ impl<'t> Lowering<'_, '_, 't> {
             (None, Some(from)) => {
                 if !named_children(stmt)
                     .iter()
-                    .any(|c| c.kind() == "namespace_export")
+                    .any(|c| c.kind_name() == "namespace_export")
                 {
                     out.star.push(from);
                 }
@@ -155,19 +156,16 @@ impl<'t> Lowering<'_, '_, 't> {
     /// `module.exports = …`, `module.exports.X = …`, `exports.X = …`.
     fn commonjs(&self, e: Node<'t>, out: &mut ModuleExports) {
         let r = self.r;
-        if e.kind() != "assignment_expression" {
+        if e.kind_name() != "assignment_expression" {
             return;
         }
-        let (Some(left), Some(right)) = (
-            e.child_by_field_name("left"),
-            e.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (e.field("left"), e.field("right")) else {
             return;
         };
         let target = r.text(left);
         if target == "module.exports" {
             let value = r.unwrap(right);
-            if value.kind() == "call_expression"
+            if value.kind_name() == "call_expression"
                 && r.callee(value).is_some_and(|f| r.text(f) == "require")
             {
                 if let Some(spec) = r.args(value).first().and_then(|a| r.string_lit(*a)) {
@@ -207,24 +205,27 @@ impl<'t> Lowering<'_, '_, 't> {
                 .filter(|e| matches!(e.shape, Shape::Text(_) | Shape::Object(_) | Shape::OneOf(_)))
                 .map(Box::new),
         };
-        if super::walk::is_function(o.kind()) {
+        if super::walk::is_function(o.kind_name()) {
             return Some(function(o));
         }
-        let class = match o.kind() {
+        let class = match o.kind_name() {
             "class" | "class_declaration" | "abstract_class_declaration" | "enum_declaration" => o,
             "new_expression" | "identifier" | "shorthand_property_identifier" => {
-                let name = match o.kind() {
+                let name = match o.kind_name() {
                     "identifier" | "shorthand_property_identifier" => o,
-                    _ => r.unwrap(o.child_by_field_name("constructor")?),
+                    _ => r.unwrap(o.field("constructor")?),
                 };
-                if !matches!(name.kind(), "identifier" | "shorthand_property_identifier") {
+                if !matches!(
+                    name.kind_name(),
+                    "identifier" | "shorthand_property_identifier"
+                ) {
                     return None;
                 }
                 let decl = r
                     .scopes
                     .declaration(r.scopes.lookup(r.text(name), scope)?)?;
-                if super::walk::is_function(decl.kind()) {
-                    return (o.kind() != "new_expression").then(|| function(decl));
+                if super::walk::is_function(decl.kind_name()) {
+                    return (o.kind_name() != "new_expression").then(|| function(decl));
                 }
                 decl
             }
@@ -273,7 +274,7 @@ impl<'t> Lowering<'_, '_, 't> {
         if let Some(shape) = self.callable(o, os, depth) {
             return Some(at(o.byte_range(), shape));
         }
-        if matches!(o.kind(), "call_expression" | "new_expression") {
+        if matches!(o.kind_name(), "call_expression" | "new_expression") {
             if let Some(c) = r
                 .classify(o, os)
                 .and_then(|recv| r.instance_defaults(&recv, o))
@@ -281,21 +282,18 @@ impl<'t> Lowering<'_, '_, 't> {
                 return Some(at(o.byte_range(), Shape::Client(Box::new(c))));
             }
         }
-        if o.kind() == "object" {
+        if o.kind_name() == "object" {
             if depth >= MAX_OBJECT_DEPTH {
                 return None;
             }
             let mut fields = Vec::new();
             for child in named_children(o).into_iter().take(MAX_FIELDS) {
-                let (key, value) = match child.kind() {
+                let (key, value) = match child.kind_name() {
                     "pair" => {
-                        let (Some(k), Some(v)) = (
-                            child.child_by_field_name("key"),
-                            child.child_by_field_name("value"),
-                        ) else {
+                        let (Some(k), Some(v)) = (child.field("key"), child.field("value")) else {
                             continue;
                         };
-                        let key = match k.kind() {
+                        let key = match k.kind_name() {
                             "property_identifier" | "number" => r.text(k).to_string(),
                             _ => match r.string_lit(k) {
                                 Some(s) => s.0,
@@ -305,7 +303,7 @@ impl<'t> Lowering<'_, '_, 't> {
                         (key, v)
                     }
                     "shorthand_property_identifier" => (r.text(child).to_string(), child),
-                    "method_definition" => match child.child_by_field_name("name") {
+                    "method_definition" => match child.field("name") {
                         Some(k) => (r.text(k).to_string(), child),
                         None => continue,
                     },
@@ -323,7 +321,7 @@ impl<'t> Lowering<'_, '_, 't> {
             }
             return Some(at(o.byte_range(), Shape::Object(fields)));
         }
-        if super::walk::is_function(o.kind()) {
+        if super::walk::is_function(o.kind_name()) {
             return None;
         }
         // One text per combination of the alternatives met (`c ? a : b`, a `let`

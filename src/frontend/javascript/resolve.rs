@@ -8,6 +8,7 @@
 
 use super::scope::{named_children, BindKind, BindValue, ScopeId, Scopes};
 use crate::call::{Body, Field, Fields, Method, Piece, Span, Value};
+use crate::frontend::fields::ChildField as _;
 use crate::resolve::alternatives::{ChoicePoint, Choices, MAX_ALTERNATIVES};
 use std::cell::Cell;
 use tree_sitter::Node;
@@ -200,10 +201,10 @@ pub(super) fn template_parts<'t>(node: Node<'t>, text: &str) -> Vec<TemplatePart
     };
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_name() {
             "string_fragment" | "escape_sequence" => {
                 let raw = &text[child.byte_range()];
-                let (piece, exact) = if child.kind() == "escape_sequence" {
+                let (piece, exact) = if child.kind_name() == "escape_sequence" {
                     (decode_escape(raw), false)
                 } else {
                     (raw.to_string(), true)
@@ -234,7 +235,7 @@ fn has_substitution(template: Node<'_>) -> bool {
     let mut cursor = template.walk();
     let found = template
         .named_children(&mut cursor)
-        .any(|c| c.kind() == "template_substitution");
+        .any(|c| c.kind_name() == "template_substitution");
     found
 }
 
@@ -351,9 +352,9 @@ impl<'a, 't> Resolver<'a, 't> {
     /// (`const { X } = process.env`).
     fn env_name(&self, n: Node<'t>, scope: ScopeId) -> Option<String> {
         let n = self.unwrap(n);
-        match n.kind() {
+        match n.kind_name() {
             "member_expression" | "subscript_expression" => {
-                let object = self.unwrap(n.child_by_field_name("object")?);
+                let object = self.unwrap(n.field("object")?);
                 is_env_object(self.text(object)).then_some(())?;
                 self.member_key(n)
             }
@@ -408,7 +409,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// 'config'`, `const config = require('config')`).
     fn is_node_config(&self, n: Node<'t>, scope: ScopeId) -> bool {
         let n = self.unwrap(n);
-        if n.kind() != "identifier" {
+        if n.kind_name() != "identifier" {
             return false;
         }
         let Some(b) = self.scopes.lookup(self.text(n), scope) else {
@@ -420,7 +421,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 module == "config" && imported.as_deref().is_none_or(|i| i == "default")
             }
             _ => matches!(b.fixed_value(), Some(BindValue::Expr(v))
-                if self.unwrap(*v).kind() == "call_expression"
+                if self.unwrap(*v).kind_name() == "call_expression"
                     && required_module(self.text(*v)) == Some("config")
                     && self.text(*v).trim_end().ends_with(')')),
         }
@@ -434,15 +435,15 @@ impl<'a, 't> Resolver<'a, 't> {
             return false;
         };
         let n = self.unwrap(n);
-        let keys: Vec<String> = match n.kind() {
+        let keys: Vec<String> = match n.kind_name() {
             "call_expression" => {
                 let Some(callee) = self.callee(n).map(|c| self.unwrap(c)) else {
                     return false;
                 };
-                if callee.kind() != "member_expression"
+                if callee.kind_name() != "member_expression"
                     || self.member_key(callee).as_deref() != Some("get")
                     || !callee
-                        .child_by_field_name("object")
+                        .field("object")
                         .is_some_and(|o| self.is_node_config(o, scope))
                 {
                     return false;
@@ -459,12 +460,15 @@ impl<'a, 't> Resolver<'a, 't> {
             "member_expression" | "subscript_expression" => {
                 let mut keys = Vec::new();
                 let mut cur = n;
-                while matches!(cur.kind(), "member_expression" | "subscript_expression") {
+                while matches!(
+                    cur.kind_name(),
+                    "member_expression" | "subscript_expression"
+                ) {
                     let Some(k) = self.member_key(cur) else {
                         return false;
                     };
                     keys.push(k);
-                    let Some(o) = cur.child_by_field_name("object") else {
+                    let Some(o) = cur.field("object") else {
                         return false;
                     };
                     cur = self.unwrap(o);
@@ -530,19 +534,16 @@ impl<'a, 't> Resolver<'a, 't> {
     /// of `a || b` / `a ?? b`, every value of a reassigned `let` (at most
     /// [`MAX_ALTERNATIVES`]).
     fn alternatives_of(&self, n: Node<'t>, scope: ScopeId) -> Option<Vec<(Node<'t>, ScopeId)>> {
-        let alts = match n.kind() {
+        let alts = match n.kind_name() {
             "ternary_expression" => vec![
-                (n.child_by_field_name("consequence")?, scope),
-                (n.child_by_field_name("alternative")?, scope),
+                (n.field("consequence")?, scope),
+                (n.field("alternative")?, scope),
             ],
             "binary_expression"
-                if n.child_by_field_name("operator")
-                    .is_some_and(|o| matches!(o.kind(), "||" | "??")) =>
+                if n.field("operator")
+                    .is_some_and(|o| matches!(o.kind_name(), "||" | "??")) =>
             {
-                vec![
-                    (n.child_by_field_name("left")?, scope),
-                    (n.child_by_field_name("right")?, scope),
-                ]
+                vec![(n.field("left")?, scope), (n.field("right")?, scope)]
             }
             "identifier" => {
                 let name = self.text(n);
@@ -570,7 +571,7 @@ impl<'a, 't> Resolver<'a, 't> {
             .filter(|&(a, s)| {
                 let a = self.unwrap(a);
                 !matches!(
-                    a.kind(),
+                    a.kind_name(),
                     "identifier" | "member_expression" | "subscript_expression" | "call_expression"
                 ) || self.follow(a, s).0.id() != a.id()
                     || self
@@ -613,24 +614,24 @@ impl<'a, 't> Resolver<'a, 't> {
     /// `{ f(…) {…} }.f`, `this.f` (a method of the class).
     pub fn local_function(&self, callee: Node<'t>, scope: ScopeId) -> Option<Node<'t>> {
         let callee = self.unwrap(callee);
-        if callee.kind() == "member_expression" {
-            let object = self.unwrap(callee.child_by_field_name("object")?);
-            if object.kind() == "this" {
+        if callee.kind_name() == "member_expression" {
+            let object = self.unwrap(callee.field("object")?);
+            if object.kind_name() == "this" {
                 let key = self.member_key(callee)?;
                 return super::walk::method_of(self, self.scopes.class_of(scope)?, &key);
             }
         }
         let (o, os) = self.follow(callee, scope);
-        if super::walk::is_function(o.kind()) {
+        if super::walk::is_function(o.kind_name()) {
             return Some(o);
         }
-        if o.kind() == "identifier" {
+        if o.kind_name() == "identifier" {
             let b = self.scopes.lookup(self.text(o), os)?;
             if let BindValue::None = self.scopes.binding(b).value {
                 return self
                     .scopes
                     .declaration(b)
-                    .filter(|d| super::walk::is_function(d.kind()));
+                    .filter(|d| super::walk::is_function(d.kind_name()));
             }
         }
         None
@@ -646,14 +647,14 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The expression a function returns (see [`Self::returned`]).
     pub fn returned_by(&self, f: Node<'t>) -> Option<(Node<'t>, ScopeId)> {
         let fs = self.scopes.scope_of(f)?;
-        let body = f.child_by_field_name("body")?;
-        if body.kind() != "statement_block" {
+        let body = f.field("body")?;
+        if body.kind_name() != "statement_block" {
             return Some((body, fs));
         }
         let bs = self.scopes.scope_of(body).unwrap_or(fs);
         let mut returns = named_children(body)
             .into_iter()
-            .filter(|c| c.kind() == "return_statement");
+            .filter(|c| c.kind_name() == "return_statement");
         let ret = returns.next()?;
         if returns.next().is_some() {
             return None;
@@ -745,12 +746,15 @@ impl<'a, 't> Resolver<'a, 't> {
         }
         let mut keys = Vec::new();
         let mut cur = self.unwrap(n);
-        while matches!(cur.kind(), "member_expression" | "subscript_expression") {
+        while matches!(
+            cur.kind_name(),
+            "member_expression" | "subscript_expression"
+        ) {
             keys.push(self.member_key(cur)?);
-            cur = self.unwrap(cur.child_by_field_name("object")?);
+            cur = self.unwrap(cur.field("object")?);
         }
         keys.reverse();
-        let (spec, mut path) = match cur.kind() {
+        let (spec, mut path) = match cur.kind_name() {
             "identifier" | "shorthand_property_identifier" => {
                 let b = self
                     .scopes
@@ -831,7 +835,7 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// The decoded value, content span and exactness of a string literal.
     pub fn string_lit(&self, n: Node<'_>) -> Option<(String, Span, bool)> {
-        match n.kind() {
+        match n.kind_name() {
             "string" => {
                 let span =
                     n.start_byte() + 1..n.end_byte().saturating_sub(1).max(n.start_byte() + 1);
@@ -840,7 +844,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 let mut cursor = n.walk();
                 for c in n.named_children(&mut cursor) {
                     let raw = self.text(c);
-                    if c.kind() == "escape_sequence" {
+                    if c.kind_name() == "escape_sequence" {
                         exact = false;
                         out.push_str(&decode_escape(raw));
                     } else {
@@ -870,7 +874,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// `Object.freeze(x)`.
     pub fn unwrap(&self, mut n: Node<'t>) -> Node<'t> {
         loop {
-            let inner = match n.kind() {
+            let inner = match n.kind_name() {
                 "parenthesized_expression"
                 | "as_expression"
                 | "satisfies_expression"
@@ -882,7 +886,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 _ => None,
             };
             match inner {
-                Some(i) if i.kind() != "sequence_expression" => n = i,
+                Some(i) if i.kind_name() != "sequence_expression" => n = i,
                 _ => return n,
             }
         }
@@ -890,8 +894,8 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// Arguments of a call or `new` expression (comments skipped).
     pub fn args(&self, call: Node<'t>) -> Vec<Node<'t>> {
-        match call.child_by_field_name("arguments") {
-            Some(a) if a.kind() == "arguments" => named_children(a),
+        match call.field("arguments") {
+            Some(a) if a.kind_name() == "arguments" => named_children(a),
             _ => Vec::new(),
         }
     }
@@ -899,8 +903,8 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The callee of a call. tree-sitter-typescript parses `await f<T>(x)` as
     /// `(await f)<T>(x)`; the `await` is not part of the callee.
     pub fn callee<'n>(&self, call: Node<'n>) -> Option<Node<'n>> {
-        let f = call.child_by_field_name("function")?;
-        if f.kind() == "await_expression" {
+        let f = call.field("function")?;
+        if f.kind_name() == "await_expression" {
             named_children(f).first().copied()
         } else {
             Some(f)
@@ -909,8 +913,8 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// The span of a call expression, without the `await` of the quirk above.
     pub fn call_span(&self, call: Node<'_>) -> Span {
-        match call.child_by_field_name("function") {
-            Some(f) if f.kind() == "await_expression" => {
+        match call.field("function") {
+            Some(f) if f.kind_name() == "await_expression" => {
                 let start = self
                     .callee(call)
                     .map_or(call.start_byte(), |c| c.start_byte());
@@ -928,11 +932,11 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// `a.b.c` as a string when the expression is a plain dotted name.
     pub fn dotted(&self, n: Node<'_>) -> Option<String> {
-        match n.kind() {
+        match n.kind_name() {
             "identifier" | "this" => Some(self.text(n).to_string()),
             "member_expression" => {
-                let object = self.dotted(n.child_by_field_name("object")?)?;
-                let prop = self.text(n.child_by_field_name("property")?);
+                let object = self.dotted(n.field("object")?)?;
+                let prop = self.text(n.field("property")?);
                 Some(format!("{object}.{prop}"))
             }
             _ => None,
@@ -941,14 +945,14 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// The name a member access reads: `x.name` or `x['name']`.
     pub fn member_key(&self, n: Node<'t>) -> Option<String> {
-        match n.kind() {
+        match n.kind_name() {
             "member_expression" => {
-                let p = n.child_by_field_name("property")?;
-                (p.kind() == "property_identifier").then(|| self.text(p).to_string())
+                let p = n.field("property")?;
+                (p.kind_name() == "property_identifier").then(|| self.text(p).to_string())
             }
             "subscript_expression" => {
-                let idx = self.unwrap(n.child_by_field_name("index")?);
-                match idx.kind() {
+                let idx = self.unwrap(n.field("index")?);
+                match idx.kind_name() {
                     "number" => Some(self.text(idx).to_string()),
                     _ => self.string_lit(idx).map(|s| s.0),
                 }
@@ -966,7 +970,7 @@ impl<'a, 't> Resolver<'a, 't> {
     fn follow_depth(&self, n: Node<'t>, scope: ScopeId, depth: usize) -> (Node<'t>, ScopeId) {
         let (mut n, mut scope) = (self.unwrap(n), scope);
         for _ in depth..MAX_DEPTH {
-            let next = match n.kind() {
+            let next = match n.kind_name() {
                 "identifier" | "shorthand_property_identifier" => {
                     self.binding_target(n, scope, depth)
                 }
@@ -1000,7 +1004,7 @@ impl<'a, 't> Resolver<'a, 't> {
             BindValue::Expr(v) => Some((*v, b.scope)),
             BindValue::Member { object, key } => {
                 let (o, os) = self.follow_depth(*object, b.scope, depth + 1);
-                if o.kind() != "object" {
+                if o.kind_name() != "object" {
                     return None;
                 }
                 self.opts_depth(o, os, depth + 1).get(key).found()
@@ -1020,11 +1024,11 @@ impl<'a, 't> Resolver<'a, 't> {
             return None;
         }
         let key = self.member_key(n)?;
-        let object = self.unwrap(n.child_by_field_name("object")?);
-        if object.kind() == "this" {
+        let object = self.unwrap(n.field("object")?);
+        if object.kind_name() == "this" {
             return self.scopes.class_member(scope, &key);
         }
-        if object.kind() == "identifier" {
+        if object.kind_name() == "identifier" {
             let id = self.scopes.lookup(self.text(object), scope)?;
             let b = self.scopes.binding(id);
             if let Some(d) = self.scopes.declaration(id) {
@@ -1035,7 +1039,7 @@ impl<'a, 't> Resolver<'a, 't> {
             }
         }
         let (o, os) = self.follow_depth(object, scope, depth + 1);
-        if o.kind() != "object" {
+        if o.kind_name() != "object" {
             return None;
         }
         self.opts_depth(o, os, depth + 1).get(&key).found()
@@ -1049,24 +1053,19 @@ impl<'a, 't> Resolver<'a, 't> {
         scope: ScopeId,
         key: &str,
     ) -> Option<(Node<'t>, ScopeId)> {
-        let body = decl.child_by_field_name("body")?;
+        let body = decl.field("body")?;
         let inner = self.scopes.scope_of(decl).unwrap_or(scope);
         named_children(body).into_iter().find_map(|m| {
-            let (name, value, s) = match m.kind() {
-                "enum_assignment" => (
-                    m.child_by_field_name("name")?,
-                    m.child_by_field_name("value")?,
-                    scope,
-                ),
+            let (name, value, s) = match m.kind_name() {
+                "enum_assignment" => (m.field("name")?, m.field("value")?, scope),
                 "public_field_definition" | "field_definition"
                     if (0..m.child_count())
                         .filter_map(|i| m.child(i))
-                        .any(|c| c.kind() == "static") =>
+                        .any(|c| c.kind_name() == "static") =>
                 {
                     (
-                        m.child_by_field_name("name")
-                            .or_else(|| m.child_by_field_name("property"))?,
-                        m.child_by_field_name("value")?,
+                        m.field("name").or_else(|| m.field("property"))?,
+                        m.field("value")?,
                         inner,
                     )
                 }
@@ -1082,21 +1081,20 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// The names of a `enum`'s members and a class's static fields.
     pub fn static_members(&self, decl: Node<'t>) -> Vec<String> {
-        let Some(body) = decl.child_by_field_name("body") else {
+        let Some(body) = decl.field("body") else {
             return Vec::new();
         };
         named_children(body)
             .into_iter()
             .filter_map(|m| {
-                let name = match m.kind() {
-                    "enum_assignment" => m.child_by_field_name("name")?,
+                let name = match m.kind_name() {
+                    "enum_assignment" => m.field("name")?,
                     "public_field_definition" | "field_definition"
                         if (0..m.child_count())
                             .filter_map(|i| m.child(i))
-                            .any(|c| c.kind() == "static") =>
+                            .any(|c| c.kind_name() == "static") =>
                     {
-                        m.child_by_field_name("name")
-                            .or_else(|| m.child_by_field_name("property"))?
+                        m.field("name").or_else(|| m.field("property"))?
                     }
                     _ => return None,
                 };
@@ -1111,12 +1109,12 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The object literal an expression stands for, if any.
     pub fn object_literal(&self, n: Node<'t>, scope: ScopeId) -> Option<(Node<'t>, ScopeId)> {
         let (o, s) = self.follow(n, scope);
-        (o.kind() == "object").then_some((o, s))
+        (o.kind_name() == "object").then_some((o, s))
     }
 
     /// The text of a key node (`a`, `'a-b'`, `["a"]`, `1`).
     fn key_text(&self, key: Node<'t>) -> Option<String> {
-        match key.kind() {
+        match key.kind_name() {
             "property_identifier" | "private_property_identifier" | "number" => {
                 Some(self.text(key).to_string())
             }
@@ -1134,13 +1132,13 @@ impl<'a, 't> Resolver<'a, 't> {
     pub fn opts(&self, n: Node<'t>, scope: ScopeId) -> Opts<'t> {
         let _entry = self.enter();
         let (o, os) = self.follow(n, scope);
-        if matches!(o.kind(), "undefined" | "null") {
+        if matches!(o.kind_name(), "undefined" | "null") {
             return Opts::default();
         }
-        if o.kind() == "identifier" && self.text(o) == "undefined" {
+        if o.kind_name() == "identifier" && self.text(o) == "undefined" {
             return Opts::default();
         }
-        if o.kind() != "object" {
+        if o.kind_name() != "object" {
             return Opts {
                 entries: vec![OptEntry::Open(n)],
                 span: n.byte_range(),
@@ -1165,12 +1163,9 @@ impl<'a, 't> Resolver<'a, 't> {
             return;
         }
         for child in named_children(object) {
-            let (key, key_node, value) = match child.kind() {
+            let (key, key_node, value) = match child.kind_name() {
                 "pair" => {
-                    let (Some(k), Some(v)) = (
-                        child.child_by_field_name("key"),
-                        child.child_by_field_name("value"),
-                    ) else {
+                    let (Some(k), Some(v)) = (child.field("key"), child.field("value")) else {
                         continue;
                     };
                     match self.key_text(k) {
@@ -1183,7 +1178,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
                 "shorthand_property_identifier" => (self.text(child).to_string(), child, child),
                 "method_definition" => {
-                    let Some(k) = child.child_by_field_name("name") else {
+                    let Some(k) = child.field("name") else {
                         continue;
                     };
                     match self.key_text(k) {
@@ -1198,7 +1193,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     out.spread = true;
                     let inner = named_children(child).first().copied();
                     match inner.map(|i| self.follow_depth(i, scope, depth + 1)) {
-                        Some((o, os)) if o.kind() == "object" && depth < MAX_DEPTH => {
+                        Some((o, os)) if o.kind_name() == "object" && depth < MAX_DEPTH => {
                             self.flatten(o, os, depth + 1, out)
                         }
                         _ => out.entries.push(OptEntry::Open(child)),
@@ -1276,10 +1271,10 @@ impl<'a, 't> Resolver<'a, 't> {
         if let Some(fields) = self.appended(n, scope, o, os, depth) {
             return fields;
         }
-        match o.kind() {
+        match o.kind_name() {
             "object" => self.fields_of_opts(&self.opts_depth(o, os, depth + 1), depth + 1),
             "new_expression" => {
-                let ctor = o.child_by_field_name("constructor").map(|c| self.text(c));
+                let ctor = o.field("constructor").map(|c| self.text(c));
                 // Angular's `HttpHeaders` and `HttpParams` take an object too.
                 if !matches!(
                     ctor,
@@ -1318,22 +1313,22 @@ impl<'a, 't> Resolver<'a, 't> {
     fn immutable_set(&self, call: Node<'t>, scope: ScopeId, depth: usize) -> Option<Fields> {
         let mut links = Vec::new();
         let mut cur = call;
-        while cur.kind() == "call_expression" {
+        while cur.kind_name() == "call_expression" {
             let f = self.unwrap(self.callee(cur)?);
-            if f.kind() != "member_expression" {
+            if f.kind_name() != "member_expression" {
                 return None;
             }
-            let p = self.text(f.child_by_field_name("property")?);
+            let p = self.text(f.field("property")?);
             if p != "set" && p != "append" {
                 return None;
             }
             links.push(cur);
-            cur = self.unwrap(f.child_by_field_name("object")?);
+            cur = self.unwrap(f.field("object")?);
         }
-        if cur.kind() != "new_expression" {
+        if cur.kind_name() != "new_expression" {
             return None;
         }
-        let ctor = self.text(cur.child_by_field_name("constructor")?);
+        let ctor = self.text(cur.field("constructor")?);
         if !matches!(ctor, "HttpHeaders" | "HttpParams") {
             return None;
         }
@@ -1363,10 +1358,10 @@ impl<'a, 't> Resolver<'a, 't> {
         depth: usize,
     ) -> Option<Fields> {
         let n = self.unwrap(n);
-        if n.kind() != "identifier" || o.kind() != "new_expression" {
+        if n.kind_name() != "identifier" || o.kind_name() != "new_expression" {
             return None;
         }
-        let ctor = self.text(o.child_by_field_name("constructor")?);
+        let ctor = self.text(o.field("constructor")?);
         if !matches!(ctor, "URLSearchParams" | "FormData" | "Headers") {
             return None;
         }
@@ -1416,7 +1411,7 @@ impl<'a, 't> Resolver<'a, 't> {
         };
         for item in named_children(array) {
             let item = self.unwrap(item);
-            let entry = match item.kind() {
+            let entry = match item.kind_name() {
                 "array" => match named_children(item).as_slice() {
                     [k, v] => self
                         .string_lit(self.unwrap(*k))
@@ -1428,7 +1423,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     let disabled = o
                         .get("disabled")
                         .found()
-                        .is_some_and(|(d, _)| self.unwrap(d).kind() == "true");
+                        .is_some_and(|(d, _)| self.unwrap(d).kind_name() == "true");
                     if disabled {
                         continue;
                     }
@@ -1450,7 +1445,7 @@ impl<'a, 't> Resolver<'a, 't> {
             };
             match entry {
                 Some((key, key_span, v, vs)) => {
-                    let value = if v.kind() == "object" && v.id() == item.id() {
+                    let value = if v.kind_name() == "object" && v.id() == item.id() {
                         Value::Str {
                             value: String::new(),
                             span: key_span.clone(),
@@ -1488,7 +1483,7 @@ impl<'a, 't> Resolver<'a, 't> {
             return expr();
         }
         let u = self.unwrap(n);
-        let (o, os) = match u.kind() {
+        let (o, os) = match u.kind_name() {
             "identifier"
             | "shorthand_property_identifier"
             | "member_expression"
@@ -1501,7 +1496,7 @@ impl<'a, 't> Resolver<'a, 't> {
             }
             _ => (u, scope),
         };
-        match o.kind() {
+        match o.kind_name() {
             "string" | "template_string" => match self.string_lit(o) {
                 Some((value, span, _)) => Value::Str { value, span },
                 None => expr(),
@@ -1515,7 +1510,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 span: o.byte_range(),
             },
             "true" | "false" => Value::Bool {
-                value: o.kind() == "true",
+                value: o.kind_name() == "true",
                 span: o.byte_range(),
             },
             "null" => Value::Null {
@@ -1584,7 +1579,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 return self.url_into(a, s, out, depth + 1);
             }
         }
-        match n.kind() {
+        match n.kind_name() {
             "string" => {
                 if let Some((text, span, exact)) = self.string_lit(n) {
                     out.unformatted
@@ -1600,22 +1595,15 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                 }
             }
-            "binary_expression"
-                if n.child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "+") =>
-            {
+            "binary_expression" if n.field("operator").is_some_and(|o| o.kind_name() == "+") => {
                 // Flatten the left-leaning chain without recursion.
                 let mut operands = Vec::new();
                 let mut cur = n;
-                while let (Some(l), Some(r)) = (
-                    cur.child_by_field_name("left"),
-                    cur.child_by_field_name("right"),
-                ) {
+                while let (Some(l), Some(r)) = (cur.field("left"), cur.field("right")) {
                     operands.push(r);
                     let l = self.unwrap(l);
-                    if l.kind() == "binary_expression"
-                        && l.child_by_field_name("operator")
-                            .is_some_and(|o| o.kind() == "+")
+                    if l.kind_name() == "binary_expression"
+                        && l.field("operator").is_some_and(|o| o.kind_name() == "+")
                     {
                         cur = l;
                     } else {
@@ -1629,10 +1617,10 @@ impl<'a, 't> Resolver<'a, 't> {
             }
             "number" => push_lit(out, self.text(n).to_string(), n.byte_range(), true),
             "identifier" | "member_expression" | "subscript_expression" => {
-                if n.kind() == "member_expression" {
-                    let prop = n.child_by_field_name("property").map(|p| self.text(p));
+                if n.kind_name() == "member_expression" {
+                    let prop = n.field("property").map(|p| self.text(p));
                     if prop == Some("href") {
-                        if let Some(object) = n.child_by_field_name("object") {
+                        if let Some(object) = n.field("object") {
                             let (o, os) = self.follow(object, scope);
                             if self.is_url_ctor(o) {
                                 return self.url_into(o, os, out, depth + 1);
@@ -1669,7 +1657,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     out.pieces.extend(inner.pieces);
                     out.query.extend(inner.query);
                     out.query_open |= inner.query_open;
-                    if n.kind() == "identifier" {
+                    if n.kind_name() == "identifier" {
                         self.add_search_params(n, scope, out);
                     }
                 } else {
@@ -1681,13 +1669,13 @@ impl<'a, 't> Resolver<'a, 't> {
                 let callee = self.callee(n);
                 let args = self.args(n);
                 // `x.toString()` on a URL or string, `String(x)`.
-                if let Some(f) = callee.filter(|f| f.kind() == "member_expression") {
-                    let prop = f.child_by_field_name("property").map(|p| self.text(p));
+                if let Some(f) = callee.filter(|f| f.kind_name() == "member_expression") {
+                    let prop = f.field("property").map(|p| self.text(p));
                     if prop == Some("toString") && args.is_empty() {
-                        if let Some(object) = f.child_by_field_name("object") {
+                        if let Some(object) = f.field("object") {
                             let (o, _) = self.follow(object, scope);
                             if self.is_url_ctor(o)
-                                || matches!(o.kind(), "string" | "template_string")
+                                || matches!(o.kind_name(), "string" | "template_string")
                             {
                                 return self.url_into(object, scope, out, depth + 1);
                             }
@@ -1724,11 +1712,11 @@ impl<'a, 't> Resolver<'a, 't> {
     /// `util.format` (also imported by name from `util` / `node:util`).
     fn is_util_format(&self, f: Node<'t>, scope: ScopeId) -> bool {
         let f = self.unwrap(f);
-        match f.kind() {
+        match f.kind_name() {
             "member_expression" => {
-                f.child_by_field_name("property")
+                f.field("property")
                     .is_some_and(|p| self.text(p) == "format")
-                    && f.child_by_field_name("object").is_some_and(|o| {
+                    && f.field("object").is_some_and(|o| {
                         self.text(o) == "util"
                             || self.required_or_imported(o, scope).is_some_and(is_util)
                     })
@@ -1856,9 +1844,9 @@ impl<'a, 't> Resolver<'a, 't> {
     /// `.toString()` of them, and names bound to them): their fields.
     pub fn query_builder(&self, e: Node<'t>, scope: ScopeId) -> Option<Fields> {
         let (o, os) = self.follow(e, scope);
-        match o.kind() {
+        match o.kind_name() {
             "new_expression" => {
-                let ctor = self.text(o.child_by_field_name("constructor")?);
+                let ctor = self.text(o.field("constructor")?);
                 if ctor != "URLSearchParams" && ctor != "FormData" {
                     return None;
                 }
@@ -1884,7 +1872,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     });
                 }
                 if name.ends_with(".toString") && self.args(o).is_empty() {
-                    return self.query_builder(f.child_by_field_name("object")?, os);
+                    return self.query_builder(f.field("object")?, os);
                 }
                 None
             }
@@ -1893,8 +1881,8 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     pub fn is_url_ctor(&self, n: Node<'_>) -> bool {
-        n.kind() == "new_expression"
-            && n.child_by_field_name("constructor")
+        n.kind_name() == "new_expression"
+            && n.field("constructor")
                 .is_some_and(|c| self.text(c) == "URL")
     }
 
@@ -1975,7 +1963,7 @@ impl<'a, 't> Resolver<'a, 't> {
             span: n.byte_range(),
         };
         let (o, os) = self.follow(n, scope);
-        match o.kind() {
+        match o.kind_name() {
             "undefined" | "null" => None,
             "identifier" if self.text(o) == "undefined" => None,
             "object" if form => Some(Body::Form {
@@ -2009,14 +1997,14 @@ impl<'a, 't> Resolver<'a, 't> {
 
 /// Literal data (not an expression whose value is unknown).
 fn is_data(n: Node<'_>) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "string" | "number" | "true" | "false" | "null" | "object" | "array" => true,
         "template_string" => !has_substitution(n),
         "unary_expression" => {
-            let op = n.child_by_field_name("operator").map(|o| o.kind());
+            let op = n.field("operator").map(|o| o.kind_name());
             matches!(op, Some("-" | "+"))
-                && n.child_by_field_name("argument")
-                    .is_some_and(|a| a.kind() == "number")
+                && n.field("argument")
+                    .is_some_and(|a| a.kind_name() == "number")
         }
         _ => false,
     }

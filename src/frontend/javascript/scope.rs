@@ -11,6 +11,7 @@
 //! Not for: deciding what a value is; `resolve` does that.
 
 use super::{traverse, Visitor};
+use crate::frontend::fields::ChildField as _;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -364,7 +365,7 @@ fn rebinds_this(kind: &str) -> bool {
 pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_name() != "comment")
         .collect()
 }
 
@@ -504,7 +505,7 @@ fn enter_node<'t>(
     match kind {
         "identifier" | "shorthand_property_identifier_pattern" => s.identifiers.push((node, scope)),
         "lexical_declaration" | "variable_declaration" => {
-            let decl_kind = match node.child(0).map(|c| c.kind()) {
+            let decl_kind = match node.child(0).map(|c| c.kind_name()) {
                 Some("const") => BindKind::Const,
                 Some("let") => BindKind::Let,
                 _ => BindKind::Var,
@@ -515,48 +516,48 @@ fn enter_node<'t>(
                 scope
             };
             for decl in named_children(node) {
-                if decl.kind() == "variable_declarator" {
+                if decl.kind_name() == "variable_declarator" {
                     declare_declarator(s, decl, &decl_kind, target, scope, text);
                 }
             }
         }
         "function_declaration" | "generator_function_declaration" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 let id = s.declare(outer, src(name), plain(BindKind::Function, outer));
                 s.declarations.insert(id, node);
             }
             declare_params(s, node, scope, text);
         }
         "function_expression" | "function" | "generator_function" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 s.declare(scope, src(name), plain(BindKind::Function, scope));
             }
             declare_params(s, node, scope, text);
         }
         "arrow_function" | "method_definition" => declare_params(s, node, scope, text),
         "class_declaration" | "abstract_class_declaration" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 let id = s.declare(outer, src(name), plain(BindKind::Class, outer));
                 s.declarations.insert(id, node);
             }
         }
         // A TypeScript `enum`: its members are read like a class's static fields.
         "enum_declaration" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 let id = s.declare(scope, src(name), plain(BindKind::Class, scope));
                 s.declarations.insert(id, node);
             }
         }
         "catch_clause" => {
-            if let Some(p) = node.child_by_field_name("parameter") {
+            if let Some(p) = node.field("parameter") {
                 for n in pattern_names(p) {
                     s.declare(scope, src(n), plain(BindKind::Param, scope));
                 }
             }
         }
         "for_in_statement" => {
-            if let Some(left) = node.child_by_field_name("left") {
-                if node.child_by_field_name("kind").is_some() {
+            if let Some(left) = node.field("left") {
+                if node.field("kind").is_some() {
                     for n in pattern_names(left) {
                         s.declare(scope, src(n), plain(BindKind::Param, scope));
                     }
@@ -569,10 +570,10 @@ fn enter_node<'t>(
         }
         "import_statement" => declare_import(s, node, scope, text),
         "assignment_expression" | "augmented_assignment_expression" => {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = node.field("left") {
                 let left = strip_parens(left);
-                match left.kind() {
-                    "identifier" => match node.child_by_field_name("right") {
+                match left.kind_name() {
+                    "identifier" => match node.field("right") {
                         Some(right) if kind == "assignment_expression" => {
                             pending.push(Pending::Assign(src(left).to_string(), scope, right))
                         }
@@ -594,9 +595,9 @@ fn enter_node<'t>(
             }
         }
         "update_expression" => {
-            if let Some(arg) = node.child_by_field_name("argument") {
+            if let Some(arg) = node.field("argument") {
                 let arg = strip_parens(arg);
-                match arg.kind() {
+                match arg.kind_name() {
                     "identifier" => pending.push(Pending::Reassign(src(arg).to_string(), scope)),
                     "member_expression" | "subscript_expression" => {
                         if let Some(root_name) = member_root(arg) {
@@ -608,14 +609,10 @@ fn enter_node<'t>(
             }
         }
         "public_field_definition" | "field_definition" => {
-            let name = node
-                .child_by_field_name("name")
-                .or_else(|| node.child_by_field_name("property"));
-            if let (Some(name), Some(value), Some(class)) = (
-                name,
-                node.child_by_field_name("value"),
-                s.scopes[scope].class,
-            ) {
+            let name = node.field("name").or_else(|| node.field("property"));
+            if let (Some(name), Some(value), Some(class)) =
+                (name, node.field("value"), s.scopes[scope].class)
+            {
                 s.class_members
                     .entry((class, src(name).to_string()))
                     .or_default()
@@ -657,7 +654,7 @@ struct Collector<'s, 't> {
 impl<'t> Visitor<'t> for Collector<'_, 't> {
     fn enter(&mut self, node: Node<'t>, at: super::At<'_, 't>) -> bool {
         // `Node::kind` converts the grammar's C string each time: read it once.
-        let kind = node.kind();
+        let kind = node.kind_name();
         if let Some(links) = self.links.as_mut() {
             if let Some(&parent) = self.above.last() {
                 links.push((node.id(), parent));
@@ -723,12 +720,12 @@ fn declare_declarator<'t>(
     scope: ScopeId,
     text: &'t str,
 ) {
-    let Some(name) = decl.child_by_field_name("name") else {
+    let Some(name) = decl.field("name") else {
         return;
     };
-    let value = decl.child_by_field_name("value");
+    let value = decl.field("value");
     let src = |n: Node| &text[n.byte_range()];
-    match (name.kind(), value) {
+    match (name.kind_name(), value) {
         ("identifier", Some(v)) => {
             let b = Binding {
                 kind: kind.clone(),
@@ -741,18 +738,16 @@ fn declare_declarator<'t>(
         }
         ("object_pattern", Some(v)) => {
             for prop in named_children(name) {
-                let (local, key) = match prop.kind() {
+                let (local, key) = match prop.kind_name() {
                     "shorthand_property_identifier_pattern" => (prop, src(prop).to_string()),
                     "pair_pattern" => {
-                        let key = prop
-                            .child_by_field_name("key")
-                            .and_then(|k| match k.kind() {
-                                "property_identifier" => Some(src(k).to_string()),
-                                "string" => Some(src(k).trim_matches(['"', '\'']).to_string()),
-                                _ => None,
-                            });
-                        match (key, prop.child_by_field_name("value")) {
-                            (Some(key), Some(local)) if local.kind() == "identifier" => {
+                        let key = prop.field("key").and_then(|k| match k.kind_name() {
+                            "property_identifier" => Some(src(k).to_string()),
+                            "string" => Some(src(k).trim_matches(['"', '\'']).to_string()),
+                            _ => None,
+                        });
+                        match (key, prop.field("value")) {
+                            (Some(key), Some(local)) if local.kind_name() == "identifier" => {
                                 (local, key)
                             }
                             _ => {
@@ -790,10 +785,10 @@ fn declare_declarator<'t>(
 
 fn declare_params<'t>(s: &mut Scopes<'t>, func: Node<'t>, scope: ScopeId, text: &'t str) {
     let mut names = Vec::new();
-    if let Some(p) = func.child_by_field_name("parameter") {
+    if let Some(p) = func.field("parameter") {
         names.extend(pattern_names(p));
     }
-    if let Some(params) = func.child_by_field_name("parameters") {
+    if let Some(params) = func.field("parameters") {
         for p in named_children(params) {
             names.extend(pattern_names(p));
         }
@@ -805,16 +800,16 @@ fn declare_params<'t>(s: &mut Scopes<'t>, func: Node<'t>, scope: ScopeId, text: 
 
 fn declare_import<'t>(s: &mut Scopes<'t>, node: Node<'t>, scope: ScopeId, text: &'t str) {
     let src = |n: Node| &text[n.byte_range()];
-    let Some(source) = node.child_by_field_name("source") else {
+    let Some(source) = node.field("source") else {
         return;
     };
     let module = src(source).trim_matches(['"', '\'']).to_string();
     for clause in named_children(node) {
-        if clause.kind() != "import_clause" {
+        if clause.kind_name() != "import_clause" {
             continue;
         }
         for item in named_children(clause) {
-            match item.kind() {
+            match item.kind_name() {
                 "identifier" => {
                     s.declare(
                         scope,
@@ -831,7 +826,7 @@ fn declare_import<'t>(s: &mut Scopes<'t>, node: Node<'t>, scope: ScopeId, text: 
                 "namespace_import" => {
                     if let Some(id) = named_children(item)
                         .into_iter()
-                        .find(|c| c.kind() == "identifier")
+                        .find(|c| c.kind_name() == "identifier")
                     {
                         s.declare(
                             scope,
@@ -848,10 +843,10 @@ fn declare_import<'t>(s: &mut Scopes<'t>, node: Node<'t>, scope: ScopeId, text: 
                 }
                 "named_imports" => {
                     for spec in named_children(item) {
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = spec.field("name") else {
                             continue;
                         };
-                        let local = spec.child_by_field_name("alias").unwrap_or(name);
+                        let local = spec.field("alias").unwrap_or(name);
                         let imported = src(name).trim_matches(['"', '\'']).to_string();
                         s.declare(
                             scope,
@@ -880,18 +875,19 @@ fn record_this_member<'t>(
     scope: ScopeId,
     text: &'t str,
 ) {
-    if assignment.kind() != "assignment_expression" || left.kind() != "member_expression" {
+    if assignment.kind_name() != "assignment_expression" || left.kind_name() != "member_expression"
+    {
         return;
     }
     let (Some(object), Some(prop), Some(value), Some(class)) = (
-        left.child_by_field_name("object"),
-        left.child_by_field_name("property"),
-        assignment.child_by_field_name("right"),
+        left.field("object"),
+        left.field("property"),
+        assignment.field("right"),
         s.scopes[scope].class,
     ) else {
         return;
     };
-    if object.kind() == "this" {
+    if object.kind_name() == "this" {
         s.class_members
             .entry((class, text[prop.byte_range()].to_string()))
             .or_default()
@@ -900,32 +896,35 @@ fn record_this_member<'t>(
 }
 
 fn search_params_call<'t>(call: Node<'t>, text: &str) -> Option<(Node<'t>, Node<'t>)> {
-    let callee = call.child_by_field_name("function")?;
-    if callee.kind() != "member_expression" {
+    let callee = call.field("function")?;
+    if callee.kind_name() != "member_expression" {
         return None;
     }
-    let method = &text[callee.child_by_field_name("property")?.byte_range()];
+    let method = &text[callee.field("property")?.byte_range()];
     if method != "set" && method != "append" && method != "setRequestHeader" {
         return None;
     }
-    let sp = callee.child_by_field_name("object")?;
+    let sp = callee.field("object")?;
     // `form.append(k, v)` on a `URLSearchParams`, `FormData` or `Headers` name, and
     // `xhr.setRequestHeader(k, v)` on an `XMLHttpRequest` name.
-    if sp.kind() == "identifier" {
-        return Some((sp, call.child_by_field_name("arguments")?));
+    if sp.kind_name() == "identifier" {
+        return Some((sp, call.field("arguments")?));
     }
     if method == "setRequestHeader"
-        || sp.kind() != "member_expression"
-        || &text[sp.child_by_field_name("property")?.byte_range()] != "searchParams"
+        || sp.kind_name() != "member_expression"
+        || &text[sp.field("property")?.byte_range()] != "searchParams"
     {
         return None;
     }
-    let object = sp.child_by_field_name("object")?;
-    (object.kind() == "identifier").then_some((object, call.child_by_field_name("arguments")?))
+    let object = sp.field("object")?;
+    (object.kind_name() == "identifier").then_some((object, call.field("arguments")?))
 }
 
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
-    while matches!(n.kind(), "parenthesized_expression" | "non_null_expression") {
+    while matches!(
+        n.kind_name(),
+        "parenthesized_expression" | "non_null_expression"
+    ) {
         match named_children(n).first() {
             Some(&inner) => n = inner,
             None => break,
@@ -937,8 +936,8 @@ fn strip_parens(mut n: Node<'_>) -> Node<'_> {
 /// The identifier at the root of `a.b.c` / `a['b']`.
 fn member_root(mut n: Node<'_>) -> Option<Node<'_>> {
     loop {
-        match n.kind() {
-            "member_expression" | "subscript_expression" => n = n.child_by_field_name("object")?,
+        match n.kind_name() {
+            "member_expression" | "subscript_expression" => n = n.field("object")?,
             "parenthesized_expression" | "non_null_expression" => n = *named_children(n).first()?,
             "identifier" => return Some(n),
             _ => return None,
@@ -951,17 +950,15 @@ pub(super) fn pattern_names(node: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => out.push(n),
             "object_pattern" | "array_pattern" | "rest_pattern" => stack.extend(named_children(n)),
-            "pair_pattern" => stack.extend(n.child_by_field_name("value")),
-            "assignment_pattern" | "object_assignment_pattern" => {
-                stack.extend(n.child_by_field_name("left"))
-            }
+            "pair_pattern" => stack.extend(n.field("value")),
+            "assignment_pattern" | "object_assignment_pattern" => stack.extend(n.field("left")),
             "required_parameter" | "optional_parameter" => {
-                stack.extend(n.child_by_field_name("pattern"));
-                if n.child_by_field_name("pattern").is_none() {
-                    stack.extend(n.child_by_field_name("name"));
+                stack.extend(n.field("pattern"));
+                if n.field("pattern").is_none() {
+                    stack.extend(n.field("name"));
                 }
             }
             _ => {}

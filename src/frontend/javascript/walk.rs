@@ -18,6 +18,7 @@ use super::scope::{creates_scope, named_children, BindValue, ScopeId};
 use super::{replay, traverse, At, Visitor};
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::frontend::credentials;
+use crate::frontend::fields::ChildField as _;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -105,7 +106,7 @@ impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
             return false;
         }
         // `Node::kind` converts the grammar's C string each time: read it once.
-        let kind = node.kind();
+        let kind = node.kind_name();
         let (mut ctx, outer) = match self.stack.last() {
             None => (Ctx::default(), 0),
             Some(parent) if parent.kind == "arguments" && kind != "comment" => (
@@ -230,7 +231,7 @@ impl<'t> Walker<'_, '_, 't> {
             }
             "new_expression" if !node.has_error() => {
                 let is_request = node
-                    .child_by_field_name("constructor")
+                    .field("constructor")
                     .is_some_and(|c| self.r.text(c) == "Request");
                 if is_request {
                     if let Some(c) = self.r.fetch(node, None, scope) {
@@ -306,20 +307,18 @@ impl<'t> Walker<'_, '_, 't> {
             ..Ctx::default()
         };
         match (kind, field) {
-            ("variable_declarator", Some("value")) => match node.child_by_field_name("name") {
-                Some(n) if n.kind() == "identifier" => {
+            ("variable_declarator", Some("value")) => match node.field("name") {
+                Some(n) if n.kind_name() == "identifier" => {
                     named(r.text(n).to_string(), Path::Named(r.text(n).to_string()))
                 }
                 _ => Ctx::default(),
             },
             ("assignment_expression", Some("right")) => {
-                let Some(left) = node.child_by_field_name("left") else {
+                let Some(left) = node.field("left") else {
                     return Ctx::default();
                 };
-                let last = match left.kind() {
-                    "member_expression" => left
-                        .child_by_field_name("property")
-                        .map(|p| r.text(p).to_string()),
+                let last = match left.kind_name() {
+                    "member_expression" => left.field("property").map(|p| r.text(p).to_string()),
                     "subscript_expression" => r.member_key(left),
                     "identifier" => Some(r.text(left).to_string()),
                     _ => None,
@@ -333,8 +332,8 @@ impl<'t> Walker<'_, '_, 't> {
             }
             ("public_field_definition" | "field_definition", Some("value")) => {
                 let name = node
-                    .child_by_field_name("name")
-                    .or_else(|| node.child_by_field_name("property"))
+                    .field("name")
+                    .or_else(|| node.field("property"))
                     .map(|n| r.text(n).to_string());
                 match name {
                     Some(n) => named(n.clone(), Path::Named(format!("this.{n}"))),
@@ -343,25 +342,21 @@ impl<'t> Walker<'_, '_, 't> {
             }
             ("assignment_pattern", Some("right"))
             | ("object_assignment_pattern", Some("right")) => Ctx {
-                name: node
-                    .child_by_field_name("left")
-                    .map(|l| r.text(l).to_string()),
+                name: node.field("left").map(|l| r.text(l).to_string()),
                 path: Path::Blocked,
                 ..Ctx::default()
             },
             ("required_parameter" | "optional_parameter", Some("value")) => Ctx {
-                name: node
-                    .child_by_field_name("pattern")
-                    .map(|l| r.text(l).to_string()),
+                name: node.field("pattern").map(|l| r.text(l).to_string()),
                 path: Path::Blocked,
                 ..Ctx::default()
             },
-            ("jsx_attribute", _) if child.kind() == "string" => Ctx {
+            ("jsx_attribute", _) if child.kind_name() == "string" => Ctx {
                 name: named_children(node).first().map(|a| r.text(*a).to_string()),
                 ..Ctx::default()
             },
-            ("object", _) if child.kind() == "pair" => {
-                let key = child.child_by_field_name("key").map(|k| match k.kind() {
+            ("object", _) if child.kind_name() == "pair" => {
+                let key = child.field("key").map(|k| match k.kind_name() {
                     "string" => r.string_lit(k).map(|s| s.0).unwrap_or_default(),
                     _ => r.text(k).to_string(),
                 });
@@ -426,17 +421,15 @@ impl<'t> Walker<'_, '_, 't> {
     /// Postman-style `{ key: 'apiKey', value: '…' }`: the name of the value.
     fn kv_name(&self, object: Node<'t>) -> Option<String> {
         named_children(object).into_iter().find_map(|p| {
-            if p.kind() != "pair" {
+            if p.kind_name() != "pair" {
                 return None;
             }
-            let k = p.child_by_field_name("key")?;
+            let k = p.field("key")?;
             let key = self.r.text(k).trim_matches(['"', '\'']);
             if key != "key" {
                 return None;
             }
-            self.r
-                .string_lit(p.child_by_field_name("value")?)
-                .map(|s| s.0)
+            self.r.string_lit(p.field("value")?).map(|s| s.0)
         })
     }
 
@@ -446,10 +439,10 @@ impl<'t> Walker<'_, '_, 't> {
         let prop = self
             .r
             .callee(call)
-            .and_then(|f| f.child_by_field_name("property"))
+            .and_then(|f| f.field("property"))
             .map(|p| self.r.text(p));
         if prop == Some("auth") {
-            return match args.get(1).map(|a| self.r.unwrap(*a).kind()) {
+            return match args.get(1).map(|a| self.r.unwrap(*a).kind_name()) {
                 Some("object") | None => vec![Some("token".into())],
                 Some(_) => vec![None, Some("password".into())],
             };
@@ -520,7 +513,7 @@ impl<'t> Walker<'_, '_, 't> {
                     }
                 }
             }
-            None if matches!(callee.kind(), "identifier" | "member_expression") => {
+            None if matches!(callee.kind_name(), "identifier" | "member_expression") => {
                 self.pending.push(wrappers::Pending {
                     node,
                     scope,
@@ -533,7 +526,7 @@ impl<'t> Walker<'_, '_, 't> {
 
     /// The request a plain or member call makes, if it is one.
     fn recognise(&mut self, node: Node<'t>, callee: Node<'t>, scope: ScopeId) -> Option<HttpCall> {
-        match callee.kind() {
+        match callee.kind_name() {
             "identifier" => self.plain_call(node, callee, scope),
             "member_expression" => self.member_call(node, callee, scope),
             _ => None,
@@ -618,8 +611,8 @@ impl<'t> Walker<'_, '_, 't> {
         scope: ScopeId,
     ) -> Option<HttpCall> {
         let r = self.r;
-        let object = callee.child_by_field_name("object")?;
-        let prop = callee.child_by_field_name("property")?;
+        let object = callee.field("object")?;
+        let prop = callee.field("property")?;
         let p = r.text(prop);
         let receiver = r.text(object).to_string();
         if let Some(w) = self.written(object, p, node) {
@@ -646,7 +639,7 @@ impl<'t> Walker<'_, '_, 't> {
     /// The node id of the `new XMLHttpRequest()` that the receiver of `xhr.open(…)`
     /// is bound to.
     fn xhr_ctor(&self, callee: Node<'t>, scope: ScopeId) -> Option<usize> {
-        let object = callee.child_by_field_name("object")?;
+        let object = callee.field("object")?;
         let recv = self.r.classify(object, scope)?;
         let (ctor, _) = recv.configs.first()?;
         Some(self.r.unwrap(*ctor).id())
@@ -655,11 +648,12 @@ impl<'t> Walker<'_, '_, 't> {
     /// `req.write(x)` / `req.end(x)` on a name: remembered for node http requests, and
     /// `xhr.send(x)` for `XMLHttpRequest`s.
     fn written(&self, object: Node<'t>, p: &str, call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
-        if !matches!(p, "write" | "end" | "send") || object.kind() != "identifier" {
+        if !matches!(p, "write" | "end" | "send") || object.kind_name() != "identifier" {
             return None;
         }
         let arg = *self.r.args(call).first()?;
-        (!matches!(arg.kind(), "arrow_function" | "function_expression")).then_some((object, arg))
+        (!matches!(arg.kind_name(), "arrow_function" | "function_expression"))
+            .then_some((object, arg))
     }
 
     /// A superagent / supertest chain, reported once for the whole chain.
@@ -667,11 +661,11 @@ impl<'t> Walker<'_, '_, 't> {
         let mut spine = vec![outer];
         let mut cur = outer;
         while let Some(f) = self.r.callee(cur) {
-            if f.kind() != "member_expression" {
+            if f.kind_name() != "member_expression" {
                 break;
             }
-            match f.child_by_field_name("object") {
-                Some(o) if o.kind() == "call_expression" => {
+            match f.field("object") {
+                Some(o) if o.kind_name() == "call_expression" => {
                     spine.push(o);
                     cur = o;
                 }
@@ -793,24 +787,24 @@ impl<'t> Walker<'_, '_, 't> {
         let up = |n: Node<'t>| r.scopes.parents.of(n);
         let mut pair = up(value)?;
         while matches!(
-            pair.kind(),
+            pair.kind_name(),
             "parenthesized_expression" | "as_expression" | "satisfies_expression"
         ) {
             pair = up(pair)?;
         }
-        if pair.kind() != "pair" {
+        if pair.kind_name() != "pair" {
             return None;
         }
         let object = up(pair)?;
         named_children(object).into_iter().find_map(|p| {
-            if p.kind() != "pair" {
+            if p.kind_name() != "pair" {
                 return None;
             }
-            let key = p.child_by_field_name("key")?;
+            let key = p.field("key")?;
             let name = r
                 .string_lit(key)
                 .map_or_else(|| r.text(key).to_string(), |s| s.0);
-            let value = p.child_by_field_name("value")?;
+            let value = p.field("value")?;
             name.eq_ignore_ascii_case("headers")
                 .then(|| r.fields(value, scope, false))
         })
@@ -849,5 +843,5 @@ fn joins_a_path_under_an_address_name(path: &str, pieces: &[Piece]) -> bool {
 }
 
 fn operator(node: Node<'_>) -> Option<&'static str> {
-    node.child_by_field_name("operator").map(|o| o.kind())
+    node.field("operator").map(|o| o.kind_name())
 }

@@ -15,6 +15,7 @@
 use super::clients::Found;
 use super::resolve::Resolver;
 use crate::call::{HttpCall, Piece, Span};
+use crate::frontend::fields::ChildField as _;
 use tree_sitter::Node;
 
 /// How many values of one object are looked at, and how many sibling texts kept.
@@ -125,12 +126,10 @@ fn dict_group<'t>(
     items: &[(Node<'t>, Node<'t>)],
 ) -> Vec<Binding<'t>> {
     let mut pairs: Vec<(Node<'t>, Node<'t>)> = Vec::new();
-    if value.kind() == "dictionary" {
+    if value.kind_name() == "dictionary" {
         let mut c = value.walk();
         for p in value.named_children(&mut c) {
-            if let (Some(k), Some(v)) =
-                (p.child_by_field_name("key"), p.child_by_field_name("value"))
-            {
+            if let (Some(k), Some(v)) = (p.field("key"), p.field("value")) {
                 pairs.push((k, v));
             }
         }

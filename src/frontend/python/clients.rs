@@ -14,6 +14,7 @@ use super::scope::Bound;
 use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, ResponseUse, RpcName, Span,
 };
+use crate::frontend::fields::ChildField as _;
 use tree_sitter::Node;
 
 pub(super) const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -120,11 +121,11 @@ impl<'t> Calls<'_, '_, 't> {
 
     /// The dotted import path a callee stands for (`hx.delete` → `httpx.delete`).
     fn canonical(&self, node: Node<'t>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => self.r.scopes.imports.get(self.t(node)).cloned(),
             "attribute" => {
-                let obj = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let obj = node.field("object")?;
+                let attr = node.field("attribute")?;
                 Some(format!("{}.{}", self.canonical(obj)?, self.t(attr)))
             }
             _ => None,
@@ -135,9 +136,9 @@ impl<'t> Calls<'_, '_, 't> {
         if depth > 6 {
             return None;
         }
-        match node.kind() {
+        match node.kind_name() {
             "call" => {
-                let f = node.child_by_field_name("function")?;
+                let f = node.field("function")?;
                 let (client, is_async) = match self.canonical(f)?.as_str() {
                     "requests.Session" | "requests.session" | "requests.sessions.Session" => {
                         (Client::Requests, false)
@@ -174,9 +175,9 @@ impl<'t> Calls<'_, '_, 't> {
 
     /// The call `node` as an HTTP request, if it is one.
     pub fn call(&self, node: Node<'t>) -> Option<Found> {
-        let f = node.child_by_field_name("function")?;
-        let args = node.child_by_field_name("arguments")?;
-        if args.kind() != "argument_list" {
+        let f = node.field("function")?;
+        let args = node.field("arguments")?;
+        if args.kind_name() != "argument_list" {
             return None;
         }
         if let Some(name) = self.canonical(f) {
@@ -189,9 +190,7 @@ impl<'t> Calls<'_, '_, 't> {
                 _ => None,
             };
             if let Some((client, is_async)) = client {
-                let receiver = f
-                    .child_by_field_name("object")
-                    .map(|o| self.t(o).to_string());
+                let receiver = f.field("object").map(|o| self.t(o).to_string());
                 return self.request(node, f, args, func, client, receiver, None, is_async);
             }
             match name.as_str() {
@@ -200,9 +199,9 @@ impl<'t> Calls<'_, '_, 't> {
                 _ => {}
             }
         }
-        if f.kind() == "attribute" {
-            let obj = f.child_by_field_name("object")?;
-            let method = self.t(f.child_by_field_name("attribute")?);
+        if f.kind_name() == "attribute" {
+            let obj = f.field("object")?;
+            let method = self.t(f.field("attribute")?);
             if METHODS.contains(&method) || method == "request" {
                 // `super().request(method, self.base + url, …)` in a `requests.Session`
                 // subclass.
@@ -248,7 +247,7 @@ impl<'t> Calls<'_, '_, 't> {
                     && !self.is_store(obj)
                     && self.url_like_argument(args)
                 {
-                    let awaited = self.up(node).is_some_and(|p| p.kind() == "await");
+                    let awaited = self.up(node).is_some_and(|p| p.kind_name() == "await");
                     return self.request(
                         node,
                         f,
@@ -274,11 +273,7 @@ impl<'t> Calls<'_, '_, 't> {
     /// `super()` in a method of a class of this file that derives from
     /// `requests.Session`.
     fn is_session_super(&self, obj: Node<'t>) -> bool {
-        if obj.kind() != "call"
-            || obj
-                .child_by_field_name("function")
-                .is_none_or(|f| self.t(f) != "super")
-        {
+        if obj.kind_name() != "call" || obj.field("function").is_none_or(|f| self.t(f) != "super") {
             return false;
         }
         let class = self
@@ -286,13 +281,13 @@ impl<'t> Calls<'_, '_, 't> {
             .scopes
             .parents
             .ancestors(obj)
-            .find(|p| p.kind() == "class_definition");
+            .find(|p| p.kind_name() == "class_definition");
         class.is_some_and(|c| self.is_session_class(c))
     }
 
     /// Whether a class of this file derives from `requests.Session`.
     pub(super) fn is_session_class(&self, class: Node<'t>) -> bool {
-        let Some(bases) = class.child_by_field_name("superclasses") else {
+        let Some(bases) = class.field("superclasses") else {
             return false;
         };
         let mut c = bases.walk();
@@ -309,21 +304,21 @@ impl<'t> Calls<'_, '_, 't> {
     /// request whose method and some arguments are in the `partial` call. Found for the
     /// rules; never rewritten (the arguments are split between two places).
     fn partial(&self, node: Node<'t>, f: Node<'t>, args: Node<'t>) -> Option<Found> {
-        if !matches!(f.kind(), "identifier" | "attribute") {
+        if !matches!(f.kind_name(), "identifier" | "attribute") {
             return None;
         }
         let Some(Bound::Value(p)) = self.r.bound(f) else {
             return None;
         };
-        if p.kind() != "call" {
+        if p.kind_name() != "call" {
             return None;
         }
-        let pf = p.child_by_field_name("function")?;
+        let pf = p.field("function")?;
         let name = self.canonical(pf)?;
         if name != "functools.partial" {
             return None;
         }
-        let pargs = p.child_by_field_name("arguments")?;
+        let pargs = p.field("arguments")?;
         let (ppos, pnamed) = self.r.arguments(pargs);
         let target = self.canonical(*ppos.first()?)?;
         let (module, func) = target.rsplit_once('.')?;
@@ -361,13 +356,13 @@ impl<'t> Calls<'_, '_, 't> {
     fn session_headers(&self, call: Node<'t>, obj: Node<'t>) -> Fields {
         let mut out = Fields::default();
         let obj_text = self.t(obj);
-        if !matches!(obj.kind(), "identifier" | "attribute") {
+        if !matches!(obj.kind_name(), "identifier" | "attribute") {
             return out;
         }
         let class_of = |n: Node<'t>| {
             let mut p = self.up(n);
             while let Some(x) = p {
-                if x.kind() == "class_definition" {
+                if x.kind_name() == "class_definition" {
                     return Some(x.id());
                 }
                 p = self.up(x);
@@ -384,11 +379,9 @@ impl<'t> Calls<'_, '_, 't> {
             }
         };
         let is_obj_headers = |n: Node<'t>| {
-            n.kind() == "attribute"
-                && n.child_by_field_name("attribute")
-                    .is_some_and(|a| self.t(a) == "headers")
-                && n.child_by_field_name("object")
-                    .is_some_and(|o| self.t(o) == obj_text)
+            n.kind_name() == "attribute"
+                && n.field("attribute").is_some_and(|a| self.t(a) == "headers")
+                && n.field("object").is_some_and(|o| self.t(o) == obj_text)
         };
         let statements = self
             .r
@@ -397,18 +390,17 @@ impl<'t> Calls<'_, '_, 't> {
             .get(obj_text)
             .map_or(&[][..], |v| v.as_slice());
         for &n in statements {
-            match n.kind() {
+            match n.kind_name() {
                 // `obj.headers.update({...})`
                 "call" => {
-                    let f = n.child_by_field_name("function");
+                    let f = n.field("function");
                     let updates = f.is_some_and(|f| {
-                        f.kind() == "attribute"
-                            && f.child_by_field_name("attribute")
-                                .is_some_and(|a| self.t(a) == "update")
-                            && f.child_by_field_name("object").is_some_and(is_obj_headers)
+                        f.kind_name() == "attribute"
+                            && f.field("attribute").is_some_and(|a| self.t(a) == "update")
+                            && f.field("object").is_some_and(is_obj_headers)
                     });
                     if updates && same_owner(n) {
-                        let args = n.child_by_field_name("arguments");
+                        let args = n.field("arguments");
                         match args.and_then(|a| a.named_child(0)) {
                             Some(d) => {
                                 let fields = self.r.fields(d, 0);
@@ -421,8 +413,8 @@ impl<'t> Calls<'_, '_, 't> {
                 }
                 // `obj.headers["k"] = v`
                 "assignment" => {
-                    let left = n.child_by_field_name("left");
-                    let right = n.child_by_field_name("right");
+                    let left = n.field("left");
+                    let right = n.field("right");
                     if let (Some(l), Some(v)) = (left, right) {
                         // `obj.headers = {...}`
                         if is_obj_headers(l) && same_owner(n) {
@@ -430,13 +422,11 @@ impl<'t> Calls<'_, '_, 't> {
                             out.open |= fields.open;
                             out.entries.extend(fields.entries);
                         }
-                        if l.kind() == "subscript"
-                            && l.child_by_field_name("value").is_some_and(is_obj_headers)
+                        if l.kind_name() == "subscript"
+                            && l.field("value").is_some_and(is_obj_headers)
                             && same_owner(n)
                         {
-                            let key = l
-                                .child_by_field_name("subscript")
-                                .and_then(|k| self.r.plain_string(k));
+                            let key = l.field("subscript").and_then(|k| self.r.plain_string(k));
                             match key {
                                 Some((key, key_span, _)) => out.entries.push(Field {
                                     key,
@@ -458,8 +448,8 @@ impl<'t> Calls<'_, '_, 't> {
     /// key: bound here to a dict or set display, to `dict()`/`defaultdict()`/…, to a
     /// cache or key-value client (`cachetools`, `redis`, `shelve`), or named like a cache.
     fn is_store(&self, obj: Node<'t>) -> bool {
-        let name = match obj.kind() {
-            "attribute" => obj.child_by_field_name("attribute").map(|a| self.t(a)),
+        let name = match obj.kind_name() {
+            "attribute" => obj.field("attribute").map(|a| self.t(a)),
             "identifier" => Some(self.t(obj)),
             _ => None,
         };
@@ -470,10 +460,10 @@ impl<'t> Calls<'_, '_, 't> {
             Some(Bound::Value(v) | Bound::With(v)) => v,
             _ => return false,
         };
-        match v.kind() {
+        match v.kind_name() {
             "dictionary" | "dictionary_comprehension" | "set" | "set_comprehension" => true,
             "call" => {
-                let Some(f) = v.child_by_field_name("function") else {
+                let Some(f) = v.field("function") else {
                     return false;
                 };
                 if matches!(self.t(f), "dict" | "set") {
@@ -527,18 +517,18 @@ impl<'t> Calls<'_, '_, 't> {
             return true;
         }
         let mut root = obj;
-        while root.kind() == "attribute" {
-            match root.child_by_field_name("object") {
+        while root.kind_name() == "attribute" {
+            match root.field("object") {
                 Some(o) => root = o,
                 None => break,
             }
         }
-        if root.kind() == "call" {
+        if root.kind_name() == "call" {
             return root
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| from_mock_module(self.canonical(f)));
         }
-        if root.kind() != "identifier" {
+        if root.kind_name() != "identifier" {
             return false;
         }
         if from_mock_module(self.canonical(root))
@@ -548,12 +538,12 @@ impl<'t> Calls<'_, '_, 't> {
         }
         match self.r.bound(root) {
             Some(Bound::Value(v) | Bound::With(v)) => {
-                let v = match v.kind() {
+                let v = match v.kind_name() {
                     "await" => v.named_child(0).unwrap_or(v),
                     _ => v,
                 };
-                v.kind() == "call"
-                    && v.child_by_field_name("function")
+                v.kind_name() == "call"
+                    && v.field("function")
                         .is_some_and(|f| from_mock_module(self.canonical(f)))
             }
             _ => false,
@@ -609,7 +599,7 @@ impl<'t> Calls<'_, '_, 't> {
             (self.method(m), u, positional.get(2..).unwrap_or(&[]))
         } else if METHODS.contains(&func) {
             let at = f
-                .child_by_field_name("attribute")
+                .field("attribute")
                 .map(|a| a.byte_range())
                 .unwrap_or_else(|| f.byte_range());
             let u = kw("url").or_else(|| positional.first().copied())?;
@@ -624,7 +614,7 @@ impl<'t> Calls<'_, '_, 't> {
         let mut url = self.r.url(url_node);
         let mut base_pieces = 0;
         let ctor_kw = |k: &str| -> Option<Node<'t>> {
-            let a = ctor?.child_by_field_name("arguments")?;
+            let a = ctor?.field("arguments")?;
             let (_, named) = self.r.arguments(a);
             named.into_iter().find(|(n, _)| n == k).map(|(_, v)| v)
         };
@@ -712,7 +702,7 @@ impl<'t> Calls<'_, '_, 't> {
         }
         // Headers set on the session or client object itself
         // (`self.session.headers.update({...})`, `s.headers["k"] = v`).
-        if let Some(obj) = f.child_by_field_name("object") {
+        if let Some(obj) = f.field("object") {
             let session = self.session_headers(node, obj);
             for e in session.entries {
                 if call.headers.get_ci(&e.key).is_none() {
@@ -760,7 +750,7 @@ impl<'t> Calls<'_, '_, 't> {
         if !matches!(client, Client::Urllib3 | Client::HttpClient) {
             return None;
         }
-        let name = self.canonical(ctor.child_by_field_name("function")?)?;
+        let name = self.canonical(ctor.field("function")?)?;
         let scheme = if name.ends_with("HTTPSConnection") || name.ends_with("HTTPSConnectionPool") {
             "https"
         } else if name.ends_with("HTTPConnection") || name.ends_with("HTTPConnectionPool") {
@@ -768,13 +758,16 @@ impl<'t> Calls<'_, '_, 't> {
         } else {
             return None;
         };
-        let (positional, named) = self.r.arguments(ctor.child_by_field_name("arguments")?);
+        let (positional, named) = self.r.arguments(ctor.field("arguments")?);
         let kw = |k: &str| named.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
         let host = kw("host").or_else(|| positional.first().copied())?;
         let port = kw("port").or_else(|| positional.get(1).copied());
         let port = port.map(|p| {
             let p = self.r.follow(p, 0);
-            (p, (p.kind() == "integer").then(|| self.t(p).to_string()))
+            (
+                p,
+                (p.kind_name() == "integer").then(|| self.t(p).to_string()),
+            )
         });
         let mut out = self.r.url(host);
         if let [Piece::Lit { text, span, .. }] = out.pieces.as_slice() {
@@ -835,7 +828,7 @@ impl<'t> Calls<'_, '_, 't> {
     /// A request body given as `data=` / `content=` (or urllib's `data`).
     pub(super) fn data_body(&self, d: Node<'t>) -> Body {
         let target = self.r.follow(d, 0);
-        match target.kind() {
+        match target.kind_name() {
             "dictionary" | "list" => {
                 return Body::Form {
                     fields: self.r.fields(d, 0),
@@ -847,8 +840,8 @@ impl<'t> Calls<'_, '_, 't> {
                 }
             }
             "call" => {
-                let f = target.child_by_field_name("function");
-                let args = target.child_by_field_name("arguments");
+                let f = target.field("function");
+                let args = target.field("arguments");
                 if let (Some(f), Some(args)) = (f, args) {
                     let name = self.canonical(f).unwrap_or_else(|| self.t(f).to_string());
                     let first = args.named_child(0);
@@ -871,11 +864,10 @@ impl<'t> Calls<'_, '_, 't> {
                         _ => {}
                     }
                     // `x.encode()`: the body is x.
-                    if f.kind() == "attribute"
-                        && f.child_by_field_name("attribute")
-                            .is_some_and(|a| self.t(a) == "encode")
+                    if f.kind_name() == "attribute"
+                        && f.field("attribute").is_some_and(|a| self.t(a) == "encode")
                     {
-                        if let Some(obj) = f.child_by_field_name("object") {
+                        if let Some(obj) = f.field("object") {
                             return self.data_body(obj);
                         }
                     }
@@ -900,7 +892,7 @@ impl<'t> Calls<'_, '_, 't> {
             return None;
         }
         let data = kw("data").or_else(|| positional.get(1).copied());
-        let data = data.filter(|d| d.kind() != "none");
+        let data = data.filter(|d| d.kind_name() != "none");
         let method =
             match kw("method").or_else(|| request.then(|| positional.get(5).copied()).flatten()) {
                 Some(m) => self.method(m),
@@ -951,23 +943,23 @@ impl<'t> Calls<'_, '_, 't> {
 
     fn is_request_object(&self, node: Node<'t>) -> bool {
         let target = self.r.follow(node, 0);
-        target.kind() == "call"
+        target.kind_name() == "call"
             && target
-                .child_by_field_name("function")
+                .field("function")
                 .and_then(|f| self.canonical(f))
                 .is_some_and(|n| n == "urllib.request.Request")
     }
 
     /// `api.call('entity.delete', type_name='user', uuid=…)`, `apicall('entity.delete', **kw)`.
     fn rpc(&self, node: Node<'t>, f: Node<'t>, args: Node<'t>) -> Option<Found> {
-        let (target, receiver) = match f.kind() {
+        let (target, receiver) = match f.kind_name() {
             "identifier" if self.t(f) == "apicall" => (f, None),
             "attribute" => {
-                let p = self.t(f.child_by_field_name("attribute")?);
+                let p = self.t(f.field("attribute")?);
                 if p != "call" && p != "apicall" {
                     return None;
                 }
-                let o = f.child_by_field_name("object")?;
+                let o = f.field("object")?;
                 (o, Some(self.t(o).to_string()))
             }
             _ => return None,
@@ -1019,7 +1011,7 @@ impl<'t> Calls<'_, '_, 't> {
         for (k, v) in &named {
             let key_node = self
                 .up(*v)
-                .and_then(|p| p.child_by_field_name("name"))
+                .and_then(|p| p.field("name"))
                 .map(|n| n.byte_range())
                 .unwrap_or_else(|| v.byte_range());
             fields.entries.push(Field {
@@ -1030,7 +1022,7 @@ impl<'t> Calls<'_, '_, 't> {
         }
         let mut c = args.walk();
         for a in args.named_children(&mut c) {
-            if a.kind() == "dictionary_splat" {
+            if a.kind_name() == "dictionary_splat" {
                 match a.named_child(0) {
                     Some(inner) => {
                         let f = self.r.fields(inner, 0);
@@ -1039,7 +1031,7 @@ impl<'t> Calls<'_, '_, 't> {
                     }
                     None => fields.open = true,
                 }
-            } else if a.kind() == "list_splat" {
+            } else if a.kind_name() == "list_splat" {
                 fields.open = true;
             }
         }
@@ -1068,8 +1060,8 @@ impl<'t> Calls<'_, '_, 't> {
     /// `assert_called_with(…)`, `assert_any_call(…)`).
     fn mock_expectation(&self, node: Node<'t>, target: Node<'t>) -> bool {
         let mut root = target;
-        while root.kind() == "attribute" {
-            match root.child_by_field_name("object") {
+        while root.kind_name() == "attribute" {
+            match root.field("object") {
                 Some(o) => root = o,
                 None => break,
             }
@@ -1085,12 +1077,12 @@ impl<'t> Calls<'_, '_, 't> {
             let Some(parent) = self.up(at) else {
                 return false;
             };
-            if parent.kind() == "argument_list" {
+            if parent.kind_name() == "argument_list" {
                 let assertion = self
                     .up(parent)
-                    .and_then(|c| c.child_by_field_name("function"))
-                    .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("attribute"))
+                    .and_then(|c| c.field("function"))
+                    .filter(|f| f.kind_name() == "attribute")
+                    .and_then(|f| f.field("attribute"))
                     .is_some_and(|a| self.t(a).starts_with("assert_"));
                 if assertion {
                     return true;
@@ -1109,14 +1101,14 @@ impl<'t> Calls<'_, '_, 't> {
         out.extend(self.canonical(callee));
         out.extend(self.canonical(target));
         if let Some(Bound::Value(v) | Bound::With(v)) = self.r.bound(target) {
-            let v = match v.kind() {
+            let v = match v.kind_name() {
                 "await" => v.named_child(0).unwrap_or(v),
                 _ => v,
             };
             // What made the receiver, without the arguments (a word in them proves
             // nothing): `Api` and its imported name for `Api(URL, defaults)`.
-            let maker = match v.kind() {
-                "call" => v.child_by_field_name("function").unwrap_or(v),
+            let maker = match v.kind_name() {
+                "call" => v.field("function").unwrap_or(v),
                 _ => v,
             };
             out.push(self.t(maker).chars().take(300).collect());
@@ -1132,26 +1124,26 @@ impl<'t> Calls<'_, '_, 't> {
     pub(super) fn response(&self, call: Node<'t>) -> ResponseUse {
         let mut out = ResponseUse::default();
         let mut expr = call;
-        if let Some(p) = self.up(call).filter(|p| p.kind() == "await") {
+        if let Some(p) = self.up(call).filter(|p| p.kind_name() == "await") {
             out.awaited = Some(p.child(0).map_or(p.byte_range(), |k| k.byte_range()));
             expr = p;
         }
         let parent = self.up(expr);
-        let var = match parent.map(|p| p.kind()) {
+        let var = match parent.map(|p| p.kind_name()) {
             Some("assignment") => parent
-                .and_then(|p| p.child_by_field_name("left"))
-                .filter(|l| l.kind() == "identifier"),
+                .and_then(|p| p.field("left"))
+                .filter(|l| l.kind_name() == "identifier"),
             Some("as_pattern") => {
                 let p = parent.expect("matched");
                 if let Some(stmt) = self.up(p).and_then(|i| self.up(i)).and_then(|c| self.up(c)) {
-                    if stmt.kind() == "with_statement" && self.t(stmt).starts_with("async") {
+                    if stmt.kind_name() == "with_statement" && self.t(stmt).starts_with("async") {
                         out.awaited =
                             Some(stmt.child(0).map_or(p.byte_range(), |k| k.byte_range()));
                     }
                 }
-                p.child_by_field_name("alias")
+                p.field("alias")
                     .and_then(|a| a.named_child(0))
-                    .filter(|a| a.kind() == "identifier")
+                    .filter(|a| a.kind_name() == "identifier")
             }
             _ => None,
         };
@@ -1179,12 +1171,12 @@ impl<'t> Calls<'_, '_, 't> {
             if n.end_byte() <= from {
                 continue;
             }
-            if n.kind() == "identifier" && n.start_byte() >= from && self.t(n) == name {
+            if n.kind_name() == "identifier" && n.start_byte() >= from && self.t(n) == name {
                 out.push(n);
                 continue;
             }
             // Nested functions have their own names.
-            if n.kind() == "function_definition" && n.id() != root.id() {
+            if n.kind_name() == "function_definition" && n.id() != root.id() {
                 continue;
             }
             let mut c = n.walk();
@@ -1197,17 +1189,16 @@ impl<'t> Calls<'_, '_, 't> {
     /// What one expression standing for the response is used for.
     fn uses_of(&self, expr: Node<'t>, out: &mut ResponseUse) {
         let Some(parent) = self.up(expr) else { return };
-        if parent.kind() != "attribute"
-            || parent.child_by_field_name("object").map(|o| o.id()) != Some(expr.id())
+        if parent.kind_name() != "attribute"
+            || parent.field("object").map(|o| o.id()) != Some(expr.id())
         {
             return;
         }
-        let Some(attr) = parent.child_by_field_name("attribute") else {
+        let Some(attr) = parent.field("attribute") else {
             return;
         };
         let called = self.up(parent).filter(|g| {
-            g.kind() == "call"
-                && g.child_by_field_name("function").map(|f| f.id()) == Some(parent.id())
+            g.kind_name() == "call" && g.field("function").map(|f| f.id()) == Some(parent.id())
         });
         match self.t(attr) {
             "raise_for_status" if called.is_some() => out
@@ -1217,7 +1208,7 @@ impl<'t> Calls<'_, '_, 't> {
             "status_code" | "status" => {
                 if self
                     .up(parent)
-                    .is_some_and(|g| g.kind() == "comparison_operator")
+                    .is_some_and(|g| g.kind_name() == "comparison_operator")
                 {
                     out.status_checks
                         .push(self.up(parent).expect("checked").byte_range());
@@ -1227,15 +1218,15 @@ impl<'t> Calls<'_, '_, 't> {
             }
             "json" => {
                 let Some(mut body) = called else { return };
-                if let Some(a) = self.up(body).filter(|p| p.kind() == "await") {
+                if let Some(a) = self.up(body).filter(|p| p.kind_name() == "await") {
                     body = a;
                 }
                 self.body_reads(body, out);
                 let assigned = self
                     .up(body)
-                    .filter(|p| p.kind() == "assignment")
-                    .and_then(|p| p.child_by_field_name("left"))
-                    .filter(|l| l.kind() == "identifier");
+                    .filter(|p| p.kind_name() == "assignment")
+                    .and_then(|p| p.field("left"))
+                    .filter(|l| l.kind_name() == "identifier");
                 if let Some(var) = assigned {
                     for u in self.uses(body, self.t(var), var.end_byte()) {
                         self.body_reads(u, out);
@@ -1252,27 +1243,22 @@ impl<'t> Calls<'_, '_, 't> {
         let mut cur = body;
         while let Some(p) = self.up(cur) {
             // `(x)` and `(x or {})` read the same properties as x.
-            if p.kind() == "parenthesized_expression" {
+            if p.kind_name() == "parenthesized_expression" {
                 cur = p;
                 continue;
             }
-            if p.kind() == "boolean_operator"
-                && p.child_by_field_name("left").map(|l| l.id()) == Some(cur.id())
-                && p.child_by_field_name("operator")
-                    .is_some_and(|o| self.t(o) == "or")
+            if p.kind_name() == "boolean_operator"
+                && p.field("left").map(|l| l.id()) == Some(cur.id())
+                && p.field("operator").is_some_and(|o| self.t(o) == "or")
                 && self
                     .up(p)
-                    .is_some_and(|g| g.kind() == "parenthesized_expression")
+                    .is_some_and(|g| g.kind_name() == "parenthesized_expression")
             {
                 cur = p;
                 continue;
             }
-            if p.kind() == "subscript"
-                && p.child_by_field_name("value").map(|v| v.id()) == Some(cur.id())
-            {
-                let Some((key, _, _)) = p
-                    .child_by_field_name("subscript")
-                    .and_then(|k| self.r.plain_string(k))
+            if p.kind_name() == "subscript" && p.field("value").map(|v| v.id()) == Some(cur.id()) {
+                let Some((key, _, _)) = p.field("subscript").and_then(|k| self.r.plain_string(k))
                 else {
                     break;
                 };
@@ -1280,15 +1266,14 @@ impl<'t> Calls<'_, '_, 't> {
                 cur = p;
                 continue;
             }
-            if p.kind() == "attribute"
-                && p.child_by_field_name("attribute")
-                    .is_some_and(|a| self.t(a) == "get")
+            if p.kind_name() == "attribute"
+                && p.field("attribute").is_some_and(|a| self.t(a) == "get")
             {
-                let Some(call) = self.up(p).filter(|g| g.kind() == "call") else {
+                let Some(call) = self.up(p).filter(|g| g.kind_name() == "call") else {
                     break;
                 };
                 let key = call
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| a.named_child(0))
                     .and_then(|k| self.r.plain_string(k));
                 let Some((key, _, _)) = key else { break };
@@ -1317,7 +1302,7 @@ fn has_spread(args: Node<'_>) -> bool {
     let mut c = args.walk();
     let spread = args
         .named_children(&mut c)
-        .any(|a| a.kind() == "dictionary_splat");
+        .any(|a| a.kind_name() == "dictionary_splat");
     spread
 }
 

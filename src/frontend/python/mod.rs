@@ -23,6 +23,7 @@ mod wrappers;
 use super::parents::{Parents, Step};
 use super::Extraction;
 use crate::call::Span;
+use crate::frontend::fields::ChildField as _;
 use std::cell::RefCell;
 use tree_sitter::{Parser, Tree};
 
@@ -213,7 +214,7 @@ pub fn comments(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut stack = vec![tree.root_node()];
     while let Some(n) = stack.pop() {
-        if n.kind() == "comment" {
+        if n.kind_name() == "comment" {
             out.push(n.byte_range());
             continue;
         }

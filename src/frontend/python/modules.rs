@@ -16,6 +16,7 @@
 use super::clients::Calls;
 use super::resolve::{Project, Resolver};
 use super::scope::{Import, Scopes};
+use crate::frontend::fields::ChildField as _;
 use crate::resolve::alternatives::{combinations, MAX_ALTERNATIVES};
 use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, PY};
 use std::path::Path;
@@ -102,14 +103,14 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
     // `from .urls import *`.
     let mut c = root.walk();
     for stmt in root.named_children(&mut c) {
-        if stmt.kind() != "import_from_statement" {
+        if stmt.kind_name() != "import_from_statement" {
             continue;
         }
         let mut sc = stmt.walk();
         let wildcard = stmt
             .named_children(&mut sc)
-            .any(|n| n.kind() == "wildcard_import");
-        if let (true, Some(m)) = (wildcard, stmt.child_by_field_name("module_name")) {
+            .any(|n| n.kind_name() == "wildcard_import");
+        if let (true, Some(m)) = (wildcard, stmt.field("module_name")) {
             out.star.push(format!("{PY}{}", resolver.t(m)));
         }
     }
@@ -170,7 +171,7 @@ impl<'t> Lowering<'_, '_, 't> {
         let rets = self.r.returns(def, MAX_ALTERNATIVES)?;
         if rets
             .iter()
-            .any(|r| matches!(r.kind(), "dictionary" | "list" | "tuple" | "none"))
+            .any(|r| matches!(r.kind_name(), "dictionary" | "list" | "tuple" | "none"))
         {
             return None;
         }
@@ -263,7 +264,7 @@ impl<'t> Lowering<'_, '_, 't> {
         if fields.is_empty() {
             return None;
         }
-        let name = class.child_by_field_name("name").unwrap_or(class);
+        let name = class.field("name").unwrap_or(class);
         Some(self.at(name.byte_range(), Shape::Object(fields)))
     }
 
@@ -276,17 +277,17 @@ impl<'t> Lowering<'_, '_, 't> {
     fn instance(&self, value: Node<'t>) -> Option<Export> {
         let r = self.r;
         let o = r.follow(value, 0);
-        if o.kind() != "call" {
+        if o.kind_name() != "call" {
             return None;
         }
-        let f = o.child_by_field_name("function")?;
-        let args = o.child_by_field_name("arguments")?;
+        let f = o.field("function")?;
+        let args = o.field("arguments")?;
         let (positional, named) = r.arguments(args);
         let mut c = args.walk();
         let spread = args
             .named_children(&mut c)
-            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
-        if !positional.is_empty() || spread || f.kind() != "identifier" {
+            .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"));
+        if !positional.is_empty() || spread || f.kind_name() != "identifier" {
             return None;
         }
         let Some((class, _)) = r.instance_class(o, 0) else {
@@ -330,26 +331,21 @@ impl<'t> Lowering<'_, '_, 't> {
         let o = r.follow(n, 0);
         // A dict literal, or a dict built otherwise (`copy.copy(DEFAULTS)`, `dict()`)
         // whose items are set one by one afterwards: those items are what is known.
-        if o.kind() == "dictionary" || !items.is_empty() {
+        if o.kind_name() == "dictionary" || !items.is_empty() {
             if depth >= MAX_OBJECT_DEPTH {
                 return None;
             }
             let mut fields = Vec::new();
             let mut c = o.walk();
-            let pairs: Vec<_> = if o.kind() == "dictionary" {
+            let pairs: Vec<_> = if o.kind_name() == "dictionary" {
                 o.named_children(&mut c).collect()
             } else {
                 Vec::new()
             };
             let mut kv: Vec<(Node<'t>, Node<'t>)> = pairs
                 .into_iter()
-                .filter(|p| p.kind() == "pair")
-                .filter_map(|p| {
-                    Some((
-                        p.child_by_field_name("key")?,
-                        p.child_by_field_name("value")?,
-                    ))
-                })
+                .filter(|p| p.kind_name() == "pair")
+                .filter_map(|p| Some((p.field("key")?, p.field("value")?)))
                 .collect();
             kv.extend_from_slice(items);
             for (k, v) in kv.into_iter().take(MAX_FIELDS) {
@@ -381,14 +377,14 @@ fn is_property<'t>(r: &Resolver<'_, 't>, def: Node<'t>) -> bool {
         .scopes
         .parents
         .of(def)
-        .filter(|p| p.kind() == "decorated_definition")
+        .filter(|p| p.kind_name() == "decorated_definition")
     else {
         return false;
     };
     let mut c = parent.walk();
     let found = parent
         .named_children(&mut c)
-        .filter(|d| d.kind() == "decorator")
+        .filter(|d| d.kind_name() == "decorator")
         .any(|d| {
             let name = r.t(d).trim_start_matches('@').trim();
             matches!(

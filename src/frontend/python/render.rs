@@ -15,6 +15,7 @@
 use super::clients::CallSyntax;
 use crate::call::{Client, HttpCall, Piece, Span};
 use crate::finding::Edit;
+use crate::frontend::fields::ChildField as _;
 use crate::frontend::insert;
 use crate::frontend::parents::Parents;
 use crate::model::plan::{FunctionPlan, NewBody, Part, RValue, Returns, RewritePlan};
@@ -140,21 +141,18 @@ impl<'t> File<'t> {
         let mut modules = Vec::new();
         let mut c = root.walk();
         for stmt in root.named_children(&mut c) {
-            if stmt.kind() != "import_statement" {
+            if stmt.kind_name() != "import_statement" {
                 continue;
             }
             let mut ic = stmt.walk();
             for name in stmt.children_by_field_name("name", &mut ic) {
-                match name.kind() {
+                match name.kind_name() {
                     "dotted_name" => {
                         let m = &text[name.byte_range()];
                         modules.push((m.to_string(), m.to_string()));
                     }
                     "aliased_import" => {
-                        if let (Some(n), Some(a)) = (
-                            name.child_by_field_name("name"),
-                            name.child_by_field_name("alias"),
-                        ) {
+                        if let (Some(n), Some(a)) = (name.field("name"), name.field("alias")) {
                             modules.push((
                                 text[a.byte_range()].to_string(),
                                 text[n.byte_range()].to_string(),
@@ -168,16 +166,16 @@ impl<'t> File<'t> {
         let mut assignments = Vec::new();
         let mut c = root.walk();
         for stmt in root.named_children(&mut c) {
-            let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+            let Some(a) = stmt
+                .named_child(0)
+                .filter(|a| a.kind_name() == "assignment")
+            else {
                 continue;
             };
-            let (Some(l), Some(r)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            ) else {
+            let (Some(l), Some(r)) = (a.field("left"), a.field("right")) else {
                 continue;
             };
-            let r = if r.kind() == "parenthesized_expression" {
+            let r = if r.kind_name() == "parenthesized_expression" {
                 r.named_child(0).unwrap_or(r)
             } else {
                 r
@@ -294,13 +292,13 @@ impl<'t> Renderer<'_, 't> {
         self.f
             .parents
             .ancestors(n)
-            .find(|p| p.kind() == "function_definition")
+            .find(|p| p.kind_name() == "function_definition")
     }
 
     fn args(&self) -> R<Node<'t>> {
         self.node
-            .child_by_field_name("arguments")
-            .filter(|a| a.kind() == "argument_list")
+            .field("arguments")
+            .filter(|a| a.kind_name() == "argument_list")
             .ok_or_else(|| "the call has no argument list".to_string())
     }
 
@@ -309,16 +307,15 @@ impl<'t> Renderer<'_, 't> {
         let mut c = args.walk();
         let out = args
             .named_children(&mut c)
-            .filter(|a| a.kind() != "comment")
+            .filter(|a| a.kind_name() != "comment")
             .collect();
         Ok(out)
     }
 
     fn kwarg(&self, name: &str) -> R<Option<Node<'t>>> {
         Ok(self.arg_nodes()?.into_iter().find(|a| {
-            a.kind() == "keyword_argument"
-                && a.child_by_field_name("name")
-                    .is_some_and(|n| self.t(n) == name)
+            a.kind_name() == "keyword_argument"
+                && a.field("name").is_some_and(|n| self.t(n) == name)
         }))
     }
 
@@ -711,9 +708,7 @@ impl<'t> Renderer<'_, 't> {
         if self.rw.drop_params.is_empty() {
             return Ok(());
         }
-        let value = params
-            .child_by_field_name("value")
-            .ok_or("params= has no value")?;
+        let value = params.field("value").ok_or("params= has no value")?;
         let q = &self.call.query;
         let all_dropped = !q.open
             && q.entries
@@ -722,14 +717,12 @@ impl<'t> Renderer<'_, 't> {
         if all_dropped {
             return self.remove_arg(params);
         }
-        if value.kind() != "dictionary" {
+        if value.kind_name() != "dictionary" {
             return Err("params= is held in a variable that also has other parameters".into());
         }
         let drop = self.rw.drop_params.clone();
         for pair in dict_pairs(value) {
-            let key = pair
-                .child_by_field_name("key")
-                .and_then(|k| string_text(k, self.f.text));
+            let key = pair.field("key").and_then(|k| string_text(k, self.f.text));
             if key.is_some_and(|k| drop.contains(&k)) {
                 self.remove_dict_item(value, pair);
             }
@@ -769,7 +762,7 @@ impl<'t> Renderer<'_, 't> {
             .into_iter()
             .filter(|a| {
                 !matches!(
-                    a.kind(),
+                    a.kind_name(),
                     "keyword_argument" | "dictionary_splat" | "list_splat"
                 )
             })
@@ -791,8 +784,8 @@ impl<'t> Renderer<'_, 't> {
     /// `requests.post(url, data)`: post, put and patch take the body second.
     fn method_takes_data(&self) -> bool {
         self.node
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("attribute"))
+            .field("function")
+            .and_then(|f| f.field("attribute"))
             .is_some_and(|a| matches!(self.t(a), "post" | "put" | "patch"))
     }
 
@@ -837,7 +830,7 @@ impl<'t> Renderer<'_, 't> {
         let mut existing = existing.into_iter();
         match (existing.next(), new) {
             (Some(first), Some(new)) => {
-                if first.kind() == "keyword_argument" || self.call.client != Client::Urllib {
+                if first.kind_name() == "keyword_argument" || self.call.client != Client::Urllib {
                     self.edit(first.byte_range(), new);
                 } else {
                     let v = new
@@ -1030,7 +1023,7 @@ impl<'t> Renderer<'_, 't> {
                 .into_iter()
                 .filter(|a| {
                     !matches!(
-                        a.kind(),
+                        a.kind_name(),
                         "keyword_argument" | "dictionary_splat" | "list_splat"
                     )
                 })
@@ -1040,7 +1033,7 @@ impl<'t> Renderer<'_, 't> {
             None
         };
         let value = match (self.kwarg("headers")?, positional_headers) {
-            (Some(kw), _) => kw.child_by_field_name("value"),
+            (Some(kw), _) => kw.field("value"),
             (None, Some(p)) => Some(p),
             (None, None) => None,
         };
@@ -1053,17 +1046,17 @@ impl<'t> Renderer<'_, 't> {
                 self.added
                     .push(format!("headers={{{}}}", entries.join(", ")));
             }
-            Some(dict) if dict.kind() == "dictionary" => {
+            Some(dict) if dict.kind_name() == "dictionary" => {
                 let pairs = dict_pairs(dict);
                 let mut append = Vec::new();
                 for ((name, value), entry) in set.iter().zip(&entries) {
                     let existing = pairs.iter().find(|p| {
-                        p.kind() == "pair"
-                            && p.child_by_field_name("key")
+                        p.kind_name() == "pair"
+                            && p.field("key")
                                 .and_then(|k| string_text(k, self.f.text))
                                 .is_some_and(|k| k.eq_ignore_ascii_case(name))
                     });
-                    match existing.and_then(|p| p.child_by_field_name("value")) {
+                    match existing.and_then(|p| p.field("value")) {
                         Some(v) => self.edit(v.byte_range(), value.clone()),
                         None => append.push(entry.clone()),
                     }
@@ -1362,19 +1355,19 @@ impl<'t> Renderer<'_, 't> {
         let q = self.f.quote;
         let unit = self.f.unit.clone();
         let mut expr = self.node;
-        if let Some(p) = self.up(expr).filter(|p| p.kind() == "await") {
+        if let Some(p) = self.up(expr).filter(|p| p.kind_name() == "await") {
             expr = p;
         }
         let parent = self.up(expr).ok_or("the call is not in a statement")?;
-        match parent.kind() {
+        match parent.kind_name() {
             "assignment" => {
                 let left = parent
-                    .child_by_field_name("left")
-                    .filter(|l| matches!(l.kind(), "identifier" | "attribute"))
+                    .field("left")
+                    .filter(|l| matches!(l.kind_name(), "identifier" | "attribute"))
                     .ok_or("the response is unpacked; add the result check by hand")?;
                 let stmt = self
                     .up(parent)
-                    .filter(|s| s.kind() == "expression_statement")
+                    .filter(|s| s.kind_name() == "expression_statement")
                     .ok_or("the response is not assigned in a statement of its own")?;
                 let indent = self.f.indent_at(stmt.start_byte()).to_string();
                 let var = self.t(left).to_string();
@@ -1401,13 +1394,13 @@ impl<'t> Renderer<'_, 't> {
                 let indent = self.f.indent_at(parent.start_byte()).to_string();
                 let start = parent.start_byte();
                 let prefix = format!("{var} = ");
-                if parent.kind() == "expression_statement" {
+                if parent.kind_name() == "expression_statement" {
                     self.edit(start..start, prefix);
                 } else {
                     self.edit(start..expr.start_byte(), prefix);
                 }
                 let mut after = format!("\n{indent}{}", check(var, &indent, &unit, q));
-                if parent.kind() == "return_statement" {
+                if parent.kind_name() == "return_statement" {
                     after.push_str(&format!("\n{indent}return {var}"));
                 }
                 let at = self.after_trailing_comment(parent.end_byte());
@@ -1415,19 +1408,19 @@ impl<'t> Renderer<'_, 't> {
             }
             "as_pattern" => {
                 let var = parent
-                    .child_by_field_name("alias")
+                    .field("alias")
                     .and_then(|a| a.named_child(0))
-                    .filter(|a| a.kind() == "identifier")
+                    .filter(|a| a.kind_name() == "identifier")
                     .map(|a| self.t(a).to_string())
                     .ok_or("the response is not bound to a name")?;
                 let stmt = self
                     .up(parent)
                     .and_then(|i| self.up(i))
                     .and_then(|c| self.up(c))
-                    .filter(|s| s.kind() == "with_statement")
+                    .filter(|s| s.kind_name() == "with_statement")
                     .ok_or("the response is not bound by a with statement")?;
                 let block = stmt
-                    .child_by_field_name("body")
+                    .field("body")
                     .and_then(|b| b.named_child(0))
                     .ok_or("the with statement has no body")?;
                 if self.f.text[stmt.start_byte()..block.start_byte()]
@@ -1438,7 +1431,7 @@ impl<'t> Renderer<'_, 't> {
                     return Err("the with statement's body is on the same line".into());
                 }
                 let indent = self.f.indent_at(block.start_byte()).to_string();
-                if block.kind() == "expression_statement"
+                if block.kind_name() == "expression_statement"
                     && self.t(block).trim() == format!("{var}.raise_for_status()")
                 {
                     let at = self.after_trailing_comment(block.end_byte());
@@ -1466,11 +1459,11 @@ impl<'t> Renderer<'_, 't> {
     /// The statement right after `stmt` when it is `var.raise_for_status()`.
     fn raise_for_status_after(&self, stmt: Node<'t>, var: &str) -> Option<Node<'t>> {
         let mut next = stmt.next_named_sibling();
-        while let Some(c) = next.filter(|n| n.kind() == "comment") {
+        while let Some(c) = next.filter(|n| n.kind_name() == "comment") {
             next = c.next_named_sibling();
         }
         next.filter(|n| {
-            n.kind() == "expression_statement"
+            n.kind_name() == "expression_statement"
                 && self.t(*n).trim() == format!("{var}.raise_for_status()")
         })
     }
@@ -1607,11 +1600,9 @@ fn last_stdlib_import(root: Node, text: &str) -> Option<usize> {
     let mut c = root.walk();
     let mut last = None;
     for stmt in root.named_children(&mut c) {
-        let module = match stmt.kind() {
-            "import_statement" => stmt
-                .child_by_field_name("name")
-                .map(|n| n.child_by_field_name("name").unwrap_or(n)),
-            "import_from_statement" => stmt.child_by_field_name("module_name"),
+        let module = match stmt.kind_name() {
+            "import_statement" => stmt.field("name").map(|n| n.field("name").unwrap_or(n)),
+            "import_from_statement" => stmt.field("module_name"),
             _ => continue,
         };
         let Some(module) = module else { continue };
@@ -1630,14 +1621,16 @@ fn insertion_point(root: Node, text: &str) -> (usize, bool) {
     let mut last_import = None;
     let mut first_code = None;
     for stmt in root.children(&mut c) {
-        match stmt.kind() {
+        match stmt.kind_name() {
             "import_statement" | "import_from_statement" | "future_import_statement" => {
                 last_import = Some(stmt.end_byte())
             }
             "comment" => {}
             "expression_statement"
                 if first_code.is_none()
-                    && stmt.named_child(0).is_some_and(|s| s.kind() == "string") =>
+                    && stmt
+                        .named_child(0)
+                        .is_some_and(|s| s.kind_name() == "string") =>
             {
                 first_code = Some(stmt.end_byte());
             }
@@ -1660,7 +1653,7 @@ fn insertion_point(root: Node, text: &str) -> (usize, bool) {
 fn call_node<'t>(parents: &Parents<'t>, root: Node<'t>, span: &Span) -> Option<Node<'t>> {
     let mut n = root.descendant_for_byte_range(span.start, span.end)?;
     loop {
-        if n.kind() == "call" && n.byte_range() == *span {
+        if n.kind_name() == "call" && n.byte_range() == *span {
             return Some(n);
         }
         n = parents.of(n)?;
@@ -1673,7 +1666,7 @@ fn call_node<'t>(parents: &Parents<'t>, root: Node<'t>, span: &Span) -> Option<N
 fn dict_pairs(dict: Node) -> Vec<Node> {
     let mut c = dict.walk();
     dict.named_children(&mut c)
-        .filter(|p| p.kind() != "comment")
+        .filter(|p| p.kind_name() != "comment")
         .collect()
 }
 
@@ -1683,22 +1676,22 @@ fn string_text(n: Node, text: &str) -> Option<String> {
 }
 
 fn plain_value(n: Node, text: &str) -> Option<String> {
-    if n.kind() == "concatenated_string" {
+    if n.kind_name() == "concatenated_string" {
         let mut c = n.walk();
         let parts: Option<Vec<String>> = n
             .named_children(&mut c)
-            .filter(|s| s.kind() != "comment")
+            .filter(|s| s.kind_name() != "comment")
             .map(|s| plain_value(s, text))
             .collect();
         return parts.map(|p| p.concat());
     }
-    if n.kind() != "string" {
+    if n.kind_name() != "string" {
         return None;
     }
     let mut c = n.walk();
     let mut out = String::new();
     for child in n.children(&mut c) {
-        match child.kind() {
+        match child.kind_name() {
             "string_content" => {
                 if child.named_child_count() > 0 {
                     return None;

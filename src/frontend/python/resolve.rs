@@ -8,6 +8,7 @@
 
 use super::scope::{Bound, Scopes};
 use crate::call::{find_placeholders, Field, Fields, Piece, Placeholder, Span, Value, Via};
+use crate::frontend::fields::ChildField as _;
 use tree_sitter::Node;
 
 /// How deep names are followed (`A = B`, `B = f"{C}/x"`, …).
@@ -172,7 +173,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 .map(|a| a.map_or(Alt::RunTime, Alt::Node))
                 .collect::<Vec<_>>()
         };
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 if let Some(values) = self.loop_values(node) {
                     return Some(values.into_iter().map(Alt::Node).collect());
@@ -184,31 +185,28 @@ impl<'a, 't> Resolver<'a, 't> {
             }
             "conditional_expression" => Some(nodes(vec![node.named_child(0), node.named_child(2)])),
             "boolean_operator" => {
-                let op = node.child_by_field_name("operator")?;
+                let op = node.field("operator")?;
                 if self.t(op) != "or" {
                     return None;
                 }
-                Some(nodes(vec![
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ]))
+                Some(nodes(vec![node.field("left"), node.field("right")]))
             }
             "subscript" => {
-                let object = node.child_by_field_name("value")?;
+                let object = node.field("value")?;
                 if self.canonical(object)?.as_str() != "os.environ" {
                     return None;
                 }
-                let (name, _, _) = self.plain_string(node.child_by_field_name("subscript")?)?;
+                let (name, _, _) = self.plain_string(node.field("subscript")?)?;
                 let set = self.env_values(&name);
                 (!set.is_empty()).then_some(set)
             }
             "call" => {
-                let f = node.child_by_field_name("function")?;
+                let f = node.field("function")?;
                 let name = self.canonical(f)?;
                 if !matches!(name.as_str(), "os.environ.get" | "os.getenv") {
                     return None;
                 }
-                let (positional, named) = self.arguments(node.child_by_field_name("arguments")?);
+                let (positional, named) = self.arguments(node.field("arguments")?);
                 let key = positional
                     .first()
                     .copied()
@@ -297,19 +295,19 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut keys = Vec::new();
         let mut cur = node;
         for _ in 0..8 {
-            match cur.kind() {
+            match cur.kind_name() {
                 "identifier" => {
                     keys.reverse();
                     return Some((cur, keys));
                 }
                 "attribute" => {
-                    keys.push(self.t(cur.child_by_field_name("attribute")?).to_string());
-                    cur = cur.child_by_field_name("object")?;
+                    keys.push(self.t(cur.field("attribute")?).to_string());
+                    cur = cur.field("object")?;
                 }
                 "subscript" => {
-                    let key = cur.child_by_field_name("subscript")?;
+                    let key = cur.field("subscript")?;
                     keys.push(self.plain_string(key)?.0);
-                    cur = cur.child_by_field_name("value")?;
+                    cur = cur.field("value")?;
                 }
                 "parenthesized_expression" => cur = cur.named_child(0)?,
                 // `settings.get("base")`, `settings.get("base", default)`.
@@ -362,7 +360,7 @@ impl<'a, 't> Resolver<'a, 't> {
         };
         if rets
             .iter()
-            .any(|r| matches!(r.kind(), "dictionary" | "list" | "tuple" | "none"))
+            .any(|r| matches!(r.kind_name(), "dictionary" | "list" | "tuple" | "none"))
         {
             return false;
         }
@@ -404,21 +402,20 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The function a call names: a function of this file or a method of the class
     /// around the call (`self.users_uri(…)`).
     fn helper_of(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let f = call.child_by_field_name("function")?;
-        match f.kind() {
+        let f = call.field("function")?;
+        match f.kind_name() {
             "identifier" => self.scopes.function(f, self.t(f)),
             "attribute" => {
-                let obj = f.child_by_field_name("object")?;
-                if obj.kind() != "identifier" || !matches!(self.t(obj), "self" | "cls") {
+                let obj = f.field("object")?;
+                if obj.kind_name() != "identifier" || !matches!(self.t(obj), "self" | "cls") {
                     return None;
                 }
                 let class = self
                     .scopes
                     .parents
                     .ancestors(call)
-                    .find(|p| p.kind() == "class_definition")?;
-                self.scopes
-                    .method(class, self.t(f.child_by_field_name("attribute")?))
+                    .find(|p| p.kind_name() == "class_definition")?;
+                self.scopes.method(class, self.t(f.field("attribute")?))
             }
             _ => None,
         }
@@ -436,7 +433,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// source order: `None` when there are none or more than `max`, or one returns
     /// no value.
     pub fn returns(&self, def: Node<'t>, max: usize) -> Option<Vec<Node<'t>>> {
-        let body = def.child_by_field_name("body")?;
+        let body = def.field("body")?;
         let mut stack = vec![body];
         let mut found = Vec::new();
         let mut seen = 0usize;
@@ -445,7 +442,7 @@ impl<'a, 't> Resolver<'a, 't> {
             if seen > 5_000 {
                 return None;
             }
-            match n.kind() {
+            match n.kind_name() {
                 "function_definition" | "class_definition" | "lambda" => continue,
                 "return_statement" => {
                     if found.len() >= max {
@@ -483,30 +480,29 @@ impl<'a, 't> Resolver<'a, 't> {
     /// arguments, else the parameter's default; `None` when the call spreads its
     /// arguments (`*args`, `**kw`).
     fn bind_parameters(&self, def: Node<'t>, call: Node<'t>) -> Option<Vec<(String, Node<'t>)>> {
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.field("arguments")?;
         let mut c = args.walk();
         if args
             .named_children(&mut c)
-            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+            .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"))
         {
             return None;
         }
         let (positional, named) = self.arguments(args);
-        let params = def.child_by_field_name("parameters")?;
+        let params = def.field("parameters")?;
         let mut c = params.walk();
         let mut out = Vec::new();
         let mut index = 0usize;
         let is_method = call
-            .child_by_field_name("function")
-            .is_some_and(|f| f.kind() == "attribute");
+            .field("function")
+            .is_some_and(|f| f.kind_name() == "attribute");
         for (i, p) in params.named_children(&mut c).enumerate() {
-            let (name, default) = match p.kind() {
+            let (name, default) = match p.kind_name() {
                 "identifier" => (Some(p), None),
                 "typed_parameter" => (p.named_child(0), None),
-                "default_parameter" | "typed_default_parameter" => (
-                    p.child_by_field_name("name"),
-                    p.child_by_field_name("value"),
-                ),
+                "default_parameter" | "typed_default_parameter" => {
+                    (p.field("name"), p.field("value"))
+                }
                 _ => continue,
             };
             let Some(name) = name else { continue };
@@ -530,15 +526,15 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// `X.get("k")` / `X.get("k", default)`: the object and the key node.
     fn get_call(&self, call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
-        let f = call.child_by_field_name("function")?;
-        if f.kind() != "attribute" || self.t(f.child_by_field_name("attribute")?) != "get" {
+        let f = call.field("function")?;
+        if f.kind_name() != "attribute" || self.t(f.field("attribute")?) != "get" {
             return None;
         }
-        let (positional, named) = self.arguments(call.child_by_field_name("arguments")?);
+        let (positional, named) = self.arguments(call.field("arguments")?);
         if positional.is_empty() || positional.len() > 2 || !named.is_empty() {
             return None;
         }
-        Some((f.child_by_field_name("object")?, positional[0]))
+        Some((f.field("object")?, positional[0]))
     }
 
     /// The value that a name imported from another module of the project stands for
@@ -577,7 +573,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 // `self.client.settings[…]`: `self.client` must be unknown in its class,
                 // or set from an untyped parameter (`self.client = client`).
                 if let Some(Bound::Value(v)) = self.scopes.attribute(root, name, &keys[0]) {
-                    if v.kind() != "identifier" || !unknown(v) {
+                    if v.kind_name() != "identifier" || !unknown(v) {
                         return None;
                     }
                 }
@@ -604,9 +600,9 @@ impl<'a, 't> Resolver<'a, 't> {
     fn imported_class_of(&self, root: Node<'t>) -> Option<&super::scope::Import> {
         let name = self.t(root);
         let class = match self.scopes.lookup(root, name)? {
-            Bound::Value(v) if v.kind() == "call" => {
-                let f = v.child_by_field_name("function")?;
-                (f.kind() == "identifier").then(|| self.t(f).to_string())?
+            Bound::Value(v) if v.kind_name() == "call" => {
+                let f = v.field("function")?;
+                (f.kind_name() == "identifier").then(|| self.t(f).to_string())?
             }
             Bound::Unknown => self.scopes.parameter_type(root, name, self.text)?,
             _ => return None,
@@ -672,14 +668,14 @@ impl<'a, 't> Resolver<'a, 't> {
     pub fn returned_dict(&self, def: Node<'t>) -> Option<Node<'t>> {
         let found = self.single_return(def);
         let value = self.follow(found?, 0);
-        (value.kind() == "dictionary" || self.is_dict_call(value)).then_some(value)
+        (value.kind_name() == "dictionary" || self.is_dict_call(value)).then_some(value)
     }
 
     /// The fields of a dict that a call returns: a helper of this file
     /// (`headers(key)` with `def headers(key): return {…}`) or of another module.
     fn returned_fields(&self, call: Node<'t>, depth: usize) -> Option<Fields> {
-        let f = call.child_by_field_name("function")?;
-        if f.kind() == "identifier" {
+        let f = call.field("function")?;
+        if f.kind_name() == "identifier" {
             if let Some(def) = self.scopes.function(f, self.t(f)) {
                 let dict = self.returned_dict(def)?;
                 return Some(self.fields(dict, depth + 1));
@@ -756,7 +752,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// function.
     fn foreign_returned(&self, call: Node<'t>, out: &mut Url) -> bool {
         use crate::resolve::Shape;
-        let Some(f) = call.child_by_field_name("function") else {
+        let Some(f) = call.field("function") else {
             return false;
         };
         let Some(Shape::Function {
@@ -823,7 +819,7 @@ impl<'a, 't> Resolver<'a, 't> {
     fn prefix(&self, node: Node<'t>) -> String {
         let start = node
             .child(0)
-            .filter(|c| c.kind() == "string_start")
+            .filter(|c| c.kind_name() == "string_start")
             .map(|c| self.t(c))
             .unwrap_or("");
         start
@@ -834,12 +830,12 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     pub fn is_fstring(&self, node: Node<'t>) -> bool {
-        node.kind() == "string" && self.prefix(node).contains('f')
+        node.kind_name() == "string" && self.prefix(node).contains('f')
     }
 
     /// The chunks of a `string` or `concatenated_string`; `None` for anything else.
     pub fn chunks(&self, node: Node<'t>) -> Option<Vec<Chunk<'t>>> {
-        match node.kind() {
+        match node.kind_name() {
             "concatenated_string" => {
                 let mut out = Vec::new();
                 let mut c = node.walk();
@@ -855,11 +851,11 @@ impl<'a, 't> Resolver<'a, 't> {
                 let mut c = node.walk();
                 let mut empty_at = None;
                 for child in node.children(&mut c) {
-                    match child.kind() {
+                    match child.kind_name() {
                         "string_start" => empty_at = Some(child.end_byte()),
                         "string_content" => out.push(self.content(child, raw)),
                         "interpolation" => {
-                            if let Some(e) = child.child_by_field_name("expression") {
+                            if let Some(e) = child.field("expression") {
                                 out.push(Chunk::Interp(e));
                             }
                         }
@@ -889,7 +885,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut c = node.walk();
         for esc in node.named_children(&mut c) {
             let r = esc.byte_range();
-            match esc.kind() {
+            match esc.kind_name() {
                 "escape_interpolation" => {
                     text.push_str(&self.text[pos..r.start]);
                     text.push_str(&self.text[r.start..r.start + 1]);
@@ -950,12 +946,12 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// What a name or `self.X`/`Klass.X` attribute is bound to.
     pub fn bound(&self, node: Node<'t>) -> Option<Bound<'t>> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => self.scopes.lookup(node, self.t(node)),
             "attribute" => {
-                let obj = node.child_by_field_name("object")?;
-                let attr = self.t(node.child_by_field_name("attribute")?);
-                if obj.kind() == "identifier" {
+                let obj = node.field("object")?;
+                let attr = self.t(node.field("attribute")?);
+                if obj.kind_name() == "identifier" {
                     if let Some(b) = self.scopes.attribute(node, self.t(obj), attr) {
                         return Some(b);
                     }
@@ -964,7 +960,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 // this file; a constructor keyword argument wins over the field default.
                 let (class, ctor) = self.instance_class(obj, 0)?;
                 if let Some(ctor) = ctor {
-                    let args = ctor.child_by_field_name("arguments")?;
+                    let args = ctor.field("arguments")?;
                     let (positional, named) = self.arguments(args);
                     if let Some((_, v)) = named.iter().find(|(k, _)| k == attr) {
                         return Some(Bound::Value(*v));
@@ -972,7 +968,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     let mut c = args.walk();
                     let spread = args
                         .named_children(&mut c)
-                        .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+                        .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"));
                     if !positional.is_empty() || spread {
                         return Some(Bound::Unknown);
                     }
@@ -995,10 +991,10 @@ impl<'a, 't> Resolver<'a, 't> {
         if depth > MAX_DEPTH {
             return None;
         }
-        match node.kind() {
+        match node.kind_name() {
             "call" => {
-                let f = node.child_by_field_name("function")?;
-                (f.kind() == "identifier")
+                let f = node.field("function")?;
+                (f.kind_name() == "identifier")
                     .then(|| self.scopes.class(self.t(f)))
                     .flatten()
                     .map(|c| (c, Some(node)))
@@ -1023,22 +1019,22 @@ impl<'a, 't> Resolver<'a, 't> {
     /// instance (`settings.base_url` with `base_url: str = "…"` in the class body),
     /// rather than a value set in this file for that instance.
     fn is_field_default(&self, node: Node<'t>, value: Node<'t>) -> bool {
-        if node.kind() != "attribute" {
+        if node.kind_name() != "attribute" {
             return false;
         }
-        let Some(obj) = node.child_by_field_name("object") else {
+        let Some(obj) = node.field("object") else {
             return false;
         };
-        if obj.kind() == "identifier" && matches!(self.t(obj), "self" | "cls") {
+        if obj.kind_name() == "identifier" && matches!(self.t(obj), "self" | "cls") {
             return false;
         }
-        if obj.kind() == "identifier" && self.scopes.class(self.t(obj)).is_some() {
+        if obj.kind_name() == "identifier" && self.scopes.class(self.t(obj)).is_some() {
             return false;
         }
         // Class-body bindings are the defaults; a constructor keyword is not.
         self.instance_class(obj, 0).is_some_and(|(class, _)| {
             for p in self.scopes.parents.ancestors(value) {
-                if p.kind() == "function_definition" {
+                if p.kind_name() == "function_definition" {
                     return false;
                 }
                 if p.id() == class.id() {
@@ -1052,11 +1048,11 @@ impl<'a, 't> Resolver<'a, 't> {
     /// The dotted import path a name or attribute stands for (`urljoin` →
     /// `urllib.parse.urljoin`, `os.path.join`).
     fn canonical(&self, node: Node<'t>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => self.scopes.imports.get(self.t(node)).cloned(),
             "attribute" => {
-                let obj = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let obj = node.field("object")?;
+                let attr = node.field("attribute")?;
                 Some(format!("{}.{}", self.canonical(obj)?, self.t(attr)))
             }
             _ => None,
@@ -1085,9 +1081,9 @@ impl<'a, 't> Resolver<'a, 't> {
         if self.branch(node, depth, out) {
             return;
         }
-        match node.kind() {
+        match node.kind_name() {
             "string" | "concatenated_string" => {
-                let fstring = node.kind() == "string" && self.is_fstring(node);
+                let fstring = node.kind_name() == "string" && self.is_fstring(node);
                 for chunk in self.chunks(node).unwrap_or_default() {
                     match chunk {
                         Chunk::Lit { text, span, exact } => {
@@ -1106,14 +1102,8 @@ impl<'a, 't> Resolver<'a, 't> {
                 None => self.hole(node, out),
             },
             "binary_operator" => {
-                let op = node
-                    .child_by_field_name("operator")
-                    .map(|o| self.t(o))
-                    .unwrap_or("");
-                let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let op = node.field("operator").map(|o| self.t(o)).unwrap_or("");
+                let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
                     return self.hole(node, out);
                 };
                 match op {
@@ -1122,15 +1112,11 @@ impl<'a, 't> Resolver<'a, 't> {
                         // is one step deep, however long the chain.
                         let mut operands = vec![r];
                         let mut left = l;
-                        while left.kind() == "binary_operator"
-                            && left
-                                .child_by_field_name("operator")
-                                .is_some_and(|o| self.t(o) == "+")
+                        while left.kind_name() == "binary_operator"
+                            && left.field("operator").is_some_and(|o| self.t(o) == "+")
                         {
-                            let (Some(ll), Some(lr)) = (
-                                left.child_by_field_name("left"),
-                                left.child_by_field_name("right"),
-                            ) else {
+                            let (Some(ll), Some(lr)) = (left.field("left"), left.field("right"))
+                            else {
                                 break;
                             };
                             operands.push(lr);
@@ -1150,14 +1136,13 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
             }
             "call" => {
-                let f = node.child_by_field_name("function");
-                let args = node.child_by_field_name("arguments");
+                let f = node.field("function");
+                let args = node.field("arguments");
                 if let (Some(f), Some(args)) = (f, args) {
-                    if f.kind() == "attribute"
-                        && f.child_by_field_name("attribute")
-                            .is_some_and(|a| self.t(a) == "format")
+                    if f.kind_name() == "attribute"
+                        && f.field("attribute").is_some_and(|a| self.t(a) == "format")
                     {
-                        if let Some(obj) = f.child_by_field_name("object") {
+                        if let Some(obj) = f.field("object") {
                             if self.format(obj, args, depth, out) {
                                 return;
                             }
@@ -1212,7 +1197,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     if out.pieces.len() == before + 1 {
                         let via = match out.pieces.last() {
                             Some(Piece::Lit { span, .. })
-                                if matches!(v.kind(), "string" | "concatenated_string") =>
+                                if matches!(v.kind_name(), "string" | "concatenated_string") =>
                             {
                                 Some(span.clone())
                             }
@@ -1247,10 +1232,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// `CONFIG["base"]` with `CONFIG` a dict of this file (a literal, and items set on
     /// it in the same scope): the item's value.
     fn local_item(&self, node: Node<'t>, depth: usize, out: &mut Url) -> bool {
-        let (Some(value), Some(key)) = (
-            node.child_by_field_name("value"),
-            node.child_by_field_name("subscript"),
-        ) else {
+        let (Some(value), Some(key)) = (node.field("value"), node.field("subscript")) else {
             return false;
         };
         let Some((key, _, _)) = self.plain_string(key) else {
@@ -1268,7 +1250,7 @@ impl<'a, 't> Resolver<'a, 't> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let items: &[(Node<'t>, Node<'t>)] = match node.kind() {
+        let items: &[(Node<'t>, Node<'t>)] = match node.kind_name() {
             "identifier" => self.scopes.items(node, self.t(node)),
             // `self.settings["k"]`: the items the class's methods set on it.
             "attribute" => self.self_attribute_items(node),
@@ -1281,14 +1263,14 @@ impl<'a, 't> Resolver<'a, 't> {
         {
             return Some(*v);
         }
-        match node.kind() {
+        match node.kind_name() {
             "dictionary" => {
                 let mut c = node.walk();
                 let pairs: Vec<_> = node.named_children(&mut c).collect();
                 pairs.into_iter().rev().find_map(|pair| {
-                    let k = pair.child_by_field_name("key")?;
+                    let k = pair.field("key")?;
                     (self.plain_string(k)?.0 == key)
-                        .then(|| pair.child_by_field_name("value"))
+                        .then(|| pair.field("value"))
                         .flatten()
                 })
             }
@@ -1303,20 +1285,17 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// The items set on `self.X` (`node`) in the methods of the class around it.
     fn self_attribute_items(&self, node: Node<'t>) -> &[(Node<'t>, Node<'t>)] {
-        let (Some(obj), Some(attr)) = (
-            node.child_by_field_name("object"),
-            node.child_by_field_name("attribute"),
-        ) else {
+        let (Some(obj), Some(attr)) = (node.field("object"), node.field("attribute")) else {
             return &[];
         };
-        if obj.kind() != "identifier" || !matches!(self.t(obj), "self" | "cls") {
+        if obj.kind_name() != "identifier" || !matches!(self.t(obj), "self" | "cls") {
             return &[];
         }
         match self
             .scopes
             .parents
             .ancestors(node)
-            .find(|p| p.kind() == "class_definition")
+            .find(|p| p.kind_name() == "class_definition")
         {
             Some(class) => self.scopes.attribute_items(class, self.t(attr)),
             None => &[],
@@ -1333,20 +1312,20 @@ impl<'a, 't> Resolver<'a, 't> {
             .scopes
             .parents
             .ancestors(name)
-            .take_while(|p| !matches!(p.kind(), "function_definition" | "class_definition"))
+            .take_while(|p| !matches!(p.kind_name(), "function_definition" | "class_definition"))
             .find(|p| {
-                p.kind() == "for_statement"
-                    && p.child_by_field_name("left")
-                        .is_some_and(|l| l.kind() == "identifier" && self.t(l) == text)
-                    && p.child_by_field_name("body")
+                p.kind_name() == "for_statement"
+                    && p.field("left")
+                        .is_some_and(|l| l.kind_name() == "identifier" && self.t(l) == text)
+                    && p.field("body")
                         .is_some_and(|b| b.byte_range().contains(&name.start_byte()))
             })?;
         // The loop's own binding must be the only one in scope.
         if !matches!(self.scopes.lookup(name, text), Some(Bound::Unknown)) {
             return None;
         }
-        let list = self.follow(lp.child_by_field_name("right")?, 0);
-        if !matches!(list.kind(), "list" | "tuple") {
+        let list = self.follow(lp.field("right")?, 0);
+        if !matches!(list.kind_name(), "list" | "tuple") {
             return None;
         }
         let mut c = list.walk();
@@ -1358,7 +1337,7 @@ impl<'a, 't> Resolver<'a, 't> {
     /// it over a list or tuple of strings (`for k in ["base_url", "v2_base"]:`, or a
     /// name bound to one).
     pub fn loop_literals(&self, key: Node<'t>) -> Option<Vec<String>> {
-        if key.kind() != "identifier" {
+        if key.kind_name() != "identifier" {
             return None;
         }
         let name = self.t(key);
@@ -1366,14 +1345,14 @@ impl<'a, 't> Resolver<'a, 't> {
             .scopes
             .parents
             .ancestors(key)
-            .take_while(|p| !matches!(p.kind(), "function_definition" | "class_definition"))
+            .take_while(|p| !matches!(p.kind_name(), "function_definition" | "class_definition"))
             .find(|p| {
-                p.kind() == "for_statement"
-                    && p.child_by_field_name("left")
-                        .is_some_and(|l| l.kind() == "identifier" && self.t(l) == name)
+                p.kind_name() == "for_statement"
+                    && p.field("left")
+                        .is_some_and(|l| l.kind_name() == "identifier" && self.t(l) == name)
             })?;
-        let list = self.follow(lp.child_by_field_name("right")?, 0);
-        if !matches!(list.kind(), "list" | "tuple") {
+        let list = self.follow(lp.field("right")?, 0);
+        if !matches!(list.kind_name(), "list" | "tuple") {
             return None;
         }
         let mut c = list.walk();
@@ -1390,15 +1369,12 @@ impl<'a, 't> Resolver<'a, 't> {
     /// from one dict into another).
     pub fn copied_item(&self, value: Node<'t>, var: Node<'t>, key: &str) -> Option<Node<'t>> {
         let var = self.t(var);
-        let (object, k) = match value.kind() {
-            "subscript" => (
-                value.child_by_field_name("value")?,
-                value.child_by_field_name("subscript")?,
-            ),
+        let (object, k) = match value.kind_name() {
+            "subscript" => (value.field("value")?, value.field("subscript")?),
             "call" => self.get_call(value)?,
             _ => return None,
         };
-        if k.kind() != "identifier" || self.t(k) != var {
+        if k.kind_name() != "identifier" || self.t(k) != var {
             return None;
         }
         self.dict_item(object, key, 0)
@@ -1433,7 +1409,7 @@ impl<'a, 't> Resolver<'a, 't> {
         if !named.is_empty()
             || args
                 .named_children(&mut c)
-                .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+                .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"))
         {
             return false;
         }
@@ -1521,12 +1497,12 @@ impl<'a, 't> Resolver<'a, 't> {
             }
             _ => {
                 // `sep.join([a, b, …])` with a literal separator and a literal list.
-                if f.kind() != "attribute"
-                    || f.child_by_field_name("attribute").map(|a| self.t(a)) != Some("join")
+                if f.kind_name() != "attribute"
+                    || f.field("attribute").map(|a| self.t(a)) != Some("join")
                 {
                     return false;
                 }
-                let Some(sep) = f.child_by_field_name("object") else {
+                let Some(sep) = f.field("object") else {
                     return false;
                 };
                 let Some((sep_text, _, _)) = self.plain_string(sep) else {
@@ -1535,15 +1511,15 @@ impl<'a, 't> Resolver<'a, 't> {
                 let [list] = positional[..] else {
                     return false;
                 };
-                if !matches!(list.kind(), "list" | "tuple") {
+                if !matches!(list.kind_name(), "list" | "tuple") {
                     return false;
                 }
                 let mut c = list.walk();
                 let items: Vec<_> = list
                     .named_children(&mut c)
-                    .filter(|n| n.kind() != "comment")
+                    .filter(|n| n.kind_name() != "comment")
                     .collect();
-                if items.iter().any(|i| i.kind() == "list_splat") {
+                if items.iter().any(|i| i.kind_name() == "list_splat") {
                     return false;
                 }
                 for (i, item) in items.into_iter().enumerate() {
@@ -1644,13 +1620,13 @@ impl<'a, 't> Resolver<'a, 't> {
         let Some(chunks) = self.template(template, depth, out) else {
             return false;
         };
-        let right = match right.kind() {
+        let right = match right.kind_name() {
             "parenthesized_expression" => right.named_child(0).unwrap_or(right),
             _ => right,
         };
         let mut positional = Vec::new();
         let mut named = Vec::new();
-        match right.kind() {
+        match right.kind_name() {
             "tuple" => {
                 let mut c = right.walk();
                 positional.extend(right.named_children(&mut c));
@@ -1658,10 +1634,7 @@ impl<'a, 't> Resolver<'a, 't> {
             "dictionary" => {
                 let mut c = right.walk();
                 for pair in right.named_children(&mut c) {
-                    if let (Some(k), Some(v)) = (
-                        pair.child_by_field_name("key"),
-                        pair.child_by_field_name("value"),
-                    ) {
+                    if let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) {
                         if let Some((key, _, _)) = self.plain_string(k) {
                             named.push((key, v));
                         }
@@ -1740,12 +1713,9 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut named = Vec::new();
         let mut c = args.walk();
         for a in args.named_children(&mut c) {
-            match a.kind() {
+            match a.kind_name() {
                 "keyword_argument" => {
-                    if let (Some(n), Some(v)) = (
-                        a.child_by_field_name("name"),
-                        a.child_by_field_name("value"),
-                    ) {
+                    if let (Some(n), Some(v)) = (a.field("name"), a.field("value")) {
                         named.push((self.t(n).to_string(), v));
                     }
                 }
@@ -1767,7 +1737,7 @@ impl<'a, 't> Resolver<'a, 't> {
         if depth > MAX_DEPTH {
             return expr();
         }
-        match node.kind() {
+        match node.kind_name() {
             "string" | "concatenated_string" => match self.plain_string(node) {
                 Some((value, span, _)) => Value::Str { value, span },
                 None => expr(),
@@ -1777,7 +1747,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 span: node.byte_range(),
             },
             "true" | "false" => Value::Bool {
-                value: node.kind() == "true",
+                value: node.kind_name() == "true",
                 span: node.byte_range(),
             },
             "none" => Value::Null {
@@ -1788,7 +1758,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 let mut c = node.walk();
                 let items = node
                     .named_children(&mut c)
-                    .filter(|n| n.kind() != "comment")
+                    .filter(|n| n.kind_name() != "comment")
                     .map(|n| self.value(n, depth + 1))
                     .collect();
                 Value::Array {
@@ -1804,7 +1774,7 @@ impl<'a, 't> Resolver<'a, 't> {
             "identifier" | "attribute" => match self.bound(node) {
                 Some(Bound::Value(v))
                     if matches!(
-                        v.kind(),
+                        v.kind_name(),
                         "string"
                             | "concatenated_string"
                             | "integer"
@@ -1818,7 +1788,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     match self.value(v, depth + 1) {
                         Value::Expr { .. } => expr(),
                         // A dict bound to a name may get more items later.
-                        Value::Object(mut f) if node.kind() == "identifier" => {
+                        Value::Object(mut f) if node.kind_name() == "identifier" => {
                             self.add_items(node, &mut f, depth);
                             Value::Object(f)
                         }
@@ -1832,8 +1802,7 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     fn is_dict_call(&self, node: Node<'t>) -> bool {
-        node.child_by_field_name("function")
-            .is_some_and(|f| self.t(f) == "dict")
+        node.field("function").is_some_and(|f| self.t(f) == "dict")
     }
 
     /// Key/value data: a dict literal, `dict(k=v)`, a list of `(key, value)` pairs, or a
@@ -1848,16 +1817,14 @@ impl<'a, 't> Resolver<'a, 't> {
             out.open = true;
             return out;
         }
-        match node.kind() {
+        match node.kind_name() {
             "dictionary" => {
                 let mut c = node.walk();
                 for pair in node.named_children(&mut c) {
-                    match pair.kind() {
+                    match pair.kind_name() {
                         "pair" => {
-                            let (Some(k), Some(v)) = (
-                                pair.child_by_field_name("key"),
-                                pair.child_by_field_name("value"),
-                            ) else {
+                            let (Some(k), Some(v)) = (pair.field("key"), pair.field("value"))
+                            else {
                                 continue;
                             };
                             match self.plain_string(k) {
@@ -1885,18 +1852,15 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
             }
             "call" if self.is_dict_call(node) => {
-                let Some(args) = node.child_by_field_name("arguments") else {
+                let Some(args) = node.field("arguments") else {
                     out.open = true;
                     return out;
                 };
                 let mut c = args.walk();
                 for a in args.named_children(&mut c) {
-                    match a.kind() {
+                    match a.kind_name() {
                         "keyword_argument" => {
-                            if let (Some(n), Some(v)) = (
-                                a.child_by_field_name("name"),
-                                a.child_by_field_name("value"),
-                            ) {
+                            if let (Some(n), Some(v)) = (a.field("name"), a.field("value")) {
                                 out.entries.push(Field {
                                     key: self.t(n).to_string(),
                                     key_span: n.byte_range(),
@@ -1916,15 +1880,15 @@ impl<'a, 't> Resolver<'a, 't> {
             "list" | "tuple" => {
                 let mut c = node.walk();
                 for item in node.named_children(&mut c) {
-                    if item.kind() == "comment" {
+                    if item.kind_name() == "comment" {
                         continue;
                     }
-                    let pair = if item.kind() == "parenthesized_expression" {
+                    let pair = if item.kind_name() == "parenthesized_expression" {
                         item.named_child(0).unwrap_or(item)
                     } else {
                         item
                     };
-                    let kv = (pair.kind() == "tuple" && pair.named_child_count() == 2)
+                    let kv = (pair.kind_name() == "tuple" && pair.named_child_count() == 2)
                         .then(|| (pair.named_child(0), pair.named_child(1)));
                     match kv {
                         Some((Some(k), Some(v))) => match self.plain_string(k) {
@@ -1946,7 +1910,7 @@ impl<'a, 't> Resolver<'a, 't> {
             "identifier" | "attribute" => match self.bound(node) {
                 Some(Bound::Value(v)) => {
                     let mut f = self.fields(v, depth + 1);
-                    if node.kind() == "identifier" {
+                    if node.kind_name() == "identifier" {
                         self.add_items(node, &mut f, depth);
                     }
                     return f;
@@ -1984,13 +1948,11 @@ impl<'a, 't> Resolver<'a, 't> {
         // `payload.update({...})`, `payload.setdefault("k", v)`; any other method that
         // changes the dict leaves its keys unknown here.
         for call in self.scopes.method_calls(name, self.t(name)) {
-            let Some(func) = call.child_by_field_name("function") else {
+            let Some(func) = call.field("function") else {
                 continue;
             };
-            let method = func
-                .child_by_field_name("attribute")
-                .map_or("", |a| self.t(a));
-            let Some(args) = call.child_by_field_name("arguments") else {
+            let method = func.field("attribute").map_or("", |a| self.t(a));
+            let Some(args) = call.field("arguments") else {
                 continue;
             };
             let (positional, named) = self.arguments(args);
@@ -2000,7 +1962,7 @@ impl<'a, 't> Resolver<'a, 't> {
                     let mut c = args.walk();
                     if args
                         .named_children(&mut c)
-                        .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+                        .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"))
                     {
                         f.open = true;
                     }
@@ -2012,15 +1974,12 @@ impl<'a, 't> Resolver<'a, 't> {
                     }
                     for (key, v) in named {
                         let Some(kw) = args.named_children(&mut args.walk()).find(|a| {
-                            a.kind() == "keyword_argument"
-                                && a.child_by_field_name("name").map(|n| self.t(n))
-                                    == Some(key.as_str())
+                            a.kind_name() == "keyword_argument"
+                                && a.field("name").map(|n| self.t(n)) == Some(key.as_str())
                         }) else {
                             continue;
                         };
-                        let key_span = kw
-                            .child_by_field_name("name")
-                            .map_or(kw.byte_range(), |n| n.byte_range());
+                        let key_span = kw.field("name").map_or(kw.byte_range(), |n| n.byte_range());
                         added.push(Field {
                             key,
                             key_span,

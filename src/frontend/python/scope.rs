@@ -4,6 +4,7 @@
 //!
 //! Not for: evaluating anything. [`super::resolve`] follows these bindings.
 
+use crate::frontend::fields::ChildField as _;
 use crate::frontend::parents::Parents;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -75,14 +76,14 @@ pub enum Import {
 
 /// `X.headers` → the text of `X`.
 fn headers_owner(n: Node<'_>, text: &str) -> Option<String> {
-    if n.kind() != "attribute" {
+    if n.kind_name() != "attribute" {
         return None;
     }
-    let attr = n.child_by_field_name("attribute")?;
+    let attr = n.field("attribute")?;
     if &text[attr.byte_range()] != "headers" {
         return None;
     }
-    let obj = n.child_by_field_name("object")?;
+    let obj = n.field("object")?;
     Some(text[obj.byte_range()].to_string())
 }
 
@@ -148,46 +149,44 @@ impl<'t> Scopes<'t> {
         cursor: &mut tree_sitter::TreeCursor<'t>,
     ) {
         let t = |n: Node<'t>| &text[n.byte_range()];
-        match node.kind() {
+        match node.kind_name() {
             "function_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.bind(scope, t(name), Bound::Unknown);
                     self.functions
                         .insert((scope.id(), t(name).to_string()), node);
                 }
-                if let Some(params) = node.child_by_field_name("parameters") {
+                if let Some(params) = node.field("parameters") {
                     let mut c = params.walk();
                     for p in params.named_children(&mut c) {
-                        let id = match p.kind() {
+                        let id = match p.kind_name() {
                             "identifier" => Some(p),
-                            "default_parameter" | "typed_default_parameter" => {
-                                p.child_by_field_name("name")
-                            }
+                            "default_parameter" | "typed_default_parameter" => p.field("name"),
                             "typed_parameter"
                             | "list_splat_pattern"
                             | "dictionary_splat_pattern" => p.named_child(0),
                             _ => None,
                         };
-                        if let Some(id) = id.filter(|i| i.kind() == "identifier") {
+                        if let Some(id) = id.filter(|i| i.kind_name() == "identifier") {
                             self.bind(node, t(id), Bound::Unknown);
                         }
                     }
                 }
                 // Methods see their class through `self` / `cls`.
-                let method_class = (scope.kind() == "class_definition").then_some(scope);
-                if let Some(body) = node.child_by_field_name("body") {
+                let method_class = (scope.kind_name() == "class_definition").then_some(scope);
+                if let Some(body) = node.field("body") {
                     stack.push((body, node, method_class.or(class)));
                 }
                 return;
             }
             "class_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.bind(scope, t(name), Bound::Unknown);
-                    if scope.kind() == "module" {
+                    if scope.kind_name() == "module" {
                         self.classes.insert(t(name).to_string(), node);
                     }
                 }
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field("body") {
                     stack.push((body, node, None));
                 }
                 return;
@@ -198,13 +197,13 @@ impl<'t> Scopes<'t> {
             }
             "assignment" => {
                 // `a = b = rhs`: every target gets the innermost value.
-                let mut rhs = node.child_by_field_name("right");
-                while let Some(r) = rhs.filter(|r| r.kind() == "assignment") {
-                    rhs = r.child_by_field_name("right");
+                let mut rhs = node.field("right");
+                while let Some(r) = rhs.filter(|r| r.kind_name() == "assignment") {
+                    rhs = r.field("right");
                 }
-                if let Some(left) = node.child_by_field_name("left") {
-                    let headers = match left.kind() {
-                        "subscript" => left.child_by_field_name("value"),
+                if let Some(left) = node.field("left") {
+                    let headers = match left.kind_name() {
+                        "subscript" => left.field("value"),
                         _ => Some(left),
                     };
                     if let Some(owner) = headers.and_then(|h| headers_owner(h, text)) {
@@ -214,31 +213,26 @@ impl<'t> Scopes<'t> {
                 }
             }
             "augmented_assignment" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     self.target(left, None, scope, class, text);
                 }
             }
             "for_statement" | "for_in_clause" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     self.target(left, None, scope, class, text);
                 }
             }
             "named_expression" => {
-                if let (Some(n), Some(v)) = (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("value"),
-                ) {
+                if let (Some(n), Some(v)) = (node.field("name"), node.field("value")) {
                     self.bind(scope, t(n), Bound::Value(v));
                 }
             }
             "with_item" => {
-                if let Some(v) = node.child_by_field_name("value") {
-                    if v.kind() == "as_pattern" {
-                        let target = v
-                            .child_by_field_name("alias")
-                            .and_then(|a| a.named_child(0));
+                if let Some(v) = node.field("value") {
+                    if v.kind_name() == "as_pattern" {
+                        let target = v.field("alias").and_then(|a| a.named_child(0));
                         if let (Some(e), Some(target)) = (v.named_child(0), target) {
-                            if target.kind() == "identifier" {
+                            if target.kind_name() == "identifier" {
                                 self.bind(scope, t(target), Bound::With(e));
                             } else {
                                 self.target(target, None, scope, class, text);
@@ -250,21 +244,18 @@ impl<'t> Scopes<'t> {
             // `payload.update(...)`: what it does to a dict is judged by the resolver.
             "call" => {
                 let updated = node
-                    .child_by_field_name("function")
-                    .filter(|f| f.kind() == "attribute")
-                    .filter(|f| {
-                        f.child_by_field_name("attribute")
-                            .is_some_and(|a| t(a) == "update")
-                    })
-                    .and_then(|f| f.child_by_field_name("object"));
+                    .field("function")
+                    .filter(|f| f.kind_name() == "attribute")
+                    .filter(|f| f.field("attribute").is_some_and(|a| t(a) == "update"))
+                    .and_then(|f| f.field("object"));
                 if let Some(owner) = updated.and_then(|h| headers_owner(h, text)) {
                     self.header_sets.entry(owner).or_default().push(node);
                 }
                 let obj = node
-                    .child_by_field_name("function")
-                    .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("object"))
-                    .filter(|o| o.kind() == "identifier");
+                    .field("function")
+                    .filter(|f| f.kind_name() == "attribute")
+                    .and_then(|f| f.field("object"))
+                    .filter(|o| o.kind_name() == "identifier");
                 if let Some(obj) = obj {
                     self.methods
                         .entry((scope.id(), t(obj).to_string()))
@@ -291,13 +282,11 @@ impl<'t> Scopes<'t> {
     ) {
         let t = |n: Node<'t>| &text[n.byte_range()];
         let bound = rhs.map_or(Bound::Unknown, Bound::Value);
-        match left.kind() {
+        match left.kind_name() {
             "identifier" => self.bind(scope, t(left), bound),
             "attribute" => {
-                let (Some(obj), Some(attr)) = (
-                    left.child_by_field_name("object"),
-                    left.child_by_field_name("attribute"),
-                ) else {
+                let (Some(obj), Some(attr)) = (left.field("object"), left.field("attribute"))
+                else {
                     return;
                 };
                 if matches!(t(obj), "self" | "cls") {
@@ -310,17 +299,15 @@ impl<'t> Scopes<'t> {
                 }
             }
             "subscript" => {
-                let (Some(value), Some(key), Some(rhs)) = (
-                    left.child_by_field_name("value"),
-                    left.child_by_field_name("subscript"),
-                    rhs,
-                ) else {
+                let (Some(value), Some(key), Some(rhs)) =
+                    (left.field("value"), left.field("subscript"), rhs)
+                else {
                     return;
                 };
                 // `self.settings["v2_base"] = …` in a method: an item of the attribute.
-                if value.kind() == "attribute" {
-                    let obj = value.child_by_field_name("object");
-                    let attr = value.child_by_field_name("attribute");
+                if value.kind_name() == "attribute" {
+                    let obj = value.field("object");
+                    let attr = value.field("attribute");
                     if let (Some(obj), Some(attr), Some(class)) = (obj, attr, class) {
                         if matches!(t(obj), "self" | "cls") {
                             self.attr_items
@@ -330,7 +317,7 @@ impl<'t> Scopes<'t> {
                         }
                     }
                 }
-                if value.kind() == "identifier" {
+                if value.kind_name() == "identifier" {
                     self.items
                         .entry((scope.id(), t(value).to_string()))
                         .or_default()
@@ -348,15 +335,12 @@ impl<'t> Scopes<'t> {
 
     fn import(&mut self, node: Node<'t>, scope: Node<'t>, text: &'t str) {
         let t = |n: Node<'t>| &text[n.byte_range()];
-        let module = node.child_by_field_name("module_name").map(t);
+        let module = node.field("module_name").map(t);
         let mut c = node.walk();
         for name in node.children_by_field_name("name", &mut c) {
-            let (full, alias) = match name.kind() {
+            let (full, alias) = match name.kind_name() {
                 "aliased_import" => {
-                    let (Some(n), Some(a)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
-                    ) else {
+                    let (Some(n), Some(a)) = (name.field("name"), name.field("alias")) else {
                         continue;
                     };
                     (t(n).to_string(), t(a).to_string())
@@ -402,7 +386,7 @@ impl<'t> Scopes<'t> {
     pub fn function_of(&self, node: Node<'t>) -> Option<Node<'t>> {
         self.parents
             .ancestors(node)
-            .find(|p| p.kind() == "function_definition")
+            .find(|p| p.kind_name() == "function_definition")
     }
 
     /// What `name`, used at `at`, is bound to: `None` when no scope around `at` binds it,
@@ -589,7 +573,7 @@ impl<'t> Scopes<'t> {
     /// The items assigned to a dict named `name` in the scope around `at` (`kw["k"] = v`).
     pub fn items(&self, at: Node<'t>, name: &str) -> &[(Node<'t>, Node<'t>)] {
         for p in self.parents.ancestors(at) {
-            if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
+            if is_scope(p.kind_name()) && self.names.contains_key(&(p.id(), name.to_string())) {
                 return self
                     .items
                     .get(&(p.id(), name.to_string()))
@@ -603,7 +587,7 @@ impl<'t> Scopes<'t> {
     /// binds it (`payload.update(COMMON)`).
     pub fn method_calls(&self, at: Node<'t>, name: &str) -> &[Node<'t>] {
         for p in self.parents.ancestors(at) {
-            if is_scope(p.kind()) && self.names.contains_key(&(p.id(), name.to_string())) {
+            if is_scope(p.kind_name()) && self.names.contains_key(&(p.id(), name.to_string())) {
                 return self
                     .methods
                     .get(&(p.id(), name.to_string()))
@@ -619,7 +603,7 @@ impl<'t> Scopes<'t> {
         let class = if matches!(object, "self" | "cls") {
             self.parents
                 .ancestors(at)
-                .find(|p| p.kind() == "class_definition")?
+                .find(|p| p.kind_name() == "class_definition")?
         } else {
             *self.classes.get(object)?
         };
@@ -653,19 +637,19 @@ impl<'t> Scopes<'t> {
         let mut n = at;
         while let Some(f) = self.function_of(n) {
             n = f;
-            let params = f.child_by_field_name("parameters")?;
+            let params = f.field("parameters")?;
             let mut c = params.walk();
             for p in params.named_children(&mut c) {
-                let id = match p.kind() {
+                let id = match p.kind_name() {
                     "identifier" => Some(p),
                     "typed_parameter" => p.named_child(0),
-                    _ => p.child_by_field_name("name"),
+                    _ => p.field("name"),
                 };
                 if id.map(t).as_deref() != Some(name) {
                     continue;
                 }
                 // An untyped parameter of that name: nothing known.
-                let ty = t(p.child_by_field_name("type")?);
+                let ty = t(p.field("type")?);
                 return Some(ty.trim_matches(['"', '\'']).to_string());
             }
         }

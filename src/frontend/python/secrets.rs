@@ -7,6 +7,7 @@
 use super::resolve::{Chunk, Resolver};
 use crate::call::Span;
 use crate::frontend::credentials::scan_literal;
+use crate::frontend::fields::ChildField as _;
 use tree_sitter::Node;
 
 /// The secrets in `strings` (every string literal of the file, with its ancestors).
@@ -36,41 +37,37 @@ fn name_of<'t>(string: Node<'t>, up: Ancestors<'t>, r: &Resolver<'_, 't>) -> Opt
     let mut node = string;
     let mut parent = up[0]?;
     let mut grandparent = up[1];
-    if parent.kind() == "concatenated_string" || parent.kind() == "parenthesized_expression" {
+    if parent.kind_name() == "concatenated_string"
+        || parent.kind_name() == "parenthesized_expression"
+    {
         node = parent;
         parent = up[1]?;
         grandparent = up[2];
     }
     let is = |field: &str| parent.child_by_field_name(field).map(|c| c.id()) == Some(node.id());
-    match parent.kind() {
+    match parent.kind_name() {
         "pair" if is("value") => {
-            let key = parent.child_by_field_name("key")?;
+            let key = parent.field("key")?;
             r.plain_string(key).map(|(k, _, _)| k)
         }
-        "keyword_argument" if is("value") => {
-            Some(r.t(parent.child_by_field_name("name")?).to_string())
-        }
+        "keyword_argument" if is("value") => Some(r.t(parent.field("name")?).to_string()),
         "default_parameter" | "typed_default_parameter" if is("value") => {
-            Some(r.t(parent.child_by_field_name("name")?).to_string())
+            Some(r.t(parent.field("name")?).to_string())
         }
         "assignment" if is("right") => {
-            let left = parent.child_by_field_name("left")?;
-            match left.kind() {
+            let left = parent.field("left")?;
+            match left.kind_name() {
                 "identifier" => Some(r.t(left).to_string()),
-                "attribute" => Some(r.t(left.child_by_field_name("attribute")?).to_string()),
-                "subscript" => r
-                    .plain_string(left.child_by_field_name("subscript")?)
-                    .map(|(k, _, _)| k),
+                "attribute" => Some(r.t(left.field("attribute")?).to_string()),
+                "subscript" => r.plain_string(left.field("subscript")?).map(|(k, _, _)| k),
                 _ => None,
             }
         }
         // `auth=("user", "secret")`: the second item is a password.
         "tuple" => {
             let holder = grandparent?;
-            let named_auth = holder.kind() == "keyword_argument"
-                && holder
-                    .child_by_field_name("name")
-                    .is_some_and(|n| r.t(n) == "auth");
+            let named_auth = holder.kind_name() == "keyword_argument"
+                && holder.field("name").is_some_and(|n| r.t(n) == "auth");
             let second = parent.named_child(1).map(|c| c.id()) == Some(node.id());
             (named_auth && second).then(|| "password".to_string())
         }

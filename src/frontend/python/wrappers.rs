@@ -13,6 +13,7 @@
 
 use super::clients::{Calls, Found};
 use crate::call::{Body, Fields, HttpCall, Method, Piece, Related, Span, UrlTemplate, Value};
+use crate::frontend::fields::ChildField as _;
 use crate::resolve::wrapper::{instantiate, Arg, Wrapper};
 use crate::resolve::{position_of, Shape};
 use tree_sitter::Node;
@@ -36,7 +37,7 @@ impl<'t> Calls<'_, '_, 't> {
             .scopes
             .parents
             .ancestors(node)
-            .find(|p| p.kind() == "class_definition")
+            .find(|p| p.kind_name() == "class_definition")
     }
 
     /// A call of a wrapper, as the request it makes.
@@ -97,15 +98,15 @@ impl<'t> Calls<'_, '_, 't> {
     /// `s.delete(url)` on an instance of a `requests.Session` subclass of this file that
     /// overrides `request(method, url, …)`: that method, and the verb it is given.
     fn session_request(&self, f: Node<'t>) -> Option<(Node<'t>, String)> {
-        if f.kind() != "attribute" {
+        if f.kind_name() != "attribute" {
             return None;
         }
-        let verb = self.t(f.child_by_field_name("attribute")?);
+        let verb = self.t(f.field("attribute")?);
         if !super::clients::METHODS.contains(&verb) {
             return None;
         }
-        let obj = f.child_by_field_name("object")?;
-        let class = if obj.kind() == "identifier" && matches!(self.t(obj), "self" | "cls") {
+        let obj = f.field("object")?;
+        let class = if obj.kind_name() == "identifier" && matches!(self.t(obj), "self" | "cls") {
             self.enclosing_class(f)?
         } else {
             self.r.instance_class(obj, 0)?.0
@@ -120,16 +121,17 @@ impl<'t> Calls<'_, '_, 't> {
     /// The `def` a callee names in this file: a function, a method of `self`'s class,
     /// or a method of the class of this file the receiver is an instance of.
     fn callee_def(&self, f: Node<'t>) -> Option<Node<'t>> {
-        match f.kind() {
+        match f.kind_name() {
             "identifier" => self.r.scopes.function(f, self.t(f)),
             "attribute" => {
-                let obj = f.child_by_field_name("object")?;
-                let name = self.t(f.child_by_field_name("attribute")?);
-                let class = if obj.kind() == "identifier" && matches!(self.t(obj), "self" | "cls") {
-                    self.enclosing_class(f)?
-                } else {
-                    self.r.instance_class(obj, 0)?.0
-                };
+                let obj = f.field("object")?;
+                let name = self.t(f.field("attribute")?);
+                let class =
+                    if obj.kind_name() == "identifier" && matches!(self.t(obj), "self" | "cls") {
+                        self.enclosing_class(f)?
+                    } else {
+                        self.r.instance_class(obj, 0)?.0
+                    };
                 self.r.scopes.method(class, name)
             }
             _ => None,
@@ -164,22 +166,22 @@ impl<'t> Calls<'_, '_, 't> {
     fn summarise_body(&self, def: Node<'t>) -> Option<Wrapper> {
         self.wrapping.set(self.wrapping.get() + 1);
         let _guard = Wrapping(&self.wrapping);
-        def.child_by_field_name("name")?;
+        def.field("name")?;
         let up = |n: Node<'t>| self.r.scopes.parents.of(n);
         let is_method = up(def)
             .and_then(up)
-            .is_some_and(|c| c.kind() == "class_definition");
-        let params_node = def.child_by_field_name("parameters")?;
+            .is_some_and(|c| c.kind_name() == "class_definition");
+        let params_node = def.field("parameters")?;
         let mut params = Vec::new();
         let mut c = params_node.walk();
         for (i, p) in params_node.named_children(&mut c).enumerate() {
-            let id = match p.kind() {
+            let id = match p.kind_name() {
                 "identifier" => Some(p),
-                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "default_parameter" | "typed_default_parameter" => p.field("name"),
                 "typed_parameter" => p.named_child(0),
                 _ => None,
             };
-            let Some(id) = id.filter(|i| i.kind() == "identifier") else {
+            let Some(id) = id.filter(|i| i.kind_name() == "identifier") else {
                 continue;
             };
             if i == 0 && is_method && matches!(self.t(id), "self" | "cls") {
@@ -190,7 +192,7 @@ impl<'t> Calls<'_, '_, 't> {
         if params.is_empty() {
             return None;
         }
-        let body = def.child_by_field_name("body")?;
+        let body = def.field("body")?;
         let mut stack = vec![body];
         let mut seen = 0usize;
         while let Some(n) = stack.pop() {
@@ -199,12 +201,12 @@ impl<'t> Calls<'_, '_, 't> {
                 return None;
             }
             if matches!(
-                n.kind(),
+                n.kind_name(),
                 "function_definition" | "class_definition" | "lambda"
             ) {
                 continue;
             }
-            if n.kind() == "call" {
+            if n.kind_name() == "call" {
                 if let Some(found) = self.call(n) {
                     let path = (self.r.project)
                         .map(|p| p.path.to_path_buf())
@@ -239,7 +241,7 @@ impl<'t> Calls<'_, '_, 't> {
         let mut c = args.walk();
         if args
             .named_children(&mut c)
-            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+            .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"))
         {
             return None;
         }
@@ -344,9 +346,7 @@ impl<'t> Calls<'_, '_, 't> {
         if let Some(last) = call.related.last_mut() {
             *last = related;
         }
-        call.receiver = f
-            .child_by_field_name("object")
-            .map(|o| self.t(o).to_string());
+        call.receiver = f.field("object").map(|o| self.t(o).to_string());
         call.response = self.response(node);
         call.scope = Some(self.scope_span(node));
         Some(Found {

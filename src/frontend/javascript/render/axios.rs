@@ -7,6 +7,7 @@ use super::syntax::{
     arguments, callee, member_property, named_children, object_value, string_value,
 };
 use super::{Renderer, R};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::{NewBody, RValue};
 use tree_sitter::Node;
 
@@ -39,7 +40,7 @@ impl<'a> Renderer<'a> {
             _ => {
                 // `axios(config)`, `axios(url, config)`, `axios.request(config)`.
                 let (url_node, config) = match list.as_slice() {
-                    [cfg] if cfg.kind() == "object" => {
+                    [cfg] if cfg.kind_name() == "object" => {
                         (object_value(*cfg, "url", self.text), Some(*cfg))
                     }
                     [url, cfg, ..] => (Some(*url), Some(*cfg)),
@@ -91,9 +92,7 @@ impl<'a> Renderer<'a> {
     ) -> R<()> {
         let url = *list.first().ok_or("the call has no URL argument")?;
         self.url(url)?;
-        let prop = callee
-            .child_by_field_name("property")
-            .ok_or("no method name")?;
+        let prop = callee.field("property").ok_or("no method name")?;
         let old_verb = self.src(prop).to_string();
         let new_verb = self.rw.method.as_ref().map(|m| m.to_ascii_lowercase());
         let to = match new_verb
@@ -175,7 +174,7 @@ impl<'a> Renderer<'a> {
             (Convention::UrlConfig, Convention::UrlDataConfig) => {
                 // `data` moves from the config to the second argument.
                 let moved = config
-                    .filter(|c| c.kind() == "object")
+                    .filter(|c| c.kind_name() == "object")
                     .and_then(|c| object_value(c, "data", self.text));
                 let col = self.new_col(url.end_byte()) + 2;
                 let trail = if config.is_some() {

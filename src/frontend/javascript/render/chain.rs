@@ -3,6 +3,7 @@
 use super::style::{line_indent, reindent};
 use super::syntax::{arguments, callee, is_verb, named_children, string_value};
 use super::{Renderer, R};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::NewBody;
 use tree_sitter::Node;
 
@@ -14,16 +15,16 @@ impl<'a> Renderer<'a> {
         let mut cur = node;
         while let Some(callee) = callee(cur) {
             links.push(cur);
-            match callee.kind() {
-                "member_expression" => match callee.child_by_field_name("object") {
-                    Some(obj) if obj.kind() == "call_expression" => cur = obj,
+            match callee.kind_name() {
+                "member_expression" => match callee.field("object") {
+                    Some(obj) if obj.kind_name() == "call_expression" => cur = obj,
                     _ => break,
                 },
                 _ => break,
             }
         }
         let link_name = |l: &Node<'a>| -> Option<&'a str> {
-            let p = callee(*l)?.child_by_field_name("property")?;
+            let p = callee(*l)?.field("property")?;
             Some(&self.text[p.start_byte()..p.end_byte()])
         };
         let verb_link = links
@@ -37,7 +38,7 @@ impl<'a> Renderer<'a> {
         self.url(url)?;
         if let Some(m) = &self.rw.method {
             let prop = callee(verb_link)
-                .and_then(|c| c.child_by_field_name("property"))
+                .and_then(|c| c.field("property"))
                 .ok_or("no method name")?;
             self.edit(prop.start_byte()..prop.end_byte(), m.to_ascii_lowercase());
         }
@@ -77,7 +78,7 @@ impl<'a> Renderer<'a> {
         let send = find_link("send");
         let remove_link = |r: &mut Self, l: Node<'a>| -> R<()> {
             let callee = callee(l).ok_or("no callee")?;
-            let obj = callee.child_by_field_name("object").ok_or("no object")?;
+            let obj = callee.field("object").ok_or("no object")?;
             r.edit(obj.end_byte()..l.end_byte(), "");
             r.dead.push(obj.end_byte()..l.end_byte());
             Ok(())
@@ -146,17 +147,17 @@ impl<'a> Renderer<'a> {
             .scopes
             .parents
             .of(link)
-            .filter(|p| p.kind() == "member_expression")
+            .filter(|p| p.kind_name() == "member_expression")
         {
-            let prop = parent.child_by_field_name("property")?;
+            let prop = parent.field("property")?;
             if self.text[link.end_byte()..prop.start_byte()].contains('\n') {
                 return Some(line_indent(self.text, prop.start_byte()));
             }
         }
         let own = callee(link)?;
-        if own.kind() == "member_expression" {
-            let obj = own.child_by_field_name("object")?;
-            let prop = own.child_by_field_name("property")?;
+        if own.kind_name() == "member_expression" {
+            let obj = own.field("object")?;
+            let prop = own.field("property")?;
             if self.text[obj.end_byte()..prop.start_byte()].contains('\n') {
                 return Some(line_indent(self.text, prop.start_byte()));
             }

@@ -3,6 +3,7 @@
 use super::options::Props;
 use super::syntax::{arguments, named_children, object_pair, object_value};
 use super::{Renderer, R};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::NewBody;
 use tree_sitter::Node;
 
@@ -12,7 +13,7 @@ impl<'a> Renderer<'a> {
         let args = arguments(node).ok_or("the call has no arguments")?;
         let list = named_children(args);
         let first = *list.first().ok_or("the call has no arguments")?;
-        let (url, settings) = if first.kind() == "object" {
+        let (url, settings) = if first.kind_name() == "object" {
             (
                 object_value(first, "url", self.text)
                     .ok_or("the URL is not written in the call")?,
@@ -25,7 +26,7 @@ impl<'a> Renderer<'a> {
         let mut props = Props::default();
         if let Some(m) = &self.rw.method {
             let key = if settings.is_some_and(|s| {
-                s.kind() == "object" && object_pair(s, "type", self.text).is_some()
+                s.kind_name() == "object" && object_pair(s, "type", self.text).is_some()
             }) {
                 "type"
             } else {

@@ -9,6 +9,7 @@ use super::syntax::{
 use super::{Renderer, R};
 use crate::call::Span;
 use crate::finding::Edit;
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::RValue;
 use tree_sitter::Node;
 
@@ -132,9 +133,9 @@ impl<'a> Renderer<'a> {
         let mut best = None;
         let mut cur = node;
         while let Some(p) = self.scopes.parents.of(cur) {
-            match p.kind() {
+            match p.kind_name() {
                 "pair" => {
-                    if p.child_by_field_name("value").map(|v| v.id()) != Some(cur.id()) {
+                    if p.field("value").map(|v| v.id()) != Some(cur.id()) {
                         break;
                     }
                 }
@@ -170,13 +171,13 @@ impl<'a> Renderer<'a> {
             }
             let indent = line_indent(self.text, node.start_byte());
             let items = self.composed_items(i, &format!("{indent}{}", self.unit))?;
-            let (open, close) = if node.kind() == "array" {
+            let (open, close) = if node.kind_name() == "array" {
                 ('[', ']')
             } else {
                 ('{', '}')
             };
             let prefix = self.plans[i].spread.clone().unwrap_or_default();
-            let spaced = node.kind() != "array"
+            let spaced = node.kind_name() != "array"
                 && (self.src(node).starts_with("{ ")
                     || self.src(node) == "{}"
                     || self.plans[i].spread.is_some());
@@ -194,7 +195,7 @@ impl<'a> Renderer<'a> {
             self.edit(span, text);
             return Ok(());
         }
-        if node.kind() == "array" {
+        if node.kind_name() == "array" {
             self.minimal_array(i);
         } else {
             self.minimal_object(i)?;
@@ -215,7 +216,7 @@ impl<'a> Renderer<'a> {
             items.extend(plan.set.iter().map(|(k, v)| self.entry(k, v, inner)));
             return Ok(items);
         }
-        if plan.node.kind() == "array" {
+        if plan.node.kind_name() == "array" {
             for item in named_children(plan.node) {
                 items.push(self.applied_text(item.start_byte()..item.end_byte()));
             }
@@ -233,9 +234,9 @@ impl<'a> Renderer<'a> {
                 .and_then(|k| plan.set.iter().find(|(x, _)| x == k))
             {
                 Some((k, v)) => {
-                    let key_src = match e.kind() {
+                    let key_src = match e.kind_name() {
                         "pair" => self
-                            .src(e.child_by_field_name("key").ok_or("malformed property")?)
+                            .src(e.field("key").ok_or("malformed property")?)
                             .to_string(),
                         _ => self.key_text(k),
                     };
@@ -329,8 +330,8 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .find(|p| entry_key(**p, self.text).as_deref() == Some(k.as_str()))
             {
-                Some(p) if p.kind() == "pair" => {
-                    let value = p.child_by_field_name("value").ok_or("malformed property")?;
+                Some(p) if p.kind_name() == "pair" => {
+                    let value = p.field("value").ok_or("malformed property")?;
                     if self.src(value) != v {
                         let to = line_indent(self.text, p.start_byte());
                         self.edit(

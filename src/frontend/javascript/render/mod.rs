@@ -42,6 +42,7 @@ mod values;
 use super::scope::{self, Scopes};
 use crate::call::{Client, HttpCall, Span};
 use crate::finding::Edit;
+use crate::frontend::fields::ChildField as _;
 use crate::frontend::parents::Parents;
 use crate::model::plan::{NewBody, RValue, RewritePlan};
 use crate::source::Language;
@@ -211,9 +212,9 @@ fn find_node<'t>(parents: &Parents<'t>, root: Node<'t>, span: &Span) -> Option<N
         }
         // tree-sitter-typescript reads `await f<T>(x)` as `(await f)<T>(x)`: the call
         // then starts at `await`.
-        if node.kind() == "call_expression" && node.end_byte() == span.end {
-            if let Some(f) = node.child_by_field_name("function") {
-                if f.kind() == "await_expression"
+        if node.kind_name() == "call_expression" && node.end_byte() == span.end {
+            if let Some(f) = node.field("function") {
+                if f.kind_name() == "await_expression"
                     && f.named_child(0)
                         .is_some_and(|a| a.start_byte() == span.start)
                 {
@@ -229,7 +230,7 @@ fn find_node<'t>(parents: &Parents<'t>, root: Node<'t>, span: &Span) -> Option<N
 }
 
 fn is_call(n: Node) -> bool {
-    matches!(n.kind(), "call_expression" | "new_expression")
+    matches!(n.kind_name(), "call_expression" | "new_expression")
 }
 
 struct Renderer<'a> {

@@ -8,6 +8,7 @@ use super::syntax::{escape_template, scope_at, string_value};
 use super::Renderer;
 use crate::call::HttpCall;
 use crate::finding::Edit;
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::{camel_case, FunctionPlan, NewBody, Part, RValue, Returns, RewritePlan};
 use crate::source::Language;
 use tree_sitter::Node;
@@ -42,14 +43,14 @@ pub(super) fn hoist_graphql_query<'t>(
     // else at the call.
     let mut existing = None;
     for d in declarators {
-        let Some(n) = d.child_by_field_name("name") else {
+        let Some(n) = d.field("name") else {
             continue;
         };
         if text[n.byte_range()] != name {
             continue;
         }
         let same = d
-            .child_by_field_name("value")
+            .field("value")
             .and_then(|v| string_value(v, text))
             .is_some_and(|v| v == query);
         if !same {
@@ -88,7 +89,10 @@ pub(super) fn top_level_declarators(root: Node) -> Vec<Node> {
     let mut out = Vec::new();
     let mut c = root.walk();
     for child in root.named_children(&mut c) {
-        if matches!(child.kind(), "lexical_declaration" | "variable_declaration") {
+        if matches!(
+            child.kind_name(),
+            "lexical_declaration" | "variable_declaration"
+        ) {
             let mut dc = child.walk();
             out.extend(child.named_children(&mut dc));
         }
@@ -316,9 +320,9 @@ pub(super) fn insertion_point(root: Node, text: &str, heads: &[String]) -> usize
     let mut at = 0;
     for child in &children {
         let src = &text[child.start_byte()..child.end_byte()];
-        let directive = child.kind() == "expression_statement"
+        let directive = child.kind_name() == "expression_statement"
             && (src.starts_with("'use strict'") || src.starts_with("\"use strict\""));
-        if directive || child.kind() == "hash_bang_line" || child.kind() == "comment" {
+        if directive || child.kind_name() == "hash_bang_line" || child.kind_name() == "comment" {
             at = end_of_line(child.end_byte());
         } else {
             break;
@@ -344,29 +348,30 @@ pub(super) fn function_heads(items: &[(&HttpCall, &RewritePlan)]) -> Vec<String>
 
 /// `import …`, `const x = require('m')` (also `require('m').y`, `require('m')(opts)`).
 pub(super) fn is_import(n: Node, text: &str) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "import_statement" => true,
         "lexical_declaration" | "variable_declaration" => {
             let mut c = n.walk();
             let decls: Vec<Node> = n
                 .named_children(&mut c)
-                .filter(|d| d.kind() == "variable_declarator")
+                .filter(|d| d.kind_name() == "variable_declarator")
                 .collect();
             !decls.is_empty()
                 && decls.iter().all(|d| {
-                    let mut v = d.child_by_field_name("value");
+                    let mut v = d.field("value");
                     while let Some(x) = v {
-                        match x.kind() {
+                        match x.kind_name() {
                             "call_expression" => {
-                                let f = x.child_by_field_name("function");
+                                let f = x.field("function");
                                 if f.is_some_and(|f| {
-                                    f.kind() == "identifier" && &text[f.byte_range()] == "require"
+                                    f.kind_name() == "identifier"
+                                        && &text[f.byte_range()] == "require"
                                 }) {
                                     return true;
                                 }
                                 v = f;
                             }
-                            "member_expression" => v = x.child_by_field_name("object"),
+                            "member_expression" => v = x.field("object"),
                             "await_expression" | "parenthesized_expression" => v = x.named_child(0),
                             _ => return false,
                         }

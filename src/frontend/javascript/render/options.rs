@@ -8,6 +8,7 @@ use super::syntax::{
 };
 use super::{Renderer, R};
 use crate::call::{Client, Value};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::{NewBody, Part, RValue};
 use tree_sitter::Node;
 
@@ -28,7 +29,7 @@ impl<'a> Renderer<'a> {
     /// The method as a string, in the case the options already write it in.
     pub(super) fn method_string(&self, m: &str, opts: Option<Node>) -> String {
         let written = opts
-            .filter(|o| o.kind() == "object")
+            .filter(|o| o.kind_name() == "object")
             .and_then(|o| object_value(o, "method", self.text))
             .and_then(|n| string_value(n, self.text));
         match written {
@@ -50,7 +51,7 @@ impl<'a> Renderer<'a> {
         aliases: &[&str],
     ) {
         let Some(m) = &self.rw.method else { return };
-        match callee.child_by_field_name("property") {
+        match callee.field("property") {
             Some(prop) if is_verb(self.src(prop)) || aliases.contains(&self.src(prop)) => {
                 self.edit(prop.start_byte()..prop.end_byte(), m.to_ascii_lowercase())
             }
@@ -74,7 +75,7 @@ impl<'a> Renderer<'a> {
         }
         let indent = line_indent(self.text, node.start_byte());
         match obj {
-            Some(o) if o.kind() == "object" => {
+            Some(o) if o.kind_name() == "object" => {
                 self.plan(o, props.set, props.remove);
                 Ok(())
             }
@@ -144,7 +145,7 @@ impl<'a> Renderer<'a> {
             .map(|(k, parts)| (k.clone(), self.parts(parts)))
             .collect();
         let existing = opts
-            .filter(|o| o.kind() == "object")
+            .filter(|o| o.kind_name() == "object")
             .and_then(|o| object_value(o, key, self.text));
         match existing {
             None => {
@@ -152,7 +153,7 @@ impl<'a> Renderer<'a> {
                     let inner = format!("{}{}", self.base, self.unit);
                     let mut items: Vec<String> = Vec::new();
                     // Options held in a variable keep their own headers.
-                    if let Some(o) = opts.filter(|o| o.kind() != "object") {
+                    if let Some(o) = opts.filter(|o| o.kind_name() != "object") {
                         if !is_plain_reference(self.src(o)) {
                             return Err(format!(
                                 "the options are not written in the call (`{}`)",
@@ -168,7 +169,7 @@ impl<'a> Renderer<'a> {
                 }
                 Ok(())
             }
-            Some(h) if h.kind() == "object" => {
+            Some(h) if h.kind_name() == "object" => {
                 // Header names compare case-insensitively: find the written spelling.
                 let entries = object_entries(h);
                 let written = |k: &str| {
@@ -192,11 +193,11 @@ impl<'a> Renderer<'a> {
                 }
                 Ok(())
             }
-            Some(h) if h.kind() == "array" => {
+            Some(h) if h.kind_name() == "array" => {
                 // Postman `header: [{ key, value }]`.
                 for (k, v) in rendered {
                     let item = named_children(h).into_iter().find(|i| {
-                        i.kind() == "object"
+                        i.kind_name() == "object"
                             && object_value(*i, "key", self.text)
                                 .and_then(|n| string_value(n, self.text))
                                 .is_some_and(|s| s.eq_ignore_ascii_case(&k))
@@ -219,7 +220,7 @@ impl<'a> Renderer<'a> {
                     return Ok(());
                 }
                 // `{ headers }` (shorthand) becomes `headers: { ...headers, … }`.
-                let prefix = if h.kind() == "shorthand_property_identifier" {
+                let prefix = if h.kind_name() == "shorthand_property_identifier" {
                     format!("{}: ", self.key_text(key))
                 } else {
                     String::new()
@@ -283,7 +284,7 @@ impl<'a> Renderer<'a> {
     /// Query option objects (`params`, `qs`, `searchParams`): drop parameters, or the
     /// whole option with `drop_query` (or when no parameter is left).
     pub(super) fn query_props(&mut self, props: &mut Props, opts: Option<Node<'a>>, keys: &[&str]) {
-        let Some(o) = opts.filter(|o| o.kind() == "object") else {
+        let Some(o) = opts.filter(|o| o.kind_name() == "object") else {
             return;
         };
         for key in keys {
@@ -303,7 +304,7 @@ impl<'a> Renderer<'a> {
     /// the option goes when nothing is left in it.
     pub(super) fn drop_in_option(&mut self, props: &mut Props, opts: Option<Node<'a>>, key: &str) {
         let Some(v) = opts
-            .filter(|o| o.kind() == "object")
+            .filter(|o| o.kind_name() == "object")
             .and_then(|o| object_value(o, key, self.text))
         else {
             return;
@@ -320,11 +321,11 @@ impl<'a> Renderer<'a> {
         if self.rw.drop_params.is_empty() {
             return false;
         }
-        let target = match n.kind() {
+        let target = match n.kind_name() {
             "object" => Some(n),
             "call_expression" | "new_expression" => arguments(n)
                 .and_then(|a| named_children(a).first().copied())
-                .filter(|a| a.kind() == "object"),
+                .filter(|a| a.kind_name() == "object"),
             _ => None,
         };
         let Some(obj) = target else { return false };

@@ -4,6 +4,7 @@ use super::options::Props;
 use super::style::reindent;
 use super::syntax::{arguments, named_children, object_value};
 use super::{Renderer, R};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::NewBody;
 use tree_sitter::Node;
 
@@ -13,7 +14,7 @@ impl<'a> Renderer<'a> {
         let args = arguments(node).ok_or("the call has no arguments")?;
         let list = named_children(args);
         let first = *list.first().ok_or("the call has no arguments")?;
-        if first.kind() != "object" {
+        if first.kind_name() != "object" {
             // A bare URL: the request becomes an object.
             self.url(first)?;
             if self.rw.method.is_none() && self.rw.body.is_none() && self.rw.set_headers.is_empty()

@@ -3,6 +3,7 @@
 use super::options::Props;
 use super::syntax::{arguments, callee, named_children, object_value};
 use super::{Renderer, R};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::NewBody;
 use tree_sitter::Node;
 
@@ -13,13 +14,16 @@ impl<'a> Renderer<'a> {
         let list = named_children(args);
         let callee = callee(node).ok_or("no callee")?;
         let first = *list.first().ok_or("the call has no arguments")?;
-        let (url, opts) = if first.kind() == "object" {
+        let (url, opts) = if first.kind_name() == "object" {
             let u = object_value(first, "uri", self.text)
                 .or_else(|| object_value(first, "url", self.text))
                 .ok_or("the URL is not written in the call")?;
             (u, Some(first))
         } else {
-            (first, list.get(1).copied().filter(|n| n.kind() == "object"))
+            (
+                first,
+                list.get(1).copied().filter(|n| n.kind_name() == "object"),
+            )
         };
         self.url(url)?;
         let mut props = Props::default();

@@ -5,6 +5,7 @@ use super::style::line_indent;
 use super::syntax::{arguments, callee, escape_template, named_children};
 use super::Renderer;
 use crate::call::Client;
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::{NewBody, Part, RValue};
 use tree_sitter::Node;
 
@@ -31,7 +32,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn await_allowed(&self, node: Node<'a>) -> bool {
         let mut cur = self.scopes.parents.of(node);
         while let Some(n) = cur {
-            match n.kind() {
+            match n.kind_name() {
                 "function_declaration"
                 | "function_expression"
                 | "function"
@@ -39,15 +40,15 @@ impl<'a> Renderer<'a> {
                 | "method_definition"
                 | "generator_function_declaration" => {
                     let mut c = n.walk();
-                    let is_async = n.children(&mut c).any(|ch| ch.kind() == "async");
+                    let is_async = n.children(&mut c).any(|ch| ch.kind_name() == "async");
                     return is_async;
                 }
                 "program" => {
                     // Top-level await: ES modules only.
                     let mut c = n.walk();
-                    return n
-                        .children(&mut c)
-                        .any(|ch| matches!(ch.kind(), "import_statement" | "export_statement"));
+                    return n.children(&mut c).any(|ch| {
+                        matches!(ch.kind_name(), "import_statement" | "export_statement")
+                    });
                 }
                 _ => cur = self.scopes.parents.of(n),
             }
@@ -87,11 +88,8 @@ impl<'a> Renderer<'a> {
             .scopes
             .parents
             .of(node)
-            .filter(|p| p.kind() == "member_expression")
-            .and_then(|p| {
-                p.child_by_field_name("property")
-                    .map(|prop| (p, self.src(prop)))
-            });
+            .filter(|p| p.kind_name() == "member_expression")
+            .and_then(|p| p.field("property").map(|prop| (p, self.src(prop))));
         let (at, lead_node, param, asyncness, stmts) = match (self.call.client, next) {
             // `got(…).json()` / `ky(…).json()`: judge the parsed body after it.
             (Client::Got | Client::Ky, Some((member, "json"))) => {
@@ -99,7 +97,7 @@ impl<'a> Renderer<'a> {
                     .scopes
                     .parents
                     .of(member)
-                    .filter(|c| c.kind() == "call_expression")
+                    .filter(|c| c.kind_name() == "call_expression")
                 else {
                     return;
                 };
@@ -175,19 +173,19 @@ impl<'a> Renderer<'a> {
             return false;
         };
         let mut f = callee(node);
-        while let Some(m) = f.filter(|m| m.kind() == "member_expression") {
-            f = m.child_by_field_name("object");
+        while let Some(m) = f.filter(|m| m.kind_name() == "member_expression") {
+            f = m.field("object");
         }
         // `rp(opts, callback)`: a callback as the last of several arguments.
         let args = arguments(node).map(named_children).unwrap_or_default();
         let callback = args.len() > 1
             && args.last().is_some_and(|n| {
                 matches!(
-                    n.kind(),
+                    n.kind_name(),
                     "arrow_function" | "function_expression" | "function" | "identifier"
                 )
             });
-        f.is_some_and(|f| f.kind() == "identifier" && self.src(f) == name) && !callback
+        f.is_some_and(|f| f.kind_name() == "identifier" && self.src(f) == name) && !callback
     }
 
     /// The indentation of a chain written one link per line around `node`: the link
@@ -197,19 +195,19 @@ impl<'a> Renderer<'a> {
             .scopes
             .parents
             .of(node)
-            .filter(|p| p.kind() == "member_expression")
+            .filter(|p| p.kind_name() == "member_expression")
         {
-            let prop = p.child_by_field_name("property")?;
+            let prop = p.field("property")?;
             if self.text[node.end_byte()..prop.start_byte()].contains('\n') {
                 return Some(line_indent(self.text, prop.start_byte()));
             }
             return None;
         }
         let f = callee(node)?;
-        if f.kind() == "member_expression" {
-            let obj = f.child_by_field_name("object")?;
-            let prop = f.child_by_field_name("property")?;
-            if obj.kind() == "call_expression"
+        if f.kind_name() == "member_expression" {
+            let obj = f.field("object")?;
+            let prop = f.field("property")?;
+            if obj.kind_name() == "call_expression"
                 && self.text[obj.end_byte()..prop.start_byte()].contains('\n')
             {
                 return Some(line_indent(self.text, prop.start_byte()));

@@ -4,6 +4,7 @@
 use super::syntax::{node_at, scope_at, this_owner};
 use super::{Renderer, R};
 use crate::call::{Piece, Span, Value};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::{NewBody, Part, RValue};
 use tree_sitter::Node;
 
@@ -82,7 +83,7 @@ impl<'a> Renderer<'a> {
             }
             let mut stack = vec![n];
             while let Some(m) = stack.pop() {
-                match m.kind() {
+                match m.kind_name() {
                     "identifier" => {
                         let name = self.src(m);
                         if scopes.binding_of(m) != scopes.lookup(name, here) {

@@ -2,6 +2,7 @@
 //! and the line helpers every edit is measured with.
 
 use super::super::scope::Habits;
+use crate::frontend::fields::ChildField as _;
 use tree_sitter::Node;
 
 /// The file's own habits and layout, read once per file (not once per rewrite:
@@ -51,7 +52,7 @@ pub(super) fn file_habits(root: Node, text: &str) -> (char, bool) {
     let mut cursor = root.walk();
     'walk: loop {
         let n = cursor.node();
-        let kind = n.kind();
+        let kind = n.kind_name();
         habits.count(n, kind, text, anonymous > 0);
         if kind != "string" && cursor.goto_first_child() {
             if !n.is_named() {

@@ -3,15 +3,16 @@
 use super::super::scope;
 use super::super::scope::Scopes;
 use crate::call::{Client, Span};
+use crate::frontend::fields::ChildField as _;
 use crate::frontend::parents::Parents;
 use tree_sitter::Node;
 
 /// The function a call calls (looking through the `await f<T>(x)` misparse).
 pub(super) fn callee(call: Node) -> Option<Node> {
     let f = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))?;
-    if f.kind() == "await_expression" {
+        .field("function")
+        .or_else(|| call.field("constructor"))?;
+    if f.kind_name() == "await_expression" {
         return f.named_child(0);
     }
     Some(f)
@@ -28,19 +29,21 @@ pub(super) fn client_name(c: Client) -> &'static str {
 }
 
 pub(super) fn arguments(call: Node) -> Option<Node> {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
 }
 
 pub(super) fn named_children(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c)
-        .filter(|ch| ch.kind() != "comment")
+        .filter(|ch| ch.kind_name() != "comment")
         .collect()
 }
 
 pub(super) fn has_comment(n: Node) -> bool {
     let mut c = n.walk();
-    let found = n.named_children(&mut c).any(|ch| ch.kind() == "comment");
+    let found = n
+        .named_children(&mut c)
+        .any(|ch| ch.kind_name() == "comment");
     found
 }
 
@@ -83,7 +86,7 @@ pub(super) fn this_owner<'t>(parents: &Parents<'t>, n: Node<'t>) -> Option<usize
     let mut cur = parents.of(n);
     while let Some(p) = cur {
         if matches!(
-            p.kind(),
+            p.kind_name(),
             "function_declaration"
                 | "function_expression"
                 | "function"
@@ -101,12 +104,13 @@ pub(super) fn this_owner<'t>(parents: &Parents<'t>, n: Node<'t>) -> Option<usize
 /// The expression a URL starts with: the first operand of a `+` chain, the first
 /// substitution of a template that starts with one, or the URL itself.
 pub(super) fn leading_operand(url: Node) -> Option<Node> {
-    match url.kind() {
-        "binary_expression" => leading_operand(url.child_by_field_name("left")?),
+    match url.kind_name() {
+        "binary_expression" => leading_operand(url.field("left")?),
         "parenthesized_expression" => leading_operand(url.named_child(0)?),
         "template_string" => {
             let first = url.named_child(0)?;
-            (first.kind() == "template_substitution" && first.start_byte() == url.start_byte() + 1)
+            (first.kind_name() == "template_substitution"
+                && first.start_byte() == url.start_byte() + 1)
                 .then(|| first.named_child(0))
                 .flatten()
         }
@@ -116,8 +120,8 @@ pub(super) fn leading_operand(url: Node) -> Option<Node> {
 }
 
 pub(super) fn member_property(callee: Node, text: &str) -> Option<String> {
-    (callee.kind() == "member_expression")
-        .then(|| callee.child_by_field_name("property"))
+    (callee.kind_name() == "member_expression")
+        .then(|| callee.field("property"))
         .flatten()
         .map(|p| text[p.start_byte()..p.end_byte()].to_string())
 }
@@ -147,7 +151,7 @@ pub(super) fn object_entries(obj: Node) -> Vec<Node> {
         .into_iter()
         .filter(|c| {
             matches!(
-                c.kind(),
+                c.kind_name(),
                 "pair" | "shorthand_property_identifier" | "spread_element" | "method_definition"
             )
         })
@@ -155,10 +159,10 @@ pub(super) fn object_entries(obj: Node) -> Vec<Node> {
 }
 
 pub(super) fn entry_key(entry: Node, text: &str) -> Option<String> {
-    match entry.kind() {
+    match entry.kind_name() {
         "pair" => {
-            let k = entry.child_by_field_name("key")?;
-            match k.kind() {
+            let k = entry.field("key")?;
+            match k.kind_name() {
                 "string" => string_value(k, text),
                 "computed_property_name" => None,
                 _ => Some(text[k.start_byte()..k.end_byte()].to_string()),
@@ -180,14 +184,14 @@ pub(super) fn object_pair<'t>(obj: Node<'t>, key: &str, text: &str) -> Option<No
 /// The value node of `key` in an object literal (the identifier itself for `{ key }`).
 pub(super) fn object_value<'t>(obj: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
     let e = object_pair(obj, key, text)?;
-    match e.kind() {
-        "pair" => e.child_by_field_name("value"),
+    match e.kind_name() {
+        "pair" => e.field("value"),
         _ => Some(e),
     }
 }
 
 pub(super) fn string_value(n: Node, text: &str) -> Option<String> {
-    if n.kind() != "string" {
+    if n.kind_name() != "string" {
         return None;
     }
     let raw = &text[n.start_byte() + 1..n.end_byte() - 1];
@@ -200,7 +204,7 @@ pub(super) fn literal_at(url: Node, at: usize) -> Option<Node> {
     let mut stack = vec![url];
     while let Some(n) = stack.pop() {
         if n.start_byte() <= at && at <= n.end_byte() {
-            if matches!(n.kind(), "string" | "template_string")
+            if matches!(n.kind_name(), "string" | "template_string")
                 && n.start_byte() < at
                 && at < n.end_byte()
             {

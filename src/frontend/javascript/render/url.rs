@@ -7,6 +7,7 @@ use super::syntax::{
 };
 use super::{Renderer, R};
 use crate::call::{Piece, Span, Value};
+use crate::frontend::fields::ChildField as _;
 use crate::model::plan::{NewUrl, Part};
 use tree_sitter::Node;
 
@@ -28,9 +29,9 @@ impl<'a> Renderer<'a> {
         let mut stack = vec![url];
         let mut builders = Vec::new();
         while let Some(n) = stack.pop() {
-            if n.kind() == "template_substitution" {
+            if n.kind_name() == "template_substitution" {
                 if let Some(e) = n.named_child(0) {
-                    if matches!(e.kind(), "call_expression" | "new_expression")
+                    if matches!(e.kind_name(), "call_expression" | "new_expression")
                         && (self.src(e).contains("stringify")
                             || self.src(e).starts_with("new URLSearchParams"))
                     {
@@ -115,7 +116,7 @@ impl<'a> Renderer<'a> {
         let mut stack = vec![url];
         let mut lits = Vec::new();
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match n.kind_name() {
                 "string" | "template_string" => lits.push(n),
                 _ => {
                     let mut c = n.walk();
@@ -149,15 +150,15 @@ impl<'a> Renderer<'a> {
         if cut >= url.start_byte() && cut <= url.end_byte() {
             let lit = literal_at(url, cut).ok_or("the URL's path is not in a string literal")?;
             if !matches!(
-                url.kind(),
+                url.kind_name(),
                 "string" | "template_string" | "binary_expression" | "parenthesized_expression"
             ) {
                 return Err(format!(
                     "the URL is built with `{}`; rewrite it by hand",
-                    url.kind()
+                    url.kind_name()
                 ));
             }
-            if lit.kind() == "template_string" {
+            if lit.kind_name() == "template_string" {
                 if lit.end_byte() != url.end_byte() {
                     return Err(
                         "the URL continues after its template literal; rewrite it by hand".into(),
@@ -354,7 +355,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn lead_value(&self) -> Option<(String, String)> {
         let url = self.url_node?;
         let lead = leading_operand(url)?;
-        if !matches!(lead.kind(), "identifier" | "member_expression")
+        if !matches!(lead.kind_name(), "identifier" | "member_expression")
             || !is_plain_reference(self.src(lead))
         {
             return None;
@@ -392,7 +393,7 @@ impl<'a> Renderer<'a> {
     /// inside the quotes), when that name means the same constant at the call.
     pub(super) fn literal_name(&self, span: &Span) -> Option<String> {
         let mut lit = self.root.descendant_for_byte_range(span.start, span.end)?;
-        while !matches!(lit.kind(), "string" | "template_string") {
+        while !matches!(lit.kind_name(), "string" | "template_string") {
             lit = self.scopes.parents.of(lit)?;
         }
         if lit.start_byte() + 1 != span.start || lit.end_byte() - 1 != span.end {
@@ -402,11 +403,11 @@ impl<'a> Renderer<'a> {
             .scopes
             .parents
             .of(lit)
-            .filter(|d| d.kind() == "variable_declarator")?;
+            .filter(|d| d.kind_name() == "variable_declarator")?;
         let name = decl
-            .child_by_field_name("name")
-            .filter(|n| n.kind() == "identifier")?;
-        if decl.child_by_field_name("value").map(|v| v.id()) != Some(lit.id()) {
+            .field("name")
+            .filter(|n| n.kind_name() == "identifier")?;
+        if decl.field("value").map(|v| v.id()) != Some(lit.id()) {
             return None;
         }
         let here = scope_at(self.scopes, self.node);

@@ -17,6 +17,7 @@
 use super::super::resolve::Resolver;
 use super::super::scope::{named_children, BindingId};
 use crate::call::{BodyRead, Client, ResponseUse, Span};
+use crate::frontend::fields::ChildField as _;
 use crate::frontend::parents::Parents;
 use tree_sitter::Node;
 
@@ -121,7 +122,7 @@ fn is_status_property(client: Client, prop: &str) -> bool {
 
 fn is_inline_function(n: Node<'_>) -> bool {
     matches!(
-        n.kind(),
+        n.kind_name(),
         "arrow_function" | "function_expression" | "function"
     )
 }
@@ -151,11 +152,14 @@ impl<'t> Tracer<'_, '_, 't> {
         let r = self.r;
         let mut call = call;
         // `fetch(new Request(…))`: the response is the fetch's.
-        if call.kind() == "new_expression" {
+        if call.kind_name() == "new_expression" {
             match self.r.parent(call).and_then(|a| self.r.parent(a)) {
                 Some(f)
-                    if self.r.parent(call).is_some_and(|a| a.kind() == "arguments")
-                        && f.kind() == "call_expression" =>
+                    if self
+                        .r
+                        .parent(call)
+                        .is_some_and(|a| a.kind_name() == "arguments")
+                        && f.kind_name() == "call_expression" =>
                 {
                     call = f
                 }
@@ -164,8 +168,8 @@ impl<'t> Tracer<'_, '_, 't> {
         }
         // tree-sitter-typescript reads `await f<T>(x)` as `(await f)<T>(x)`.
         let mut promise = true;
-        if let Some(f) = call.child_by_field_name("function") {
-            if f.kind() == "await_expression" {
+        if let Some(f) = call.field("function") {
+            if f.kind_name() == "await_expression" {
                 self.awaited(f.start_byte()..f.start_byte() + "await".len());
                 promise = false;
             }
@@ -176,13 +180,13 @@ impl<'t> Tracer<'_, '_, 't> {
             // the response, followed from the request part.
             while let Some(object) = r
                 .callee(call)
-                .filter(|f| f.kind() == "member_expression")
+                .filter(|f| f.kind_name() == "member_expression")
                 .filter(|f| {
-                    f.child_by_field_name("property")
+                    f.field("property")
                         .is_some_and(|p| matches!(r.text(p), "then" | "catch" | "finally"))
                 })
-                .and_then(|f| f.child_by_field_name("object"))
-                .filter(|o| o.kind() == "call_expression")
+                .and_then(|f| f.field("object"))
+                .filter(|o| o.kind_name() == "call_expression")
             {
                 call = object;
             }
@@ -211,19 +215,16 @@ impl<'t> Tracer<'_, '_, 't> {
         let r = self.r;
         let mut cur = outer;
         while let Some(f) = r.callee(cur) {
-            if f.kind() != "member_expression" {
+            if f.kind_name() != "member_expression" {
                 break;
             }
-            let (Some(prop), Some(object)) = (
-                f.child_by_field_name("property"),
-                f.child_by_field_name("object"),
-            ) else {
+            let (Some(prop), Some(object)) = (f.field("property"), f.field("object")) else {
                 break;
             };
             let status_arg = r
                 .args(cur)
                 .first()
-                .is_some_and(|a| r.unwrap(*a).kind() == "number");
+                .is_some_and(|a| r.unwrap(*a).kind_name() == "number");
             match r.text(prop) {
                 "expect" if status_arg => self
                     .out
@@ -235,7 +236,7 @@ impl<'t> Tracer<'_, '_, 't> {
                     .push(prop.start_byte()..cur.end_byte()),
                 _ => {}
             }
-            if object.kind() != "call_expression" {
+            if object.kind_name() != "call_expression" {
                 break;
             }
             cur = object;
@@ -272,17 +273,15 @@ impl<'t> Tracer<'_, '_, 't> {
     /// a `+` concatenation), an error message (`new Error(…)`) or a log line.
     fn logged(&self, mut n: Node<'t>) -> bool {
         while let Some(p) = self.r.parent(n) {
-            match p.kind() {
+            match p.kind_name() {
                 "parenthesized_expression" | "non_null_expression" | "as_expression" => n = p,
-                "binary_expression"
-                    if p.child_by_field_name("operator").map(|o| o.kind()) == Some("+") =>
-                {
+                "binary_expression" if p.field("operator").map(|o| o.kind_name()) == Some("+") => {
                     n = p
                 }
                 "template_substitution" => return true,
                 "arguments" => {
                     return self.r.parent(p).is_some_and(|c| {
-                        c.kind() == "new_expression"
+                        c.kind_name() == "new_expression"
                             || self.r.callee(c).is_some_and(|f| is_logging(self.r.text(f)))
                     })
                 }
@@ -304,7 +303,7 @@ impl<'t> Tracer<'_, '_, 't> {
                 return self.record(&val, node);
             };
             let field_is = |name: &str| parent.child_by_field_name(name) == Some(node);
-            match parent.kind() {
+            match parent.kind_name() {
                 "parenthesized_expression"
                 | "as_expression"
                 | "satisfies_expression"
@@ -350,7 +349,7 @@ impl<'t> Tracer<'_, '_, 't> {
                     };
                     match (val.promise, prop.as_str()) {
                         (true, "then") => {
-                            if let Some(p) = parent.child_by_field_name("property") {
+                            if let Some(p) = parent.field("property") {
                                 self.awaited(p.byte_range());
                             }
                             return self.then(call, &val, depth);
@@ -372,8 +371,8 @@ impl<'t> Tracer<'_, '_, 't> {
                     }
                 }
                 "variable_declarator" if field_is("value") => {
-                    if let Some(name) = parent.child_by_field_name("name") {
-                        if name.kind() == "identifier" {
+                    if let Some(name) = parent.field("name") {
+                        if name.kind_name() == "identifier" {
                             self.record(&val, node);
                         }
                         self.bind(name, val, depth + 1);
@@ -382,8 +381,8 @@ impl<'t> Tracer<'_, '_, 't> {
                 }
                 "assignment_expression" if field_is("right") => {
                     self.record(&val, node);
-                    if let Some(left) = parent.child_by_field_name("left") {
-                        if left.kind() == "identifier" {
+                    if let Some(left) = parent.field("left") {
+                        if left.kind_name() == "identifier" {
                             self.bind(left, val, depth + 1);
                         }
                     }
@@ -394,7 +393,7 @@ impl<'t> Tracer<'_, '_, 't> {
                         .scopes
                         .parents
                         .ancestors(parent)
-                        .find(|n| super::super::scope::is_function(n.kind()));
+                        .find(|n| super::super::scope::is_function(n.kind_name()));
                     let keyword = parent.start_byte()..parent.start_byte() + "return".len();
                     return self.returned(func, keyword, node, val, depth);
                 }
@@ -406,11 +405,10 @@ impl<'t> Tracer<'_, '_, 't> {
                 "ternary_expression" if !field_is("condition") => node = parent,
                 "binary_expression"
                     if matches!(
-                        parent.child_by_field_name("operator").map(|o| o.kind()),
+                        parent.field("operator").map(|o| o.kind_name()),
                         Some("??" | "||")
                     ) || (field_is("right")
-                        && parent.child_by_field_name("operator").map(|o| o.kind())
-                            == Some("&&")) =>
+                        && parent.field("operator").map(|o| o.kind_name()) == Some("&&")) =>
                 {
                     node = parent
                 }
@@ -484,7 +482,7 @@ impl<'t> Tracer<'_, '_, 't> {
             return;
         }
         let r = self.r;
-        match pattern.kind() {
+        match pattern.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 let Some(b) = r.scopes.binding_of(pattern) else {
                     return;
@@ -500,33 +498,31 @@ impl<'t> Tracer<'_, '_, 't> {
                 }
             }
             "required_parameter" | "optional_parameter" => {
-                if let Some(p) = pattern.child_by_field_name("pattern") {
+                if let Some(p) = pattern.field("pattern") {
                     self.bind(p, val, depth);
                 }
             }
             "assignment_pattern" => {
-                if let Some(p) = pattern.child_by_field_name("left") {
+                if let Some(p) = pattern.field("left") {
                     self.bind(p, val, depth);
                 }
             }
             "object_pattern" => {
                 for prop in named_children(pattern) {
-                    let (key, target) = match prop.kind() {
+                    let (key, target) = match prop.kind_name() {
                         "shorthand_property_identifier_pattern" => (r.text(prop).to_string(), prop),
                         "object_assignment_pattern" => {
-                            let Some(left) = prop.child_by_field_name("left") else {
+                            let Some(left) = prop.field("left") else {
                                 continue;
                             };
                             (r.text(left).to_string(), left)
                         }
                         "pair_pattern" => {
-                            let (Some(k), Some(v)) = (
-                                prop.child_by_field_name("key"),
-                                prop.child_by_field_name("value"),
-                            ) else {
+                            let (Some(k), Some(v)) = (prop.field("key"), prop.field("value"))
+                            else {
                                 continue;
                             };
-                            let key = match k.kind() {
+                            let key = match k.kind_name() {
                                 "string" => r.string_lit(k).map(|s| s.0),
                                 "property_identifier" => Some(r.text(k).to_string()),
                                 _ => None,
@@ -554,11 +550,11 @@ fn method_call<'t>(
     member: Node<'t>,
 ) -> (Option<Node<'t>>, Option<Node<'t>>) {
     let is_callee = |call: Node<'_>, f: Node<'_>| {
-        call.kind() == "call_expression" && call.child_by_field_name("function") == Some(f)
+        call.kind_name() == "call_expression" && call.field("function") == Some(f)
     };
     match parents.of(member) {
         Some(g) if is_callee(g, member) => (Some(g), None),
-        Some(a) if a.kind() == "await_expression" => match parents.of(a) {
+        Some(a) if a.kind_name() == "await_expression" => match parents.of(a) {
             Some(g) if is_callee(g, a) => (Some(g), Some(a)),
             _ => (None, None),
         },
@@ -568,10 +564,10 @@ fn method_call<'t>(
 
 /// The parameters of a function (a lone arrow parameter included).
 fn params(func: Node<'_>) -> Vec<Node<'_>> {
-    if let Some(p) = func.child_by_field_name("parameter") {
+    if let Some(p) = func.field("parameter") {
         return vec![p];
     }
-    func.child_by_field_name("parameters")
+    func.field("parameters")
         .map(named_children)
         .unwrap_or_default()
 }
@@ -581,7 +577,7 @@ fn arrow_token(arrow: Node<'_>) -> Option<Span> {
     let mut cursor = arrow.walk();
     let found = arrow
         .children(&mut cursor)
-        .find(|c| c.kind() == "=>")
+        .find(|c| c.kind_name() == "=>")
         .map(|c| c.byte_range());
     found
 }

@@ -14,6 +14,7 @@ use super::super::resolve::Resolver;
 pub(in crate::frontend::javascript) use super::super::scope::is_function;
 use super::super::scope::{named_children, ScopeId};
 use crate::call::{HttpCall, Method, Related};
+use crate::frontend::fields::ChildField as _;
 use crate::resolve::wrapper::{instantiate, Arg, Wrapper, MAX_CHAIN};
 use crate::resolve::Shape;
 use std::collections::{HashMap, HashSet};
@@ -178,7 +179,7 @@ fn call_of<'t>(r: &Resolver<'_, 't>, p: &Pending<'t>, w: &Wrapper) -> HttpCall {
         .args(p.node)
         .into_iter()
         .take(w.params.len())
-        .map(|a| (a.kind() != "spread_element").then(|| arg(r, a, p.scope)))
+        .map(|a| (a.kind_name() != "spread_element").then(|| arg(r, a, p.scope)))
         .collect();
     let callee = r.callee(p.node).unwrap_or(p.node);
     let mut c = instantiate(
@@ -232,15 +233,15 @@ fn target<'t>(r: &Resolver<'_, 't>, p: &Pending<'t>) -> Option<Target<'t>> {
             _ => None,
         }
     };
-    match callee.kind() {
+    match callee.kind_name() {
         "identifier" => r
             .local_function(callee, scope)
             .map(Target::Local)
             .or_else(|| foreign(callee, &[])),
         "member_expression" => {
             let key = r.member_key(callee)?;
-            let object = r.unwrap(callee.child_by_field_name("object")?);
-            if object.kind() == "this" {
+            let object = r.unwrap(callee.field("object")?);
+            if object.kind_name() == "this" {
                 return r.local_function(callee, scope).map(Target::Local);
             }
             if let Some(t) = foreign(callee, &[]) {
@@ -268,12 +269,12 @@ fn target<'t>(r: &Resolver<'_, 't>, p: &Pending<'t>) -> Option<Target<'t>> {
             }
             // `new K(…).m()`, `k.m()` with `k = new K(…)`, `K.m()` (static).
             let (o, os) = r.follow(object, scope);
-            let class = match o.kind() {
-                "new_expression" => r.unwrap(o.child_by_field_name("constructor")?),
+            let class = match o.kind_name() {
+                "new_expression" => r.unwrap(o.field("constructor")?),
                 "identifier" => o,
                 _ => return None,
             };
-            if class.kind() != "identifier" {
+            if class.kind_name() != "identifier" {
                 return None;
             }
             let b = r.scopes.lookup(r.text(class), os)?;
@@ -293,20 +294,18 @@ pub(in crate::frontend::javascript) fn method_of<'t>(
     class: Node<'t>,
     name: &str,
 ) -> Option<Node<'t>> {
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     named_children(body)
         .into_iter()
-        .find_map(|m| match m.kind() {
+        .find_map(|m| match m.kind_name() {
             "method_definition" => {
-                let n = m.child_by_field_name("name")?;
+                let n = m.field("name")?;
                 (r.text(n) == name).then_some(m)
             }
             "public_field_definition" | "field_definition" => {
-                let n = m
-                    .child_by_field_name("name")
-                    .or_else(|| m.child_by_field_name("property"))?;
-                let v = r.unwrap(m.child_by_field_name("value")?);
-                (r.text(n) == name && is_function(v.kind())).then_some(v)
+                let n = m.field("name").or_else(|| m.field("property"))?;
+                let v = r.unwrap(m.field("value")?);
+                (r.text(n) == name && is_function(v.kind_name())).then_some(v)
             }
             _ => None,
         })
@@ -317,23 +316,19 @@ pub(in crate::frontend::javascript) fn methods<'t>(
     r: &Resolver<'_, 't>,
     class: Node<'t>,
 ) -> Vec<(String, Node<'t>)> {
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return Vec::new();
     };
     named_children(body)
         .into_iter()
         .filter_map(|m| {
-            let n = m
-                .child_by_field_name("name")
-                .or_else(|| m.child_by_field_name("property"))?;
-            let f = match m.kind() {
+            let n = m.field("name").or_else(|| m.field("property"))?;
+            let f = match m.kind_name() {
                 "method_definition" => m,
-                "public_field_definition" | "field_definition" => {
-                    r.unwrap(m.child_by_field_name("value")?)
-                }
+                "public_field_definition" | "field_definition" => r.unwrap(m.field("value")?),
                 _ => return None,
             };
-            is_function(f.kind()).then(|| (r.text(n).to_string(), f))
+            is_function(f.kind_name()).then(|| (r.text(n).to_string(), f))
         })
         .collect()
 }
@@ -342,27 +337,27 @@ fn enclosing_function<'t>(r: &Resolver<'_, 't>, n: Node<'t>) -> Option<Node<'t>>
     r.scopes
         .parents
         .ancestors(n)
-        .find(|p| is_function(p.kind()))
+        .find(|p| is_function(p.kind_name()))
 }
 
 /// The names of a function's parameters in order (`""` for a destructured one).
 fn params(r: &Resolver<'_, '_>, f: Node<'_>) -> Vec<String> {
-    if let Some(p) = f.child_by_field_name("parameter") {
+    if let Some(p) = f.field("parameter") {
         return vec![r.text(p).to_string()];
     }
-    let Some(ps) = f.child_by_field_name("parameters") else {
+    let Some(ps) = f.field("parameters") else {
         return Vec::new();
     };
     named_children(ps)
         .into_iter()
         .map(|p| {
-            let name = match p.kind() {
+            let name = match p.kind_name() {
                 "identifier" => Some(p),
-                "required_parameter" | "optional_parameter" => p.child_by_field_name("pattern"),
-                "assignment_pattern" => p.child_by_field_name("left"),
+                "required_parameter" | "optional_parameter" => p.field("pattern"),
+                "assignment_pattern" => p.field("left"),
                 _ => None,
             };
-            name.filter(|n| n.kind() == "identifier")
+            name.filter(|n| n.kind_name() == "identifier")
                 .map(|n| r.text(n).to_string())
                 .unwrap_or_default()
         })
