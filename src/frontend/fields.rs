@@ -1,14 +1,18 @@
-//! A node's child in a field, with the field's id remembered.
+//! A node's child in a field and a node's kind, without tree-sitter's look-up of
+//! names at every call.
 //!
-//! tree-sitter's `child_by_field_name` compares the name with the grammar's field
-//! names, one by one, at every call; the front ends ask it of most nodes they visit,
-//! and a profile of the editor server put 6 % of its CPU there. [`ChildField::field`]
-//! looks the id up once per grammar and thread.
+//! `child_by_field_name` compares the name with the grammar's field names, one by
+//! one, at every call, and `Node::kind` measures the kind's name and validates it as
+//! UTF-8 at every call. The front ends ask both of most nodes they visit: in the
+//! editor server's check of a 2,000-line document they were 6 % and 13 % of the
+//! instructions. [`ChildField::field`] looks a field's id up once per grammar and
+//! thread; [`ChildField::kind_name`] reads a grammar's kind names once per process.
 //!
-//! Not for: names that are not written in the code (pass those to tree-sitter).
+//! Not for: field names that are not written in the code (pass those to tree-sitter).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 use tree_sitter::Node;
 
 /// [`Node::child_by_field_name`] for a field name written in the code.
@@ -27,39 +31,56 @@ impl<'t> ChildField<'t> for Node<'t> {
     }
 
     fn kind_name(&self) -> &'static str {
-        type Names = Vec<(usize, Vec<Option<&'static str>>)>;
-        thread_local! {
-            /// Per grammar (its address): the names of its kinds met so far, by id.
-            static NAMES: RefCell<Names> = const { RefCell::new(Vec::new()) };
+        let names = kind_names(self);
+        match names.get(usize::from(self.kind_id())) {
+            Some(name) if !name.is_empty() => name,
+            // An error node's kind is no kind of the grammar's.
+            _ => self.kind(),
         }
-        let language = self.language();
-        // A grammar's address: what tells grammars apart (a copy of a grammar that is
-        // not WebAssembly is the grammar itself, and nothing is released).
-        let grammar = language.clone().into_raw() as usize;
-        let id = usize::from(self.kind_id());
-        NAMES.with(|names| {
-            let mut names = names.borrow_mut();
-            let at = match names.iter().position(|(g, _)| *g == grammar) {
-                Some(at) => at,
-                None => {
-                    names.push((grammar, vec![None; language.node_kind_count()]));
-                    names.len() - 1
-                }
-            };
-            let known = &mut names[at].1;
-            match known.get(id).copied().flatten() {
-                Some(name) => name,
-                None => {
-                    // The name of an alias is its public kind's: the two agree.
-                    let name = self.kind();
-                    if let Some(slot) = known.get_mut(id) {
-                        *slot = Some(name);
-                    }
-                    name
-                }
-            }
-        })
     }
+}
+
+/// The names of the kinds of `node`'s grammar, by id: read from the grammar once per
+/// process (a file's analysis runs on a thread of its own, so a table per thread
+/// would be built again for every file), and found once per thread.
+fn kind_names(node: &Node) -> &'static [&'static str] {
+    type Tables = Vec<(usize, &'static [&'static str])>;
+    static ALL: Mutex<Tables> = Mutex::new(Vec::new());
+    thread_local! {
+        static MINE: RefCell<Tables> = const { RefCell::new(Vec::new()) };
+    }
+    let language = node.language();
+    // A grammar's address: what tells grammars apart (a copy of a grammar that is not
+    // WebAssembly is the grammar itself, and nothing is released).
+    let grammar = language.clone().into_raw() as usize;
+    MINE.with(|mine| {
+        let mut mine = mine.borrow_mut();
+        if let Some((_, names)) = mine.iter().find(|(g, _)| *g == grammar) {
+            return *names;
+        }
+        let mut all = ALL.lock().unwrap_or_else(PoisonError::into_inner);
+        let names = match all.iter().find(|(g, _)| *g == grammar) {
+            Some((_, names)) => *names,
+            None => {
+                // The name of a public kind is that of every kind it stands for (an
+                // alias's included): `Node::kind_id` gives public kinds.
+                let names: Vec<&'static str> = (0..language.node_kind_count())
+                    .map(|id| {
+                        u16::try_from(id)
+                            .ok()
+                            .and_then(|id| language.node_kind_for_id(id))
+                            .unwrap_or("")
+                    })
+                    .collect();
+                // A few grammars per process, kept for its life.
+                let names: &'static [&'static str] = Box::leak(names.into_boxed_slice());
+                all.push((grammar, names));
+                names
+            }
+        };
+        mine.push((grammar, names));
+        names
+    })
 }
 
 /// The id of field `name` in the grammar of `node`. Remembered by the name (its
