@@ -121,10 +121,30 @@ def timed(cmd):
     return wall, cpu, int(field("Maximum resident set size (kbytes)")) / 1024, r.stdout
 
 
-def measure(cmd, runs):
-    rows = [timed(cmd) for _ in range(runs)]
+def summary(rows):
     med = lambda i: statistics.median(r[i] for r in rows)
     return med(0), med(1), max(r[2] for r in rows), rows[-1][3]
+
+
+def measure(cmd, runs):
+    return summary([timed(cmd) for _ in range(runs)])
+
+
+def measure_in_turns(tools, tree):
+    """Every tool's runs on `tree`, in turns: one run of each tool, then the next
+    round. A shared machine's speed drifts over minutes; in turns, the drift weighs
+    on every tool alike instead of on whichever ran last. Returns, per tool name, its
+    summary, or None when a run took too long."""
+    rows = {name: [] for name, _, _, _ in tools}
+    slow = set()
+    for i in range(max((runs for *_, runs in tools), default=0)):
+        for name, cmd, _, runs in tools:
+            if i < runs and name not in slow:
+                try:
+                    rows[name].append(timed(cmd(tree)))
+                except TooSlow:
+                    slow.add(name)
+    return {name: None if name in slow else summary(r) for name, r in rows.items() if r or name in slow}
 
 
 def manifest(path, prefix=""):
@@ -168,12 +188,14 @@ lines.append(f"Tree: {files:,} files, {mib:,.0f} MiB (installed npm packages and
 lines.append("| tool | runs | wall (median) | CPU (median) | peak RSS | plants found | decoy hits |")
 lines.append("|---|---|---|---|---|---|---|")
 base_times = {}
+measured = measure_in_turns(TOOLS, "base")
 for name, cmd, hits_of, runs in TOOLS:
-    try:
-        wall, cpu, rss, out = measure(cmd("base"), runs)
-    except TooSlow:
+    if name not in measured:
+        continue
+    if measured[name] is None:
         lines.append(f"| {name} | 1 | > {LIMIT} s (stopped) | | | | |")
         continue
+    wall, cpu, rss, out = measured[name]
     hits = hits_of(out)
     found = recall(hits, plants, name.startswith("apimigrate"))
     bad = sum(any(h[0] == d for h in hits) for d in decoys)
