@@ -108,38 +108,27 @@ mod tests {
 
     #[test]
     fn the_same_child_as_by_name_in_every_grammar() {
-        let parse = |language: tree_sitter::Language, text: &str| {
-            let mut parser = tree_sitter::Parser::new();
-            parser.set_language(&language).unwrap();
-            parser.parse(text, None).unwrap()
-        };
-        let trees = [
-            parse(
-                tree_sitter_javascript::LANGUAGE.into(),
-                "const a = f(x, y); obj.prop = a;",
-            ),
-            parse(
-                tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-                "const a: T = f(x, y); obj.prop = a;",
-            ),
-            parse(
-                tree_sitter_typescript::LANGUAGE_TSX.into(),
-                "const a = <b c={f(x)} />; obj.prop = a;",
-            ),
-            parse(
-                tree_sitter_python::LANGUAGE.into(),
-                "a = f(x, y)\nobj.prop = a\n",
-            ),
+        let js: tree_sitter::Language = tree_sitter_javascript::LANGUAGE.into();
+        let ts: tree_sitter::Language = tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into();
+        let tsx: tree_sitter::Language = tree_sitter_typescript::LANGUAGE_TSX.into();
+        let py: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let sources = [
+            (&js, "const a = f(x, y); obj.prop = a;"),
+            (&ts, "const a: T = f(x, y); obj.prop = a;"),
+            (&tsx, "const a = <b c={f(x)} />; obj.prop = a;"),
+            (&py, "a = f(x, y)\nobj.prop = a\n"),
             // Error and missing nodes, and aliases (`property_identifier`).
-            parse(
-                tree_sitter_javascript::LANGUAGE.into(),
-                "const { a: b } = o; f(x, ; class C { m() {} }",
-            ),
-            parse(
-                tree_sitter_python::LANGUAGE.into(),
-                "def f(:\n  return [x for x in y\n",
-            ),
+            (&js, "const { a: b } = o; f(x, ; class C { m() {} }"),
+            (&py, "def f(:\n  return [x for x in y\n"),
         ];
+        let trees: Vec<tree_sitter::Tree> = sources
+            .iter()
+            .map(|(language, text)| {
+                let mut parser = tree_sitter::Parser::new();
+                parser.set_language(language).unwrap();
+                parser.parse(text, None).unwrap()
+            })
+            .collect();
         let names = [
             "name",
             "value",
