@@ -13,7 +13,10 @@
 use super::{traverse, Visitor};
 use crate::frontend::fields::ChildField as _;
 use std::cell::OnceCell;
-use std::collections::HashMap;
+/// The scope maps are asked on most nodes of a file (a name at every scope up the
+/// chain, a node id on every visit): a fast hash rather than SipHash, whose
+/// resistance to chosen keys a map of one file's names does not need.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use tree_sitter::Node;
 
 pub(super) type ScopeId = usize;
@@ -283,7 +286,7 @@ impl<'t> Scopes<'t> {
             parent: Some(parent),
             function,
             class,
-            names: HashMap::new(),
+            names: HashMap::default(),
             span,
         });
         self.scopes.len() - 1
@@ -386,18 +389,18 @@ pub(super) fn collect<'t>(root: Node<'t>, text: &'t str) -> Scopes<'t> {
             parent: None,
             function: true,
             class: None,
-            names: HashMap::new(),
+            names: HashMap::default(),
             span: root.byte_range(),
         }],
         bindings: Vec::new(),
-        scope_of_node: HashMap::new(),
-        class_members: HashMap::new(),
-        search_params: HashMap::new(),
+        scope_of_node: HashMap::default(),
+        class_members: HashMap::default(),
+        search_params: HashMap::default(),
         text,
         identifiers: Vec::new(),
-        declarations: HashMap::new(),
-        classes: HashMap::new(),
-        assigned: HashMap::new(),
+        declarations: HashMap::default(),
+        classes: HashMap::default(),
+        assigned: HashMap::default(),
         references: OnceCell::new(),
         habits: None,
         entered: None,

@@ -6,7 +6,9 @@
 
 use crate::frontend::fields::ChildField as _;
 use crate::frontend::parents::Parents;
-use std::collections::HashMap;
+/// The scope maps are asked on most nodes of a file: a fast hash rather than SipHash,
+/// whose resistance to chosen keys a map of one file's names does not need.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use tree_sitter::Node;
 
 /// What a name is bound to.
@@ -100,16 +102,16 @@ impl<'t> Scopes<'t> {
     pub fn collect(root: Node<'t>, text: &'t str) -> Self {
         let mut s = Scopes {
             parents: Parents::new(root),
-            names: HashMap::new(),
-            items: HashMap::new(),
-            attrs: HashMap::new(),
-            methods: HashMap::new(),
-            header_sets: HashMap::new(),
-            classes: HashMap::new(),
-            imports: HashMap::new(),
-            attr_items: HashMap::new(),
-            functions: HashMap::new(),
-            imported: HashMap::new(),
+            names: HashMap::default(),
+            items: HashMap::default(),
+            attrs: HashMap::default(),
+            methods: HashMap::default(),
+            header_sets: HashMap::default(),
+            classes: HashMap::default(),
+            imports: HashMap::default(),
+            attr_items: HashMap::default(),
+            functions: HashMap::default(),
+            imported: HashMap::default(),
             kinds: ScopeKinds::of(root),
         };
         // An explicit stack, not recursion: a generated file can nest expressions
