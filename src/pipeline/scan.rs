@@ -1391,11 +1391,16 @@ impl Checker {
             return Verdict::Parse;
         }
         if !specs.is_empty() {
-            for summary in self.project.imported_summaries(path, &specs, 2, &summarise) {
+            // Adding literals never takes a pass away: once the file passes with the
+            // modules read so far, the rest cannot change the verdict.
+            let mut gather = |summary: &crate::resolve::Summary| {
                 for (a, b) in all.iter_mut().zip(&summary.1) {
                     *a |= *b;
                 }
-            }
+                self.prefilter.verdict_of(&all) == Verdict::Parse
+            };
+            self.project
+                .imported_summaries(path, &specs, 2, &summarise, &mut gather);
         }
         // A Python file with a vendor literal that reads settings through an object of
         // unknown class (`client.core_settings['v2_base']`): the package's files that

@@ -520,17 +520,21 @@ impl ProjectIndex {
         None
     }
 
-    /// The literal-scan summary of the modules the text at `path` imports (relative
+    /// The literal-scan summaries of the modules the text at `path` imports (relative
     /// specifiers only), `depth` modules deep, each module read once per run:
-    /// `summarise` gives a text's relative specifiers and its scan findings.
+    /// `summarise` gives a text's relative specifiers and its scan findings. Each
+    /// summary is handed to `enough`, nearest modules first, until it says the
+    /// summaries so far are enough: a file whose imports lend what it lacks needs
+    /// no more of them (an `index.js` may import hundreds of modules, and reading
+    /// them all was most of the import walk's second pass on a large tree).
     pub fn imported_summaries(
         &self,
         path: &Path,
         specs: &[String],
         depth: usize,
         summarise: &dyn Fn(&str) -> Summary,
-    ) -> Vec<Arc<Summary>> {
-        let mut out = Vec::new();
+        enough: &mut dyn FnMut(&Summary) -> bool,
+    ) {
         let mut seen: std::collections::HashSet<PathBuf> =
             std::iter::once(path.to_path_buf()).collect();
         let mut frontier: Vec<(PathBuf, Vec<String>)> = vec![(path.to_path_buf(), specs.to_vec())];
@@ -562,13 +566,14 @@ impl ProjectIndex {
                             s
                         }
                     };
+                    if enough(&summary) {
+                        return;
+                    }
                     next.push((target, summary.0.clone()));
-                    out.push(summary);
                 }
             }
             frontier = next;
         }
-        out
     }
 
     /// The literal-scan summaries of the files that may define what `attrs` read
@@ -1412,6 +1417,37 @@ pub fn position_of(text: &str, at: usize) -> Position {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn imported_summaries_stop_once_they_are_enough() {
+        let dir = tempfile::tempdir().unwrap();
+        let js = crate::source::Language::JavaScript;
+        let files = [
+            ("a.js", "import './b'; import './c';"),
+            ("b.js", "import './d';"),
+            ("c.js", ""),
+            ("d.js", ""),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let a = dir.path().join("a.js");
+        let specs = specifiers(js, files[0].1);
+        let summarise = |t: &str| (specifiers(js, t), Vec::new());
+        let index = ProjectIndex::new();
+        let mut seen = 0;
+        index.imported_summaries(&a, &specs, 2, &summarise, &mut |_| {
+            seen += 1;
+            false
+        });
+        assert_eq!(seen, 3, "b and c, then d through b");
+        let mut seen = 0;
+        index.imported_summaries(&a, &specs, 2, &summarise, &mut |_| {
+            seen += 1;
+            true
+        });
+        assert_eq!(seen, 1);
+    }
 
     #[test]
     fn normalise_keeps_relative_paths_relative() {
