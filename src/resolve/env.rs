@@ -35,12 +35,39 @@ const MAX_DIRS: usize = 16_384;
 /// project's root (asked of every folder above every file that reads the environment).
 #[derive(Default)]
 pub struct EnvDirs {
-    dirs: Mutex<HashMap<PathBuf, Arc<EnvDir>>>,
+    dirs: PerDir<EnvDir>,
     /// The env files of the files of each folder met ([`ProjectIndex::env_files`]).
-    files: Mutex<HashMap<PathBuf, Arc<[PathBuf]>>>,
+    files: PerDir<[PathBuf]>,
     /// The `config` package's settings files of the files of each folder met
     /// ([`ProjectIndex::node_config_files`]), found once per run.
-    config: Mutex<HashMap<PathBuf, Arc<[PathBuf]>>>,
+    config: PerDir<[PathBuf]>,
+}
+
+/// What was found for each folder met, remembered for the run (up to [`MAX_DIRS`]
+/// folders, then the memory starts over).
+struct PerDir<T: ?Sized>(Mutex<HashMap<PathBuf, Arc<T>>>);
+
+impl<T: ?Sized> Default for PerDir<T> {
+    fn default() -> Self {
+        PerDir(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<T: ?Sized> PerDir<T> {
+    /// What `find` gives for `dir`, found once.
+    fn get(&self, dir: &Path, find: impl FnOnce() -> Arc<T>) -> Arc<T> {
+        if let Some(hit) = self.0.lock().ok().and_then(|m| m.get(dir).cloned()) {
+            return hit;
+        }
+        let found = find();
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= MAX_DIRS {
+                m.clear();
+            }
+            m.insert(dir.to_path_buf(), Arc::clone(&found));
+        }
+        found
+    }
 }
 
 /// A folder's env files, and whether it is a project's root.
@@ -90,23 +117,9 @@ fn is_project_root(dir: &Path) -> bool {
 impl ProjectIndex {
     /// The env files of `dir`, listed once per run, and whether it is a project's root.
     fn env_files_of(&self, dir: &Path) -> Arc<EnvDir> {
-        if let Some(hit) = self
-            .env_dirs
+        self.env_dirs
             .dirs
-            .lock()
-            .ok()
-            .and_then(|m| m.get(dir).cloned())
-        {
-            return hit;
-        }
-        let found = Arc::new((list(dir), is_project_root(dir)));
-        if let Ok(mut m) = self.env_dirs.dirs.lock() {
-            if m.len() >= MAX_DIRS {
-                m.clear();
-            }
-            m.insert(dir.to_path_buf(), Arc::clone(&found));
-        }
-        found
+            .get(dir, || Arc::new((list(dir), is_project_root(dir))))
     }
 
     /// The env files that may give the environment of the file at `from`, nearest
@@ -119,20 +132,10 @@ impl ProjectIndex {
         let Some(dir) = from.parent() else {
             return Vec::new();
         };
-        let cache = &self.env_dirs.files;
-        let found = match cache.lock().ok().and_then(|m| m.get(dir).cloned()) {
-            Some(hit) => hit,
-            None => {
-                let found: Arc<[PathBuf]> = self.env_files_above(dir).into();
-                if let Ok(mut m) = cache.lock() {
-                    if m.len() >= MAX_DIRS {
-                        m.clear();
-                    }
-                    m.insert(dir.to_path_buf(), Arc::clone(&found));
-                }
-                found
-            }
-        };
+        let found = self
+            .env_dirs
+            .files
+            .get(dir, || self.env_files_above(dir).into());
         found.iter().filter(|p| *p != from).cloned().collect()
     }
 
@@ -189,18 +192,10 @@ impl ProjectIndex {
         let Some(dir) = from.parent() else {
             return Vec::new();
         };
-        let cache = &self.env_dirs.config;
-        if let Some(hit) = cache.lock().ok().and_then(|m| m.get(dir).cloned()) {
-            return hit.to_vec();
-        }
-        let found: Arc<[PathBuf]> = node_config_files_above(dir).into();
-        if let Ok(mut m) = cache.lock() {
-            if m.len() >= MAX_DIRS {
-                m.clear();
-            }
-            m.insert(dir.to_path_buf(), Arc::clone(&found));
-        }
-        found.to_vec()
+        self.env_dirs
+            .config
+            .get(dir, || node_config_files_above(dir).into())
+            .to_vec()
     }
 
     /// What the `config` package's files give at `keys` (`khoros.baseUrl` as
