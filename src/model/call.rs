@@ -546,6 +546,14 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// No fields yet, closed, spanning `span` (where entries are added).
+    pub fn at(span: Span) -> Fields {
+        Fields {
+            span,
+            ..Fields::default()
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Field> {
         self.entries.iter().find(|f| f.key == key)
     }

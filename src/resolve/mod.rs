@@ -166,6 +166,30 @@ pub fn alternative_of(
 }
 
 impl Exported {
+    /// A value of shape `shape` written at `span` of the module `path`, whose text is
+    /// `text`.
+    pub fn written(shape: Shape, path: &Path, text: &str, span: Span) -> Exported {
+        Exported {
+            shape,
+            path: path.to_path_buf(),
+            start: position_of(text, span.start),
+            end: position_of(text, span.end),
+            span,
+        }
+    }
+
+    /// A function that sends nothing and returns `returns` (a settings function such
+    /// as `def base_url(): return …`), placed where its return value is written.
+    pub fn returning(returns: Exported) -> Exported {
+        Exported {
+            shape: Shape::Function {
+                sends: Vec::new(),
+                returns: Some(Box::new(returns.clone())),
+            },
+            ..returns
+        }
+    }
+
     /// The alternative of this value that `pick` takes, given each alternative as said
     /// in a message ([`Exported::said`]; `None`: known only at run time); this value
     /// itself when it has no alternatives (`pick` is not asked).

@@ -394,10 +394,7 @@ fn body(text: &str, req: &Request, headers: &Fields, r: &Resolver) -> Option<Bod
         .map(|f| f.value.text().to_ascii_lowercase())
         .unwrap_or_default();
     if ctype.contains("x-www-form-urlencoded") {
-        let mut fields = Fields {
-            span: span.clone(),
-            ..Fields::default()
-        };
+        let mut fields = Fields::at(span.clone());
         let mut at = span.start;
         for pair in src.split('&') {
             let start = at;

@@ -16,9 +16,7 @@ use super::resolve::{Project, Resolver};
 use super::scope::{self, named_children, ScopeId};
 use crate::frontend::fields::ChildField as _;
 use crate::resolve::wrapper::Wrapper;
-use crate::resolve::{
-    position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece,
-};
+use crate::resolve::{Export, Exported, ModuleExports, ProjectIndex, Shape, TextPiece};
 use crate::source::Language;
 use std::collections::HashMap;
 use std::path::Path;
@@ -246,14 +244,10 @@ impl<'t> Lowering<'_, '_, 't> {
             .into_iter()
             .map(|(name, f)| {
                 let span = f.byte_range();
-                let e = Exported {
-                    shape: function(f),
-                    path: self.path.to_path_buf(),
-                    start: position_of(r.text, span.start),
-                    end: position_of(r.text, span.end),
-                    span,
-                };
-                (name, e)
+                (
+                    name,
+                    Exported::written(function(f), self.path, r.text, span),
+                )
             })
             .chain(statics)
             .collect();
@@ -264,13 +258,7 @@ impl<'t> Lowering<'_, '_, 't> {
     fn value(&self, n: Node<'t>, scope: ScopeId, depth: usize) -> Option<Exported> {
         let r = self.r;
         let (o, os) = r.follow(n, scope);
-        let at = |span: std::ops::Range<usize>, shape| Exported {
-            shape,
-            path: self.path.to_path_buf(),
-            start: position_of(r.text, span.start),
-            end: position_of(r.text, span.end),
-            span,
-        };
+        let at = |span, shape| Exported::written(shape, self.path, r.text, span);
         if let Some(shape) = self.callable(o, os, depth) {
             return Some(at(o.byte_range(), shape));
         }
@@ -354,13 +342,7 @@ impl<'t> Lowering<'_, '_, 't> {
             &url.related,
             o.byte_range(),
             narrow,
-            |span, shape| Exported {
-                shape,
-                path: self.path.to_path_buf(),
-                start: position_of(self.r.text, span.start),
-                end: position_of(self.r.text, span.end),
-                span,
-            },
+            |span, shape| Exported::written(shape, self.path, self.r.text, span),
         )
     }
 }
@@ -375,7 +357,7 @@ const MAX_JSON_DEPTH: usize = 8;
 /// text. A document that does not parse exports nothing.
 fn lower_json(path: &Path, text: &str) -> ModuleExports {
     use crate::frontend::postman::json::{parse, J};
-    use crate::resolve::{position_of, Export, Exported, Shape, TextPiece};
+    use crate::resolve::{Export, Exported, Shape, TextPiece};
     fn value(path: &Path, text: &str, j: &J, depth: usize) -> Exported {
         let span = j.inner();
         let shape = match j {
@@ -400,13 +382,7 @@ fn lower_json(path: &Path, text: &str) -> ModuleExports {
             ),
             J::Obj { .. } | J::Arr { .. } => Shape::Object(Vec::new()),
         };
-        Exported {
-            shape,
-            path: path.to_path_buf(),
-            start: position_of(text, span.start),
-            end: position_of(text, span.end),
-            span,
-        }
+        Exported::written(shape, path, text, span)
     }
     let Ok(root) = parse(text) else {
         return ModuleExports::default();

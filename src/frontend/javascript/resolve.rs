@@ -1385,10 +1385,7 @@ impl<'a, 't> Resolver<'a, 't> {
     fn made_with(&self, ctor: Node<'t>, scope: ScopeId, strings: bool, depth: usize) -> Fields {
         match self.args(ctor).first() {
             Some(&a) => self.fields_depth(a, scope, strings, depth + 1),
-            None => Fields {
-                span: ctor.byte_range(),
-                ..Fields::default()
-            },
+            None => Fields::at(ctor.byte_range()),
         }
     }
 
@@ -1405,10 +1402,7 @@ impl<'a, 't> Resolver<'a, 't> {
 
     /// `[['k', v], …]` and Postman's `[{ key, value, disabled }]`.
     fn fields_of_array(&self, array: Node<'t>, scope: ScopeId, depth: usize) -> Fields {
-        let mut fields = Fields {
-            span: array.byte_range(),
-            ..Fields::default()
-        };
+        let mut fields = Fields::at(array.byte_range());
         for item in named_children(array) {
             let item = self.unwrap(item);
             let entry = match item.kind_name() {
@@ -2044,10 +2038,7 @@ pub(super) fn set_field(fields: &mut Fields, field: Field) {
 
 /// Parses `a=b&c=d` (an optional leading `?`) into fields.
 pub(super) fn query_fields(text: &str, span: &Span, exact: bool) -> Fields {
-    let mut fields = Fields {
-        span: span.clone(),
-        ..Fields::default()
-    };
+    let mut fields = Fields::at(span.clone());
     let (body, offset) = match text.strip_prefix('?') {
         Some(rest) => (rest, 1),
         None => (text, 0),

@@ -164,10 +164,7 @@ impl Extractor<'_> {
         let list @ J::Arr { items, .. } = list? else {
             return None;
         };
-        let mut fields = Fields {
-            span: list.span(),
-            ..Fields::default()
-        };
+        let mut fields = Fields::at(list.span());
         for e in items {
             if e.get("disabled").is_some_and(J::is_true) {
                 continue;

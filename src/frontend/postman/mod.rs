@@ -743,10 +743,7 @@ impl<'t> Extractor<'t> {
         let mode = body.get("mode").and_then(J::str)?;
         let form = |s: &mut Self, list: Option<&J>| -> Option<Body> {
             let list = list?;
-            let mut fields = Fields {
-                span: list.span(),
-                ..Fields::default()
-            };
+            let mut fields = Fields::at(list.span());
             for e in list.items() {
                 if e.get("disabled").is_some_and(J::is_true)
                     || e.get("type").and_then(J::str) == Some("file")
@@ -1010,10 +1007,7 @@ impl Extractor<'_> {
             }
         }
         let list = post.get("params")?;
-        let mut fields = Fields {
-            span: list.span(),
-            ..Fields::default()
-        };
+        let mut fields = Fields::at(list.span());
         for e in list.items() {
             let (Some(k @ J::Str { value: key, .. }), Some(v)) = (e.get("name"), e.get("value"))
             else {

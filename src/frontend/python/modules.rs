@@ -18,7 +18,7 @@ use super::resolve::{Project, Resolver};
 use super::scope::{Import, Scopes};
 use crate::frontend::fields::ChildField as _;
 use crate::resolve::alternatives::{combinations, MAX_ALTERNATIVES};
-use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, PY};
+use crate::resolve::{Export, Exported, ModuleExports, ProjectIndex, Shape, PY};
 use std::path::Path;
 use tree_sitter::Node;
 
@@ -125,13 +125,7 @@ struct Lowering<'r, 'a, 't> {
 
 impl<'t> Lowering<'_, '_, 't> {
     fn at(&self, span: std::ops::Range<usize>, shape: Shape) -> Exported {
-        Exported {
-            shape,
-            path: self.path.to_path_buf(),
-            start: position_of(self.r.text, span.start),
-            end: position_of(self.r.text, span.end),
-            span,
-        }
+        Exported::written(shape, self.path, self.r.text, span)
     }
 
     /// A wrapper function: the request it sends for its callers, where it sends it.
@@ -155,14 +149,7 @@ impl<'t> Lowering<'_, '_, 't> {
         if let Some(returned) = self.r.returned_dict(def) {
             return self.value(returned, 1);
         }
-        let returns = self.returned_text(def)?;
-        Some(Exported {
-            shape: Shape::Function {
-                sends: Vec::new(),
-                returns: Some(Box::new(returns.clone())),
-            },
-            ..returns
-        })
+        Some(Exported::returning(self.returned_text(def)?))
     }
 
     /// The URL text a function's `return`s give (each alternative of each, several
@@ -245,13 +232,7 @@ impl<'t> Lowering<'_, '_, 't> {
             let value = if is_property(self.r, def) {
                 returns
             } else {
-                Exported {
-                    shape: Shape::Function {
-                        sends: Vec::new(),
-                        returns: Some(Box::new(returns.clone())),
-                    },
-                    ..returns
-                }
+                Exported::returning(returns)
             };
             fields.push((name.to_string(), value));
         }

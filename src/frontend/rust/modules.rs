@@ -19,7 +19,7 @@
 use super::clients::{Project, Resolver};
 use super::{walk, Src};
 use crate::resolve::alternatives::{combinations, MAX_ALTERNATIVES};
-use crate::resolve::{position_of, Export, Exported, ModuleExports, ProjectIndex, Shape, RS};
+use crate::resolve::{Export, Exported, ModuleExports, ProjectIndex, Shape, RS};
 use std::path::Path;
 
 /// How many exports of one module are lowered.
@@ -84,13 +84,7 @@ pub(crate) fn lower(index: &ProjectIndex, path: &Path, text: &str, depth: usize)
         let Some(returns) = Exported::one_of(values) else {
             continue;
         };
-        let function = Exported {
-            shape: Shape::Function {
-                sends: Vec::new(),
-                returns: Some(Box::new(returns.clone())),
-            },
-            ..returns
-        };
+        let function = Exported::returning(returns);
         match owner {
             Some(ty) => members.push((ty.to_string(), f.name.clone(), function)),
             None => {
@@ -230,12 +224,6 @@ fn text_export(
             start: one.start,
             end: one.end,
         },
-        _ => Exported {
-            shape: Shape::Text(pieces),
-            path: path.to_path_buf(),
-            start: position_of(text, span.start),
-            end: position_of(text, span.end),
-            span,
-        },
+        _ => Exported::written(Shape::Text(pieces), path, text, span),
     })
 }

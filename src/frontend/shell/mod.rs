@@ -509,7 +509,7 @@ fn lower_sourced(
     text: &str,
     depth: usize,
 ) -> crate::resolve::ModuleExports {
-    use crate::resolve::{position_of, Export, Exported, ModuleExports, Shape, TextPiece};
+    use crate::resolve::{Export, Exported, ModuleExports, Shape, TextPiece};
     let scripts = vec![words::parse(text)];
     let mut vars = Vars::collect(&scripts);
     vars.source(index, path, text, &scripts, depth);
@@ -549,13 +549,7 @@ fn lower_sourced(
             );
             out.names.insert(
                 name,
-                Export::Value(Exported {
-                    shape,
-                    path: path.to_path_buf(),
-                    start: position_of(text, span.start),
-                    end: position_of(text, span.end),
-                    span,
-                }),
+                Export::Value(Exported::written(shape, path, text, span)),
             );
         }
     }
@@ -1027,10 +1021,7 @@ fn curl_body(cmd: &Command, data: &[&curl::Opt], json_type: bool) -> Body {
             }
         }
     }
-    let mut fields = Fields {
-        span: whole.clone(),
-        ..Fields::default()
-    };
+    let mut fields = Fields::at(whole.clone());
     for o in data {
         if let Some(arg) = &o.arg {
             data_fields(o.name, arg, &mut fields);
@@ -1213,18 +1204,9 @@ fn lower_httpie(cmd: &Command, program: usize, vars: &Vars) -> Option<HttpCall> 
     let mut vias = Vec::new();
     let url = url_template(&url_parts, vars, &mut vias, &words[url_word].span);
     let span = words[program].span.start..cmd.span.end;
-    let mut headers = Fields {
-        span: span.clone(),
-        ..Fields::default()
-    };
-    let mut query = Fields {
-        span: url.span.clone(),
-        ..Fields::default()
-    };
-    let mut body = Fields {
-        span: span.clone(),
-        ..Fields::default()
-    };
+    let mut headers = Fields::at(span.clone());
+    let mut query = Fields::at(url.span.clone());
+    let mut body = Fields::at(span.clone());
     for &idx in items {
         let w = &words[idx];
         let Some(WordPart::Lit { text, .. }) = w.parts.first() else {
@@ -1430,10 +1412,7 @@ fn lower_wget(cmd: &Command, program: usize, vars: &Vars) -> Vec<HttpCall> {
         let mut vias = Vec::new();
         let url = url_template(&url_parts, vars, &mut vias, &words[u].span);
         let span = words[program].span.start..cmd.span.end;
-        let mut headers = Fields {
-            span: span.clone(),
-            ..Fields::default()
-        };
+        let mut headers = Fields::at(span.clone());
         for (parts, at) in &header_args {
             match header_field(parts, at) {
                 Some(Ok(field)) => headers.entries.push(field),
@@ -1456,10 +1435,7 @@ fn lower_wget(cmd: &Command, program: usize, vars: &Vars) -> Vec<HttpCall> {
         call.body = match &data {
             Some((parts, at, _)) if json => Some(text_body(parts, at)),
             Some((parts, at, _)) => {
-                let mut fields = Fields {
-                    span: at.clone(),
-                    ..Fields::default()
-                };
+                let mut fields = Fields::at(at.clone());
                 form_pairs(parts, at, &mut fields);
                 Some(Body::Form { fields })
             }
