@@ -10,10 +10,10 @@
 //!
 //! Not for: field names that are not written in the code (pass those to tree-sitter).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 /// [`Node::child_by_field_name`] for a field name written in the code.
 pub trait ChildField<'t> {
@@ -40,66 +40,129 @@ impl<'t> ChildField<'t> for Node<'t> {
     }
 }
 
+/// The address of `node`'s grammar: what tells grammars apart (a grammar that is not
+/// WebAssembly is static data of the program, never released or moved). Read without
+/// copying the grammar (a copy is a call into tree-sitter).
+fn grammar(node: &Node) -> usize {
+    let language = node.language();
+    let language: &tree_sitter::Language = &language;
+    // SAFETY: `Language` is `repr(transparent)` over its grammar pointer.
+    let raw = unsafe { *std::ptr::from_ref(language).cast::<*const ()>() };
+    raw as usize
+}
+
 /// The names of the kinds of `node`'s grammar, by id: read from the grammar once per
 /// process (a file's analysis runs on a thread of its own, so a table per thread
-/// would be built again for every file), and found once per thread.
+/// would be built again for every file). A thread remembers the last grammar it
+/// asked about: a file's nodes are all of one grammar.
 fn kind_names(node: &Node) -> &'static [&'static str] {
-    type Tables = Vec<(usize, &'static [&'static str])>;
-    static ALL: Mutex<Tables> = Mutex::new(Vec::new());
+    type Table = (usize, &'static [&'static str]);
+    static ALL: Mutex<Vec<Table>> = Mutex::new(Vec::new());
     thread_local! {
-        static MINE: RefCell<Tables> = const { RefCell::new(Vec::new()) };
+        static LAST: Cell<Table> = const { Cell::new((0, &[])) };
     }
-    let language = node.language();
-    // A grammar's address: what tells grammars apart (a copy of a grammar that is not
-    // WebAssembly is the grammar itself, and nothing is released).
-    let grammar = language.clone().into_raw() as usize;
-    MINE.with(|mine| {
-        let mut mine = mine.borrow_mut();
-        if let Some((_, names)) = mine.iter().find(|(g, _)| *g == grammar) {
-            return *names;
+    let grammar = grammar(node);
+    let (last, names) = LAST.get();
+    if last == grammar {
+        return names;
+    }
+    let mut all = ALL.lock().unwrap_or_else(PoisonError::into_inner);
+    let names = match all.iter().find(|(g, _)| *g == grammar) {
+        Some((_, names)) => *names,
+        None => {
+            let language = node.language();
+            // The name of a public kind is that of every kind it stands for (an
+            // alias's included): `Node::kind_id` gives public kinds.
+            let names: Vec<&'static str> = (0..language.node_kind_count())
+                .map(|id| {
+                    u16::try_from(id)
+                        .ok()
+                        .and_then(|id| language.node_kind_for_id(id))
+                        .unwrap_or("")
+                })
+                .collect();
+            // A few grammars per process, kept for its life.
+            let names: &'static [&'static str] = Box::leak(names.into_boxed_slice());
+            all.push((grammar, names));
+            names
         }
-        let mut all = ALL.lock().unwrap_or_else(PoisonError::into_inner);
-        let names = match all.iter().find(|(g, _)| *g == grammar) {
-            Some((_, names)) => *names,
+    };
+    LAST.set((grammar, names));
+    names
+}
+
+/// The id of field `name` in the grammar of `node`, remembered per thread by the
+/// name's address and length (names are written in the code) and the grammar's.
+fn field_id(node: &Node, name: &'static str) -> Option<u16> {
+    /// (name's address, name's length, grammar's address) → the field's id.
+    type Ids = HashMap<(usize, usize, usize), Option<u16>, foldhash::fast::FixedState>;
+    thread_local! {
+        static IDS: RefCell<Ids> = RefCell::new(Ids::default());
+    }
+    let key = (name.as_ptr() as usize, name.len(), grammar(node));
+    if let Some(id) = IDS.with(|ids| ids.borrow().get(&key).copied()) {
+        return id;
+    }
+    let id = node.language().field_id_for_name(name).map(|id| id.get());
+    IDS.with(|ids| ids.borrow_mut().insert(key, id));
+    id
+}
+
+/// Runs `f` with a cursor for `node`'s tree, one kept per thread: making a cursor
+/// allocates its stack, and the front ends read the children of many small nodes.
+/// (A nested call, from inside `f`, gets a cursor of its own.)
+pub fn with_cursor<'t, R>(node: Node<'t>, f: impl FnOnce(&mut TreeCursor<'t>) -> R) -> R {
+    thread_local! {
+        static CURSOR: RefCell<Option<TreeCursor<'static>>> = const { RefCell::new(None) };
+    }
+    CURSOR.with(|kept| {
+        let Ok(mut kept) = kept.try_borrow_mut() else {
+            return f(&mut node.walk());
+        };
+        let cursor = match kept.as_mut() {
+            Some(cursor) => {
+                // SAFETY: only the lifetime changes. A kept cursor is always reset to
+                // a node of the tree at hand before it is moved (`reset` replaces all
+                // it points to), and dropping it frees only its own stack.
+                let cursor: &mut TreeCursor<'t> = unsafe { std::mem::transmute(cursor) };
+                cursor.reset(node);
+                cursor
+            }
             None => {
-                // The name of a public kind is that of every kind it stands for (an
-                // alias's included): `Node::kind_id` gives public kinds.
-                let names: Vec<&'static str> = (0..language.node_kind_count())
-                    .map(|id| {
-                        u16::try_from(id)
-                            .ok()
-                            .and_then(|id| language.node_kind_for_id(id))
-                            .unwrap_or("")
-                    })
-                    .collect();
-                // A few grammars per process, kept for its life.
-                let names: &'static [&'static str] = Box::leak(names.into_boxed_slice());
-                all.push((grammar, names));
-                names
+                // SAFETY: as above; the cursor outlives the borrow of its first tree.
+                let fresh: TreeCursor<'static> = unsafe { std::mem::transmute(node.walk()) };
+                let cursor = kept.insert(fresh);
+                let cursor: &mut TreeCursor<'t> = unsafe { std::mem::transmute(cursor) };
+                cursor
             }
         };
-        mine.push((grammar, names));
-        names
+        f(cursor)
     })
 }
 
-/// The id of field `name` in the grammar of `node`. Remembered by the name (its
-/// address: names are written in the code) and the grammar's count of fields; a
-/// remembered id is used only when the grammar names it `name`, so two grammars
-/// with as many fields never mix their ids.
-fn field_id(node: &Node, name: &'static str) -> Option<u16> {
-    thread_local! {
-        static IDS: RefCell<HashMap<(usize, usize), u16>> = RefCell::new(HashMap::new());
+/// The named children of a node, up to eight of them without allocating.
+pub type Children<'t> = smallvec::SmallVec<[Node<'t>; 8]>;
+
+/// Up to this many named children are read by index: tree-sitter finds the `i`th
+/// child from the first, a few steps of about 30 instructions each, where a cursor
+/// takes hundreds per move. Past it, the quadratic count of steps costs more.
+pub const BY_INDEX: usize = 12;
+
+/// The named children of `node` that are not comments (comments are "extra" nodes
+/// that can sit anywhere).
+pub fn named_children<'t>(node: Node<'t>) -> Children<'t> {
+    let count = node.named_child_count();
+    if count <= BY_INDEX {
+        return (0..count)
+            .filter_map(|i| node.named_child(i))
+            .filter(|c| c.kind_name() != "comment")
+            .collect();
     }
-    let language = node.language();
-    let key = (name.as_ptr() as usize, language.field_count());
-    let known = IDS.with(|ids| ids.borrow().get(&key).copied());
-    if let Some(id) = known.filter(|id| language.field_name_for_id(*id) == Some(name)) {
-        return Some(id);
-    }
-    let id = language.field_id_for_name(name)?.get();
-    IDS.with(|ids| ids.borrow_mut().insert(key, id));
-    Some(id)
+    with_cursor(node, |cursor| {
+        node.named_children(cursor)
+            .filter(|c| c.kind_name() != "comment")
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -120,6 +183,13 @@ mod tests {
             // Error and missing nodes, and aliases (`property_identifier`).
             (&js, "const { a: b } = o; f(x, ; class C { m() {} }"),
             (&py, "def f(:\n  return [x for x in y\n"),
+            // Comments among children, more children than are read by index, and
+            // template strings.
+            (
+                &js,
+                "f(1, /* c */ 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, // d\n 14);\nconst t = `a${b}c\\n${d}`;",
+            ),
+            (&py, "f(1, # c\n  2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)\n"),
         ];
         let trees: Vec<tree_sitter::Tree> = sources
             .iter()
@@ -153,6 +223,11 @@ mod tests {
                     }
                     assert_eq!(node.kind_name(), node.kind());
                     let mut cursor = node.walk();
+                    let by_cursor: Vec<Node> = node
+                        .named_children(&mut cursor)
+                        .filter(|c| c.kind() != "comment")
+                        .collect();
+                    assert_eq!(named_children(node).to_vec(), by_cursor);
                     stack.extend(node.children(&mut cursor));
                 }
             }

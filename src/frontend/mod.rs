@@ -90,6 +90,7 @@ pub mod python;
 pub mod quoting;
 pub mod rust;
 pub mod shell;
+pub mod tree_walk;
 pub mod yaml_ci;
 pub mod yaml_tree;
 
@@ -555,71 +556,92 @@ fn recovered_error(root: tree_sitter::Node<'_>, text: &str) -> Option<(Span, Str
     let language = root.language();
     let id = |kind: &str| language.id_for_node_kind(kind, true);
     let block = python.then(|| id("block"));
-    let comment = id("comment");
-    // A simple statement holds expressions only, and no Python expression holds a
-    // block: without names to read, the walk need not enter them (most of a file).
-    let simple: Vec<u16> = if python && !controls {
-        PYTHON_SIMPLE_STATEMENTS
+    if !controls {
+        // No Python expression holds a block: without names to read, only the named
+        // nodes that can hold one are visited (most of a file is left out), in source
+        // order.
+        let holders: Vec<u16> = PYTHON_BLOCK_HOLDERS
             .iter()
             .map(|k| id(k))
             .filter(|&i| i != 0)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        let kind = node.kind_id();
-        if Some(kind) == block {
-            let mut c = node.walk();
-            let statements = node
-                .named_children(&mut c)
-                .filter(|n| n.kind_id() != comment)
-                .count();
-            if statements == 0 {
+            .collect();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            // `named_children` leaves comments out.
+            let children = fields::named_children(node);
+            if Some(node.kind_id()) == block && children.is_empty() {
                 let at = node.start_byte();
-                return Some((at..at, "syntax error: expected an indented block".into()));
+                return Some((at..at, EXPECTED_BLOCK.into()));
             }
+            let first = stack.len();
+            stack.extend(
+                children
+                    .into_iter()
+                    .filter(|c| holders.contains(&c.kind_id())),
+            );
+            stack[first..].reverse();
         }
-        if controls && node.child_count() == 0 && node.kind_name().contains("identifier") {
-            let name = &text[node.byte_range()];
-            if name.chars().any(char::is_control) {
-                return Some((
+        return None;
+    }
+    // A control character in the text: every name is read, in a walk over every node.
+    struct Search<'a> {
+        text: &'a str,
+        block: Option<u16>,
+        found: Option<(Span, String)>,
+    }
+    impl<'t> tree_walk::Visitor<'t> for Search<'_> {
+        fn enter(&mut self, node: tree_sitter::Node<'t>, _: tree_walk::At<'t>) -> bool {
+            if self.found.is_some() {
+                return false;
+            }
+            if Some(node.kind_id()) == self.block && fields::named_children(node).is_empty() {
+                let at = node.start_byte();
+                self.found = Some((at..at, EXPECTED_BLOCK.into()));
+            } else if node.child_count() == 0
+                && node.kind_name().contains("identifier")
+                && self.text[node.byte_range()].chars().any(char::is_control)
+            {
+                self.found = Some((
                     node.byte_range(),
                     "syntax error: control character in a name".into(),
                 ));
             }
+            self.found.is_none()
         }
-        if !simple.contains(&kind) && cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return None;
-            }
-        }
+
+        fn leave(&mut self, _: tree_sitter::Node<'t>) {}
     }
+    let mut search = Search {
+        text,
+        block,
+        found: None,
+    };
+    tree_walk::traverse(root, &mut search);
+    search.found
 }
 
-/// The simple statements of tree-sitter-python: no block can be inside one.
-const PYTHON_SIMPLE_STATEMENTS: &[&str] = &[
-    "assert_statement",
-    "break_statement",
-    "continue_statement",
-    "delete_statement",
-    "exec_statement",
-    "expression_statement",
-    "future_import_statement",
-    "global_statement",
-    "import_from_statement",
-    "import_statement",
-    "nonlocal_statement",
-    "pass_statement",
-    "print_statement",
-    "raise_statement",
-    "return_statement",
-    "type_alias_statement",
+const EXPECTED_BLOCK: &str = "syntax error: expected an indented block";
+
+/// The kinds of tree-sitter-python that can hold a block: the module, blocks, and
+/// compound statements and their clauses.
+const PYTHON_BLOCK_HOLDERS: &[&str] = &[
+    "module",
+    "block",
+    "function_definition",
+    "class_definition",
+    "decorated_definition",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "for_statement",
+    "while_statement",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "match_statement",
+    "case_clause",
 ];
 
 fn error_message(error: tree_sitter::Node<'_>, text: &str, shown: ErrorToken) -> String {
@@ -647,6 +669,7 @@ fn error_message(error: tree_sitter::Node<'_>, text: &str, shown: ErrorToken) ->
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
     #[test]

@@ -10,6 +10,7 @@
 //! Not for: walks that carry their own ancestors (a cursor's `goto_parent`, an
 //! explicit stack); they need no map.
 
+use super::tree_walk::{traverse, At, Visitor};
 use std::cell::OnceCell;
 use tree_sitter::Node;
 
@@ -79,31 +80,35 @@ impl<'t> Parents<'t> {
     }
 }
 
-fn walk_links<'t>(root: Node<'t>, mut each: impl FnMut(Step<'_, 't>)) -> Vec<(usize, Node<'t>)> {
-    let mut out = Vec::with_capacity(root.descendant_count());
-    let mut cursor = root.walk();
-    let mut above: Vec<Node<'t>> = Vec::new();
-    loop {
-        let node = cursor.node();
-        if let Some(&parent) = above.last() {
-            out.push((node.id(), parent));
-        }
-        each(Step::Enter(node, &above));
-        if cursor.goto_first_child() {
-            above.push(node);
-            continue;
-        }
-        each(Step::Leave(node));
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                sort_by_id(&mut out);
-                return out;
+fn walk_links<'t>(root: Node<'t>, each: impl FnMut(Step<'_, 't>)) -> Vec<(usize, Node<'t>)> {
+    struct Links<'t, F> {
+        out: Vec<(usize, Node<'t>)>,
+        above: Vec<Node<'t>>,
+        each: F,
+    }
+    impl<'t, F: FnMut(Step<'_, 't>)> Visitor<'t> for Links<'t, F> {
+        fn enter(&mut self, node: Node<'t>, _: At<'t>) -> bool {
+            if let Some(&parent) = self.above.last() {
+                self.out.push((node.id(), parent));
             }
-            if let Some(parent) = above.pop() {
-                each(Step::Leave(parent));
-            }
+            (self.each)(Step::Enter(node, &self.above));
+            self.above.push(node);
+            true
+        }
+
+        fn leave(&mut self, node: Node<'t>) {
+            self.above.pop();
+            (self.each)(Step::Leave(node));
         }
     }
+    let mut links = Links {
+        out: Vec::with_capacity(root.descendant_count()),
+        above: Vec::new(),
+        each,
+    };
+    traverse(root, &mut links);
+    sort_by_id(&mut links.out);
+    links.out
 }
 
 /// Sorts links by id, as `sort_unstable_by_key` would: a radix sort on the bytes in

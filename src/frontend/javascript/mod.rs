@@ -25,7 +25,7 @@ use crate::call::Span;
 use crate::frontend::fields::ChildField as _;
 use crate::source::Language;
 use std::cell::RefCell;
-use tree_sitter::{Node, Parser, Tree, TreeCursor};
+use tree_sitter::{Node, Parser, Tree};
 
 /// Extracts the HTTP calls, secrets and first syntax error of a JavaScript,
 /// TypeScript or TSX file.
@@ -138,56 +138,7 @@ pub fn comments(text: &str, language: Language) -> Vec<Span> {
     out
 }
 
-/// A pre-order walk over a tree with one cursor (no allocation per node).
-pub(super) trait Visitor<'t> {
-    /// Called on entering a node; `false` skips its children (and `leave`). `at` tells
-    /// the node's field name: it is looked up only where it is needed (the look-up
-    /// searches the parent's field map, for every node).
-    fn enter(&mut self, node: Node<'t>, at: At<'_, 't>) -> bool;
-    /// Called after the children of a node `enter` accepted.
-    fn leave(&mut self, node: Node<'t>);
-}
-
-/// Where a visited node is: the walk's cursor on it, or, in a replayed walk, its field
-/// name as recorded (see [`Entered`]).
-#[derive(Clone, Copy)]
-pub(super) enum At<'a, 't> {
-    Cursor(&'a TreeCursor<'t>),
-    Recorded(Option<&'static str>),
-}
-
-impl At<'_, '_> {
-    /// The field name of the node in its parent.
-    fn field_name(self) -> Option<&'static str> {
-        match self {
-            At::Cursor(cursor) => cursor.field_name(),
-            At::Recorded(field) => field,
-        }
-    }
-}
-
-pub(super) fn traverse<'t>(root: Node<'t>, visitor: &mut impl Visitor<'t>) {
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        let descend = visitor.enter(node, At::Cursor(&cursor));
-        if descend {
-            if cursor.goto_first_child() {
-                continue;
-            }
-            visitor.leave(node);
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-            visitor.leave(cursor.node());
-        }
-    }
-}
+pub(super) use super::tree_walk::{traverse, At, Visitor};
 
 /// A named node reached through named nodes, as the scope walk met it, in walk order:
 /// the walk of the calls is replayed from this list ([`replay`]) instead of moving a
@@ -487,7 +438,7 @@ mod tests {
     }
 
     impl<'t> Visitor<'t> for Log {
-        fn enter(&mut self, node: Node<'t>, at: At<'_, 't>) -> bool {
+        fn enter(&mut self, node: Node<'t>, at: At<'t>) -> bool {
             if !node.is_named() {
                 return false;
             }
@@ -507,6 +458,66 @@ mod tests {
         fn leave(&mut self, node: Node<'t>) {
             self.kinds.pop();
             self.events.push(format!("leave {}", node.kind_name()));
+        }
+    }
+
+    /// Every node, in order, with its field name and whether its subtree was left.
+    struct All(Vec<String>);
+
+    impl<'t> Visitor<'t> for All {
+        fn enter(&mut self, node: Node<'t>, at: At<'t>) -> bool {
+            self.0.push(format!(
+                "enter {} {:?} {:?}",
+                node.kind(),
+                node.byte_range(),
+                at.field_name()
+            ));
+            true
+        }
+
+        fn leave(&mut self, node: Node<'t>) {
+            self.0
+                .push(format!("leave {} {:?}", node.kind(), node.byte_range()));
+        }
+    }
+
+    #[test]
+    fn the_walk_meets_every_node_a_cursor_meets_with_its_field() {
+        let many: String = (0..40).map(|i| format!("f{i}(a, /* c */ b);\n")).collect();
+        let cases = [
+            (Language::JavaScript, many.as_str()),
+            (Language::JavaScript, "const a = f(1, `x${y}\\n`, { k: [2, g()], ...o }); // c\nf(x, ; class C { m() {} }"),
+            (Language::TypeScript, "let u: string = `${BASE}/api`;\nexport async function d(id: number = 1) { await axios.delete<T>(u + id, { headers }); }"),
+            (Language::Tsx, "const e = <p title=\"a\">{x && call()} text</p>;\nconst { a = 1, b } = obj;"),
+        ];
+        for (language, text) in cases {
+            let tree = parse(text, language).unwrap();
+            let mut expected = Vec::new();
+            let mut cursor = tree.walk();
+            'walk: loop {
+                let node = cursor.node();
+                expected.push(format!(
+                    "enter {} {:?} {:?}",
+                    node.kind(),
+                    node.byte_range(),
+                    cursor.field_name()
+                ));
+                if cursor.goto_first_child() {
+                    continue;
+                }
+                expected.push(format!("leave {} {:?}", node.kind(), node.byte_range()));
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                    let node = cursor.node();
+                    expected.push(format!("leave {} {:?}", node.kind(), node.byte_range()));
+                }
+            }
+            let mut walked = All(Vec::new());
+            traverse(tree.root_node(), &mut walked);
+            assert!(expected.iter().any(|e| e.contains("Some(")));
+            assert_eq!(walked.0, expected, "{text}");
         }
     }
 

@@ -117,10 +117,8 @@ impl<'t> Scopes<'t> {
         // An explicit stack, not recursion: a generated file can nest expressions
         // thousands deep (a long `+` chain), deeper than a worker thread's stack.
         let mut stack = vec![(root, root, None)];
-        // One cursor for listing the children of every node.
-        let mut cursor = root.walk();
         while let Some((node, scope, class)) = stack.pop() {
-            s.visit(node, scope, class, text, &mut stack, &mut cursor);
+            s.visit(node, scope, class, text, &mut stack);
         }
         s
     }
@@ -148,7 +146,6 @@ impl<'t> Scopes<'t> {
         class: Option<Node<'t>>,
         text: &'t str,
         stack: &mut Vec<Visit<'t>>,
-        cursor: &mut tree_sitter::TreeCursor<'t>,
     ) {
         let t = |n: Node<'t>| &text[n.byte_range()];
         match node.kind_name() {
@@ -270,7 +267,12 @@ impl<'t> Scopes<'t> {
         }
         // Pushed in reverse, so popped in source order.
         let first = stack.len();
-        stack.extend(node.named_children(cursor).map(|n| (n, scope, class)));
+        // Comments are left out: they bind nothing.
+        stack.extend(
+            crate::frontend::fields::named_children(node)
+                .into_iter()
+                .map(|n| (n, scope, class)),
+        );
         stack[first..].reverse();
     }
 

@@ -32,12 +32,7 @@ pub(super) fn arguments(call: Node) -> Option<Node> {
     call.field("arguments")
 }
 
-pub(super) fn named_children(n: Node) -> Vec<Node> {
-    let mut c = n.walk();
-    n.named_children(&mut c)
-        .filter(|ch| ch.kind_name() != "comment")
-        .collect()
-}
+pub(super) use crate::frontend::fields::named_children;
 
 pub(super) fn has_comment(n: Node) -> bool {
     let mut c = n.walk();

@@ -563,9 +563,9 @@ fn method_call<'t>(
 }
 
 /// The parameters of a function (a lone arrow parameter included).
-fn params(func: Node<'_>) -> Vec<Node<'_>> {
+fn params(func: Node<'_>) -> crate::frontend::fields::Children<'_> {
     if let Some(p) = func.field("parameter") {
-        return vec![p];
+        return smallvec::smallvec![p];
     }
     func.field("parameters")
         .map(named_children)
