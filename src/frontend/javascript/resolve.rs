@@ -10,7 +10,8 @@ use super::scope::{named_children, BindKind, BindValue, ScopeId, Scopes};
 use crate::call::{Body, Field, Fields, Method, Piece, Span, Value};
 use crate::frontend::fields::ChildField as _;
 use crate::resolve::alternatives::{ChoicePoint, Choices, MAX_ALTERNATIVES};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use tree_sitter::Node;
 
 /// How deep resolution follows bindings and nested expressions before giving up.
@@ -31,7 +32,13 @@ pub(super) struct Resolver<'a, 't> {
     /// Which alternative to take at each choice point met while resolving one call's
     /// URL, and the choice points met (see [`crate::resolve::alternatives`]).
     choices: Choices,
+    /// The parts of each template literal read so far, by node: the walk reads a
+    /// template's literal parts for secrets, and resolving its URL reads them again.
+    templates: RefCell<TemplateParts<'t>>,
 }
+
+type TemplateParts<'t> =
+    std::collections::HashMap<usize, Rc<[TemplatePart<'t>]>, foldhash::fast::FixedState>;
 
 /// The file being resolved, inside the run's project index.
 #[derive(Clone, Copy)]
@@ -199,12 +206,12 @@ pub(super) fn template_parts<'t>(node: Node<'t>, text: &str) -> Vec<TemplatePart
             });
         }
     };
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        match child.kind_name() {
+    for child in named_children(node) {
+        let kind = child.kind_name();
+        match kind {
             "string_fragment" | "escape_sequence" => {
                 let raw = &text[child.byte_range()];
-                let (piece, exact) = if child.kind_name() == "escape_sequence" {
+                let (piece, exact) = if kind == "escape_sequence" {
                     (decode_escape(raw), false)
                 } else {
                     (raw.to_string(), true)
@@ -232,11 +239,9 @@ pub(super) fn template_parts<'t>(node: Node<'t>, text: &str) -> Vec<TemplatePart
 }
 
 fn has_substitution(template: Node<'_>) -> bool {
-    let mut cursor = template.walk();
-    let found = template
-        .named_children(&mut cursor)
-        .any(|c| c.kind_name() == "template_substitution");
-    found
+    named_children(template)
+        .iter()
+        .any(|c| c.kind_name() == "template_substitution")
 }
 
 /// Length of `scheme://host[:port]` at the start of `text`.
@@ -289,7 +294,18 @@ impl<'a, 't> Resolver<'a, 't> {
             modules: std::cell::OnceCell::new(),
             project: None,
             choices: Choices::default(),
+            templates: RefCell::default(),
         }
+    }
+
+    /// The literal runs and substitutions of template literal `n`, read once.
+    pub fn template_parts(&self, n: Node<'t>) -> Rc<[TemplatePart<'t>]> {
+        if let Some(parts) = self.templates.borrow().get(&n.id()) {
+            return parts.clone();
+        }
+        let parts: Rc<[TemplatePart<'t>]> = template_parts(n, self.text).into();
+        self.templates.borrow_mut().insert(n.id(), parts.clone());
+        parts
     }
 
     /// What a name imported from a relative module (`BASE`, `cfg.khoros.baseUrl`,
@@ -893,10 +909,10 @@ impl<'a, 't> Resolver<'a, 't> {
     }
 
     /// Arguments of a call or `new` expression (comments skipped).
-    pub fn args(&self, call: Node<'t>) -> Vec<Node<'t>> {
+    pub fn args(&self, call: Node<'t>) -> crate::frontend::fields::Children<'t> {
         match call.field("arguments") {
             Some(a) if a.kind_name() == "arguments" => named_children(a),
-            _ => Vec::new(),
+            _ => Default::default(),
         }
     }
 
@@ -1582,10 +1598,12 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
             }
             "template_string" => {
-                for part in template_parts(n, self.text) {
+                for part in self.template_parts(n).iter() {
                     match part {
-                        TemplatePart::Lit { text, span, exact } => push_lit(out, text, span, exact),
-                        TemplatePart::Sub(e) => self.url_operand(e, scope, out, depth + 1),
+                        TemplatePart::Lit { text, span, exact } => {
+                            push_lit(out, text.clone(), span.clone(), *exact)
+                        }
+                        TemplatePart::Sub(e) => self.url_operand(*e, scope, out, depth + 1),
                     }
                 }
             }

@@ -22,13 +22,13 @@ use tree_sitter::Node;
 pub(super) type ScopeId = usize;
 pub(super) type BindingId = usize;
 
-pub(super) struct Scope {
+pub(super) struct Scope<'t> {
     parent: Option<ScopeId>,
     /// `var` declarations hoist to the nearest function (or the program) scope.
     function: bool,
     /// The class whose `this` is visible here (node id), if any.
     class: Option<usize>,
-    names: HashMap<String, BindingId>,
+    names: HashMap<&'t str, BindingId>,
     /// The node that opens the scope (the whole file for the program).
     span: std::ops::Range<usize>,
 }
@@ -100,7 +100,7 @@ pub(super) struct Scopes<'t> {
     /// Every node's parent (`Node::parent` is quadratic in wide files: see
     /// [`crate::frontend::parents`]).
     pub parents: crate::frontend::parents::Parents<'t>,
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'t>>,
     pub bindings: Vec<Binding<'t>>,
     scope_of_node: HashMap<usize, ScopeId>,
     /// (class node id, member name) → every value assigned to `this.<name>`.
@@ -302,7 +302,7 @@ impl<'t> Scopes<'t> {
         scope
     }
 
-    fn declare(&mut self, target: ScopeId, name: &str, binding: Binding<'t>) -> BindingId {
+    fn declare(&mut self, target: ScopeId, name: &'t str, binding: Binding<'t>) -> BindingId {
         let id = self.bindings.len();
         self.bindings.push(binding);
         if let Some(&old) = self.scopes[target].names.get(name) {
@@ -311,7 +311,7 @@ impl<'t> Scopes<'t> {
             self.bindings[old].reassigned = true;
             self.bindings[id].reassigned = true;
         }
-        self.scopes[target].names.insert(name.to_string(), id);
+        self.scopes[target].names.insert(name, id);
         id
     }
 }
@@ -364,13 +364,7 @@ fn rebinds_this(kind: &str) -> bool {
     )
 }
 
-/// Named children without comments (comments are "extra" nodes that can sit anywhere).
-pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| c.kind_name() != "comment")
-        .collect()
-}
+pub(super) use crate::frontend::fields::named_children;
 
 enum Pending<'t> {
     /// Assigned some other way (`+=`, a loop, destructuring): the values are not known.
@@ -655,7 +649,7 @@ struct Collector<'s, 't> {
 }
 
 impl<'t> Visitor<'t> for Collector<'_, 't> {
-    fn enter(&mut self, node: Node<'t>, at: super::At<'_, 't>) -> bool {
+    fn enter(&mut self, node: Node<'t>, at: super::At<'t>) -> bool {
         // `Node::kind` converts the grammar's C string each time: read it once.
         let kind = node.kind_name();
         if let Some(links) = self.links.as_mut() {
@@ -787,7 +781,7 @@ fn declare_declarator<'t>(
 }
 
 fn declare_params<'t>(s: &mut Scopes<'t>, func: Node<'t>, scope: ScopeId, text: &'t str) {
-    let mut names = Vec::new();
+    let mut names = crate::frontend::fields::Children::new();
     if let Some(p) = func.field("parameter") {
         names.extend(pattern_names(p));
     }
@@ -949,9 +943,9 @@ fn member_root(mut n: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The identifiers a pattern binds (parameters, destructuring, catch parameters).
-pub(super) fn pattern_names(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut stack = vec![node];
+pub(super) fn pattern_names(node: Node<'_>) -> crate::frontend::fields::Children<'_> {
+    let mut out = crate::frontend::fields::Children::new();
+    let mut stack: crate::frontend::fields::Children<'_> = smallvec::smallvec![node];
     while let Some(n) = stack.pop() {
         match n.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => out.push(n),

@@ -13,7 +13,7 @@ mod wrappers;
 pub(super) use wrappers::{is_function, method_of, methods};
 
 use super::clients::{is_fetch_name, Lib};
-use super::resolve::{is_absolute, template_parts, Resolver, TemplatePart};
+use super::resolve::{is_absolute, Resolver, TemplatePart};
 use super::scope::{creates_scope, named_children, BindValue, ScopeId};
 use super::{replay, traverse, At, Visitor};
 use crate::call::{Client, HttpCall, Piece, Span};
@@ -101,7 +101,7 @@ struct Frame<'t> {
 }
 
 impl<'t> Visitor<'t> for Walker<'_, '_, 't> {
-    fn enter(&mut self, node: Node<'t>, at: At<'_, 't>) -> bool {
+    fn enter(&mut self, node: Node<'t>, at: At<'t>) -> bool {
         if !node.is_named() {
             return false;
         }
@@ -255,12 +255,12 @@ impl<'t> Walker<'_, '_, 't> {
             }
             "template_string" => {
                 self.literals.push((node.start_byte(), node.end_byte()));
-                for part in template_parts(node, self.r.text) {
+                for part in self.r.template_parts(node).iter() {
                     if let TemplatePart::Lit { text, span, exact } = part {
                         credentials::scan_literal(
-                            &text,
-                            &span,
-                            exact,
+                            text,
+                            span,
+                            *exact,
                             ctx.name.as_deref(),
                             &mut self.secrets,
                         );
