@@ -9,7 +9,9 @@
 //! result for the rest of the run, shared by every worker thread.
 //!
 //! Bounded: an import chain is followed at most [`MAX_DEPTH`] modules deep, a module
-//! being loaded on this thread is not loaded again (cycles end there), files larger
+//! being loaded on this thread is not loaded again (cycles end there; a module whose
+//! cycle came back to itself is kept with the modules it asked for, and reused while
+//! none of them is being loaded: see [`ProjectIndex::module`]), files larger
 //! than [`MAX_MODULE_BYTES`] are not read, and a module that is missing or does not
 //! parse simply exports nothing. Two threads may lower the same module at once; the
 //! first result stored wins (no lock is held while lowering, so cycles across threads
@@ -26,7 +28,7 @@ pub mod wrapper;
 use crate::call::Span;
 use crate::source::Position;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -398,6 +400,9 @@ pub struct ProjectIndex {
     /// Each module with the length and modification time of the file it was read from:
     /// a module rewritten during the run (by `fix`) is lowered again.
     modules: Mutex<HashMap<PathBuf, (Stamp, Arc<ModuleExports>)>>,
+    /// Modules whose lowering came back to themselves through a cycle, each with the
+    /// modules that lowering asked for: see [`ProjectIndex::module`].
+    cyclic: Mutex<HashMap<PathBuf, Cyclic>>,
     /// Per module: the relative specifiers it imports, and a front end's summary of its
     /// text (the literal scan's findings), for deciding whether an importer is parsed.
     scanned: Mutex<HashMap<PathBuf, Arc<Summary>>>,
@@ -411,6 +416,22 @@ pub struct ProjectIndex {
     env_dirs: env::EnvDirs,
 }
 
+/// A module being lowered on this thread (see [`ProjectIndex::module`]).
+struct Loading {
+    path: PathBuf,
+    /// Its lowering asked for itself, through a cycle (which ended there).
+    cycled: bool,
+    /// Its lowering asked for a module lowered below it on the thread (a cycle that
+    /// ended at that module): its exports depend on where the chain started.
+    cut_below: bool,
+    /// Every module its lowering asked for, however deep.
+    asked: HashSet<PathBuf>,
+}
+
+/// A module lowered through a cycle: its file's stamp, its exports, and the modules its
+/// lowering asked for.
+type Cyclic = (Stamp, Arc<ModuleExports>, Arc<HashSet<PathBuf>>);
+
 /// A file's length and modification time.
 type Stamp = (u64, Option<std::time::SystemTime>);
 
@@ -423,10 +444,8 @@ fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 thread_local! {
-    /// The modules being lowered on this thread, innermost last, each with whether its
-    /// lowering met a cycle (then its exports depend on where the chain started, and
-    /// are not cached).
-    static LOADING: RefCell<Vec<(PathBuf, bool)>> = const { RefCell::new(Vec::new()) };
+    /// The modules being lowered on this thread, innermost last.
+    static LOADING: RefCell<Vec<Loading>> = const { RefCell::new(Vec::new()) };
 }
 
 impl ProjectIndex {
@@ -464,6 +483,11 @@ impl ProjectIndex {
             return None;
         }
         let stamp = stamp(path)?;
+        LOADING.with(|l| {
+            if let Some(top) = l.borrow_mut().last_mut() {
+                top.asked.insert(path.to_path_buf());
+            }
+        });
         if let Some((s, m)) = self.modules.lock().ok()?.get(path) {
             if *s == stamp {
                 return Some(Arc::clone(m));
@@ -471,23 +495,41 @@ impl ProjectIndex {
         }
         let cycle = LOADING.with(|l| {
             let mut l = l.borrow_mut();
-            let Some(at) = l.iter().position(|(p, _)| p == path) else {
+            let Some(at) = l.iter().position(|e| e.path == path) else {
                 return false;
             };
-            for entry in &mut l[at..] {
-                entry.1 = true;
+            l[at].cycled = true;
+            for entry in &mut l[at + 1..] {
+                entry.cut_below = true;
             }
             true
         });
         if cycle {
             return None;
         }
+        if let Some(exports) = self.cyclic_hit(path, stamp) {
+            return Some(exports);
+        }
         let text = read_module(path)?;
-        LOADING.with(|l| l.borrow_mut().push((path.to_path_buf(), false)));
+        LOADING.with(|l| {
+            l.borrow_mut().push(Loading {
+                path: path.to_path_buf(),
+                cycled: false,
+                cut_below: false,
+                asked: HashSet::new(),
+            })
+        });
         let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             lower(self, path, &text, depth + 1)
         }));
-        let partial = LOADING.with(|l| l.borrow_mut().pop().is_some_and(|(_, c)| c));
+        let done = LOADING.with(|l| {
+            let mut l = l.borrow_mut();
+            let done = l.pop()?;
+            if let Some(top) = l.last_mut() {
+                top.asked.extend(done.asked.iter().cloned());
+            }
+            Some(done)
+        })?;
         let exports = match lowered {
             Ok(exports) => Arc::new(exports),
             // The importing file's work was abandoned (its deadline): end it too.
@@ -495,7 +537,17 @@ impl ProjectIndex {
             // A bug in lowering this module costs only its own values.
             Err(_) => Arc::new(ModuleExports::default()),
         };
-        if partial {
+        if done.cut_below {
+            return Some(exports);
+        }
+        if done.cycled {
+            // Lowered again, this module would meet the same cycle and give the same
+            // exports, as long as none of the modules it asked for is being lowered
+            // below it then (that one would end the chain instead).
+            let asked = Arc::new(done.asked);
+            if let Ok(mut cyclic) = self.cyclic.lock() {
+                cyclic.insert(path.to_path_buf(), (stamp, Arc::clone(&exports), asked));
+            }
             return Some(exports);
         }
         let mut modules = self.modules.lock().ok()?;
@@ -506,6 +558,30 @@ impl ProjectIndex {
             *entry = (stamp, exports);
         }
         Some(Arc::clone(&entry.1))
+    }
+
+    /// The exports of a module lowered earlier through a cycle, when none of the
+    /// modules its lowering asked for is being lowered on this thread now (what it
+    /// asked for counts as asked for by the module being lowered, if any).
+    fn cyclic_hit(&self, path: &Path, stamp: Stamp) -> Option<Arc<ModuleExports>> {
+        let (exports, asked) = {
+            let cyclic = self.cyclic.lock().ok()?;
+            let (s, exports, asked) = cyclic.get(path)?;
+            if *s != stamp {
+                return None;
+            }
+            (Arc::clone(exports), Arc::clone(asked))
+        };
+        LOADING.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.iter().any(|e| asked.contains(&e.path)) {
+                return None;
+            }
+            if let Some(top) = l.last_mut() {
+                top.asked.extend(asked.iter().cloned());
+            }
+            Some(exports)
+        })
     }
 
     /// The value `name` (then `keys` inside it) that the module `spec`, imported by the
@@ -1441,6 +1517,47 @@ pub fn position_of(text: &str, at: usize) -> Position {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lowers `a.txt` and `b.txt`, which import each other, counting lowerings.
+    fn lower_pair(index: &ProjectIndex, path: &Path, _: &str, depth: usize) -> ModuleExports {
+        LOWERED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let other = match path.file_name().and_then(|n| n.to_str()) {
+            Some("a.txt") => "b.txt",
+            _ => "a.txt",
+        };
+        let mut out = ModuleExports::default();
+        if let Some(m) = index.module(&path.with_file_name(other), depth, lower_pair) {
+            out.star.push(format!("{other} exports {}", m.star.len()));
+        }
+        out
+    }
+
+    static LOWERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    #[test]
+    fn a_module_in_a_cycle_is_lowered_once_and_reads_the_same_every_time() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.txt", "b.txt"] {
+            std::fs::write(dir.path().join(name), name).unwrap();
+        }
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let index = ProjectIndex::new();
+        LOWERED.store(0, std::sync::atomic::Ordering::SeqCst);
+        let first = index.module(&a, 0, lower_pair).unwrap();
+        // `a` asked for `b`, which asked for `a` (the cycle ends there).
+        assert_eq!(first.star, ["b.txt exports 0"]);
+        assert_eq!(LOWERED.load(std::sync::atomic::Ordering::SeqCst), 2);
+        for _ in 0..5 {
+            assert_eq!(index.module(&a, 0, lower_pair).unwrap().star, first.star);
+        }
+        // Each import of `a` used to lower the whole cycle again.
+        assert_eq!(LOWERED.load(std::sync::atomic::Ordering::SeqCst), 2);
+        // Asked for first, `b` reads `a` as `a` reads when the cycle ends at `b`: the
+        // kept `a` (which asked for `b`) is not used while `b` is being lowered.
+        let from_b = index.module(&b, 0, lower_pair).unwrap();
+        assert_eq!(from_b.star, ["a.txt exports 0"]);
+        assert_eq!(index.module(&a, 0, lower_pair).unwrap().star, first.star);
+    }
 
     #[test]
     fn imported_summaries_stop_once_they_are_enough() {
