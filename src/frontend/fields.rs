@@ -148,6 +148,15 @@ pub type Children<'t> = smallvec::SmallVec<[Node<'t>; 8]>;
 /// takes hundreds per move. Past it, the quadratic count of steps costs more.
 pub const BY_INDEX: usize = 12;
 
+/// The children of `node`, anonymous ones and comments included.
+pub fn children<'t>(node: Node<'t>) -> Children<'t> {
+    let count = node.child_count();
+    if count <= BY_INDEX {
+        return (0..count).filter_map(|i| node.child(i)).collect();
+    }
+    with_cursor(node, |cursor| node.children(cursor).collect())
+}
+
 /// The named children of `node` that are not comments (comments are "extra" nodes
 /// that can sit anywhere).
 pub fn named_children<'t>(node: Node<'t>) -> Children<'t> {
@@ -228,6 +237,8 @@ mod tests {
                         .filter(|c| c.kind() != "comment")
                         .collect();
                     assert_eq!(named_children(node).to_vec(), by_cursor);
+                    let all: Vec<Node> = node.children(&mut cursor).collect();
+                    assert_eq!(children(node).to_vec(), all);
                     stack.extend(node.children(&mut cursor));
                 }
             }

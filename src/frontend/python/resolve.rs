@@ -838,8 +838,7 @@ impl<'a, 't> Resolver<'a, 't> {
         match node.kind_name() {
             "concatenated_string" => {
                 let mut out = Vec::new();
-                let mut c = node.walk();
-                for s in node.named_children(&mut c) {
+                for s in crate::frontend::fields::named_children(node) {
                     out.extend(self.chunks(s)?);
                 }
                 Some(out)
@@ -848,9 +847,8 @@ impl<'a, 't> Resolver<'a, 't> {
                 let prefix = self.prefix(node);
                 let raw = prefix.contains('r');
                 let mut out = Vec::new();
-                let mut c = node.walk();
                 let mut empty_at = None;
-                for child in node.children(&mut c) {
+                for child in crate::frontend::fields::children(node) {
                     match child.kind_name() {
                         "string_start" => empty_at = Some(child.end_byte()),
                         "string_content" => out.push(self.content(child, raw)),
@@ -882,8 +880,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut text = String::new();
         let mut exact = true;
         let mut pos = span.start;
-        let mut c = node.walk();
-        for esc in node.named_children(&mut c) {
+        for esc in crate::frontend::fields::named_children(node) {
             let r = esc.byte_range();
             match esc.kind_name() {
                 "escape_interpolation" => {
