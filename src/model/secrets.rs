@@ -33,6 +33,16 @@ fn secret_name_re() -> &'static Regex {
     })
 }
 
+/// A word that every name [`secret_name_re`] accepts holds (`api` for `apikey`,
+/// `pass` for `passwd`): a text without one holds no secret name.
+fn secret_word_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)api|secret|pass|pwd|token|session|authorization|jwt|bearer")
+            .expect("valid regex")
+    })
+}
+
 /// Names that mention a secret but hold something else (`tokenUrl`, `passwordField`).
 const NOT_SECRET_SUFFIXES: &[&str] = &[
     "url",
@@ -438,7 +448,15 @@ pub fn scan_text(text: &str) -> Vec<Span> {
             out.push(token.start()..token.start() + v.len());
         }
     }
-    for cap in named_re().captures_iter(text) {
+    // Most names written before a value are no secret's: the capture groups (the
+    // costly part) are read only for matches that hold a word every secret name holds.
+    for found in named_re().find_iter(text) {
+        if !secret_word_re().is_match(found.as_str()) {
+            continue;
+        }
+        let Some(cap) = named_re().captures_at(text, found.start()) else {
+            continue;
+        };
         let whole = cap.get(0).expect("group 0");
         let (name, header) = match (cap.get(2), cap.get(3), cap.get(5)) {
             (Some(n), _, _) | (_, Some(n), _) => (n, false),
@@ -535,6 +553,32 @@ pub fn mask_text(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_secret_name_holds_a_secret_word() {
+        for name in [
+            "apiKey",
+            "api_key",
+            "APIKEY",
+            "secret",
+            "clientSecret",
+            "password",
+            "passwd",
+            "pwd",
+            "token",
+            "access_token",
+            "session_key",
+            "li-api-session-key",
+            "Authorization",
+            "jwt",
+            "session",
+            "pass",
+            "bearer",
+        ] {
+            assert!(secret_name_re().is_match(name), "{name}");
+            assert!(secret_word_re().is_match(name), "{name}");
+        }
+    }
     use super::*;
 
     fn masked(text: &str) -> String {
