@@ -2,12 +2,14 @@
 """Editor latency of `apimigrate server`: the time from a didChange notification to
 the publishDiagnostics that answers it, for 2,000-line documents.
 
-Usage: bench/server_latency.py [path/to/apimigrate]   (default: target/release/apimigrate,
-built first). Speaks LSP over the server's stdio like an editor: opens each document,
-then sends 50 full-text changes (each edits one line, so every change is new text) and
-prints the median, 90th percentile and maximum wall time in milliseconds, and the
-median CPU time the server spent per change (from /proc, on Linux: on a loaded machine
-the wall time includes waiting for a core, the CPU time does not).
+Usage: bench/server_latency.py [--rounds N] [path/to/apimigrate ...]   (default:
+target/release/apimigrate, built first). Speaks LSP over the server's stdio like an
+editor: opens each document, then sends 50 full-text changes (each edits one line, so
+every change is new text) and prints the median, 90th percentile and maximum wall time
+in milliseconds, and the CPU time the server spent per change (from /proc, on Linux:
+its total over the 50 changes, divided by 50; on a loaded machine the wall time
+includes waiting for a core, the CPU time does not). Given several builds, it runs
+them in turns, N rounds (default 1), so that the machine's drift falls on each alike.
 
 Documents (2,000 lines each):
   typical  JavaScript: ordinary code with 20 deprecated calls spread through it
@@ -128,33 +130,30 @@ def measure(server, workdir, name, text, language):
     first = server.diagnostics(uri, 1)
     lines = text.split("\n")
     times = []
-    cpu = []
+    total_cpu = cpu_ms(server.proc.pid)
     for v in range(2, CHANGES + 2):
         # Edit a line in the middle, like typing.
         lines[LINES // 2] = lines[LINES // 2] + " "
         changed = "\n".join(lines)
         start = time.perf_counter()
-        cpu_start = cpu_ms(server.proc.pid)
         server.notify(
             "textDocument/didChange",
             {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": changed}]},
         )
         server.diagnostics(uri, v)
         times.append((time.perf_counter() - start) * 1000)
-        cpu.append(cpu_ms(server.proc.pid) - cpu_start)
+    total_cpu = cpu_ms(server.proc.pid) - total_cpu
     times.sort()
     p90 = times[int(len(times) * 0.9) - 1]
     print(
         f"{name:<12} {len(text.splitlines())} lines {len(first):>5} diagnostics   "
         f"median {statistics.median(times):6.1f} ms   p90 {p90:6.1f} ms   max {times[-1]:6.1f} ms   "
-        f"cpu median {statistics.median(cpu):6.1f} ms"
+        f"cpu {total_cpu / CHANGES:6.1f} ms per change",
+        flush=True,
     )
 
 
-def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/apimigrate")
-    if len(sys.argv) == 1:
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+def run(binary):
     with tempfile.TemporaryDirectory() as work:
         server = Server(binary, work)
         server.request("initialize", {"processId": None, "rootUri": "file://" + work, "capabilities": {}})
@@ -165,6 +164,22 @@ def main():
         server.request("shutdown", None)
         server.notify("exit", None)
         server.proc.wait(timeout=10)
+
+
+def main():
+    args = sys.argv[1:]
+    rounds = 1
+    if args[:1] == ["--rounds"]:
+        rounds = int(args[1])
+        args = args[2:]
+    binaries = args or [os.path.join(ROOT, "target/release/apimigrate")]
+    if not args:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    for r in range(rounds):
+        for binary in binaries:
+            if len(binaries) > 1 or rounds > 1:
+                print(f"== round {r + 1}: {binary}", flush=True)
+            run(binary)
 
 
 if __name__ == "__main__":
