@@ -14,7 +14,7 @@ use super::scope::Bound;
 use crate::call::{
     Body, BodyRead, Client, Field, Fields, HttpCall, Method, Piece, ResponseUse, RpcName, Span,
 };
-use crate::frontend::fields::ChildField as _;
+use crate::frontend::fields::{named_children, ChildField as _};
 use tree_sitter::Node;
 
 pub(super) const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -1020,8 +1020,7 @@ impl<'t> Calls<'_, '_, 't> {
                 value: self.r.value(*v, 0),
             });
         }
-        let mut c = args.walk();
-        for a in args.named_children(&mut c) {
+        for a in named_children(args) {
             if a.kind_name() == "dictionary_splat" {
                 match a.named_child(0) {
                     Some(inner) => {
@@ -1179,8 +1178,7 @@ impl<'t> Calls<'_, '_, 't> {
             if n.kind_name() == "function_definition" && n.id() != root.id() {
                 continue;
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(named_children(n));
         }
         out.sort_by_key(|n| n.start_byte());
         out
@@ -1299,11 +1297,9 @@ fn starts_with_scheme(pieces: &[Piece]) -> bool {
 }
 
 fn has_spread(args: Node<'_>) -> bool {
-    let mut c = args.walk();
-    let spread = args
-        .named_children(&mut c)
-        .any(|a| a.kind_name() == "dictionary_splat");
-    spread
+    named_children(args)
+        .iter()
+        .any(|a| a.kind_name() == "dictionary_splat")
 }
 
 /// No such argument: empty, or unknown when a `**kwargs` may carry it.

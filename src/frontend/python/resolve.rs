@@ -8,7 +8,7 @@
 
 use super::scope::{Bound, Scopes};
 use crate::call::{find_placeholders, Field, Fields, Piece, Placeholder, Span, Value, Via};
-use crate::frontend::fields::ChildField as _;
+use crate::frontend::fields::{named_children, ChildField as _};
 use tree_sitter::Node;
 
 /// How deep names are followed (`A = B`, `B = f"{C}/x"`, …).
@@ -453,8 +453,7 @@ impl<'a, 't> Resolver<'a, 't> {
                 }
                 _ => {}
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(named_children(n));
         }
         found.sort_by_key(|n| n.start_byte());
         (!found.is_empty()).then_some(found)
@@ -481,9 +480,8 @@ impl<'a, 't> Resolver<'a, 't> {
     /// arguments (`*args`, `**kw`).
     fn bind_parameters(&self, def: Node<'t>, call: Node<'t>) -> Option<Vec<(String, Node<'t>)>> {
         let args = call.field("arguments")?;
-        let mut c = args.walk();
-        if args
-            .named_children(&mut c)
+        if named_children(args)
+            .iter()
             .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"))
         {
             return None;
@@ -838,7 +836,7 @@ impl<'a, 't> Resolver<'a, 't> {
         match node.kind_name() {
             "concatenated_string" => {
                 let mut out = Vec::new();
-                for s in crate::frontend::fields::named_children(node) {
+                for s in named_children(node) {
                     out.extend(self.chunks(s)?);
                 }
                 Some(out)
@@ -880,7 +878,7 @@ impl<'a, 't> Resolver<'a, 't> {
         let mut text = String::new();
         let mut exact = true;
         let mut pos = span.start;
-        for esc in crate::frontend::fields::named_children(node) {
+        for esc in named_children(node) {
             let r = esc.byte_range();
             match esc.kind_name() {
                 "escape_interpolation" => {
@@ -962,9 +960,8 @@ impl<'a, 't> Resolver<'a, 't> {
                     if let Some((_, v)) = named.iter().find(|(k, _)| k == attr) {
                         return Some(Bound::Value(*v));
                     }
-                    let mut c = args.walk();
-                    let spread = args
-                        .named_children(&mut c)
+                    let spread = named_children(args)
+                        .iter()
                         .any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"));
                     if !positional.is_empty() || spread {
                         return Some(Bound::Unknown);
@@ -1708,15 +1705,14 @@ impl<'a, 't> Resolver<'a, 't> {
     pub fn arguments(&self, args: Node<'t>) -> (Vec<Node<'t>>, Vec<(String, Node<'t>)>) {
         let mut positional = Vec::new();
         let mut named = Vec::new();
-        let mut c = args.walk();
-        for a in args.named_children(&mut c) {
+        for a in named_children(args) {
             match a.kind_name() {
                 "keyword_argument" => {
                     if let (Some(n), Some(v)) = (a.field("name"), a.field("value")) {
                         named.push((self.t(n).to_string(), v));
                     }
                 }
-                "comment" | "list_splat" | "dictionary_splat" => {}
+                "list_splat" | "dictionary_splat" => {}
                 _ => positional.push(a),
             }
         }
